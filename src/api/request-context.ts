@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/principals.ts';
+import type { HallConfig } from '../config/schema.ts';
+import { HallqError } from '../domain/errors.ts';
+import type { Idempotency, Reply } from '../store/handle-command.ts';
+
+export const SESSION_COOKIE = 'hallq_session';
+
+/** The bearer token of a request: `Authorization: Bearer …`, else the staff session cookie. */
+export function tokenOf(request: FastifyRequest): string | undefined {
+  const h = request.headers.authorization;
+  if (h && /^Bearer\s+/i.test(h)) return h.replace(/^Bearer\s+/i, '').trim();
+  return request.cookies?.[SESSION_COOKIE];
+}
+
+export function requirePrincipal(request: FastifyRequest): Principal {
+  if (!request.principal) throw new HallqError('HQ_ERR_AUTH_REQUIRED');
+  return request.principal;
+}
+
+/** Staff of one of the given roles, or a device of one of the given kinds. */
+export function requireOneOf(request: FastifyRequest, allowed: { roles?: string[]; devices?: string[] }): Principal {
+  const p = requirePrincipal(request);
+  const ok = p.kind === 'staff' ? (allowed.roles ?? []).includes(p.staff.role) : (allowed.devices ?? []).includes(p.device.kind);
+  if (!ok) throw new HallqError('HQ_ERR_FORBIDDEN');
+  return p;
+}
+
+/**
+ * Window actions: the window's A or B clerk; a manager or admin; or, for `complete` only, the window
+ * business system's integration token bound to that window.
+ */
+export function requireWindowActor(request: FastifyRequest, config: HallConfig, windowId: number, action: string): Principal {
+  const p = requirePrincipal(request);
+  const win = config.windows.find((w) => w.id === windowId);
+  if (!win) throw new HallqError('HQ_ERR_WINDOW_UNKNOWN', { windowId });
+  if (p.kind === 'device') {
+    if (p.device.kind === 'integration' && p.device.windowId === windowId && action === 'complete') return p;
+    throw new HallqError('HQ_ERR_FORBIDDEN');
+  }
+  if (p.staff.role === 'manager' || p.staff.role === 'admin') return p;
+  if (p.staff.role === 'clerk' && (win.staff.a === p.staff.id || win.staff.b === p.staff.id)) return p;
+  if (p.staff.role === 'clerk') throw new HallqError('HQ_ERR_NOT_YOUR_WINDOW', { windowId });
+  throw new HallqError('HQ_ERR_FORBIDDEN');
+}
+
+/** The idempotency scope of a mutating call, if the client sent `Idempotency-Key`. */
+export function idempotencyOf(request: FastifyRequest, principal: Principal | null): Idempotency | undefined {
+  const raw = request.headers['idempotency-key'];
+  const key = Array.isArray(raw) ? raw[0] : raw;
+  if (!key) return undefined;
+  if (key.length > 200) throw new HallqError('HQ_ERR_VALIDATION', { header: 'Idempotency-Key' }, { zh: 'Idempotency-Key 过长', en: 'Idempotency-Key is too long' });
+  const who = principal ? `${principal.actor.kind}:${principal.actor.id}` : 'anonymous';
+  const bodyHash = createHash('sha256').update(JSON.stringify(request.body ?? null)).digest('hex');
+  return { key: `${who}|${key}`, fingerprint: `${request.method} ${request.url.split('?')[0]} ${bodyHash}` };
+}
+
+export function send(reply: FastifyReply, r: Reply): FastifyReply {
+  reply.status(r.status);
+  return r.body === undefined ? reply.send() : reply.send(r.body);
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}

@@ -1,0 +1,138 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { HallConfig } from '../config/schema.ts';
+import { HallqError } from '../domain/errors.ts';
+import type { Holder } from '../domain/state.ts';
+import { newServiceId, newTicketId } from '../ids.ts';
+import type { CardReads } from '../personal/card-reads.ts';
+import { maskPhone } from '../personal/id-number.ts';
+import type { CommandHandler } from '../store/handle-command.ts';
+import { idempotencyOf, requireOneOf, send } from './request-context.ts';
+import { ErrorSchema, Text, TicketSchema } from './schemas.ts';
+import { ticketView } from './views.ts';
+
+export interface TicketRouteDeps {
+  handler: CommandHandler;
+  config: HallConfig;
+  cardReads: CardReads;
+}
+
+const IssueBody = Type.Object(
+  {
+    categoryId: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+    priorityGroup: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+    cardToken: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    appointmentCode: Type.Optional(Type.String({ minLength: 4, maxLength: 16, pattern: '^[A-Za-z0-9]+$' })),
+    phone: Type.Optional(Type.String({ pattern: '^1[3-9][0-9]{9}$', description: 'mainland mobile number, for SMS' })),
+  },
+  { additionalProperties: false },
+);
+
+const TicketParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+
+export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (app, { handler, config, cardReads }) => {
+  app.post(
+    '/tickets',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'Take a number (取号): kiosk device or guide desk',
+        body: IssueBody,
+        response: {
+          201: Type.Object({ ticket: Type.Intersect([TicketSchema, Type.Object({ estimate: Type.Object({ low: Type.Number(), high: Type.Number() }) })]) }),
+          400: ErrorSchema,
+          401: ErrorSchema,
+          403: ErrorSchema,
+          422: ErrorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const p = requireOneOf(request, { roles: ['guide', 'manager', 'admin'], devices: ['kiosk'] });
+      const body = request.body;
+      if (body.categoryId === undefined && body.appointmentCode === undefined) {
+        throw new HallqError('HQ_ERR_VALIDATION', { field: 'categoryId' }, { zh: '请选择业务类别或输入预约码', en: 'give categoryId or appointmentCode' });
+      }
+      // Only the guide desk sets priority groups; age priority comes from the card itself.
+      if (body.priorityGroup !== undefined && p.kind !== 'staff') throw new HallqError('HQ_ERR_PRIORITY_GROUP_NOT_ALLOWED');
+      const holder: Holder | undefined = body.cardToken ? cardReads.resolve(body.cardToken) : undefined;
+      const ticketId = newTicketId();
+      const result = handler.run(
+        {
+          type: 'IssueTicket',
+          data: {
+            ticketId,
+            serviceId: newServiceId(),
+            ...(body.categoryId !== undefined ? { categoryId: body.categoryId } : {}),
+            ...(body.priorityGroup !== undefined ? { priorityGroup: body.priorityGroup } : {}),
+            ...(holder ? { holder } : {}),
+            ...(body.appointmentCode !== undefined ? { appointmentCode: body.appointmentCode.toUpperCase() } : {}),
+            ...(body.phone !== undefined ? { phoneMasked: maskPhone(body.phone) } : {}),
+            source: p.kind === 'staff' ? 'guide' : 'kiosk',
+          },
+        },
+        p.actor,
+        (events, state) => {
+          const issued = events[0];
+          const t = issued && issued.type === 'ticket.issued' ? state.tickets.get(issued.data.ticketId) : undefined;
+          if (!t || !issued || issued.type !== 'ticket.issued') throw new Error('ticket.issued expected');
+          const view = ticketView(state, config, t);
+          // The printed estimate is the one decided at issue, so screen and paper agree.
+          return {
+            status: 201,
+            body: {
+              ticket: {
+                ...view,
+                ahead: issued.data.estimate.ahead,
+                estimatedWaitMin: issued.data.estimate.minutes,
+                estimate: { low: issued.data.estimate.low, high: issued.data.estimate.high },
+              },
+            },
+          };
+        },
+        idempotencyOf(request, p),
+      );
+      return send(reply, result);
+    },
+  );
+
+  app.get(
+    '/tickets/:id',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'Live state of a ticket (QR status page); the id is the secret',
+        params: TicketParams,
+        response: { 200: Type.Object({ ticket: TicketSchema }), 404: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const t = handler.state.tickets.get(request.params.id);
+      if (!t) throw new HallqError('HQ_ERR_TICKET_NOT_FOUND');
+      return { ticket: ticketView(handler.state, config, t) };
+    },
+  );
+
+  app.delete(
+    '/tickets/:id',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'Cancel a ticket (guide desk or manager)',
+        params: TicketParams,
+        querystring: Type.Object({ reason: Type.Optional(Text(200)) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ ticket: TicketSchema }), 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const p = requireOneOf(request, { roles: ['guide', 'manager', 'admin'] });
+      const result = handler.run(
+        { type: 'CancelTicket', data: { ticketId: request.params.id, ...(request.query.reason ? { reason: request.query.reason } : {}) } },
+        p.actor,
+        (_events, state) => ({ status: 200, body: { ticket: ticketView(state, config, state.tickets.get(request.params.id)!) } }),
+        idempotencyOf(request, p),
+      );
+      return send(reply, result);
+    },
+  );
+};

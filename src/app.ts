@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Server } from 'socket.io';
+import { appointmentRoutes } from './api/appointment-routes.ts';
+import { authRoutes } from './api/auth-routes.ts';
+import { hallRoutes } from './api/hall-routes.ts';
+import { installErrorHandler } from './api/http-errors.ts';
+import { tokenOf } from './api/request-context.ts';
+import { ErrorSchema } from './api/schemas.ts';
+import { simRoutes } from './api/sim-routes.ts';
+import { ticketRoutes } from './api/ticket-routes.ts';
+import { windowRoutes } from './api/window-routes.ts';
+import { Principals } from './auth/principals.ts';
+import type { HallConfig } from './config/schema.ts';
+import { startDayCloser } from './day-closer.ts';
+import { CardReads } from './personal/card-reads.ts';
+import { attachRealtime, emitTo } from './realtime/realtime-server.ts';
+import { CommandHandler, systemClock, type Clock } from './store/handle-command.ts';
+import { openDb, type Db } from './store/open-db.ts';
+
+export interface BuildOptions {
+  config: HallConfig;
+  /** SQLite file, or ':memory:' for unit-level tests. */
+  dbFile: string;
+  hmacKey: Buffer;
+  clock?: Clock;
+  logger?: FastifyServerOptions['logger'];
+  /** Run the day-close timer (closing abandoned tickets); off in tests that drive the clock themselves. */
+  dayCloser?: boolean;
+}
+
+export interface Hub {
+  app: FastifyInstance;
+  handler: CommandHandler;
+  io: Server;
+  db: Db;
+  hubId: string;
+  close(): Promise<void>;
+}
+
+/** Builds the hub without listening (tests use `inject()` or `listen({port: 0})`). */
+export async function buildHub(opts: BuildOptions): Promise<Hub> {
+  const { config } = opts;
+  const clock = opts.clock ?? systemClock;
+  const db = openDb(opts.dbFile);
+  const handler = new CommandHandler(db, config, clock);
+  const principals = new Principals(db, config, clock);
+  const cardReads = new CardReads(opts.hmacKey, clock, config.hall.timeZone, config.devices.idcard?.tokenTtlSec ?? 300);
+  const hubId = randomBytes(8).toString('hex');
+
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 64 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installErrorHandler(app);
+  app.addSchema(ErrorSchema);
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'hallq hub API', description: '便民服务中心排队叫号 hub, API v1 (DESIGN §4)', version: '1.0.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request) => {
+    request.principal = principals.resolve(tokenOf(request));
+  });
+
+  const io = attachRealtime(app.server, { handler, config, principals, hubId });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({
+    ok: true,
+    hubId,
+    seq: handler.seq,
+    hall: config.hall.name,
+    now: clock.now(),
+  }));
+
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, { principals, clock });
+      await api.register(hallRoutes, { handler, config });
+      await api.register(ticketRoutes, { handler, config, cardReads });
+      await api.register(windowRoutes, { handler, config });
+      await api.register(appointmentRoutes, { handler, cardReads });
+      if (config.devices.idcard?.driver === 'sim') {
+        await api.register(simRoutes, {
+          cardReads,
+          onCardRead: (kioskId, read) => {
+            if (kioskId) emitTo(io, `kiosk:${kioskId}`, 'card.read', read);
+          },
+        });
+      }
+    },
+    { prefix: '/api/v1' },
+  );
+
+  const stopDayCloser = opts.dayCloser === false ? () => {} : startDayCloser(handler, (err) => app.log.error({ err }, 'day close failed'));
+
+  let closed = false;
+  return {
+    app,
+    handler,
+    io,
+    db,
+    hubId,
+    async close() {
+      if (closed) return;
+      closed = true;
+      stopDayCloser();
+      io.disconnectSockets(true);
+      // socket.io would close the HTTP server itself; fastify does that, so only its engine goes here.
+      io.engine.close();
+      await app.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { Value } from '@sinclair/typebox/value';
+import { parseDocument } from 'yaml';
+import { HallConfigSchema, type HallConfig, type Week } from './schema.ts';
+
+export interface ConfigProblem {
+  /** `windows[2].categories[0]`, or `(root)`. */
+  path: string;
+  message: string;
+}
+
+/** Thrown when the hall config is unusable; the hub must not start half-configured. */
+export class HallConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: ConfigProblem[],
+  ) {
+    super(
+      `配置文件有误 / invalid hall config: ${file}\n` +
+        problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n'),
+    );
+    this.name = 'HallConfigError';
+  }
+}
+
+function pointerToPath(pointer: string): string {
+  if (pointer === '' || pointer === '/') return '(root)';
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
+}
+
+export function loadHallConfig(file: string): HallConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new HallConfigError(file, [{ path: '(file)', message: `cannot read: ${(err as Error).message}` }]);
+  }
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new HallConfigError(
+      file,
+      doc.errors.map((e) => ({ path: '(yaml)', message: e.message.split('\n')[0] ?? e.message })),
+    );
+  }
+  return parseHallConfig(doc.toJS(), file);
+}
+
+/** Validates a parsed config object: schema first, then the references between its parts. */
+export function parseHallConfig(raw: unknown, file = '(inline)'): HallConfig {
+  const withDefaults = Value.Default(HallConfigSchema, structuredClone(raw ?? {}));
+  const problems: ConfigProblem[] = [];
+  const seen = new Set<string>();
+  for (const e of Value.Errors(HallConfigSchema, withDefaults)) {
+    const path = pointerToPath(e.path);
+    // A failed union reports each branch; the first line per path is the useful one.
+    if (seen.has(path)) continue;
+    seen.add(path);
+    problems.push({ path, message: e.message });
+  }
+  if (problems.length > 0) throw new HallConfigError(file, problems);
+  const config = withDefaults as HallConfig;
+  problems.push(...crossCheck(config));
+  if (problems.length > 0) throw new HallConfigError(file, problems);
+  return config;
+}
+
+function minutes(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+function checkWeek(week: Week, base: string, out: ConfigProblem[]): void {
+  for (const [day, sessions] of Object.entries(week)) {
+    let lastEnd = -1;
+    sessions.forEach((s, i) => {
+      const start = minutes(s.start);
+      const end = minutes(s.end);
+      if (end <= start) out.push({ path: `${base}.${day}[${i}]`, message: `session ends (${s.end}) before it starts (${s.start})` });
+      if (start < lastEnd) out.push({ path: `${base}.${day}[${i}]`, message: 'sessions overlap or are out of order' });
+      lastEnd = end;
+    });
+  }
+}
+
+function duplicates<T>(items: T[], key: (t: T) => string, base: string, what: string, out: ConfigProblem[]): void {
+  const first = new Map<string, number>();
+  items.forEach((item, i) => {
+    const k = key(item);
+    const prev = first.get(k);
+    if (prev !== undefined) out.push({ path: `${base}[${i}]`, message: `duplicate ${what} "${k}" (also at ${base}[${prev}])` });
+    else first.set(k, i);
+  });
+}
+
+function crossCheck(c: HallConfig): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: c.hall.timeZone });
+  } catch {
+    out.push({ path: 'hall.timeZone', message: `unknown time zone "${c.hall.timeZone}" (use an IANA name such as Asia/Shanghai)` });
+  }
+  checkWeek(c.schedule.week, 'schedule.week', out);
+  duplicates(c.categories, (x) => x.id, 'categories', 'category id', out);
+  duplicates(c.categories, (x) => x.prefix, 'categories', 'prefix', out);
+  duplicates(c.windows, (x) => String(x.id), 'windows', 'window id', out);
+  duplicates(c.staff, (x) => x.id, 'staff', 'staff id', out);
+  duplicates(c.priorityGroups, (x) => x.id, 'priorityGroups', 'priority group id', out);
+  duplicates(c.devices.tokens, (x) => x.id, 'devices.tokens', 'device id', out);
+  c.categories.forEach((cat, i) => {
+    if (cat.week) checkWeek(cat.week, `categories[${i}].week`, out);
+  });
+  c.priorityGroups.forEach((g, i) => {
+    if (g.source === 'age' && g.minAge === undefined) out.push({ path: `priorityGroups[${i}]`, message: 'an age group needs minAge' });
+  });
+  const categoryIds = new Set(c.categories.map((x) => x.id));
+  const staffById = new Map(c.staff.map((s) => [s.id, s]));
+  const windowIds = new Set(c.windows.map((w) => w.id));
+  c.windows.forEach((w, i) => {
+    w.categories.forEach((wc, j) => {
+      if (!categoryIds.has(wc.id)) out.push({ path: `windows[${i}].categories[${j}]`, message: `unknown category "${wc.id}"` });
+    });
+    duplicates(w.categories, (x) => x.id, `windows[${i}].categories`, 'category', out);
+    for (const role of ['a', 'b'] as const) {
+      const id = w.staff[role];
+      if (id === undefined) continue;
+      const s = staffById.get(id);
+      if (!s) out.push({ path: `windows[${i}].staff.${role}`, message: `unknown staff "${id}"` });
+      else if (s.role !== 'clerk') out.push({ path: `windows[${i}].staff.${role}`, message: `staff "${id}" is a ${s.role}, not a clerk` });
+    }
+  });
+  c.devices.tokens.forEach((d, i) => {
+    if (!d.token && !d.tokenSha256) out.push({ path: `devices.tokens[${i}]`, message: 'needs token or tokenSha256' });
+    if (d.token && !d.demo && d.token.length < 24) out.push({ path: `devices.tokens[${i}].token`, message: 'a real token needs at least 24 characters' });
+    if (d.windowId !== undefined && !windowIds.has(d.windowId)) out.push({ path: `devices.tokens[${i}].windowId`, message: `unknown window ${d.windowId}` });
+    if ((d.kind === 'pad' || d.kind === 'integration') && d.windowId === undefined)
+      out.push({ path: `devices.tokens[${i}]`, message: `a ${d.kind} token must name its windowId` });
+  });
+  c.categories.forEach((cat, i) => {
+    if (!c.windows.some((w) => w.categories.some((wc) => wc.id === cat.id)))
+      out.push({ path: `categories[${i}]`, message: `no window serves category "${cat.id}"` });
+  });
+  return out;
+}
+
+/** Demo credentials in use: the hub warns loudly at start-up. */
+export function demoEntries(c: HallConfig): string[] {
+  return [
+    ...c.staff.filter((s) => s.demo).map((s) => `staff ${s.id} (${s.name})`),
+    ...c.devices.tokens.filter((d) => d.demo).map((d) => `device ${d.id} (${d.kind})`),
+  ];
+}

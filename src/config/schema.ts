@@ -1,0 +1,217 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** Schema of `config/hall.yaml` (DESIGN §6). Cross-references are checked in `validate-hall-config.ts`. */
+
+const Id = Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$', description: 'letters, digits, _ or -' });
+const Clock = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$', description: 'HH:MM' });
+const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
+const Names = Type.Object(
+  { zh: Type.String({ minLength: 1 }), en: Type.String({ minLength: 1 }) },
+  { additionalProperties: false },
+);
+
+export const SessionSchema = Type.Object(
+  {
+    start: Clock,
+    end: Clock,
+    /** 延时服务: weekday lunch and Saturday sessions, counted apart in reports. */
+    extended: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+const Weekday = Type.Union([
+  Type.Literal('mon'),
+  Type.Literal('tue'),
+  Type.Literal('wed'),
+  Type.Literal('thu'),
+  Type.Literal('fri'),
+  Type.Literal('sat'),
+  Type.Literal('sun'),
+]);
+
+const WeekSchema = Type.Object(
+  {
+    mon: Type.Array(SessionSchema),
+    tue: Type.Array(SessionSchema),
+    wed: Type.Array(SessionSchema),
+    thu: Type.Array(SessionSchema),
+    fri: Type.Array(SessionSchema),
+    sat: Type.Array(SessionSchema),
+    sun: Type.Array(SessionSchema),
+  },
+  { additionalProperties: false },
+);
+
+export const HallConfigSchema = Type.Object(
+  {
+    hall: Type.Object(
+      {
+        name: Type.String({ minLength: 1 }),
+        nameEn: Type.Optional(Type.String()),
+        timeZone: Type.String({ minLength: 1 }),
+      },
+      { additionalProperties: false },
+    ),
+    schedule: Type.Object(
+      {
+        week: WeekSchema,
+        /** Statutory holidays: closed, appointments only (节假日实行值班或预约服务). */
+        holidays: Type.Optional(Type.Array(IsoDate)),
+        /** Make-up working days (调休): the date runs the sessions of the named weekday. */
+        workdays: Type.Optional(Type.Array(Type.Object({ date: IsoDate, as: Weekday }, { additionalProperties: false }))),
+        /** Stop issuing this many minutes before a session ends. */
+        stopIssuingBeforeEndMin: Type.Integer({ minimum: 0, maximum: 240, default: 0 }),
+        /** Refuse a ticket whose estimated wait runs past the day's last session. */
+        refuseIfWaitPastClose: Type.Boolean({ default: true }),
+        /** Tickets still waiting this long after the day's last session are closed as abandoned_at_close. */
+        closeGraceMin: Type.Integer({ minimum: 0, maximum: 240, default: 30 }),
+      },
+      { additionalProperties: false },
+    ),
+    queue: Type.Object(
+      {
+        /** Recalls allowed after the first call; the next recall makes the ticket a no-show. */
+        recallLimit: Type.Integer({ minimum: 0, maximum: 10, default: 2 }),
+        fairness: Type.Object(
+          {
+            /** N priority calls, then one normal (when a normal ticket waits). Omit for strict priority. */
+            priorityPerNormal: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+            /** A ticket waiting longer than this goes first, priority or not. */
+            maxWaitMin: Type.Optional(Type.Integer({ minimum: 1, maximum: 600 })),
+          },
+          { additionalProperties: false },
+        ),
+        onePerIdPerCategoryPerDay: Type.Boolean({ default: true }),
+        /** Appointment check-in window around the slot. */
+        appointmentEarlyMin: Type.Integer({ minimum: 0, maximum: 240, default: 30 }),
+        /** Weight of the newest service time in the moving average (0..1). */
+        estimateAlpha: Type.Number({ minimum: 0.01, maximum: 1, default: 0.2 }),
+      },
+      { additionalProperties: false },
+    ),
+    priorityGroups: Type.Array(
+      Type.Object(
+        {
+          id: Id,
+          name: Names,
+          /** `age`: set from the ID card's birth year; `guide`: set by the guide desk. */
+          source: Type.Union([Type.Literal('age'), Type.Literal('guide')]),
+          minAge: Type.Optional(Type.Integer({ minimum: 1, maximum: 120 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    categories: Type.Array(
+      Type.Object(
+        {
+          id: Id,
+          prefix: Type.String({ pattern: '^[A-Z]$', description: 'one capital letter' }),
+          name: Names,
+          icon: Type.Optional(Type.String()),
+          dailyQuota: Type.Optional(Type.Integer({ minimum: 1, maximum: 9999 })),
+          requiresIdCard: Type.Boolean({ default: false }),
+          targetWaitMin: Type.Optional(Type.Integer({ minimum: 1, maximum: 600 })),
+          /** Starting value of the moving average before any service has been timed. */
+          avgServiceMin: Type.Number({ minimum: 0.5, maximum: 240, default: 8 }),
+          materials: Type.Optional(Type.String()),
+          /** Overrides the hall week for this category (e.g. agency drop-off mornings only). */
+          week: Type.Optional(WeekSchema),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1 },
+    ),
+    windows: Type.Array(
+      Type.Object(
+        {
+          id: Type.Integer({ minimum: 1, maximum: 999 }),
+          name: Type.String({ minLength: 1 }),
+          department: Type.Optional(Type.String()),
+          /** `weighted`: the head that waited longest × weight goes first; `order`: first listed category first. */
+          selection: Type.Union([Type.Literal('weighted'), Type.Literal('order')], { default: 'weighted' }),
+          categories: Type.Array(
+            Type.Object(
+              { id: Id, weight: Type.Number({ minimum: 0.1, maximum: 100, default: 1 }) },
+              { additionalProperties: false },
+            ),
+            { minItems: 1 },
+          ),
+          staff: Type.Object({ a: Id, b: Type.Optional(Id) }, { additionalProperties: false }),
+          ledAddress: Type.Optional(Type.Integer({ minimum: 0, maximum: 255 })),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1 },
+    ),
+    staff: Type.Array(
+      Type.Object(
+        {
+          id: Id,
+          name: Type.String({ minLength: 1 }),
+          role: Type.Union([Type.Literal('clerk'), Type.Literal('guide'), Type.Literal('manager'), Type.Literal('admin')]),
+          /** `scrypt$<salt b64>$<hash b64>`, made by `npm run hash-password`. */
+          passwordHash: Type.String({ pattern: '^scrypt\\$[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+$' }),
+          photo: Type.Optional(Type.String()),
+          demo: Type.Optional(Type.Boolean()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    devices: Type.Object(
+      {
+        tokens: Type.Array(
+          Type.Object(
+            {
+              id: Id,
+              kind: Type.Union([
+                Type.Literal('kiosk'),
+                Type.Literal('screen'),
+                Type.Literal('pad'),
+                Type.Literal('agent'),
+                Type.Literal('integration'),
+              ]),
+              /** Plain token (demo only) or its SHA-256 in hex. */
+              token: Type.Optional(Type.String({ minLength: 16 })),
+              tokenSha256: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
+              windowId: Type.Optional(Type.Integer({ minimum: 1 })),
+              demo: Type.Optional(Type.Boolean()),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+        idcard: Type.Optional(
+          Type.Object(
+            {
+              driver: Type.Union([Type.Literal('sim'), Type.Literal('serial')]),
+              path: Type.Optional(Type.String()),
+              /** Lifetime of a cardToken handed to the kiosk. */
+              tokenTtlSec: Type.Integer({ minimum: 10, maximum: 3600, default: 300 }),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    notices: Type.Array(Type.String(), { default: [] }),
+    privacy: Type.Object(
+      {
+        /** Personal fields (masked holder, HMAC) are purged from tickets older than this. */
+        retentionDays: Type.Integer({ minimum: 1, maximum: 3650, default: 180 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type HallConfig = Static<typeof HallConfigSchema>;
+export type Session = Static<typeof SessionSchema>;
+export type WeekdayKey = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+export type Week = HallConfig['schedule']['week'];
+export type CategoryConfig = HallConfig['categories'][number];
+export type WindowConfig = HallConfig['windows'][number];
+export type StaffConfig = HallConfig['staff'][number];
+export type DeviceTokenConfig = HallConfig['devices']['tokens'][number];
+export type PriorityGroupConfig = HallConfig['priorityGroups'][number];

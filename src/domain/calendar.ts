@@ -1,0 +1,137 @@
+import type { HallConfig, Session, WeekdayKey } from '../config/schema.ts';
+
+/**
+ * Local time in the hall's zone. Everything date-like in the hub (business date, sessions, closing)
+ * goes through here, so the server's own TZ never matters.
+ */
+export interface LocalTime {
+  /** Business date, `YYYY-MM-DD` in the hall's zone. */
+  date: string;
+  weekday: WeekdayKey;
+  /** Minutes since local midnight. */
+  minutes: number;
+  year: number;
+}
+
+const WEEKDAYS: Record<string, WeekdayKey> = { Mon: 'mon', Tue: 'tue', Wed: 'wed', Thu: 'thu', Fri: 'fri', Sat: 'sat', Sun: 'sun' };
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+function parts(ms: number, timeZone: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of formatter(timeZone).formatToParts(ms)) out[p.type] = p.value;
+  return out;
+}
+
+export function localTime(ms: number, timeZone: string): LocalTime {
+  const p = parts(ms, timeZone);
+  const weekday = WEEKDAYS[p.weekday ?? ''];
+  if (!weekday) throw new Error(`unexpected weekday ${p.weekday}`);
+  return {
+    date: `${p.year}-${p.month}-${p.day}`,
+    weekday,
+    minutes: Number(p.hour) * 60 + Number(p.minute),
+    year: Number(p.year),
+  };
+}
+
+export function businessDate(ms: number, timeZone: string): string {
+  return localTime(ms, timeZone).date;
+}
+
+/** Offset of the zone from UTC at an instant, in ms. */
+function offsetAt(ms: number, timeZone: string): number {
+  const p = parts(ms, timeZone);
+  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+/** The instant of local `date` at `minutes` past midnight in the hall's zone. */
+export function instantOf(date: string, minutes: number, timeZone: string): number {
+  const [y, m, d] = date.split('-').map(Number);
+  const naive = Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1, 0, minutes);
+  const guess = naive - offsetAt(naive, timeZone);
+  // A second pass settles instants near a DST change; Asia/Shanghai has none.
+  return naive - offsetAt(guess, timeZone);
+}
+
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + days)).toISOString().slice(0, 10);
+}
+
+function weekdayOf(date: string): WeekdayKey {
+  const [y, m, d] = date.split('-').map(Number);
+  const names: WeekdayKey[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+  return names[new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1)).getUTCDay()] ?? 'sun';
+}
+
+export function minutesOf(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+/** Sessions of a category (or of the hall when no category is given) on a local date. */
+export function sessionsOn(config: HallConfig, date: string, categoryId?: string): Session[] {
+  if (config.schedule.holidays?.includes(date)) return [];
+  const workday = config.schedule.workdays?.find((w) => w.date === date);
+  const weekday = workday ? workday.as : weekdayOf(date);
+  const category = categoryId ? config.categories.find((c) => c.id === categoryId) : undefined;
+  const week = category?.week ?? config.schedule.week;
+  return week[weekday];
+}
+
+export type Opening =
+  | { open: true; session: Session; date: string; closesAt: number }
+  | { open: false; nextOpenAt: number | null };
+
+/**
+ * Whether a category takes new tickets at `at`: inside a session and before the
+ * stop-issuing margin. When closed, says when it opens next (within two weeks).
+ */
+export function openingAt(config: HallConfig, categoryId: string, at: number): Opening {
+  const tz = config.hall.timeZone;
+  const now = localTime(at, tz);
+  const stop = config.schedule.stopIssuingBeforeEndMin;
+  for (const s of sessionsOn(config, now.date, categoryId)) {
+    const start = minutesOf(s.start);
+    const end = minutesOf(s.end);
+    if (now.minutes >= start && now.minutes < end - stop) {
+      return { open: true, session: s, date: now.date, closesAt: instantOf(now.date, end, tz) };
+    }
+  }
+  for (let day = 0; day < 15; day++) {
+    const date = addDays(now.date, day);
+    for (const s of sessionsOn(config, date, categoryId)) {
+      const start = minutesOf(s.start);
+      if (day > 0 || start > now.minutes) return { open: false, nextOpenAt: instantOf(date, start, tz) };
+    }
+  }
+  return { open: false, nextOpenAt: null };
+}
+
+/** End of the last session of the day across the hall and all categories, or null on a closed day. */
+export function dayEndsAt(config: HallConfig, date: string): number | null {
+  let last = -1;
+  const scopes: (string | undefined)[] = [undefined, ...config.categories.map((c) => c.id)];
+  for (const id of scopes) for (const s of sessionsOn(config, date, id)) last = Math.max(last, minutesOf(s.end));
+  return last < 0 ? null : instantOf(date, last, config.hall.timeZone);
+}

@@ -1,0 +1,70 @@
+import type { CallId, Holder, ServiceId, StaffId, TicketId, WindowId } from './state.ts';
+
+/** Who asked. Every event in the log carries it (DESIGN §5). */
+export type Actor =
+  | { kind: 'staff'; id: StaffId; role: 'clerk' | 'guide' | 'manager' | 'admin' }
+  | { kind: 'device'; id: string; deviceKind: string }
+  | { kind: 'system'; id: string };
+
+export type Placement = 'front' | 'original' | 'back';
+
+/**
+ * Commands: imperative, `{type, data}`. Time (`at`) and fresh ids come in on the command so the
+ * engine stays pure.
+ */
+export type HallCommand =
+  | {
+      type: 'IssueTicket';
+      data: {
+        ticketId: TicketId;
+        serviceId: ServiceId;
+        categoryId?: string;
+        priorityGroup?: string;
+        holder?: Holder;
+        appointmentCode?: string;
+        phoneMasked?: string;
+        source: 'kiosk' | 'guide';
+      };
+    }
+  | {
+      type: 'BookAppointment';
+      data: {
+        code: string;
+        categoryId: string;
+        slotStart: number;
+        slotEnd: number;
+        holder?: Holder;
+        phoneMasked?: string;
+      };
+    }
+  | { type: 'CancelTicket'; data: { ticketId: TicketId; reason?: string } }
+  | { type: 'OpenWindow'; data: { windowId: WindowId; staffId: StaffId; role: 'A' | 'B' } }
+  | { type: 'CloseWindow'; data: { windowId: WindowId } }
+  | { type: 'CallNext'; data: { windowId: WindowId; callId: CallId } }
+  | { type: 'Recall'; data: { windowId: WindowId; callId: CallId } }
+  | { type: 'MarkNoShow'; data: { windowId: WindowId } }
+  | { type: 'StartService'; data: { windowId: WindowId } }
+  | { type: 'CompleteService'; data: { windowId: WindowId; caseNo?: string; itemCode?: string } }
+  | {
+      type: 'TransferTicket';
+      data: {
+        windowId: WindowId;
+        newServiceId: ServiceId;
+        toCategoryId?: string;
+        toWindowId?: WindowId;
+        placement?: Placement;
+        note?: string;
+      };
+    }
+  | { type: 'PauseWindow'; data: { windowId: WindowId; reason: string } }
+  | { type: 'ResumeWindow'; data: { windowId: WindowId } }
+  | { type: 'CloseBusinessDay'; data: { businessDate: string } }
+  | { type: 'UpdateNotices'; data: { notices: string[] } };
+
+export type CommandOf<T extends HallCommand['type']> = Extract<HallCommand, { type: T }>;
+
+export interface CommandEnvelope {
+  command: HallCommand;
+  actor: Actor;
+  at: number;
+}

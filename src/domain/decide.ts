@@ -1,0 +1,382 @@
+import type { HallConfig } from '../config/schema.ts';
+import { businessDate, instantOf, localTime, minutesOf, openingAt, sessionsOn } from './calendar.ts';
+import type { Actor, CommandOf, HallCommand } from './commands.ts';
+import { HallqError } from './errors.ts';
+import { aheadOfNew, estimateFor } from './estimate.ts';
+import type { HallEvent } from './events.ts';
+import { selectNext } from './select-next.ts';
+import { FINAL_SERVICE_STATUSES, formatNumber, type HallState, type Service, type WindowState } from './state.ts';
+
+export interface DecideContext {
+  config: HallConfig;
+  at: number;
+  actor: Actor;
+}
+
+const MINUTE = 60_000;
+/** `front` placement sorts before any arrival while staying FIFO among fronts. */
+export const FRONT_OFFSET = 1e15;
+
+/**
+ * The engine: state + command + clock → events, or a `HallqError` and no change. Pure: it never
+ * touches its inputs, the disk or the wall clock.
+ */
+export function decide(state: HallState, command: HallCommand, ctx: DecideContext): HallEvent[] {
+  switch (command.type) {
+    case 'IssueTicket':
+      return issueTicket(state, command, ctx);
+    case 'BookAppointment':
+      return bookAppointment(state, command, ctx);
+    case 'CancelTicket':
+      return cancelTicket(state, command, ctx);
+    case 'OpenWindow':
+      return openWindow(state, command, ctx);
+    case 'CloseWindow': {
+      const w = windowOf(state, ctx, command.data.windowId);
+      if (w.status === 'closed') throw new HallqError('HQ_ERR_WINDOW_CLOSED', { windowId: w.id });
+      if (busy(state, w)) throw new HallqError('HQ_ERR_WINDOW_BUSY', { windowId: w.id });
+      return [{ type: 'window.closed', data: { windowId: w.id, staffId: w.staffId, at: ctx.at } }];
+    }
+    case 'CallNext':
+      return callNext(state, command, ctx);
+    case 'Recall':
+      return recall(state, command, ctx);
+    case 'MarkNoShow': {
+      const { w, s } = current(state, ctx, command.data.windowId, ['called']);
+      return [{ type: 'ticket.no_show', data: { ticketId: s.ticketId, serviceId: s.id, number: numberOf(state, s), windowId: w.id, reason: 'clerk', at: ctx.at } }];
+    }
+    case 'StartService': {
+      const { w, s } = current(state, ctx, command.data.windowId, ['called']);
+      return [{ type: 'ticket.started', data: { ticketId: s.ticketId, serviceId: s.id, number: numberOf(state, s), windowId: w.id, startedAt: ctx.at } }];
+    }
+    case 'CompleteService': {
+      const { w, s } = current(state, ctx, command.data.windowId, ['called', 'serving']);
+      return [
+        {
+          type: 'ticket.completed',
+          data: {
+            ticketId: s.ticketId,
+            serviceId: s.id,
+            number: numberOf(state, s),
+            categoryId: s.categoryId,
+            windowId: w.id,
+            staffId: w.staffId,
+            caseNo: command.data.caseNo ?? null,
+            itemCode: command.data.itemCode ?? null,
+            startedAt: s.startedAt ?? s.calledAt ?? ctx.at,
+            endedAt: ctx.at,
+          },
+        },
+      ];
+    }
+    case 'TransferTicket':
+      return transfer(state, command, ctx);
+    case 'PauseWindow': {
+      const w = openWindowOf(state, ctx, command.data.windowId);
+      const reason = command.data.reason.trim();
+      if (!reason) throw new HallqError('HQ_ERR_PAUSE_REASON_REQUIRED');
+      if (busy(state, w)) throw new HallqError('HQ_ERR_WINDOW_BUSY', { windowId: w.id });
+      return [{ type: 'window.paused', data: { windowId: w.id, reason, at: ctx.at } }];
+    }
+    case 'ResumeWindow': {
+      const w = windowOf(state, ctx, command.data.windowId);
+      if (w.status !== 'paused') throw new HallqError('HQ_ERR_WINDOW_NOT_PAUSED', { windowId: w.id });
+      return [{ type: 'window.resumed', data: { windowId: w.id, at: ctx.at } }];
+    }
+    case 'CloseBusinessDay':
+      return closeBusinessDay(state, command, ctx);
+    case 'UpdateNotices':
+      return [{ type: 'notice.updated', data: { notices: command.data.notices.map((n) => n.trim()).filter(Boolean) } }];
+    default: {
+      const _exhaustive: never = command;
+      return _exhaustive;
+    }
+  }
+}
+
+function issueTicket(state: HallState, command: CommandOf<'IssueTicket'>, ctx: DecideContext): HallEvent[] {
+  const { config, at } = ctx;
+  const d = command.data;
+  let categoryId = d.categoryId;
+  let source: 'kiosk' | 'guide' | 'appointment' = d.source;
+  let appointmentCode: string | null = null;
+
+  if (d.appointmentCode !== undefined) {
+    const appt = state.appointments.get(d.appointmentCode);
+    if (!appt) throw new HallqError('HQ_ERR_APPOINTMENT_NOT_FOUND');
+    if (appt.ticketId) throw new HallqError('HQ_ERR_APPOINTMENT_USED');
+    const opensAt = appt.slotStart - config.queue.appointmentEarlyMin * MINUTE;
+    if (at < opensAt || at > appt.slotEnd) {
+      throw new HallqError('HQ_ERR_APPOINTMENT_OUTSIDE_SLOT', { slotStart: appt.slotStart, slotEnd: appt.slotEnd, checkInFrom: opensAt });
+    }
+    if (appt.holderHmac && d.holder && appt.holderHmac !== d.holder.hmac) throw new HallqError('HQ_ERR_APPOINTMENT_HOLDER_MISMATCH');
+    categoryId = appt.categoryId;
+    source = 'appointment';
+    appointmentCode = appt.code;
+  }
+  if (categoryId === undefined) throw new HallqError('HQ_ERR_VALIDATION', { field: 'categoryId' }, { zh: '请选择业务类别', en: 'choose a category' });
+  const category = config.categories.find((c) => c.id === categoryId);
+  if (!category) throw new HallqError('HQ_ERR_CATEGORY_UNKNOWN', { categoryId });
+
+  const date = businessDate(at, config.hall.timeZone);
+  let extended = false;
+  if (!appointmentCode) {
+    const opening = openingAt(config, category.id, at);
+    if (!opening.open) throw new HallqError('HQ_ERR_CATEGORY_CLOSED', { categoryId, nextOpenAt: opening.nextOpenAt });
+    extended = opening.session.extended ?? false;
+    const issued = state.issued.get(`${date}|${category.id}`) ?? 0;
+    if (category.dailyQuota !== undefined && issued >= category.dailyQuota) {
+      throw new HallqError('HQ_ERR_QUOTA_REACHED', { categoryId, dailyQuota: category.dailyQuota });
+    }
+    if (category.requiresIdCard && !d.holder) throw new HallqError('HQ_ERR_ID_CARD_REQUIRED', { categoryId });
+  }
+  if (d.holder && config.queue.onePerIdPerCategoryPerDay && state.holderKeys.has(`${date}|${category.id}|${d.holder.hmac}`)) {
+    throw new HallqError('HQ_ERR_ONE_PER_ID', { categoryId });
+  }
+
+  let priorityGroup: string | null = null;
+  let priorityBy: 'age' | 'guide' | null = null;
+  if (d.priorityGroup !== undefined) {
+    if (!config.priorityGroups.some((g) => g.id === d.priorityGroup)) throw new HallqError('HQ_ERR_PRIORITY_GROUP_UNKNOWN', { priorityGroup: d.priorityGroup });
+    priorityGroup = d.priorityGroup;
+    priorityBy = 'guide';
+  } else if (d.holder) {
+    // Age from the birth year alone: the hub keeps no birth date (DESIGN §5).
+    const age = localTime(at, config.hall.timeZone).year - d.holder.birthYear;
+    const group = config.priorityGroups.find((g) => g.source === 'age' && g.minAge !== undefined && age >= g.minAge);
+    if (group) {
+      priorityGroup = group.id;
+      priorityBy = 'age';
+    }
+  }
+
+  const estimate = estimateFor(state, config, category.id, aheadOfNew(state, category.id, priorityGroup !== null));
+  if (!appointmentCode && config.schedule.refuseIfWaitPastClose) {
+    const lastEnd = Math.max(-1, ...sessionsOn(config, date, category.id).map((s) => minutesOf(s.end)));
+    const closesAt = lastEnd >= 0 ? instantOf(date, lastEnd, config.hall.timeZone) : at;
+    if (at + estimate.minutes * MINUTE > closesAt) {
+      throw new HallqError('HQ_ERR_WAIT_PAST_CLOSING', { categoryId, estimatedWaitMin: estimate.minutes, closesAt });
+    }
+  }
+
+  const serial = (state.counters.get(`${date}|${category.prefix}`) ?? 0) + 1;
+  return [
+    {
+      type: 'ticket.issued',
+      data: {
+        ticketId: d.ticketId,
+        serviceId: d.serviceId,
+        number: formatNumber(category.prefix, serial),
+        prefix: category.prefix,
+        serial,
+        businessDate: date,
+        categoryId: category.id,
+        priorityGroup,
+        priorityBy,
+        holder: d.holder ?? null,
+        phoneMasked: d.phoneMasked ?? null,
+        appointmentCode,
+        source,
+        issuedAt: at,
+        extended,
+        estimate,
+      },
+    },
+  ];
+}
+
+function bookAppointment(state: HallState, command: CommandOf<'BookAppointment'>, ctx: DecideContext): HallEvent[] {
+  const d = command.data;
+  if (!ctx.config.categories.some((c) => c.id === d.categoryId)) throw new HallqError('HQ_ERR_CATEGORY_UNKNOWN', { categoryId: d.categoryId });
+  if (!(d.slotEnd > d.slotStart)) throw new HallqError('HQ_ERR_APPOINTMENT_SLOT_INVALID');
+  if (state.appointments.has(d.code)) throw new HallqError('HQ_ERR_WRONG_STATE', { code: d.code });
+  return [
+    {
+      type: 'appointment.booked',
+      data: {
+        code: d.code,
+        categoryId: d.categoryId,
+        slotStart: d.slotStart,
+        slotEnd: d.slotEnd,
+        holderHmac: d.holder?.hmac ?? null,
+        nameMasked: d.holder?.nameMasked ?? null,
+        phoneMasked: d.phoneMasked ?? null,
+        bookedAt: ctx.at,
+      },
+    },
+  ];
+}
+
+function cancelTicket(state: HallState, command: CommandOf<'CancelTicket'>, ctx: DecideContext): HallEvent[] {
+  const t = state.tickets.get(command.data.ticketId);
+  if (!t) throw new HallqError('HQ_ERR_TICKET_NOT_FOUND');
+  const s = state.services.get(t.currentServiceId);
+  if (!s || FINAL_SERVICE_STATUSES.has(s.status)) throw new HallqError('HQ_ERR_TICKET_FINISHED', { status: t.status });
+  return [
+    {
+      type: 'ticket.cancelled',
+      data: { ticketId: t.id, serviceId: s.id, number: t.number, windowId: s.status === 'waiting' ? null : s.windowId, reason: command.data.reason ?? null, at: ctx.at },
+    },
+  ];
+}
+
+function openWindow(state: HallState, command: CommandOf<'OpenWindow'>, ctx: DecideContext): HallEvent[] {
+  const { windowId, staffId, role } = command.data;
+  const w = windowOf(state, ctx, windowId);
+  const cfg = ctx.config.windows.find((x) => x.id === windowId)!;
+  const assigned = role === 'A' ? cfg.staff.a : cfg.staff.b;
+  if (assigned !== staffId) throw new HallqError('HQ_ERR_STAFF_NOT_ASSIGNED', { windowId, role });
+  if (w.status !== 'closed' && w.staffId === staffId) throw new HallqError('HQ_ERR_WINDOW_ALREADY_OPEN', { windowId });
+  // AB角: the other clerk may take over an open window; the handover is recorded.
+  const replaced = w.status !== 'closed' ? w.staffId : null;
+  return [{ type: 'window.opened', data: { windowId, staffId, role, replacedStaffId: replaced, at: ctx.at } }];
+}
+
+function callNext(state: HallState, command: CommandOf<'CallNext'>, ctx: DecideContext): HallEvent[] {
+  const w = openWindowOf(state, ctx, command.data.windowId);
+  if (busy(state, w)) throw new HallqError('HQ_ERR_WINDOW_BUSY', { windowId: w.id });
+  const sel = selectNext(state, ctx.config, w.id, ctx.at);
+  if (!sel) return [];
+  const s = sel.service;
+  return [
+    {
+      type: 'ticket.called',
+      data: {
+        ticketId: s.ticketId,
+        serviceId: s.id,
+        number: numberOf(state, s),
+        categoryId: s.categoryId,
+        windowId: w.id,
+        staffId: w.staffId,
+        callId: command.data.callId,
+        recall: false,
+        recalls: 0,
+        reason: sel.reason,
+        calledAt: ctx.at,
+      },
+    },
+  ];
+}
+
+function recall(state: HallState, command: CommandOf<'Recall'>, ctx: DecideContext): HallEvent[] {
+  const { w, s } = current(state, ctx, command.data.windowId, ['called']);
+  const number = numberOf(state, s);
+  if (s.recalls >= ctx.config.queue.recallLimit) {
+    // 过号: over the recall limit the number is dead; the resident takes a new one.
+    return [{ type: 'ticket.no_show', data: { ticketId: s.ticketId, serviceId: s.id, number, windowId: w.id, reason: 'recall_limit', at: ctx.at } }];
+  }
+  return [
+    {
+      type: 'ticket.called',
+      data: {
+        ticketId: s.ticketId,
+        serviceId: s.id,
+        number,
+        categoryId: s.categoryId,
+        windowId: w.id,
+        staffId: w.staffId,
+        callId: command.data.callId,
+        recall: true,
+        recalls: s.recalls + 1,
+        reason: null,
+        calledAt: ctx.at,
+      },
+    },
+  ];
+}
+
+function transfer(state: HallState, command: CommandOf<'TransferTicket'>, ctx: DecideContext): HallEvent[] {
+  const d = command.data;
+  const { w, s } = current(state, ctx, d.windowId, ['called', 'serving']);
+  const ticket = state.tickets.get(s.ticketId)!;
+  const both = d.toCategoryId !== undefined && d.toWindowId !== undefined;
+  const neither = d.toCategoryId === undefined && d.toWindowId === undefined;
+  if (both || neither || d.toWindowId === w.id) throw new HallqError('HQ_ERR_TRANSFER_TARGET');
+  let toCategoryId: string;
+  let toWindowId: number | null = null;
+  if (d.toWindowId !== undefined) {
+    const target = ctx.config.windows.find((x) => x.id === d.toWindowId);
+    if (!target) throw new HallqError('HQ_ERR_WINDOW_UNKNOWN', { windowId: d.toWindowId });
+    toWindowId = target.id;
+    // Keep the ticket's category where the target serves it, else the target's first category.
+    toCategoryId = target.categories.some((c) => c.id === ticket.categoryId) ? ticket.categoryId : target.categories[0]!.id;
+  } else {
+    if (!ctx.config.categories.some((c) => c.id === d.toCategoryId)) throw new HallqError('HQ_ERR_CATEGORY_UNKNOWN', { categoryId: d.toCategoryId });
+    toCategoryId = d.toCategoryId!;
+  }
+  const placement = d.placement ?? 'original';
+  const orderKey = placement === 'original' ? ticket.issuedAt : placement === 'back' ? ctx.at : ctx.at - FRONT_OFFSET;
+  return [
+    {
+      type: 'ticket.transferred',
+      data: {
+        ticketId: ticket.id,
+        number: ticket.number,
+        fromServiceId: s.id,
+        toServiceId: d.newServiceId,
+        fromWindowId: w.id,
+        fromCategoryId: s.categoryId,
+        toCategoryId,
+        toWindowId,
+        placement,
+        orderKey,
+        note: d.note?.trim() || null,
+        at: ctx.at,
+      },
+    },
+  ];
+}
+
+function closeBusinessDay(state: HallState, command: CommandOf<'CloseBusinessDay'>, ctx: DecideContext): HallEvent[] {
+  const out: HallEvent[] = [];
+  const waiting: Service[] = [];
+  for (const ids of state.waiting.values()) {
+    for (const id of ids) {
+      const s = state.services.get(id);
+      const t = s && state.tickets.get(s.ticketId);
+      if (s && t && t.businessDate <= command.data.businessDate) waiting.push(s);
+    }
+  }
+  waiting.sort((a, b) => a.orderKey - b.orderKey || (a.id < b.id ? -1 : 1));
+  for (const s of waiting) {
+    const t = state.tickets.get(s.ticketId)!;
+    out.push({
+      type: 'ticket.abandoned_at_close',
+      data: { ticketId: t.id, serviceId: s.id, number: t.number, categoryId: s.categoryId, businessDate: t.businessDate, at: ctx.at },
+    });
+  }
+  return out;
+}
+
+// --- helpers ---------------------------------------------------------------
+
+function windowOf(state: HallState, ctx: DecideContext, windowId: number): WindowState {
+  if (!ctx.config.windows.some((w) => w.id === windowId)) throw new HallqError('HQ_ERR_WINDOW_UNKNOWN', { windowId });
+  return state.windows.get(windowId) ?? { id: windowId, status: 'closed', staffId: null, role: null, pauseReason: null, currentServiceId: null, priorityStreak: 0, since: null };
+}
+
+function openWindowOf(state: HallState, ctx: DecideContext, windowId: number): WindowState {
+  const w = windowOf(state, ctx, windowId);
+  if (w.status === 'closed') throw new HallqError('HQ_ERR_WINDOW_CLOSED', { windowId });
+  if (w.status === 'paused') throw new HallqError('HQ_ERR_WINDOW_PAUSED', { windowId, reason: w.pauseReason });
+  return w;
+}
+
+function busy(state: HallState, w: WindowState): boolean {
+  if (!w.currentServiceId) return false;
+  const s = state.services.get(w.currentServiceId);
+  return !!s && (s.status === 'called' || s.status === 'serving');
+}
+
+function current(state: HallState, ctx: DecideContext, windowId: number, allowed: Service['status'][]): { w: WindowState; s: Service } {
+  const w = windowOf(state, ctx, windowId);
+  if (w.status === 'closed') throw new HallqError('HQ_ERR_WINDOW_CLOSED', { windowId });
+  const s = w.currentServiceId ? state.services.get(w.currentServiceId) : undefined;
+  if (!s || FINAL_SERVICE_STATUSES.has(s.status)) throw new HallqError('HQ_ERR_WINDOW_NO_CURRENT', { windowId });
+  if (!allowed.includes(s.status)) throw new HallqError('HQ_ERR_WRONG_STATE', { windowId, status: s.status, allowed });
+  return { w, s };
+}
+
+function numberOf(state: HallState, s: Service): string {
+  return state.tickets.get(s.ticketId)?.number ?? '';
+}

@@ -1,0 +1,100 @@
+/**
+ * The one catalogue of hallq errors. Codes are never reused; a retired code stays listed as retired.
+ * Messages are bilingual and say what was wrong and what to do. No HTTP status here: the API maps codes.
+ */
+export const ERRORS = {
+  // Input
+  HQ_ERR_VALIDATION: { zh: '请求内容不正确', en: 'The request is malformed' },
+  HQ_ERR_NOT_FOUND: { zh: '找不到该资源,请检查地址', en: 'Not found; check the address' },
+  HQ_ERR_IDEMPOTENCY_KEY_REUSED: {
+    zh: '该 Idempotency-Key 已用于另一个请求,请为新请求使用新的键',
+    en: 'This Idempotency-Key was used for a different request; use a new key for a new request',
+  },
+  // Auth
+  HQ_ERR_AUTH_REQUIRED: { zh: '请先登录或提供设备令牌', en: 'Log in or present a device token first' },
+  HQ_ERR_AUTH_FAILED: { zh: '工号或密码错误', en: 'Wrong job number or password' },
+  HQ_ERR_FORBIDDEN: { zh: '您无权执行此操作', en: 'You are not allowed to do this' },
+  HQ_ERR_NOT_YOUR_WINDOW: {
+    zh: '您不是该窗口的A角或B角,只能操作自己的窗口',
+    en: 'You are not the A or B clerk of this window; act only on your own window',
+  },
+  // Tickets
+  HQ_ERR_CATEGORY_UNKNOWN: { zh: '没有这个业务类别,请重新选择', en: 'No such business category; choose again' },
+  HQ_ERR_CATEGORY_CLOSED: { zh: '该业务当前不在办理时间', en: 'This business is not open now' },
+  HQ_ERR_QUOTA_REACHED: { zh: '该业务今日号源已满,请改日再来或预约', en: "Today's tickets for this business are gone; come another day or book" },
+  HQ_ERR_ID_CARD_REQUIRED: { zh: '该业务需刷身份证取号,请将身份证放在读卡区', en: 'This business needs your ID card; place it on the reader' },
+  HQ_ERR_ONE_PER_ID: {
+    zh: '您今天已取过该业务的号,请留意叫号',
+    en: 'You already have a ticket for this business today; watch for your call',
+  },
+  HQ_ERR_WAIT_PAST_CLOSING: {
+    zh: '预计等候将超过今日下班时间,请改日再来或预约',
+    en: 'The wait would run past closing time today; come another day or book',
+  },
+  HQ_ERR_PRIORITY_GROUP_UNKNOWN: { zh: '没有这个优先人群,请重新选择', en: 'No such priority group; choose again' },
+  HQ_ERR_PRIORITY_GROUP_NOT_ALLOWED: {
+    zh: '优先人群只能由导办台设置',
+    en: 'Only the guide desk can set a priority group',
+  },
+  HQ_ERR_CARD_TOKEN_INVALID: {
+    zh: '身份证读取已失效,请重新刷卡',
+    en: 'The ID card read has expired; place the card again',
+  },
+  HQ_ERR_ID_NUMBER_INVALID: { zh: '身份证号码校验失败,请重新刷卡或到导办台', en: 'The ID number fails its check; read the card again or see the guide desk' },
+  HQ_ERR_ID_CARD_EXPIRED: { zh: '身份证已过有效期,请到导办台办理', en: 'The ID card has expired; please see the guide desk' },
+  HQ_ERR_APPOINTMENT_NOT_FOUND: { zh: '找不到该预约,请核对预约码', en: 'No such appointment; check the code' },
+  HQ_ERR_APPOINTMENT_USED: { zh: '该预约已签到取号', en: 'This appointment has already been checked in' },
+  HQ_ERR_APPOINTMENT_OUTSIDE_SLOT: {
+    zh: '不在预约时段内,请在预约时间前后到达',
+    en: 'Outside the appointment slot; come at the booked time',
+  },
+  HQ_ERR_APPOINTMENT_HOLDER_MISMATCH: { zh: '身份证与预约人不一致', en: 'The ID card does not match the appointment' },
+  HQ_ERR_APPOINTMENT_SLOT_INVALID: { zh: '预约时段不正确,结束时间须晚于开始时间', en: 'Bad slot: it must end after it starts' },
+  HQ_ERR_TICKET_NOT_FOUND: { zh: '找不到该号票', en: 'No such ticket' },
+  HQ_ERR_TICKET_FINISHED: { zh: '该号票已结束,无法再操作', en: 'This ticket is finished and cannot be changed' },
+  // Windows
+  HQ_ERR_WINDOW_UNKNOWN: { zh: '没有这个窗口', en: 'No such window' },
+  HQ_ERR_WINDOW_CLOSED: { zh: '窗口未签到,请先签到', en: 'The window is not open; sign in first' },
+  HQ_ERR_WINDOW_PAUSED: { zh: '窗口暂停服务中,请先恢复服务', en: 'The window is paused; resume first' },
+  HQ_ERR_WINDOW_NOT_PAUSED: { zh: '窗口未暂停', en: 'The window is not paused' },
+  HQ_ERR_WINDOW_ALREADY_OPEN: { zh: '您已在该窗口签到', en: 'You are already signed in at this window' },
+  HQ_ERR_WINDOW_BUSY: {
+    zh: '当前号票尚未办结,请先办结、过号或转号',
+    en: 'The current ticket is not finished; complete, no-show or transfer it first',
+  },
+  HQ_ERR_WINDOW_NO_CURRENT: { zh: '窗口当前没有号票', en: 'The window has no current ticket' },
+  HQ_ERR_WRONG_STATE: { zh: '当前状态不能执行此操作', en: 'Not possible in the current state' },
+  HQ_ERR_STAFF_NOT_ASSIGNED: {
+    zh: '该工作人员不是此窗口的A角或B角',
+    en: 'This staff member is not the A or B clerk of this window',
+  },
+  HQ_ERR_TRANSFER_TARGET: {
+    zh: '请指定转往的业务类别或窗口(二选一),且不能转回本窗口',
+    en: 'Give either a category or a window to transfer to, not both, and not this window',
+  },
+  HQ_ERR_PAUSE_REASON_REQUIRED: { zh: '暂停服务须填写原因', en: 'Pausing needs a reason' },
+  // Devices
+  HQ_ERR_SIMULATOR_DISABLED: {
+    zh: '未配置模拟读卡器,模拟接口不可用',
+    en: 'No simulated reader is configured; the simulator endpoint is off',
+  },
+  // Server
+  HQ_ERR_INTERNAL: { zh: '服务器内部错误,操作未生效,请重试', en: 'Internal error; nothing was changed, try again' },
+} as const satisfies Record<string, { zh: string; en: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** A rule was broken; nothing changed. `detail` says which value was wrong, never personal data. */
+export class HallqError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: Record<string, unknown> | undefined;
+  constructor(code: ErrorCode, detail?: Record<string, unknown>, extra?: { zh?: string; en?: string }) {
+    const text = ERRORS[code];
+    const zh = extra?.zh ? `${text.zh}:${extra.zh}` : text.zh;
+    const en = extra?.en ? `${text.en}: ${extra.en}` : text.en;
+    super(`${zh} / ${en}`);
+    this.name = 'HallqError';
+    this.code = code;
+    this.detail = detail;
+  }
+}

@@ -1,0 +1,63 @@
+import type { HallConfig } from '../config/schema.ts';
+import type { Estimate } from './events.ts';
+import { isPriority } from './select-next.ts';
+import type { HallState, Service } from './state.ts';
+
+/** Service minutes for a category: the moving average once services are timed, else the configured start value. */
+export function avgServiceMin(state: HallState, config: HallConfig, categoryId: string): number {
+  const stats = state.stats.get(categoryId);
+  if (stats && stats.samples > 0) return stats.avgServiceMin;
+  return config.categories.find((c) => c.id === categoryId)?.avgServiceMin ?? 8;
+}
+
+/** Windows that can serve the category now; before anyone signs in, those assigned to it. */
+export function servingWindows(state: HallState, config: HallConfig, categoryId: string): number {
+  const assigned = config.windows.filter((w) => w.categories.some((c) => c.id === categoryId));
+  const open = assigned.filter((w) => state.windows.get(w.id)?.status === 'open').length;
+  return open > 0 ? open : assigned.length;
+}
+
+/**
+ * People ahead and minutes (DESIGN §3): average service time ÷ windows serving the category,
+ * with a band from 0.7× to 1.5× for the printed "about N minutes".
+ */
+export function estimateFor(state: HallState, config: HallConfig, categoryId: string, ahead: number): Estimate {
+  const perWindow = avgServiceMin(state, config, categoryId);
+  const windows = Math.max(1, servingWindows(state, config, categoryId));
+  const minutes = (ahead * perWindow) / windows;
+  return {
+    ahead,
+    minutes: Math.round(minutes),
+    low: Math.floor(minutes * 0.7),
+    high: Math.ceil(minutes * 1.5),
+  };
+}
+
+/** How many wait before a new ticket of this category and class would be called. */
+export function aheadOfNew(state: HallState, categoryId: string, priority: boolean): number {
+  const ids = state.waiting.get(categoryId);
+  if (!ids) return 0;
+  if (!priority) return ids.size;
+  let n = 0;
+  for (const id of ids) {
+    const s = state.services.get(id);
+    if (s && isPriority(state, s)) n++;
+  }
+  return n;
+}
+
+/** How many in the same category would go before this waiting service, by class and queue position. */
+export function aheadOf(state: HallState, service: Service): number {
+  const ids = state.waiting.get(service.categoryId);
+  if (!ids || service.status !== 'waiting') return 0;
+  const mine = isPriority(state, service);
+  let n = 0;
+  for (const id of ids) {
+    if (id === service.id) continue;
+    const s = state.services.get(id);
+    if (!s) continue;
+    const theirs = isPriority(state, s);
+    if ((theirs && !mine) || (theirs === mine && s.orderKey < service.orderKey)) n++;
+  }
+  return n;
+}

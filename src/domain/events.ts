@@ -1,0 +1,129 @@
+import type { Placement } from './commands.ts';
+import type { CallId, Holder, ServiceId, StaffId, TicketId, WindowId } from './state.ts';
+
+/** Why `selectNext` chose a ticket; shown on the clerk console. */
+export interface SelectionReason {
+  rule: 'transferred_to_window' | 'appointment' | 'max_wait' | 'priority' | 'ratio' | 'category_order' | 'weighted_wait' | 'arrival';
+  categoryId: string;
+  detail: { zh: string; en: string };
+}
+
+export interface Estimate {
+  ahead: number;
+  minutes: number;
+  low: number;
+  high: number;
+}
+
+/**
+ * Events: past tense, `{type, data}`; the `type` is also the socket.io event name (DESIGN §4).
+ * `data` never holds a full ID number; `holder` is masked plus an HMAC.
+ */
+export type HallEvent =
+  | {
+      /** A number was taken at the kiosk, the guide desk or by appointment check-in. */
+      type: 'ticket.issued';
+      data: {
+        ticketId: TicketId;
+        serviceId: ServiceId;
+        number: string;
+        prefix: string;
+        serial: number;
+        businessDate: string;
+        categoryId: string;
+        priorityGroup: string | null;
+        priorityBy: 'age' | 'guide' | null;
+        holder: Holder | null;
+        phoneMasked: string | null;
+        appointmentCode: string | null;
+        source: 'kiosk' | 'guide' | 'appointment';
+        issuedAt: number;
+        extended: boolean;
+        estimate: Estimate;
+      };
+    }
+  | {
+      type: 'appointment.booked';
+      data: {
+        code: string;
+        categoryId: string;
+        slotStart: number;
+        slotEnd: number;
+        holderHmac: string | null;
+        nameMasked: string | null;
+        phoneMasked: string | null;
+        bookedAt: number;
+      };
+    }
+  | {
+      /** A call or a recall (`recall: true`); each has its own `callId`, so screens never merge two. */
+      type: 'ticket.called';
+      data: {
+        ticketId: TicketId;
+        serviceId: ServiceId;
+        number: string;
+        categoryId: string;
+        windowId: WindowId;
+        staffId: StaffId | null;
+        callId: CallId;
+        recall: boolean;
+        recalls: number;
+        reason: SelectionReason | null;
+        calledAt: number;
+      };
+    }
+  | { type: 'ticket.started'; data: { ticketId: TicketId; serviceId: ServiceId; number: string; windowId: WindowId; startedAt: number } }
+  | {
+      type: 'ticket.completed';
+      data: {
+        ticketId: TicketId;
+        serviceId: ServiceId;
+        number: string;
+        categoryId: string;
+        windowId: WindowId;
+        staffId: StaffId | null;
+        caseNo: string | null;
+        itemCode: string | null;
+        startedAt: number;
+        endedAt: number;
+      };
+    }
+  | {
+      type: 'ticket.no_show';
+      data: { ticketId: TicketId; serviceId: ServiceId; number: string; windowId: WindowId; reason: 'clerk' | 'recall_limit'; at: number };
+    }
+  | {
+      /** Same number, new service: the old one ends `transferred`, the new one waits. */
+      type: 'ticket.transferred';
+      data: {
+        ticketId: TicketId;
+        number: string;
+        fromServiceId: ServiceId;
+        toServiceId: ServiceId;
+        fromWindowId: WindowId;
+        fromCategoryId: string;
+        toCategoryId: string;
+        toWindowId: WindowId | null;
+        placement: Placement;
+        orderKey: number;
+        note: string | null;
+        at: number;
+      };
+    }
+  | {
+      type: 'ticket.cancelled';
+      data: { ticketId: TicketId; serviceId: ServiceId; number: string; windowId: WindowId | null; reason: string | null; at: number };
+    }
+  | {
+      /** Still waiting when the day closed: recorded, never silently dropped (hall-rules §2, 004:114). */
+      type: 'ticket.abandoned_at_close';
+      data: { ticketId: TicketId; serviceId: ServiceId; number: string; categoryId: string; businessDate: string; at: number };
+    }
+  | { type: 'window.opened'; data: { windowId: WindowId; staffId: StaffId; role: 'A' | 'B'; replacedStaffId: StaffId | null; at: number } }
+  | { type: 'window.closed'; data: { windowId: WindowId; staffId: StaffId | null; at: number } }
+  | { type: 'window.paused'; data: { windowId: WindowId; reason: string; at: number } }
+  | { type: 'window.resumed'; data: { windowId: WindowId; at: number } }
+  | { type: 'notice.updated'; data: { notices: string[] } };
+
+export type EventType = HallEvent['type'];
+export type EventOf<T extends EventType> = Extract<HallEvent, { type: T }>;

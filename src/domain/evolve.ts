@@ -1,0 +1,231 @@
+import type { HallEvent } from './events.ts';
+import { closedWindow, type HallState, type Service, type ServiceStatus, type WindowState } from './state.ts';
+
+/**
+ * Folds one event into the state. It mutates `state` in place and returns it: the hub applies
+ * events only after they are committed, and replays them the same way at start-up, so a copy per
+ * event would buy nothing but garbage. Never throws; an event that does not apply is ignored.
+ */
+export function evolve(state: HallState, event: HallEvent, alpha = 0.2): HallState {
+  switch (event.type) {
+    case 'ticket.issued': {
+      const d = event.data;
+      state.tickets.set(d.ticketId, {
+        id: d.ticketId,
+        number: d.number,
+        prefix: d.prefix,
+        serial: d.serial,
+        businessDate: d.businessDate,
+        categoryId: d.categoryId,
+        priorityGroup: d.priorityGroup,
+        priorityBy: d.priorityBy,
+        holder: d.holder,
+        phoneMasked: d.phoneMasked,
+        appointmentCode: d.appointmentCode,
+        source: d.source,
+        issuedAt: d.issuedAt,
+        extended: d.extended,
+        status: 'waiting',
+        serviceIds: [d.serviceId],
+        currentServiceId: d.serviceId,
+      });
+      addService(state, {
+        id: d.serviceId,
+        ticketId: d.ticketId,
+        categoryId: d.categoryId,
+        targetWindowId: null,
+        status: 'waiting',
+        waitingSince: d.issuedAt,
+        orderKey: d.issuedAt,
+        windowId: null,
+        staffId: null,
+        calledAt: null,
+        callId: null,
+        recalls: 0,
+        startedAt: null,
+        endedAt: null,
+        caseNo: null,
+        itemCode: null,
+      });
+      const counterKey = `${d.businessDate}|${d.prefix}`;
+      state.counters.set(counterKey, Math.max(state.counters.get(counterKey) ?? 0, d.serial));
+      const issuedKey = `${d.businessDate}|${d.categoryId}`;
+      state.issued.set(issuedKey, (state.issued.get(issuedKey) ?? 0) + 1);
+      if (d.holder) state.holderKeys.add(`${d.businessDate}|${d.categoryId}|${d.holder.hmac}`);
+      if (d.appointmentCode) {
+        const a = state.appointments.get(d.appointmentCode);
+        if (a) a.ticketId = d.ticketId;
+      }
+      return state;
+    }
+    case 'appointment.booked': {
+      const d = event.data;
+      state.appointments.set(d.code, { ...d, ticketId: null });
+      return state;
+    }
+    case 'ticket.called': {
+      const d = event.data;
+      const s = state.services.get(d.serviceId);
+      if (!s) return state;
+      unindex(state, s);
+      const firstCall = s.status === 'waiting';
+      s.status = 'called';
+      s.windowId = d.windowId;
+      s.staffId = d.staffId;
+      s.callId = d.callId;
+      s.recalls = d.recalls;
+      if (firstCall) s.calledAt = d.calledAt;
+      setTicketStatus(state, s, 'called');
+      const w = windowOrNew(state, d.windowId);
+      w.currentServiceId = s.id;
+      if (!d.recall) {
+        const priority = (state.tickets.get(s.ticketId)?.priorityGroup ?? null) !== null;
+        if (!priority) w.priorityStreak = 0;
+        else if (d.reason?.rule === 'priority') w.priorityStreak += 1;
+      }
+      return state;
+    }
+    case 'ticket.started': {
+      const s = state.services.get(event.data.serviceId);
+      if (!s) return state;
+      s.status = 'serving';
+      s.startedAt = event.data.startedAt;
+      setTicketStatus(state, s, 'serving');
+      return state;
+    }
+    case 'ticket.completed': {
+      const d = event.data;
+      const s = state.services.get(d.serviceId);
+      if (!s) return state;
+      s.status = 'done';
+      s.startedAt = s.startedAt ?? d.startedAt;
+      s.endedAt = d.endedAt;
+      s.caseNo = d.caseNo;
+      s.itemCode = d.itemCode;
+      setTicketStatus(state, s, 'done');
+      release(state, d.windowId, s.id);
+      const minutes = Math.min(240, Math.max(0.5, (d.endedAt - d.startedAt) / 60_000));
+      const prev = state.stats.get(d.categoryId);
+      state.stats.set(
+        d.categoryId,
+        prev && prev.samples > 0
+          ? { avgServiceMin: prev.avgServiceMin + alpha * (minutes - prev.avgServiceMin), samples: prev.samples + 1 }
+          : { avgServiceMin: minutes, samples: 1 },
+      );
+      return state;
+    }
+    case 'ticket.no_show': {
+      const s = state.services.get(event.data.serviceId);
+      if (!s) return state;
+      s.status = 'no_show';
+      s.endedAt = event.data.at;
+      setTicketStatus(state, s, 'no_show');
+      release(state, event.data.windowId, s.id);
+      return state;
+    }
+    case 'ticket.transferred': {
+      const d = event.data;
+      const from = state.services.get(d.fromServiceId);
+      const t = state.tickets.get(d.ticketId);
+      if (!from || !t) return state;
+      from.status = 'transferred';
+      from.endedAt = d.at;
+      release(state, d.fromWindowId, from.id);
+      addService(state, {
+        id: d.toServiceId,
+        ticketId: t.id,
+        categoryId: d.toCategoryId,
+        targetWindowId: d.toWindowId,
+        status: 'waiting',
+        waitingSince: d.at,
+        orderKey: d.orderKey,
+        windowId: null,
+        staffId: null,
+        calledAt: null,
+        callId: null,
+        recalls: 0,
+        startedAt: null,
+        endedAt: null,
+        caseNo: null,
+        itemCode: null,
+      });
+      t.categoryId = d.toCategoryId;
+      t.serviceIds.push(d.toServiceId);
+      t.currentServiceId = d.toServiceId;
+      t.status = 'waiting';
+      return state;
+    }
+    case 'ticket.cancelled':
+    case 'ticket.abandoned_at_close': {
+      const s = state.services.get(event.data.serviceId);
+      if (!s) return state;
+      const status: ServiceStatus = event.type === 'ticket.cancelled' ? 'cancelled' : 'abandoned_at_close';
+      unindex(state, s);
+      s.status = status;
+      s.endedAt = event.data.at;
+      setTicketStatus(state, s, status);
+      if (s.windowId !== null) release(state, s.windowId, s.id);
+      return state;
+    }
+    case 'window.opened': {
+      const d = event.data;
+      const w = windowOrNew(state, d.windowId);
+      w.status = 'open';
+      w.staffId = d.staffId;
+      w.role = d.role;
+      w.pauseReason = null;
+      w.since = d.at;
+      return state;
+    }
+    case 'window.closed': {
+      state.windows.set(event.data.windowId, closedWindow(event.data.windowId));
+      return state;
+    }
+    case 'window.paused': {
+      const w = windowOrNew(state, event.data.windowId);
+      w.status = 'paused';
+      w.pauseReason = event.data.reason;
+      return state;
+    }
+    case 'window.resumed': {
+      const w = windowOrNew(state, event.data.windowId);
+      w.status = 'open';
+      w.pauseReason = null;
+      return state;
+    }
+    case 'notice.updated':
+      state.notices = [...event.data.notices];
+      return state;
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
+  }
+}
+
+function addService(state: HallState, s: Service): void {
+  state.services.set(s.id, s);
+  let set = state.waiting.get(s.categoryId);
+  if (!set) state.waiting.set(s.categoryId, (set = new Set()));
+  set.add(s.id);
+}
+
+function unindex(state: HallState, s: Service): void {
+  state.waiting.get(s.categoryId)?.delete(s.id);
+}
+
+function setTicketStatus(state: HallState, s: Service, status: ServiceStatus): void {
+  const t = state.tickets.get(s.ticketId);
+  if (t && t.currentServiceId === s.id) t.status = status;
+}
+
+function windowOrNew(state: HallState, id: number): WindowState {
+  let w = state.windows.get(id);
+  if (!w) state.windows.set(id, (w = closedWindow(id)));
+  return w;
+}
+
+function release(state: HallState, windowId: number, serviceId: string): void {
+  const w = state.windows.get(windowId);
+  if (w && w.currentServiceId === serviceId) w.currentServiceId = null;
+}

@@ -1,0 +1,138 @@
+import type { HallConfig, WindowConfig } from '../config/schema.ts';
+import type { SelectionReason } from './events.ts';
+import type { HallState, Service, WindowId } from './state.ts';
+
+export interface Selection {
+  service: Service;
+  reason: SelectionReason;
+}
+
+const MINUTE = 60_000;
+
+/**
+ * Who is called next at a window (DESIGN §3), pure:
+ * 1. tickets transferred to this very window;
+ * 2. checked-in appointments whose slot has begun;
+ * 3. any ticket waiting longer than `maxWaitMin` (longest first);
+ * 4. priority groups before normal ones, except that after `priorityPerNormal` priority calls in a row a
+ *    waiting normal ticket goes;
+ * 5. within a class, the window's category order or weights, then arrival (`orderKey`).
+ */
+export function selectNext(state: HallState, config: HallConfig, windowId: WindowId, now: number): Selection | null {
+  const win = config.windows.find((w) => w.id === windowId);
+  if (!win) return null;
+  const targeted: Service[] = [];
+  const pool: Service[] = [];
+  for (const wc of win.categories) {
+    const ids = state.waiting.get(wc.id);
+    if (!ids) continue;
+    for (const id of ids) {
+      const s = state.services.get(id);
+      if (!s || s.status !== 'waiting') continue;
+      if (s.targetWindowId === windowId) targeted.push(s);
+      else if (s.targetWindowId === null) pool.push(s);
+    }
+  }
+
+  const byOrder = (a: Service, b: Service) => a.orderKey - b.orderKey || a.waitingSince - b.waitingSince || (a.id < b.id ? -1 : 1);
+
+  if (targeted.length > 0) {
+    const s = targeted.sort(byOrder)[0]!;
+    return { service: s, reason: reason('transferred_to_window', s, { zh: '转至本窗口的号票优先', en: 'Transferred to this window' }) };
+  }
+  if (pool.length === 0) return null;
+
+  const early = config.queue.appointmentEarlyMin * MINUTE;
+  const appointments = pool
+    .map((s) => ({ s, a: apptOf(state, s) }))
+    .filter((x): x is { s: Service; a: NonNullable<ReturnType<typeof apptOf>> } => x.a !== null && x.a.slotStart - early <= now)
+    .sort((x, y) => x.a.slotStart - y.a.slotStart || byOrder(x.s, y.s));
+  if (appointments.length > 0) {
+    const s = appointments[0]!.s;
+    return { service: s, reason: reason('appointment', s, { zh: '预约号在预约时段内优先', en: 'Checked-in appointment in its slot' }) };
+  }
+
+  const maxWaitMin = config.queue.fairness.maxWaitMin;
+  if (maxWaitMin !== undefined) {
+    const overdue = pool
+      .filter((s) => now - s.waitingSince > maxWaitMin * MINUTE)
+      .sort((a, b) => a.waitingSince - b.waitingSince || byOrder(a, b));
+    if (overdue.length > 0) {
+      const s = overdue[0]!;
+      return {
+        service: s,
+        reason: reason('max_wait', s, {
+          zh: `已等候超过${maxWaitMin}分钟,优先叫号`,
+          en: `Waited longer than ${maxWaitMin} min`,
+        }),
+      };
+    }
+  }
+
+  const priority = pool.filter((s) => isPriority(state, s));
+  const normal = pool.filter((s) => !isPriority(state, s));
+  const n = config.queue.fairness.priorityPerNormal;
+  const streak = state.windows.get(windowId)?.priorityStreak ?? 0;
+  const ratioDue = n !== undefined && streak >= n && normal.length > 0;
+
+  if (priority.length > 0 && !ratioDue) {
+    const pick = byCategory(win, priority, now);
+    const group = state.tickets.get(pick.ticketId)?.priorityGroup ?? '';
+    const name = config.priorityGroups.find((g) => g.id === group)?.name;
+    return {
+      service: pick,
+      reason: reason('priority', pick, {
+        zh: `优先人群(${name?.zh ?? group})先于普通号`,
+        en: `Priority group (${name?.en ?? group}) before normal tickets`,
+      }),
+    };
+  }
+  if (normal.length === 0) return null;
+  const pick = byCategory(win, normal, now);
+  if (priority.length > 0) {
+    return {
+      service: pick,
+      reason: reason('ratio', pick, {
+        zh: `已连续叫${streak}个优先号,轮到普通号`,
+        en: `${streak} priority calls in a row; a normal ticket's turn`,
+      }),
+    };
+  }
+  const categories = new Set(normal.map((s) => s.categoryId));
+  if (categories.size <= 1) return { service: pick, reason: reason('arrival', pick, { zh: '按取号先后', en: 'First come, first served' }) };
+  return win.selection === 'order'
+    ? { service: pick, reason: reason('category_order', pick, { zh: '按窗口业务顺序', en: "By the window's category order" }) }
+    : { service: pick, reason: reason('weighted_wait', pick, { zh: '按等候时间与业务权重', en: 'By waiting time and category weight' }) };
+}
+
+function reason(rule: SelectionReason['rule'], s: Service, detail: SelectionReason['detail']): SelectionReason {
+  return { rule, categoryId: s.categoryId, detail };
+}
+
+export function isPriority(state: HallState, s: Service): boolean {
+  return (state.tickets.get(s.ticketId)?.priorityGroup ?? null) !== null;
+}
+
+function apptOf(state: HallState, s: Service) {
+  const code = state.tickets.get(s.ticketId)?.appointmentCode;
+  if (!code) return null;
+  return state.appointments.get(code) ?? null;
+}
+
+/** Within one class: the window's category order, or the longest weighted wait. */
+function byCategory(win: WindowConfig, services: Service[], now: number): Service {
+  const index = new Map(win.categories.map((c, i) => [c.id, i]));
+  const weight = new Map(win.categories.map((c) => [c.id, c.weight]));
+  let best = services[0]!;
+  for (const s of services.slice(1)) {
+    if (win.selection === 'order') {
+      const d = (index.get(s.categoryId) ?? 0) - (index.get(best.categoryId) ?? 0);
+      if (d < 0 || (d === 0 && s.orderKey < best.orderKey)) best = s;
+    } else {
+      const sb = (now - best.orderKey) * (weight.get(best.categoryId) ?? 1);
+      const ss = (now - s.orderKey) * (weight.get(s.categoryId) ?? 1);
+      if (ss > sb || (ss === sb && s.orderKey < best.orderKey)) best = s;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,145 @@
+/** The hall's state as the engine sees it. Plain data; `evolve` is the only writer. */
+
+export type TicketId = string;
+export type ServiceId = string;
+export type WindowId = number;
+export type StaffId = string;
+export type CallId = string;
+
+/** Personal data as the hub keeps it (DESIGN §5): never the ID number itself. */
+export interface Holder {
+  /** HMAC-SHA256 of the ID number under the hall's key: per-ID limits, appointment match. */
+  hmac: string;
+  /** `3301**********1234` */
+  idMasked: string;
+  /** `张*三` */
+  nameMasked: string;
+  birthYear: number;
+}
+
+export type ServiceStatus = 'waiting' | 'called' | 'serving' | 'done' | 'transferred' | 'cancelled' | 'no_show' | 'abandoned_at_close';
+export const FINAL_SERVICE_STATUSES: ReadonlySet<ServiceStatus> = new Set([
+  'done',
+  'transferred',
+  'cancelled',
+  'no_show',
+  'abandoned_at_close',
+]);
+
+/** The ticket a resident holds for the whole visit (`B012`). */
+export interface Ticket {
+  id: TicketId;
+  number: string;
+  prefix: string;
+  serial: number;
+  businessDate: string;
+  /** Category of the current service (changes on transfer). */
+  categoryId: string;
+  priorityGroup: string | null;
+  /** `age` (from the card), `guide` (set by staff) or null. */
+  priorityBy: 'age' | 'guide' | null;
+  holder: Holder | null;
+  phoneMasked: string | null;
+  appointmentCode: string | null;
+  source: 'kiosk' | 'guide' | 'appointment';
+  issuedAt: number;
+  /** Issued in an extended (延时) session. */
+  extended: boolean;
+  /** Mirrors the current service; terminal once `done`, `no_show`, `cancelled` or `abandoned_at_close`. */
+  status: ServiceStatus;
+  serviceIds: ServiceId[];
+  currentServiceId: ServiceId;
+}
+
+/** One stay at one window under a ticket; a transfer ends one service and opens the next. */
+export interface Service {
+  id: ServiceId;
+  ticketId: TicketId;
+  categoryId: string;
+  /** Set when transferred to a specific window: only that window calls it. */
+  targetWindowId: WindowId | null;
+  status: ServiceStatus;
+  waitingSince: number;
+  /** Queue position key: smaller goes first within its category and priority class. */
+  orderKey: number;
+  windowId: WindowId | null;
+  staffId: StaffId | null;
+  calledAt: number | null;
+  callId: CallId | null;
+  recalls: number;
+  startedAt: number | null;
+  endedAt: number | null;
+  caseNo: string | null;
+  itemCode: string | null;
+}
+
+export interface WindowState {
+  id: WindowId;
+  status: 'closed' | 'open' | 'paused';
+  staffId: StaffId | null;
+  role: 'A' | 'B' | null;
+  pauseReason: string | null;
+  currentServiceId: ServiceId | null;
+  /** Consecutive priority calls at this window, for the N:1 rule. */
+  priorityStreak: number;
+  since: number | null;
+}
+
+export interface Appointment {
+  code: string;
+  categoryId: string;
+  slotStart: number;
+  slotEnd: number;
+  holderHmac: string | null;
+  nameMasked: string | null;
+  phoneMasked: string | null;
+  bookedAt: number;
+  ticketId: TicketId | null;
+}
+
+export interface CategoryStats {
+  /** Moving average of service minutes (start to end). */
+  avgServiceMin: number;
+  samples: number;
+}
+
+export interface HallState {
+  tickets: Map<TicketId, Ticket>;
+  services: Map<ServiceId, Service>;
+  windows: Map<WindowId, WindowState>;
+  /** Last serial per `date|prefix`. */
+  counters: Map<string, number>;
+  /** Tickets issued per `date|categoryId` (quota). */
+  issued: Map<string, number>;
+  /** `date|categoryId|hmac` of tickets issued (one per ID per category per day). */
+  holderKeys: Set<string>;
+  appointments: Map<string, Appointment>;
+  stats: Map<string, CategoryStats>;
+  /** Waiting services per category: the index `selectNext` and estimates scan. */
+  waiting: Map<string, Set<ServiceId>>;
+  /** Scrolling notices set by a manager; null until then (the config's notices apply). */
+  notices: string[] | null;
+}
+
+export function emptyState(): HallState {
+  return {
+    tickets: new Map(),
+    services: new Map(),
+    windows: new Map(),
+    counters: new Map(),
+    issued: new Map(),
+    holderKeys: new Set(),
+    appointments: new Map(),
+    stats: new Map(),
+    waiting: new Map(),
+    notices: null,
+  };
+}
+
+export function closedWindow(id: WindowId): WindowState {
+  return { id, status: 'closed', staffId: null, role: null, pauseReason: null, currentServiceId: null, priorityStreak: 0, since: null };
+}
+
+export function formatNumber(prefix: string, serial: number): string {
+  return `${prefix}${String(serial).padStart(3, '0')}`;
+}

@@ -1,0 +1,14 @@
+import { randomBytes, randomInt } from 'node:crypto';
+
+/** Ticket ids are unguessable: the id alone opens the ticket's status page (DESIGN §4). */
+export const newTicketId = () => `t_${randomBytes(16).toString('base64url')}`;
+export const newServiceId = () => `s_${randomBytes(12).toString('base64url')}`;
+export const newCallId = () => `c_${randomBytes(12).toString('base64url')}`;
+
+// No 0/O, 1/I/L: residents type appointment codes at the kiosk or read them over the phone.
+const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+export function newAppointmentCode(): string {
+  let s = '';
+  for (let i = 0; i < 8; i++) s += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return s;
+}

@@ -1,0 +1,73 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildHub } from './app.ts';
+import { demoEntries, HallConfigError, loadHallConfig } from './config/load-hall-config.ts';
+import { loadHmacKey } from './personal/card-reads.ts';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    data: { type: 'string' },
+    config: { type: 'string' },
+  },
+  allowPositionals: false,
+});
+
+const port = Number(values.port ?? process.env.PORT ?? 3000);
+const host = values.host ?? process.env.HOST ?? '0.0.0.0';
+const dataDir = resolve(values.data ?? process.env.HALLQ_DATA ?? './data');
+const configFile = resolve(values.config ?? process.env.HALLQ_CONFIG ?? './config/hall.yaml');
+
+let config;
+try {
+  config = loadHallConfig(configFile);
+} catch (err) {
+  if (err instanceof HallConfigError) {
+    console.error(err.message);
+    console.error('hub 未启动 / the hub did not start: fix the config and try again.');
+    process.exit(1);
+  }
+  throw err;
+}
+
+const hub = await buildHub({
+  config,
+  dbFile: resolve(dataDir, 'hallq.db'),
+  hmacKey: loadHmacKey(dataDir),
+  logger: { level: process.env.LOG_LEVEL ?? 'info' },
+});
+
+const shutdown = async (signal: string) => {
+  hub.app.log.info({ signal }, 'shutting down');
+  await hub.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+await hub.app.listen({ port, host });
+const base = `http://localhost:${port}`;
+const demo = demoEntries(config);
+const lines = [
+  '',
+  `  ${config.hall.name} — hallq hub`,
+  `  API        ${base}/api/v1/hall`,
+  `  API docs   ${base}/docs`,
+  `  Health     ${base}/healthz`,
+  `  Data       ${dataDir}`,
+  '',
+];
+if (demo.length > 0) {
+  lines.push(
+    '  !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+    `  !! 警告:正在使用演示账号和设备令牌 / WARNING: ${demo.length} DEMO credentials are active.`,
+    '  !! Replace every `demo: true` entry in the config before a real hall uses this hub.',
+    '  !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+    '  Demo staff (password hallq-demo): clerk 1001 (window 1 A), guide 2001, manager 3001, admin 9001',
+    '  Demo kiosk token: demo-kiosk-token-0001   wall: demo-wall-token-0001   pad of window N: demo-pad-token-000N',
+    '',
+  );
+  hub.app.log.warn({ demo }, 'demo credentials in use');
+}
+console.log(lines.join('\n'));

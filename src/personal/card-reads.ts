@@ -1,0 +1,84 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { businessDate } from '../domain/calendar.ts';
+import { HallqError } from '../domain/errors.ts';
+import type { Holder } from '../domain/state.ts';
+import type { Clock } from '../store/handle-command.ts';
+import { birthYearOf, isValidIdNumber, maskIdNumber, maskName } from './id-number.ts';
+
+/** What a reader produces (the kiosk issue's driver parses it from the card's text block). */
+export interface CardRead {
+  name: string;
+  idNumber: string;
+  /** `YYYYMMDD`, or `长期` for a card that does not expire. */
+  validUntil?: string;
+}
+
+export interface CardReadResult {
+  cardToken: string;
+  expiresAt: number;
+  holder: Omit<Holder, 'hmac'>;
+}
+
+/**
+ * Turns a card read into a short-lived `cardToken` (DESIGN §5). The full number stops here: it is
+ * hashed with the hall's key, masked, and dropped. Tokens live in memory only, so a hub restart
+ * simply asks the resident to place the card again.
+ */
+export class CardReads {
+  readonly #tokens = new Map<string, { holder: Holder; expiresAt: number }>();
+
+  constructor(
+    private readonly hmacKey: Buffer,
+    private readonly clock: Clock,
+    private readonly timeZone: string,
+    private readonly ttlSec = 300,
+  ) {}
+
+  hmacOf(idNumber: string): string {
+    return createHmac('sha256', this.hmacKey).update(idNumber).digest('hex');
+  }
+
+  accept(read: CardRead): CardReadResult {
+    const id = read.idNumber.trim().toUpperCase();
+    if (!isValidIdNumber(id)) throw new HallqError('HQ_ERR_ID_NUMBER_INVALID');
+    if (read.validUntil && read.validUntil !== '长期') {
+      const today = businessDate(this.clock.now(), this.timeZone).replaceAll('-', '');
+      if (!/^\d{8}$/.test(read.validUntil)) throw new HallqError('HQ_ERR_VALIDATION', { field: 'validUntil' }, { zh: '有效期格式应为YYYYMMDD或长期', en: 'validUntil must be YYYYMMDD or 长期' });
+      if (read.validUntil < today) throw new HallqError('HQ_ERR_ID_CARD_EXPIRED');
+    }
+    this.#sweep();
+    const holder: Holder = { hmac: this.hmacOf(id), idMasked: maskIdNumber(id), nameMasked: maskName(read.name), birthYear: birthYearOf(id) };
+    const cardToken = `ct_${randomBytes(18).toString('base64url')}`;
+    const expiresAt = this.clock.now() + this.ttlSec * 1000;
+    this.#tokens.set(cardToken, { holder, expiresAt });
+    const { hmac: _hmac, ...visible } = holder;
+    return { cardToken, expiresAt, holder: visible };
+  }
+
+  /** The holder behind a token; one token serves one kiosk session until it expires. */
+  resolve(cardToken: string): Holder {
+    const entry = this.#tokens.get(cardToken);
+    if (!entry || entry.expiresAt < this.clock.now()) throw new HallqError('HQ_ERR_CARD_TOKEN_INVALID');
+    return entry.holder;
+  }
+
+  #sweep(): void {
+    const now = this.clock.now();
+    for (const [k, v] of this.#tokens) if (v.expiresAt < now) this.#tokens.delete(k);
+  }
+}
+
+/** The hall's HMAC key: `HALLQ_ID_HMAC_KEY` (hex), else `<data>/id-hmac.key`, made on first start. */
+export function loadHmacKey(dataDir: string): Buffer {
+  const fromEnv = process.env.HALLQ_ID_HMAC_KEY;
+  if (fromEnv) return Buffer.from(fromEnv, 'hex');
+  const file = join(dataDir, 'id-hmac.key');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+}

@@ -1,0 +1,59 @@
+import type { Principal } from '../auth/principals.ts';
+import type { HallConfig } from '../config/schema.ts';
+import type { HallEvent } from '../domain/events.ts';
+
+/** Rooms a principal may join; `hall` is open to everyone. */
+export function allowedRooms(p: Principal | null, config: HallConfig): Set<string> {
+  const rooms = new Set(['hall']);
+  if (!p) return rooms;
+  if (p.kind === 'device') {
+    const d = p.device;
+    if (d.kind === 'kiosk') rooms.add(`kiosk:${d.id}`);
+    if (d.kind === 'screen') for (const w of config.windows) rooms.add(`window:${w.id}`);
+    if ((d.kind === 'pad' || d.kind === 'integration') && d.windowId !== undefined) {
+      rooms.add(`window:${d.windowId}`);
+      if (d.kind === 'pad') rooms.add(`pad:${d.windowId}`);
+    }
+    if (d.kind === 'agent') for (const w of config.windows) rooms.add(`window:${w.id}`);
+    return rooms;
+  }
+  rooms.add(`clerk:${p.staff.id}`);
+  if (p.staff.role === 'manager' || p.staff.role === 'admin') {
+    rooms.add('manager');
+    for (const w of config.windows) rooms.add(`window:${w.id}`);
+  } else {
+    for (const w of p.windows) rooms.add(`window:${w.id}`);
+  }
+  return rooms;
+}
+
+/** Rooms a client joins when it names none. */
+export function defaultRooms(p: Principal | null): string[] {
+  if (!p) return ['hall'];
+  if (p.kind === 'device') {
+    const d = p.device;
+    if (d.kind === 'kiosk') return ['hall', `kiosk:${d.id}`];
+    if (d.kind === 'pad' && d.windowId !== undefined) return [`window:${d.windowId}`, `pad:${d.windowId}`];
+    return ['hall'];
+  }
+  if (p.staff.role === 'manager' || p.staff.role === 'admin') return ['hall', 'manager', `clerk:${p.staff.id}`];
+  return ['hall', `clerk:${p.staff.id}`, ...p.windows.map((w) => `window:${w.id}`)];
+}
+
+/**
+ * Where an event goes. Public rooms (the hall wall, window screens, pads) get the masked payload;
+ * private rooms (the manager, the clerk at the window) get it whole. Appointments are private.
+ */
+export function routeOf(e: HallEvent, clerkOfWindow: (windowId: number) => string | null): { publicRooms: string[]; privateRooms: string[] } {
+  const windows = new Set<number>();
+  const d = e.data as Record<string, unknown>;
+  for (const k of ['windowId', 'fromWindowId', 'toWindowId'] as const) if (typeof d[k] === 'number') windows.add(d[k] as number);
+  const privateRooms = ['manager'];
+  for (const w of windows) {
+    const clerk = clerkOfWindow(w);
+    if (clerk) privateRooms.push(`clerk:${clerk}`);
+  }
+  if (e.type === 'window.opened') privateRooms.push(`clerk:${e.data.staffId}`);
+  if (e.type === 'appointment.booked') return { publicRooms: [], privateRooms };
+  return { publicRooms: ['hall', ...[...windows].flatMap((w) => [`window:${w}`, `pad:${w}`])], privateRooms };
+}

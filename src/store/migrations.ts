@@ -1,0 +1,57 @@
+/**
+ * Schema migrations, applied in order inside one transaction each; `PRAGMA user_version` records
+ * the last applied. Append only: a shipped migration is never edited.
+ */
+export const MIGRATIONS: readonly string[] = [
+  /* 1: event log and projections */ `
+  CREATE TABLE events (
+    seq    INTEGER PRIMARY KEY,           -- contiguous, assigned by the hub inside the transaction
+    at     INTEGER NOT NULL,              -- ms since epoch
+    type   TEXT    NOT NULL,
+    actor  TEXT    NOT NULL,              -- JSON Actor
+    data   TEXT    NOT NULL               -- JSON event data (no full ID numbers, ever)
+  ) STRICT;
+  CREATE INDEX events_type ON events(type);
+
+  CREATE TABLE tickets (
+    id            TEXT PRIMARY KEY,
+    business_date TEXT NOT NULL,
+    number        TEXT NOT NULL,
+    category_id   TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    data          TEXT NOT NULL,
+    UNIQUE (business_date, number)        -- a number is never reused within a date
+  ) STRICT;
+  CREATE INDEX tickets_open ON tickets(status, business_date);
+
+  CREATE TABLE services (
+    id        TEXT PRIMARY KEY,
+    ticket_id TEXT NOT NULL REFERENCES tickets(id),
+    status    TEXT NOT NULL,
+    data      TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX services_ticket ON services(ticket_id);
+
+  CREATE TABLE windows (id INTEGER PRIMARY KEY, data TEXT NOT NULL) STRICT;
+  CREATE TABLE counters (business_date TEXT NOT NULL, prefix TEXT NOT NULL, last INTEGER NOT NULL, PRIMARY KEY (business_date, prefix)) STRICT;
+  CREATE TABLE appointments (code TEXT PRIMARY KEY, data TEXT NOT NULL) STRICT;
+  CREATE TABLE category_stats (category_id TEXT PRIMARY KEY, data TEXT NOT NULL) STRICT;
+  CREATE TABLE hall_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+
+  CREATE TABLE idempotency (
+    key         TEXT PRIMARY KEY,         -- principal + client key
+    fingerprint TEXT NOT NULL,            -- method, path and body hash of the first request
+    status      INTEGER NOT NULL,
+    body        TEXT,
+    at          INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX idempotency_at ON idempotency(at);
+
+  CREATE TABLE staff_sessions (
+    token_sha256 TEXT PRIMARY KEY,
+    staff_id     TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    expires_at   INTEGER NOT NULL
+  ) STRICT;
+  `,
+];

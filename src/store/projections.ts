@@ -1,0 +1,187 @@
+import { addDays } from '../domain/calendar.ts';
+import type { HallEvent } from '../domain/events.ts';
+import { emptyState, type Appointment, type CategoryStats, type HallState, type Service, type Ticket, type WindowState } from '../domain/state.ts';
+import type { Db } from './open-db.ts';
+
+interface Touched {
+  tickets: Set<string>;
+  services: Set<string>;
+  windows: Set<number>;
+  counters: Set<string>;
+  appointments: Set<string>;
+  stats: Set<string>;
+  notices: boolean;
+}
+
+export function emptyTouched(): Touched {
+  return { tickets: new Set(), services: new Set(), windows: new Set(), counters: new Set(), appointments: new Set(), stats: new Set(), notices: false };
+}
+
+/** Which projection rows an event changes. */
+export function markTouched(t: Touched, e: HallEvent): void {
+  switch (e.type) {
+    case 'ticket.issued':
+      t.tickets.add(e.data.ticketId);
+      t.services.add(e.data.serviceId);
+      t.counters.add(`${e.data.businessDate}|${e.data.prefix}`);
+      if (e.data.appointmentCode) t.appointments.add(e.data.appointmentCode);
+      return;
+    case 'appointment.booked':
+      t.appointments.add(e.data.code);
+      return;
+    case 'ticket.called':
+    case 'ticket.no_show':
+    case 'ticket.completed':
+      t.tickets.add(e.data.ticketId);
+      t.services.add(e.data.serviceId);
+      t.windows.add(e.data.windowId);
+      if (e.type === 'ticket.completed') t.stats.add(e.data.categoryId);
+      return;
+    case 'ticket.started':
+      t.tickets.add(e.data.ticketId);
+      t.services.add(e.data.serviceId);
+      return;
+    case 'ticket.transferred':
+      t.tickets.add(e.data.ticketId);
+      t.services.add(e.data.fromServiceId);
+      t.services.add(e.data.toServiceId);
+      t.windows.add(e.data.fromWindowId);
+      return;
+    case 'ticket.cancelled':
+      t.tickets.add(e.data.ticketId);
+      t.services.add(e.data.serviceId);
+      if (e.data.windowId !== null) t.windows.add(e.data.windowId);
+      return;
+    case 'ticket.abandoned_at_close':
+      t.tickets.add(e.data.ticketId);
+      t.services.add(e.data.serviceId);
+      return;
+    case 'window.opened':
+    case 'window.closed':
+    case 'window.paused':
+    case 'window.resumed':
+      t.windows.add(e.data.windowId);
+      return;
+    case 'notice.updated':
+      t.notices = true;
+      return;
+    default: {
+      const _exhaustive: never = e;
+      return _exhaustive;
+    }
+  }
+}
+
+/** Rows that mirror the in-memory state, written in the command's transaction; start-up reads them back. */
+export class Projections {
+  readonly #ticket;
+  readonly #service;
+  readonly #window;
+  readonly #counter;
+  readonly #appointment;
+  readonly #stats;
+  readonly #meta;
+
+  constructor(private readonly db: Db) {
+    this.#ticket = db.prepare(
+      `INSERT INTO tickets (id, business_date, number, category_id, status, data) VALUES (@id, @businessDate, @number, @categoryId, @status, @data)
+       ON CONFLICT(id) DO UPDATE SET category_id = excluded.category_id, status = excluded.status, data = excluded.data`,
+    );
+    this.#service = db.prepare(
+      `INSERT INTO services (id, ticket_id, status, data) VALUES (?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET status = excluded.status, data = excluded.data`,
+    );
+    this.#window = db.prepare('INSERT INTO windows (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data');
+    this.#counter = db.prepare(
+      `INSERT INTO counters (business_date, prefix, last) VALUES (?, ?, ?)
+       ON CONFLICT(business_date, prefix) DO UPDATE SET last = MAX(last, excluded.last)`,
+    );
+    this.#appointment = db.prepare('INSERT INTO appointments (code, data) VALUES (?, ?) ON CONFLICT(code) DO UPDATE SET data = excluded.data');
+    this.#stats = db.prepare('INSERT INTO category_stats (category_id, data) VALUES (?, ?) ON CONFLICT(category_id) DO UPDATE SET data = excluded.data');
+    this.#meta = db.prepare('INSERT INTO hall_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+  }
+
+  write(state: HallState, t: Touched): void {
+    // Tickets before services: services reference them.
+    for (const id of t.tickets) {
+      const x = state.tickets.get(id);
+      if (x) this.#ticket.run({ id: x.id, businessDate: x.businessDate, number: x.number, categoryId: x.categoryId, status: x.status, data: JSON.stringify(x) });
+    }
+    for (const id of t.services) {
+      const x = state.services.get(id);
+      if (x) this.#service.run(x.id, x.ticketId, x.status, JSON.stringify(x));
+    }
+    for (const id of t.windows) {
+      const x = state.windows.get(id);
+      if (x) this.#window.run(x.id, JSON.stringify(x));
+    }
+    for (const key of t.counters) {
+      const [date, prefix] = key.split('|');
+      this.#counter.run(date, prefix, state.counters.get(key) ?? 0);
+    }
+    for (const code of t.appointments) {
+      const x = state.appointments.get(code);
+      if (x) this.#appointment.run(code, JSON.stringify(x));
+    }
+    for (const id of t.stats) {
+      const x = state.stats.get(id);
+      if (x) this.#stats.run(id, JSON.stringify(x));
+    }
+    if (t.notices) this.#meta.run('notices', JSON.stringify(state.notices));
+  }
+
+  /**
+   * The working state: every unfinished ticket, and all tickets of the last two business dates
+   * (enough for today's numbering, quotas and per-ID limits). Older finished ones stay in SQLite.
+   */
+  load(today: string): HallState {
+    const state = emptyState();
+    const since = addDays(today, -1);
+    const open = `status IN ('waiting', 'called', 'serving')`;
+    const tickets = this.db.prepare(`SELECT data FROM tickets WHERE ${open} OR business_date >= ?`).all(since) as { data: string }[];
+    for (const r of tickets) {
+      const t = JSON.parse(r.data) as Ticket;
+      state.tickets.set(t.id, t);
+    }
+    const services = this.db
+      .prepare(`SELECT s.data FROM services s JOIN tickets t ON t.id = s.ticket_id WHERE t.${open} OR t.business_date >= ?`)
+      .all(since) as { data: string }[];
+    for (const r of services) {
+      const s = JSON.parse(r.data) as Service;
+      state.services.set(s.id, s);
+      if (s.status === 'waiting') {
+        let set = state.waiting.get(s.categoryId);
+        if (!set) state.waiting.set(s.categoryId, (set = new Set()));
+        set.add(s.id);
+      }
+    }
+    // Quota and per-ID limits count by the category a ticket was issued in, not where it went after.
+    for (const t of state.tickets.values()) {
+      const issuedIn = state.services.get(t.serviceIds[0] ?? '')?.categoryId ?? t.categoryId;
+      const issuedKey = `${t.businessDate}|${issuedIn}`;
+      state.issued.set(issuedKey, (state.issued.get(issuedKey) ?? 0) + 1);
+      if (t.holder) state.holderKeys.add(`${t.businessDate}|${issuedIn}|${t.holder.hmac}`);
+    }
+    for (const r of this.db.prepare('SELECT data FROM windows').all() as { data: string }[]) {
+      const w = JSON.parse(r.data) as WindowState;
+      state.windows.set(w.id, w);
+    }
+    for (const r of this.db.prepare('SELECT business_date, prefix, last FROM counters WHERE business_date >= ?').all(since) as {
+      business_date: string;
+      prefix: string;
+      last: number;
+    }[]) {
+      state.counters.set(`${r.business_date}|${r.prefix}`, r.last);
+    }
+    for (const r of this.db.prepare('SELECT data FROM appointments').all() as { data: string }[]) {
+      const a = JSON.parse(r.data) as Appointment;
+      state.appointments.set(a.code, a);
+    }
+    for (const r of this.db.prepare('SELECT category_id, data FROM category_stats').all() as { category_id: string; data: string }[]) {
+      state.stats.set(r.category_id, JSON.parse(r.data) as CategoryStats);
+    }
+    const notices = this.db.prepare(`SELECT value FROM hall_meta WHERE key = 'notices'`).get() as { value: string } | undefined;
+    state.notices = notices ? (JSON.parse(notices.value) as string[] | null) : null;
+    return state;
+  }
+}
