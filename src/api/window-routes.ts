@@ -17,7 +17,9 @@ export interface WindowRouteDeps {
   config: HallConfig;
 }
 
-const Empty = Type.Object({}, { additionalProperties: false });
+function isEmptyBody(body: unknown): boolean {
+  return body === undefined || body === null || body === '' || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0);
+}
 
 const errors = { 200: Type.Any(), 204: Type.Null(), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 422: ErrorSchema };
 
@@ -38,10 +40,23 @@ export const windowRoutes: FastifyPluginAsyncTypebox<WindowRouteDeps> = async (a
   ) {
     app.post(
       `/windows/:id/${path}`,
-      { schema: { tags: ['windows'], summary, params: WindowIdParams, ...(body ? { body } : {}), response: errors } },
+      {
+        schema: { tags: ['windows'], summary, params: WindowIdParams, ...(body ? { body } : {}), response: errors },
+        // Who may act is settled before the body is looked at: a stranger gets 401/403, never a 400.
+        preValidation: async (request) => {
+          const windowId = Number((request.params as { id: unknown }).id);
+          if (Number.isInteger(windowId)) requireWindowActor(request, config, windowId, action);
+          // A business system may POST `complete` with no body at all.
+          if (body && (request.body === undefined || request.body === null)) (request as { body: unknown }).body = {};
+        },
+      },
       async (request, reply) => {
         const windowId = (request.params as { id: number }).id;
         const p = requireWindowActor(request, config, windowId, action);
+        // A call without a body schema takes no body: junk is refused, not ignored.
+        if (!body && !isEmptyBody(request.body)) {
+          throw new HallqError('HQ_ERR_VALIDATION', { field: 'body' }, { zh: '此操作不需要请求体', en: 'this call takes no body' });
+        }
         const result = handler.run(toCommand(windowId, (request.body ?? {}) as never, request), p.actor, toReply(windowId), idempotencyOf(request, p));
         return send(reply, result);
       },

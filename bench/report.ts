@@ -1,0 +1,60 @@
+import type { FanoutResult } from './figure-fanout.ts';
+import type { IssueFigures } from './figure-issue.ts';
+import { round } from './stats.ts';
+
+export interface Row {
+  figure: string;
+  hallq: number;
+  baseline: number | null;
+  /** hallq / baseline. */
+  ratio: number | null;
+  target: string;
+  met: boolean | null;
+}
+
+const row = (figure: string, hallq: number, baseline: number | null, target: string, met: boolean | null): Row => ({
+  figure,
+  hallq,
+  baseline,
+  ratio: baseline ? round(hallq / baseline) : null,
+  target,
+  met,
+});
+
+export function rowsOf(issue: IssueFigures, fanout: { hub: FanoutResult; baseline: FanoutResult }): Row[] {
+  const t = issue.throughput;
+  const f = issue.fixedRate;
+  const tRatio = t.hub.rps2xx / t.baseline.rps2xx;
+  const fh = fanout.hub;
+  const fb = fanout.baseline;
+  const n = fh.clients;
+  return [
+    row('ticket issue throughput (2xx req/s)', t.hub.rps2xx, t.baseline.rps2xx, '>= 0.5, >= 1000/s', tRatio >= 0.5 && t.hub.rps2xx >= 1000),
+    row('  p50 latency, 10 conns (ms)', t.hub.p50, t.baseline.p50, '', null),
+    row('  p99 latency, 10 conns (ms)', t.hub.p99, t.baseline.p99, '', null),
+    row('  non-2xx + errors', t.hub.non2xx + t.hub.errors, t.baseline.non2xx + t.baseline.errors, '0', t.hub.non2xx + t.hub.errors === 0),
+    row(`ticket issue p50 at ${f.rate} req/s (ms)`, f.hub.p50, f.baseline.p50, '', null),
+    row(`ticket issue p99 at ${f.rate} req/s (ms)`, f.hub.p99, f.baseline.p99, '<= 10 ms', f.hub.p99 <= 10),
+    row(`  non-2xx + errors at ${f.rate} req/s`, f.hub.non2xx + f.hub.errors, f.baseline.non2xx + f.baseline.errors, '0', f.hub.non2xx + f.hub.errors === 0),
+    row(`call reaching ${n} clients p50 (ms)`, fh.last.p50, fb.last.p50, '<= 2x', fh.last.p50 <= 2 * fb.last.p50),
+    row(`call reaching ${n} clients p99 (ms)`, fh.last.p99, fb.last.p99, '<= 2x, <= 50 ms', fh.last.p99 <= 2 * fb.last.p99 && fh.last.p99 <= 50),
+    row('  call reaching first client p50 (ms)', fh.first.p50, fb.first.p50, '', null),
+    row('  call HTTP answer p50 (ms)', fh.http.p50, fb.http.p50, '', null),
+    row('  calls missed (not all clients got it)', fh.missed, fb.missed, '0', fh.missed === 0),
+  ];
+}
+
+export function formatTable(rows: Row[]): string {
+  const head = ['figure', 'hallq', 'baseline', 'ratio', 'target', 'met'];
+  const cells = rows.map((r) => [
+    r.figure,
+    String(r.hallq),
+    r.baseline === null ? '-' : String(r.baseline),
+    r.ratio === null ? '-' : r.ratio.toFixed(2),
+    r.target,
+    r.met === null ? '' : r.met ? 'yes' : 'NO',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => c.map((x, i) => (i === 0 || i >= 4 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('   ').trimEnd();
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line), '', 'ratio = hallq / baseline (for latencies, lower is better).'].join('\n');
+}

@@ -1,0 +1,91 @@
+import { execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { killAll, killAllNow, REPO_DIR } from './children.ts';
+import { figureFanout, type FanoutSettings } from './figure-fanout.ts';
+import { figureIssue, type IssueSettings } from './figure-issue.ts';
+import { formatTable, rowsOf } from './report.ts';
+
+/**
+ * `npm run bench`: hallq's figures beside baselines measured in the same run, as ratios.
+ * Prints only; exit 0 unless something crashes. Everything targets 127.0.0.1.
+ * BENCH_QUICK=1 shortens every phase (for trying the bench itself, not for figures).
+ */
+const quick = process.env.BENCH_QUICK === '1';
+const issueSettings: IssueSettings = { connections: 10, throughputSec: quick ? 2 : 8, rate: 50, rateSec: quick ? 2 : 10 };
+const fanoutSettings: FanoutSettings = {
+  clients: Number(process.env.BENCH_CLIENTS ?? 1000),
+  clientProcesses: Number(process.env.BENCH_CLIENT_PROCS ?? 2),
+  calls: quick ? 20 : 100,
+};
+const OUT = join(REPO_DIR, 'test-output', 'bench-latest.json');
+
+const log = (s: string) => process.stdout.write(`${s}\n`);
+
+process.on('exit', killAllNow);
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    log(`\n${sig}: stopping child processes`);
+    void killAll().finally(() => process.exit(130));
+  });
+}
+
+function openFileLimit(): number {
+  try {
+    const v = execSync('ulimit -n', { shell: '/bin/sh', encoding: 'utf8' }).trim();
+    return v === 'unlimited' ? Number.POSITIVE_INFINITY : Number(v);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const limit = openFileLimit();
+  // The server process holds one descriptor per client, each client process one per client it runs.
+  const needed = fanoutSettings.clients + 200;
+  log(`hallq bench: node ${process.version}, ${cpus().length} cores, ulimit -n ${limit}${quick ? ', QUICK mode' : ''}`);
+  if (!(limit >= needed)) log(`!!!!! ulimit -n is ${limit}: ${fanoutSettings.clients} sockets need about ${needed}; raise it (ulimit -n 4096) or figure 2 will fail`);
+
+  const issue = await figureIssue(issueSettings, log);
+  const fanout = await figureFanout(fanoutSettings, log);
+  const rows = rowsOf(issue, fanout);
+  const seconds = Math.round((performance.now() - started) / 100) / 10;
+
+  log('');
+  log(formatTable(rows));
+  const perSecond = issue.throughput.hub.perSecond;
+  if (perSecond.length >= 2) log(`hub issue rate by second (10 conns): ${perSecond.join(', ')}`);
+  log(`ticket.called payload: hub ${fanout.hub.payloadBytes} B, baseline ${fanout.baseline.payloadBytes} B`);
+  log(`bench took ${seconds} s; results in ${OUT}`);
+
+  mkdirSync(join(REPO_DIR, 'test-output'), { recursive: true });
+  writeFileSync(
+    OUT,
+    `${JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        node: process.version,
+        cores: cpus().length,
+        ulimitN: Number.isFinite(limit) ? limit : String(limit),
+        quick,
+        settings: { issue: issueSettings, fanout: fanoutSettings },
+        seconds,
+        rows,
+        raw: { issue, fanout },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+}
+
+try {
+  await main();
+} catch (err) {
+  process.exitCode = 1;
+  console.error('bench failed:', err);
+} finally {
+  await killAll();
+}

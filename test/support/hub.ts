@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildHub, type Hub } from '../../src/app.ts';
+import type { HallConfig } from '../../src/config/schema.ts';
+import type { Clock } from '../../src/store/handle-command.ts';
+import { TEST_PASSWORD, testConfig } from './test-config.ts';
+
+export const TEST_HMAC_KEY = Buffer.alloc(32, 7);
+
+export interface RunningHub {
+  hub: Hub;
+  url: string;
+  dir: string;
+  dbFile: string;
+  stop(): Promise<void>;
+  /** Stops and removes the data directory. */
+  dispose(): Promise<void>;
+}
+
+/** A real hub on a real SQLite file, listening on a free port. */
+export async function startHub(opts: { config?: HallConfig; clock?: Clock; dir?: string; logger?: unknown } = {}): Promise<RunningHub> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'hallq-test-'));
+  const dbFile = join(dir, 'hallq.db');
+  const hub = await buildHub({
+    config: opts.config ?? testConfig(),
+    dbFile,
+    hmacKey: TEST_HMAC_KEY,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    dayCloser: false,
+    ...(opts.logger ? { logger: opts.logger as never } : {}),
+  });
+  await hub.app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = hub.app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  const stop = () => hub.close();
+  return {
+    hub,
+    url: `http://127.0.0.1:${port}`,
+    dir,
+    dbFile,
+    stop,
+    async dispose() {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function api(url: string, method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+  const res = await fetch(`${url}/api/v1${path}`, {
+    method,
+    headers: {
+      ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+      ...opts.headers,
+    },
+    ...(opts.body !== undefined ? { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) } : {}),
+  });
+  const text = await res.text();
+  let body: any = undefined;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = text;
+  }
+  return { status: res.status, body };
+}
+
+export async function login(url: string, jobNo: string): Promise<string> {
+  const r = await api(url, 'POST', '/auth/login', { body: { jobNo, password: TEST_PASSWORD } });
+  if (r.status !== 200) throw new Error(`login ${jobNo} failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.token as string;
+}
+
+/** Logs the clerk in and opens their window as A. */
+export async function openWindow(url: string, windowId: number): Promise<string> {
+  const token = await login(url, `c${windowId}`);
+  const r = await api(url, 'POST', `/windows/${windowId}/open`, { token, body: { role: 'A' } });
+  if (r.status !== 200) throw new Error(`open window ${windowId} failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return token;
+}

@@ -1,0 +1,76 @@
+import { parseHallConfig } from '../../src/config/load-hall-config.ts';
+import type { HallConfig } from '../../src/config/schema.ts';
+
+/** scrypt hash of `hallq-demo`, as in config/hall.yaml. */
+export const TEST_PASSWORD = 'hallq-demo';
+const HASH = 'scrypt$qn4kBNvZkdwl40Bkb3Am/A==$vo4CAWZwfSwzSURZHXeL+sKJnaySB5r8mqFpPl/N7Xk=';
+
+const allDay = [{ start: '00:00', end: '24:00' }];
+
+export interface TestConfigOptions {
+  /** Number of windows; each serves A and B, clerk `c<N>` is its A. */
+  windows?: number;
+  priorityPerNormal?: number;
+  maxWaitMin?: number;
+  recallLimit?: number;
+  quota?: number;
+  requiresIdCard?: boolean;
+  /** Sessions every day; defaults to open around the clock so tests are free of the wall clock. */
+  week?: HallConfig['schedule']['week'];
+  refuseIfWaitPastClose?: boolean;
+  simReader?: boolean;
+}
+
+/** A small hall for tests: categories A (ZX), B (SB), C (MZ, card required), open all day. */
+export function testConfig(o: TestConfigOptions = {}): HallConfig {
+  const n = o.windows ?? 3;
+  const week = o.week ?? { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay };
+  const windows = Array.from({ length: n }, (_, i) => ({
+    id: i + 1,
+    name: `窗口${i + 1}`,
+    categories: i % 2 === 0 ? [{ id: 'ZX' }, { id: 'SB' }, { id: 'MZ' }] : [{ id: 'SB' }, { id: 'ZX' }, { id: 'MZ' }],
+    staff: { a: `c${i + 1}`, b: `b${i + 1}` },
+  }));
+  const staff = [
+    ...windows.flatMap((w) => [
+      { id: `c${w.id}`, name: `甲${w.id}`, role: 'clerk', passwordHash: HASH },
+      { id: `b${w.id}`, name: `乙${w.id}`, role: 'clerk', passwordHash: HASH },
+    ]),
+    { id: 'g1', name: '导办员', role: 'guide', passwordHash: HASH },
+    { id: 'm1', name: '主任', role: 'manager', passwordHash: HASH },
+  ];
+  return parseHallConfig({
+    hall: { name: '测试镇便民服务中心', timeZone: 'Asia/Shanghai' },
+    schedule: { week, refuseIfWaitPastClose: o.refuseIfWaitPastClose ?? false, stopIssuingBeforeEndMin: 0 },
+    queue: {
+      recallLimit: o.recallLimit ?? 2,
+      fairness: {
+        ...(o.priorityPerNormal !== undefined ? { priorityPerNormal: o.priorityPerNormal } : {}),
+        ...(o.maxWaitMin !== undefined ? { maxWaitMin: o.maxWaitMin } : {}),
+      },
+    },
+    priorityGroups: [
+      { id: 'elderly', name: { zh: '老年人', en: 'Senior' }, source: 'age', minAge: 60 },
+      { id: 'disabled', name: { zh: '残疾人', en: 'Disabled' }, source: 'guide' },
+    ],
+    categories: [
+      { id: 'ZX', prefix: 'A', name: { zh: '综合咨询', en: 'Enquiries' }, avgServiceMin: 5, ...(o.quota ? { dailyQuota: o.quota } : {}) },
+      { id: 'SB', prefix: 'B', name: { zh: '社保', en: 'Social insurance' }, avgServiceMin: 10 },
+      { id: 'MZ', prefix: 'C', name: { zh: '民政', en: 'Civil affairs' }, avgServiceMin: 10, requiresIdCard: o.requiresIdCard ?? true },
+    ],
+    windows,
+    staff,
+    devices: {
+      tokens: [
+        { id: 'kiosk-1', kind: 'kiosk', token: 'test-kiosk-token-000000001' },
+        { id: 'wall-1', kind: 'screen', token: 'test-wall-token-0000000001' },
+        { id: 'bs-1', kind: 'integration', windowId: 1, token: 'test-integration-token-001' },
+      ],
+      ...(o.simReader === false ? {} : { idcard: { driver: 'sim' } }),
+    },
+  });
+}
+
+export const KIOSK = 'test-kiosk-token-000000001';
+export const WALL = 'test-wall-token-0000000001';
+export const INTEGRATION = 'test-integration-token-001';

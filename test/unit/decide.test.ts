@@ -1,0 +1,228 @@
+import { describe, expect, it } from 'vitest';
+import type { HallConfig } from '../../src/config/schema.ts';
+import { businessDate, openingAt } from '../../src/domain/calendar.ts';
+import type { Actor, HallCommand } from '../../src/domain/commands.ts';
+import { decide } from '../../src/domain/decide.ts';
+import { HallqError, type ErrorCode } from '../../src/domain/errors.ts';
+import type { HallEvent } from '../../src/domain/events.ts';
+import { evolve } from '../../src/domain/evolve.ts';
+import { emptyState, type HallState } from '../../src/domain/state.ts';
+import { loadHallConfig } from '../../src/config/load-hall-config.ts';
+import { testConfig } from '../support/test-config.ts';
+
+const SYSTEM: Actor = { kind: 'system', id: 'test' };
+const MON_0930 = Date.parse('2026-11-23T01:30:00Z'); // Monday 09:30 Asia/Shanghai
+const holder = (hmac: string, birthYear = 1990) => ({ hmac, idMasked: '3301**********0000', nameMasked: '王*', birthYear });
+
+/** given(commands).when(command).then(events | error), over a pure engine. */
+function given(config: HallConfig, at = MON_0930) {
+  const state: HallState = emptyState();
+  let n = 0;
+  const run = (cmd: HallCommand, when = at) => {
+    const events = decide(state, cmd, { config, at: when, actor: SYSTEM });
+    for (const e of events) evolve(state, e);
+    return events;
+  };
+  const api = {
+    state,
+    run,
+    issue: (categoryId: string, extra: Partial<Extract<HallCommand, { type: 'IssueTicket' }>['data']> = {}, when = at) =>
+      run({ type: 'IssueTicket', data: { ticketId: `t${++n}`, serviceId: `s${++n}`, categoryId, source: 'kiosk', ...extra } }, when),
+    open: (windowId: number) => run({ type: 'OpenWindow', data: { windowId, staffId: `c${windowId}`, role: 'A' } }),
+    call: (windowId: number, when = at) => run({ type: 'CallNext', data: { windowId, callId: `k${++n}` } }, when),
+    fails: (cmd: HallCommand, code: ErrorCode, when = at) => {
+      let caught: unknown;
+      try {
+        decide(state, cmd, { config, at: when, actor: SYSTEM });
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(HallqError);
+      expect((caught as HallqError).code).toBe(code);
+    },
+  };
+  return api;
+}
+
+const issuedNumber = (events: HallEvent[]) => (events[0]?.type === 'ticket.issued' ? events[0].data.number : null);
+
+describe('numbering', () => {
+  it('counts per prefix per business date and pads to three digits', () => {
+    const g = given(testConfig());
+    expect(issuedNumber(g.issue('ZX'))).toBe('A001');
+    expect(issuedNumber(g.issue('SB'))).toBe('B001');
+    expect(issuedNumber(g.issue('ZX'))).toBe('A002');
+  });
+
+  it('restarts at local midnight in Asia/Shanghai, whatever the server zone', () => {
+    expect(process.env.TZ).toBe('UTC');
+    const g = given(testConfig());
+    const beforeMidnight = Date.parse('2026-11-23T15:59:59Z'); // 23:59:59 in Shanghai
+    const afterMidnight = Date.parse('2026-11-23T16:00:00Z'); // 00:00 next day in Shanghai
+    expect(issuedNumber(g.issue('ZX', {}, beforeMidnight))).toBe('A001');
+    expect(issuedNumber(g.issue('ZX', {}, beforeMidnight))).toBe('A002');
+    expect(issuedNumber(g.issue('ZX', {}, afterMidnight))).toBe('A001');
+    expect(businessDate(afterMidnight, 'Asia/Shanghai')).toBe('2026-11-24');
+    // UTC midnight is 08:00 in Shanghai: no reset there.
+    expect(issuedNumber(g.issue('ZX', {}, Date.parse('2026-11-25T00:00:00Z')))).toBe('A001');
+    expect(issuedNumber(g.issue('ZX', {}, Date.parse('2026-11-25T00:00:01Z')))).toBe('A002');
+  });
+});
+
+describe('limits at the kiosk', () => {
+  it('refuses past the daily quota', () => {
+    const g = given(testConfig({ quota: 2 }));
+    g.issue('ZX');
+    g.issue('ZX');
+    g.fails({ type: 'IssueTicket', data: { ticketId: 'x', serviceId: 'y', categoryId: 'ZX', source: 'kiosk' } }, 'HQ_ERR_QUOTA_REACHED');
+  });
+
+  it('allows one ticket per ID per category per day', () => {
+    const g = given(testConfig());
+    g.issue('SB', { holder: holder('h1') });
+    g.fails({ type: 'IssueTicket', data: { ticketId: 'x', serviceId: 'y', categoryId: 'SB', holder: holder('h1'), source: 'kiosk' } }, 'HQ_ERR_ONE_PER_ID');
+    expect(issuedNumber(g.issue('ZX', { holder: holder('h1') }))).toBe('A001');
+    expect(issuedNumber(g.issue('SB', { holder: holder('h1') }, MON_0930 + 24 * 3600_000))).toBe('B001');
+  });
+
+  it('requires the card where the category says so', () => {
+    const g = given(testConfig());
+    g.fails({ type: 'IssueTicket', data: { ticketId: 'x', serviceId: 'y', categoryId: 'MZ', source: 'kiosk' } }, 'HQ_ERR_ID_CARD_REQUIRED');
+  });
+
+  it('gives the age group from the birth year, and the guide group when set', () => {
+    const g = given(testConfig());
+    const old = g.issue('ZX', { holder: holder('h2', 1960) });
+    expect(old[0]?.type === 'ticket.issued' && old[0].data.priorityGroup).toBe('elderly');
+    const young = g.issue('ZX', { holder: holder('h3', 1990) });
+    expect(young[0]?.type === 'ticket.issued' && young[0].data.priorityGroup).toBe(null);
+    const guided = g.issue('ZX', { priorityGroup: 'disabled' });
+    expect(guided[0]?.type === 'ticket.issued' && guided[0].data.priorityBy).toBe('guide');
+  });
+
+  it('refuses when the category is closed and says when it opens', () => {
+    const config = loadHallConfig('config/hall.yaml');
+    const sunday = Date.parse('2026-11-22T02:00:00Z');
+    const g = given(config, sunday);
+    let err: HallqError | undefined;
+    try {
+      g.issue('ZX');
+    } catch (e) {
+      err = e as HallqError;
+    }
+    expect(err?.code).toBe('HQ_ERR_CATEGORY_CLOSED');
+    expect(err?.detail?.nextOpenAt).toBe(Date.parse('2026-11-23T01:00:00Z')); // Monday 09:00
+  });
+
+  it('follows the demo hall week: lunch and Saturday are extended sessions, holidays are closed', () => {
+    const config = loadHallConfig('config/hall.yaml');
+    const lunch = openingAt(config, 'ZX', Date.parse('2026-11-23T04:30:00Z')); // Mon 12:30
+    expect(lunch.open && lunch.session.extended).toBe(true);
+    const saturday = openingAt(config, 'ZX', Date.parse('2026-11-21T02:00:00Z')); // Sat 10:00
+    expect(saturday.open && saturday.session.extended).toBe(true);
+    expect(openingAt(config, 'ZX', Date.parse('2026-10-01T02:00:00Z')).open).toBe(false); // National Day
+    expect(openingAt(config, 'ZX', Date.parse('2026-10-10T02:00:00Z')).open).toBe(true); // make-up Saturday
+    expect(openingAt(config, 'DB', Date.parse('2026-11-23T06:30:00Z')).open).toBe(false); // drop-off mornings only
+    // Issuing stops 10 minutes before a session ends.
+    expect(openingAt(config, 'ZX', Date.parse('2026-11-23T09:55:00Z')).open).toBe(false); // Mon 17:55
+  });
+
+  it('refuses when the estimated wait runs past closing', () => {
+    const config = testConfig({ refuseIfWaitPastClose: true, week: weekOf([{ start: '09:00', end: '10:00' }]) });
+    const g = given(config);
+    for (let i = 0; i < 10; i++) g.issue('SB'); // 10 min each over 3 windows: 10 ahead is 33 min, past the 10:00 close
+    g.fails({ type: 'IssueTicket', data: { ticketId: 'x', serviceId: 'y', categoryId: 'SB', source: 'kiosk' } }, 'HQ_ERR_WAIT_PAST_CLOSING');
+  });
+});
+
+function weekOf(sessions: { start: string; end: string }[]): HallConfig['schedule']['week'] {
+  return { mon: sessions, tue: sessions, wed: sessions, thu: sessions, fri: sessions, sat: sessions, sun: sessions };
+}
+
+describe('calling', () => {
+  it('turns a recall over the limit into a no-show, which is final', () => {
+    const g = given(testConfig({ recallLimit: 2 }));
+    g.issue('ZX');
+    g.open(1);
+    g.call(1);
+    const recall = (): HallEvent[] => g.run({ type: 'Recall', data: { windowId: 1, callId: `r${Math.random()}` } });
+    expect(recall()[0]?.type).toBe('ticket.called');
+    expect(recall()[0]?.type).toBe('ticket.called');
+    const third = recall();
+    expect(third[0]?.type).toBe('ticket.no_show');
+    expect(third[0]?.type === 'ticket.no_show' && third[0].data.reason).toBe('recall_limit');
+    expect(g.call(1)).toEqual([]); // never requeued
+    g.fails({ type: 'Recall', data: { windowId: 1, callId: 'z' } }, 'HQ_ERR_WINDOW_NO_CURRENT');
+  });
+
+  it('needs a reason to pause, refuses calls while paused, and will not pause over a called ticket', () => {
+    const g = given(testConfig());
+    g.issue('ZX');
+    g.open(1);
+    g.fails({ type: 'PauseWindow', data: { windowId: 1, reason: '   ' } }, 'HQ_ERR_PAUSE_REASON_REQUIRED');
+    g.call(1);
+    g.fails({ type: 'PauseWindow', data: { windowId: 1, reason: '午休' } }, 'HQ_ERR_WINDOW_BUSY');
+    g.run({ type: 'CompleteService', data: { windowId: 1 } });
+    g.run({ type: 'PauseWindow', data: { windowId: 1, reason: '外出送件' } });
+    g.fails({ type: 'CallNext', data: { windowId: 1, callId: 'x' } }, 'HQ_ERR_WINDOW_PAUSED');
+    g.run({ type: 'ResumeWindow', data: { windowId: 1 } });
+    expect(g.state.windows.get(1)?.status).toBe('open');
+  });
+
+  it('places a transferred ticket front, at its original place, or at the back', () => {
+    for (const [placement, expected] of [
+      ['front', 'A001'],
+      ['original', 'A001'],
+      ['back', 'B001'],
+    ] as const) {
+      const g = given(testConfig());
+      g.issue('ZX'); // A001
+      g.open(1);
+      g.call(1, MON_0930 + 1000);
+      g.issue('SB', {}, MON_0930 + 2000); // B001 arrives after A001
+      g.run({ type: 'TransferTicket', data: { windowId: 1, newServiceId: 'n1', toCategoryId: 'SB', placement } }, MON_0930 + 3000);
+      const called = g.call(1, MON_0930 + 4000);
+      expect(called[0]?.type === 'ticket.called' && called[0].data.number, placement).toBe(expected);
+    }
+  });
+
+  it('lets the B clerk take over an open window and records whom they replaced', () => {
+    const g = given(testConfig());
+    g.open(1);
+    const e = g.run({ type: 'OpenWindow', data: { windowId: 1, staffId: 'b1', role: 'B' } });
+    expect(e[0]?.type === 'window.opened' && e[0].data.replacedStaffId).toBe('c1');
+    g.fails({ type: 'OpenWindow', data: { windowId: 1, staffId: 'c2', role: 'A' } }, 'HQ_ERR_STAFF_NOT_ASSIGNED');
+  });
+
+  it('records tickets still waiting at closing as abandoned_at_close', () => {
+    const g = given(testConfig());
+    g.issue('ZX');
+    g.issue('SB');
+    g.open(1);
+    g.call(1);
+    const closed = g.run({ type: 'CloseBusinessDay', data: { businessDate: '2026-11-23' } });
+    expect(closed.map((e) => e.type)).toEqual(['ticket.abandoned_at_close']);
+    expect([...g.state.tickets.values()].map((t) => t.status).sort()).toEqual(['abandoned_at_close', 'called']);
+  });
+});
+
+describe('appointments', () => {
+  it('checks in inside the slot only, once, and is called first', () => {
+    const g = given(testConfig());
+    const slotStart = MON_0930 + 60 * 60_000;
+    g.run({ type: 'BookAppointment', data: { code: 'ABCD2345', categoryId: 'SB', slotStart, slotEnd: slotStart + 30 * 60_000, holder: holder('hx') } });
+    const checkIn = (when: number, h = holder('hx')): Extract<HallCommand, { type: 'IssueTicket' }> => ({
+      type: 'IssueTicket',
+      data: { ticketId: `a${when}`, serviceId: `as${when}`, appointmentCode: 'ABCD2345', holder: h, source: 'kiosk' },
+    });
+    g.fails(checkIn(MON_0930), 'HQ_ERR_APPOINTMENT_OUTSIDE_SLOT'); // 60 min early, allowed 30
+    g.fails(checkIn(slotStart, holder('other')), 'HQ_ERR_APPOINTMENT_HOLDER_MISMATCH', slotStart);
+    g.issue('SB', {}, slotStart - 20 * 60_000); // a walk-in before
+    g.run(checkIn(slotStart - 10 * 60_000), slotStart - 10 * 60_000);
+    g.fails(checkIn(slotStart), 'HQ_ERR_APPOINTMENT_USED', slotStart);
+    g.fails({ type: 'IssueTicket', data: { ticketId: 'q', serviceId: 'qq', appointmentCode: 'NOPE2345', source: 'kiosk' } }, 'HQ_ERR_APPOINTMENT_NOT_FOUND');
+    g.open(2);
+    const called = g.call(2, slotStart);
+    expect(called[0]?.type === 'ticket.called' && called[0].data.reason?.rule).toBe('appointment');
+  });
+});
