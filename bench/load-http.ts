@@ -14,8 +14,8 @@ export interface LoadResult {
   p50: number;
   p99: number;
   max: number;
-  /** autocannon's p99; with a fixed rate it is corrected for coordinated omission. */
-  autocannonP99: number;
+  /** autocannon's p99 (1 ms steps); with overallRate it is corrected for coordinated omission. null when not autocannon. */
+  autocannonP99: number | null;
   /** Responses completed in each second of the run, to see a trend (say, slowing as the queue grows). */
   perSecond: number[];
   durationSec: number;

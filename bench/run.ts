@@ -13,7 +13,7 @@ import { formatTable, rowsOf } from './report.ts';
  * BENCH_QUICK=1 shortens every phase (for trying the bench itself, not for figures).
  */
 const quick = process.env.BENCH_QUICK === '1';
-const issueSettings: IssueSettings = { connections: 10, throughputSec: quick ? 2 : 8, rate: 50, rateSec: quick ? 2 : 10 };
+const issueSettings: IssueSettings = { connections: 10, throughputSec: quick ? 2 : 8, rate: 50, rateSec: quick ? 2 : 10, burstSec: quick ? 2 : 5 };
 const fanoutSettings: FanoutSettings = {
   clients: Number(process.env.BENCH_CLIENTS ?? 1000),
   clientProcesses: Number(process.env.BENCH_CLIENT_PROCS ?? 2),

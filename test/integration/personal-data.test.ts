@@ -1,0 +1,68 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { io as connect } from 'socket.io-client';
+import { describe, expect, it } from 'vitest';
+import { withCheckDigit } from '../../src/personal/id-number.ts';
+import { api, login, openWindow, startHub } from '../support/hub.ts';
+import { KIOSK } from '../support/test-config.ts';
+
+describe('personal data (DESIGN §5)', () => {
+  it('keeps no raw ID number in the database files, the log or socket payloads after card reads', async () => {
+    const ids = [withCheckDigit('33010219500101123'), withCheckDigit('44010619881212345'), withCheckDigit('11010519491231002')];
+    const bodies = ids.map((id) => id.slice(0, 17)); // a number without its check digit is still a number
+    let log = '';
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        log += chunk.toString();
+        cb();
+      },
+    });
+    const h = await startHub({ logger: { level: 'trace', stream: sink } });
+    const seen: string[] = [];
+    const manager = await login(h.url, 'm1');
+    const socket = connect(h.url, { transports: ['websocket'], auth: { token: manager, rooms: ['hall', 'manager'] } });
+    socket.onAny((_type, payload) => seen.push(JSON.stringify(payload)));
+    await new Promise<void>((resolve) => socket.once('snapshot', () => resolve()));
+    try {
+      const guide = await login(h.url, 'g1');
+      for (const [i, id] of ids.entries()) {
+        const card = await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: ['张三丰', '李四', '欧阳娜娜'][i], idNumber: id, validUntil: '20351231' } });
+        expect(card.status).toBe(201);
+        expect(JSON.stringify(card.body)).not.toContain(id);
+        const t = await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'MZ', cardToken: card.body.card.cardToken } });
+        expect(t.status).toBe(201);
+        // A second card for an appointment booked at the guide desk.
+        const card2 = await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: '王五', idNumber: id } });
+        await api(h.url, 'POST', '/appointments', {
+          token: guide,
+          body: { categoryId: 'SB', slotStart: '2030-01-07T09:00:00+08:00', slotEnd: '2030-01-07T09:30:00+08:00', cardToken: card2.body.card.cardToken },
+        });
+      }
+      // Bad reads are refused without echoing the number.
+      const wrong = ids[0]!.slice(0, 17) + (ids[0]!.endsWith('1') ? '2' : '1');
+      const refused = await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: '赵六', idNumber: wrong } });
+      expect(refused.status).toBe(422);
+      expect(JSON.stringify(refused.body)).not.toContain(wrong);
+      const expired = await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: '赵六', idNumber: ids[1], validUntil: '20200101' } });
+      expect(expired.body.error.code).toBe('HQ_ERR_ID_CARD_EXPIRED');
+      const clerk = await openWindow(h.url, 1);
+      await api(h.url, 'POST', '/windows/1/call-next', { token: clerk });
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      socket.close();
+      await h.stop();
+    }
+    expect(seen.some((p) => p.includes('"hmac"'))).toBe(true); // the manager did get holder data, hashed
+    expect(log).toContain('/api/v1/sim/idcard/insert'); // the log did record the calls
+    const files = readdirSync(h.dir).map((f) => join(h.dir, f));
+    expect(files.some((f) => f.endsWith('hallq.db'))).toBe(true);
+    const haystacks = [...files.map((f) => readFileSync(f).toString('latin1')), log, ...seen];
+    for (const hay of haystacks) {
+      for (const needle of [...ids, ...bodies]) expect(hay.includes(needle), 'raw ID number found').toBe(false);
+    }
+    const db = readFileSync(join(h.dir, 'hallq.db')).toString('utf8');
+    expect(db).toContain('3301**********'); // the masked form is what is kept
+    await h.dispose();
+  });
+});

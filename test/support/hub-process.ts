@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (where `src/main.ts` and `node_modules/tsx` are). */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface HubProcess {
+  child: ChildProcess;
+  pid: number;
+  url: string;
+  /** The last 64 KiB of stdout and stderr, for failure messages. */
+  output(): string;
+  /** Resolves when the process has exited (with its code or signal). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Sends `signal` (SIGKILL by default) unless already exited, and waits for the exit. */
+  kill(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts `src/main.ts` as its own process (`node --import tsx`), on 127.0.0.1 and a port the OS
+ * picks; the port is read back from fastify's "Server listening at" log line, then `/healthz` must answer.
+ */
+export async function spawnHub(opts: { dataDir: string; configFile: string; timeoutMs?: number }): Promise<HubProcess> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/main.ts', '--port', '0', '--host', '127.0.0.1', '--data', opts.dataDir, '--config', opts.configFile],
+    { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  const keep = (chunk: Buffer) => {
+    out += chunk.toString('utf8');
+    if (out.length > 65_536) out = out.slice(-65_536);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exitInfo = { code, signal };
+      resolve(exitInfo);
+    });
+  });
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
+    if (!exitInfo) child.kill(signal);
+    return exited;
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  let url: string | null = null;
+  while (!url) {
+    const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+    if (m) url = m[1]!;
+    else if (exitInfo || Date.now() > deadline) {
+      await kill();
+      throw new Error(`hub process did not start (exit ${JSON.stringify(exitInfo)}):\n${out}`);
+    } else await new Promise((r) => setTimeout(r, 20));
+  }
+  for (;;) {
+    try {
+      const r = await fetch(`${url}/healthz`);
+      if (r.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (exitInfo || Date.now() > deadline) {
+      await kill();
+      throw new Error(`hub process never became healthy:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { child, pid: child.pid!, url, output: () => out, exited, kill };
+}
