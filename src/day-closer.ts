@@ -1,5 +1,7 @@
 import { addDays, businessDate, dayEndsAt } from './domain/calendar.ts';
+import { pruneFinished } from './domain/state.ts';
 import type { CommandHandler } from './store/handle-command.ts';
+import { purgePersonalData } from './store/purge-personal-data.ts';
 
 const SYSTEM = { kind: 'system', id: 'day-closer' } as const;
 
@@ -27,10 +29,20 @@ export function closeDueDays(handler: CommandHandler): number {
   return handler.run({ type: 'CloseBusinessDay', data: { businessDate: closeUpTo } }, SYSTEM, (events) => ({ status: 200, body: events.length })).body as number;
 }
 
+/** Day close, personal-data retention and idempotency clean-up, every minute. */
 export function startDayCloser(handler: CommandHandler, onError: (err: unknown) => void, everyMs = 60_000): () => void {
+  let lastPurge = '';
   const tick = () => {
     try {
       closeDueDays(handler);
+      // Retention runs once per business date.
+      const today = businessDate(handler.clock.now(), handler.config.hall.timeZone);
+      if (today !== lastPurge) {
+        purgePersonalData(handler);
+        pruneFinished(handler.state, addDays(today, -1));
+        handler.purgeIdempotency(24 * 3600_000);
+        lastPurge = today;
+      }
     } catch (err) {
       onError(err);
     }

@@ -143,3 +143,21 @@ export function closedWindow(id: WindowId): WindowState {
 export function formatNumber(prefix: string, serial: number): string {
   return `${prefix}${String(serial).padStart(3, '0')}`;
 }
+
+/**
+ * Drops finished tickets of business dates before `beforeDate` from memory (they stay in SQLite),
+ * so a hub that runs for months holds about what a start-up would load. Returns how many went.
+ */
+export function pruneFinished(state: HallState, beforeDate: string): number {
+  let n = 0;
+  for (const t of state.tickets.values()) {
+    if (t.businessDate >= beforeDate || !FINAL_SERVICE_STATUSES.has(t.status)) continue;
+    for (const id of t.serviceIds) state.services.delete(id);
+    state.tickets.delete(t.id);
+    n++;
+  }
+  for (const key of state.counters.keys()) if (key.split('|')[0]! < beforeDate) state.counters.delete(key);
+  for (const key of state.issued.keys()) if (key.split('|')[0]! < beforeDate) state.issued.delete(key);
+  for (const key of state.holderKeys) if (key.split('|')[0]! < beforeDate) state.holderKeys.delete(key);
+  return n;
+}

@@ -66,3 +66,34 @@ describe('personal data (DESIGN §5)', () => {
     await h.dispose();
   });
 });
+
+describe('retention (privacy.retentionDays)', () => {
+  it('removes personal fields older than the retention and keeps everything else', async () => {
+    const { FakeClock } = await import('../support/fake-clock.ts');
+    const { purgePersonalData } = await import('../../src/store/purge-personal-data.ts');
+    const clock = new FakeClock(Date.parse('2026-01-05T02:00:00Z'));
+    const h = await startHub({ clock });
+    try {
+      const card = await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: '张三丰', idNumber: withCheckDigit('33010219500101123') } });
+      const old = await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'MZ', cardToken: card.body.card.cardToken, phone: '13812345678' } });
+      expect(old.status).toBe(201);
+      clock.set('2026-07-10T02:00:00Z'); // 186 days later; retention 180
+      const card2 = await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: '李四', idNumber: withCheckDigit('44010619881212345') } });
+      const recent = await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'MZ', cardToken: card2.body.card.cardToken } });
+      expect(purgePersonalData(h.hub.handler)).toBe(2); // the old ticket row and its ticket.issued event
+      const rows = h.hub.db.prepare('SELECT id, number, status, data FROM tickets').all() as { id: string; number: string; data: string }[];
+      const oldRow = JSON.parse(rows.find((r) => r.id === old.body.ticket.id)!.data);
+      const newRow = JSON.parse(rows.find((r) => r.id === recent.body.ticket.id)!.data);
+      expect(oldRow.holder).toBeNull();
+      expect(oldRow.phoneMasked).toBeNull();
+      expect(oldRow.number).toBe('C001');
+      expect(newRow.holder.nameMasked).toBe('李*');
+      const events = h.hub.db.prepare(`SELECT seq, data FROM events WHERE type = 'ticket.issued' ORDER BY seq`).all() as { seq: number; data: string }[];
+      expect(JSON.parse(events[0]!.data).holder).toBeNull();
+      expect(JSON.parse(events[1]!.data).holder.nameMasked).toBe('李*');
+      expect(purgePersonalData(h.hub.handler)).toBe(0);
+    } finally {
+      await h.dispose();
+    }
+  });
+});

@@ -226,3 +226,20 @@ describe('appointments', () => {
     expect(called[0]?.type === 'ticket.called' && called[0].data.reason?.rule).toBe('appointment');
   });
 });
+
+describe('memory pruning', () => {
+  it('drops finished tickets of earlier dates and keeps unfinished ones and today', async () => {
+    const { pruneFinished } = await import('../../src/domain/state.ts');
+    const g = given(testConfig());
+    g.issue('ZX'); // stays waiting
+    g.issue('SB');
+    g.open(1);
+    g.call(1);
+    g.run({ type: 'CompleteService', data: { windowId: 1 } });
+    const today = g.issue('ZX', {}, MON_0930 + 24 * 3600_000);
+    expect(pruneFinished(g.state, '2026-11-24')).toBe(1);
+    expect([...g.state.tickets.values()].map((t) => `${t.businessDate} ${t.number}`).sort()).toEqual(['2026-11-23 B001', '2026-11-24 A001']);
+    expect(today[0]?.type).toBe('ticket.issued');
+    expect(g.state.counters.has('2026-11-23|A')).toBe(false);
+  });
+});
