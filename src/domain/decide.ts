@@ -3,7 +3,7 @@ import { businessDate, instantOf, localTime, minutesOf, openingAt, sessionsOn } 
 import type { Actor, CommandOf, HallCommand } from './commands.ts';
 import { HallqError } from './errors.ts';
 import { aheadOfNew, estimateFor } from './estimate.ts';
-import type { HallEvent } from './events.ts';
+import type { HallEvent, SelectionReason } from './events.ts';
 import { selectNext } from './select-next.ts';
 import { FINAL_SERVICE_STATUSES, formatNumber, type HallState, type Service, type WindowState } from './state.ts';
 
@@ -237,25 +237,26 @@ function callNext(state: HallState, command: CommandOf<'CallNext'>, ctx: DecideC
   if (busy(state, w)) throw new HallqError('HQ_ERR_WINDOW_BUSY', { windowId: w.id });
   const sel = selectNext(state, ctx.config, w.id, ctx.at);
   if (!sel) return [];
-  const s = sel.service;
-  return [
-    {
-      type: 'ticket.called',
-      data: {
-        ticketId: s.ticketId,
-        serviceId: s.id,
-        number: numberOf(state, s),
-        categoryId: s.categoryId,
-        windowId: w.id,
-        staffId: w.staffId,
-        callId: command.data.callId,
-        recall: false,
-        recalls: 0,
-        reason: sel.reason,
-        calledAt: ctx.at,
-      },
+  return [called(state, w, sel.service, command.data.callId, false, sel.reason, ctx.at)];
+}
+
+function called(state: HallState, w: WindowState, s: Service, callId: string, isRecall: boolean, reason: SelectionReason | null, at: number): HallEvent {
+  return {
+    type: 'ticket.called',
+    data: {
+      ticketId: s.ticketId,
+      serviceId: s.id,
+      number: numberOf(state, s),
+      categoryId: s.categoryId,
+      windowId: w.id,
+      staffId: w.staffId,
+      callId,
+      recall: isRecall,
+      recalls: isRecall ? s.recalls + 1 : 0,
+      reason,
+      calledAt: at,
     },
-  ];
+  };
 }
 
 function recall(state: HallState, command: CommandOf<'Recall'>, ctx: DecideContext): HallEvent[] {
@@ -265,24 +266,7 @@ function recall(state: HallState, command: CommandOf<'Recall'>, ctx: DecideConte
     // 过号: over the recall limit the number is dead; the resident takes a new one.
     return [{ type: 'ticket.no_show', data: { ticketId: s.ticketId, serviceId: s.id, number, windowId: w.id, reason: 'recall_limit', at: ctx.at } }];
   }
-  return [
-    {
-      type: 'ticket.called',
-      data: {
-        ticketId: s.ticketId,
-        serviceId: s.id,
-        number,
-        categoryId: s.categoryId,
-        windowId: w.id,
-        staffId: w.staffId,
-        callId: command.data.callId,
-        recall: true,
-        recalls: s.recalls + 1,
-        reason: null,
-        calledAt: ctx.at,
-      },
-    },
-  ];
+  return [called(state, w, s, command.data.callId, true, null, ctx.at)];
 }
 
 function transfer(state: HallState, command: CommandOf<'TransferTicket'>, ctx: DecideContext): HallEvent[] {

@@ -29,24 +29,7 @@ export function evolve(state: HallState, event: HallEvent, alpha = 0.2): HallSta
         serviceIds: [d.serviceId],
         currentServiceId: d.serviceId,
       });
-      addService(state, {
-        id: d.serviceId,
-        ticketId: d.ticketId,
-        categoryId: d.categoryId,
-        targetWindowId: null,
-        status: 'waiting',
-        waitingSince: d.issuedAt,
-        orderKey: d.issuedAt,
-        windowId: null,
-        staffId: null,
-        calledAt: null,
-        callId: null,
-        recalls: 0,
-        startedAt: null,
-        endedAt: null,
-        caseNo: null,
-        itemCode: null,
-      });
+      addService(state, waitingService(d.serviceId, d.ticketId, d.categoryId, null, d.issuedAt, d.issuedAt));
       const counterKey = `${d.businessDate}|${d.prefix}`;
       state.counters.set(counterKey, Math.max(state.counters.get(counterKey) ?? 0, d.serial));
       const issuedKey = `${d.businessDate}|${d.categoryId}`;
@@ -131,24 +114,7 @@ export function evolve(state: HallState, event: HallEvent, alpha = 0.2): HallSta
       from.status = 'transferred';
       from.endedAt = d.at;
       release(state, d.fromWindowId, from.id);
-      addService(state, {
-        id: d.toServiceId,
-        ticketId: t.id,
-        categoryId: d.toCategoryId,
-        targetWindowId: d.toWindowId,
-        status: 'waiting',
-        waitingSince: d.at,
-        orderKey: d.orderKey,
-        windowId: null,
-        staffId: null,
-        calledAt: null,
-        callId: null,
-        recalls: 0,
-        startedAt: null,
-        endedAt: null,
-        caseNo: null,
-        itemCode: null,
-      });
+      addService(state, waitingService(d.toServiceId, t.id, d.toCategoryId, d.toWindowId, d.at, d.orderKey));
       t.categoryId = d.toCategoryId;
       t.serviceIds.push(d.toServiceId);
       t.currentServiceId = d.toServiceId;
@@ -201,6 +167,27 @@ export function evolve(state: HallState, event: HallEvent, alpha = 0.2): HallSta
       return _exhaustive;
     }
   }
+}
+
+function waitingService(id: string, ticketId: string, categoryId: string, targetWindowId: number | null, since: number, orderKey: number): Service {
+  return {
+    id,
+    ticketId,
+    categoryId,
+    targetWindowId,
+    status: 'waiting',
+    waitingSince: since,
+    orderKey,
+    windowId: null,
+    staffId: null,
+    calledAt: null,
+    callId: null,
+    recalls: 0,
+    startedAt: null,
+    endedAt: null,
+    caseNo: null,
+    itemCode: null,
+  };
 }
 
 function addService(state: HallState, s: Service): void {
