@@ -55,7 +55,8 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 64 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // No type coercion: `["ZX"]` is not "ZX" and `null` is not an empty list. Path ids are strings, parsed by hand.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);

@@ -53,8 +53,22 @@ export function idempotencyOf(request: FastifyRequest, principal: Principal | nu
   if (!key) return undefined;
   if (key.length > 200) throw new HallqError('HQ_ERR_VALIDATION', { header: 'Idempotency-Key' }, { zh: 'Idempotency-Key 过长', en: 'Idempotency-Key is too long' });
   const who = principal ? `${principal.actor.kind}:${principal.actor.id}` : 'anonymous';
-  const bodyHash = createHash('sha256').update(JSON.stringify(request.body ?? null)).digest('hex');
+  let bodyJson: string;
+  try {
+    bodyJson = JSON.stringify(request.body ?? null);
+  } catch {
+    // Nesting deep enough to overflow the stack is not a request anyone means to retry.
+    throw new HallqError('HQ_ERR_VALIDATION', { field: 'body' }, { zh: '请求体嵌套过深', en: 'the body is nested too deeply' });
+  }
+  const bodyHash = createHash('sha256').update(bodyJson).digest('hex');
   return { key: `${who}|${key}`, fingerprint: `${request.method} ${request.url.split('?')[0]} ${bodyHash}` };
+}
+
+/** Calls that take no body refuse a non-empty one rather than ignore it. */
+export function refuseBody(request: FastifyRequest): void {
+  const b = request.body;
+  const empty = b === undefined || b === null || b === '' || (typeof b === 'object' && !Array.isArray(b) && Object.keys(b).length === 0);
+  if (!empty) throw new HallqError('HQ_ERR_VALIDATION', { field: 'body' }, { zh: '此操作不需要请求体', en: 'this call takes no body' });
 }
 
 export function send(reply: FastifyReply, r: Reply): FastifyReply {

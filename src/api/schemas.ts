@@ -14,7 +14,7 @@ export const ErrorSchema = Type.Object(
   { $id: 'Error' },
 );
 
-export const WindowIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 999 }) }, { additionalProperties: false });
+export const WindowIdParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,2}$', description: 'window number' }) }, { additionalProperties: false });
 
 export const TicketSchema = Type.Object({
   id: Type.String(),

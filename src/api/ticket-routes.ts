@@ -7,7 +7,7 @@ import { newServiceId, newTicketId } from '../ids.ts';
 import type { CardReads } from '../personal/card-reads.ts';
 import { maskPhone } from '../personal/id-number.ts';
 import type { CommandHandler } from '../store/handle-command.ts';
-import { idempotencyOf, requireOneOf, send } from './request-context.ts';
+import { idempotencyOf, refuseBody, requireOneOf, send } from './request-context.ts';
 import { ErrorSchema, Text, TicketSchema } from './schemas.ts';
 import { ticketView } from './views.ts';
 
@@ -126,6 +126,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
     },
     async (request, reply) => {
       const p = requireOneOf(request, { roles: ['guide', 'manager', 'admin'] });
+      refuseBody(request);
       const result = handler.run(
         { type: 'CancelTicket', data: { ticketId: request.params.id, ...(request.query.reason ? { reason: request.query.reason } : {}) } },
         p.actor,

@@ -8,7 +8,7 @@ import type { HallState } from '../domain/state.ts';
 import { newCallId, newServiceId } from '../ids.ts';
 import type { CommandHandler, Reply } from '../store/handle-command.ts';
 import type { StoredEvent } from '../store/event-log.ts';
-import { idempotencyOf, requireWindowActor, send } from './request-context.ts';
+import { idempotencyOf, refuseBody, requireWindowActor, send } from './request-context.ts';
 import { ErrorSchema, Text, WindowIdParams } from './schemas.ts';
 import { ticketView, type TicketView } from './views.ts';
 
@@ -17,9 +17,6 @@ export interface WindowRouteDeps {
   config: HallConfig;
 }
 
-function isEmptyBody(body: unknown): boolean {
-  return body === undefined || body === null || body === '' || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0);
-}
 
 const errors = { 200: Type.Any(), 204: Type.Null(), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 422: ErrorSchema };
 
@@ -51,12 +48,10 @@ export const windowRoutes: FastifyPluginAsyncTypebox<WindowRouteDeps> = async (a
         },
       },
       async (request, reply) => {
-        const windowId = (request.params as { id: number }).id;
+        const windowId = Number((request.params as { id: string }).id);
         const p = requireWindowActor(request, config, windowId, action);
         // A call without a body schema takes no body: junk is refused, not ignored.
-        if (!body && !isEmptyBody(request.body)) {
-          throw new HallqError('HQ_ERR_VALIDATION', { field: 'body' }, { zh: '此操作不需要请求体', en: 'this call takes no body' });
-        }
+        if (!body) refuseBody(request);
         const result = handler.run(toCommand(windowId, (request.body ?? {}) as never, request), p.actor, toReply(windowId), idempotencyOf(request, p));
         return send(reply, result);
       },
@@ -136,7 +131,7 @@ export const windowRoutes: FastifyPluginAsyncTypebox<WindowRouteDeps> = async (a
     'pause',
     'pause',
     'Pause service with a reason (暂停服务)',
-    Type.Object({ reason: Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]*\\S[^\\u0000-\\u001f\\u007f]*$' }) }, { additionalProperties: false }),
+    Type.Object({ reason: Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$' }) }, { additionalProperties: false }),
     (windowId, body: { reason: string }) => ({ type: 'PauseWindow', data: { windowId, reason: body.reason } }),
   );
   action('resume', 'pause', 'Resume service (恢复服务)', null, (windowId) => ({ type: 'ResumeWindow', data: { windowId } }));
@@ -145,8 +140,9 @@ export const windowRoutes: FastifyPluginAsyncTypebox<WindowRouteDeps> = async (a
     '/windows/:id',
     { schema: { tags: ['windows'], summary: 'Window state for its console', params: WindowIdParams, response: { 200: Type.Any(), 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema } } },
     async (request) => {
-      requireWindowActor(request, config, request.params.id, 'view');
-      return { window: windowState(handler.state, request.params.id) };
+      const windowId = Number(request.params.id);
+      requireWindowActor(request, config, windowId, 'view');
+      return { window: windowState(handler.state, windowId) };
     },
   );
 
