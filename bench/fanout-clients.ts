@@ -4,10 +4,13 @@ import type { WorkerReady, WorkerReport } from './fanout-protocol.ts';
 /**
  * The 1,000 listening clients, spread over worker processes (bench/socket-clients.ts).
  *
- * Why workers and not the bench process: the bench process also times the calls, and with 1,000
- * sockets in it, a slow client-side decode of the 1,000th message would look like server latency
- * and delay its own HTTP calls. Two workers let the decode of one broadcast run on both cores once
- * the server has written it out (this box has 2 cores). Set BENCH_CLIENT_PROCS to try otherwise.
+ * Why worker processes and not the bench process: the bench process also times the calls, and with
+ * 1,000 sockets in it, client-side decoding would delay its own HTTP calls and timers. Why two and
+ * not one: in one process the 1,000 decodes queue behind each other, and the hub's extra
+ * `queue.counts` broadcast after each call gets decoded on the early sockets before the late
+ * sockets' `ticket.called` is read, so the client side, not the server, set the figure (tried on
+ * this 2-core box: last-client p50 hub ~47 ms vs bare ~20 ms with one process, ~28 vs ~22 with two).
+ * Two workers let the decoding use both cores. BENCH_CLIENT_PROCS overrides the count.
  */
 export interface CallReceipt {
   callId: string;

@@ -72,20 +72,29 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
           },
         },
         p.actor,
-        (events, state) => {
+        (events) => {
           const issued = events[0];
-          const t = issued && issued.type === 'ticket.issued' ? state.tickets.get(issued.data.ticketId) : undefined;
-          if (!t || !issued || issued.type !== 'ticket.issued') throw new Error('ticket.issued expected');
-          const view = ticketView(state, config, t);
-          // The printed estimate is the one decided at issue, so screen and paper agree.
+          if (!issued || issued.type !== 'ticket.issued') throw new Error('ticket.issued expected');
+          const d = issued.data;
+          // Built from the event alone (no walk of the queue), and the printed estimate is the one
+          // decided at issue, so screen and paper agree.
           return {
             status: 201,
             body: {
               ticket: {
-                ...view,
-                ahead: issued.data.estimate.ahead,
-                estimatedWaitMin: issued.data.estimate.minutes,
-                estimate: { low: issued.data.estimate.low, high: issued.data.estimate.high },
+                id: d.ticketId,
+                number: d.number,
+                categoryId: d.categoryId,
+                status: 'waiting',
+                priorityGroup: d.priorityGroup,
+                issuedAt: d.issuedAt,
+                businessDate: d.businessDate,
+                ahead: d.estimate.ahead,
+                estimatedWaitMin: d.estimate.minutes,
+                estimate: { low: d.estimate.low, high: d.estimate.high },
+                windowId: null,
+                calledAt: null,
+                holderName: d.holder?.nameMasked ?? null,
               },
             },
           };

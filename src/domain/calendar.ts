@@ -41,7 +41,19 @@ function parts(ms: number, timeZone: string): Record<string, string> {
   return out;
 }
 
+// Most calls in a burst fall in the same minute: keep the last answer per zone.
+const lastMinute = new Map<string, { minute: number; local: LocalTime }>();
+
 export function localTime(ms: number, timeZone: string): LocalTime {
+  const minute = Math.floor(ms / 60_000);
+  const cached = lastMinute.get(timeZone);
+  if (cached && cached.minute === minute) return cached.local;
+  const local = computeLocalTime(ms, timeZone);
+  lastMinute.set(timeZone, { minute, local });
+  return local;
+}
+
+function computeLocalTime(ms: number, timeZone: string): LocalTime {
   const p = parts(ms, timeZone);
   const weekday = WEEKDAYS[p.weekday ?? ''];
   if (!weekday) throw new Error(`unexpected weekday ${p.weekday}`);
@@ -64,8 +76,20 @@ function offsetAt(ms: number, timeZone: string): number {
   return asUtc - Math.floor(ms / 1000) * 1000;
 }
 
+const instants = new Map<string, number>();
+
 /** The instant of local `date` at `minutes` past midnight in the hall's zone. */
 export function instantOf(date: string, minutes: number, timeZone: string): number {
+  const key = `${timeZone}|${date}|${minutes}`;
+  let v = instants.get(key);
+  if (v === undefined) {
+    if (instants.size > 4096) instants.clear();
+    instants.set(key, (v = computeInstant(date, minutes, timeZone)));
+  }
+  return v;
+}
+
+function computeInstant(date: string, minutes: number, timeZone: string): number {
   const [y, m, d] = date.split('-').map(Number);
   const naive = Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1, 0, minutes);
   const guess = naive - offsetAt(naive, timeZone);

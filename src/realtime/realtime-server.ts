@@ -18,6 +18,9 @@ export interface RealtimeDeps {
   hubId: string;
 }
 
+/** `queue.counts` goes out at most this often. */
+export const COUNTS_COALESCE_MS = 250;
+
 interface SocketData {
   principal: Principal | null;
   rooms: string[];
@@ -80,6 +83,7 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Server {
     return null;
   }
 
+  let countsTimer: NodeJS.Timeout | null = null;
   handler.onCommitted((events) => {
     let countsChanged = false;
     for (const e of events) {
@@ -89,22 +93,28 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Server {
       if (route.publicRooms.length > 0) io.to(route.publicRooms).except(route.privateRooms).emit(e.type, { ...full, data: publicData(e) });
       if (e.type.startsWith('ticket.') || e.type.startsWith('window.')) countsChanged = true;
     }
-    if (countsChanged) {
-      const last = events[events.length - 1]!;
-      const counts: QueueCounts = {
-        seq: last.seq,
-        at: last.at,
-        type: 'queue.counts',
-        data: {
-          categories: config.categories.map((c) => {
-            const waiting = handler.state.waiting.get(c.id)?.size ?? 0;
-            return { id: c.id, waiting, estimatedWaitMin: estimateFor(handler.state, config, c.id, waiting).minutes };
-          }),
-        },
-      };
-      io.to(['hall', 'manager']).emit('queue.counts', counts);
+    if (countsChanged && !countsTimer) {
+      // Counts are derived and only need to be fresh within a moment: one broadcast per burst,
+      // not one per event on top of the event itself.
+      countsTimer = setTimeout(() => {
+        countsTimer = null;
+        const counts: QueueCounts = {
+          seq: handler.seq,
+          at: handler.clock.now(),
+          type: 'queue.counts',
+          data: {
+            categories: config.categories.map((c) => {
+              const waiting = handler.state.waiting.get(c.id)?.size ?? 0;
+              return { id: c.id, waiting, estimatedWaitMin: estimateFor(handler.state, config, c.id, waiting).minutes };
+            }),
+          },
+        };
+        io.to(['hall', 'manager']).emit('queue.counts', counts);
+      }, COUNTS_COALESCE_MS);
+      countsTimer.unref();
     }
   });
+
 
   return io;
 }

@@ -1,4 +1,7 @@
 /**
+ * Every commit is fsynced, and WAL writes each page a commit dirties: text-keyed tables are
+ * WITHOUT ROWID (one b-tree, not two) and there are no indexes the hub does not read.
+ *
  * Schema migrations, applied in order inside one transaction each; `PRAGMA user_version` records
  * the last applied. Append only: a shipped migration is never edited.
  */
@@ -11,7 +14,6 @@ export const MIGRATIONS: readonly string[] = [
     actor  TEXT    NOT NULL,              -- JSON Actor
     data   TEXT    NOT NULL               -- JSON event data (no full ID numbers, ever)
   ) STRICT;
-  CREATE INDEX events_type ON events(type);
 
   CREATE TABLE tickets (
     id            TEXT PRIMARY KEY,
@@ -21,22 +23,20 @@ export const MIGRATIONS: readonly string[] = [
     status        TEXT NOT NULL,
     data          TEXT NOT NULL,
     UNIQUE (business_date, number)        -- a number is never reused within a date
-  ) STRICT;
-  CREATE INDEX tickets_open ON tickets(status, business_date);
+  ) STRICT, WITHOUT ROWID;
 
   CREATE TABLE services (
     id        TEXT PRIMARY KEY,
     ticket_id TEXT NOT NULL REFERENCES tickets(id),
     status    TEXT NOT NULL,
     data      TEXT NOT NULL
-  ) STRICT;
-  CREATE INDEX services_ticket ON services(ticket_id);
+  ) STRICT, WITHOUT ROWID;
 
   CREATE TABLE windows (id INTEGER PRIMARY KEY, data TEXT NOT NULL) STRICT;
-  CREATE TABLE counters (business_date TEXT NOT NULL, prefix TEXT NOT NULL, last INTEGER NOT NULL, PRIMARY KEY (business_date, prefix)) STRICT;
-  CREATE TABLE appointments (code TEXT PRIMARY KEY, data TEXT NOT NULL) STRICT;
-  CREATE TABLE category_stats (category_id TEXT PRIMARY KEY, data TEXT NOT NULL) STRICT;
-  CREATE TABLE hall_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+  CREATE TABLE counters (business_date TEXT NOT NULL, prefix TEXT NOT NULL, last INTEGER NOT NULL, PRIMARY KEY (business_date, prefix)) STRICT, WITHOUT ROWID;
+  CREATE TABLE appointments (code TEXT PRIMARY KEY, data TEXT NOT NULL) STRICT, WITHOUT ROWID;
+  CREATE TABLE category_stats (category_id TEXT PRIMARY KEY, data TEXT NOT NULL) STRICT, WITHOUT ROWID;
+  CREATE TABLE hall_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT, WITHOUT ROWID;
 
   CREATE TABLE idempotency (
     key         TEXT PRIMARY KEY,         -- principal + client key
@@ -44,7 +44,7 @@ export const MIGRATIONS: readonly string[] = [
     status      INTEGER NOT NULL,
     body        TEXT,
     at          INTEGER NOT NULL
-  ) STRICT;
+  ) STRICT, WITHOUT ROWID;
   CREATE INDEX idempotency_at ON idempotency(at);
 
   CREATE TABLE staff_sessions (
@@ -52,6 +52,6 @@ export const MIGRATIONS: readonly string[] = [
     staff_id     TEXT NOT NULL,
     created_at   INTEGER NOT NULL,
     expires_at   INTEGER NOT NULL
-  ) STRICT;
+  ) STRICT, WITHOUT ROWID;
   `,
 ];

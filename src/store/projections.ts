@@ -143,16 +143,18 @@ export class Projections {
       const t = JSON.parse(r.data) as Ticket;
       state.tickets.set(t.id, t);
     }
-    const services = this.db
-      .prepare(`SELECT s.data FROM services s JOIN tickets t ON t.id = s.ticket_id WHERE t.${open} OR t.business_date >= ?`)
-      .all(since) as { data: string }[];
-    for (const r of services) {
-      const s = JSON.parse(r.data) as Service;
-      state.services.set(s.id, s);
-      if (s.status === 'waiting') {
-        let set = state.waiting.get(s.categoryId);
-        if (!set) state.waiting.set(s.categoryId, (set = new Set()));
-        set.add(s.id);
+    const serviceById = this.db.prepare('SELECT data FROM services WHERE id = ?');
+    for (const t of state.tickets.values()) {
+      for (const id of t.serviceIds) {
+        const r = serviceById.get(id) as { data: string } | undefined;
+        if (!r) continue;
+        const s = JSON.parse(r.data) as Service;
+        state.services.set(s.id, s);
+        if (s.status === 'waiting') {
+          let set = state.waiting.get(s.categoryId);
+          if (!set) state.waiting.set(s.categoryId, (set = new Set()));
+          set.add(s.id);
+        }
       }
     }
     // Quota and per-ID limits count by the category a ticket was issued in, not where it went after.

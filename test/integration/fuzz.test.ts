@@ -25,7 +25,7 @@ function mapsAndSets(_key: string, value: unknown): unknown {
 /** seq, every row of the event log and projections, and the in-memory state. Staff sessions are left out (login makes them). */
 function fingerprint(h: RunningHub): { seq: number; db: string; memory: string } {
   const hash = createHash('sha256');
-  for (const t of TABLES) hash.update(`${t}:${JSON.stringify(h.hub.db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all())}\n`);
+  for (const t of TABLES) hash.update(`${t}:${JSON.stringify(h.hub.db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all())}\n`);
   return {
     seq: h.hub.handler.seq,
     db: hash.digest('hex'),
