@@ -39,7 +39,7 @@ export const appointmentRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHand
       if (!Number.isFinite(slotStart) || !Number.isFinite(slotEnd)) throw new HallqError('HQ_ERR_APPOINTMENT_SLOT_INVALID');
       const holder = b.cardToken ? cardReads.resolve(b.cardToken) : undefined;
       const code = newAppointmentCode();
-      const result = handler.run(
+      const result = await handler.submit(
         {
           type: 'BookAppointment',
           data: { code, categoryId: b.categoryId, slotStart, slotEnd, ...(holder ? { holder } : {}), ...(b.phone ? { phoneMasked: maskPhone(b.phone) } : {}) },

@@ -7,10 +7,10 @@ import { ErrorSchema, Text } from './schemas.ts';
 import { hallView } from './views.ts';
 
 export const hallRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHandler; config: HallConfig }> = async (app, { handler, config }) => {
-  app.get('/hall', { schema: { tags: ['hall'], summary: 'Categories, windows and notices, masked for public screens' } }, async () => ({
-    seq: handler.seq,
-    ...hallView(handler.state, config, handler.clock.now()),
-  }));
+  app.get('/hall', { schema: { tags: ['hall'], summary: 'Categories, windows and notices, masked for public screens' } }, async () => {
+    while (handler.uncommitted) await handler.whenCommitted();
+    return { seq: handler.seq, ...hallView(handler.state, config, handler.clock.now()) };
+  });
 
   app.put(
     '/hall/notices',
@@ -24,7 +24,7 @@ export const hallRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHandler; co
     },
     async (request, reply) => {
       const p = requireOneOf(request, { roles: ['manager', 'admin'] });
-      const result = handler.run(
+      const result = await handler.submit(
         { type: 'UpdateNotices', data: { notices: request.body.notices } },
         p.actor,
         (_e, state) => ({ status: 200, body: { notices: state.notices ?? [] } }),

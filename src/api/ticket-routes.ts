@@ -57,7 +57,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
       if (body.priorityGroup !== undefined && p.kind !== 'staff') throw new HallqError('HQ_ERR_PRIORITY_GROUP_NOT_ALLOWED');
       const holder: Holder | undefined = body.cardToken ? cardReads.resolve(body.cardToken) : undefined;
       const ticketId = newTicketId();
-      const result = handler.run(
+      const result = await handler.submit(
         {
           type: 'IssueTicket',
           data: {
@@ -136,7 +136,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
     async (request, reply) => {
       const p = requireOneOf(request, { roles: ['guide', 'manager', 'admin'] });
       refuseBody(request);
-      const result = handler.run(
+      const result = await handler.submit(
         { type: 'CancelTicket', data: { ticketId: request.params.id, ...(request.query.reason ? { reason: request.query.reason } : {}) } },
         p.actor,
         (_events, state) => ({ status: 200, body: { ticket: ticketView(state, config, state.tickets.get(request.params.id)!) } }),

@@ -52,7 +52,7 @@ export const windowRoutes: FastifyPluginAsyncTypebox<WindowRouteDeps> = async (a
         const p = requireWindowActor(request, config, windowId, action);
         // A call without a body schema takes no body: junk is refused, not ignored.
         if (!body) refuseBody(request);
-        const result = handler.run(toCommand(windowId, (request.body ?? {}) as never, request), p.actor, toReply(windowId), idempotencyOf(request, p));
+        const result = await handler.submit(toCommand(windowId, (request.body ?? {}) as never, request), p.actor, toReply(windowId), idempotencyOf(request, p));
         return send(reply, result);
       },
     );

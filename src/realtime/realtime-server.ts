@@ -50,7 +50,11 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Server {
     next();
   });
 
-  io.on('connection', (socket: Socket) => {
+  io.on('connection', async (socket: Socket) => {
+    // Catch up from what is on disk: wait out a commit in progress (its events are then broadcast
+    // before this socket joins, and the log holds them).
+    while (handler.uncommitted) await handler.whenCommitted();
+    if (socket.disconnected) return;
     const data = socket.data as SocketData;
     const auth = (socket.handshake.auth ?? {}) as Handshake;
     // Synchronous from here to join(): no commit can slip between the catch-up and the live stream.

@@ -23,14 +23,14 @@ export class EventLog {
     return (this.#last.get() as { seq: number }).seq;
   }
 
-  /** Appends with seq = after + 1, after + 2, …; must run inside the command's transaction. */
-  append(after: number, events: HallEvent[], actor: Actor, at: number): StoredEvent[] {
-    const actorJson = JSON.stringify(actor);
-    return events.map((e, i) => {
-      const seq = after + i + 1;
-      this.#insert.run(seq, at, e.type, actorJson, JSON.stringify(e.data));
-      return { ...e, seq, at, actor } as StoredEvent;
-    });
+  /** Numbers events seq = after + 1, after + 2, …, without writing them. */
+  static number(after: number, events: HallEvent[], actor: Actor, at: number): StoredEvent[] {
+    return events.map((e, i) => ({ ...e, seq: after + i + 1, at, actor }) as StoredEvent);
+  }
+
+  /** Writes numbered events; must run inside the commit's transaction. */
+  insert(events: StoredEvent[]): void {
+    for (const e of events) this.#insert.run(e.seq, e.at, e.type, JSON.stringify(e.actor), JSON.stringify(e.data));
   }
 
   /** Events after `seq`, oldest first, at most `limit`. */

@@ -29,19 +29,38 @@ export interface Idempotency {
 
 type CommittedListener = (events: StoredEvent[]) => void;
 
+interface Pending {
+  stored: StoredEvent[];
+  reply: Reply;
+  idem: Idempotency | undefined;
+  at: number;
+  settle: { resolve: (r: Reply) => void; reject: (err: unknown) => void } | null;
+}
+
 /**
- * The thin shell around the engine: decide → one SQLite transaction (append events, update
- * projections, store the idempotent reply) → apply to memory → publish. Synchronous from end to end,
- * so two commands never interleave and two "call next" presses can never get the same ticket.
+ * The thin shell around the engine (DESIGN §2):
+ *
+ * 1. `decide` on the current state, then `evolve` it in memory and number the events — one command
+ *    at a time, synchronously, so two "call next" presses never see the same queue;
+ * 2. the commands of one event-loop turn are committed together: one SQLite transaction (events,
+ *    projections, idempotent replies) and so one fsync for the group;
+ * 3. only then are replies released and events broadcast. If the commit fails, every command of
+ *    the group fails, memory is reloaded from SQLite, and nothing was acknowledged.
  */
 export class CommandHandler {
   state: HallState;
   #seq: number;
+  #committedSeq: number;
   readonly log: EventLog;
   readonly #projections: Projections;
   readonly #listeners: CommittedListener[] = [];
   readonly #findIdem;
   readonly #saveIdem;
+  #batch: Pending[] = [];
+  #touched = emptyTouched();
+  #pendingIdem = new Map<string, { fingerprint: string; done: Promise<Reply> }>();
+  #flushScheduled = false;
+  #waiters: (() => void)[] = [];
 
   constructor(
     readonly db: Db,
@@ -52,12 +71,13 @@ export class CommandHandler {
     this.#projections = new Projections(db);
     this.#findIdem = db.prepare('SELECT fingerprint, status, body FROM idempotency WHERE key = ?');
     this.#saveIdem = db.prepare('INSERT INTO idempotency (key, fingerprint, status, body, at) VALUES (?, ?, ?, ?, ?)');
-    this.#seq = this.log.lastSeq();
+    this.#seq = this.#committedSeq = this.log.lastSeq();
     this.state = this.#load();
   }
 
+  /** Seq of the last event committed to disk (what screens and the log agree on). */
   get seq(): number {
-    return this.#seq;
+    return this.#committedSeq;
   }
 
   #load(): HallState {
@@ -72,61 +92,148 @@ export class CommandHandler {
     };
   }
 
+  onListenerError: (err: unknown) => void = (err) => console.error('committed-event listener failed', err);
+
   /**
-   * Runs one command. A rule violation throws `HallqError` and changes nothing; a retry with the
-   * same idempotency key gets the first reply, without running the command again.
+   * Runs a command and resolves once it is on disk, with its reply. A rule violation rejects with
+   * `HallqError` and changes nothing; a retry with the same idempotency key gets the first reply.
    */
-  run<R extends Reply>(
-    command: HallCommand,
-    actor: Actor,
-    toReply: (events: StoredEvent[], state: HallState) => R,
-    idem?: Idempotency,
-  ): R {
+  submit<R extends Reply>(command: HallCommand, actor: Actor, toReply: (events: StoredEvent[], state: HallState) => R, idem?: Idempotency): Promise<R> {
+    let entry: Pending | Promise<Reply>;
+    try {
+      entry = this.#apply(command, actor, toReply, idem);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (entry instanceof Promise) return entry as Promise<R>;
+    const pending = entry;
+    const done = new Promise<Reply>((resolve, reject) => {
+      pending.settle = { resolve, reject };
+    });
+    if (idem) this.#pendingIdem.set(idem.key, { fingerprint: idem.fingerprint, done });
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => this.#flush());
+    }
+    return done as Promise<R>;
+  }
+
+  /** The synchronous form, for the hub's own jobs and tests: commits at once (after any open group). */
+  run<R extends Reply>(command: HallCommand, actor: Actor, toReply: (events: StoredEvent[], state: HallState) => R, idem?: Idempotency): R {
+    const entry = this.#apply(command, actor, toReply, idem);
+    if (entry instanceof Promise) throw new HallqError('HQ_ERR_WRONG_STATE', { reason: 'idempotent retry still committing' });
+    const err = this.#flush();
+    if (err !== null) throw err;
+    return entry.reply as R;
+  }
+
+  /** Whether memory holds commands not yet on disk. */
+  get uncommitted(): boolean {
+    return this.#batch.length > 0;
+  }
+
+  /**
+   * Resolves after the open group commits. To read a state that equals the disk, loop
+   * `while (handler.uncommitted) await handler.whenCommitted();` and read synchronously after it.
+   */
+  whenCommitted(): Promise<void> {
+    if (this.#batch.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#waiters.push(resolve));
+  }
+
+  #apply(command: HallCommand, actor: Actor, toReply: (events: StoredEvent[], state: HallState) => Reply, idem: Idempotency | undefined): Pending | Promise<Reply> {
     if (idem) {
+      const inFlight = this.#pendingIdem.get(idem.key);
+      if (inFlight) {
+        if (inFlight.fingerprint !== idem.fingerprint) throw new HallqError('HQ_ERR_IDEMPOTENCY_KEY_REUSED');
+        return inFlight.done;
+      }
       const prior = this.#findIdem.get(idem.key) as { fingerprint: string; status: number; body: string | null } | undefined;
       if (prior) {
         if (prior.fingerprint !== idem.fingerprint) throw new HallqError('HQ_ERR_IDEMPOTENCY_KEY_REUSED');
-        return { status: prior.status, body: prior.body === null ? undefined : JSON.parse(prior.body) } as R;
+        return Promise.resolve({ status: prior.status, body: prior.body === null ? undefined : JSON.parse(prior.body) });
       }
     }
     const at = this.clock.now();
     const events = decide(this.state, command, { config: this.config, at, actor });
-    let stored: StoredEvent[] = [];
-    let reply: R;
+    const stored = EventLog.number(this.#seq, events, actor, at);
+    let reply: Reply;
     try {
-      reply = this.db.transaction(() => {
-        stored = this.log.append(this.#seq, events, actor, at);
-        const touched = emptyTouched();
-        for (const e of events) {
-          evolve(this.state, e, this.config.queue.estimateAlpha);
-          markTouched(touched, e);
-        }
-        this.#projections.write(this.state, touched);
-        const r = toReply(stored, this.state);
-        if (idem) this.#saveIdem.run(idem.key, idem.fingerprint, r.status, r.body === undefined ? null : JSON.stringify(r.body), at);
-        return r;
-      }).immediate();
+      for (const e of events) {
+        evolve(this.state, e, this.config.queue.estimateAlpha);
+        markTouched(this.#touched, e);
+      }
+      reply = toReply(stored, this.state);
     } catch (err) {
-      // The transaction rolled back but memory may have moved: reload what was committed.
-      this.state = this.#load();
-      this.#seq = this.log.lastSeq();
+      // Memory moved past what any commit holds: fail the whole open group and reload.
+      this.#batch.push({ stored, reply: { status: 500, body: undefined }, idem, at, settle: null });
+      this.#seq += stored.length;
+      this.#fail(err);
       throw err;
     }
     this.#seq += stored.length;
-    if (stored.length > 0) {
+    const pending: Pending = { stored, reply, idem, at, settle: null };
+    this.#batch.push(pending);
+    return pending;
+  }
+
+  /** Commits the open group; returns the error if the commit failed (the group is then rejected). */
+  #flush(): unknown {
+    this.#flushScheduled = false;
+    const batch = this.#batch;
+    if (batch.length === 0) return null;
+    const touched = this.#touched;
+    try {
+      this.db
+        .transaction(() => {
+          for (const p of batch) {
+            this.log.insert(p.stored);
+            if (p.idem) this.#saveIdem.run(p.idem.key, p.idem.fingerprint, p.reply.status, p.reply.body === undefined ? null : JSON.stringify(p.reply.body), p.at);
+          }
+          this.#projections.write(this.state, touched);
+        })
+        .immediate();
+    } catch (err) {
+      this.#fail(err);
+      return err;
+    }
+    this.#batch = [];
+    this.#touched = emptyTouched();
+    this.#pendingIdem.clear();
+    this.#committedSeq = this.#seq;
+    for (const p of batch) p.settle?.resolve(p.reply);
+    const events = batch.flatMap((p) => p.stored);
+    if (events.length > 0) {
       for (const l of this.#listeners) {
         // A failing subscriber (a screen fan-out, a device) must not turn a committed command into an error.
         try {
-          l(stored);
+          l(events);
         } catch (err) {
           this.onListenerError(err);
         }
       }
     }
-    return reply;
+    this.#wake();
+    return null;
   }
 
-  onListenerError: (err: unknown) => void = (err) => console.error('committed-event listener failed', err);
+  /** The open group is lost: reject it, and make memory what the disk holds again. */
+  #fail(err: unknown): void {
+    const batch = this.#batch;
+    this.#batch = [];
+    this.#touched = emptyTouched();
+    this.#pendingIdem.clear();
+    this.state = this.#load();
+    this.#seq = this.#committedSeq = this.log.lastSeq();
+    for (const p of batch) p.settle?.reject(err);
+    this.#wake();
+  }
+
+  #wake(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w();
+  }
 
   /** Drops idempotency records older than `maxAgeMs` (a retry comes within minutes, not days). */
   purgeIdempotency(maxAgeMs: number): number {
