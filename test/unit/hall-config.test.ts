@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -49,6 +49,7 @@ describe('hall config', () => {
     c.windows[2].categories[0].id = 'NOPE';
     writeFileSync(file, stringify(c));
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', '--config', file, '--data', dir, '--port', '0'], { encoding: 'utf8', timeout: 30_000 });
+    rmSync(dir, { recursive: true, force: true });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(file);
     expect(r.stderr).toContain('windows[2].categories[0]');
