@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -13,6 +14,7 @@ import { tokenOf } from './api/request-context.ts';
 import { ErrorSchema } from './api/schemas.ts';
 import { simRoutes } from './api/sim-routes.ts';
 import { ticketRoutes } from './api/ticket-routes.ts';
+import { uiRoutes } from './api/ui-routes.ts';
 import { windowRoutes } from './api/window-routes.ts';
 import { Principals } from './auth/principals.ts';
 import type { HallConfig } from './config/schema.ts';
@@ -31,6 +33,8 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   /** Run the day-close timer (closing abandoned tickets); off in tests that drive the clock themselves. */
   dayCloser?: boolean;
+  /** Where the built UIs are (`npm run build:ui`); defaults to `dist/ui` of the repo. */
+  uiDir?: string;
 }
 
 export interface Hub {
@@ -85,6 +89,8 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     hall: config.hall.name,
     now: clock.now(),
   }));
+
+  await app.register(uiRoutes, { distDir: opts.uiDir ?? fileURLToPath(new URL('../dist/ui', import.meta.url)) });
 
   await app.register(
     async (api) => {

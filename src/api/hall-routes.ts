@@ -12,6 +12,10 @@ export const hallRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHandler; co
     return { seq: handler.seq, ...hallView(handler.state, config, handler.clock.now()) };
   });
 
+  app.get('/hall/priority-groups', { schema: { tags: ['hall'], summary: 'Priority groups (优先人群) and how each is set' } }, async () => ({
+    groups: config.priorityGroups.map((g) => ({ id: g.id, name: g.name, source: g.source, ...(g.minAge !== undefined ? { minAge: g.minAge } : {}) })),
+  }));
+
   app.put(
     '/hall/notices',
     {

@@ -23,6 +23,7 @@ const IssueBody = Type.Object(
     priorityGroup: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
     cardToken: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     appointmentCode: Type.Optional(Type.String({ minLength: 4, maxLength: 16, pattern: '^[A-Za-z0-9]+$' })),
+    appointmentByCard: Type.Optional(Type.Boolean({ description: "check in the card holder's own appointment" })),
     phone: Type.Optional(Type.String({ pattern: '^1[3-9][0-9]{9}$', description: 'mainland mobile number, for SMS' })),
   },
   { additionalProperties: false },
@@ -39,7 +40,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
         summary: 'Take a number (取号): kiosk device or guide desk',
         body: IssueBody,
         response: {
-          201: Type.Object({ ticket: Type.Intersect([TicketSchema, Type.Object({ estimate: Type.Object({ low: Type.Number(), high: Type.Number() }) })]) }),
+          201: Type.Any({ description: '{ticket: {id, number, categoryId, ahead, estimatedWaitMin, estimate, priorityGroup, priorityBy, issuedAt, …}, print?}' }),
           400: ErrorSchema,
           401: ErrorSchema,
           403: ErrorSchema,
@@ -50,7 +51,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
     async (request, reply) => {
       const p = requireOneOf(request, { roles: ['guide', 'manager', 'admin'], devices: ['kiosk'] });
       const body = request.body;
-      if (body.categoryId === undefined && body.appointmentCode === undefined) {
+      if (body.categoryId === undefined && body.appointmentCode === undefined && !body.appointmentByCard) {
         throw new HallqError('HQ_ERR_VALIDATION', { field: 'categoryId' }, { zh: '请选择业务类别或输入预约码', en: 'give categoryId or appointmentCode' });
       }
       // Only the guide desk sets priority groups; age priority comes from the card itself.
@@ -67,6 +68,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
             ...(body.priorityGroup !== undefined ? { priorityGroup: body.priorityGroup } : {}),
             ...(holder ? { holder } : {}),
             ...(body.appointmentCode !== undefined ? { appointmentCode: body.appointmentCode.toUpperCase() } : {}),
+            ...(body.appointmentByCard ? { appointmentByHolder: true } : {}),
             ...(body.phone !== undefined ? { phoneMasked: maskPhone(body.phone) } : {}),
             source: p.kind === 'staff' ? 'guide' : 'kiosk',
           },
@@ -87,6 +89,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
                 categoryId: d.categoryId,
                 status: 'waiting',
                 priorityGroup: d.priorityGroup,
+                priorityBy: d.priorityBy,
                 issuedAt: d.issuedAt,
                 businessDate: d.businessDate,
                 ahead: d.estimate.ahead,

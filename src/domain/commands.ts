@@ -22,6 +22,8 @@ export type HallCommand =
         priorityGroup?: string;
         holder?: Holder;
         appointmentCode?: string;
+        /** Check in the holder's own appointment, found by the card (no code typed). */
+        appointmentByHolder?: boolean;
         phoneMasked?: string;
         source: 'kiosk' | 'guide';
       };

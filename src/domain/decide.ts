@@ -101,8 +101,13 @@ function issueTicket(state: HallState, command: CommandOf<'IssueTicket'>, ctx: D
   let source: 'kiosk' | 'guide' | 'appointment' = d.source;
   let appointmentCode: string | null = null;
 
-  if (d.appointmentCode !== undefined) {
-    const appt = state.appointments.get(d.appointmentCode);
+  let code = d.appointmentCode;
+  if (code === undefined && d.appointmentByHolder) {
+    if (!d.holder) throw new HallqError('HQ_ERR_ID_CARD_REQUIRED');
+    code = appointmentOfHolder(state, config, d.holder.hmac, at);
+  }
+  if (code !== undefined) {
+    const appt = state.appointments.get(code);
     if (!appt) throw new HallqError('HQ_ERR_APPOINTMENT_NOT_FOUND');
     if (appt.ticketId) throw new HallqError('HQ_ERR_APPOINTMENT_USED');
     const opensAt = appt.slotStart - config.queue.appointmentEarlyMin * MINUTE;
@@ -183,6 +188,16 @@ function issueTicket(state: HallState, command: CommandOf<'IssueTicket'>, ctx: D
       },
     },
   ];
+}
+
+/** The holder's unused appointment whose check-in window is open now (or the nearest, to explain why not). */
+function appointmentOfHolder(state: HallState, config: HallConfig, hmac: string, at: number): string {
+  const early = config.queue.appointmentEarlyMin * MINUTE;
+  const mine = [...state.appointments.values()].filter((a) => a.holderHmac === hmac && !a.ticketId);
+  if (mine.length === 0) throw new HallqError('HQ_ERR_APPOINTMENT_NOT_FOUND');
+  const open = mine.find((a) => at >= a.slotStart - early && at <= a.slotEnd);
+  if (open) return open.code;
+  return mine.sort((a, b) => Math.abs(a.slotStart - at) - Math.abs(b.slotStart - at))[0]!.code;
 }
 
 function bookAppointment(state: HallState, command: CommandOf<'BookAppointment'>, ctx: DecideContext): HallEvent[] {

@@ -243,3 +243,17 @@ describe('memory pruning', () => {
     expect(g.state.counters.has('2026-11-23|A')).toBe(false);
   });
 });
+
+describe('appointment check-in by card', () => {
+  it("finds the holder's own appointment in its slot, and explains when it is not", () => {
+    const g = given(testConfig());
+    const slotStart = MON_0930 + 60 * 60_000;
+    g.run({ type: 'BookAppointment', data: { code: 'CARD2345', categoryId: 'SB', slotStart, slotEnd: slotStart + 30 * 60_000, holder: holder('hc') } });
+    const byCard = (h: ReturnType<typeof holder>): HallCommand => ({ type: 'IssueTicket', data: { ticketId: `c${Math.random()}`, serviceId: `cs${Math.random()}`, holder: h, appointmentByHolder: true, source: 'kiosk' } });
+    g.fails(byCard(holder('stranger')), 'HQ_ERR_APPOINTMENT_NOT_FOUND', slotStart);
+    g.fails(byCard(holder('hc')), 'HQ_ERR_APPOINTMENT_OUTSIDE_SLOT', MON_0930);
+    const e = g.run(byCard(holder('hc')), slotStart);
+    expect(e[0]?.type === 'ticket.issued' && e[0].data.appointmentCode).toBe('CARD2345');
+    expect(e[0]?.type === 'ticket.issued' && e[0].data.source).toBe('appointment');
+  });
+});

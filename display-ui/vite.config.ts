@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url';
+import vue from '@vitejs/plugin-vue';
+import { defineConfig } from 'vite';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+// Multi-page: one HTML entry per screen; the hub serves the build at /display/ and /t/<ticketId>.
+export default defineConfig({
+  root: here('.'),
+  base: '/display/',
+  plugins: [vue()],
+  build: {
+    outDir: here('../dist/ui/display'),
+    emptyOutDir: true,
+    target: 'es2020',
+    reportCompressedSize: false,
+    rollupOptions: { input: { index: here('index.html'), ticket: here('ticket.html') } },
+  },
+  server: { fs: { allow: ['..'] }, proxy: { '/api': 'http://localhost:3000', '/socket.io': { target: 'http://localhost:3000', ws: true } } },
+});

@@ -1,0 +1,34 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { errorBody } from './http-errors.ts';
+
+/**
+ * Serves the built UIs: the kiosk at /kiosk/, the displays at /display/, and the ticket status
+ * page at /t/<ticketId> (the QR on every ticket). `npm start` and `npm test` build them first
+ * (`npm run build:ui`); without a build the pages say how to make one.
+ */
+export async function uiRoutes(app: FastifyInstance, opts: { distDir: string }): Promise<void> {
+  const apps = [
+    { prefix: '/kiosk/', dir: join(opts.distDir, 'kiosk') },
+    { prefix: '/display/', dir: join(opts.distDir, 'display') },
+  ];
+  let decorated = false;
+  for (const a of apps) {
+    if (!existsSync(join(a.dir, 'index.html'))) {
+      app.get(`${a.prefix}*`, async (_req, reply) =>
+        reply.status(503).type('text/plain; charset=utf-8').send(`界面尚未构建 / UI not built: run \`npm run build:ui\` (expected ${a.dir})\n`),
+      );
+      continue;
+    }
+    await app.register(fastifyStatic, { root: a.dir, prefix: a.prefix, decorateReply: !decorated, index: ['index.html'], maxAge: '1h', immutable: false });
+    decorated = true;
+  }
+  const ticketPage = join(opts.distDir, 'display', 'ticket.html');
+  app.get('/t/:ticketId', { schema: { hide: true } }, async (_req, reply) => {
+    if (!existsSync(ticketPage)) return reply.status(503).send(errorBody('HQ_ERR_NOT_FOUND', { reason: 'display-ui not built; run npm run build:ui' }));
+    return reply.type('text/html; charset=utf-8').send(readFileSync(ticketPage));
+  });
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/display/'));
+}
