@@ -17,15 +17,10 @@ export function closeDueDays(handler: CommandHandler): number {
   const end = dayEndsAt(config, today);
   const todayOver = end !== null && now >= end + config.schedule.closeGraceMin * 60_000;
   const closeUpTo = todayOver ? today : addDays(today, -1);
-  let due = false;
-  for (const ids of state.waiting.values()) {
-    for (const id of ids) {
-      const s = state.services.get(id);
-      const t = s && state.tickets.get(s.ticketId);
-      if (t && t.businessDate <= closeUpTo) due = true;
-    }
-  }
-  if (!due) return 0;
+  const tz = config.hall.timeZone;
+  const liveTicket = [...state.tickets.values()].some((t) => t.businessDate <= closeUpTo && (t.status === 'waiting' || t.status === 'called' || t.status === 'serving'));
+  const staleWindow = [...state.windows.values()].some((w) => w.status !== 'closed' && w.since !== null && businessDate(w.since, tz) <= closeUpTo);
+  if (!liveTicket && !staleWindow) return 0;
   return handler.run({ type: 'CloseBusinessDay', data: { businessDate: closeUpTo } }, SYSTEM, (events) => ({ status: 200, body: events.length })).body as number;
 }
 

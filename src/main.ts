@@ -31,10 +31,11 @@ try {
   throw err;
 }
 
+const hmac = loadHmacKey(dataDir);
 const hub = await buildHub({
   config,
   dbFile: resolve(dataDir, 'hallq.db'),
-  hmacKey: loadHmacKey(dataDir),
+  hmacKey: hmac.key,
   logger: { level: process.env.LOG_LEVEL ?? 'info' },
 });
 
@@ -69,5 +70,14 @@ if (demo.length > 0) {
     '',
   );
   hub.app.log.warn({ demo }, 'demo credentials in use');
+}
+if (hmac.source === 'data-dir') {
+  lines.push(
+    `  !! 身份证HMAC密钥与数据库放在一起 / The ID HMAC key is stored beside the database (${hmac.file}).`,
+    '  !! Whoever copies the data directory can recover ID numbers from it. For a real hall set',
+    '  !! HALLQ_ID_HMAC_KEY_FILE to a file outside the data directory and its backups.',
+    '',
+  );
+  hub.app.log.warn({ file: hmac.file }, 'ID HMAC key stored in the data directory');
 }
 console.log(lines.join('\n'));

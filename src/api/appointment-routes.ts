@@ -37,6 +37,9 @@ export const appointmentRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHand
       const slotStart = Date.parse(b.slotStart);
       const slotEnd = Date.parse(b.slotEnd);
       if (!Number.isFinite(slotStart) || !Number.isFinite(slotEnd)) throw new HallqError('HQ_ERR_APPOINTMENT_SLOT_INVALID');
+      const idem = idempotencyOf(request, p);
+      const known = idem ? handler.replyFor(idem) : null;
+      if (known) return send(reply, await known);
       const holder = b.cardToken ? cardReads.resolve(b.cardToken) : undefined;
       const code = newAppointmentCode();
       const result = await handler.submit(
@@ -49,7 +52,7 @@ export const appointmentRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHand
           const a = state.appointments.get(code)!;
           return { status: 201, body: { appointment: { code: a.code, categoryId: a.categoryId, slotStart: a.slotStart, slotEnd: a.slotEnd } } };
         },
-        idempotencyOf(request, p),
+        idem,
       );
       return send(reply, result);
     },

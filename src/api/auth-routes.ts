@@ -36,12 +36,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ principals: Principals; clo
           error: { code: 'HQ_ERR_AUTH_FAILED', message: '登录失败次数过多,请5分钟后再试 / Too many failed logins; try again in 5 minutes', zh: '登录失败次数过多,请5分钟后再试', en: 'Too many failed logins; try again in 5 minutes' },
         });
       }
+      // The attempt counts before the (slow) check, so parallel guesses cannot slip past the limit.
+      if (failures.size > 10_000) for (const [k, v] of failures) if (v.until <= clock.now()) failures.delete(k);
+      failures.set(jobNo, { count: (f && f.until > clock.now() ? f.count : 0) + 1, until: clock.now() + LOCK_MS });
       const staff = principals.staffById(jobNo);
       const ok = await verifyPassword(password, staff?.passwordHash ?? DUMMY_HASH);
-      if (!staff || !ok) {
-        failures.set(jobNo, { count: (f && f.until > clock.now() ? f.count : 0) + 1, until: clock.now() + LOCK_MS });
-        throw new HallqError('HQ_ERR_AUTH_FAILED');
-      }
+      if (!staff || !ok) throw new HallqError('HQ_ERR_AUTH_FAILED');
       failures.delete(jobNo);
       const session = principals.createSession(staff.id);
       reply.setCookie(SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'strict', path: '/', expires: new Date(session.expiresAt) });

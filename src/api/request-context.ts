@@ -61,7 +61,7 @@ export function idempotencyOf(request: FastifyRequest, principal: Principal | nu
     throw new HallqError('HQ_ERR_VALIDATION', { field: 'body' }, { zh: '请求体嵌套过深', en: 'the body is nested too deeply' });
   }
   const bodyHash = createHash('sha256').update(bodyJson).digest('hex');
-  return { key: `${who}|${key}`, fingerprint: `${request.method} ${request.url.split('?')[0]} ${bodyHash}` };
+  return { key: `${who}|${key}`, fingerprint: `${request.method} ${request.url} ${bodyHash}` };
 }
 
 /** Calls that take no body refuse a non-empty one rather than ignore it. */

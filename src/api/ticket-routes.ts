@@ -56,6 +56,10 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
       }
       // Only the guide desk sets priority groups; age priority comes from the card itself.
       if (body.priorityGroup !== undefined && p.kind !== 'staff') throw new HallqError('HQ_ERR_PRIORITY_GROUP_NOT_ALLOWED');
+      // A retry gets its first answer even after the card token has expired.
+      const idem = idempotencyOf(request, p);
+      const known = idem ? handler.replyFor(idem) : null;
+      if (known) return send(reply, await known);
       const holder: Holder | undefined = body.cardToken ? cardReads.resolve(body.cardToken) : undefined;
       const ticketId = newTicketId();
       const result = await handler.submit(
@@ -102,7 +106,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
             },
           };
         },
-        idempotencyOf(request, p),
+        idem,
       );
       return send(reply, result);
     },
@@ -119,6 +123,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
       },
     },
     async (request) => {
+      while (handler.uncommitted) await handler.whenCommitted();
       const t = handler.state.tickets.get(request.params.id);
       if (!t) throw new HallqError('HQ_ERR_TICKET_NOT_FOUND');
       return { ticket: ticketView(handler.state, config, t) };

@@ -21,6 +21,7 @@ export class Principals {
   readonly #insert;
   readonly #find;
   readonly #delete;
+  readonly #ended: ((token: string) => void)[] = [];
 
   constructor(
     db: Db,
@@ -57,6 +58,12 @@ export class Principals {
 
   endSession(token: string): void {
     this.#delete.run(sha256(token), this.clock.now());
+    for (const l of this.#ended) l(token);
+  }
+
+  /** Called with the token of every session that ends (logout), so live sockets can be closed. */
+  onSessionEnded(listener: (token: string) => void): void {
+    this.#ended.push(listener);
   }
 
   resolve(token: string | undefined): Principal | null {

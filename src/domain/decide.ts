@@ -43,11 +43,11 @@ export function decide(state: HallState, command: HallCommand, ctx: DecideContex
       return recall(state, command, ctx);
     case 'MarkNoShow': {
       const { w, s } = current(state, ctx, command.data.windowId, ['called']);
-      return [{ type: 'ticket.no_show', data: { ticketId: s.ticketId, serviceId: s.id, number: numberOf(state, s), windowId: w.id, reason: 'clerk', at: ctx.at } }];
+      return [{ type: 'ticket.no_show', data: { ticketId: s.ticketId, serviceId: s.id, number: numberOf(state, s), windowId: w.id, staffId: w.staffId, reason: 'clerk', at: ctx.at } }];
     }
     case 'StartService': {
       const { w, s } = current(state, ctx, command.data.windowId, ['called']);
-      return [{ type: 'ticket.started', data: { ticketId: s.ticketId, serviceId: s.id, number: numberOf(state, s), windowId: w.id, startedAt: ctx.at } }];
+      return [{ type: 'ticket.started', data: { ticketId: s.ticketId, serviceId: s.id, number: numberOf(state, s), windowId: w.id, staffId: w.staffId, startedAt: ctx.at } }];
     }
     case 'CompleteService': {
       const { w, s } = current(state, ctx, command.data.windowId, ['called', 'serving']);
@@ -76,12 +76,12 @@ export function decide(state: HallState, command: HallCommand, ctx: DecideContex
       const reason = command.data.reason.trim();
       if (!reason) throw new HallqError('HQ_ERR_PAUSE_REASON_REQUIRED');
       if (busy(state, w)) throw new HallqError('HQ_ERR_WINDOW_BUSY', { windowId: w.id });
-      return [{ type: 'window.paused', data: { windowId: w.id, reason, at: ctx.at } }];
+      return [{ type: 'window.paused', data: { windowId: w.id, staffId: w.staffId, reason, at: ctx.at } }];
     }
     case 'ResumeWindow': {
       const w = windowOf(state, ctx, command.data.windowId);
       if (w.status !== 'paused') throw new HallqError('HQ_ERR_WINDOW_NOT_PAUSED', { windowId: w.id });
-      return [{ type: 'window.resumed', data: { windowId: w.id, at: ctx.at } }];
+      return [{ type: 'window.resumed', data: { windowId: w.id, staffId: w.staffId, at: ctx.at } }];
     }
     case 'CloseBusinessDay':
       return closeBusinessDay(state, command, ctx);
@@ -135,8 +135,9 @@ function issueTicket(state: HallState, command: CommandOf<'IssueTicket'>, ctx: D
     }
     if (category.requiresIdCard && !d.holder) throw new HallqError('HQ_ERR_ID_CARD_REQUIRED', { categoryId });
   }
-  if (d.holder && config.queue.onePerIdPerCategoryPerDay && state.holderKeys.has(`${date}|${category.id}|${d.holder.hmac}`)) {
-    throw new HallqError('HQ_ERR_ONE_PER_ID', { categoryId });
+  if (d.holder && config.queue.onePerIdPerCategoryPerDay) {
+    const previous = state.tickets.get(state.holderKeys.get(`${date}|${category.id}|${d.holder.hmac}`) ?? '');
+    if (previous && !FINAL_SERVICE_STATUSES.has(previous.status)) throw new HallqError('HQ_ERR_ONE_PER_ID', { categoryId });
   }
 
   let priorityGroup: string | null = null;
@@ -230,7 +231,15 @@ function cancelTicket(state: HallState, command: CommandOf<'CancelTicket'>, ctx:
   return [
     {
       type: 'ticket.cancelled',
-      data: { ticketId: t.id, serviceId: s.id, number: t.number, windowId: s.status === 'waiting' ? null : s.windowId, reason: command.data.reason ?? null, at: ctx.at },
+      data: {
+        ticketId: t.id,
+        serviceId: s.id,
+        number: t.number,
+        windowId: s.status === 'waiting' ? null : s.windowId,
+        staffId: s.status === 'waiting' ? null : s.staffId,
+        reason: command.data.reason ?? null,
+        at: ctx.at,
+      },
     },
   ];
 }
@@ -279,7 +288,7 @@ function recall(state: HallState, command: CommandOf<'Recall'>, ctx: DecideConte
   const number = numberOf(state, s);
   if (s.recalls >= ctx.config.queue.recallLimit) {
     // 过号: over the recall limit the number is dead; the resident takes a new one.
-    return [{ type: 'ticket.no_show', data: { ticketId: s.ticketId, serviceId: s.id, number, windowId: w.id, reason: 'recall_limit', at: ctx.at } }];
+    return [{ type: 'ticket.no_show', data: { ticketId: s.ticketId, serviceId: s.id, number, windowId: w.id, staffId: w.staffId, reason: 'recall_limit', at: ctx.at } }];
   }
   return [called(state, w, s, command.data.callId, true, null, ctx.at)];
 }
@@ -314,6 +323,7 @@ function transfer(state: HallState, command: CommandOf<'TransferTicket'>, ctx: D
         fromServiceId: s.id,
         toServiceId: d.newServiceId,
         fromWindowId: w.id,
+        staffId: w.staffId,
         fromCategoryId: s.categoryId,
         toCategoryId,
         toWindowId,
@@ -326,23 +336,41 @@ function transfer(state: HallState, command: CommandOf<'TransferTicket'>, ctx: D
   ];
 }
 
+/**
+ * Closes business dates up to `businessDate`: every ticket still waiting, called or being served
+ * is recorded as abandoned at close, and windows signed in on those dates are signed out.
+ */
 function closeBusinessDay(state: HallState, command: CommandOf<'CloseBusinessDay'>, ctx: DecideContext): HallEvent[] {
   const out: HallEvent[] = [];
-  const waiting: Service[] = [];
-  for (const ids of state.waiting.values()) {
-    for (const id of ids) {
-      const s = state.services.get(id);
-      const t = s && state.tickets.get(s.ticketId);
-      if (s && t && t.businessDate <= command.data.businessDate) waiting.push(s);
-    }
+  const live: Service[] = [];
+  for (const t of state.tickets.values()) {
+    if (t.businessDate > command.data.businessDate) continue;
+    const s = state.services.get(t.currentServiceId);
+    if (s && (s.status === 'waiting' || s.status === 'called' || s.status === 'serving')) live.push(s);
   }
-  waiting.sort((a, b) => a.orderKey - b.orderKey || (a.id < b.id ? -1 : 1));
-  for (const s of waiting) {
+  live.sort((a, b) => a.orderKey - b.orderKey || (a.id < b.id ? -1 : 1));
+  for (const s of live) {
     const t = state.tickets.get(s.ticketId)!;
+    const atWindow = s.status !== 'waiting' ? s.windowId : null;
     out.push({
       type: 'ticket.abandoned_at_close',
-      data: { ticketId: t.id, serviceId: s.id, number: t.number, categoryId: s.categoryId, businessDate: t.businessDate, at: ctx.at },
+      data: {
+        ticketId: t.id,
+        serviceId: s.id,
+        number: t.number,
+        categoryId: s.categoryId,
+        businessDate: t.businessDate,
+        windowId: atWindow,
+        staffId: atWindow !== null ? (state.windows.get(atWindow)?.staffId ?? null) : null,
+        at: ctx.at,
+      },
     });
+  }
+  const windows = [...state.windows.values()].sort((a, b) => a.id - b.id);
+  for (const w of windows) {
+    if (w.status === 'closed' || w.since === null) continue;
+    if (businessDate(w.since, ctx.config.hall.timeZone) > command.data.businessDate) continue;
+    out.push({ type: 'window.closed', data: { windowId: w.id, staffId: w.staffId, at: ctx.at } });
   }
   return out;
 }

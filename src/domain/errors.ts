@@ -14,6 +14,10 @@ export const ERRORS = {
   HQ_ERR_AUTH_REQUIRED: { zh: '请先登录或提供设备令牌', en: 'Log in or present a device token first' },
   HQ_ERR_AUTH_FAILED: { zh: '工号或密码错误', en: 'Wrong job number or password' },
   HQ_ERR_FORBIDDEN: { zh: '您无权执行此操作', en: 'You are not allowed to do this' },
+  HQ_ERR_NOT_SIGNED_IN: {
+    zh: '该窗口由其他工作人员签到,请先签到(B角可接替)',
+    en: 'Another clerk is signed in at this window; sign in first (the B clerk may take over)',
+  },
   HQ_ERR_NOT_YOUR_WINDOW: {
     zh: '您不是该窗口的A角或B角,只能操作自己的窗口',
     en: 'You are not the A or B clerk of this window; act only on your own window',

@@ -72,7 +72,7 @@ export type HallEvent =
         calledAt: number;
       };
     }
-  | { type: 'ticket.started'; data: { ticketId: TicketId; serviceId: ServiceId; number: string; windowId: WindowId; startedAt: number } }
+  | { type: 'ticket.started'; data: { ticketId: TicketId; serviceId: ServiceId; number: string; windowId: WindowId; staffId: StaffId | null; startedAt: number } }
   | {
       type: 'ticket.completed';
       data: {
@@ -90,7 +90,7 @@ export type HallEvent =
     }
   | {
       type: 'ticket.no_show';
-      data: { ticketId: TicketId; serviceId: ServiceId; number: string; windowId: WindowId; reason: 'clerk' | 'recall_limit'; at: number };
+      data: { ticketId: TicketId; serviceId: ServiceId; number: string; windowId: WindowId; staffId: StaffId | null; reason: 'clerk' | 'recall_limit'; at: number };
     }
   | {
       /** Same number, new service: the old one ends `transferred`, the new one waits. */
@@ -101,6 +101,7 @@ export type HallEvent =
         fromServiceId: ServiceId;
         toServiceId: ServiceId;
         fromWindowId: WindowId;
+        staffId: StaffId | null;
         fromCategoryId: string;
         toCategoryId: string;
         toWindowId: WindowId | null;
@@ -112,17 +113,27 @@ export type HallEvent =
     }
   | {
       type: 'ticket.cancelled';
-      data: { ticketId: TicketId; serviceId: ServiceId; number: string; windowId: WindowId | null; reason: string | null; at: number };
+      data: { ticketId: TicketId; serviceId: ServiceId; number: string; windowId: WindowId | null; staffId: StaffId | null; reason: string | null; at: number };
     }
   | {
       /** Still waiting when the day closed: recorded, never silently dropped (hall-rules §2, 004:114). */
       type: 'ticket.abandoned_at_close';
-      data: { ticketId: TicketId; serviceId: ServiceId; number: string; categoryId: string; businessDate: string; at: number };
+      data: {
+        ticketId: TicketId;
+        serviceId: ServiceId;
+        number: string;
+        categoryId: string;
+        businessDate: string;
+        /** Set when the ticket was still called or being served at a window. */
+        windowId: WindowId | null;
+        staffId: StaffId | null;
+        at: number;
+      };
     }
   | { type: 'window.opened'; data: { windowId: WindowId; staffId: StaffId; role: 'A' | 'B'; replacedStaffId: StaffId | null; at: number } }
   | { type: 'window.closed'; data: { windowId: WindowId; staffId: StaffId | null; at: number } }
-  | { type: 'window.paused'; data: { windowId: WindowId; reason: string; at: number } }
-  | { type: 'window.resumed'; data: { windowId: WindowId; at: number } }
+  | { type: 'window.paused'; data: { windowId: WindowId; staffId: StaffId | null; reason: string; at: number } }
+  | { type: 'window.resumed'; data: { windowId: WindowId; staffId: StaffId | null; at: number } }
   | { type: 'notice.updated'; data: { notices: string[] } };
 
 export type EventType = HallEvent['type'];

@@ -34,7 +34,7 @@ export function evolve(state: HallState, event: HallEvent, alpha = 0.2): HallSta
       state.counters.set(counterKey, Math.max(state.counters.get(counterKey) ?? 0, d.serial));
       const issuedKey = `${d.businessDate}|${d.categoryId}`;
       state.issued.set(issuedKey, (state.issued.get(issuedKey) ?? 0) + 1);
-      if (d.holder) state.holderKeys.add(`${d.businessDate}|${d.categoryId}|${d.holder.hmac}`);
+      if (d.holder) state.holderKeys.set(`${d.businessDate}|${d.categoryId}|${d.holder.hmac}`, d.ticketId);
       if (d.appointmentCode) {
         const a = state.appointments.get(d.appointmentCode);
         if (a) a.ticketId = d.ticketId;

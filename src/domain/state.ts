@@ -111,8 +111,11 @@ export interface HallState {
   counters: Map<string, number>;
   /** Tickets issued per `date|categoryId` (quota). */
   issued: Map<string, number>;
-  /** `date|categoryId|hmac` of tickets issued (one per ID per category per day). */
-  holderKeys: Set<string>;
+  /**
+   * `date|categoryId|hmac` → the holder's latest ticket there. One live ticket per ID per category
+   * per day: after a no-show or a cancel the resident may take a new number (过号重新取号).
+   */
+  holderKeys: Map<string, TicketId>;
   appointments: Map<string, Appointment>;
   stats: Map<string, CategoryStats>;
   /** Waiting services per category: the index `selectNext` and estimates scan. */
@@ -128,7 +131,7 @@ export function emptyState(): HallState {
     windows: new Map(),
     counters: new Map(),
     issued: new Map(),
-    holderKeys: new Set(),
+    holderKeys: new Map(),
     appointments: new Map(),
     stats: new Map(),
     waiting: new Map(),
@@ -158,6 +161,6 @@ export function pruneFinished(state: HallState, beforeDate: string): number {
   }
   for (const key of state.counters.keys()) if (key.split('|')[0]! < beforeDate) state.counters.delete(key);
   for (const key of state.issued.keys()) if (key.split('|')[0]! < beforeDate) state.issued.delete(key);
-  for (const key of state.holderKeys) if (key.split('|')[0]! < beforeDate) state.holderKeys.delete(key);
+  for (const key of state.holderKeys.keys()) if (key.split('|')[0]! < beforeDate) state.holderKeys.delete(key);
   return n;
 }

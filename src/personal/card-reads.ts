@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { businessDate } from '../domain/calendar.ts';
 import { HallqError } from '../domain/errors.ts';
 import type { Holder } from '../domain/state.ts';
@@ -70,15 +70,33 @@ export class CardReads {
   }
 }
 
-/** The hall's HMAC key: `HALLQ_ID_HMAC_KEY` (hex), else `<data>/id-hmac.key`, made on first start. */
-export function loadHmacKey(dataDir: string): Buffer {
-  const fromEnv = process.env.HALLQ_ID_HMAC_KEY;
-  if (fromEnv) return Buffer.from(fromEnv, 'hex');
-  const file = join(dataDir, 'id-hmac.key');
+export interface HmacKey {
+  key: Buffer;
+  /** Where it came from. `data-dir` is for the demo only: see the warning in main.ts. */
+  source: 'env' | 'file' | 'data-dir';
+  file: string | null;
+}
+
+/**
+ * The hall's HMAC key for ID numbers: `HALLQ_ID_HMAC_KEY` (hex), else the file named by
+ * `HALLQ_ID_HMAC_KEY_FILE`, else `<data>/id-hmac.key` made on first start. The key must not travel
+ * with the database: with it, the masked number and birth year narrow an ID to a brute-forceable
+ * few thousand candidates. A real hall keeps it outside the data directory and its backups.
+ */
+export function loadHmacKey(dataDir: string, env: NodeJS.ProcessEnv = process.env): HmacKey {
+  const fromEnv = env.HALLQ_ID_HMAC_KEY;
+  if (fromEnv) return { key: parseKey(fromEnv, 'HALLQ_ID_HMAC_KEY'), source: 'env', file: null };
+  const named = env.HALLQ_ID_HMAC_KEY_FILE;
+  const file = named ?? join(dataDir, 'id-hmac.key');
   if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
     chmodSync(file, 0o600);
   }
-  return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+  return { key: parseKey(readFileSync(file, 'utf8').trim(), file), source: named ? 'file' : 'data-dir', file };
+}
+
+function parseKey(hex: string, where: string): Buffer {
+  if (!/^[0-9a-fA-F]{64,}$/.test(hex)) throw new Error(`身份证HMAC密钥格式错误 / the ID HMAC key in ${where} must be at least 64 hex characters (32 bytes)`);
+  return Buffer.from(hex, 'hex');
 }

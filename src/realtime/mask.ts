@@ -2,7 +2,8 @@ import type { HallEvent } from '../domain/events.ts';
 
 /**
  * The public form of an event: no HMAC, no ID fragment, no phone, no birth year. What is left of a
- * holder is the masked name, which a wall may show (张*三).
+ * holder is the masked name, which a wall may show (张*三). Staff notes and cancel reasons are
+ * dropped; a pause reason stays, because the window screen shows it (暂停服务 with its reason).
  */
 export function publicData(e: HallEvent): unknown {
   if (e.type === 'ticket.issued') {
@@ -10,5 +11,8 @@ export function publicData(e: HallEvent): unknown {
     return { ...rest, holder: holder ? { nameMasked: holder.nameMasked } : null };
   }
   if (e.type === 'appointment.booked') return null;
+  // Staff free text may name a person or a number: it stays off public screens.
+  if (e.type === 'ticket.transferred') return { ...e.data, note: null };
+  if (e.type === 'ticket.cancelled') return { ...e.data, reason: null };
   return e.data;
 }

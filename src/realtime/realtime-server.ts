@@ -23,8 +23,12 @@ export const COUNTS_COALESCE_MS = 250;
 
 interface SocketData {
   principal: Principal | null;
+  token: string | null;
   rooms: string[];
 }
+
+/** How often live sockets are checked against their session (logout, expiry). */
+export const SESSION_SWEEP_MS = 30_000;
 
 /**
  * socket.io on the hub's HTTP server. Events are broadcast only after their transaction commits,
@@ -33,8 +37,6 @@ interface SocketData {
 export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Server {
   const { handler, config, principals, hubId } = deps;
   const io = new Server(server, { path: '/socket.io', serveClient: false, cors: { origin: false } });
-
-  const clerkOfWindow = (windowId: number) => handler.state.windows.get(windowId)?.staffId ?? null;
 
   io.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as Handshake;
@@ -46,7 +48,7 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Server {
     if (refused.length > 0) {
       return next(Object.assign(new Error(`HQ_ERR_FORBIDDEN: 无权加入 / not allowed to join ${refused.join(', ')}`), { data: { code: 'HQ_ERR_FORBIDDEN', rooms: refused } }));
     }
-    (socket.data as SocketData) = { principal, rooms: [...new Set(wanted)] };
+    (socket.data as SocketData) = { principal, token: typeof auth.token === 'string' ? auth.token : null, rooms: [...new Set(wanted)] };
     next();
   });
 
@@ -81,17 +83,30 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Server {
 
   /** The payload one socket may see of one event, given its rooms; null when the event is not for it. */
   function envelopeFor(e: StoredEvent, rooms: string[]): Envelope | null {
-    const route = routeOf(e, clerkOfWindow);
+    const route = routeOf(e);
     if (route.privateRooms.some((r) => rooms.includes(r))) return { seq: e.seq, at: e.at, type: e.type, data: e.data };
     if (route.publicRooms.some((r) => rooms.includes(r))) return { seq: e.seq, at: e.at, type: e.type, data: publicData(e) };
     return null;
   }
 
+  // A socket lives no longer than the session that opened it: logout ends it at once, expiry within a sweep.
+  const endSessionSockets = (token: string | null) => {
+    for (const socket of io.of('/').sockets.values()) {
+      const d = socket.data as SocketData;
+      if (!d.token || d.principal?.kind !== 'staff') continue;
+      if ((token !== null && d.token === token) || (token === null && !principals.resolve(d.token))) socket.disconnect(true);
+    }
+  };
+  principals.onSessionEnded((token) => endSessionSockets(token));
+  const sweep = setInterval(() => endSessionSockets(null), SESSION_SWEEP_MS);
+  sweep.unref();
+  io.engine.once('close', () => clearInterval(sweep));
+
   let countsTimer: NodeJS.Timeout | null = null;
   handler.onCommitted((events) => {
     let countsChanged = false;
     for (const e of events) {
-      const route = routeOf(e, clerkOfWindow);
+      const route = routeOf(e);
       const full: Envelope = { seq: e.seq, at: e.at, type: e.type, data: e.data };
       io.to(route.privateRooms).emit(e.type, full);
       if (route.publicRooms.length > 0) io.to(route.publicRooms).except(route.privateRooms).emit(e.type, { ...full, data: publicData(e) });
@@ -100,7 +115,13 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Server {
     if (countsChanged && !countsTimer) {
       // Counts are derived and only need to be fresh within a moment: one broadcast per burst,
       // not one per event on top of the event itself.
-      countsTimer = setTimeout(() => {
+      const sendCounts = () => {
+        // Counts from a committed state only: wait out a group still on its way to disk.
+        if (handler.uncommitted) {
+          countsTimer = setTimeout(sendCounts, 10);
+          countsTimer.unref();
+          return;
+        }
         countsTimer = null;
         const counts: QueueCounts = {
           seq: handler.seq,
@@ -114,7 +135,8 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Server {
           },
         };
         io.to(['hall', 'manager']).emit('queue.counts', counts);
-      }, COUNTS_COALESCE_MS);
+      };
+      countsTimer = setTimeout(sendCounts, COUNTS_COALESCE_MS);
       countsTimer.unref();
     }
   });

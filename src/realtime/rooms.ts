@@ -44,16 +44,13 @@ export function defaultRooms(p: Principal | null): string[] {
  * Where an event goes. Public rooms (the hall wall, window screens, pads) get the masked payload;
  * private rooms (the manager, the clerk at the window) get it whole. Appointments are private.
  */
-export function routeOf(e: HallEvent, clerkOfWindow: (windowId: number) => string | null): { publicRooms: string[]; privateRooms: string[] } {
+export function routeOf(e: HallEvent): { publicRooms: string[]; privateRooms: string[] } {
   const windows = new Set<number>();
   const d = e.data as Record<string, unknown>;
   for (const k of ['windowId', 'fromWindowId', 'toWindowId'] as const) if (typeof d[k] === 'number') windows.add(d[k] as number);
+  // The clerks an event concerns are named in the event itself, so a replay routes exactly as live did.
   const privateRooms = ['manager'];
-  for (const w of windows) {
-    const clerk = clerkOfWindow(w);
-    if (clerk) privateRooms.push(`clerk:${clerk}`);
-  }
-  if (e.type === 'window.opened') privateRooms.push(`clerk:${e.data.staffId}`);
+  for (const k of ['staffId', 'replacedStaffId'] as const) if (typeof d[k] === 'string') privateRooms.push(`clerk:${d[k]}`);
   if (e.type === 'appointment.booked') return { publicRooms: [], privateRooms };
   return { publicRooms: ['hall', ...[...windows].flatMap((w) => [`window:${w}`, `pad:${w}`])], privateRooms };
 }

@@ -61,6 +61,8 @@ export class CommandHandler {
   #pendingIdem = new Map<string, { fingerprint: string; done: Promise<Reply> }>();
   #flushScheduled = false;
   #waiters: (() => void)[] = [];
+  readonly #outbox: StoredEvent[][] = [];
+  #dispatching = false;
 
   constructor(
     readonly db: Db,
@@ -127,6 +129,22 @@ export class CommandHandler {
     return entry.reply as R;
   }
 
+  /**
+   * The reply already given (or being committed) under this idempotency key, or null. Throws
+   * `HQ_ERR_IDEMPOTENCY_KEY_REUSED` when the key came with a different request.
+   */
+  replyFor(idem: Idempotency): Promise<Reply> | null {
+    const inFlight = this.#pendingIdem.get(idem.key);
+    if (inFlight) {
+      if (inFlight.fingerprint !== idem.fingerprint) throw new HallqError('HQ_ERR_IDEMPOTENCY_KEY_REUSED');
+      return inFlight.done;
+    }
+    const prior = this.#findIdem.get(idem.key) as { fingerprint: string; status: number; body: string | null } | undefined;
+    if (!prior) return null;
+    if (prior.fingerprint !== idem.fingerprint) throw new HallqError('HQ_ERR_IDEMPOTENCY_KEY_REUSED');
+    return Promise.resolve({ status: prior.status, body: prior.body === null ? undefined : JSON.parse(prior.body) });
+  }
+
   /** Whether memory holds commands not yet on disk. */
   get uncommitted(): boolean {
     return this.#batch.length > 0;
@@ -143,16 +161,8 @@ export class CommandHandler {
 
   #apply(command: HallCommand, actor: Actor, toReply: (events: StoredEvent[], state: HallState) => Reply, idem: Idempotency | undefined): Pending | Promise<Reply> {
     if (idem) {
-      const inFlight = this.#pendingIdem.get(idem.key);
-      if (inFlight) {
-        if (inFlight.fingerprint !== idem.fingerprint) throw new HallqError('HQ_ERR_IDEMPOTENCY_KEY_REUSED');
-        return inFlight.done;
-      }
-      const prior = this.#findIdem.get(idem.key) as { fingerprint: string; status: number; body: string | null } | undefined;
-      if (prior) {
-        if (prior.fingerprint !== idem.fingerprint) throw new HallqError('HQ_ERR_IDEMPOTENCY_KEY_REUSED');
-        return Promise.resolve({ status: prior.status, body: prior.body === null ? undefined : JSON.parse(prior.body) });
-      }
+      const known = this.replyFor(idem);
+      if (known) return known;
     }
     const at = this.clock.now();
     const events = decide(this.state, command, { config: this.config, at, actor });
@@ -203,18 +213,33 @@ export class CommandHandler {
     this.#committedSeq = this.#seq;
     for (const p of batch) p.settle?.resolve(p.reply);
     const events = batch.flatMap((p) => p.stored);
-    if (events.length > 0) {
-      for (const l of this.#listeners) {
-        // A failing subscriber (a screen fan-out, a device) must not turn a committed command into an error.
-        try {
-          l(events);
-        } catch (err) {
-          this.onListenerError(err);
-        }
-      }
-    }
+    if (events.length > 0) this.#dispatch(events);
     this.#wake();
     return null;
+  }
+
+  /**
+   * Hands committed events to every listener in seq order. A listener that runs a command of its
+   * own (a device bridge, the announcer) only queues that command's events behind these.
+   */
+  #dispatch(events: StoredEvent[]): void {
+    this.#outbox.push(events);
+    if (this.#dispatching) return;
+    this.#dispatching = true;
+    try {
+      for (let next = this.#outbox.shift(); next; next = this.#outbox.shift()) {
+        for (const l of this.#listeners) {
+          // A failing subscriber (a screen fan-out, a device) must not turn a committed command into an error.
+          try {
+            l(next);
+          } catch (err) {
+            this.onListenerError(err);
+          }
+        }
+      }
+    } finally {
+      this.#dispatching = false;
+    }
   }
 
   /** The open group is lost: reject it, and make memory what the disk holds again. */
@@ -223,10 +248,14 @@ export class CommandHandler {
     this.#batch = [];
     this.#touched = emptyTouched();
     this.#pendingIdem.clear();
-    this.state = this.#load();
-    this.#seq = this.#committedSeq = this.log.lastSeq();
+    // Reject first: whatever happens to the reload, no caller is left waiting.
     for (const p of batch) p.settle?.reject(err);
-    this.#wake();
+    try {
+      this.state = this.#load();
+      this.#seq = this.#committedSeq = this.log.lastSeq();
+    } finally {
+      this.#wake();
+    }
   }
 
   #wake(): void {

@@ -55,6 +55,7 @@ export function markTouched(t: Touched, e: HallEvent): void {
     case 'ticket.abandoned_at_close':
       t.tickets.add(e.data.ticketId);
       t.services.add(e.data.serviceId);
+      if (e.data.windowId !== null) t.windows.add(e.data.windowId);
       return;
     case 'window.opened':
     case 'window.closed':
@@ -158,11 +159,12 @@ export class Projections {
       }
     }
     // Quota and per-ID limits count by the category a ticket was issued in, not where it went after.
-    for (const t of state.tickets.values()) {
+    const byIssue = [...state.tickets.values()].sort((a, b) => a.issuedAt - b.issuedAt);
+    for (const t of byIssue) {
       const issuedIn = state.services.get(t.serviceIds[0] ?? '')?.categoryId ?? t.categoryId;
       const issuedKey = `${t.businessDate}|${issuedIn}`;
       state.issued.set(issuedKey, (state.issued.get(issuedKey) ?? 0) + 1);
-      if (t.holder) state.holderKeys.add(`${t.businessDate}|${issuedIn}|${t.holder.hmac}`);
+      if (t.holder) state.holderKeys.set(`${t.businessDate}|${issuedIn}|${t.holder.hmac}`, t.id);
     }
     for (const r of this.db.prepare('SELECT data FROM windows').all() as { data: string }[]) {
       const w = JSON.parse(r.data) as WindowState;

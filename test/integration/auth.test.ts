@@ -78,3 +78,48 @@ describe('auth (DESIGN §5)', () => {
     expect((await me.json()).staff.role).toBe('manager');
   });
 });
+
+describe('auth: who acts at a window, sessions, lockout', () => {
+  let h: RunningHub;
+  beforeAll(async () => {
+    h = await startHub();
+  });
+  afterAll(async () => {
+    await h.dispose();
+  });
+
+  it('lets only the clerk signed in at the window act; the B clerk takes over by signing in', async () => {
+    await openWindow(h.url, 1); // c1 as A
+    await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'ZX' } });
+    const b1 = await login(h.url, 'b1');
+    const seq = h.hub.handler.seq;
+    const r = await api(h.url, 'POST', '/windows/1/call-next', { token: b1 });
+    expect(r.status).toBe(403);
+    expect(r.body.error.code).toBe('HQ_ERR_NOT_SIGNED_IN');
+    expect((await api(h.url, 'POST', '/windows/1/close', { token: b1 })).status).toBe(403);
+    expect(h.hub.handler.seq).toBe(seq);
+    expect((await api(h.url, 'POST', '/windows/1/open', { token: b1, body: { role: 'B' } })).status).toBe(200);
+    const call = await api(h.url, 'POST', '/windows/1/call-next', { token: b1 });
+    expect(call.status).toBe(200);
+    const row = h.hub.db.prepare(`SELECT data FROM events WHERE type = 'ticket.called' ORDER BY seq DESC LIMIT 1`).get() as { data: string };
+    expect(JSON.parse(row.data).staffId).toBe('b1');
+  });
+
+  it('counts failed logins before checking, so parallel guesses hit the lock', async () => {
+    const tries = await Promise.all(Array.from({ length: 12 }, () => api(h.url, 'POST', '/auth/login', { body: { jobNo: 'c3', password: 'guess-guess' } })));
+    const checked = tries.filter((r) => r.status === 401).length;
+    expect(checked).toBeLessThanOrEqual(5);
+    expect(tries.filter((r) => r.status === 429).length).toBe(12 - checked);
+  });
+
+  it('ends live sockets when their session ends', async () => {
+    const { io: connect } = await import('socket.io-client');
+    const token = await login(h.url, 'm1');
+    const socket = connect(h.url, { transports: ['websocket'], reconnection: false, auth: { token } });
+    await new Promise<void>((resolve) => socket.once('snapshot', () => resolve()));
+    const gone = new Promise<void>((resolve) => socket.once('disconnect', () => resolve()));
+    expect((await api(h.url, 'POST', '/auth/logout', { token })).status).toBe(204);
+    await gone;
+    expect(socket.connected).toBe(false);
+  });
+});

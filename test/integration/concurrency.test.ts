@@ -49,4 +49,25 @@ describe('exactly-once calls over HTTP', () => {
     const fresh = await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'SB' }, headers: { 'idempotency-key': 'kiosk-tap-43' } });
     expect(fresh.body.ticket.number).not.toBe(a.body.ticket.number);
   });
+
+  it('answers a retry with its first reply even after the card token has expired', async () => {
+    const { withCheckDigit } = await import('../../src/personal/id-number.ts');
+    const card = await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: '王五', idNumber: withCheckDigit('33010219800101123') } });
+    const headers = { 'idempotency-key': 'card-tap-1' };
+    const body = { categoryId: 'MZ', cardToken: card.body.card.cardToken };
+    const first = await api(h.url, 'POST', '/tickets', { token: KIOSK, body, headers });
+    expect(first.status).toBe(201);
+    const realNow = Date.now;
+    Date.now = () => realNow() + 3600_000; // the token's 5 minutes are long gone
+    try {
+      const retry = await api(h.url, 'POST', '/tickets', { token: KIOSK, body, headers });
+      expect(retry.status).toBe(201);
+      expect(retry.body).toEqual(first.body);
+      const fresh = await api(h.url, 'POST', '/tickets', { token: KIOSK, body, headers: { 'idempotency-key': 'card-tap-2' } });
+      expect(fresh.body.error.code).toBe('HQ_ERR_CARD_TOKEN_INVALID');
+    } finally {
+      Date.now = realNow;
+    }
+  });
 });
+

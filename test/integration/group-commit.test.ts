@@ -73,3 +73,24 @@ describe('group commit', () => {
     await expect(h.submit(issue('SB'), KIOSK, number, { key: 'kiosk-1|tap-1', fingerprint: 'other' })).rejects.toMatchObject({ code: 'HQ_ERR_IDEMPOTENCY_KEY_REUSED' });
   });
 });
+
+describe('listeners', () => {
+  it('see events in seq order even when a listener runs a command of its own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hallq-group-'));
+    const db = openDb(join(dir, 'hallq.db'));
+    try {
+      const h = new CommandHandler(db, testConfig(), new FakeClock(Date.parse('2026-11-23T02:00:00Z')));
+      const seen: number[] = [];
+      h.onCommitted((events) => {
+        // Like a device bridge reacting to the first ticket.
+        if (events.some((e) => e.seq === 1)) h.run(issue(), KIOSK, number);
+      });
+      h.onCommitted((events) => seen.push(...events.map((e) => e.seq)));
+      h.run(issue(), KIOSK, number);
+      expect(seen).toEqual([1, 2]);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -97,3 +97,32 @@ describe('retention (privacy.retentionDays)', () => {
     }
   });
 });
+
+describe('public payloads', () => {
+  it('keep staff notes and cancel reasons off the hall screens', async () => {
+    const { io: connect } = await import('socket.io-client');
+    const h = await startHub();
+    const wall: string[] = [];
+    const socket = connect(h.url, { transports: ['websocket'], auth: {} });
+    socket.onAny((type, payload) => wall.push(`${type} ${JSON.stringify(payload)}`));
+    await new Promise<void>((resolve) => socket.once('snapshot', () => resolve()));
+    try {
+      await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'ZX' } });
+      const clerk = await openWindow(h.url, 1);
+      await api(h.url, 'POST', '/windows/1/call-next', { token: clerk });
+      const secret = '群众身份证330102196001011234电话13812345678';
+      expect((await api(h.url, 'POST', '/windows/1/transfer', { token: clerk, body: { toWindowId: 2, note: secret } })).status).toBe(200);
+      const guide = await login(h.url, 'g1');
+      const t = await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'SB' } });
+      await api(h.url, 'DELETE', `/tickets/${t.body.ticket.id}?reason=${encodeURIComponent(secret)}`, { token: guide });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(wall.some((l) => l.startsWith('ticket.transferred'))).toBe(true);
+      expect(wall.some((l) => l.startsWith('ticket.cancelled'))).toBe(true);
+      expect(wall.join('\n')).not.toContain('330102196001011234');
+      expect(wall.join('\n')).not.toContain('13812345678');
+    } finally {
+      socket.close();
+      await h.dispose();
+    }
+  });
+});

@@ -194,15 +194,34 @@ describe('calling', () => {
     g.fails({ type: 'OpenWindow', data: { windowId: 1, staffId: 'c2', role: 'A' } }, 'HQ_ERR_STAFF_NOT_ASSIGNED');
   });
 
-  it('records tickets still waiting at closing as abandoned_at_close', () => {
+  it('records every ticket still open at closing as abandoned_at_close, and signs windows out', () => {
     const g = given(testConfig());
     g.issue('ZX');
     g.issue('SB');
     g.open(1);
     g.call(1);
     const closed = g.run({ type: 'CloseBusinessDay', data: { businessDate: '2026-11-23' } });
-    expect(closed.map((e) => e.type)).toEqual(['ticket.abandoned_at_close']);
-    expect([...g.state.tickets.values()].map((t) => t.status).sort()).toEqual(['abandoned_at_close', 'called']);
+    expect(closed.map((e) => e.type)).toEqual(['ticket.abandoned_at_close', 'ticket.abandoned_at_close', 'window.closed']);
+    const atWindow = closed.find((e) => e.type === 'ticket.abandoned_at_close' && e.data.windowId !== null);
+    expect(atWindow?.type === 'ticket.abandoned_at_close' && atWindow.data.staffId).toBe('c1');
+    expect([...g.state.tickets.values()].map((t) => t.status)).toEqual(['abandoned_at_close', 'abandoned_at_close']);
+    expect(g.state.windows.get(1)?.status).toBe('closed');
+    expect(g.state.windows.get(1)?.currentServiceId).toBeNull();
+    // A window signed in on the next day is left alone.
+    g.run({ type: 'OpenWindow', data: { windowId: 2, staffId: 'c2', role: 'A' } }, MON_0930 + 24 * 3600_000);
+    expect(g.run({ type: 'CloseBusinessDay', data: { businessDate: '2026-11-23' } }, MON_0930 + 24 * 3600_000)).toEqual([]);
+  });
+
+  it('lets a resident take a new number after a no-show or a cancel (过号重新取号), not while one is live', () => {
+    const g = given(testConfig());
+    g.issue('MZ', { holder: holder('hz') });
+    g.fails({ type: 'IssueTicket', data: { ticketId: 'x', serviceId: 'y', categoryId: 'MZ', holder: holder('hz'), source: 'kiosk' } }, 'HQ_ERR_ONE_PER_ID');
+    g.open(1);
+    g.call(1);
+    g.run({ type: 'MarkNoShow', data: { windowId: 1 } });
+    expect(issuedNumber(g.issue('MZ', { holder: holder('hz') }))).toBe('C002');
+    g.run({ type: 'CancelTicket', data: { ticketId: [...g.state.tickets.values()].find((t) => t.number === 'C002')!.id } });
+    expect(issuedNumber(g.issue('MZ', { holder: holder('hz') }))).toBe('C003');
   });
 });
 
