@@ -8,9 +8,9 @@ export type Db = Database.Database;
 /**
  * The pragmas every hallq database runs with. WAL with synchronous=FULL: a commit is on disk
  * before the hub answers, so nothing acknowledged is lost to a crash or a power cut. The bench's
- * bare baseline uses the same list.
+ * bare baseline uses the same list. A 64 MB page cache keeps a year of tickets' hot pages in memory.
  */
-export const PRAGMAS = ['journal_mode = WAL', 'synchronous = FULL', 'foreign_keys = ON', 'busy_timeout = 5000'] as const;
+export const PRAGMAS = ['journal_mode = WAL', 'synchronous = FULL', 'foreign_keys = ON', 'busy_timeout = 5000', 'cache_size = -65536'] as const;
 
 export function openDb(file: string): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
