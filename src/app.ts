@@ -19,6 +19,7 @@ import { windowRoutes } from './api/window-routes.ts';
 import { Principals } from './auth/principals.ts';
 import type { HallConfig } from './config/schema.ts';
 import { startDayCloser } from './day-closer.ts';
+import { IdCardHost } from './devices-bridge/idcard-host.ts';
 import { CardReads } from './personal/card-reads.ts';
 import { attachRealtime, emitTo } from './realtime/realtime-server.ts';
 import { CommandHandler, systemClock, type Clock } from './store/handle-command.ts';
@@ -81,6 +82,16 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   });
 
   const io = attachRealtime(app.server, { handler, config, principals, hubId });
+  const emit = (room: string, type: string, data: unknown) => emitTo(io, room, type, data);
+  const idcardConfig = config.devices.idcard;
+  const idcard = idcardConfig
+    ? new IdCardHost(
+        { driver: idcardConfig.driver, path: idcardConfig.path, kioskId: idcardConfig.kioskId ?? config.devices.tokens.find((d) => d.kind === 'kiosk')!.id },
+        cardReads,
+        emit,
+      )
+    : null;
+  idcard?.start();
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({
     ok: true,
@@ -99,14 +110,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       await api.register(ticketRoutes, { handler, config, cardReads });
       await api.register(windowRoutes, { handler, config });
       await api.register(appointmentRoutes, { handler, cardReads });
-      if (config.devices.idcard?.driver === 'sim') {
-        await api.register(simRoutes, {
-          cardReads,
-          onCardRead: (kioskId, read) => {
-            if (kioskId) emitTo(io, `kiosk:${kioskId}`, 'card.read', read);
-          },
-        });
-      }
+      if (idcard?.simulator) await api.register(simRoutes, { idcard });
     },
     { prefix: '/api/v1' },
   );
@@ -124,6 +128,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       if (closed) return;
       closed = true;
       stopDayCloser();
+      await idcard?.stop();
       io.disconnectSockets(true);
       // socket.io would close the HTTP server itself; fastify does that, so only its engine goes here.
       io.engine.close();

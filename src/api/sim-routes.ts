@@ -1,17 +1,15 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { CardReads } from '../personal/card-reads.ts';
+import type { IdCardHost } from '../devices-bridge/idcard-host.ts';
 import { requireOneOf } from './request-context.ts';
 import { ErrorSchema } from './schemas.ts';
 
 /**
  * Simulator controls (`/api/v1/sim/...`), registered only when a simulated device is configured.
- * A card "placed" here takes the path a real reader's read takes: checked, hashed, masked, tokenised.
+ * A card "placed" here goes on the simulated reader and comes back through the same bytes, codec
+ * and driver a real reader's read takes: checked, hashed, masked, tokenised, sent to the kiosk.
  */
-export const simRoutes: FastifyPluginAsyncTypebox<{ cardReads: CardReads; onCardRead: (kioskId: string | null, read: unknown) => void }> = async (
-  app,
-  { cardReads, onCardRead },
-) => {
+export const simRoutes: FastifyPluginAsyncTypebox<{ idcard: IdCardHost }> = async (app, { idcard }) => {
   app.post(
     '/sim/idcard/insert',
     {
@@ -23,7 +21,6 @@ export const simRoutes: FastifyPluginAsyncTypebox<{ cardReads: CardReads; onCard
             name: Type.String({ minLength: 1, maxLength: 30 }),
             idNumber: Type.String({ minLength: 18, maxLength: 18 }),
             validUntil: Type.Optional(Type.String({ maxLength: 8 })),
-            kioskId: Type.Optional(Type.String({ maxLength: 32 })),
           },
           { additionalProperties: false },
         ),
@@ -31,12 +28,10 @@ export const simRoutes: FastifyPluginAsyncTypebox<{ cardReads: CardReads; onCard
       },
     },
     async (request, reply) => {
-      const p = requireOneOf(request, { roles: ['guide', 'manager', 'admin'], devices: ['kiosk'] });
+      requireOneOf(request, { roles: ['guide', 'manager', 'admin'], devices: ['kiosk'] });
       const b = request.body;
-      const read = cardReads.accept({ name: b.name, idNumber: b.idNumber, ...(b.validUntil ? { validUntil: b.validUntil } : {}) });
-      const kioskId = b.kioskId ?? (p.kind === 'device' ? p.device.id : null);
-      onCardRead(kioskId, read);
-      return reply.status(201).send({ card: read });
+      const read = await idcard.insert({ name: b.name, idNumber: b.idNumber, validUntil: b.validUntil });
+      return reply.status(201).send({ card: read, kioskId: idcard.config.kioskId });
     },
   );
 };

@@ -139,6 +139,13 @@ function crossCheck(c: HallConfig): ConfigProblem[] {
     if ((d.kind === 'pad' || d.kind === 'integration') && d.windowId === undefined)
       out.push({ path: `devices.tokens[${i}]`, message: `a ${d.kind} token must name its windowId` });
   });
+  const kiosks = new Set(c.devices.tokens.filter((d) => d.kind === 'kiosk').map((d) => d.id));
+  const idcard = c.devices.idcard;
+  if (idcard) {
+    if (idcard.kioskId !== undefined && !kiosks.has(idcard.kioskId)) out.push({ path: 'devices.idcard.kioskId', message: `no kiosk token "${idcard.kioskId}"` });
+    if (idcard.kioskId === undefined && kiosks.size === 0) out.push({ path: 'devices.idcard', message: 'a reader needs a kiosk: add a kiosk token or set kioskId' });
+    if (idcard.driver === 'serial' && !idcard.path) out.push({ path: 'devices.idcard.path', message: 'a serial reader needs its path (e.g. /dev/ttyUSB0)' });
+  }
   c.categories.forEach((cat, i) => {
     if (!c.windows.some((w) => w.categories.some((wc) => wc.id === cat.id)))
       out.push({ path: `categories[${i}]`, message: `no window serves category "${cat.id}"` });

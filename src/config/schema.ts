@@ -185,6 +185,8 @@ export const HallConfigSchema = Type.Object(
             {
               driver: Type.Union([Type.Literal('sim'), Type.Literal('serial')]),
               path: Type.Optional(Type.String()),
+              /** The kiosk the reader sits in; defaults to the first kiosk token. */
+              kioskId: Type.Optional(Id),
               /** Lifetime of a cardToken handed to the kiosk. */
               tokenTtlSec: Type.Integer({ minimum: 10, maximum: 3600, default: 300 }),
             },

@@ -45,6 +45,7 @@ export const ERRORS = {
     en: 'The ID card read has expired; place the card again',
   },
   HQ_ERR_ID_NUMBER_INVALID: { zh: '身份证号码校验失败,请重新刷卡或到导办台', en: 'The ID number fails its check; read the card again or see the guide desk' },
+  HQ_ERR_ID_CARD_UNREADABLE: { zh: '无法识别该证件,请重新放置或到导办台', en: 'This card cannot be read; place it again or see the guide desk' },
   HQ_ERR_ID_CARD_EXPIRED: { zh: '身份证已过有效期,请到导办台办理', en: 'The ID card has expired; please see the guide desk' },
   HQ_ERR_APPOINTMENT_NOT_FOUND: { zh: '找不到该预约,请核对预约码', en: 'No such appointment; check the code' },
   HQ_ERR_APPOINTMENT_USED: { zh: '该预约已签到取号', en: 'This appointment has already been checked in' },

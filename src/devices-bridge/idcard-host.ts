@@ -1,0 +1,141 @@
+import { EventEmitter } from 'node:events';
+import { exampleCard, IdCardDataError, IdCardReader, IdCardSimulator, SerialTransport, type IdCard, type ReaderStatus, type SimCard } from '../../devices/idcard/index.ts';
+import { memoryPair } from '../../devices/transport.ts';
+import { HallqError } from '../domain/errors.ts';
+import type { CardReadResult, CardReads } from '../personal/card-reads.ts';
+import type { DeviceStatus, Emit } from './device-status.ts';
+
+export interface IdCardHostConfig {
+  driver: 'sim' | 'serial';
+  path?: string | undefined;
+  /** The kiosk whose screen the reads go to. */
+  kioskId: string;
+}
+
+/** What the simulator control endpoint places on the reader. */
+export interface SimCardInput {
+  name: string;
+  idNumber: string;
+  validUntil?: string | undefined;
+}
+
+type ReadOutcome = { ok: true; read: CardReadResult } | { ok: false; error: HallqError };
+
+/**
+ * Runs the ID-card reader of one kiosk inside the hub (the device host of DESIGN §4). A card read
+ * becomes a short-lived `cardToken` sent to that kiosk's room as `card.read`; the full number goes
+ * no further than `CardReads.accept`. With `driver: sim` the reader talks to the simulator over an
+ * in-memory byte link, so the demo and the tests run the real codec and driver.
+ */
+export class IdCardHost {
+  readonly reader: IdCardReader;
+  readonly simulator: IdCardSimulator | null;
+  #status: DeviceStatus;
+  readonly #outcomes = new EventEmitter();
+  #cardOn = false;
+
+  constructor(
+    readonly config: IdCardHostConfig,
+    private readonly cardReads: CardReads,
+    private readonly emit: Emit,
+  ) {
+    if (config.driver === 'sim') {
+      const [hubEnd, deviceEnd] = memoryPair('idcard-sim');
+      this.simulator = new IdCardSimulator(deviceEnd);
+      void deviceEnd.open();
+      this.reader = new IdCardReader(hubEnd, { pollIntervalMs: 150 });
+    } else {
+      if (!config.path) throw new Error('devices.idcard.path is required for driver: serial');
+      this.simulator = null;
+      this.reader = new IdCardReader(new SerialTransport({ path: config.path }));
+    }
+    this.#status = { device: `idcard:${config.kioskId}`, kind: 'idcard', kioskId: config.kioskId, state: 'starting', detail: '', at: Date.now() };
+    this.reader.on('card', (card) => this.#onCard(card));
+    this.reader.on('removed', () => {
+      this.#cardOn = false;
+      this.#outcomes.emit('removed');
+    });
+    this.reader.on('status', (s) => this.#onStatus(s));
+    this.reader.on('error', (err) => {
+      // A card that reads but cannot be trusted (bad ID checksum, unsupported layout) is refused
+      // on the kiosk; link and SAM trouble shows in device.status instead.
+      if (!(err instanceof IdCardDataError)) return;
+      this.#cardOn = true;
+      const error = new HallqError(err.code === 'HQ_ERR_IDCARD_ID_NUMBER_INVALID' ? 'HQ_ERR_ID_NUMBER_INVALID' : 'HQ_ERR_ID_CARD_UNREADABLE', { field: err.field });
+      this.emit(`kiosk:${this.config.kioskId}`, 'card.refused', { code: error.code, message: error.message });
+      this.#outcomes.emit('outcome', { ok: false, error } satisfies ReadOutcome);
+    });
+  }
+
+  get status(): DeviceStatus {
+    return this.#status;
+  }
+
+  start(): void {
+    this.reader.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.reader.stop();
+  }
+
+  #onCard(card: IdCard): void {
+    this.#cardOn = true;
+    let outcome: ReadOutcome;
+    try {
+      const read = this.cardReads.accept({ name: card.name, idNumber: card.idNumber, validUntil: card.validUntil });
+      this.emit(`kiosk:${this.config.kioskId}`, 'card.read', read);
+      outcome = { ok: true, read };
+    } catch (err) {
+      const error = err instanceof HallqError ? err : new HallqError('HQ_ERR_ID_NUMBER_INVALID');
+      this.emit(`kiosk:${this.config.kioskId}`, 'card.refused', { code: error.code, message: error.message });
+      outcome = { ok: false, error };
+    }
+    this.#outcomes.emit('outcome', outcome);
+  }
+
+  #onStatus(s: ReaderStatus): void {
+    this.#status = { ...this.#status, state: s.state, detail: s.detail, at: Date.now() };
+    this.emit('manager', 'device.status', this.#status);
+    this.emit(`kiosk:${this.config.kioskId}`, 'device.status', this.#status);
+  }
+
+  /**
+   * Simulator only: a resident places this card and takes it back once it is read. Resolves with
+   * what the kiosk was sent, after the bytes went through the codec and the driver.
+   */
+  async insert(input: SimCardInput, timeoutMs = 5000): Promise<CardReadResult> {
+    const sim = this.simulator;
+    if (!sim) throw new HallqError('HQ_ERR_SIMULATOR_DISABLED');
+    if (this.#cardOn || sim.card) {
+      sim.remove();
+      await this.#next('removed', timeoutMs);
+    }
+    const card: SimCard = exampleCard({
+      name: input.name,
+      idNumber: input.idNumber.toUpperCase(),
+      birth: /^\d{17}[\dX]$/i.test(input.idNumber) ? input.idNumber.slice(6, 14) : '19700101',
+      validUntil: input.validUntil ?? '长期',
+    });
+    const outcome = this.#next('outcome', timeoutMs) as Promise<ReadOutcome>;
+    sim.place(card);
+    const result = await outcome;
+    sim.remove();
+    if (!result.ok) throw result.error;
+    return result.read;
+  }
+
+  #next(event: 'removed' | 'outcome', timeoutMs: number): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#outcomes.off(event, done);
+        reject(new HallqError('HQ_ERR_SIMULATOR_DISABLED', { reason: `the simulated reader did not answer within ${timeoutMs} ms` }));
+      }, timeoutMs);
+      const done = (v: unknown) => {
+        clearTimeout(timer);
+        resolve(v);
+      };
+      this.#outcomes.once(event, done);
+    });
+  }
+}
