@@ -20,6 +20,7 @@ import { Principals } from './auth/principals.ts';
 import type { HallConfig } from './config/schema.ts';
 import { startDayCloser } from './day-closer.ts';
 import { IdCardHost } from './devices-bridge/idcard-host.ts';
+import { PrinterHost, ticketToPrint } from './devices-bridge/printer-host.ts';
 import { CardReads } from './personal/card-reads.ts';
 import { attachRealtime, emitTo } from './realtime/realtime-server.ts';
 import { CommandHandler, systemClock, type Clock } from './store/handle-command.ts';
@@ -36,10 +37,14 @@ export interface BuildOptions {
   dayCloser?: boolean;
   /** Where the built UIs are (`npm run build:ui`); defaults to `dist/ui` of the repo. */
   uiDir?: string;
+  /** Base URL printed in ticket QR codes; default the config's `hall.publicUrl`, else localhost and the port. */
+  publicUrl?: string;
 }
 
 export interface Hub {
   app: FastifyInstance;
+  printers: Map<string, PrinterHost>;
+  idcard: IdCardHost | null;
   handler: CommandHandler;
   io: Server;
   db: Db;
@@ -93,6 +98,25 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     : null;
   idcard?.start();
 
+  const publicUrl = () => {
+    if (opts.publicUrl ?? config.hall.publicUrl) return (opts.publicUrl ?? config.hall.publicUrl)!;
+    const addr = app.server.address();
+    return `http://localhost:${typeof addr === 'object' && addr ? addr.port : 3000}`;
+  };
+  const printers = new Map<string, PrinterHost>();
+  for (const p of config.devices.printers) {
+    const host = new PrinterHost({ kioskId: p.kioskId, uri: p.uri, paperMm: p.paperMm }, config, emit, publicUrl);
+    await host.start();
+    printers.set(p.kioskId, host);
+  }
+  // A ticket is printed only once its issue is on disk.
+  handler.onCommitted((events) => {
+    for (const e of events) {
+      if (e.type !== 'ticket.issued' || e.actor.kind !== 'device') continue;
+      printers.get(e.actor.id)?.printTicket(ticketToPrint(e.data));
+    }
+  });
+
   app.get('/healthz', { schema: { hide: true } }, async () => ({
     ok: true,
     hubId,
@@ -107,10 +131,11 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     async (api) => {
       await api.register(authRoutes, { principals, clock });
       await api.register(hallRoutes, { handler, config });
-      await api.register(ticketRoutes, { handler, config, cardReads });
+      await api.register(ticketRoutes, { handler, config, cardReads, printers });
       await api.register(windowRoutes, { handler, config });
       await api.register(appointmentRoutes, { handler, cardReads });
-      if (idcard?.simulator) await api.register(simRoutes, { idcard });
+      const simPrinters = new Map([...printers].filter(([, h]) => h.fake !== null));
+      if (idcard?.simulator || simPrinters.size > 0) await api.register(simRoutes, { idcard: idcard?.simulator ? idcard : null, printers: simPrinters });
     },
     { prefix: '/api/v1' },
   );
@@ -120,6 +145,8 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   let closed = false;
   return {
     app,
+    printers,
+    idcard,
     handler,
     io,
     db,
@@ -129,6 +156,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       closed = true;
       stopDayCloser();
       await idcard?.stop();
+      for (const p of printers.values()) await p.stop();
       io.disconnectSockets(true);
       // socket.io would close the HTTP server itself; fastify does that, so only its engine goes here.
       io.engine.close();

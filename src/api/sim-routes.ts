@@ -1,6 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
 import type { IdCardHost } from '../devices-bridge/idcard-host.ts';
+import type { PrinterHost } from '../devices-bridge/printer-host.ts';
+import { HallqError } from '../domain/errors.ts';
 import { requireOneOf } from './request-context.ts';
 import { ErrorSchema } from './schemas.ts';
 
@@ -9,7 +12,9 @@ import { ErrorSchema } from './schemas.ts';
  * A card "placed" here goes on the simulated reader and comes back through the same bytes, codec
  * and driver a real reader's read takes: checked, hashed, masked, tokenised, sent to the kiosk.
  */
-export const simRoutes: FastifyPluginAsyncTypebox<{ idcard: IdCardHost }> = async (app, { idcard }) => {
+export const simRoutes: FastifyPluginAsyncTypebox<{ idcard: IdCardHost | null; printers: Map<string, PrinterHost> }> = async (app, { idcard, printers }) => {
+  if (printers.size > 0) registerPrinterSim(app, printers);
+  if (!idcard) return;
   app.post(
     '/sim/idcard/insert',
     {
@@ -35,3 +40,64 @@ export const simRoutes: FastifyPluginAsyncTypebox<{ idcard: IdCardHost }> = asyn
     },
   );
 };
+
+const PrinterQuery = Type.Object({ kioskId: Type.Optional(Type.String({ maxLength: 32 })) }, { additionalProperties: false });
+
+/** The fake LAN printer of the demo: break it, fix it, and look at what it printed. */
+function registerPrinterSim(app: FastifyInstance, printers: Map<string, PrinterHost>): void {
+  const typed = app.withTypeProvider<import('@fastify/type-provider-typebox').TypeBoxTypeProvider>();
+  const pick = (kioskId: string | undefined) => {
+    const host = kioskId ? printers.get(kioskId) : [...printers.values()][0];
+    if (!host?.fake) throw new HallqError('HQ_ERR_SIMULATOR_DISABLED', { kioskId: kioskId ?? null });
+    return host;
+  };
+  typed.post(
+    '/sim/printer/state',
+    {
+      schema: {
+        tags: ['simulators'],
+        summary: 'Simulated ticket printer: go offline or online, run out of paper, open the cover',
+        querystring: PrinterQuery,
+        body: Type.Object(
+          { action: Type.Union(['offline', 'online', 'paper-out', 'paper-in', 'paper-near-end', 'cover-open', 'cover-close'].map((a) => Type.Literal(a))) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Any(), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema },
+      },
+    },
+    async (request) => {
+      requireOneOf(request, { roles: ['guide', 'manager', 'admin'], devices: ['kiosk'] });
+      const host = pick(request.query.kioskId);
+      const fake = host.fake!;
+      const action = request.body.action as string;
+      if (action === 'offline') await fake.offline();
+      else if (action === 'online') await fake.online();
+      else if (action === 'paper-out') fake.paperOut();
+      else if (action === 'paper-in') fake.paperIn();
+      else if (action === 'paper-near-end') fake.paperNearEnd();
+      else if (action === 'cover-open') fake.coverOpen();
+      else fake.coverClose();
+      // Let the hub notice now rather than at the next ticket.
+      await host.queue.checkStatus().catch(() => undefined);
+      return { kioskId: host.config.kioskId, action, state: host.state, status: host.status };
+    },
+  );
+  typed.get(
+    '/sim/printer/receipts',
+    { schema: { tags: ['simulators'], summary: 'What the simulated printer printed, decoded to text lines', querystring: PrinterQuery } },
+    async (request) => {
+      const host = pick(request.query.kioskId);
+      return { kioskId: host.config.kioskId, receipts: host.fake!.receipts.map((r) => ({ lines: r.lines, qrCodes: r.qrCodes })) };
+    },
+  );
+  typed.get(
+    '/sim/printer/latest.png',
+    { schema: { tags: ['simulators'], summary: 'A picture of the last ticket the simulated printer printed', querystring: PrinterQuery } },
+    async (request, reply) => {
+      const host = pick(request.query.kioskId);
+      const last = host.fake!.receipts.at(-1);
+      if (!last) throw new HallqError('HQ_ERR_NOT_FOUND', { reason: 'nothing printed yet' });
+      return reply.type('image/png').header('cache-control', 'no-store').send(host.fake!.renderPng(last));
+    },
+  );
+}

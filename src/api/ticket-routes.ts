@@ -7,6 +7,7 @@ import { newServiceId, newTicketId } from '../ids.ts';
 import type { CardReads } from '../personal/card-reads.ts';
 import { maskPhone } from '../personal/id-number.ts';
 import type { CommandHandler } from '../store/handle-command.ts';
+import { ticketToPrint, type PrinterHost } from '../devices-bridge/printer-host.ts';
 import { idempotencyOf, refuseBody, requireOneOf, send } from './request-context.ts';
 import { ErrorSchema, Text, TicketSchema } from './schemas.ts';
 import { ticketView } from './views.ts';
@@ -15,6 +16,8 @@ export interface TicketRouteDeps {
   handler: CommandHandler;
   config: HallConfig;
   cardReads: CardReads;
+  /** Ticket printers by kiosk id. */
+  printers: Map<string, PrinterHost>;
 }
 
 const IssueBody = Type.Object(
@@ -31,7 +34,7 @@ const IssueBody = Type.Object(
 
 const TicketParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 
-export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (app, { handler, config, cardReads }) => {
+export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (app, { handler, config, cardReads, printers }) => {
   app.post(
     '/tickets',
     {
@@ -82,6 +85,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
           const issued = events[0];
           if (!issued || issued.type !== 'ticket.issued') throw new Error('ticket.issued expected');
           const d = issued.data;
+          const printer = p.kind === 'device' ? printers.get(p.device.id) : undefined;
           // Built from the event alone (no walk of the queue), and the printed estimate is the one
           // decided at issue, so screen and paper agree.
           return {
@@ -103,6 +107,8 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
                 calledAt: null,
                 holderName: d.holder?.nameMasked ?? null,
               },
+              // The paper copy is queued once this issue is committed; a dead printer shows here at once.
+              ...(printer ? { print: { state: printer.state } } : {}),
             },
           };
         },
@@ -127,6 +133,33 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
       const t = handler.state.tickets.get(request.params.id);
       if (!t) throw new HallqError('HQ_ERR_TICKET_NOT_FOUND');
       return { ticket: ticketView(handler.state, config, t) };
+    },
+  );
+
+  app.post(
+    '/tickets/:id/print',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: "Print a ticket again on its kiosk's printer (guide desk)",
+        params: TicketParams,
+        response: { 200: Type.Any(), 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+      },
+    },
+    async (request) => {
+      requireOneOf(request, { roles: ['guide', 'manager', 'admin'] });
+      refuseBody(request);
+      while (handler.uncommitted) await handler.whenCommitted();
+      const t = handler.state.tickets.get(request.params.id);
+      if (!t) throw new HallqError('HQ_ERR_TICKET_NOT_FOUND');
+      const issued = handler.db
+        .prepare(`SELECT actor, data FROM events WHERE type = 'ticket.issued' AND json_extract(data, '$.ticketId') = ?`)
+        .get(t.id) as { actor: string; data: string } | undefined;
+      const kioskId = issued ? (JSON.parse(issued.actor) as { id: string }).id : '';
+      const printer = printers.get(kioskId) ?? [...printers.values()][0];
+      if (!printer) throw new HallqError('HQ_ERR_NO_PRINTER');
+      const jobId = printer.reprint(t.id) ?? printer.printTicket(ticketToPrint(JSON.parse(issued!.data)));
+      return { print: { jobId, kioskId: printer.config.kioskId, state: printer.state } };
     },
   );
 

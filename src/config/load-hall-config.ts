@@ -140,6 +140,11 @@ function crossCheck(c: HallConfig): ConfigProblem[] {
       out.push({ path: `devices.tokens[${i}]`, message: `a ${d.kind} token must name its windowId` });
   });
   const kiosks = new Set(c.devices.tokens.filter((d) => d.kind === 'kiosk').map((d) => d.id));
+  c.devices.printers.forEach((p, i) => {
+    if (!kiosks.has(p.kioskId)) out.push({ path: `devices.printers[${i}].kioskId`, message: `no kiosk token "${p.kioskId}"` });
+    if (p.uri !== 'sim' && !/^(tcp:\/\/|serial:|file:)/.test(p.uri)) out.push({ path: `devices.printers[${i}].uri`, message: 'use tcp://host:9100, serial:/dev/ttyUSB0?baud=9600, file:/dev/usb/lp0 or sim' });
+  });
+  duplicates(c.devices.printers, (p) => p.kioskId, 'devices.printers', 'printer for kiosk', out);
   const idcard = c.devices.idcard;
   if (idcard) {
     if (idcard.kioskId !== undefined && !kiosks.has(idcard.kioskId)) out.push({ path: 'devices.idcard.kioskId', message: `no kiosk token "${idcard.kioskId}"` });

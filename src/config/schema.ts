@@ -50,6 +50,8 @@ export const HallConfigSchema = Type.Object(
         name: Type.String({ minLength: 1 }),
         nameEn: Type.Optional(Type.String()),
         timeZone: Type.String({ minLength: 1 }),
+        /** Base URL residents' phones reach the hub at (the QR on tickets); default: this host's LAN address. */
+        publicUrl: Type.Optional(Type.String({ pattern: '^https?://[\\x21-\\x7e]+[^/]$' })),
       },
       { additionalProperties: false },
     ),
@@ -179,6 +181,18 @@ export const HallConfigSchema = Type.Object(
             },
             { additionalProperties: false },
           ),
+        ),
+        printers: Type.Array(
+          Type.Object(
+            {
+              kioskId: Id,
+              /** `tcp://host:9100`, `serial:/dev/ttyUSB0?baud=9600`, `file:/dev/usb/lp0`, or `sim` (a fake LAN printer in the hub). */
+              uri: Type.String({ minLength: 3 }),
+              paperMm: Type.Union([Type.Literal(80), Type.Literal(58)], { default: 80 }),
+            },
+            { additionalProperties: false },
+          ),
+          { default: [] },
         ),
         idcard: Type.Optional(
           Type.Object(

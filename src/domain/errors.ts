@@ -83,6 +83,7 @@ export const ERRORS = {
     zh: '未配置模拟读卡器,模拟接口不可用',
     en: 'No simulated reader is configured; the simulator endpoint is off',
   },
+  HQ_ERR_NO_PRINTER: { zh: '没有可用的号票打印机', en: 'No ticket printer is configured' },
   // Server
   HQ_ERR_INTERNAL: { zh: '服务器内部错误,操作未生效,请重试', en: 'Internal error; nothing was changed, try again' },
 } as const satisfies Record<string, { zh: string; en: string }>;

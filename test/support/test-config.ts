@@ -19,6 +19,8 @@ export interface TestConfigOptions {
   week?: HallConfig['schedule']['week'];
   refuseIfWaitPastClose?: boolean;
   simReader?: boolean;
+  /** A fake LAN printer for kiosk-1 (e2e and printing tests). */
+  simPrinter?: boolean;
 }
 
 /** A small hall for tests: categories A (ZX), B (SB), C (MZ, card required), open all day. */
@@ -67,6 +69,7 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
         { id: 'bs-1', kind: 'integration', windowId: 1, token: 'test-integration-token-001' },
       ],
       ...(o.simReader === false ? {} : { idcard: { driver: 'sim' } }),
+      ...(o.simPrinter ? { printers: [{ kioskId: 'kiosk-1', uri: 'sim' }] } : {}),
     },
   });
 }

@@ -1,0 +1,62 @@
+import type { ByteTransport } from '../../transport.ts';
+import type { PrinterStatus } from '../codec/status-decode.ts';
+import { parsePrinterUri, transportFromUri } from '../transport/from-uri.ts';
+import { realScheduler, type Scheduler } from './scheduler.ts';
+import { queryStatus, type StatusMethod } from './status-query.ts';
+
+/** One connection to the printer, for one print attempt. */
+export interface PrinterSession {
+  /** The printer's status, or null when it cannot tell (file transport, no reply). Rejects when the link drops. */
+  readStatus(): Promise<PrinterStatus | null>;
+  write(bytes: Buffer): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What PrintQueue drives. Tests give it a fake; production a TransportPrinter. */
+export interface PrinterDevice {
+  readonly description: string;
+  /** Opens a session; rejects with a TransportError (`disconnected` when the printer is unreachable). */
+  connect(): Promise<PrinterSession>;
+}
+
+export interface TransportPrinterOptions {
+  /** How to ask for status. Default 'dle-eot'. */
+  status?: StatusMethod;
+  /** Wait for each status reply. Default 1000 ms. */
+  statusTimeoutMs?: number;
+  scheduler?: Scheduler;
+}
+
+/**
+ * A printer behind a ByteTransport, opened per session: a LAN printer often takes one client at a time and
+ * drops idle connections, so holding a socket between tickets buys nothing.
+ */
+export class TransportPrinter implements PrinterDevice {
+  readonly description: string;
+
+  constructor(
+    private readonly openTransport: () => ByteTransport,
+    private readonly options: TransportPrinterOptions = {},
+  ) {
+    // Transports do no I/O before open(), so building one just to read its name is free.
+    this.description = openTransport().description;
+  }
+
+  async connect(): Promise<PrinterSession> {
+    const t = this.openTransport();
+    await t.open();
+    const { status = 'dle-eot', statusTimeoutMs = 1000, scheduler = realScheduler } = this.options;
+    return {
+      readStatus: () => queryStatus(t, { method: status, timeoutMs: statusTimeoutMs, scheduler }),
+      write: (bytes) => t.write(bytes),
+      close: () => t.close(),
+    };
+  }
+}
+
+/** A TransportPrinter for a config address; file: printers are write-only, so they skip the status query. */
+export function printerFromUri(uri: string, options: TransportPrinterOptions = {}): TransportPrinter {
+  const parsed = parsePrinterUri(uri);
+  const status = options.status ?? (parsed.kind === 'file' ? 'none' : 'dle-eot');
+  return new TransportPrinter(() => transportFromUri(parsed), { ...options, status });
+}

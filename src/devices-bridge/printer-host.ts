@@ -1,0 +1,153 @@
+import { FakeTcpPrinter, printerFromUri, PrintQueue, renderTicket, type PrinterStatusReport, type PrintJobEvent } from '../../devices/printer/index.ts';
+import type { HallConfig } from '../config/schema.ts';
+import type { DeviceStatus, Emit } from './device-status.ts';
+
+export interface PrinterHostConfig {
+  kioskId: string;
+  /** `tcp://host:9100`, `serial:/dev/ttyUSB0?baud=9600`, `file:/dev/usb/lp0`, or `sim` for the fake LAN printer. */
+  uri: string;
+  paperMm: 80 | 58;
+}
+
+export interface TicketToPrint {
+  ticketId: string;
+  number: string;
+  categoryId: string;
+  ahead: number;
+  estimatedWaitMin: number;
+  issuedAt: number;
+  holderNameMasked: string | null;
+  priorityGroup: string | null;
+}
+
+export function ticketToPrint(d: {
+  ticketId: string;
+  number: string;
+  categoryId: string;
+  estimate: { ahead: number; minutes: number };
+  issuedAt: number;
+  holder: { nameMasked: string } | null;
+  priorityGroup: string | null;
+}): TicketToPrint {
+  return {
+    ticketId: d.ticketId,
+    number: d.number,
+    categoryId: d.categoryId,
+    ahead: d.estimate.ahead,
+    estimatedWaitMin: d.estimate.minutes,
+    issuedAt: d.issuedAt,
+    holderNameMasked: d.holder?.nameMasked ?? null,
+    priorityGroup: d.priorityGroup,
+  };
+}
+
+/** What the kiosk is told about its ticket's paper copy, at issue and then as `print.job`. */
+export type PrintState = 'printing' | 'printed' | 'failed' | 'unavailable';
+
+/**
+ * One kiosk's ticket printer, run by the hub: a print queue with retry and reprint over the
+ * configured transport (or the fake LAN printer of the demo). A ticket is enqueued only after its
+ * issue is committed; job progress goes to the kiosk as `print.job` and health to the manager room
+ * as `device.status`. A dead printer never blocks a ticket: the kiosk shows the number on screen.
+ */
+export class PrinterHost {
+  queue!: PrintQueue;
+  fake: FakeTcpPrinter | null = null;
+  #status: DeviceStatus;
+  #report: PrinterStatusReport | null = null;
+  #failing = false;
+
+  constructor(
+    readonly config: PrinterHostConfig,
+    private readonly hall: HallConfig,
+    private readonly emit: Emit,
+    private readonly publicUrl: () => string,
+  ) {
+    this.#status = { device: `printer:${config.kioskId}`, kind: 'printer', kioskId: config.kioskId, state: 'starting', detail: config.uri, at: Date.now() };
+  }
+
+  async start(): Promise<void> {
+    let uri = this.config.uri;
+    if (uri === 'sim') {
+      this.fake = await FakeTcpPrinter.start();
+      uri = this.fake.uri;
+    }
+    // Short backoff: a resident stands at the kiosk, and a job held for long is better failed.
+    this.queue = new PrintQueue({ device: printerFromUri(uri), maxAttempts: 3, backoff: { baseMs: 500, maxMs: 4000 }, maxHoldMs: 60_000 });
+    this.queue.on('job', (e: PrintJobEvent) => this.#onJob(e));
+    this.queue.on('status', (s: PrinterStatusReport) => this.#onStatus(s));
+    // Know the printer's state before the first resident does.
+    void this.queue.checkStatus().catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    await this.queue?.close();
+    await this.fake?.offline();
+  }
+
+  get status(): DeviceStatus {
+    return this.#status;
+  }
+
+  /** Whether a ticket issued now would print, judged from the last thing the printer said. */
+  get state(): PrintState {
+    const s = this.#report;
+    if (this.#failing || (s && (!s.online || s.paperOut || s.coverOpen || s.error))) return 'unavailable';
+    return 'printing';
+  }
+
+  printTicket(t: TicketToPrint): string {
+    const category = this.hall.categories.find((c) => c.id === t.categoryId);
+    const group = t.priorityGroup ? this.hall.priorityGroups.find((g) => g.id === t.priorityGroup) : undefined;
+    const bytes = renderTicket(
+      {
+        hallName: this.hall.hall.name,
+        number: t.number,
+        categoryName: category?.name.zh ?? t.categoryId,
+        ahead: t.ahead,
+        estimatedWaitMin: t.estimatedWaitMin,
+        issuedAt: t.issuedAt,
+        timeZone: this.hall.hall.timeZone,
+        holderNameMasked: t.holderNameMasked,
+        statusUrl: `${this.publicUrl()}/t/${t.ticketId}`,
+        priorityLabel: group ? `${group.name.zh}优先` : null,
+      },
+      { paperMm: this.config.paperMm },
+    );
+    return this.queue.enqueue({ bytes, label: t.number, ref: t.ticketId });
+  }
+
+  reprint(ticketId: string): string | null {
+    const last = this.queue
+      .jobs()
+      .filter((j) => j.ref === ticketId)
+      .at(-1);
+    return last ? this.queue.reprint(last.id) : null;
+  }
+
+  #onJob(e: PrintJobEvent): void {
+    const state: PrintState | null =
+      e.type === 'printed' ? 'printed' : e.type === 'failed' || e.type === 'canceled' ? 'failed' : e.type === 'retry' || e.type === 'held' ? 'failed' : e.type === 'printing' ? 'printing' : null;
+    if (e.type === 'printed') this.#failing = false;
+    if (e.type === 'retry' || e.type === 'failed' || e.type === 'held') this.#failing = true;
+    if (state && e.job.ref) {
+      this.emit(`kiosk:${this.config.kioskId}`, 'print.job', { jobId: e.job.id, ticketId: e.job.ref, number: e.job.label, state, event: e.type, attempt: e.attempt, error: e.error });
+    }
+    if (e.type === 'retry' || e.type === 'failed' || e.type === 'held' || e.type === 'printed') this.#publish();
+  }
+
+  #onStatus(s: PrinterStatusReport): void {
+    this.#report = s;
+    this.#publish();
+  }
+
+  #publish(): void {
+    const s = this.#report;
+    const state = this.state === 'printing' ? 'ok' : !s || s.online === false ? 'offline' : s.paperOut ? 'paper-out' : s.coverOpen ? 'cover-open' : s.error ? 'error' : 'failing';
+    const detail = [s?.paperNearEnd ? 'paper near end' : null, s?.lastError ?? null].filter(Boolean).join('; ');
+    if (state === this.#status.state && detail === this.#status.detail) return;
+    this.#status = { ...this.#status, state, detail, at: Date.now() };
+    this.emit('manager', 'device.status', this.#status);
+    this.emit(`kiosk:${this.config.kioskId}`, 'device.status', this.#status);
+  }
+}
