@@ -23,7 +23,8 @@ export const simRoutes: FastifyPluginAsyncTypebox<{ idcard: IdCardHost | null; p
         summary: 'Simulated ID-card reader: place a card (demo and tests only)',
         body: Type.Object(
           {
-            name: Type.String({ minLength: 1, maxLength: 30 }),
+            // The card's name field holds 15 characters.
+            name: Type.String({ minLength: 1, maxLength: 15 }),
             idNumber: Type.String({ minLength: 18, maxLength: 18 }),
             validUntil: Type.Optional(Type.String({ maxLength: 8 })),
           },

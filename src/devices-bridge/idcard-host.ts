@@ -117,8 +117,13 @@ export class IdCardHost {
       birth: /^\d{17}[\dX]$/i.test(input.idNumber) ? input.idNumber.slice(6, 14) : '19700101',
       validUntil: input.validUntil ?? '长期',
     });
+    try {
+      sim.place(card);
+    } catch (err) {
+      // A field the card cannot hold (the simulator says which); nothing was placed.
+      throw new HallqError('HQ_ERR_VALIDATION', { field: 'card' }, { zh: '模拟卡字段超长', en: (err as Error).message });
+    }
     const outcome = this.#next('outcome', timeoutMs) as Promise<ReadOutcome>;
-    sim.place(card);
     const result = await outcome;
     sim.remove();
     if (!result.ok) throw result.error;

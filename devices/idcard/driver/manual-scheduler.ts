@@ -1,0 +1,80 @@
+import type { Scheduler, TimerHandle } from './scheduler.ts';
+
+interface Timer {
+  at: number;
+  seq: number;
+  fn: () => void;
+}
+
+/** Lets pending I/O finish: MemoryTransport delivers on setImmediate, promises on microtasks. */
+async function settleIo(rounds = 25): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Virtual time for tests. Timers run only from `advance`, in due order, and before each one the
+ * real event loop gets to finish its I/O, so "nothing arrived within 1000 ms" means nothing was
+ * going to arrive. A whole minute of reader life runs in milliseconds.
+ */
+export class ManualScheduler implements Scheduler {
+  #now: number;
+  #seq = 0;
+  #timers: Timer[] = [];
+
+  constructor(start = 0) {
+    this.#now = start;
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  setTimer(fn: () => void, ms: number): TimerHandle {
+    const t: Timer = { at: this.#now + Math.max(0, ms), seq: this.#seq++, fn };
+    this.#timers.push(t);
+    return t;
+  }
+
+  clearTimer(handle: TimerHandle): void {
+    this.#timers = this.#timers.filter((t) => t !== handle);
+  }
+
+  /** Timers waiting now (for assertions such as "the driver is idle"). */
+  get pending(): number {
+    return this.#timers.length;
+  }
+
+  /** Moves time forward by `ms`, running every timer that falls due on the way. */
+  async advance(ms: number): Promise<void> {
+    const target = this.#now + ms;
+    for (;;) {
+      await settleIo();
+      const next = this.#nextDue(target);
+      if (!next) break;
+      this.#timers = this.#timers.filter((t) => t !== next);
+      this.#now = next.at;
+      next.fn();
+    }
+    this.#now = target;
+    await settleIo();
+  }
+
+  /** Advances in `stepMs` steps until `done()` holds; throws after `maxMs` of virtual time. */
+  async until(done: () => boolean, maxMs = 60_000, stepMs = 10): Promise<void> {
+    const limit = this.#now + maxMs;
+    await settleIo();
+    while (!done()) {
+      if (this.#now >= limit) throw new Error(`condition not met within ${maxMs} virtual ms`);
+      await this.advance(stepMs);
+    }
+  }
+
+  #nextDue(target: number): Timer | undefined {
+    let best: Timer | undefined;
+    for (const t of this.#timers) {
+      if (t.at > target) continue;
+      if (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)) best = t;
+    }
+    return best;
+  }
+}
