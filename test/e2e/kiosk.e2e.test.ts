@@ -140,4 +140,44 @@ describe.skipIf(!haveChromium)('kiosk in Chromium', () => {
       await page.close();
     }
   });
+
+  it('lays out the demo hall (10 categories) without overlap or overflow, in both languages and orientations', async () => {
+    const { loadHallConfig } = await import('../../src/config/load-hall-config.ts');
+    const { FakeClock } = await import('../support/fake-clock.ts');
+    // Monday 14:30 in Shanghai: the morning-only drop-off category shows as closed with its next opening.
+    const demo = await startHub({ config: loadHallConfig('config/hall.yaml'), clock: new FakeClock(Date.parse('2026-11-23T06:30:00Z')) });
+    try {
+      for (const [name, viewport] of [
+        ['portrait', PORTRAIT],
+        ['landscape', LANDSCAPE],
+      ] as const) {
+        for (const lang of ['zh', 'en']) {
+          const page = await browser.newPage({ viewport });
+          await page.goto(`${demo.url}/kiosk/?token=demo-kiosk-token-0001`);
+          await page.waitForSelector('[data-test=category-DB]');
+          if (lang === 'en') await page.click('[data-test=lang]');
+          expect(await page.getAttribute('[data-test=category-DB]', 'class')).toContain('closed');
+          const problems = await page.evaluate(() => {
+            const out: string[] = [];
+            const tiles = [...document.querySelectorAll<HTMLElement>('.tile')];
+            const boxes = tiles.map((t) => t.getBoundingClientRect());
+            boxes.forEach((a, i) =>
+              boxes.slice(i + 1).forEach((b, j) => {
+                if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) out.push(`tiles ${i} and ${i + j + 1} overlap`);
+              }),
+            );
+            for (const t of tiles) for (const c of t.querySelectorAll<HTMLElement>('span')) if (c.scrollWidth > c.clientWidth + 1) out.push(`text overflows: ${c.textContent}`);
+            if (document.documentElement.scrollWidth > window.innerWidth) out.push('page scrolls sideways');
+            return out;
+          });
+          expect(problems).toEqual([]);
+          await page.screenshot({ path: `${SHOTS}/kiosk-demo-hall-${name}-${lang}.png` });
+          await page.close();
+        }
+      }
+    } finally {
+      await demo.dispose();
+    }
+  });
 });
+
