@@ -1,3 +1,4 @@
+import { networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildHub } from './app.ts';
@@ -31,11 +32,20 @@ try {
   throw err;
 }
 
+/** The address phones on the hall's Wi-Fi reach this hub at (ticket QR codes), unless the config says. */
+function lanUrl(): string {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return `http://${a.address}:${port}`;
+  }
+  return `http://localhost:${port}`;
+}
+
 const hmac = loadHmacKey(dataDir);
 const hub = await buildHub({
   config,
   dbFile: resolve(dataDir, 'hallq.db'),
   hmacKey: hmac.key,
+  publicUrl: config.hall.publicUrl ?? lanUrl(),
   logger: { level: process.env.LOG_LEVEL ?? 'info' },
 });
 
@@ -53,6 +63,7 @@ const demo = demoEntries(config);
 const lines = [
   '',
   `  ${config.hall.name} — hallq hub`,
+  `  Kiosk      ${base}/kiosk/   (first visit: ?token=<kiosk device token>)`,
   `  API        ${base}/api/v1/hall`,
   `  API docs   ${base}/docs`,
   `  Health     ${base}/healthz`,
@@ -67,6 +78,7 @@ if (demo.length > 0) {
     '  !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
     '  Demo staff (password hallq-demo): clerk 1001 (window 1 A), guide 2001, manager 3001, admin 9001',
     '  Demo kiosk token: demo-kiosk-token-0001   wall: demo-wall-token-0001   pad of window N: demo-pad-token-000N',
+    `  Kiosk (demo): ${base}/kiosk/?token=demo-kiosk-token-0001`,
     '',
   );
   hub.app.log.warn({ demo }, 'demo credentials in use');
