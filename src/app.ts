@@ -112,8 +112,8 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   // A ticket is printed only once its issue is on disk.
   handler.onCommitted((events) => {
     for (const e of events) {
-      if (e.type !== 'ticket.issued' || e.actor.kind !== 'device') continue;
-      printers.get(e.actor.id)?.printTicket(ticketToPrint(e.data));
+      if (e.type !== 'ticket.issued' || !e.data.kioskId) continue;
+      printers.get(e.data.kioskId)?.printTicket(ticketToPrint(e.data));
     }
   });
 
@@ -131,7 +131,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     async (api) => {
       await api.register(authRoutes, { principals, clock });
       await api.register(hallRoutes, { handler, config });
-      await api.register(ticketRoutes, { handler, config, cardReads, printers });
+      await api.register(ticketRoutes, { handler, config, cardReads, printers, principals });
       await api.register(windowRoutes, { handler, config });
       await api.register(appointmentRoutes, { handler, cardReads });
       const simPrinters = new Map([...printers].filter(([, h]) => h.fake !== null));

@@ -47,6 +47,7 @@ const zh = {
   none: '无',
   guideMode: '导办模式:{name}',
   returnsHome: '{n} 秒后返回首页',
+  reprint: '重新打印号票',
 };
 
 const en: typeof zh = {
@@ -96,6 +97,7 @@ const en: typeof zh = {
   none: 'None',
   guideMode: 'Guide mode: {name}',
   returnsHome: 'Back to start in {n} s',
+  reprint: 'Print the ticket again',
 };
 
 export const i18n = createI18n({ legacy: false, locale: 'zh', fallbackLocale: 'zh', messages: { zh, en } });

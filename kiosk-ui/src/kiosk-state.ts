@@ -100,6 +100,14 @@ function onEvent(type: string, data: any): void {
     else if (kiosk.screen === 'appointment') void checkInByCard();
     return;
   }
+  if (type === 'card.refused') {
+    touch();
+    kiosk.card = null;
+    kiosk.pendingCategory = null;
+    kiosk.refusal = data as HubErrorBody;
+    kiosk.screen = 'refused';
+    return;
+  }
   if (type === 'print.job' && kiosk.ticket && data.ticketId === kiosk.ticket.id) {
     kiosk.ticket.print = data.state === 'printed' ? 'printed' : data.state === 'failed' ? 'failed' : 'printing';
     return;
@@ -176,7 +184,7 @@ async function issue(categoryId: string, extra: Record<string, unknown> = {}): P
         ...(kiosk.guide && kiosk.priorityGroup ? { priorityGroup: kiosk.priorityGroup } : {}),
         ...extra,
       },
-      { 'idempotency-key': tapKey() },
+      { 'idempotency-key': tapKey(), ...(kiosk.guide && deviceToken ? { 'x-hallq-kiosk': deviceToken } : {}) },
     );
     kiosk.ticket = { ...r.ticket, priorityBy: r.ticket.priorityBy ?? null, print: r.print?.state ?? 'none' };
     kiosk.screen = 'ticket';
@@ -219,6 +227,18 @@ export function guideLogout(): void {
   kiosk.guide = null;
   sessionStorage.removeItem(GUIDE_KEY);
   goHome();
+}
+
+/** Guide desk: print the ticket on screen again (after a jam, or for a resident who lost it). */
+export async function reprint(): Promise<void> {
+  if (!kiosk.guide || !kiosk.ticket) return;
+  touch();
+  try {
+    await call('POST', `/tickets/${kiosk.ticket.id}/print`, kiosk.guide.token);
+    kiosk.ticket.print = 'printing';
+  } catch {
+    kiosk.ticket.print = 'failed';
+  }
 }
 
 export function statusUrl(ticketId: string): string {

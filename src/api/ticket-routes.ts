@@ -7,6 +7,7 @@ import { newServiceId, newTicketId } from '../ids.ts';
 import type { CardReads } from '../personal/card-reads.ts';
 import { maskPhone } from '../personal/id-number.ts';
 import type { CommandHandler } from '../store/handle-command.ts';
+import type { Principals } from '../auth/principals.ts';
 import { ticketToPrint, type PrinterHost } from '../devices-bridge/printer-host.ts';
 import { idempotencyOf, refuseBody, requireOneOf, send } from './request-context.ts';
 import { ErrorSchema, Text, TicketSchema } from './schemas.ts';
@@ -18,6 +19,7 @@ export interface TicketRouteDeps {
   cardReads: CardReads;
   /** Ticket printers by kiosk id. */
   printers: Map<string, PrinterHost>;
+  principals: Principals;
 }
 
 const IssueBody = Type.Object(
@@ -34,7 +36,12 @@ const IssueBody = Type.Object(
 
 const TicketParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 
-export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (app, { handler, config, cardReads, printers }) => {
+export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (app, { handler, config, cardReads, printers, principals }) => {
+  const kioskOf = (header: string | string[] | undefined): string | null => {
+    const token = Array.isArray(header) ? header[0] : header;
+    const p = principals.resolve(token);
+    return p?.kind === 'device' && p.device.kind === 'kiosk' ? p.device.id : null;
+  };
   app.post(
     '/tickets',
     {
@@ -64,6 +71,8 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
       const known = idem ? handler.replyFor(idem) : null;
       if (known) return send(reply, await known);
       const holder: Holder | undefined = body.cardToken ? cardReads.resolve(body.cardToken) : undefined;
+      // A guide at a kiosk: the kiosk's own token in `x-hallq-kiosk` names where to print.
+      const kioskId = p.kind === 'device' ? p.device.id : kioskOf(request.headers['x-hallq-kiosk']);
       const ticketId = newTicketId();
       const result = await handler.submit(
         {
@@ -78,6 +87,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
             ...(body.appointmentByCard ? { appointmentByHolder: true } : {}),
             ...(body.phone !== undefined ? { phoneMasked: maskPhone(body.phone) } : {}),
             source: p.kind === 'staff' ? 'guide' : 'kiosk',
+            ...(kioskId ? { kioskId } : {}),
           },
         },
         p.actor,
@@ -85,7 +95,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
           const issued = events[0];
           if (!issued || issued.type !== 'ticket.issued') throw new Error('ticket.issued expected');
           const d = issued.data;
-          const printer = p.kind === 'device' ? printers.get(p.device.id) : undefined;
+          const printer = kioskId ? printers.get(kioskId) : undefined;
           // Built from the event alone (no walk of the queue), and the printed estimate is the one
           // decided at issue, so screen and paper agree.
           return {
@@ -153,9 +163,9 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
       const t = handler.state.tickets.get(request.params.id);
       if (!t) throw new HallqError('HQ_ERR_TICKET_NOT_FOUND');
       const issued = handler.db
-        .prepare(`SELECT actor, data FROM events WHERE type = 'ticket.issued' AND json_extract(data, '$.ticketId') = ?`)
-        .get(t.id) as { actor: string; data: string } | undefined;
-      const kioskId = issued ? (JSON.parse(issued.actor) as { id: string }).id : '';
+        .prepare(`SELECT data FROM events WHERE type = 'ticket.issued' AND json_extract(data, '$.ticketId') = ?`)
+        .get(t.id) as { data: string } | undefined;
+      const kioskId = issued ? ((JSON.parse(issued.data) as { kioskId: string | null }).kioskId ?? '') : '';
       const printer = printers.get(kioskId) ?? [...printers.values()][0];
       if (!printer) throw new HallqError('HQ_ERR_NO_PRINTER');
       const jobId = printer.reprint(t.id) ?? printer.printTicket(ticketToPrint(JSON.parse(issued!.data)));

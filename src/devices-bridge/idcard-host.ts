@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { exampleCard, IdCardDataError, IdCardReader, IdCardSimulator, SerialTransport, type IdCard, type ReaderStatus, type SimCard } from '../../devices/idcard/index.ts';
 import { memoryPair } from '../../devices/transport.ts';
-import { HallqError } from '../domain/errors.ts';
+import { ERRORS, HallqError } from '../domain/errors.ts';
 import type { CardReadResult, CardReads } from '../personal/card-reads.ts';
 import type { DeviceStatus, Emit } from './device-status.ts';
 
@@ -62,7 +62,7 @@ export class IdCardHost {
       if (!(err instanceof IdCardDataError)) return;
       this.#cardOn = true;
       const error = new HallqError(err.code === 'HQ_ERR_IDCARD_ID_NUMBER_INVALID' ? 'HQ_ERR_ID_NUMBER_INVALID' : 'HQ_ERR_ID_CARD_UNREADABLE', { field: err.field });
-      this.emit(`kiosk:${this.config.kioskId}`, 'card.refused', { code: error.code, message: error.message });
+      this.#refuse(error);
       this.#outcomes.emit('outcome', { ok: false, error } satisfies ReadOutcome);
     });
   }
@@ -88,10 +88,15 @@ export class IdCardHost {
       outcome = { ok: true, read };
     } catch (err) {
       const error = err instanceof HallqError ? err : new HallqError('HQ_ERR_ID_NUMBER_INVALID');
-      this.emit(`kiosk:${this.config.kioskId}`, 'card.refused', { code: error.code, message: error.message });
+      this.#refuse(error);
       outcome = { ok: false, error };
     }
     this.#outcomes.emit('outcome', outcome);
+  }
+
+  /** The kiosk tells the resident why, in their language (expired card, failed checksum…). */
+  #refuse(error: HallqError): void {
+    this.emit(`kiosk:${this.config.kioskId}`, 'card.refused', { code: error.code, message: error.message, zh: ERRORS[error.code].zh, en: ERRORS[error.code].en });
   }
 
   #onStatus(s: ReaderStatus): void {

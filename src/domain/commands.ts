@@ -26,6 +26,8 @@ export type HallCommand =
         appointmentByHolder?: boolean;
         phoneMasked?: string;
         source: 'kiosk' | 'guide';
+        /** The kiosk it was issued at (its printer prints it), also when a guide uses the kiosk. */
+        kioskId?: string;
       };
     }
   | {

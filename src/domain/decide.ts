@@ -183,6 +183,7 @@ function issueTicket(state: HallState, command: CommandOf<'IssueTicket'>, ctx: D
         phoneMasked: d.phoneMasked ?? null,
         appointmentCode,
         source,
+        kioskId: d.kioskId ?? null,
         issuedAt: at,
         extended,
         estimate,

@@ -37,6 +37,7 @@ export type HallEvent =
         phoneMasked: string | null;
         appointmentCode: string | null;
         source: 'kiosk' | 'guide' | 'appointment';
+        kioskId: string | null;
         issuedAt: number;
         extended: boolean;
         estimate: Estimate;

@@ -179,5 +179,41 @@ describe.skipIf(!haveChromium)('kiosk in Chromium', () => {
       await demo.dispose();
     }
   });
+
+  it('tells the resident why a card is refused at the reader (expired)', async () => {
+    const page = await kioskPage();
+    await page.click('[data-test=card-first]');
+    await page.waitForSelector('[data-test=card-prompt]');
+    const r = await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: '李四', idNumber: withCheckDigit('44010619881212345'), validUntil: '20200101' } });
+    expect(r.body.error.code).toBe('HQ_ERR_ID_CARD_EXPIRED');
+    await page.waitForSelector('[data-test=refusal]');
+    expect(await page.getAttribute('[data-test=refusal]', 'data-code')).toBe('HQ_ERR_ID_CARD_EXPIRED');
+    expect(await page.textContent('[data-test=refusal-text]')).toContain('已过有效期');
+    await page.close();
+  });
+
+  it('lets the guide desk log in, set a priority group, and reprint', async () => {
+    const page = await kioskPage();
+    await page.click('[data-test=guide-login]');
+    await page.fill('input[name=jobNo]', 'g1');
+    await page.fill('input[name=password]', 'hallq-demo');
+    await page.click('[data-test=guide-submit]');
+    await page.click('[data-test=group-disabled]');
+    await page.click('[data-test=category-ZX]');
+    await page.waitForSelector('[data-test=priority]');
+    expect(await page.textContent('[data-test=priority]')).toContain('残疾人');
+    const ticket = [...h.hub.handler.state.tickets.values()].at(-1)!;
+    expect(ticket.priorityGroup).toBe('disabled');
+    const actor = h.hub.db.prepare(`SELECT actor FROM events WHERE type = 'ticket.issued' ORDER BY seq DESC LIMIT 1`).get() as { actor: string };
+    expect(JSON.parse(actor.actor)).toMatchObject({ kind: 'staff', id: 'g1', role: 'guide' });
+    // Printed at this kiosk though a guide issued it, and printed again on request.
+    const fake = h.hub.printers.get('kiosk-1')!.fake!;
+    await fake.waitForReceipts(1);
+    const printed = () => fake.receipts.filter((r) => r.lines.join('\n').includes(ticket.number)).length;
+    await expect.poll(printed, { timeout: 10_000 }).toBe(1);
+    await page.click('[data-test=reprint]');
+    await expect.poll(printed, { timeout: 10_000 }).toBe(2);
+    await page.close();
+  });
 });
 
