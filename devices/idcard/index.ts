@@ -10,12 +10,13 @@
  */
 export { IdCardReader } from './driver/id-card-reader.ts';
 export type { IdCard, IdCardReaderError, IdCardReaderEvents, IdCardReaderOptions, ReaderState, ReaderStatus } from './driver/id-card-reader.ts';
-export { systemScheduler, type Scheduler, type TimerHandle } from './driver/scheduler.ts';
-export { ManualScheduler } from './driver/manual-scheduler.ts';
+// Shared with the printer driver (devices/scheduler.ts).
+export { ManualScheduler, systemScheduler, type Scheduler } from '../scheduler.ts';
 export { backoffDelay, type BackoffOptions } from './driver/backoff.ts';
 
-export { SerialTransport, type SerialTransportOptions } from './transport/serial-transport.ts';
-export { toTransportError } from './transport/serial-errors.ts';
+// Shared with the printer driver (devices/serial-transport.ts); the default baudRate, 115200, is the readers'.
+export { SerialTransport, type SerialPortFactoryOptions, type SerialTransportOptions } from '../serial-transport.ts';
+export { toTransportError } from '../serial-errors.ts';
 
 export { IdCardSimulator, type IdCardSimulatorOptions, type SimFault } from './simulator/id-card-simulator.ts';
 export { exampleCard, dummyPhoto, type SimCard } from './simulator/sim-card.ts';

@@ -13,8 +13,10 @@ export type { VirtualReceipt, ReceiptItem, TextRun } from './codec/receipt-build
 
 export { TcpTransport } from './transport/tcp-transport.ts';
 export type { TcpTransportOptions } from './transport/tcp-transport.ts';
-export { SerialTransport } from './transport/serial-transport.ts';
-export type { SerialTransportOptions } from './transport/serial-transport.ts';
+// Shared with the ID-card driver (devices/serial-transport.ts). Its default baudRate is the readers' 115200:
+// pass `baudRate` (serial: URIs default to 9600 and always do).
+export { SerialTransport } from '../serial-transport.ts';
+export type { SerialTransportOptions } from '../serial-transport.ts';
 export { FileTransport } from './transport/file-transport.ts';
 export type { FileTransportOptions } from './transport/file-transport.ts';
 export { parsePrinterUri, transportFromUri } from './transport/from-uri.ts';
@@ -27,8 +29,9 @@ export { TransportPrinter, printerFromUri } from './driver/printer-device.ts';
 export type { PrinterDevice, PrinterSession, TransportPrinterOptions } from './driver/printer-device.ts';
 export { queryStatus } from './driver/status-query.ts';
 export type { StatusMethod } from './driver/status-query.ts';
-export { realScheduler, ManualScheduler } from './driver/scheduler.ts';
-export type { Scheduler } from './driver/scheduler.ts';
+// Shared with the ID-card driver (devices/scheduler.ts); `realScheduler` is now `systemScheduler`.
+export { systemScheduler, ManualScheduler } from '../scheduler.ts';
+export type { Scheduler } from '../scheduler.ts';
 
 export { FakeTcpPrinter } from './simulator/fake-tcp-printer.ts';
 export type { FakeTcpPrinterOptions } from './simulator/fake-tcp-printer.ts';

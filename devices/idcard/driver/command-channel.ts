@@ -4,15 +4,16 @@ import { encodeRequest } from '../codec/encode-request.ts';
 import type { ResponseFrame } from '../codec/frame.ts';
 import { ResponseDecoder } from '../codec/frame-decoder.ts';
 import { IdCardDriverError } from '../status/errors.ts';
-import type { Scheduler, TimerHandle } from './scheduler.ts';
+import type { Scheduler } from '../../scheduler.ts';
 
 interface Pending {
   command: CommandName;
   resolve: (frame: ResponseFrame) => void;
   reject: (err: Error) => void;
-  timer: TimerHandle;
-  /** Set once a garbled frame arrived: fail with TRANSFER unless a good one follows quickly. */
-  grace: TimerHandle | null;
+  /** Cancels the reply timeout. */
+  cancelTimeout: () => void;
+  /** Set once a garbled frame arrived (cancels its timer): fail with TRANSFER unless a good one follows quickly. */
+  cancelGrace: (() => void) | null;
 }
 
 export interface CommandChannelOptions {
@@ -54,9 +55,9 @@ export class CommandChannel {
       }
       if (item.ok) {
         this.#settle(p, () => p.resolve(item.frame));
-      } else if (p.grace === null) {
+      } else if (p.cancelGrace === null) {
         const garbled = new IdCardDriverError('HQ_ERR_IDCARD_TRANSFER', `bad checksum in the ${p.command} reply`, { sdkCode: 0x03 });
-        p.grace = this.scheduler.setTimer(() => this.#settle(p, () => p.reject(garbled)), this.#corruptGraceMs);
+        p.cancelGrace = this.scheduler.schedule(this.#corruptGraceMs, () => this.#settle(p, () => p.reject(garbled)));
       }
     }
   }
@@ -67,15 +68,15 @@ export class CommandChannel {
     // The reader speaks only when spoken to: whatever is buffered now is not the coming reply.
     this.#decoder.reset();
     const reply = new Promise<ResponseFrame>((resolve, reject) => {
-      const timer = this.scheduler.setTimer(() => {
+      const cancelTimeout = this.scheduler.schedule(timeoutMs, () => {
         const p = this.#pending;
-        if (p?.grace != null) this.scheduler.clearTimer(p.grace);
+        p?.cancelGrace?.();
         this.#pending = null;
         // Half a reply, or a false preamble with a large LEN, must not hold up the next one.
         this.#decoder.reset();
         reject(new IdCardDriverError('HQ_ERR_IDCARD_TIMEOUT', `no reply to ${command} within ${timeoutMs} ms`, { sdkCode: 0x02 }));
-      }, timeoutMs);
-      this.#pending = { command, resolve, reject, timer, grace: null };
+      });
+      this.#pending = { command, resolve, reject, cancelTimeout, cancelGrace: null };
     });
     const { cmd, para } = COMMANDS[command];
     this.transport.write(encodeRequest(cmd, para, data)).catch((err: unknown) => {
@@ -101,8 +102,8 @@ export class CommandChannel {
   #settle(p: Pending, fn: () => void): void {
     if (this.#pending !== p) return;
     this.#pending = null;
-    this.scheduler.clearTimer(p.timer);
-    if (p.grace !== null) this.scheduler.clearTimer(p.grace);
+    p.cancelTimeout();
+    p.cancelGrace?.();
     fn();
   }
 }

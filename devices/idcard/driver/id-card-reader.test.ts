@@ -8,7 +8,7 @@ import { dummyPhoto, exampleCard } from '../simulator/sim-card.ts';
 import { seededRandom } from '../simulator/seeded-random.ts';
 import { ReaderEvents } from '../test-support/reader-events.ts';
 import { type IdCard, IdCardReader, type IdCardReaderOptions } from './id-card-reader.ts';
-import { ManualScheduler } from './manual-scheduler.ts';
+import { ManualScheduler } from '../../scheduler.ts';
 
 /** The host end of a cable that can be pulled: while pulled, open() fails like a missing /dev node. */
 class PullableEnd extends MemoryTransport {
@@ -317,7 +317,7 @@ describe('IdCardReader: lifecycle', () => {
     await clock.advance(1000);
     await reader.stop();
     expect(host.isOpen).toBe(false);
-    expect(clock.pending).toBe(0);
+    expect(clock.pending).toEqual([]);
     const seen = sim.received.length;
     const logged = events.log.length;
     await clock.advance(5000);
@@ -331,7 +331,7 @@ describe('IdCardReader: lifecycle', () => {
     sim.inject({ kind: 'no-reply' });
     await clock.advance(500);
     await reader.stop();
-    expect(clock.pending).toBe(0);
+    expect(clock.pending).toEqual([]);
   });
 
   it('stop() while the transport is still opening: no command is sent afterwards', async () => {
@@ -350,7 +350,7 @@ describe('IdCardReader: lifecycle', () => {
     await stopped;
     await clock.advance(5000);
     expect(sim.received).toEqual([]);
-    expect(clock.pending).toBe(0);
+    expect(clock.pending).toEqual([]);
   });
 
   it('a card listener that throws is reported as an error and polling goes on', async () => {

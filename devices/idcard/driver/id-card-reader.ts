@@ -9,7 +9,7 @@ import { IdCardDataError, IdCardDriverError, IdCardError, IdCardStatusError } fr
 import { SW3, statusError } from '../status/sw3.ts';
 import { type BackoffOptions, backoffDelay } from './backoff.ts';
 import { CommandChannel } from './command-channel.ts';
-import { type Scheduler, systemScheduler, type TimerHandle } from './scheduler.ts';
+import { type Scheduler, systemScheduler } from '../../scheduler.ts';
 
 /** One card placement, as the `card` event delivers it. Holds a full ID number: never log it whole. */
 export interface IdCard extends IdCardFields {
@@ -97,7 +97,7 @@ export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
   #failures = 0;
   #placement: Placement | null = null;
   #status: ReaderStatus | null = null;
-  #sleeper: { timer: TimerHandle; wake: () => void } | null = null;
+  #sleeper: { cancel: () => void; wake: () => void } | null = null;
 
   constructor(transport: ByteTransport, opts: IdCardReaderOptions = {}) {
     super();
@@ -323,11 +323,11 @@ export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
 
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = this.#scheduler.setTimer(() => {
+      const cancel = this.#scheduler.schedule(ms, () => {
         this.#sleeper = null;
         resolve();
-      }, ms);
-      this.#sleeper = { timer, wake: resolve };
+      });
+      this.#sleeper = { cancel, wake: resolve };
     });
   }
 
@@ -335,7 +335,7 @@ export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
     const s = this.#sleeper;
     if (!s) return;
     this.#sleeper = null;
-    this.#scheduler.clearTimer(s.timer);
+    s.cancel();
     s.wake();
   }
 

@@ -1,4 +1,4 @@
-import { SerialTransport, type SerialTransportOptions } from '../transport/serial-transport.ts';
+import { SerialTransport, type SerialTransportOptions } from '../../serial-transport.ts';
 import { IdCardSimulator, type IdCardSimulatorOptions } from './id-card-simulator.ts';
 import type { SimCard } from './sim-card.ts';
 

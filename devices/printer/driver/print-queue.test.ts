@@ -4,7 +4,7 @@ import type { PrinterStatus } from '../codec/status-decode.ts';
 import type { PrinterDevice, PrinterSession } from './printer-device.ts';
 import type { PrintJobEvent } from './print-job.ts';
 import { PrintJobNotFoundError, PrintQueue, type PrinterStatusReport } from './print-queue.ts';
-import { ManualScheduler } from './scheduler.ts';
+import { ManualScheduler } from '../../scheduler.ts';
 
 const READY: PrinterStatus = { online: true, paperOut: false, paperNearEnd: false, coverOpen: false, error: false };
 

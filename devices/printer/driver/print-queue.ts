@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { blockedReason, type PrinterStatus } from '../codec/status-decode.ts';
 import type { PrinterDevice, PrinterSession } from './printer-device.ts';
-import { realScheduler, type Scheduler } from './scheduler.ts';
+import { systemScheduler, type Scheduler } from '../../scheduler.ts';
 import type { EnqueueInput, PrintJob, PrintJobEvent, PrintJobEventType } from './print-job.ts';
 
 /** The printer as device.status shows it. */
@@ -80,7 +80,7 @@ export class PrintQueue extends EventEmitter<PrintQueueEvents> {
   constructor(opts: PrintQueueOptions) {
     super();
     this.#device = opts.device;
-    this.#clock = opts.scheduler ?? realScheduler;
+    this.#clock = opts.scheduler ?? systemScheduler;
     this.#maxAttempts = opts.maxAttempts ?? 5;
     this.#baseMs = opts.backoff?.baseMs ?? 1000;
     this.#maxMs = opts.backoff?.maxMs ?? 30_000;

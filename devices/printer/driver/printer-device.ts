@@ -1,7 +1,7 @@
 import type { ByteTransport } from '../../transport.ts';
 import type { PrinterStatus } from '../codec/status-decode.ts';
 import { parsePrinterUri, transportFromUri } from '../transport/from-uri.ts';
-import { realScheduler, type Scheduler } from './scheduler.ts';
+import { systemScheduler, type Scheduler } from '../../scheduler.ts';
 import { queryStatus, type StatusMethod } from './status-query.ts';
 
 /** One connection to the printer, for one print attempt. */
@@ -45,7 +45,7 @@ export class TransportPrinter implements PrinterDevice {
   async connect(): Promise<PrinterSession> {
     const t = this.openTransport();
     await t.open();
-    const { status = 'dle-eot', statusTimeoutMs = 1000, scheduler = realScheduler } = this.options;
+    const { status = 'dle-eot', statusTimeoutMs = 1000, scheduler = systemScheduler } = this.options;
     return {
       readStatus: () => queryStatus(t, { method: status, timeoutMs: statusTimeoutMs, scheduler }),
       write: (bytes) => t.write(bytes),

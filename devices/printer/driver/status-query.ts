@@ -9,7 +9,7 @@ import {
   type DleEotReplies,
   type PrinterStatus,
 } from '../codec/status-decode.ts';
-import type { Scheduler } from './scheduler.ts';
+import type { Scheduler } from '../../scheduler.ts';
 
 export type StatusMethod = 'dle-eot' | 'gs-r' | 'none';
 

@@ -9,13 +9,16 @@ const DISCONNECT_CODES = new Set([
   'ECONNRESET', // printer rebooted mid-job
   'EPIPE', // wrote after the printer closed
   'ETIMEDOUT',
-  'ENOENT', // /dev/usb/lp0 or /dev/ttyUSB0 vanished (unplugged)
+  'ENOENT', // /dev/usb/lp0 vanished (unplugged)
   'ENODEV',
   'ENXIO',
   'EIO',
 ]);
 
-/** Wraps an I/O error as a TransportError, tagging `disconnected` from its errno code. */
+/**
+ * Wraps a network or file I/O error (TcpTransport, FileTransport) as a TransportError, tagging `disconnected`
+ * from its errno code. Serial ports use the shared ../../serial-errors.ts.
+ */
 export function toTransportError(what: string, err: unknown): TransportError {
   if (err instanceof TransportError) return err;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;

@@ -1,6 +1,6 @@
 import type { ByteTransport } from '../../transport.ts';
 import { FileTransport } from './file-transport.ts';
-import { SerialTransport } from './serial-transport.ts';
+import { SerialTransport } from '../../serial-transport.ts';
 import { TcpTransport, type TcpTransportOptions } from './tcp-transport.ts';
 
 export type PrinterUri =

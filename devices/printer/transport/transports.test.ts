@@ -10,7 +10,7 @@ import { sampleTicket } from '../fixtures.ts';
 import { printerFromUri } from '../driver/printer-device.ts';
 import { PrintQueue } from '../driver/print-queue.ts';
 import { queryStatus } from '../driver/status-query.ts';
-import { realScheduler } from '../driver/scheduler.ts';
+import { systemScheduler } from '../../scheduler.ts';
 import { FakeTcpPrinter } from '../simulator/fake-tcp-printer.ts';
 import { FileTransport } from './file-transport.ts';
 import { parsePrinterUri, transportFromUri } from './from-uri.ts';
@@ -120,14 +120,14 @@ describe('TcpTransport', () => {
     await t.open();
     cleanups.push(() => t.close());
     printer.paperNearEnd();
-    expect(await queryStatus(t, { method: 'dle-eot', timeoutMs: 500, scheduler: realScheduler })).toEqual({
+    expect(await queryStatus(t, { method: 'dle-eot', timeoutMs: 500, scheduler: systemScheduler })).toEqual({
       online: true, paperOut: false, paperNearEnd: true, coverOpen: false, error: false,
     });
     printer.paperOut();
-    expect(await queryStatus(t, { method: 'gs-r', timeoutMs: 500, scheduler: realScheduler })).toMatchObject({ paperOut: true });
+    expect(await queryStatus(t, { method: 'gs-r', timeoutMs: 500, scheduler: systemScheduler })).toMatchObject({ paperOut: true });
     printer.mute();
     const started = Date.now();
-    expect(await queryStatus(t, { method: 'dle-eot', timeoutMs: 100, scheduler: realScheduler })).toBeNull();
+    expect(await queryStatus(t, { method: 'dle-eot', timeoutMs: 100, scheduler: systemScheduler })).toBeNull();
     expect(Date.now() - started).toBeGreaterThanOrEqual(90);
   });
 });

@@ -1,9 +1,9 @@
 import type { SerialPortStream } from '@serialport/stream';
 import { SerialPortMock } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TransportError } from '../../transport.ts';
 import { toTransportError } from './serial-errors.ts';
-import { SerialTransport } from './serial-transport.ts';
+import { SerialTransport, type SerialPortFactoryOptions } from './serial-transport.ts';
+import { TransportError } from './transport.ts';
 
 describe('toTransportError', () => {
   it.each([
@@ -36,10 +36,13 @@ const MockBinding = SerialPortMock.binding;
 describe('SerialTransport over serialport’s MockBinding', () => {
   const PATH = '/dev/ttyIDR';
   let ports: SerialPortMock[] = [];
-  const transport = () =>
+  let asked: SerialPortFactoryOptions[] = [];
+  const transport = (opts: { baudRate?: number; rtscts?: boolean } = {}) =>
     new SerialTransport({
       path: PATH,
+      ...opts,
       createPort: (o) => {
+        asked.push(o);
         const p = new SerialPortMock(o);
         ports.push(p);
         return p as unknown as SerialPortStream;
@@ -49,6 +52,7 @@ describe('SerialTransport over serialport’s MockBinding', () => {
   afterEach(() => {
     MockBinding.reset();
     ports = [];
+    asked = [];
   });
 
   it('opens at 115200, writes, receives, closes', async () => {
@@ -95,5 +99,56 @@ describe('SerialTransport over serialport’s MockBinding', () => {
     expect(ports).toHaveLength(2);
     expect(t.isOpen).toBe(true);
     await t.close();
+  });
+
+  it('passes baudRate and rtscts through (the printer’s serial:…?baud=9600&rtscts=1)', async () => {
+    MockBinding.createPort(PATH);
+    const t = transport({ baudRate: 9600, rtscts: true });
+    await t.open();
+    expect(asked).toEqual([{ path: PATH, baudRate: 9600, rtscts: true, autoOpen: false }]);
+    expect(ports[0]!.baudRate).toBe(9600);
+    await t.close();
+  });
+
+  it('open() is idempotent, also while the first open is in flight', async () => {
+    MockBinding.createPort(PATH);
+    const t = transport();
+    await Promise.all([t.open(), t.open()]);
+    await t.open();
+    expect(ports).toHaveLength(1);
+    await t.close();
+  });
+
+  it('writing while down is disconnected, after close() canceled', async () => {
+    MockBinding.createPort(PATH);
+    const t = transport();
+    await expect(t.write(Buffer.from([1]))).rejects.toMatchObject({ disconnected: true, canceled: false });
+    await t.open();
+    await t.close();
+    await expect(t.write(Buffer.from([1]))).rejects.toMatchObject({ disconnected: false, canceled: true });
+  });
+
+  it('a port error with nobody listening does not throw; with a listener it arrives as a TransportError', async () => {
+    MockBinding.createPort(PATH);
+    const t = transport();
+    await t.open();
+    expect(() => ports[0]!.emit('error', new Error('framing'))).not.toThrow();
+    const errors: unknown[] = [];
+    t.on('error', (e: unknown) => errors.push(e));
+    ports[0]!.emit('error', Object.assign(new Error('Input/output error'), { code: 'EIO' }));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(TransportError);
+    expect(errors[0]).toMatchObject({ disconnected: true });
+    await t.close();
+  });
+
+  it('a close nobody asked for, without a reason, still counts as a disconnect', async () => {
+    MockBinding.createPort(PATH);
+    const t = transport();
+    await t.open();
+    const closed = new Promise<unknown>((resolve) => t.once('close', resolve));
+    ports[0]!.close();
+    expect(await closed).toMatchObject({ name: 'TransportError', disconnected: true });
+    expect(t.isOpen).toBe(false);
   });
 });

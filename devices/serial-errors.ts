@@ -1,4 +1,12 @@
-import { TransportError } from '../../transport.ts';
+import { TransportError } from './transport.ts';
+
+/**
+ * The errno → TransportError mapping for serial ports (SerialTransport). Kept from the ID-card
+ * driver's copy rather than the printer's because it knows the `canceled` side of the contract
+ * (errors while we close the port are not faults) and serialport's own flags (`disconnected`,
+ * `disconnect`, `canceled`), and it does not call "Permission denied, cannot open" a disconnect.
+ * Network and file errors keep their own mapping in printer/transport/errors.ts.
+ */
 
 /** errno codes meaning the device is gone (USB adapter pulled, pty peer closed). */
 const GONE_CODES = new Set(['ENXIO', 'EIO', 'ENODEV', 'ENOENT', 'EBADF']);

@@ -4,15 +4,15 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
-import { hasTool } from '../../../test/support/require-tool.ts';
-import { renderTicket } from '../codec/ticket.ts';
-import { sampleTicket } from '../fixtures.ts';
-import { printerFromUri } from '../driver/printer-device.ts';
-import { PrintQueue } from '../driver/print-queue.ts';
-import { SimulatedPrinter } from '../simulator/simulated-printer.ts';
-import { SerialTransport } from './serial-transport.ts';
+import { hasTool } from '../../test/support/require-tool.ts';
+import { renderTicket } from './codec/ticket.ts';
+import { sampleTicket } from './fixtures.ts';
+import { printerFromUri } from './driver/printer-device.ts';
+import { PrintQueue } from './driver/print-queue.ts';
+import { SimulatedPrinter } from './simulator/simulated-printer.ts';
+import { SerialTransport } from '../serial-transport.ts';
 
-describe.skipIf(!hasTool('socat'))('SerialTransport over a socat pty pair', () => {
+describe.skipIf(!hasTool('socat'))('the printer over SerialTransport on a socat pty pair', () => {
   let socat: ChildProcess;
   let dir: string;
   let ttyA: string;
