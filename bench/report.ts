@@ -1,5 +1,7 @@
 import type { FanoutResult } from './figure-fanout.ts';
 import type { IssueFigures } from './figure-issue.ts';
+import type { KioskFigures } from './figure-kiosk.ts';
+import { kB } from './kiosk-bundle.ts';
 import { round } from './stats.ts';
 
 export interface Row {
@@ -21,7 +23,7 @@ const row = (figure: string, hallq: number, baseline: number | null, target: str
   met,
 });
 
-export function rowsOf(issue: IssueFigures, fanout: { hub: FanoutResult; baseline: FanoutResult }): Row[] {
+export function rowsOf(issue: IssueFigures, fanout: { hub: FanoutResult; baseline: FanoutResult }, kiosk: KioskFigures): Row[] {
   const t = issue.throughput;
   const f = issue.fixedRate;
   const a = issue.autocannonRate;
@@ -43,7 +45,37 @@ export function rowsOf(issue: IssueFigures, fanout: { hub: FanoutResult; baselin
     row('  call reaching first client p50 (ms)', fh.first.p50, fb.first.p50, '', null),
     row('  call HTTP answer p50 (ms)', fh.http.p50, fb.http.p50, '', null),
     row('  calls missed (not all clients got it)', fh.missed, fb.missed, '0', fh.missed === 0),
+    ...kioskRows(kiosk),
   ];
+}
+
+/** Figures 3–5 (kiosk); a skipped figure has no rows (run.ts says why under the table). */
+function kioskRows({ bundle, render, print }: KioskFigures): Row[] {
+  const rows: Row[] = [];
+  if (print) {
+    const u = print.ui;
+    const h = print.http;
+    rows.push(
+      row('kiosk tap → last ticket byte p50 (ms)', u.p50, h.p50, '', null),
+      row('kiosk tap → last ticket byte p95 (ms)', u.p95, h.p95, '<= 300 ms', u.n > 0 && u.p95 <= 300),
+      row('  tap → last ticket byte max (ms)', u.max, h.max, '', null),
+      row('  taps or POSTs without a ticket printed', print.missed, null, '0', print.missed === 0),
+    );
+  }
+  if (bundle) {
+    rows.push(
+      row('kiosk JS gzipped (kB)', kB(bundle.js.gzip), kB(bundle.vue.gzip), '<= 250 kB', bundle.js.gzip <= 250_000),
+      row('  kiosk JS raw (kB)', kB(bundle.js.raw), kB(bundle.vue.raw), '', null),
+      row('  kiosk CSS gzipped (kB)', kB(bundle.css.gzip), null, '', null),
+    );
+  }
+  if (render) {
+    rows.push(
+      row('kiosk first render p50 (ms)', render.kiosk.p50, render.display.p50, '', null),
+      row('kiosk first render max (ms)', render.kiosk.max, render.display.max, '<= 1000 ms', render.kiosk.max <= 1000),
+    );
+  }
+  return rows;
 }
 
 export function formatTable(rows: Row[]): string {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { killAll, killAllNow, REPO_DIR } from './children.ts';
 import { figureFanout, type FanoutSettings } from './figure-fanout.ts';
 import { figureIssue, type IssueSettings } from './figure-issue.ts';
+import { figureKiosk, type KioskSettings } from './figure-kiosk.ts';
 import { formatTable, rowsOf } from './report.ts';
 import { fsyncProbe } from './fsync-probe.ts';
 
@@ -12,6 +13,8 @@ import { fsyncProbe } from './fsync-probe.ts';
  * `npm run bench`: hallq's figures beside baselines measured in the same run, as ratios.
  * Prints only; exit 0 unless something crashes. Everything targets 127.0.0.1.
  * BENCH_QUICK=1 shortens every phase (for trying the bench itself, not for figures).
+ * Figures 3–5 (kiosk) run `npm run build:ui` when the kiosk build is missing or stale, and need Chromium
+ * (test/support/browser.ts; CHROMIUM_PATH): without it figures 3 and 5 are skipped with a loud message.
  */
 const quick = process.env.BENCH_QUICK === '1';
 const issueSettings: IssueSettings = { connections: 10, throughputSec: quick ? 2 : 8, rate: 50, rateSec: quick ? 2 : 10, burstSec: quick ? 2 : 5 };
@@ -20,6 +23,7 @@ const fanoutSettings: FanoutSettings = {
   clientProcesses: Number(process.env.BENCH_CLIENT_PROCS ?? 2),
   calls: quick ? 20 : 100,
 };
+const kioskSettings: KioskSettings = { taps: quick ? 10 : 40, renders: quick ? 4 : 10 };
 const OUT = join(REPO_DIR, 'test-output', 'bench-latest.json');
 
 const log = (s: string) => process.stdout.write(`${s}\n`);
@@ -54,7 +58,8 @@ async function main(): Promise<void> {
 
   const issue = await figureIssue(issueSettings, log);
   const fanout = await figureFanout(fanoutSettings, log);
-  const rows = rowsOf(issue, fanout);
+  const kiosk = await figureKiosk(kioskSettings, log);
+  const rows = rowsOf(issue, fanout, kiosk);
   const seconds = Math.round((performance.now() - started) / 100) / 10;
 
   log('');
@@ -64,6 +69,17 @@ async function main(): Promise<void> {
   log(`issue responses by second, baseline: ${issue.throughput.baseline.perSecond.join(', ')}`);
   log(`disk fsync (context): p50 ${fsync.p50} ms, p99 ${fsync.p99} ms, max ${fsync.max} ms`);
   log(`ticket.called payload: hub ${fanout.hub.payloadBytes} B, baseline ${fanout.baseline.payloadBytes} B`);
+  if (kiosk.print) {
+    const p = kiosk.print;
+    log(`tap → printer: t0 = pointerdown in the page (page clock − bench clock ${p.clock.before.offset} ± ${p.clock.before.halfRtt} ms, corrected), t1 = fake printer read the cut; baseline = bare POST /tickets from the bench; page.click() → pointerdown p50 ${p.clickToPointerdownP50} ms (not counted); ${p.ticketBytes} B per ticket`);
+  }
+  if (kiosk.bundle) log(`kiosk JS baseline: Vue runtime alone (${kiosk.bundle.vue.file})${kiosk.bundle.built ? `; built first: ${kiosk.bundle.built}` : ''}`);
+  if (kiosk.render) {
+    const k = kiosk.render.kiosk;
+    const mid = k.samples.find((x) => x.inDom === k.p50) ?? k.samples[0];
+    log(`first render baseline: static /display/index.html; kiosk p50 sample: html ${mid?.htmlEnd} ms, script ${mid?.scriptEnd} ms, GET /hall ${mid?.hallStart}–${mid?.hallEnd} ms, in DOM ${mid?.inDom} ms, next frame ${mid?.frame} ms`);
+  }
+  for (const why of kiosk.skipped) log(`!!!!! SKIPPED: ${why}`);
   log(`bench took ${seconds} s; results in ${OUT}`);
 
   mkdirSync(join(REPO_DIR, 'test-output'), { recursive: true });
@@ -76,11 +92,11 @@ async function main(): Promise<void> {
         cores: cpus().length,
         ulimitN: Number.isFinite(limit) ? limit : String(limit),
         quick,
-        settings: { issue: issueSettings, fanout: fanoutSettings },
+        settings: { issue: issueSettings, fanout: fanoutSettings, kiosk: kioskSettings },
         seconds,
         fsync,
         rows,
-        raw: { issue, fanout },
+        raw: { issue, fanout, kiosk },
       },
       null,
       2,

@@ -72,8 +72,9 @@ export function start(): void {
     },
     onEvent: (env) => onEvent(env.type, env.data),
     onLink: (up) => {
+      // After an outage, fetch the hall again (the socket's replay carries events, not counts).
+      if (up && !kiosk.online) void refreshHall();
       kiosk.online = up;
-      if (up) void refreshHall();
     },
   });
   void refreshHall();

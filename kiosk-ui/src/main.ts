@@ -4,5 +4,6 @@ import { i18n } from './i18n.ts';
 import { start } from './kiosk-state.ts';
 import './kiosk.css';
 
-createApp(App).use(i18n).mount('#app');
+// Ask the hub for the hall first: the request runs while Vue mounts.
 start();
+createApp(App).use(i18n).mount('#app');

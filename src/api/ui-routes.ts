@@ -22,13 +22,21 @@ export async function uiRoutes(app: FastifyInstance, opts: { distDir: string }):
       );
       continue;
     }
-    await app.register(fastifyStatic, { root: a.dir, prefix: a.prefix, decorateReply: !decorated, index: ['index.html'], maxAge: '1h', immutable: false });
+    await app.register(fastifyStatic, {
+      root: a.dir,
+      prefix: a.prefix,
+      decorateReply: !decorated,
+      index: ['index.html'],
+      cacheControl: false,
+      // Pages are always revalidated, so a kiosk picks up a new build; hashed assets never change.
+      setHeaders: (reply, path) => void reply.header('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
+    });
     decorated = true;
   }
   const ticketPage = join(opts.distDir, 'display', 'ticket.html');
   app.get('/t/:ticketId', { schema: { hide: true } }, async (_req, reply) => {
     if (!existsSync(ticketPage)) return reply.status(503).send(errorBody('HQ_ERR_NOT_FOUND', { reason: 'display-ui not built; run npm run build:ui' }));
-    return reply.type('text/html; charset=utf-8').send(readFileSync(ticketPage));
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(readFileSync(ticketPage));
   });
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/display/'));
 }
