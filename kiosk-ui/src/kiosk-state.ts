@@ -1,7 +1,7 @@
 import { reactive } from 'vue';
 import type { CategoryView, HallView } from '../../src/api/views.ts';
 import { connectHub, type HubClient } from '../../src/realtime/client.ts';
-import { call, HubError, tapKey, type HubErrorBody } from './api.ts';
+import { call, HubError, tapKey, type HubErrorBody } from '../../src/api/browser-client.ts';
 
 /**
  * The kiosk as a small state machine. Screens: home → (card prompt | appointment) → issuing →

@@ -31,7 +31,11 @@ export interface WindowView {
   pauseReason: string | null;
   currentNumber: string | null;
   currentStatus: string | null;
-  staff: { jobNo: string; name: string; role: 'A' | 'B' | null } | null;
+  /** Only what the window's `screen` config shows: name, job number and photo can each be hidden. */
+  staff: { jobNo: string | null; name: string | null; photo: string | null; role: 'A' | 'B' | null } | null;
+  idleMessage: string;
+  /** Categories the window serves, in its order. */
+  categories: string[];
 }
 
 export interface CallView {
@@ -87,7 +91,17 @@ export function hallView(state: HallState, config: HallConfig, now: number): Hal
       pauseReason: ws?.pauseReason ?? null,
       currentNumber: live ? (state.tickets.get(cur.ticketId)?.number ?? null) : null,
       currentStatus: live ? cur.status : null,
-      staff: staff && ws?.status !== 'closed' ? { jobNo: staff.id, name: staff.name, role: ws?.role ?? null } : null,
+      staff:
+        staff && ws?.status !== 'closed'
+          ? {
+              jobNo: w.screen.showJobNo ? staff.id : null,
+              name: w.screen.showStaffName ? staff.name : null,
+              photo: w.screen.showPhoto && staff.photo ? staff.photo : null,
+              role: ws?.role ?? null,
+            }
+          : null,
+      idleMessage: w.screen.idleMessage,
+      categories: w.categories.map((c) => c.id),
     };
   });
   return {

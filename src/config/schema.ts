@@ -141,6 +141,16 @@ export const HallConfigSchema = Type.Object(
           ),
           staff: Type.Object({ a: Id, b: Type.Optional(Id) }, { additionalProperties: false }),
           ledAddress: Type.Optional(Type.Integer({ minimum: 0, maximum: 255 })),
+          /** What the screen above the window shows of the clerk (身份公示). */
+          screen: Type.Object(
+            {
+              showStaffName: Type.Boolean({ default: true }),
+              showJobNo: Type.Boolean({ default: true }),
+              showPhoto: Type.Boolean({ default: false }),
+              idleMessage: Type.String({ default: '欢迎光临' }),
+            },
+            { additionalProperties: false, default: {} },
+          ),
         },
         { additionalProperties: false },
       ),

@@ -1,4 +1,4 @@
-/** The hub's /api/v1 from the kiosk: JSON in and out, errors with their bilingual messages. */
+/** The hub's /api/v1 from a browser (kiosk, displays, console): JSON in and out, bilingual errors. */
 export interface HubErrorBody {
   code: string;
   message: string;

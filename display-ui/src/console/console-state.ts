@@ -1,0 +1,185 @@
+import { reactive } from 'vue';
+import { call, HubError, tapKey } from '../../../src/api/browser-client.ts';
+import type { HallView } from '../../../src/api/views.ts';
+import { connectHub, type HubClient } from '../../../src/realtime/client.ts';
+
+/** The clerk console: sign in, then one window's current ticket and the actions on it. */
+export interface ConsoleTicket {
+  id: string;
+  number: string;
+  categoryId: string;
+  status: string;
+  serviceStatus: string;
+  serviceId: string;
+  recalls: number;
+  priorityGroup: string | null;
+  holderName: string | null;
+}
+
+export interface WindowPanel {
+  id: number;
+  status: 'closed' | 'open' | 'paused';
+  staffId: string | null;
+  role: 'A' | 'B' | null;
+  pauseReason: string | null;
+  current: ConsoleTicket | null;
+}
+
+export type Dialog = null | 'complete' | 'transfer' | 'pause';
+
+const SESSION_KEY = 'hallq.console.session';
+
+export const con = reactive({
+  token: null as string | null,
+  staff: null as { id: string; name: string; role: string; windows: { id: number; role: 'A' | 'B' }[] } | null,
+  windowId: null as number | null,
+  panel: null as WindowPanel | null,
+  hall: null as HallView | null,
+  reason: null as { rule: string; detail: { zh: string; en: string } } | null,
+  rating: null as { level: number; label?: string } | null,
+  message: null as { tone: 'ok' | 'error'; text: string } | null,
+  hubDown: false,
+  busy: false,
+  dialog: null as Dialog,
+});
+
+let client: HubClient | null = null;
+
+export function restore(): void {
+  const saved = sessionStorage.getItem(SESSION_KEY);
+  if (!saved) return;
+  const s = JSON.parse(saved) as { token: string; staff: typeof con.staff; windowId: number | null };
+  con.token = s.token;
+  con.staff = s.staff;
+  con.windowId = s.windowId;
+  connect();
+  if (con.windowId !== null) void refresh();
+}
+
+function save(): void {
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify({ token: con.token, staff: con.staff, windowId: con.windowId }));
+}
+
+export async function login(jobNo: string, password: string): Promise<void> {
+  try {
+    const r = await call<{ token: string; staff: NonNullable<typeof con.staff> }>('POST', '/auth/login', null, { jobNo, password });
+    con.token = r.token;
+    con.staff = r.staff;
+    con.message = null;
+    save();
+    connect();
+  } catch (err) {
+    fail(err);
+  }
+}
+
+export async function signIn(windowId: number, role: 'A' | 'B'): Promise<void> {
+  await act(`/windows/${windowId}/open`, { role }, windowId);
+  if (con.panel?.status !== 'closed') {
+    con.windowId = windowId;
+    save();
+  }
+}
+
+export async function signOut(): Promise<void> {
+  if (con.windowId === null) return;
+  await act(`/windows/${con.windowId}/close`);
+  con.windowId = null;
+  con.panel = null;
+  save();
+}
+
+function connect(): void {
+  client?.close();
+  client = connectHub({
+    ...(con.token ? { token: con.token } : {}),
+    onSnapshot: (s) => {
+      con.hall = s.state;
+      if (con.windowId !== null) void refresh();
+    },
+    onEvent: (env) => {
+      const d = env.data as { windowId?: number; fromWindowId?: number; toWindowId?: number; categories?: { id: string; waiting: number; estimatedWaitMin: number }[] };
+      if (env.type === 'queue.counts' && con.hall && d.categories) {
+        for (const c of d.categories) {
+          const v = con.hall.categories.find((x) => x.id === c.id);
+          if (v) {
+            v.waiting = c.waiting;
+            v.estimatedWaitMin = c.estimatedWaitMin;
+          }
+        }
+        return;
+      }
+      if (env.type === 'rating.recorded' && d.windowId === con.windowId) {
+        con.rating = env.data as { level: number };
+        return;
+      }
+      if (con.windowId !== null && [d.windowId, d.fromWindowId, d.toWindowId].includes(con.windowId)) void refresh();
+    },
+    onLink: (up) => {
+      const back = up && con.hubDown;
+      con.hubDown = !up;
+      if (back) void refresh();
+    },
+  });
+}
+
+export async function refresh(): Promise<void> {
+  if (con.windowId === null || !con.token) return;
+  try {
+    const r = await call<{ window: WindowPanel }>('GET', `/windows/${con.windowId}`, con.token);
+    con.panel = r.window;
+    con.hubDown = false;
+  } catch (err) {
+    fail(err);
+  }
+}
+
+/** One button press: a POST with its own idempotency key, then the panel from the hub. */
+async function act(path: string, body?: unknown, windowId = con.windowId): Promise<unknown> {
+  if (con.busy || windowId === null) return null;
+  con.busy = true;
+  con.message = null;
+  try {
+    const r = await call<any>('POST', path, con.token, body, { 'idempotency-key': tapKey() });
+    con.windowId = windowId;
+    await refresh();
+    return r ?? null;
+  } catch (err) {
+    fail(err);
+    return null;
+  } finally {
+    con.busy = false;
+  }
+}
+
+function fail(err: unknown): void {
+  if (err instanceof HubError) {
+    if (err.status === 0) con.hubDown = true;
+    con.message = { tone: 'error', text: `${err.body.zh} / ${err.body.en}` };
+  } else con.message = { tone: 'error', text: String(err) };
+}
+
+export async function callNext(): Promise<void> {
+  const r = (await act(`/windows/${con.windowId}/call-next`)) as { ticket?: { number: string }; reason?: typeof con.reason } | null;
+  con.rating = null;
+  if (r?.reason) con.reason = r.reason;
+  else if (r === null && !con.message) con.message = { tone: 'ok', text: '当前没有等候的群众 / Nobody is waiting' };
+}
+export const recall = () => act(`/windows/${con.windowId}/recall`);
+export const noShow = () => act(`/windows/${con.windowId}/no-show`);
+export const start = () => act(`/windows/${con.windowId}/start`);
+export async function complete(caseNo: string, itemCode: string): Promise<void> {
+  await act(`/windows/${con.windowId}/complete`, { ...(caseNo.trim() ? { caseNo: caseNo.trim() } : {}), ...(itemCode.trim() ? { itemCode: itemCode.trim() } : {}) });
+  con.dialog = null;
+}
+export async function transfer(target: { toCategoryId?: string; toWindowId?: number }, placement: 'front' | 'original' | 'back', note: string): Promise<void> {
+  await act(`/windows/${con.windowId}/transfer`, { ...target, placement, ...(note.trim() ? { note: note.trim() } : {}) });
+  con.dialog = null;
+}
+export async function pause(reason: string): Promise<void> {
+  await act(`/windows/${con.windowId}/pause`, { reason });
+  con.dialog = null;
+}
+export const resume = () => act(`/windows/${con.windowId}/resume`);
+
+export const PAUSE_REASONS = ['临时离岗', '午间休息', '业务咨询', '系统故障', '外出送件', '会议'];

@@ -1,0 +1,125 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchBrowser } from '../support/browser.ts';
+import { api, login, startHub, type RunningHub } from '../support/hub.ts';
+import { hasTool } from '../support/require-tool.ts';
+import { KIOSK, TEST_PASSWORD, testConfig } from '../support/test-config.ts';
+
+/** Issue #4 acceptance: console → hall wall → window screen, in headless Chromium. */
+const SHOTS = 'test-output/screenshots';
+
+describe.skipIf(!hasTool(CHROMIUM, ['--version']))('calling in Chromium', () => {
+  let h: RunningHub;
+  let browser: Browser;
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    h = await startHub({ config: testConfig({ windows: 3 }) });
+    browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await h?.dispose();
+  });
+
+  async function consoleFor(jobNo: string, windowId: number): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(`${h.url}/display/console.html`);
+    await page.fill('input[name=jobNo]', jobNo);
+    await page.fill('input[name=password]', TEST_PASSWORD);
+    await page.click('[data-test=login]');
+    await page.click(`[data-test=sign-in-${windowId}-A]`);
+    await page.waitForSelector('[data-test=call-next]');
+    return page;
+  }
+
+  async function wall(viewport = { width: 1920, height: 1080 }): Promise<Page> {
+    const page = await browser.newPage({ viewport });
+    await page.goto(`${h.url}/display/wall.html`);
+    await page.waitForSelector('.queues .queue');
+    return page;
+  }
+
+  it('shows a call from the console on the wall and on the window screen', async () => {
+    const wallPage = await wall();
+    const windowPage = await browser.newPage({ viewport: { width: 1280, height: 360 } });
+    await windowPage.goto(`${h.url}/display/window.html?w=1`);
+    const t = await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'ZX' } });
+    const clerk = await consoleFor('c1', 1);
+    await clerk.click('[data-test=call-next]');
+    await clerk.waitForSelector('[data-test=current-number]');
+    expect(await clerk.textContent('[data-test=current-number]')).toBe(t.body.ticket.number);
+    expect(await clerk.textContent('[data-test=reason]')).toContain('First come');
+    await wallPage.waitForFunction((n) => document.querySelector('[data-test=latest-number]')?.textContent === n, t.body.ticket.number);
+    await windowPage.waitForFunction((n) => document.querySelector('[data-test=current-number]')?.textContent === n, t.body.ticket.number);
+    expect(await windowPage.textContent('[data-test=staff]')).toContain('甲1');
+    await clerk.screenshot({ path: `${SHOTS}/console-called.png` });
+    await wallPage.screenshot({ path: `${SHOTS}/wall-1080p.png` });
+    await windowPage.screenshot({ path: `${SHOTS}/window-screen.png` });
+
+    // Complete with a case number typed as a scanner would (then Enter), then pause with a reason.
+    await clerk.keyboard.press('F5');
+    await clerk.fill('[data-test=case-no]', 'BJ20261123001');
+    await clerk.press('[data-test=item-code]', 'Enter');
+    await clerk.waitForSelector('.empty');
+    const done = h.hub.db.prepare(`SELECT data FROM events WHERE type = 'ticket.completed' ORDER BY seq DESC LIMIT 1`).get() as { data: string };
+    expect(JSON.parse(done.data).caseNo).toBe('BJ20261123001');
+    await clerk.click('[data-test=pause]');
+    await clerk.selectOption('[data-test=pause-reason]', '午间休息');
+    await clerk.click('[data-test=pause-submit]');
+    await windowPage.waitForSelector('[data-test=paused]');
+    expect(await windowPage.textContent('[data-test=pause-reason]')).toBe('午间休息');
+    await windowPage.screenshot({ path: `${SHOTS}/window-screen-paused.png` });
+    await clerk.click('[data-test=resume]');
+    await windowPage.waitForSelector('[data-test=idle]');
+    for (const p of [wallPage, windowPage, clerk]) await p.close();
+  });
+
+  it('gives two clerks clicking at the same moment different tickets', async () => {
+    for (let i = 0; i < 2; i++) await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'SB' } });
+    const [a, b] = await Promise.all([consoleFor('c2', 2), consoleFor('c3', 3)]);
+    await Promise.all([a.click('[data-test=call-next]'), b.click('[data-test=call-next]')]);
+    await Promise.all([a.waitForSelector('[data-test=current-number]'), b.waitForSelector('[data-test=current-number]')]);
+    const na = await a.textContent('[data-test=current-number]');
+    const nb = await b.textContent('[data-test=current-number]');
+    expect(na).not.toBe(nb);
+    for (const [p, w] of [
+      [a, 2],
+      [b, 3],
+    ] as const) {
+      await p.click('[data-test=complete]');
+      await p.click('[data-test=complete-submit]');
+      await p.waitForSelector('.empty');
+      void w;
+    }
+    await a.close();
+    await b.close();
+  });
+
+  it('shows every call missed while disconnected, in order, and never as new twice', async () => {
+    const page = await wall({ width: 3840, height: 2160 });
+    const clerk = await login(h.url, 'c1'); // still signed in at window 1 from the first test
+    // The wall loses its link: the page goes offline (so it cannot reconnect) and its live
+    // connection drops, as with a pulled cable. Three calls happen; then the link comes back.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    for (const socket of h.hub.io.of('/').sockets.values()) socket.conn.close();
+    const numbers: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'ZX' } });
+      numbers.push(t.body.ticket.number);
+      await api(h.url, 'POST', '/windows/1/call-next', { token: clerk });
+      await api(h.url, 'POST', '/windows/1/complete', { token: clerk });
+    }
+    await page.waitForSelector('[data-test=connection-lost]', { timeout: 10_000 });
+    await page.screenshot({ path: `${SHOTS}/wall-4k-connection-lost.png` });
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await page.waitForFunction((n) => document.querySelector('[data-test=latest-number]')?.textContent === n, numbers[2], { timeout: 15_000 });
+    const shown = await page.$$eval('[data-test=call-row] .h-number', (tds) => tds.map((t) => t.textContent));
+    expect([numbers[2], ...shown.slice(0, 2)]).toEqual([numbers[2], numbers[1], numbers[0]]);
+    await page.waitForSelector('[data-test=connection-lost]', { state: 'detached' });
+    await page.screenshot({ path: `${SHOTS}/wall-4k.png` });
+    await page.close();
+  }, 60_000);
+});
