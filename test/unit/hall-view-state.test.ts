@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { applyEnvelope, applySnapshot, emptyScreen, MAX_CALLS } from '../../display-ui/src/hall-view-state.ts';
+import { hallView } from '../../src/api/views.ts';
+import { emptyState } from '../../src/domain/state.ts';
+import { testConfig } from '../support/test-config.ts';
+
+const NOW = Date.parse('2026-11-23T02:00:00Z');
+const snapshot = (seq = 10) => {
+  const view = hallView(emptyState(), testConfig(), NOW);
+  view.recentCalls = [{ callId: 'old', number: 'A001', windowId: 1, calledAt: NOW - 60_000, recalls: 0 }];
+  return { seq, hubId: 'h', rooms: ['hall'], state: view };
+};
+const called = (seq: number, callId: string, number: string, windowId = 1, recall = false) => ({
+  seq,
+  at: NOW,
+  type: 'ticket.called',
+  data: { callId, number, windowId, calledAt: NOW + seq, recalls: recall ? 1 : 0, recall, ticketId: `t${number}`, serviceId: `s${number}` },
+});
+
+describe('wall and window screen state', () => {
+  it('never shows a call from a snapshot as new', () => {
+    const s = applySnapshot(emptyScreen(), snapshot());
+    expect(s.calls).toEqual([expect.objectContaining({ callId: 'old', fresh: false })]);
+  });
+
+  it('shows live calls newest first, only the newest highlighted, each callId once', () => {
+    let s = applySnapshot(emptyScreen(), snapshot());
+    s = applyEnvelope(s, called(11, 'c1', 'A002'));
+    s = applyEnvelope(s, called(12, 'c2', 'A003', 2));
+    s = applyEnvelope(s, called(12, 'c2', 'A003', 2)); // a duplicate delivery changes nothing
+    expect(s.calls.map((c) => [c.number, c.fresh])).toEqual([
+      ['A003', true],
+      ['A002', false],
+      ['A001', false],
+    ]);
+    expect(s.hall!.windows.find((w) => w.id === 2)!.currentNumber).toBe('A003');
+    // A recall is its own call (its own callId).
+    s = applyEnvelope(s, called(13, 'c3', 'A003', 2, true));
+    expect(s.calls[0]).toMatchObject({ callId: 'c3', recall: true, fresh: true });
+    for (let i = 0; i < 20; i++) s = applyEnvelope(s, called(20 + i, `x${i}`, `B${i}`));
+    expect(s.calls).toHaveLength(MAX_CALLS);
+  });
+
+  it('follows windows: pause with its reason, resume, completion clears the number', () => {
+    let s = applySnapshot(emptyScreen(), snapshot());
+    s = applyEnvelope(s, called(11, 'c1', 'A002'));
+    s = applyEnvelope(s, { seq: 12, at: NOW, type: 'ticket.completed', data: { windowId: 1 } });
+    expect(s.hall!.windows[0]!.currentNumber).toBeNull();
+    s = applyEnvelope(s, { seq: 13, at: NOW, type: 'window.paused', data: { windowId: 1, reason: '午间休息' } });
+    expect(s.hall!.windows[0]).toMatchObject({ status: 'paused', pauseReason: '午间休息' });
+    s = applyEnvelope(s, { seq: 14, at: NOW, type: 'window.resumed', data: { windowId: 1 } });
+    expect(s.hall!.windows[0]).toMatchObject({ status: 'open', pauseReason: null });
+    s = applyEnvelope(s, { seq: 15, at: NOW, type: 'queue.counts', data: { categories: [{ id: 'ZX', waiting: 7, estimatedWaitMin: 12 }] } });
+    expect(s.hall!.categories.find((c) => c.id === 'ZX')).toMatchObject({ waiting: 7, estimatedWaitMin: 12 });
+  });
+});
