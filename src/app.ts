@@ -9,7 +9,6 @@ import type { Server } from 'socket.io';
 import { appointmentRoutes } from './api/appointment-routes.ts';
 import { authRoutes } from './api/auth-routes.ts';
 import { hallRoutes } from './api/hall-routes.ts';
-import { installErrorHandler } from './api/http-errors.ts';
 import { tokenOf } from './api/request-context.ts';
 import { ErrorSchema } from './api/schemas.ts';
 import { simRoutes } from './api/sim-routes.ts';
@@ -19,6 +18,10 @@ import { windowRoutes } from './api/window-routes.ts';
 import { Principals } from './auth/principals.ts';
 import type { HallConfig } from './config/schema.ts';
 import { startDayCloser } from './day-closer.ts';
+import { Type } from '@sinclair/typebox';
+import { createAnnouncer, type Announcer } from './announcer/index.ts';
+import { errorBody, installErrorHandler } from './api/http-errors.ts';
+import { CallerHost } from './devices-bridge/caller-host.ts';
 import { IdCardHost } from './devices-bridge/idcard-host.ts';
 import { PrinterHost, ticketToPrint } from './devices-bridge/printer-host.ts';
 import { CardReads } from './personal/card-reads.ts';
@@ -39,12 +42,20 @@ export interface BuildOptions {
   uiDir?: string;
   /** Base URL printed in ticket QR codes; default the config's `hall.publicUrl`, else localhost and the port. */
   publicUrl?: string;
+  /** Generated voice clips are kept here between starts (default: none, regenerated each start). */
+  voiceCacheDir?: string | null;
+  /** Recordings that replace generated clips (default `config/voice` of the repo). */
+  voiceDir?: string | null;
+  /** Voice calling on (default) or off. */
+  announcer?: boolean;
 }
 
 export interface Hub {
   app: FastifyInstance;
   printers: Map<string, PrinterHost>;
   idcard: IdCardHost | null;
+  caller: CallerHost | null;
+  announcer: Announcer | null;
   handler: CommandHandler;
   io: Server;
   db: Db;
@@ -109,6 +120,32 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     await host.start();
     printers.set(p.kioskId, host);
   }
+  const voice =
+    opts.announcer === false
+      ? null
+      : await createAnnouncer({
+          config: config.announcer,
+          recordingsDir: opts.voiceDir === undefined ? fileURLToPath(new URL('../config/voice', import.meta.url)) : opts.voiceDir,
+          cacheDir: opts.voiceCacheDir ?? null,
+        });
+  if (voice && voice.report.missing.length > 0) app.log.warn({ missing: voice.report.missing }, 'voice clips missing: those calls are spoken by the browser');
+  const announcer = voice?.announcer ?? null;
+  // The hall wall plays each announcement when the hub's single queue reaches it: never two at once.
+  announcer?.on('announcement', (a) => emit('hall', 'announcement', a));
+  announcer?.on('warning', (w) => app.log.warn(w, 'announcement'));
+  handler.onCommitted((events) => {
+    for (const e of events) {
+      if (e.type !== 'ticket.called' || !announcer) continue;
+      try {
+        announcer.announce({ callId: e.data.callId, number: e.data.number, windowId: e.data.windowId, recall: e.data.recall });
+      } catch (err) {
+        app.log.warn({ err, number: e.data.number }, 'cannot announce');
+      }
+    }
+  });
+
+  const caller = config.devices.caller ? new CallerHost(config.devices.caller, handler, config, emit) : null;
+  caller?.start();
   // A ticket is printed only once its issue is on disk.
   handler.onCommitted((events) => {
     for (const e of events) {
@@ -134,8 +171,14 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       await api.register(ticketRoutes, { handler, config, cardReads, printers, principals });
       await api.register(windowRoutes, { handler, config });
       await api.register(appointmentRoutes, { handler, cardReads });
+      api.get('/announcements/:file', { schema: { tags: ['hall'], summary: 'The WAV of one announcement, for the hall wall', params: Type.Object({ file: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}\\.wav$' }) }) } }, async (request, reply) => {
+        const wav = announcer?.wavFor((request.params as { file: string }).file.slice(0, -4)) ?? null;
+        if (!wav) return reply.status(404).send(errorBody('HQ_ERR_NOT_FOUND', { reason: 'no such announcement' }));
+        return reply.type('audio/wav').header('cache-control', 'public, max-age=31536000, immutable').send(wav);
+      });
       const simPrinters = new Map([...printers].filter(([, h]) => h.fake !== null));
-      if (idcard?.simulator || simPrinters.size > 0) await api.register(simRoutes, { idcard: idcard?.simulator ? idcard : null, printers: simPrinters });
+      if (idcard?.simulator || simPrinters.size > 0 || caller?.simulator)
+        await api.register(simRoutes, { idcard: idcard?.simulator ? idcard : null, printers: simPrinters, caller: caller?.simulator ? caller : null });
     },
     { prefix: '/api/v1' },
   );
@@ -147,6 +190,8 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     app,
     printers,
     idcard,
+    caller,
+    announcer,
     handler,
     io,
     db,
@@ -156,6 +201,8 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       closed = true;
       stopDayCloser();
       await idcard?.stop();
+      await caller?.stop();
+      announcer?.close();
       for (const p of printers.values()) await p.stop();
       io.disconnectSockets(true);
       // socket.io would close the HTTP server itself; fastify does that, so only its engine goes here.

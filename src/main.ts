@@ -46,6 +46,7 @@ const hub = await buildHub({
   dbFile: resolve(dataDir, 'hallq.db'),
   hmacKey: hmac.key,
   publicUrl: config.hall.publicUrl ?? lanUrl(),
+  voiceCacheDir: resolve(dataDir, 'voice-cache'),
   logger: { level: process.env.LOG_LEVEL ?? 'info' },
 });
 

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import type { CallerHost } from '../devices-bridge/caller-host.ts';
 import type { IdCardHost } from '../devices-bridge/idcard-host.ts';
 import type { PrinterHost } from '../devices-bridge/printer-host.ts';
 import { HallqError } from '../domain/errors.ts';
@@ -12,8 +13,39 @@ import { ErrorSchema } from './schemas.ts';
  * A card "placed" here goes on the simulated reader and comes back through the same bytes, codec
  * and driver a real reader's read takes: checked, hashed, masked, tokenised, sent to the kiosk.
  */
-export const simRoutes: FastifyPluginAsyncTypebox<{ idcard: IdCardHost | null; printers: Map<string, PrinterHost> }> = async (app, { idcard, printers }) => {
+export const simRoutes: FastifyPluginAsyncTypebox<{ idcard: IdCardHost | null; printers: Map<string, PrinterHost>; caller: CallerHost | null }> = async (
+  app,
+  { idcard, printers, caller },
+) => {
   if (printers.size > 0) registerPrinterSim(app, printers);
+  if (caller?.simulator) {
+    const sim = caller.simulator;
+    app.post(
+      '/sim/caller/press',
+      {
+        schema: {
+          tags: ['simulators'],
+          summary: 'Simulated caller keypad: press a key (call, recall, confirm, evaluate, pause, transfer…)',
+          body: Type.Object(
+            {
+              address: Type.Integer({ minimum: 1, maximum: 254 }),
+              key: Type.Union(['call', 'recall', 'evaluate', 'pause', 'transfer', 'confirm', 'cancel'].map((k) => Type.Literal(k))),
+              digits: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$' })),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: Type.Any(), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema },
+        },
+      },
+      async (request) => {
+        requireOneOf(request, { roles: ['clerk', 'guide', 'manager', 'admin'] });
+        const b = request.body;
+        const acked = await sim.press(b.address, b.key as 'call', b.digits);
+        await caller.bus.flushed();
+        return { acked, lcd: sim.lcd(b.address) ?? null, beeps: sim.beeps(b.address).length };
+      },
+    );
+  }
   if (!idcard) return;
   app.post(
     '/sim/idcard/insert',

@@ -145,6 +145,15 @@ function crossCheck(c: HallConfig): ConfigProblem[] {
     if (p.uri !== 'sim' && !/^(tcp:\/\/|serial:|file:)/.test(p.uri)) out.push({ path: `devices.printers[${i}].uri`, message: 'use tcp://host:9100, serial:/dev/ttyUSB0?baud=9600, file:/dev/usb/lp0 or sim' });
   });
   duplicates(c.devices.printers, (p) => p.kioskId, 'devices.printers', 'printer for kiosk', out);
+  const caller = c.devices.caller;
+  if (caller) {
+    if (caller.uri !== 'sim' && !/^serial:[^?]+(\?baud=\d+)?$/.test(caller.uri)) out.push({ path: 'devices.caller.uri', message: 'use sim or serial:/dev/ttyUSB2?baud=9600' });
+    caller.keypads.forEach((k, i) => {
+      if (!windowIds.has(k.windowId)) out.push({ path: `devices.caller.keypads[${i}].windowId`, message: `unknown window ${k.windowId}` });
+    });
+    duplicates(caller.keypads, (k) => String(k.address), 'devices.caller.keypads', 'keypad address', out);
+    duplicates(caller.keypads, (k) => String(k.windowId), 'devices.caller.keypads', 'window', out);
+  }
   const idcard = c.devices.idcard;
   if (idcard) {
     if (idcard.kioskId !== undefined && !kiosks.has(idcard.kioskId)) out.push({ path: 'devices.idcard.kioskId', message: `no kiosk token "${idcard.kioskId}"` });

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { AnnouncerConfigSchema } from '../announcer/config.ts';
 
 /** Schema of `config/hall.yaml` (DESIGN §6). Cross-references are checked in `validate-hall-config.ts`. */
 
@@ -204,6 +205,18 @@ export const HallConfigSchema = Type.Object(
           ),
           { default: [] },
         ),
+        /** The RS-485 bus of caller keypads (呼叫器): `sim` or `serial:/dev/ttyUSB2?baud=9600`. */
+        caller: Type.Optional(
+          Type.Object(
+            {
+              uri: Type.String({ minLength: 3 }),
+              keypads: Type.Array(
+                Type.Object({ address: Type.Integer({ minimum: 1, maximum: 254 }), windowId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+        ),
         idcard: Type.Optional(
           Type.Object(
             {
@@ -220,6 +233,8 @@ export const HallConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    /** Voice calling: template, repeats, gaps, espeak-ng settings (src/announcer/config.ts). */
+    announcer: Type.Optional(AnnouncerConfigSchema),
     notices: Type.Array(Type.String(), { default: [] }),
     privacy: Type.Object(
       {

@@ -14,7 +14,7 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('calling in Chromium', () => 
   let browser: Browser;
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    h = await startHub({ config: testConfig({ windows: 3 }) });
+    h = await startHub({ config: testConfig({ windows: 3, simCaller: true }) });
     browser = await launchBrowser();
   }, 60_000);
   afterAll(async () => {
@@ -51,6 +51,10 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('calling in Chromium', () => 
     expect(await clerk.textContent('[data-test=current-number]')).toBe(t.body.ticket.number);
     expect(await clerk.textContent('[data-test=reason]')).toContain('First come');
     await wallPage.waitForFunction((n) => document.querySelector('[data-test=latest-number]')?.textContent === n, t.body.ticket.number);
+    // The announcer queued the clip plan for 「请A001号到一号窗口办理」, and the wall took it to play.
+    const announced = h.hub.announcer!.recent(5).find((a) => a.number === t.body.ticket.number)!;
+    expect(announced.plan).toEqual(['chime', 'qing', 'A', 'ling', 'ling', 'yi', 'hao', 'dao', 'yi', 'hao', 'chuangkou', 'banli']);
+    await wallPage.waitForFunction((id) => (window as any).__hallqPlayer?.played.includes(id), announced.callId);
     await windowPage.waitForFunction((n) => document.querySelector('[data-test=current-number]')?.textContent === n, t.body.ticket.number);
     expect(await windowPage.textContent('[data-test=staff]')).toContain('甲1');
     await clerk.screenshot({ path: `${SHOTS}/console-called.png` });
@@ -119,7 +123,26 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('calling in Chromium', () => 
     const shown = await page.$$eval('[data-test=call-row] .h-number', (tds) => tds.map((t) => t.textContent));
     expect([numbers[2], ...shown.slice(0, 2)]).toEqual([numbers[2], numbers[1], numbers[0]]);
     await page.waitForSelector('[data-test=connection-lost]', { state: 'detached' });
+    // Nothing is announced twice, whatever came back with the reconnect.
+    const played = await page.evaluate(() => (window as any).__hallqPlayer.played as string[]);
+    expect(new Set(played).size).toBe(played.length);
     await page.screenshot({ path: `${SHOTS}/wall-4k.png` });
     await page.close();
   }, 60_000);
+
+  it('calls the next number from a caller keypad exactly as the console button does', async () => {
+    const wallPage = await wall();
+    const clerk = await login(h.url, 'c2');
+    const w2 = await api(h.url, 'GET', '/windows/2', { token: clerk });
+    if (w2.body.window.status === 'closed') await api(h.url, 'POST', '/windows/2/open', { token: clerk, body: { role: 'A' } });
+    const t = await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'SB' } });
+    const r = await api(h.url, 'POST', '/sim/caller/press', { token: clerk, body: { address: 2, key: 'call' } });
+    expect(r.status).toBe(200);
+    await wallPage.waitForFunction((n) => document.querySelector('[data-test=latest-number]')?.textContent === n, t.body.ticket.number);
+    const e = h.hub.db.prepare(`SELECT actor, data FROM events WHERE type = 'ticket.called' ORDER BY seq DESC LIMIT 1`).get() as { actor: string; data: string };
+    expect(JSON.parse(e.actor)).toMatchObject({ kind: 'device', id: 'caller-2' });
+    expect(JSON.parse(e.data)).toMatchObject({ windowId: 2, staffId: 'c2', number: t.body.ticket.number });
+    await wallPage.close();
+  });
 });
+

@@ -28,6 +28,8 @@ export async function startHub(opts: { config?: HallConfig; clock?: Clock; dir?:
     hmacKey: TEST_HMAC_KEY,
     ...(opts.clock ? { clock: opts.clock } : {}),
     dayCloser: false,
+    // Generated clips are shared by every test hub: generating them costs half a second.
+    voiceCacheDir: join(tmpdir(), 'hallq-test-voice-cache'),
     ...(opts.logger ? { logger: opts.logger as never } : {}),
   });
   await hub.app.listen({ port: 0, host: '127.0.0.1' });

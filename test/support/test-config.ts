@@ -21,6 +21,8 @@ export interface TestConfigOptions {
   simReader?: boolean;
   /** A fake LAN printer for kiosk-1 (e2e and printing tests). */
   simPrinter?: boolean;
+  /** Simulated caller keypads, address N at window N. */
+  simCaller?: boolean;
 }
 
 /** A small hall for tests: categories A (ZX), B (SB), C (MZ, card required), open all day. */
@@ -70,6 +72,7 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
       ],
       ...(o.simReader === false ? {} : { idcard: { driver: 'sim' } }),
       ...(o.simPrinter ? { printers: [{ kioskId: 'kiosk-1', uri: 'sim' }] } : {}),
+      ...(o.simCaller ? { caller: { uri: 'sim', keypads: windows.map((w) => ({ address: w.id, windowId: w.id })) } } : {}),
     },
   });
 }

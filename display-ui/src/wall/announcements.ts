@@ -6,7 +6,10 @@ export interface Announcement {
   id: string;
   callId: string;
   audioUrl: string | null;
-  text: string;
+  /** The sentence for Web Speech (「请A零一二号到十二号窗口办理」). */
+  speech: string;
+  repeat: number;
+  gapMs: number;
 }
 
 const PLAYED_KEY = 'hallq.wall.played';
@@ -36,10 +39,13 @@ export class AnnouncementPlayer {
     this.#busy = true;
     this.played.push(a.callId);
     try {
-      if (a.audioUrl) await playAudio(a.audioUrl);
-      else await speak(a.text);
+      for (let i = 0; i < Math.max(1, a.repeat); i++) {
+        if (i > 0) await new Promise((r) => setTimeout(r, a.gapMs));
+        if (a.audioUrl) await playAudio(a.audioUrl);
+        else await speak(a.speech);
+      }
     } catch {
-      await speak(a.text).catch(() => undefined);
+      await speak(a.speech).catch(() => undefined);
     } finally {
       this.#busy = false;
       void this.#next();
