@@ -22,6 +22,7 @@ import { Type } from '@sinclair/typebox';
 import { createAnnouncer, type Announcer } from './announcer/index.ts';
 import { errorBody, installErrorHandler } from './api/http-errors.ts';
 import { CallerHost } from './devices-bridge/caller-host.ts';
+import { LedHost } from './devices-bridge/led-host.ts';
 import { IdCardHost } from './devices-bridge/idcard-host.ts';
 import { PrinterHost, ticketToPrint } from './devices-bridge/printer-host.ts';
 import { CardReads } from './personal/card-reads.ts';
@@ -55,6 +56,7 @@ export interface Hub {
   printers: Map<string, PrinterHost>;
   idcard: IdCardHost | null;
   caller: CallerHost | null;
+  led: LedHost | null;
   announcer: Announcer | null;
   handler: CommandHandler;
   io: Server;
@@ -144,6 +146,10 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     }
   });
 
+  const led = config.devices.led ? new LedHost(config.devices.led, config, emit) : null;
+  led?.start();
+  if (led) handler.onCommitted((events) => led.onEvents(events));
+
   const caller = config.devices.caller ? new CallerHost(config.devices.caller, handler, config, emit) : null;
   caller?.start();
   // A ticket is printed only once its issue is on disk.
@@ -177,8 +183,8 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
         return reply.type('audio/wav').header('cache-control', 'public, max-age=31536000, immutable').send(wav);
       });
       const simPrinters = new Map([...printers].filter(([, h]) => h.fake !== null));
-      if (idcard?.simulator || simPrinters.size > 0 || caller?.simulator)
-        await api.register(simRoutes, { idcard: idcard?.simulator ? idcard : null, printers: simPrinters, caller: caller?.simulator ? caller : null });
+      if (idcard?.simulator || simPrinters.size > 0 || caller?.simulator || led?.barSim || led?.wallSim)
+        await api.register(simRoutes, { idcard: idcard?.simulator ? idcard : null, printers: simPrinters, caller: caller?.simulator ? caller : null, led });
     },
     { prefix: '/api/v1' },
   );
@@ -191,6 +197,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     printers,
     idcard,
     caller,
+    led,
     announcer,
     handler,
     io,
@@ -202,6 +209,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       stopDayCloser();
       await idcard?.stop();
       await caller?.stop();
+      await led?.stop();
       announcer?.close();
       for (const p of printers.values()) await p.stop();
       io.disconnectSockets(true);

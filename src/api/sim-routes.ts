@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { CallerHost } from '../devices-bridge/caller-host.ts';
+import type { LedHost } from '../devices-bridge/led-host.ts';
 import type { IdCardHost } from '../devices-bridge/idcard-host.ts';
 import type { PrinterHost } from '../devices-bridge/printer-host.ts';
 import { HallqError } from '../domain/errors.ts';
@@ -13,10 +14,13 @@ import { ErrorSchema } from './schemas.ts';
  * A card "placed" here goes on the simulated reader and comes back through the same bytes, codec
  * and driver a real reader's read takes: checked, hashed, masked, tokenised, sent to the kiosk.
  */
-export const simRoutes: FastifyPluginAsyncTypebox<{ idcard: IdCardHost | null; printers: Map<string, PrinterHost>; caller: CallerHost | null }> = async (
+export const simRoutes: FastifyPluginAsyncTypebox<{ idcard: IdCardHost | null; printers: Map<string, PrinterHost>; caller: CallerHost | null; led: LedHost | null }> = async (
   app,
-  { idcard, printers, caller },
+  { idcard, printers, caller, led },
 ) => {
+  if (led?.barSim || led?.wallSim) {
+    app.get('/sim/led', { schema: { tags: ['simulators'], summary: 'What the simulated LED bars and wall show now, by address' } }, async () => led.snapshot());
+  }
   if (printers.size > 0) registerPrinterSim(app, printers);
   if (caller?.simulator) {
     const sim = caller.simulator;

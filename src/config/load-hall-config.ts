@@ -145,6 +145,10 @@ function crossCheck(c: HallConfig): ConfigProblem[] {
     if (p.uri !== 'sim' && !/^(tcp:\/\/|serial:|file:)/.test(p.uri)) out.push({ path: `devices.printers[${i}].uri`, message: 'use tcp://host:9100, serial:/dev/ttyUSB0?baud=9600, file:/dev/usb/lp0 or sim' });
   });
   duplicates(c.devices.printers, (p) => p.kioskId, 'devices.printers', 'printer for kiosk', out);
+  const led = c.devices.led;
+  if (led?.bars && led.bars.uri !== 'sim' && !/^serial:[^?]+(\?baud=\d+)?$/.test(led.bars.uri)) out.push({ path: 'devices.led.bars.uri', message: 'use sim or serial:/dev/ttyUSB3?baud=9600' });
+  if (led?.wall && led.wall.uri !== 'sim' && !/^tcp:\/\/[^:/]+(:\d+)?$/.test(led.wall.uri)) out.push({ path: 'devices.led.wall.uri', message: 'use sim or tcp://host:5005' });
+  if (led?.bars) duplicates(c.windows.filter((w) => w.ledAddress !== undefined), (w) => String(w.ledAddress), 'windows', 'ledAddress', out);
   const caller = c.devices.caller;
   if (caller) {
     if (caller.uri !== 'sim' && !/^serial:[^?]+(\?baud=\d+)?$/.test(caller.uri)) out.push({ path: 'devices.caller.uri', message: 'use sim or serial:/dev/ttyUSB2?baud=9600' });

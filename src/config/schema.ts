@@ -205,6 +205,21 @@ export const HallConfigSchema = Type.Object(
           ),
           { default: [] },
         ),
+        /** LED bars above the windows (addresses in windows[].ledAddress) and the hall LED wall. */
+        led: Type.Optional(
+          Type.Object(
+            {
+              bars: Type.Optional(Type.Object({ uri: Type.String({ minLength: 3 }) }, { additionalProperties: false })),
+              wall: Type.Optional(
+                Type.Object(
+                  { uri: Type.String({ minLength: 3 }), width: Type.Integer({ minimum: 8, maximum: 4096, default: 192 }), height: Type.Integer({ minimum: 8, maximum: 2048, default: 32 }) },
+                  { additionalProperties: false },
+                ),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+        ),
         /** The RS-485 bus of caller keypads (呼叫器): `sim` or `serial:/dev/ttyUSB2?baud=9600`. */
         caller: Type.Optional(
           Type.Object(

@@ -7,7 +7,7 @@ export type Emit = (room: string, type: string, data: unknown) => void;
  */
 export interface DeviceStatus {
   device: string;
-  kind: 'idcard' | 'printer';
+  kind: 'idcard' | 'printer' | 'led' | 'caller';
   kioskId: string;
   state: string;
   detail: string;

@@ -14,7 +14,7 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('calling in Chromium', () => 
   let browser: Browser;
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    h = await startHub({ config: testConfig({ windows: 3, simCaller: true }) });
+    h = await startHub({ config: testConfig({ windows: 3, simCaller: true, simLed: true }) });
     browser = await launchBrowser();
   }, 60_000);
   afterAll(async () => {
@@ -55,6 +55,11 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('calling in Chromium', () => 
     const announced = h.hub.announcer!.recent(5).find((a) => a.number === t.body.ticket.number)!;
     expect(announced.plan).toEqual(['chime', 'qing', 'A', 'ling', 'ling', 'yi', 'hao', 'dao', 'yi', 'hao', 'chuangkou', 'banli']);
     await wallPage.waitForFunction((id) => (window as any).__hallqPlayer?.played.includes(id), announced.callId);
+    // The LED bar above window 1 got the simple-bar bytes for 「A001 请到1号窗口」, and the wall LED the call.
+    await expect.poll(() => h.hub.led!.barSim!.textOf(1), { timeout: 5000 }).toBe(`${t.body.ticket.number} 请到1号窗口`);
+    // The simulator decoded a well-formed frame (STX, address, show, GB text, XOR, ETX) for bar 1.
+    expect(h.hub.led!.barSim!.received.filter((r) => r.address === 1 && r.command === 'show').at(-1)).toMatchObject({ text: `${t.body.ticket.number} 请到1号窗口` });
+    await expect.poll(() => h.hub.led!.wallSim!.textOf(1) ?? '', { timeout: 5000 }).toContain(`${t.body.ticket.number}→1号`);
     await windowPage.waitForFunction((n) => document.querySelector('[data-test=current-number]')?.textContent === n, t.body.ticket.number);
     expect(await windowPage.textContent('[data-test=staff]')).toContain('甲1');
     await clerk.screenshot({ path: `${SHOTS}/console-called.png` });
@@ -72,6 +77,7 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('calling in Chromium', () => 
     await clerk.selectOption('[data-test=pause-reason]', '午间休息');
     await clerk.click('[data-test=pause-submit]');
     await windowPage.waitForSelector('[data-test=paused]');
+    await expect.poll(() => h.hub.led!.barSim!.textOf(1), { timeout: 5000 }).toBe('暂停服务');
     expect(await windowPage.textContent('[data-test=pause-reason]')).toBe('午间休息');
     await windowPage.screenshot({ path: `${SHOTS}/window-screen-paused.png` });
     await clerk.click('[data-test=resume]');

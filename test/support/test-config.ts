@@ -23,6 +23,8 @@ export interface TestConfigOptions {
   simPrinter?: boolean;
   /** Simulated caller keypads, address N at window N. */
   simCaller?: boolean;
+  /** Simulated LED bars (address N above window N) and LED wall. */
+  simLed?: boolean;
 }
 
 /** A small hall for tests: categories A (ZX), B (SB), C (MZ, card required), open all day. */
@@ -34,6 +36,7 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
     name: `窗口${i + 1}`,
     categories: i % 2 === 0 ? [{ id: 'ZX' }, { id: 'SB' }, { id: 'MZ' }] : [{ id: 'SB' }, { id: 'ZX' }, { id: 'MZ' }],
     staff: { a: `c${i + 1}`, b: `b${i + 1}` },
+    ...(o.simLed ? { ledAddress: i + 1 } : {}),
   }));
   const staff = [
     ...windows.flatMap((w) => [
@@ -72,6 +75,7 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
       ],
       ...(o.simReader === false ? {} : { idcard: { driver: 'sim' } }),
       ...(o.simPrinter ? { printers: [{ kioskId: 'kiosk-1', uri: 'sim' }] } : {}),
+      ...(o.simLed ? { led: { bars: { uri: 'sim' }, wall: { uri: 'sim' } } } : {}),
       ...(o.simCaller ? { caller: { uri: 'sim', keypads: windows.map((w) => ({ address: w.id, windowId: w.id })) } } : {}),
     },
   });
