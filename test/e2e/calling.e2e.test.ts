@@ -150,5 +150,22 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('calling in Chromium', () => 
     expect(JSON.parse(e.data)).toMatchObject({ windowId: 2, staffId: 'c2', number: t.body.ticket.number });
     await wallPage.close();
   });
+
+  it('lets a manager edit the notices that scroll on the wall', async () => {
+    const wallPage = await wall();
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(`${h.url}/display/console.html`);
+    await page.fill('input[name=jobNo]', 'm1');
+    await page.fill('input[name=password]', TEST_PASSWORD);
+    await page.click('[data-test=login]');
+    await page.fill('[data-test=notices]', '周六上午延时服务\n过号请重新取号');
+    await page.click('[data-test=save-notices]');
+    await wallPage.waitForFunction(() => document.querySelector('.marquee')?.textContent?.includes('周六上午延时服务'));
+    const e = h.hub.db.prepare(`SELECT actor FROM events WHERE type = 'notice.updated' ORDER BY seq DESC LIMIT 1`).get() as { actor: string };
+    expect(JSON.parse(e.actor)).toMatchObject({ kind: 'staff', id: 'm1', role: 'manager' });
+    await wallPage.screenshot({ path: `${SHOTS}/wall-notices.png` });
+    await page.close();
+    await wallPage.close();
+  });
 });
 

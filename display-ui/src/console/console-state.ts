@@ -182,4 +182,15 @@ export async function pause(reason: string): Promise<void> {
 }
 export const resume = () => act(`/windows/${con.windowId}/resume`);
 
+/** Manager: replace the notices that scroll on the hall wall. */
+export async function saveNotices(text: string): Promise<void> {
+  try {
+    const notices = text.split('\n').map((l) => l.trim()).filter(Boolean);
+    await call('PUT', '/hall/notices', con.token, { notices }, { 'idempotency-key': tapKey() });
+    con.message = { tone: 'ok', text: '已更新滚动公告 / Notices updated' };
+  } catch (err) {
+    fail(err);
+  }
+}
+
 export const PAUSE_REASONS = ['临时离岗', '午间休息', '业务咨询', '系统故障', '外出送件', '会议'];
