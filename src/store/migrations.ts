@@ -54,4 +54,32 @@ export const MIGRATIONS: readonly string[] = [
     expires_at   INTEGER NOT NULL
   ) STRICT, WITHOUT ROWID;
   `,
+  /* 2: ratings (评价), bad-rating follow-ups (差评回访整改), the 好差评 upload outbox */ `
+  CREATE TABLE ratings (
+    service_id TEXT PRIMARY KEY,          -- one rating per service
+    status     TEXT NOT NULL,             -- requested | rated | unrated
+    window_id  INTEGER NOT NULL,
+    data       TEXT NOT NULL
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE followups (
+    id       TEXT PRIMARY KEY,
+    status   TEXT NOT NULL,               -- open | closed
+    deadline TEXT NOT NULL,               -- business date
+    data     TEXT NOT NULL
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX followups_open ON followups(status, deadline);
+
+  CREATE TABLE upstream_outbox (
+    seq             INTEGER PRIMARY KEY,  -- upload order = order the ratings were recorded
+    rating_id       TEXT NOT NULL UNIQUE, -- also the idempotency key sent upstream
+    payload         TEXT NOT NULL,        -- JSON rating record (masked holder + HMAC, never an ID number)
+    created_at      INTEGER NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    last_error      TEXT,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0,
+    delivered_at    INTEGER
+  ) STRICT;
+  CREATE INDEX upstream_outbox_pending ON upstream_outbox(delivered_at, seq);
+  `,
 ];
