@@ -248,6 +248,20 @@ export const HallConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    /** Ratings (评价) at the counter pads and the bad-rating follow-up (差评回访整改). */
+    ratings: Type.Object(
+      {
+        /** A pad shows the request this long; then the service is recorded as unrated (never a default level). */
+        timeoutSec: Type.Integer({ minimum: 5, maximum: 600, default: 30 }),
+        /** The reasons a pad offers for 不满意 and 非常不满意, after the three offline indicators. */
+        extraReasons: Type.Array(Type.String({ minLength: 1, maxLength: 20 }), { default: [] }),
+        /** Working days to call back, verify and rectify a bad rating (national scheme: 15). */
+        followupWorkingDays: Type.Integer({ minimum: 1, maximum: 60, default: 15 }),
+        /** Names of service items (事项) by code, shown on the pad. */
+        items: Type.Record(Type.String(), Type.String(), { default: {} }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     /** Voice calling: template, repeats, gaps, espeak-ng settings (src/announcer/config.ts). */
     announcer: Type.Optional(AnnouncerConfigSchema),
     notices: Type.Array(Type.String(), { default: [] }),

@@ -159,3 +159,21 @@ export function dayEndsAt(config: HallConfig, date: string): number | null {
   for (const id of scopes) for (const s of sessionsOn(config, date, id)) last = Math.max(last, minutesOf(s.end));
   return last < 0 ? null : instantOf(date, last, config.hall.timeZone);
 }
+
+/** A working day: a weekday with no holiday, or a make-up working day (调休). */
+export function isWorkingDay(config: HallConfig, date: string): boolean {
+  if (config.schedule.holidays?.includes(date)) return false;
+  if (config.schedule.workdays?.some((w) => w.date === date)) return true;
+  const day = weekdayOf(date);
+  return day !== 'sat' && day !== 'sun';
+}
+
+/** The date `n` working days after `date` (the deadline of a follow-up opened on `date`). */
+export function addWorkingDays(config: HallConfig, date: string, n: number): string {
+  let d = date;
+  for (let left = n; left > 0; ) {
+    d = addDays(d, 1);
+    if (isWorkingDay(config, d)) left--;
+  }
+  return d;
+}

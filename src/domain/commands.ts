@@ -1,3 +1,4 @@
+import type { FollowupStep, RatingChannel } from './ratings.ts';
 import type { CallId, Holder, ServiceId, StaffId, TicketId, WindowId } from './state.ts';
 
 /** Who asked. Every event in the log carries it (DESIGN §5). */
@@ -63,7 +64,23 @@ export type HallCommand =
   | { type: 'PauseWindow'; data: { windowId: WindowId; reason: string } }
   | { type: 'ResumeWindow'; data: { windowId: WindowId } }
   | { type: 'CloseBusinessDay'; data: { businessDate: string } }
-  | { type: 'UpdateNotices'; data: { notices: string[] } };
+  | { type: 'UpdateNotices'; data: { notices: string[] } }
+  | {
+      type: 'RateService';
+      data: {
+        ratingId: string;
+        followupId: string;
+        serviceId: ServiceId;
+        level: number;
+        reasons?: string[];
+        comment?: string;
+        channel: RatingChannel;
+        /** The window of the pad that rated: only that window's pad may rate its services. */
+        padWindowId: WindowId;
+      };
+    }
+  | { type: 'ExpireRating'; data: { serviceId: ServiceId } }
+  | { type: 'RecordFollowup'; data: { followupId: string; step: FollowupStep; note: string } };
 
 export type CommandOf<T extends HallCommand['type']> = Extract<HallCommand, { type: T }>;
 

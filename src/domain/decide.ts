@@ -4,6 +4,7 @@ import type { Actor, CommandOf, HallCommand } from './commands.ts';
 import { HallqError } from './errors.ts';
 import { aheadOfNew, estimateFor } from './estimate.ts';
 import type { HallEvent, SelectionReason } from './events.ts';
+import { expireRating, rateService, ratingRequested, recordFollowup } from './decide-ratings.ts';
 import { selectNext } from './select-next.ts';
 import { FINAL_SERVICE_STATUSES, formatNumber, type HallState, type Service, type WindowState } from './state.ts';
 
@@ -67,6 +68,7 @@ export function decide(state: HallState, command: HallCommand, ctx: DecideContex
             endedAt: ctx.at,
           },
         },
+        ratingRequested(state, w, s, command.data.caseNo ?? null, command.data.itemCode ?? null, ctx),
       ];
     }
     case 'TransferTicket':
@@ -85,6 +87,12 @@ export function decide(state: HallState, command: HallCommand, ctx: DecideContex
     }
     case 'CloseBusinessDay':
       return closeBusinessDay(state, command, ctx);
+    case 'RateService':
+      return rateService(state, command, ctx);
+    case 'ExpireRating':
+      return expireRating(state, command, ctx);
+    case 'RecordFollowup':
+      return recordFollowup(state, command, ctx);
     case 'UpdateNotices':
       return [{ type: 'notice.updated', data: { notices: command.data.notices.map((n) => n.trim()).filter(Boolean) } }];
     default: {

@@ -78,6 +78,14 @@ export const ERRORS = {
     en: 'Give either a category or a window to transfer to, not both, and not this window',
   },
   HQ_ERR_PAUSE_REASON_REQUIRED: { zh: '暂停服务须填写原因', en: 'Pausing needs a reason' },
+  // Ratings
+  HQ_ERR_RATING_NOT_REQUESTED: { zh: '该服务没有待评价的请求', en: 'No rating is waiting for this service' },
+  HQ_ERR_ALREADY_RATED: { zh: '该服务已评价,每次服务只能评价一次', en: 'This service has been rated; one rating per service' },
+  HQ_ERR_RATING_EXPIRED: { zh: '评价已超时,本次服务记为未评价', en: 'The rating timed out; the service is recorded as unrated' },
+  HQ_ERR_NOT_YOUR_PAD: { zh: '只有该窗口的评价器可以评价本次服务', en: "Only this window's pad may rate this service" },
+  HQ_ERR_RATING_REASON_UNKNOWN: { zh: '评价原因不在可选范围内', en: 'That reason is not one of the offered reasons' },
+  HQ_ERR_FOLLOWUP_NOT_FOUND: { zh: '找不到该差评回访', en: 'No such follow-up' },
+  HQ_ERR_FOLLOWUP_CLOSED: { zh: '该差评回访已办结', en: 'This follow-up is already closed' },
   // Devices
   HQ_ERR_SIMULATOR_DISABLED: {
     zh: '未配置模拟读卡器,模拟接口不可用',

@@ -1,4 +1,5 @@
 import type { Placement } from './commands.ts';
+import type { FollowupStep, RatingChannel } from './ratings.ts';
 import type { CallId, Holder, ServiceId, StaffId, TicketId, WindowId } from './state.ts';
 
 /** Why `selectNext` chose a ticket; shown on the clerk console. */
@@ -135,7 +136,54 @@ export type HallEvent =
   | { type: 'window.closed'; data: { windowId: WindowId; staffId: StaffId | null; at: number } }
   | { type: 'window.paused'; data: { windowId: WindowId; staffId: StaffId | null; reason: string; at: number } }
   | { type: 'window.resumed'; data: { windowId: WindowId; staffId: StaffId | null; at: number } }
-  | { type: 'notice.updated'; data: { notices: string[] } };
+  | { type: 'notice.updated'; data: { notices: string[] } }
+  | {
+      /** A service ended: the window's pad asks for a rating (DB3310/T 58 §5.4.3). */
+      type: 'rating.requested';
+      data: {
+        serviceId: ServiceId;
+        ticketId: TicketId;
+        number: string;
+        windowId: WindowId;
+        staffId: StaffId | null;
+        /** What the pad shows of the clerk (身份公示). */
+        staff: { name: string; jobNo: string; photo: string | null } | null;
+        caseNo: string | null;
+        itemCode: string | null;
+        itemName: string | null;
+        requestedAt: number;
+        expiresAt: number;
+      };
+    }
+  | {
+      /** The record the province's 好差评 platform receives: case, item, user, window, clerk, level. */
+      type: 'rating.recorded';
+      data: {
+        ratingId: string;
+        serviceId: ServiceId;
+        ticketId: TicketId;
+        number: string;
+        windowId: WindowId;
+        staffId: StaffId | null;
+        caseNo: string | null;
+        itemCode: string | null;
+        holder: { hmac: string; idMasked: string; nameMasked: string } | null;
+        level: number;
+        label: string;
+        reasons: string[];
+        comment: string | null;
+        channel: RatingChannel;
+        requestedAt: number;
+        ratedAt: number;
+      };
+    }
+  | { type: 'rating.unrated'; data: { serviceId: ServiceId; ticketId: TicketId; number: string; windowId: WindowId; staffId: StaffId | null; at: number } }
+  | {
+      /** 不满意 or below: a follow-up with a working-day deadline (差评回访整改). */
+      type: 'followup.opened';
+      data: { followupId: string; ratingId: string; serviceId: ServiceId; windowId: WindowId; staffId: StaffId | null; level: number; deadline: string; openedAt: number };
+    }
+  | { type: 'followup.updated'; data: { followupId: string; step: FollowupStep; note: string; at: number; by: string; closed: boolean } };
 
 export type EventType = HallEvent['type'];
 export type EventOf<T extends EventType> = Extract<HallEvent, { type: T }>;

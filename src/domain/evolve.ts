@@ -162,6 +162,70 @@ export function evolve(state: HallState, event: HallEvent, alpha = 0.2): HallSta
     case 'notice.updated':
       state.notices = [...event.data.notices];
       return state;
+    case 'rating.requested': {
+      const d = event.data;
+      state.ratings.set(d.serviceId, {
+        serviceId: d.serviceId,
+        ticketId: d.ticketId,
+        number: d.number,
+        windowId: d.windowId,
+        staffId: d.staffId,
+        caseNo: d.caseNo,
+        itemCode: d.itemCode,
+        requestedAt: d.requestedAt,
+        expiresAt: d.expiresAt,
+        status: 'requested',
+        ratingId: null,
+        level: null,
+        reasons: [],
+        comment: null,
+        channel: null,
+        ratedAt: null,
+      });
+      return state;
+    }
+    case 'rating.recorded': {
+      const r = state.ratings.get(event.data.serviceId);
+      if (!r) return state;
+      Object.assign(r, {
+        status: 'rated',
+        ratingId: event.data.ratingId,
+        level: event.data.level,
+        reasons: [...event.data.reasons],
+        comment: event.data.comment,
+        channel: event.data.channel,
+        ratedAt: event.data.ratedAt,
+      });
+      return state;
+    }
+    case 'rating.unrated': {
+      const r = state.ratings.get(event.data.serviceId);
+      if (r) r.status = 'unrated';
+      return state;
+    }
+    case 'followup.opened': {
+      const d = event.data;
+      state.followups.set(d.followupId, {
+        id: d.followupId,
+        ratingId: d.ratingId,
+        serviceId: d.serviceId,
+        windowId: d.windowId,
+        staffId: d.staffId,
+        level: d.level,
+        deadline: d.deadline,
+        openedAt: d.openedAt,
+        steps: [],
+        status: 'open',
+      });
+      return state;
+    }
+    case 'followup.updated': {
+      const f = state.followups.get(event.data.followupId);
+      if (!f) return state;
+      f.steps.push({ step: event.data.step, note: event.data.note, at: event.data.at, by: event.data.by });
+      if (event.data.closed) f.status = 'closed';
+      return state;
+    }
     default: {
       const _exhaustive: never = event;
       return _exhaustive;

@@ -1,3 +1,5 @@
+import type { Followup, RatingState } from './ratings.ts';
+
 /** The hall's state as the engine sees it. Plain data; `evolve` is the only writer. */
 
 export type TicketId = string;
@@ -122,6 +124,9 @@ export interface HallState {
   waiting: Map<string, Set<ServiceId>>;
   /** Scrolling notices set by a manager; null until then (the config's notices apply). */
   notices: string[] | null;
+  /** One rating per service, by service id. */
+  ratings: Map<ServiceId, RatingState>;
+  followups: Map<string, Followup>;
 }
 
 export function emptyState(): HallState {
@@ -136,6 +141,8 @@ export function emptyState(): HallState {
     stats: new Map(),
     waiting: new Map(),
     notices: null,
+    ratings: new Map(),
+    followups: new Map(),
   };
 }
 

@@ -14,5 +14,6 @@ export function publicData(e: HallEvent): unknown {
   // Staff free text may name a person or a number: it stays off public screens.
   if (e.type === 'ticket.transferred') return { ...e.data, note: null };
   if (e.type === 'ticket.cancelled') return { ...e.data, reason: null };
+  if (e.type === 'rating.recorded') return { ...e.data, holder: null, comment: null };
   return e.data;
 }

@@ -51,6 +51,6 @@ export function routeOf(e: HallEvent): { publicRooms: string[]; privateRooms: st
   // The clerks an event concerns are named in the event itself, so a replay routes exactly as live did.
   const privateRooms = ['manager'];
   for (const k of ['staffId', 'replacedStaffId'] as const) if (typeof d[k] === 'string') privateRooms.push(`clerk:${d[k]}`);
-  if (e.type === 'appointment.booked') return { publicRooms: [], privateRooms };
+  if (e.type === 'appointment.booked' || e.type === 'followup.opened' || e.type === 'followup.updated') return { publicRooms: [], privateRooms };
   return { publicRooms: ['hall', ...[...windows].flatMap((w) => [`window:${w}`, `pad:${w}`])], privateRooms };
 }

@@ -1,6 +1,7 @@
 import { addDays } from '../domain/calendar.ts';
 import type { HallEvent } from '../domain/events.ts';
 import { emptyState, type Appointment, type CategoryStats, type HallState, type Service, type Ticket, type WindowState } from '../domain/state.ts';
+import type { Followup, RatingState } from '../domain/ratings.ts';
 import type { Db } from './open-db.ts';
 
 interface Touched {
@@ -11,10 +12,25 @@ interface Touched {
   appointments: Set<string>;
   stats: Set<string>;
   notices: boolean;
+  ratings: Set<string>;
+  followups: Set<string>;
+  /** Ratings to queue for the 好差评 upload, in the order they were recorded. */
+  outbox: { ratingId: string; payload: unknown; at: number }[];
 }
 
 export function emptyTouched(): Touched {
-  return { tickets: new Set(), services: new Set(), windows: new Set(), counters: new Set(), appointments: new Set(), stats: new Set(), notices: false };
+  return {
+    tickets: new Set(),
+    services: new Set(),
+    windows: new Set(),
+    counters: new Set(),
+    appointments: new Set(),
+    stats: new Set(),
+    notices: false,
+    ratings: new Set(),
+    followups: new Set(),
+    outbox: [],
+  };
 }
 
 /** Which projection rows an event changes. */
@@ -66,6 +82,19 @@ export function markTouched(t: Touched, e: HallEvent): void {
     case 'notice.updated':
       t.notices = true;
       return;
+    case 'rating.requested':
+    case 'rating.unrated':
+      t.ratings.add(e.data.serviceId);
+      return;
+    case 'rating.recorded':
+      t.ratings.add(e.data.serviceId);
+      // In the same transaction as the rating: a recorded rating can never miss its upload.
+      t.outbox.push({ ratingId: e.data.ratingId, payload: e.data, at: e.data.ratedAt });
+      return;
+    case 'followup.opened':
+    case 'followup.updated':
+      t.followups.add(e.data.followupId);
+      return;
     default: {
       const _exhaustive: never = e;
       return _exhaustive;
@@ -82,6 +111,9 @@ export class Projections {
   readonly #appointment;
   readonly #stats;
   readonly #meta;
+  readonly #rating;
+  readonly #followup;
+  readonly #outbox;
 
   constructor(private readonly db: Db) {
     this.#ticket = db.prepare(
@@ -100,6 +132,9 @@ export class Projections {
     this.#appointment = db.prepare('INSERT INTO appointments (code, data) VALUES (?, ?) ON CONFLICT(code) DO UPDATE SET data = excluded.data');
     this.#stats = db.prepare('INSERT INTO category_stats (category_id, data) VALUES (?, ?) ON CONFLICT(category_id) DO UPDATE SET data = excluded.data');
     this.#meta = db.prepare('INSERT INTO hall_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+    this.#rating = db.prepare('INSERT INTO ratings (service_id, status, window_id, data) VALUES (?, ?, ?, ?) ON CONFLICT(service_id) DO UPDATE SET status = excluded.status, data = excluded.data');
+    this.#followup = db.prepare('INSERT INTO followups (id, status, deadline, data) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET status = excluded.status, data = excluded.data');
+    this.#outbox = db.prepare('INSERT OR IGNORE INTO upstream_outbox (rating_id, payload, created_at) VALUES (?, ?, ?)');
   }
 
   write(state: HallState, t: Touched): void {
@@ -129,6 +164,15 @@ export class Projections {
       if (x) this.#stats.run(id, JSON.stringify(x));
     }
     if (t.notices) this.#meta.run('notices', JSON.stringify(state.notices));
+    for (const id of t.ratings) {
+      const x = state.ratings.get(id);
+      if (x) this.#rating.run(x.serviceId, x.status, x.windowId, JSON.stringify(x));
+    }
+    for (const id of t.followups) {
+      const x = state.followups.get(id);
+      if (x) this.#followup.run(x.id, x.status, x.deadline, JSON.stringify(x));
+    }
+    for (const o of t.outbox) this.#outbox.run(o.ratingId, JSON.stringify(o.payload), o.at);
   }
 
   /**
@@ -183,6 +227,16 @@ export class Projections {
     }
     for (const r of this.db.prepare('SELECT category_id, data FROM category_stats').all() as { category_id: string; data: string }[]) {
       state.stats.set(r.category_id, JSON.parse(r.data) as CategoryStats);
+    }
+    // Ratings still open, and recent ones (a second attempt must meet "already rated").
+    const sinceMs = Date.parse(`${since}T00:00:00Z`) - 24 * 3600_000;
+    for (const r of this.db.prepare(`SELECT data FROM ratings WHERE status = 'requested' OR json_extract(data, '$.requestedAt') >= ?`).all(sinceMs) as { data: string }[]) {
+      const x = JSON.parse(r.data) as RatingState;
+      state.ratings.set(x.serviceId, x);
+    }
+    for (const r of this.db.prepare(`SELECT data FROM followups`).all() as { data: string }[]) {
+      const x = JSON.parse(r.data) as Followup;
+      state.followups.set(x.id, x);
     }
     const notices = this.db.prepare(`SELECT value FROM hall_meta WHERE key = 'notices'`).get() as { value: string } | undefined;
     state.notices = notices ? (JSON.parse(notices.value) as string[] | null) : null;

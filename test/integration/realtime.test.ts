@@ -62,7 +62,8 @@ describe('realtime (socket.io)', () => {
     expect(lastSeq).toBe(1);
     first.close();
 
-    // While the screen is away: two tickets, a sign-in, a call, a recall, a start, a completion.
+    // While the screen is away: two tickets, a sign-in, a call, a recall, a start, a completion
+    // (which also asks the window's pad for a rating).
     await issue(h, 'ZX');
     await issue(h, 'SB');
     const clerk = await openWindow(h.url, 1);
@@ -73,11 +74,11 @@ describe('realtime (socket.io)', () => {
     expect((await api(h.url, 'POST', '/windows/1/start', { token: clerk })).status).toBe(200);
     expect((await api(h.url, 'POST', '/windows/1/complete', { token: clerk, body: { caseNo: 'BJ-1' } })).status).toBe(200);
     const seqAfter = h.hub.handler.seq;
-    expect(seqAfter).toBe(lastSeq + 7);
+    expect(seqAfter).toBe(lastSeq + 8);
 
     const back = await client(h, { lastSeq, hubId: h.hub.hubId });
     const resumed = await back.waitForEvent('resumed');
-    expect(resumed).toEqual({ hubId: h.hub.hubId, fromSeq: lastSeq, seq: seqAfter, replayed: 7 });
+    expect(resumed).toEqual({ hubId: h.hub.hubId, fromSeq: lastSeq, seq: seqAfter, replayed: 8 });
 
     // A barrier: one more live event; everything before it in the stream has arrived.
     await issue(h, 'SB');
@@ -92,9 +93,10 @@ describe('realtime (socket.io)', () => {
       'ticket.called',
       'ticket.started',
       'ticket.completed',
+      'rating.requested',
     ]);
     const replayed = beforeResumed.map((r) => r.payload);
-    expect(replayed.map((e) => e.seq)).toEqual([2, 3, 4, 5, 6, 7, 8]);
+    expect(replayed.map((e) => e.seq)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
     for (const [i, e] of replayed.entries()) {
       expect(e.type).toBe(beforeResumed[i]!.event);
       expect(typeof e.at).toBe('number');
