@@ -18,6 +18,8 @@ import { windowRoutes } from './api/window-routes.ts';
 import { Principals } from './auth/principals.ts';
 import type { HallConfig } from './config/schema.ts';
 import { startDayCloser } from './day-closer.ts';
+import { startRatingTimeouts } from './rating-timeouts.ts';
+import { ratingRoutes } from './api/rating-routes.ts';
 import { Type } from '@sinclair/typebox';
 import { createAnnouncer, type Announcer } from './announcer/index.ts';
 import { errorBody, installErrorHandler } from './api/http-errors.ts';
@@ -177,6 +179,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       await api.register(ticketRoutes, { handler, config, cardReads, printers, principals });
       await api.register(windowRoutes, { handler, config });
       await api.register(appointmentRoutes, { handler, cardReads });
+      await api.register(ratingRoutes, { handler, config });
       api.get('/announcements/:file', { schema: { tags: ['hall'], summary: 'The WAV of one announcement, for the hall wall', params: Type.Object({ file: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}\\.wav$' }) }) } }, async (request, reply) => {
         const wav = announcer?.wavFor((request.params as { file: string }).file.slice(0, -4)) ?? null;
         if (!wav) return reply.status(404).send(errorBody('HQ_ERR_NOT_FOUND', { reason: 'no such announcement' }));
@@ -190,6 +193,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   );
 
   const stopDayCloser = opts.dayCloser === false ? () => {} : startDayCloser(handler, (err) => app.log.error({ err }, 'day close failed'));
+  const stopRatingTimeouts = opts.dayCloser === false ? () => {} : startRatingTimeouts(handler, (err) => app.log.error({ err }, 'rating timeout failed'));
 
   let closed = false;
   return {
@@ -207,6 +211,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       if (closed) return;
       closed = true;
       stopDayCloser();
+      stopRatingTimeouts();
       await idcard?.stop();
       await caller?.stop();
       await led?.stop();

@@ -72,6 +72,7 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
         { id: 'kiosk-1', kind: 'kiosk', token: 'test-kiosk-token-000000001' },
         { id: 'wall-1', kind: 'screen', token: 'test-wall-token-0000000001' },
         { id: 'bs-1', kind: 'integration', windowId: 1, token: 'test-integration-token-001' },
+        ...windows.map((w) => ({ id: `pad-${w.id}`, kind: 'pad', windowId: w.id, token: padToken(w.id) })),
       ],
       ...(o.simReader === false ? {} : { idcard: { driver: 'sim' } }),
       ...(o.simPrinter ? { printers: [{ kioskId: 'kiosk-1', uri: 'sim' }] } : {}),
@@ -82,5 +83,7 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
 }
 
 export const KIOSK = 'test-kiosk-token-000000001';
+/** The rating pad of window N. */
+export const padToken = (windowId: number) => `test-pad-token-${String(windowId).padStart(10, '0')}`;
 export const WALL = 'test-wall-token-0000000001';
 export const INTEGRATION = 'test-integration-token-001';

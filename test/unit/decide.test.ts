@@ -276,3 +276,20 @@ describe('appointment check-in by card', () => {
     expect(e[0]?.type === 'ticket.issued' && e[0].data.source).toBe('appointment');
   });
 });
+
+describe('working days', () => {
+  it('counts working days across a holiday and a make-up working day', async () => {
+    const { addWorkingDays, isWorkingDay } = await import('../../src/domain/calendar.ts');
+    const config = loadHallConfig('config/hall.yaml');
+    // National Day 2026: Oct 1–2 and 5–7 are holidays; Saturday Oct 10 is a make-up working day.
+    expect(isWorkingDay(config, '2026-10-01')).toBe(false);
+    expect(isWorkingDay(config, '2026-10-10')).toBe(true);
+    expect(isWorkingDay(config, '2026-10-11')).toBe(false);
+    // From Wed 2026-09-30: Oct 8, 9, 10 (make-up), 12, 13 …
+    expect(addWorkingDays(config, '2026-09-30', 1)).toBe('2026-10-08');
+    expect(addWorkingDays(config, '2026-09-30', 3)).toBe('2026-10-10');
+    expect(addWorkingDays(config, '2026-09-30', 15)).toBe('2026-10-27'); // 8 9 10 | 12–16 | 19–23 | 26 27
+    // An ordinary stretch: 15 working days is three weeks.
+    expect(addWorkingDays(config, '2026-11-23', 15)).toBe('2026-12-14');
+  });
+});

@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { HallConfig } from '../config/schema.ts';
+import { businessDate } from '../domain/calendar.ts';
+import { HallqError } from '../domain/errors.ts';
+import { BASE_BAD_REASONS, RATING_LABELS } from '../domain/ratings.ts';
+import type { CommandHandler } from '../store/handle-command.ts';
+import { idempotencyOf, requireOneOf, send } from './request-context.ts';
+import { ErrorSchema, Text } from './schemas.ts';
+
+const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 422: ErrorSchema };
+
+/** Ratings from the counter pads (DB3310/T 58 §5.4.3) and the bad-rating follow-ups (差评回访整改). */
+export const ratingRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHandler; config: HallConfig }> = async (app, { handler, config }) => {
+  app.get('/ratings/options', { schema: { tags: ['ratings'], summary: 'The five levels and the reasons a pad offers for a bad rating' } }, async () => ({
+    levels: [5, 4, 3, 2, 1].map((level) => ({ level, ...RATING_LABELS[level]! })),
+    badReasons: [...BASE_BAD_REASONS, ...config.ratings.extraReasons],
+    timeoutSec: config.ratings.timeoutSec,
+  }));
+
+  app.get(
+    '/windows/:id/rating-request',
+    {
+      schema: {
+        tags: ['ratings'],
+        summary: "The rating this window's pad should show now, if any",
+        params: Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,2}$' }) }, { additionalProperties: false }),
+        response: { 200: Type.Any(), ...errors },
+      },
+    },
+    async (request) => {
+      const p = requireOneOf(request, { roles: ['manager', 'admin'], devices: ['pad'] });
+      const windowId = Number(request.params.id);
+      if (p.kind === 'device' && p.device.windowId !== windowId) throw new HallqError('HQ_ERR_NOT_YOUR_PAD', { windowId });
+      while (handler.uncommitted) await handler.whenCommitted();
+      const now = handler.clock.now();
+      const open = [...handler.state.ratings.values()].filter((r) => r.windowId === windowId && r.status === 'requested' && r.expiresAt > now);
+      const latest = open.sort((a, b) => b.requestedAt - a.requestedAt)[0];
+      return { request: latest ?? null, now };
+    },
+  );
+
+  app.post(
+    '/ratings',
+    {
+      schema: {
+        tags: ['ratings'],
+        summary: 'A rating from the pad of the window that served (one per service)',
+        body: Type.Object(
+          {
+            serviceId: Type.String({ minLength: 1, maxLength: 64 }),
+            level: Type.Integer({ minimum: 1, maximum: 5 }),
+            reasons: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 20 }), { maxItems: 10 })),
+            comment: Type.Optional(Text(200)),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Any(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const p = requireOneOf(request, { devices: ['pad'] });
+      if (p.kind !== 'device' || p.device.windowId === undefined) throw new HallqError('HQ_ERR_FORBIDDEN');
+      const b = request.body;
+      const result = await handler.submit(
+        {
+          type: 'RateService',
+          data: {
+            ratingId: newRatingId(),
+            followupId: `f_${randomBytes(9).toString('base64url')}`,
+            serviceId: b.serviceId,
+            level: b.level,
+            ...(b.reasons ? { reasons: b.reasons } : {}),
+            ...(b.comment ? { comment: b.comment } : {}),
+            channel: 'pad',
+            padWindowId: p.device.windowId,
+          },
+        },
+        p.actor,
+        (events) => {
+          const e = events.find((x) => x.type === 'rating.recorded');
+          const f = events.find((x) => x.type === 'followup.opened');
+          if (!e || e.type !== 'rating.recorded') throw new Error('rating.recorded expected');
+          return {
+            status: 201,
+            body: {
+              rating: { id: e.data.ratingId, serviceId: e.data.serviceId, level: e.data.level, label: e.data.label, reasons: e.data.reasons, ratedAt: e.data.ratedAt },
+              ...(f && f.type === 'followup.opened' ? { followup: { id: f.data.followupId, deadline: f.data.deadline } } : {}),
+            },
+          };
+        },
+        idempotencyOf(request, p),
+      );
+      return send(reply, result);
+    },
+  );
+
+  app.get(
+    '/followups',
+    {
+      schema: {
+        tags: ['ratings'],
+        summary: 'Bad-rating follow-ups: open, overdue (past their deadline) or all',
+        querystring: Type.Object({ status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('overdue'), Type.Literal('all')])) }, { additionalProperties: false }),
+      },
+    },
+    async (request) => {
+      requireOneOf(request, { roles: ['manager', 'admin'] });
+      const today = businessDate(handler.clock.now(), config.hall.timeZone);
+      const which = request.query.status ?? 'open';
+      const list = [...handler.state.followups.values()]
+        .filter((f) => which === 'all' || (f.status === 'open' && (which === 'open' || f.deadline < today)))
+        .sort((a, b) => a.deadline.localeCompare(b.deadline) || a.openedAt - b.openedAt)
+        .map((f) => ({ ...f, overdue: f.status === 'open' && f.deadline < today, rating: handler.state.ratings.get(f.serviceId) ?? null }));
+      return { today, followups: list };
+    },
+  );
+
+  app.post(
+    '/followups/:id',
+    {
+      schema: {
+        tags: ['ratings'],
+        summary: 'Record the call-back (回访), verification (核实) or rectification (整改) of a follow-up',
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { step: Type.Union([Type.Literal('callback'), Type.Literal('verification'), Type.Literal('rectification')]), note: Type.String({ minLength: 1, maxLength: 500 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Any(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const p = requireOneOf(request, { roles: ['manager', 'admin'] });
+      const result = await handler.submit(
+        { type: 'RecordFollowup', data: { followupId: request.params.id, step: request.body.step, note: request.body.note } },
+        p.actor,
+        (_e, state) => ({ status: 200, body: { followup: state.followups.get(request.params.id) } }),
+        idempotencyOf(request, p),
+      );
+      return send(reply, result);
+    },
+  );
+};
+
+/** Rating ids are time-ordered: the outbox and the platform see them in the order they were given. */
+export function newRatingId(): string {
+  return `r_${Date.now().toString(36).padStart(9, '0')}${randomBytes(9).toString('base64url')}`;
+}

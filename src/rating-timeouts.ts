@@ -1,0 +1,29 @@
+import type { CommandHandler } from './store/handle-command.ts';
+
+const SYSTEM = { kind: 'system', id: 'rating-timeout' } as const;
+
+/**
+ * Records as `unrated` every requested rating whose pad timeout has passed (no level is ever
+ * defaulted). Returns how many it closed.
+ */
+export function expireRatings(handler: CommandHandler): number {
+  const now = handler.clock.now();
+  let n = 0;
+  for (const r of [...handler.state.ratings.values()]) {
+    if (r.status !== 'requested' || r.expiresAt > now) continue;
+    n += handler.run({ type: 'ExpireRating', data: { serviceId: r.serviceId } }, SYSTEM, (events) => ({ status: 200, body: events.length })).body as number;
+  }
+  return n;
+}
+
+export function startRatingTimeouts(handler: CommandHandler, onError: (err: unknown) => void, everyMs = 1000): () => void {
+  const timer = setInterval(() => {
+    try {
+      expireRatings(handler);
+    } catch (err) {
+      onError(err);
+    }
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

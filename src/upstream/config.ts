@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { UpstreamError } from './errors.ts';
+
+/** A dotted path: `level`, `holder.idMasked`, `data.pjdj`. Segments are anything but dots and spaces. */
+const DottedPath = Type.String({ pattern: '^[^.\\s]+(\\.[^.\\s]+)*$', description: 'dotted path, e.g. data.pjdj' });
+const Scalar = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]);
+
+/** How a source value is written before `values` translation. */
+export const FieldFormatSchema = Type.Union([
+  /** Milliseconds since the epoch (our timestamps as they are). */
+  Type.Literal('epoch-ms'),
+  /** Whole seconds since the epoch. */
+  Type.Literal('epoch-s'),
+  /** `2025-03-01T02:04:05.000Z`. */
+  Type.Literal('iso'),
+  /** `2025-03-01 10:04:05` in `timeZone` (the usual format of provincial platforms). */
+  Type.Literal('datetime'),
+  /** An array joined with commas (`reasons` → `服务效率,服务态度`). */
+  Type.Literal('join'),
+  /** `String(value)`; null stays null. */
+  Type.Literal('string'),
+]);
+export type FieldFormat = Static<typeof FieldFormatSchema>;
+
+/**
+ * How our rating record becomes the province's JSON body. Source paths read the record the hub
+ * enqueues (the `rating.recorded` event data); target paths may nest (`data.pjdj` makes
+ * `{"data":{"pjdj":…}}`). Constants are written first, then fields, in the order given here, so the
+ * body's bytes are stable for a given record.
+ *
+ * ```yaml
+ * mapping:
+ *   fields: { caseNo: bjbh, itemCode: sxbm, level: data.pjdj, ratedAt: data.pjsj, reasons: data.cpyy }
+ *   constants: { data.qdlx: '1', version: '1.0' }
+ *   values: { level: { '5': '5', '4': '4', '3': '3', '2': '2', '1': '1' } }
+ *   formats: { ratedAt: datetime, reasons: join }
+ * ```
+ */
+export const UpstreamMappingSchema = Type.Object(
+  {
+    /** Our field (source path) → the platform's field (target path). At least one. */
+    fields: Type.Record(DottedPath, DottedPath, { minProperties: 1 }),
+    /** Target path → a fixed value (channel codes, API version, the hall's platform code). */
+    constants: Type.Optional(Type.Record(DottedPath, Scalar)),
+    /** Our field → a table from our value (as a string) to the platform's; values not listed pass through. */
+    values: Type.Optional(Type.Record(DottedPath, Type.Record(Type.String(), Scalar))),
+    /** Our field → how to write it. */
+    formats: Type.Optional(Type.Record(DottedPath, FieldFormatSchema)),
+  },
+  { additionalProperties: false },
+);
+export type UpstreamMapping = Static<typeof UpstreamMappingSchema>;
+
+/**
+ * The `upstream:` section of the hall config (好差评 upload). Every field but `endpoint`, `mapping`
+ * and one of `secret`/`secretFile` has a default; `resolveUpstreamConfig` fills them, loads the
+ * secret and checks the mapping.
+ */
+export const UpstreamConfigSchema = Type.Object(
+  {
+    /** The platform's URL for one rating, POSTed as JSON. */
+    endpoint: Type.String({ pattern: '^https?://[\\x21-\\x7e]+$' }),
+    /** HMAC-SHA256 key for `X-Signature`. Prefer `secretFile` outside the data directory and its backups. */
+    secret: Type.Optional(Type.String({ minLength: 16 })),
+    /** File holding the key (trimmed); relative paths are from the config file's directory. */
+    secretFile: Type.Optional(Type.String({ minLength: 1 })),
+    mapping: UpstreamMappingSchema,
+    /** Extra fixed request headers (an app key, say). Cannot replace the four hallq sets. */
+    headers: Type.Optional(Type.Record(Type.String({ pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$" }), Type.String())),
+    /**
+     * Platforms that answer 200 with an error code in the body: the path and the values meaning
+     * "accepted". A 2xx whose body does not match is retried, never taken as delivered.
+     */
+    ackWhen: Type.Optional(
+      Type.Object({ path: DottedPath, equals: Type.Array(Scalar, { minItems: 1 }) }, { additionalProperties: false }),
+    ),
+    /** Zone for `datetime` formats. */
+    timeZone: Type.String({ minLength: 1, default: 'Asia/Shanghai' }),
+    /** One POST, response body included; past it the attempt counts as failed and is retried. */
+    timeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
+    /** With nothing to send, look for new rows this often (the hub also wakes the worker on each rating). */
+    pollMs: Type.Integer({ minimum: 100, maximum: 600_000, default: 5000 }),
+    /** Wait after failed attempt n: min(maxMs, baseMs × 2^(n−1)). */
+    backoff: Type.Object(
+      {
+        baseMs: Type.Integer({ minimum: 1, maximum: 600_000, default: 1000 }),
+        maxMs: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 300_000 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    /** Records the platform refuses as malformed (400, 413, 422); see worker.ts. */
+    deadLetter: Type.Object(
+      {
+        /** Refusals of one record before it is parked and the queue moves on. */
+        afterAttempts: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+        /** Parked records in a row after which no more are parked: the config is wrong, not the records. */
+        maxInARow: Type.Integer({ minimum: 1, maximum: 100, default: 3 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type UpstreamConfig = Static<typeof UpstreamConfigSchema>;
+
+/** The config with defaults filled and the secret loaded. */
+export type ResolvedUpstreamConfig = Omit<UpstreamConfig, 'secret' | 'secretFile'> & { secret: string };
+
+/** Anything shaped like the config, defaults left out. */
+export type UpstreamConfigInput = Omit<Partial<UpstreamConfig>, 'backoff' | 'deadLetter'> & {
+  endpoint: string;
+  mapping: UpstreamMapping;
+  backoff?: Partial<UpstreamConfig['backoff']>;
+  deadLetter?: Partial<UpstreamConfig['deadLetter']>;
+};
+
+export interface ResolveOptions {
+  /** Where a relative `secretFile` is looked up. Default: the working directory. */
+  baseDir?: string;
+  readFile?: (file: string) => string;
+}
+
+/** Fills defaults, checks the schema and the mapping, loads the secret; throws HQ_ERR_UPSTREAM_CONFIG. */
+export function resolveUpstreamConfig(input: unknown, opts: ResolveOptions = {}): ResolvedUpstreamConfig {
+  const filled: unknown = Value.Default(UpstreamConfigSchema, structuredClone(input ?? {}));
+  const problems = [...Value.Errors(UpstreamConfigSchema, filled)].map((e) => `${e.path || '/'}: ${e.message}`);
+  if (problems.length > 0 || !Value.Check(UpstreamConfigSchema, filled)) throw configError(problems);
+  const config = filled;
+
+  if ((config.secret === undefined) === (config.secretFile === undefined)) {
+    problems.push('/secret: give exactly one of secret and secretFile');
+  }
+  if (config.backoff.baseMs > config.backoff.maxMs) problems.push('/backoff: baseMs is greater than maxMs');
+  problems.push(...mappingProblems(config.mapping));
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: config.timeZone });
+  } catch {
+    problems.push(`/timeZone: unknown time zone ${config.timeZone}`);
+  }
+  for (const name of Object.keys(config.headers ?? {})) {
+    if (RESERVED_HEADERS.has(name.toLowerCase())) problems.push(`/headers/${name}: set by hallq, cannot be configured`);
+  }
+  if (problems.length > 0) throw configError(problems);
+
+  const { secret, secretFile, ...rest } = config;
+  let key = secret;
+  if (secretFile !== undefined) {
+    const file = isAbsolute(secretFile) ? secretFile : resolve(opts.baseDir ?? process.cwd(), secretFile);
+    try {
+      key = (opts.readFile ?? ((f) => readFileSync(f, 'utf8')))(file).trim();
+    } catch (err) {
+      throw configError([`/secretFile: cannot read ${file}: ${(err as Error).message}`]);
+    }
+    if (key.length < 16) throw configError([`/secretFile: ${file} holds fewer than 16 characters`]);
+  }
+  return { ...rest, secret: key ?? '' };
+}
+
+export const RESERVED_HEADERS = new Set(['content-type', 'x-idempotency-key', 'x-signature', 'x-timestamp', 'content-length', 'host']);
+
+/**
+ * Target paths must not collide: two fields writing `pjdj`, or `data` written as a value and also
+ * used as the parent of `data.pjdj`, would make a body that loses one of them.
+ */
+export function mappingProblems(mapping: UpstreamMapping): string[] {
+  const problems: string[] = [];
+  const targets = [...Object.keys(mapping.constants ?? {}), ...Object.values(mapping.fields)];
+  const seen = new Set<string>();
+  for (const t of targets) {
+    if (seen.has(t)) problems.push(`/mapping: target ${t} is written twice`);
+    seen.add(t);
+  }
+  for (const t of seen) {
+    for (const u of seen) {
+      if (u.startsWith(`${t}.`)) problems.push(`/mapping: target ${t} is a value and also the parent of ${u}`);
+    }
+  }
+  for (const source of [...Object.keys(mapping.values ?? {}), ...Object.keys(mapping.formats ?? {})]) {
+    if (!(source in mapping.fields)) problems.push(`/mapping: ${source} has a value table or format but is not in fields`);
+  }
+  return problems;
+}
+
+function configError(problems: string[]): UpstreamError {
+  return new UpstreamError('HQ_ERR_UPSTREAM_CONFIG', `好差评上报配置有误 / invalid upstream config:\n  - ${problems.join('\n  - ')}`);
+}
