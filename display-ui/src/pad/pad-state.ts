@@ -1,0 +1,123 @@
+import { reactive } from 'vue';
+import { call, HubError, tapKey } from '../../../src/api/browser-client.ts';
+import type { HallView } from '../../../src/api/views.ts';
+import { connectHub } from '../../../src/realtime/client.ts';
+
+/** The rating pad on a tablet at the counter: idle → request → (reasons) → thanks → idle. */
+export interface RatingRequest {
+  serviceId: string;
+  number: string;
+  windowId: number;
+  staff: { name: string; jobNo: string; photo: string | null } | null;
+  itemName: string | null;
+  itemCode: string | null;
+  expiresAt: number;
+}
+
+const TOKEN_KEY = 'hallq.pad.token';
+
+export const pad = reactive({
+  windowId: null as number | null,
+  hall: null as HallView | null,
+  request: null as RatingRequest | null,
+  screen: 'idle' as 'idle' | 'rate' | 'reasons' | 'thanks' | 'error',
+  level: null as number | null,
+  reasons: [] as string[],
+  comment: '',
+  options: { levels: [] as { level: number; zh: string; en: string }[], badReasons: [] as string[] },
+  message: '',
+  online: true,
+  now: Date.now(),
+  skew: 0,
+});
+
+let token: string | null = null;
+
+export async function startPad(): Promise<void> {
+  const params = new URLSearchParams(location.search);
+  const fromUrl = params.get('token');
+  if (fromUrl) {
+    localStorage.setItem(TOKEN_KEY, fromUrl);
+    history.replaceState(null, '', location.pathname);
+  }
+  token = localStorage.getItem(TOKEN_KEY);
+  try {
+    const me = await call<{ device?: { windowId: number | null } }>('GET', '/auth/me', token);
+    pad.windowId = me.device?.windowId ?? null;
+    pad.options = await call('GET', '/ratings/options', null);
+  } catch (err) {
+    pad.screen = 'error';
+    pad.message = err instanceof HubError ? `${err.body.zh} / ${err.body.en}` : String(err);
+    return;
+  }
+  connectHub({
+    ...(token ? { token } : {}),
+    onSnapshot: (s) => {
+      pad.hall = s.state;
+      void loadPending();
+    },
+    onEvent: (env) => {
+      const d = env.data as { windowId?: number; serviceId?: string };
+      if (d.windowId !== pad.windowId) return;
+      if (env.type === 'rating.requested') show(env.data as RatingRequest);
+      else if ((env.type === 'rating.unrated' || env.type === 'rating.recorded') && pad.request?.serviceId === d.serviceId && pad.screen !== 'thanks') idle();
+      else if (env.type.startsWith('window.')) void refreshHall();
+    },
+    onLink: (up) => (pad.online = up),
+  });
+  setInterval(() => {
+    pad.now = Date.now();
+    if (pad.request && pad.now + pad.skew > pad.request.expiresAt && pad.screen !== 'thanks') idle();
+  }, 500);
+}
+
+async function refreshHall(): Promise<void> {
+  pad.hall = await call<HallView>('GET', '/hall', null).catch(() => pad.hall);
+}
+
+/** After a reload or a reconnect: the request still open for this window, if any. */
+async function loadPending(): Promise<void> {
+  if (pad.windowId === null) return;
+  const r = await call<{ request: RatingRequest | null; now: number }>('GET', `/windows/${pad.windowId}/rating-request`, token).catch(() => null);
+  if (!r) return;
+  pad.skew = r.now - Date.now();
+  if (r.request) show(r.request);
+}
+
+function show(r: RatingRequest): void {
+  pad.request = r;
+  pad.level = null;
+  pad.reasons = [];
+  pad.comment = '';
+  pad.message = '';
+  pad.screen = 'rate';
+}
+
+function idle(): void {
+  pad.request = null;
+  pad.screen = 'idle';
+}
+
+export function choose(level: number): void {
+  pad.level = level;
+  if (level <= 2) pad.screen = 'reasons';
+  else void submit();
+}
+
+export async function submit(): Promise<void> {
+  if (!pad.request || pad.level === null) return;
+  try {
+    await call(
+      'POST',
+      '/ratings',
+      token,
+      { serviceId: pad.request.serviceId, level: pad.level, ...(pad.level <= 2 ? { reasons: pad.reasons, ...(pad.comment.trim() ? { comment: pad.comment.trim() } : {}) } : {}) },
+      { 'idempotency-key': tapKey() },
+    );
+    pad.screen = 'thanks';
+    setTimeout(() => pad.screen === 'thanks' && idle(), 4000);
+  } catch (err) {
+    pad.message = err instanceof HubError ? `${err.body.zh} / ${err.body.en}` : String(err);
+    if (err instanceof HubError && (err.body.code === 'HQ_ERR_ALREADY_RATED' || err.body.code === 'HQ_ERR_RATING_EXPIRED')) setTimeout(idle, 3000);
+  }
+}

@@ -1,0 +1,79 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchBrowser } from '../support/browser.ts';
+import { api, startHub, type RunningHub } from '../support/hub.ts';
+import { hasTool } from '../support/require-tool.ts';
+import { KIOSK, padToken, TEST_PASSWORD, testConfig } from '../support/test-config.ts';
+
+/** Issue #5 acceptance: console → pad → rating, in headless Chromium. */
+const SHOTS = 'test-output/screenshots';
+
+describe.skipIf(!hasTool(CHROMIUM, ['--version']))('rating pad in Chromium', () => {
+  let h: RunningHub;
+  let browser: Browser;
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    h = await startHub({ config: testConfig({ windows: 2 }) });
+    browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await h?.dispose();
+  });
+
+  it('asks the pad after the clerk completes, and stores a tap on 非常满意', async () => {
+    const padPage = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await padPage.goto(`${h.url}/display/pad.html?token=${padToken(1)}`);
+    await padPage.waitForSelector('[data-test=pad-idle]');
+    const clerk = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await clerk.goto(`${h.url}/display/console.html`);
+    await clerk.fill('input[name=jobNo]', 'c1');
+    await clerk.fill('input[name=password]', TEST_PASSWORD);
+    await clerk.click('[data-test=login]');
+    await clerk.click('[data-test=sign-in-1-A]');
+    await padPage.waitForSelector('[data-test=pad-idle] .clerk');
+    await padPage.screenshot({ path: `${SHOTS}/pad-idle.png` });
+    const t = await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'ZX' } });
+    await clerk.click('[data-test=call-next]');
+    await clerk.waitForSelector('[data-test=current-number]');
+    await clerk.click('[data-test=complete]');
+    await clerk.fill('[data-test=case-no]', 'BJ20261123042');
+    await clerk.fill('[data-test=item-code]', '330100-ZX-01');
+    await clerk.click('[data-test=complete-submit]');
+    await padPage.waitForSelector('[data-test=pad-request]');
+    expect(await padPage.textContent('[data-test=pad-number]')).toBe(t.body.ticket.number);
+    await padPage.screenshot({ path: `${SHOTS}/pad-request.png` });
+    await padPage.click('[data-test=level-5]');
+    await padPage.waitForSelector('[data-test=pad-thanks]');
+    const row = h.hub.db.prepare(`SELECT data FROM events WHERE type = 'rating.recorded' ORDER BY seq DESC LIMIT 1`).get() as { data: string };
+    expect(JSON.parse(row.data)).toMatchObject({ level: 5, label: '非常满意', caseNo: 'BJ20261123042', itemCode: '330100-ZX-01', windowId: 1, staffId: 'c1', channel: 'pad' });
+    // The clerk's console shows the rating.
+    await clerk.waitForSelector('[data-test=rating]');
+    await clerk.close();
+    await padPage.close();
+  });
+
+  it('offers the reasons for 不满意 and records them', async () => {
+    const padPage = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await padPage.goto(`${h.url}/display/pad.html?token=${padToken(1)}`);
+    await padPage.waitForSelector('[data-test=pad-idle]');
+    const c1 = await api(h.url, 'POST', '/auth/login', { body: { jobNo: 'c1', password: TEST_PASSWORD } });
+    const token = c1.body.token as string;
+    await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'ZX' } });
+    await api(h.url, 'POST', '/windows/1/call-next', { token });
+    await api(h.url, 'POST', '/windows/1/complete', { token, body: { caseNo: 'BJ-BAD' } });
+    await padPage.waitForSelector('[data-test=pad-request]');
+    await padPage.click('[data-test=level-2]');
+    await padPage.waitForSelector('[data-test=pad-reasons]');
+    await padPage.click('text=服务效率');
+    await padPage.fill('textarea', '排队时间太长');
+    await padPage.screenshot({ path: `${SHOTS}/pad-reasons.png` });
+    await padPage.click('[data-test=pad-submit]');
+    await padPage.waitForSelector('[data-test=pad-thanks]');
+    const row = h.hub.db.prepare(`SELECT data FROM events WHERE type = 'rating.recorded' ORDER BY seq DESC LIMIT 1`).get() as { data: string };
+    expect(JSON.parse(row.data)).toMatchObject({ level: 2, reasons: ['服务效率'], comment: '排队时间太长', caseNo: 'BJ-BAD' });
+    expect([...h.hub.handler.state.followups.values()].some((f) => f.level === 2 && f.status === 'open')).toBe(true);
+    await padPage.close();
+  });
+});
