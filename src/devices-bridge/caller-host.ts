@@ -8,6 +8,7 @@ import { newCallId, newServiceId } from '../ids.ts';
 import type { StoredEvent } from '../store/event-log.ts';
 import type { CommandHandler, Reply } from '../store/handle-command.ts';
 import type { Emit } from './device-status.ts';
+import { rateFromDevice } from './rate-from-device.ts';
 
 export interface CallerHostConfig {
   /** `sim`, or `serial:/dev/ttyUSB2?baud=9600` for the RS-485 bus. */
@@ -48,6 +49,14 @@ export class CallerHost {
       this.bus = new CallerBus(new SerialTransport({ path: m[1]!, baudRate: Number(m[2] ?? 9600) }), { beepOnQueueFilled: 'ready' });
     }
     this.bus.on('key', (k) => void this.#onKey(k));
+    // RS-485 evaluators (评价器) share the bus: a score rates the window's pending service.
+    this.bus.on('rating', (r) => {
+      const windowId = this.#windowOf.get(r.address);
+      if (windowId === undefined) return;
+      void rateFromDevice(this.handler, windowId, r.level, 'rs485', { kind: 'device', id: `evaluator-${r.address}`, deviceKind: 'pad' }).catch((err) =>
+        this.#refused(r.address, windowId, err),
+      );
+    });
     this.bus.on('status', (s) => this.emit('manager', 'device.status', { device: 'caller-bus', kind: 'caller', state: s.state, detail: s.detail, at: Date.now() }));
     handler.onCommitted((events) => this.#refreshLcds(events));
   }
@@ -113,6 +122,12 @@ export class CallerHost {
   }
 
   #refreshLcds(events: StoredEvent[]): void {
+    // A service ended at a window with an evaluator: ask it for the score.
+    for (const e of events) {
+      if (e.type !== 'rating.requested') continue;
+      const address = this.#addressOf.get(e.data.windowId);
+      if (address !== undefined) void this.bus.requestRating(address);
+    }
     const counts = events.some((e) => e.type.startsWith('ticket.') || e.type.startsWith('window.'));
     if (!counts) return;
     for (const windowId of this.#addressOf.keys()) this.#showLcd(windowId);

@@ -12,7 +12,7 @@ import type { OutboxRow } from './outbox-store.ts';
 export type DeliveryResult =
   | { outcome: 'acknowledged'; status: number; duplicate: boolean }
   | { outcome: 'retry'; error: string; status?: number; retryAfterMs?: number }
-  | { outcome: 'rejected'; error: string; status: number };
+  | { outcome: 'rejected'; error: string; status?: number };
 
 /**
  * One province's upload protocol. `deliver` must not throw: every failure is a `retry` or a

@@ -75,3 +75,31 @@ describe('caller keypads through the hub', () => {
     expect(h.hub.handler.state.windows.get(1)?.status).toBe('open');
   });
 });
+
+describe('RS-485 evaluators on the caller bus', () => {
+  it('rate the pending service of their window, once', async () => {
+    const h = await startHub({ config: testConfig({ windows: 2, simCaller: true }) });
+    try {
+      const clerk = await openWindow(h.url, 2);
+      await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'SB' } });
+      await api(h.url, 'POST', '/windows/2/call-next', { token: clerk });
+      const done = await api(h.url, 'POST', '/windows/2/complete', { token: clerk, body: { caseNo: 'RS-1' } });
+      const sim = h.hub.caller!.simulator!;
+      await h.hub.caller!.bus.flushed();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(sim.ratingRequests(2)).toBeGreaterThan(0); // the evaluator was asked
+      await sim.rate(2, 4);
+      await expect.poll(() => h.hub.handler.state.ratings.get(done.body.serviceId)?.status).toBe('rated');
+      expect(h.hub.handler.state.ratings.get(done.body.serviceId)).toMatchObject({ level: 4, channel: 'rs485' });
+      while (h.hub.handler.uncommitted) await h.hub.handler.whenCommitted();
+      const seq = h.hub.handler.seq;
+      await new Promise((r) => setTimeout(r, 1100)); // past the resend window: a real second press
+      await sim.rate(2, 1);
+      await new Promise((r) => setTimeout(r, 100));
+      const extra = h.hub.db.prepare('SELECT type, actor, data FROM events WHERE seq > ?').all(seq);
+      expect(extra).toEqual([]); // nothing pending: refused, one rating per service
+    } finally {
+      await h.dispose();
+    }
+  });
+});

@@ -29,6 +29,7 @@ export const pad = reactive({
   online: true,
   now: Date.now(),
   skew: 0,
+  timeoutSec: 30,
 });
 
 let token: string | null = null;
@@ -44,7 +45,9 @@ export async function startPad(): Promise<void> {
   try {
     const me = await call<{ device?: { windowId: number | null } }>('GET', '/auth/me', token);
     pad.windowId = me.device?.windowId ?? null;
-    pad.options = await call('GET', '/ratings/options', null);
+    const options = await call<{ levels: typeof pad.options.levels; badReasons: string[]; timeoutSec: number }>('GET', '/ratings/options', null);
+    pad.options = { levels: options.levels, badReasons: options.badReasons };
+    pad.timeoutSec = options.timeoutSec;
   } catch (err) {
     pad.screen = 'error';
     pad.message = err instanceof HubError ? `${err.body.zh} / ${err.body.en}` : String(err);

@@ -1,0 +1,70 @@
+import { parseArgs } from 'node:util';
+import { MOCK_MODES, MockUpstream, type MockMode } from './mock-upstream.ts';
+
+// Usage: npm run mock-upstream -- [--port 3900] [--host 127.0.0.1] [--secret <key>] [--mode ok] [--delay 3000]
+// Env: HALLQ_MOCK_UPSTREAM_PORT, HALLQ_MOCK_UPSTREAM_SECRET. A bare number is taken as the port.
+
+/** The demo's shared key; the hall config's `upstream.secret` must match it. Never for a real platform. */
+export const DEMO_SECRET = 'hallq-demo-upstream-secret';
+
+const { values, positionals } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string', default: '127.0.0.1' },
+    secret: { type: 'string' },
+    mode: { type: 'string', default: 'ok' },
+    delay: { type: 'string', default: '2000' },
+    quiet: { type: 'boolean', default: false },
+  },
+  allowPositionals: true,
+});
+
+const port = Number(values.port ?? positionals[0] ?? process.env.HALLQ_MOCK_UPSTREAM_PORT ?? 3900);
+const secret = values.secret ?? process.env.HALLQ_MOCK_UPSTREAM_SECRET ?? DEMO_SECRET;
+const mode = values.mode as MockMode;
+const delayMs = Number(values.delay);
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`端口无效 / bad port: ${values.port ?? positionals[0]}`);
+if (!MOCK_MODES.includes(mode)) fail(`模式无效 / bad mode: ${mode} (one of ${MOCK_MODES.join(', ')})`);
+if (!Number.isInteger(delayMs) || delayMs < 0) fail(`延时无效 / bad delay: ${values.delay}`);
+
+const mock = await MockUpstream.start({
+  port,
+  host: values.host,
+  secret,
+  mode,
+  delayMs,
+  onPost: values.quiet
+    ? undefined
+    : (p) => console.log(`${new Date(p.at).toISOString()}  ${p.ratingId ?? '(no key)'}  ${p.result}${p.repeat ? '  (repeat key)' : ''}`),
+});
+
+const control = `${mock.origin}/_control`;
+console.log(
+  [
+    `好差评 mock platform (模拟省好差评平台)`,
+    `  endpoint:  ${mock.url}`,
+    `  secret:    ${secret}${secret === DEMO_SECRET ? '   (demo secret: never use it for a real platform)' : ''}`,
+    `  expects:   POST JSON, X-Idempotency-Key: <ratingId>, X-Signature: hex HMAC-SHA256(secret, body bytes)`,
+    `  mode:      ${mode}${mode === 'slow' ? ` (${delayMs} ms)` : ''}`,
+    ``,
+    `controls:`,
+    `  curl -s -X POST ${control} -H 'content-type: application/json' -d '{"mode":"fail"}'`,
+    `     modes: ok | fail (500) | stall (never answers) | slow (answers after delayMs) | reject (400) | ack-lost (records, drops the answer)`,
+    `  curl -s -X POST ${control} -H 'content-type: application/json' -d '{"mode":"slow","delayMs":5000}'`,
+    `  curl -s -X POST ${control} -H 'content-type: application/json' -d '{"poison":["<ratingId>"]}'   # 400 for that rating only`,
+    `  curl -s -X POST ${control} -H 'content-type: application/json' -d '{"reset":true}'`,
+    `  curl -s ${control}         # mode and counts`,
+    `  curl -s ${mock.origin}/_received        # ratings received, in order, each once`,
+  ].join('\n'),
+);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void mock.close().then(() => process.exit(0));
+  });
+}
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}

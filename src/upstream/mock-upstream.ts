@@ -1,0 +1,298 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { systemScheduler, type Scheduler } from '../../devices/scheduler.ts';
+
+/**
+ * - `ok`: records the rating and answers 200 `{"code":0}`.
+ * - `fail`: 500, nothing recorded.
+ * - `stall`: accepts the request and never answers (the client's timeout must cut it).
+ * - `slow`: records and answers 200 after `delayMs` (recorded even if the client gave up by then,
+ *   as a real platform that committed would).
+ * - `reject`: 400, nothing recorded (the platform calls every record malformed).
+ * - `ack-lost`: records the rating, then drops the connection without an answer: the one case where
+ *   the hub sends a rating again, and where the idempotency key must prevent a double count.
+ */
+export type MockMode = 'ok' | 'fail' | 'stall' | 'slow' | 'reject' | 'ack-lost';
+export const MOCK_MODES: readonly MockMode[] = ['ok', 'fail', 'stall', 'slow', 'reject', 'ack-lost'];
+
+export interface MockReceived {
+  ratingId: string;
+  /** The parsed body as posted. */
+  body: unknown;
+  /** `X-Timestamp` as sent. */
+  timestamp: string | null;
+  at: number;
+}
+
+/** One raw POST to the rating endpoint, whatever became of it. */
+export interface MockPost {
+  ratingId: string | null;
+  /** The status answered, or how the request ended without one. */
+  result: number | 'stalled' | 'dropped';
+  /** The key had already been accepted before this POST: a re-send after a lost acknowledgement. */
+  repeat: boolean;
+  at: number;
+}
+
+export interface MockStats {
+  mode: MockMode;
+  delayMs: number;
+  /** Raw POSTs to the rating endpoint. */
+  posts: number;
+  /** Distinct ratings recorded. */
+  accepted: number;
+  /** POSTs of a key already recorded (answered 409). */
+  duplicates: number;
+  badSignature: number;
+  failed: number;
+  rejected: number;
+  stalled: number;
+  dropped: number;
+}
+
+export interface MockUpstreamOptions {
+  /** The HMAC-SHA256 key `X-Signature` must be made with. */
+  secret: string;
+  /** Default 0 (any free port). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Path of the rating endpoint. Default `/ratings`. */
+  path?: string;
+  mode?: MockMode;
+  /** For `slow`. Default 2000. */
+  delayMs?: number;
+  scheduler?: Scheduler;
+  /** Called for every POST to the rating endpoint (the CLI prints them). */
+  onPost?: (post: MockPost) => void;
+}
+
+const MAX_BODY = 1 << 20;
+
+/**
+ * A stand-in for the province's 好差评 platform, on node:http. It verifies `X-Signature` (401 when
+ * wrong or missing), requires `X-Idempotency-Key` (400 without), and records each key once, in the
+ * order first received: a repeated key is the record it already has, answered 409 and not counted
+ * again. That is the contract hallq's upload relies on for its one possible duplicate.
+ *
+ * Controls, in code or over HTTP for the demo: `POST /_control {"mode":"fail","delayMs":3000,
+ * "poison":["<ratingId>"],"reset":true}`, `GET /_control` (mode and counts), `GET /_received`.
+ */
+export class MockUpstream {
+  readonly #server: Server;
+  readonly #secret: string;
+  readonly #path: string;
+  readonly #clock: Scheduler;
+  readonly #onPost: ((post: MockPost) => void) | undefined;
+  #mode: MockMode;
+  #delayMs: number;
+  #received: MockReceived[] = [];
+  #accepted = new Set<string>();
+  #posts: MockPost[] = [];
+  #poisoned = new Set<string>();
+  #stats = { badSignature: 0, failed: 0, rejected: 0, stalled: 0, dropped: 0, duplicates: 0 };
+  #pendingTimers = new Set<() => void>();
+  /** Set once listening. */
+  url = '';
+  /** Base URL for the controls. */
+  origin = '';
+
+  private constructor(opts: MockUpstreamOptions) {
+    this.#secret = opts.secret;
+    this.#path = opts.path ?? '/ratings';
+    this.#clock = opts.scheduler ?? systemScheduler;
+    this.#onPost = opts.onPost;
+    this.#mode = opts.mode ?? 'ok';
+    this.#delayMs = opts.delayMs ?? 2000;
+    this.#server = createServer((req, res) => {
+      this.#handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent) this.#json(res, 500, { code: 500, msg: `mock error: ${(err as Error).message}` });
+      });
+    });
+  }
+
+  static async start(opts: MockUpstreamOptions): Promise<MockUpstream> {
+    const mock = new MockUpstream(opts);
+    const host = opts.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      mock.#server.once('error', reject);
+      mock.#server.listen(opts.port ?? 0, host, () => resolve());
+    });
+    const { port } = mock.#server.address() as AddressInfo;
+    mock.origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    mock.url = `${mock.origin}${mock.#path}`;
+    return mock;
+  }
+
+  /** Sets how the platform answers from now on; `delayMs` is for `slow`. */
+  fail(mode: MockMode, opts: { delayMs?: number } = {}): void {
+    this.#mode = mode;
+    if (opts.delayMs !== undefined) this.#delayMs = opts.delayMs;
+  }
+
+  /** These keys get 400 whatever the mode (a record the platform finds malformed). */
+  poison(...ratingIds: string[]): void {
+    for (const id of ratingIds) this.#poisoned.add(id);
+  }
+
+  unpoison(...ratingIds: string[]): void {
+    for (const id of ratingIds) this.#poisoned.delete(id);
+  }
+
+  /** Ratings recorded, in the order first received, each once. */
+  received(): MockReceived[] {
+    return this.#received.map((r) => ({ ...r }));
+  }
+
+  /** Raw POSTs, all of them, optionally of one key. */
+  posts(ratingId?: string): MockPost[] {
+    return (ratingId === undefined ? this.#posts : this.#posts.filter((p) => p.ratingId === ratingId)).map((p) => ({ ...p }));
+  }
+
+  stats(): MockStats {
+    return { mode: this.#mode, delayMs: this.#delayMs, posts: this.#posts.length, accepted: this.#received.length, ...this.#stats };
+  }
+
+  /** Forgets everything received and counted; mode and poison list stay. */
+  reset(): void {
+    this.#received = [];
+    this.#accepted.clear();
+    this.#posts = [];
+    this.#stats = { badSignature: 0, failed: 0, rejected: 0, stalled: 0, dropped: 0, duplicates: 0 };
+  }
+
+  async close(): Promise<void> {
+    for (const cancel of this.#pendingTimers) cancel();
+    this.#pendingTimers.clear();
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/_control' || path === '/_received') return this.#control(path, req, res);
+    if (path !== this.#path) return this.#json(res, 404, { code: 404, msg: `no such endpoint; ratings go to POST ${this.#path}` });
+    if (req.method !== 'POST') return this.#json(res, 405, { code: 405, msg: 'POST only' });
+
+    const raw = await readBody(req);
+    const key = header(req, 'x-idempotency-key');
+    const repeat = key !== null && this.#accepted.has(key);
+    const post: MockPost = { ratingId: key, result: 'stalled', repeat, at: this.#clock.now() };
+    this.#posts.push(post);
+    const answer = (status: number, body: unknown): void => {
+      post.result = status;
+      this.#onPost?.(post);
+      this.#json(res, status, body);
+    };
+
+    if (this.#mode === 'stall') {
+      // Accept the request and never answer; the client's timeout (or close()) ends it.
+      this.#stats.stalled += 1;
+      this.#onPost?.(post);
+      return;
+    }
+    if (!this.#signatureOk(raw, header(req, 'x-signature'))) {
+      this.#stats.badSignature += 1;
+      return answer(401, { code: 401, msg: 'bad signature' });
+    }
+    if (key === null) return answer(400, { code: 400, msg: 'X-Idempotency-Key is required' });
+    if (this.#mode === 'fail') {
+      this.#stats.failed += 1;
+      return answer(500, { code: 500, msg: '系统繁忙 / platform failing (mock)' });
+    }
+    if (this.#mode === 'reject' || this.#poisoned.has(key)) {
+      this.#stats.rejected += 1;
+      return answer(400, { code: 400, msg: '数据格式错误 / record rejected (mock)' });
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      this.#stats.rejected += 1;
+      return answer(400, { code: 400, msg: 'body is not JSON' });
+    }
+    const mode = this.#mode;
+    if (mode === 'slow') await this.#sleep(this.#delayMs);
+
+    if (this.#accepted.has(key)) {
+      this.#stats.duplicates += 1;
+      post.repeat = true;
+      return answer(409, { code: 'duplicate', msg: '重复上报,已存在 / already received' });
+    }
+    this.#accepted.add(key);
+    this.#received.push({ ratingId: key, body, timestamp: header(req, 'x-timestamp'), at: this.#clock.now() });
+    if (mode === 'ack-lost') {
+      this.#stats.dropped += 1;
+      post.result = 'dropped';
+      this.#onPost?.(post);
+      req.socket.destroy();
+      return;
+    }
+    return answer(200, { code: 0, msg: 'ok' });
+  }
+
+  async #control(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (path === '/_received') return this.#json(res, 200, this.received());
+    if (req.method === 'POST') {
+      let cmd: { mode?: unknown; delayMs?: unknown; poison?: unknown; reset?: unknown };
+      try {
+        cmd = JSON.parse((await readBody(req)).toString('utf8') || '{}') as typeof cmd;
+      } catch {
+        return this.#json(res, 400, { error: 'body must be JSON: {"mode":"fail"}' });
+      }
+      if (cmd.mode !== undefined && !MOCK_MODES.includes(cmd.mode as MockMode)) {
+        return this.#json(res, 400, { error: `mode must be one of ${MOCK_MODES.join(', ')}` });
+      }
+      if (cmd.delayMs !== undefined && !(Number.isInteger(cmd.delayMs) && (cmd.delayMs as number) >= 0)) {
+        return this.#json(res, 400, { error: 'delayMs must be a whole number of ms' });
+      }
+      if (cmd.poison !== undefined && !(Array.isArray(cmd.poison) && cmd.poison.every((p) => typeof p === 'string'))) {
+        return this.#json(res, 400, { error: 'poison must be a list of rating ids' });
+      }
+      if (cmd.reset === true) this.reset();
+      if (Array.isArray(cmd.poison)) this.poison(...(cmd.poison as string[]));
+      this.fail((cmd.mode as MockMode | undefined) ?? this.#mode, cmd.delayMs === undefined ? {} : { delayMs: cmd.delayMs as number });
+    }
+    return this.#json(res, 200, { ...this.stats(), poisoned: [...this.#poisoned] });
+  }
+
+  #signatureOk(raw: Buffer, signature: string | null): boolean {
+    if (signature === null || !/^[0-9a-fA-F]{64}$/.test(signature)) return false;
+    const expected = createHmac('sha256', this.#secret).update(raw).digest();
+    return timingSafeEqual(expected, Buffer.from(signature, 'hex'));
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const cancel = this.#clock.schedule(ms, () => {
+        this.#pendingTimers.delete(cancel);
+        resolve();
+      });
+      this.#pendingTimers.add(cancel);
+    });
+  }
+
+  #json(res: ServerResponse, status: number, body: unknown): void {
+    if (res.destroyed) return;
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | null {
+  const v = req.headers[name];
+  return typeof v === 'string' ? v : null;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new Error('body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
