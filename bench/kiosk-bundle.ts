@@ -31,8 +31,13 @@ export interface BundleFigures {
 }
 
 const KIOSK_DIST = join(REPO_DIR, 'dist', 'ui', 'kiosk');
-/** What the kiosk build is made from: its own folder, and the hub modules it bundles (kiosk-ui/src/kiosk-state.ts imports). */
-const KIOSK_SOURCES = [join(REPO_DIR, 'kiosk-ui'), join(REPO_DIR, 'src', 'realtime'), join(REPO_DIR, 'src', 'api', 'views.ts')];
+/** The hub modules the UIs bundle (imports of kiosk-ui/src and display-ui/src into src/). */
+const SHARED_SOURCES = [join(REPO_DIR, 'src', 'realtime'), join(REPO_DIR, 'src', 'api', 'views.ts'), join(REPO_DIR, 'src', 'api', 'browser-client.ts')];
+/** Each build `npm run build:ui` makes, and what it is made from: its own folder and the shared hub modules. */
+const UI_BUILDS = [
+  { dist: KIOSK_DIST, sources: [join(REPO_DIR, 'kiosk-ui'), ...SHARED_SOURCES] },
+  { dist: join(REPO_DIR, 'dist', 'ui', 'display'), sources: [join(REPO_DIR, 'display-ui'), ...SHARED_SOURCES] },
+];
 const VUE_RUNTIME = join(REPO_DIR, 'node_modules', 'vue', 'dist', 'vue.runtime.esm-browser.prod.js');
 
 export const kB = (bytes: number) => round(bytes / 1000, 1);
@@ -43,13 +48,16 @@ function filesUnder(path: string): string[] {
   return readdirSync(path, { withFileTypes: true }).flatMap((e) => (e.name === 'node_modules' ? [] : filesUnder(join(path, e.name))));
 }
 
-/** Null when the build is there and newer than every source file; else the reason to build. */
+/** Null when every build is there and newer than each of its source files; else the reason to build. */
 function staleReason(): string | null {
-  const out = filesUnder(KIOSK_DIST);
-  if (!out.some((f) => f.endsWith('index.html'))) return `${relative(REPO_DIR, KIOSK_DIST)} has no build`;
-  const builtAt = Math.min(...out.map((f) => statSync(f).mtimeMs));
-  const newer = KIOSK_SOURCES.flatMap(filesUnder).filter((f) => statSync(f).mtimeMs > builtAt);
-  return newer.length > 0 ? `${newer.length} source file(s) newer than the build, e.g. ${relative(REPO_DIR, newer[0]!)}` : null;
+  for (const { dist, sources } of UI_BUILDS) {
+    const out = filesUnder(dist);
+    if (!out.some((f) => f.endsWith('index.html'))) return `${relative(REPO_DIR, dist)} has no build`;
+    const builtAt = Math.min(...out.map((f) => statSync(f).mtimeMs));
+    const newer = sources.flatMap(filesUnder).filter((f) => statSync(f).mtimeMs > builtAt);
+    if (newer.length > 0) return `${newer.length} source file(s) newer than ${relative(REPO_DIR, dist)}, e.g. ${relative(REPO_DIR, newer[0]!)}`;
+  }
+  return null;
 }
 
 function sizeOf(file: string): AssetSize {
@@ -59,7 +67,7 @@ function sizeOf(file: string): AssetSize {
 
 const sum = (xs: AssetSize[]) => ({ files: xs, raw: xs.reduce((a, x) => a + x.raw, 0), gzip: xs.reduce((a, x) => a + x.gzip, 0) });
 
-/** Builds the UIs if the kiosk build is missing or stale; throws when the build fails. */
+/** Builds the UIs if the kiosk or the display build is missing or stale; throws when the build fails. */
 export function ensureUiBuilt(log: (s: string) => void): string | null {
   const why = staleReason();
   if (!why) return null;

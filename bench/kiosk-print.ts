@@ -82,7 +82,8 @@ class Receipts {
   }
 }
 
-async function clockOffset(page: Page): Promise<{ offset: number; halfRtt: number }> {
+/** Page clock minus bench clock (ms): the evaluate() round trip with the shortest time of 20 wins; halfRtt is its uncertainty. */
+export async function clockOffset(page: Page): Promise<{ offset: number; halfRtt: number }> {
   let best = { offset: Number.NaN, halfRtt: Number.POSITIVE_INFINITY };
   for (let i = 0; i < 20; i++) {
     const a = wallNow();
@@ -93,7 +94,7 @@ async function clockOffset(page: Page): Promise<{ offset: number; halfRtt: numbe
   return { offset: round(best.offset, 3), halfRtt: round(best.halfRtt, 3) };
 }
 
-function latencyStats(samples: number[]): LatencyStats {
+export function latencyStats(samples: number[]): LatencyStats {
   return {
     n: samples.length,
     p50: round(percentile(samples, 50)),

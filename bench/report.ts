@@ -1,3 +1,4 @@
+import type { CallingFigures } from './figure-calling.ts';
 import type { FanoutResult } from './figure-fanout.ts';
 import type { IssueFigures } from './figure-issue.ts';
 import type { KioskFigures } from './figure-kiosk.ts';
@@ -23,7 +24,7 @@ const row = (figure: string, hallq: number, baseline: number | null, target: str
   met,
 });
 
-export function rowsOf(issue: IssueFigures, fanout: { hub: FanoutResult; baseline: FanoutResult }, kiosk: KioskFigures): Row[] {
+export function rowsOf(issue: IssueFigures, fanout: { hub: FanoutResult; baseline: FanoutResult }, kiosk: KioskFigures, calling: CallingFigures): Row[] {
   const t = issue.throughput;
   const f = issue.fixedRate;
   const a = issue.autocannonRate;
@@ -46,6 +47,7 @@ export function rowsOf(issue: IssueFigures, fanout: { hub: FanoutResult; baselin
     row('  call HTTP answer p50 (ms)', fh.http.p50, fb.http.p50, '', null),
     row('  calls missed (not all clients got it)', fh.missed, fb.missed, '0', fh.missed === 0),
     ...kioskRows(kiosk),
+    ...callingRows(calling),
   ];
 }
 
@@ -73,6 +75,32 @@ function kioskRows({ bundle, render, print }: KioskFigures): Row[] {
     rows.push(
       row('kiosk first render p50 (ms)', render.kiosk.p50, render.display.p50, '', null),
       row('kiosk first render max (ms)', render.kiosk.max, render.display.max, '<= 1000 ms', render.kiosk.max <= 1000),
+    );
+  }
+  return rows;
+}
+
+/** Figures 6–7 (calling); baselines are a bare socket.io client in the bench process on the same calls. */
+function callingRows({ wall, announce }: CallingFigures): Row[] {
+  const rows: Row[] = [];
+  if (wall) {
+    const w = wall.wall;
+    const b = wall.socket;
+    rows.push(
+      row('call next → number on the wall p50 (ms)', w.p50, b.p50, '', null),
+      row('call next → number on the wall p95 (ms)', w.p95, b.p95, '<= 100 ms', w.n > 0 && w.p95 <= 100),
+      row('  call next → number on the wall max (ms)', w.max, b.max, '', null),
+      row('  calls not seen on the wall or the bare client', wall.missed, null, '0', wall.missed === 0),
+    );
+  }
+  if (announce && !announce.speechOnly) {
+    const p = announce.play;
+    const e = announce.event;
+    rows.push(
+      row('idle call → announcement starts on the wall p50 (ms)', p.p50, e.p50, '', null),
+      row('idle call → announcement starts on the wall max (ms)', p.max, e.max, '<= 1500 ms', p.n > 0 && p.max <= 1500),
+      row('  idle call → wall audio playing max (ms)', announce.playing.max, null, '', null),
+      row('  idle calls not announced on the wall', announce.missed + announce.notIdle, null, '0', announce.missed + announce.notIdle === 0),
     );
   }
   return rows;

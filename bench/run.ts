@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killAll, killAllNow, REPO_DIR } from './children.ts';
+import { figureCalling, type CallingSettings } from './figure-calling.ts';
 import { figureFanout, type FanoutSettings } from './figure-fanout.ts';
 import { figureIssue, type IssueSettings } from './figure-issue.ts';
 import { figureKiosk, type KioskSettings } from './figure-kiosk.ts';
@@ -15,6 +16,8 @@ import { fsyncProbe } from './fsync-probe.ts';
  * BENCH_QUICK=1 shortens every phase (for trying the bench itself, not for figures).
  * Figures 3–5 (kiosk) run `npm run build:ui` when the kiosk build is missing or stale, and need Chromium
  * (test/support/browser.ts; CHROMIUM_PATH): without it figures 3 and 5 are skipped with a loud message.
+ * Figures 6–7 (calling: call → wall, call → announcement) need Chromium too and the display build; without
+ * Chromium they are skipped loudly. Figure 7 waits out each announcement (~7 s apart), so it takes about a minute.
  */
 const quick = process.env.BENCH_QUICK === '1';
 const issueSettings: IssueSettings = { connections: 10, throughputSec: quick ? 2 : 8, rate: 50, rateSec: quick ? 2 : 10, burstSec: quick ? 2 : 5 };
@@ -24,6 +27,8 @@ const fanoutSettings: FanoutSettings = {
   calls: quick ? 20 : 100,
 };
 const kioskSettings: KioskSettings = { taps: quick ? 10 : 40, renders: quick ? 4 : 10 };
+// One play of an announcement is ~6.3 s, so with the idle wait each of figure 7's calls takes ~7.3 s: 1 warm-up + 7 ≈ 60 s.
+const callingSettings: CallingSettings = { calls: quick ? 10 : 40, announcements: quick ? 2 : 7, repeat: 1 };
 const OUT = join(REPO_DIR, 'test-output', 'bench-latest.json');
 
 const log = (s: string) => process.stdout.write(`${s}\n`);
@@ -59,7 +64,8 @@ async function main(): Promise<void> {
   const issue = await figureIssue(issueSettings, log);
   const fanout = await figureFanout(fanoutSettings, log);
   const kiosk = await figureKiosk(kioskSettings, log);
-  const rows = rowsOf(issue, fanout, kiosk);
+  const calling = await figureCalling(callingSettings, log);
+  const rows = rowsOf(issue, fanout, kiosk, calling);
   const seconds = Math.round((performance.now() - started) / 100) / 10;
 
   log('');
@@ -79,7 +85,16 @@ async function main(): Promise<void> {
     const mid = k.samples.find((x) => x.inDom === k.p50) ?? k.samples[0];
     log(`first render baseline: static /display/index.html; kiosk p50 sample: html ${mid?.htmlEnd} ms, script ${mid?.scriptEnd} ms, GET /hall ${mid?.hallStart}–${mid?.hallEnd} ms, in DOM ${mid?.inDom} ms, next frame ${mid?.frame} ms`);
   }
-  for (const why of kiosk.skipped) log(`!!!!! SKIPPED: ${why}`);
+  if (calling.wall) {
+    const w = calling.wall;
+    const c = calling.clock!.before;
+    log(`call → wall: t0 = bench before POST call-next; t1 = MutationObserver in the wall page sees the number (page clock − bench clock ${c.offset} ± ${c.halfRtt} ms, corrected); baseline = the same calls' ticket.called at a bare socket.io client in the bench; next frame p50 ${w.frame.p50} ms, p95 ${w.frame.p95} ms; call-next answered p50 ${w.http.p50} ms`);
+  }
+  if (calling.announce && !calling.announce.speechOnly) {
+    const a = calling.announce;
+    log(`announcement: t1 = the wall's play() of the call's WAV; baseline = the hub's announcement event at a bare socket.io client; audio 'playing' p50 ${a.playing.p50} ms, max ${a.playing.max} ms; hub repeat ${a.announcer.repeat} (hall default 2), one play ${a.durationMs} ms, each call ${a.announcer.betweenMs} + ${a.idleMarginMs} ms after the previous one's end`);
+  }
+  for (const why of [...kiosk.skipped, ...calling.skipped]) log(`!!!!! SKIPPED: ${why}`);
   log(`bench took ${seconds} s; results in ${OUT}`);
 
   mkdirSync(join(REPO_DIR, 'test-output'), { recursive: true });
@@ -92,11 +107,11 @@ async function main(): Promise<void> {
         cores: cpus().length,
         ulimitN: Number.isFinite(limit) ? limit : String(limit),
         quick,
-        settings: { issue: issueSettings, fanout: fanoutSettings, kiosk: kioskSettings },
+        settings: { issue: issueSettings, fanout: fanoutSettings, kiosk: kioskSettings, calling: callingSettings },
         seconds,
         fsync,
         rows,
-        raw: { issue, fanout, kiosk },
+        raw: { issue, fanout, kiosk, calling },
       },
       null,
       2,
