@@ -24,6 +24,9 @@ import { Type } from '@sinclair/typebox';
 import { createAnnouncer, type Announcer } from './announcer/index.ts';
 import { errorBody, installErrorHandler } from './api/http-errors.ts';
 import { CallerHost } from './devices-bridge/caller-host.ts';
+import { rateFromDevice } from './devices-bridge/rate-from-device.ts';
+import { createUpstream, resolveUpstreamConfig, type UpstreamStatus } from './upstream/index.ts';
+import { HidPadDriver, parseRatingPadsConfig } from '../devices/ratingpad/index.ts';
 import { LedHost } from './devices-bridge/led-host.ts';
 import { IdCardHost } from './devices-bridge/idcard-host.ts';
 import { PrinterHost, ticketToPrint } from './devices-bridge/printer-host.ts';
@@ -51,6 +54,8 @@ export interface BuildOptions {
   voiceDir?: string | null;
   /** Voice calling on (default) or off. */
   announcer?: boolean;
+  /** Folder the config was read from (an upstream `secretFile` is relative to it). */
+  configDir?: string;
 }
 
 export interface Hub {
@@ -152,6 +157,36 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   led?.start();
   if (led) handler.onCommitted((events) => led.onEvents(events));
 
+  // The 好差评 upload: rows are written with each rating; the worker posts them in order.
+  let upstreamStatus: UpstreamStatus | null = null;
+  const upstream = config.upstream
+    ? createUpstream(db, resolveUpstreamConfig(config.upstream, { baseDir: opts.configDir ?? fileURLToPath(new URL('../config', import.meta.url)) }), {
+        onStatus: (s) => {
+          upstreamStatus = s;
+          emit('manager', 'upstream.status', s);
+        },
+      })
+    : null;
+  if (upstream) {
+    handler.onCommitted((events) => {
+      if (events.some((e) => e.type === 'rating.recorded')) upstream.worker.notify();
+    });
+    upstream.worker.start();
+  }
+
+  // USB HID rating pads: a press rates the window's pending service, like a tap on the tablet.
+  const hidPads = parseRatingPadsConfig(config.devices.ratingPads).map((pad) => {
+    const driver = new HidPadDriver({ target: pad.target, decoder: pad.decoder, windowId: pad.windowId });
+    driver.on('rating', (r) =>
+      void rateFromDevice(handler, pad.windowId, r.level, 'hid', { kind: 'device', id: `hid-pad-${pad.windowId}`, deviceKind: 'pad' }).catch((err) =>
+        app.log.info({ err: String(err), windowId: pad.windowId }, 'HID pad rating refused'),
+      ),
+    );
+    driver.on('status', (s) => emit('manager', 'device.status', { device: `hid-pad:${pad.windowId}`, kind: 'pad', state: s.state, detail: s.detail, at: Date.now() }));
+    driver.start();
+    return driver;
+  });
+
   const caller = config.devices.caller ? new CallerHost(config.devices.caller, handler, config, emit) : null;
   caller?.start();
   // A ticket is printed only once its issue is on disk.
@@ -168,6 +203,8 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     seq: handler.seq,
     hall: config.hall.name,
     now: clock.now(),
+    // The 好差评 upload: how many ratings wait, and why the last attempt failed.
+    upstream: upstreamStatus ?? (upstream ? upstream.worker.status() : null),
   }));
 
   await app.register(uiRoutes, { distDir: opts.uiDir ?? fileURLToPath(new URL('../dist/ui', import.meta.url)) });
@@ -214,6 +251,8 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       stopRatingTimeouts();
       await idcard?.stop();
       await caller?.stop();
+      for (const d of hidPads) await d.stop();
+      await upstream?.worker.stop();
       await led?.stop();
       announcer?.close();
       for (const p of printers.values()) await p.stop();

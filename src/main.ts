@@ -1,5 +1,5 @@
 import { networkInterfaces } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildHub } from './app.ts';
 import { demoEntries, HallConfigError, loadHallConfig } from './config/load-hall-config.ts';
@@ -47,6 +47,7 @@ const hub = await buildHub({
   hmacKey: hmac.key,
   publicUrl: config.hall.publicUrl ?? lanUrl(),
   voiceCacheDir: resolve(dataDir, 'voice-cache'),
+  configDir: dirname(configFile),
   logger: { level: process.env.LOG_LEVEL ?? 'info' },
 });
 

@@ -1,5 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AnnouncerConfigSchema } from '../announcer/config.ts';
+import { RatingPadsConfigSchema } from '../../devices/ratingpad/config.ts';
+import { UpstreamConfigSchema } from '../upstream/config.ts';
 
 /** Schema of `config/hall.yaml` (DESIGN §6). Cross-references are checked in `validate-hall-config.ts`. */
 
@@ -220,6 +222,8 @@ export const HallConfigSchema = Type.Object(
             { additionalProperties: false },
           ),
         ),
+        /** USB HID rating pads (评价器), one per window; see devices/ratingpad/README.md. */
+        ratingPads: RatingPadsConfigSchema,
         /** The RS-485 bus of caller keypads (呼叫器): `sim` or `serial:/dev/ttyUSB2?baud=9600`. */
         caller: Type.Optional(
           Type.Object(
@@ -262,6 +266,8 @@ export const HallConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /** The province's 好差评 platform: endpoint, signature secret, field mapping (src/upstream/config.ts). */
+    upstream: Type.Optional(UpstreamConfigSchema),
     /** Voice calling: template, repeats, gaps, espeak-ng settings (src/announcer/config.ts). */
     announcer: Type.Optional(AnnouncerConfigSchema),
     notices: Type.Array(Type.String(), { default: [] }),

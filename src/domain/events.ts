@@ -165,8 +165,11 @@ export type HallEvent =
         number: string;
         windowId: WindowId;
         staffId: StaffId | null;
+        /** The clerk's name (the platform files ratings by 工号 and name). */
+        staffName: string | null;
         caseNo: string | null;
         itemCode: string | null;
+        itemName: string | null;
         holder: { hmac: string; idMasked: string; nameMasked: string } | null;
         level: number;
         label: string;

@@ -42,13 +42,13 @@ export type FieldFormat = Static<typeof FieldFormatSchema>;
 export const UpstreamMappingSchema = Type.Object(
   {
     /** Our field (source path) → the platform's field (target path). At least one. */
-    fields: Type.Record(DottedPath, DottedPath, { minProperties: 1 }),
+    fields: Type.Record(DottedPath, DottedPath, { minProperties: 1, additionalProperties: false }),
     /** Target path → a fixed value (channel codes, API version, the hall's platform code). */
-    constants: Type.Optional(Type.Record(DottedPath, Scalar)),
+    constants: Type.Optional(Type.Record(DottedPath, Scalar, { additionalProperties: false })),
     /** Our field → a table from our value (as a string) to the platform's; values not listed pass through. */
-    values: Type.Optional(Type.Record(DottedPath, Type.Record(Type.String(), Scalar))),
+    values: Type.Optional(Type.Record(DottedPath, Type.Record(Type.String(), Scalar), { additionalProperties: false })),
     /** Our field → how to write it. */
-    formats: Type.Optional(Type.Record(DottedPath, FieldFormatSchema)),
+    formats: Type.Optional(Type.Record(DottedPath, FieldFormatSchema, { additionalProperties: false })),
   },
   { additionalProperties: false },
 );
@@ -69,7 +69,9 @@ export const UpstreamConfigSchema = Type.Object(
     secretFile: Type.Optional(Type.String({ minLength: 1 })),
     mapping: UpstreamMappingSchema,
     /** Extra fixed request headers (an app key, say). Cannot replace the four hallq sets. */
-    headers: Type.Optional(Type.Record(Type.String({ pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$" }), Type.String())),
+    headers: Type.Optional(
+      Type.Record(Type.String({ pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$" }), Type.String(), { additionalProperties: false }),
+    ),
     /**
      * Platforms that answer 200 with an error code in the body: the path and the values meaning
      * "accepted". A 2xx whose body does not match is retried, never taken as delivered.
@@ -109,14 +111,6 @@ export type UpstreamConfig = Static<typeof UpstreamConfigSchema>;
 
 /** The config with defaults filled and the secret loaded. */
 export type ResolvedUpstreamConfig = Omit<UpstreamConfig, 'secret' | 'secretFile'> & { secret: string };
-
-/** Anything shaped like the config, defaults left out. */
-export type UpstreamConfigInput = Omit<Partial<UpstreamConfig>, 'backoff' | 'deadLetter'> & {
-  endpoint: string;
-  mapping: UpstreamMapping;
-  backoff?: Partial<UpstreamConfig['backoff']>;
-  deadLetter?: Partial<UpstreamConfig['deadLetter']>;
-};
 
 export interface ResolveOptions {
   /** Where a relative `secretFile` is looked up. Default: the working directory. */

@@ -1,3 +1,10 @@
+import type { Scheduler } from '../../devices/scheduler.ts';
+import type { Db } from '../store/open-db.ts';
+import type { ResolvedUpstreamConfig } from './config.ts';
+import { GenericJsonAdapter } from './generic-json-adapter.ts';
+import { OutboxStore } from './outbox-store.ts';
+import { UpstreamWorker, type UpstreamStatus } from './worker.ts';
+
 export { classifyStatus, type DeliveryResult, type StatusClass, type UpstreamAdapter } from './adapter.ts';
 export {
   FieldFormatSchema,
@@ -7,13 +14,12 @@ export {
   type FieldFormat,
   type ResolvedUpstreamConfig,
   type UpstreamConfig,
-  type UpstreamConfigInput,
   type UpstreamMapping,
 } from './config.ts';
 export { UpstreamError, type UpstreamErrorCode } from './errors.ts';
 export { GenericJsonAdapter, signBody, type GenericJsonAdapterOptions } from './generic-json-adapter.ts';
 export { buildBody } from './mapping.ts';
-export { MockUpstream, MOCK_MODES, type MockMode, type MockPost, type MockReceived, type MockStats } from './mock-upstream.ts';
+export { DEMO_SECRET, MockUpstream, MOCK_MODES, type MockMode, type MockPost, type MockReceived, type MockStats } from './mock-upstream.ts';
 export { DEAD_LETTER, enqueueOutbox, OUTBOX_INSERT_SQL, OutboxStore, type Backlog, type OutboxRow } from './outbox-store.ts';
 export {
   backoffDelay,
@@ -25,3 +31,26 @@ export {
   type UpstreamStatus,
   type UpstreamWorkerOptions,
 } from './worker.ts';
+
+/**
+ * The hub's wiring in one call: the store over the hub's database, the generic JSON adapter and the
+ * worker, from a resolved `upstream:` config. Call `worker.start()` once the hub is up,
+ * `worker.notify()` after each commit that recorded a rating, and `await worker.stop()` before
+ * closing the database.
+ */
+export function createUpstream(
+  db: Db,
+  config: ResolvedUpstreamConfig,
+  opts: { scheduler?: Scheduler; fetch?: typeof fetch; onStatus?: (status: UpstreamStatus) => void } = {},
+): { store: OutboxStore; adapter: GenericJsonAdapter; worker: UpstreamWorker } {
+  const store = new OutboxStore(db);
+  const adapter = GenericJsonAdapter.fromConfig(config, { scheduler: opts.scheduler, fetch: opts.fetch });
+  const worker = new UpstreamWorker(store, adapter, {
+    scheduler: opts.scheduler,
+    backoff: config.backoff,
+    pollMs: config.pollMs,
+    deadLetter: config.deadLetter,
+    onStatus: opts.onStatus,
+  });
+  return { store, adapter, worker };
+}

@@ -18,7 +18,7 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
   const last = segs.pop()!;
   let at = target;
   for (const seg of segs) {
-    const next = at[seg];
+    const next = Object.hasOwn(at, seg) ? at[seg] : undefined;
     if (next !== null && typeof next === 'object' && !Array.isArray(next)) {
       at = next as Record<string, unknown>;
     } else {

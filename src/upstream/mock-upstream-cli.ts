@@ -1,11 +1,8 @@
 import { parseArgs } from 'node:util';
-import { MOCK_MODES, MockUpstream, type MockMode } from './mock-upstream.ts';
+import { DEMO_SECRET, MOCK_MODES, MockUpstream, type MockMode } from './mock-upstream.ts';
 
 // Usage: npm run mock-upstream -- [--port 3900] [--host 127.0.0.1] [--secret <key>] [--mode ok] [--delay 3000]
 // Env: HALLQ_MOCK_UPSTREAM_PORT, HALLQ_MOCK_UPSTREAM_SECRET. A bare number is taken as the port.
-
-/** The demo's shared key; the hall config's `upstream.secret` must match it. Never for a real platform. */
-export const DEMO_SECRET = 'hallq-demo-upstream-secret';
 
 const { values, positionals } = parseArgs({
   options: {
@@ -19,11 +16,12 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
 });
 
-const port = Number(values.port ?? positionals[0] ?? process.env.HALLQ_MOCK_UPSTREAM_PORT ?? 3900);
+const rawPort = values.port ?? positionals[0] ?? process.env.HALLQ_MOCK_UPSTREAM_PORT ?? '3900';
+const port = Number(rawPort);
 const secret = values.secret ?? process.env.HALLQ_MOCK_UPSTREAM_SECRET ?? DEMO_SECRET;
 const mode = values.mode as MockMode;
 const delayMs = Number(values.delay);
-if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`端口无效 / bad port: ${values.port ?? positionals[0]}`);
+if (!/^\d+$/.test(rawPort) || port > 65535) fail(`端口无效 / bad port: ${rawPort}`);
 if (!MOCK_MODES.includes(mode)) fail(`模式无效 / bad mode: ${mode} (one of ${MOCK_MODES.join(', ')})`);
 if (!Number.isInteger(delayMs) || delayMs < 0) fail(`延时无效 / bad delay: ${values.delay}`);
 

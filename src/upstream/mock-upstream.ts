@@ -13,6 +13,9 @@ import { systemScheduler, type Scheduler } from '../../devices/scheduler.ts';
  * - `ack-lost`: records the rating, then drops the connection without an answer: the one case where
  *   the hub sends a rating again, and where the idempotency key must prevent a double count.
  */
+/** The demo's shared key (the CLI's default); the hall config's `upstream.secret` must match it. Never for a real platform. */
+export const DEMO_SECRET = 'hallq-demo-upstream-secret';
+
 export type MockMode = 'ok' | 'fail' | 'stall' | 'slow' | 'reject' | 'ack-lost';
 export const MOCK_MODES: readonly MockMode[] = ['ok', 'fail', 'stall', 'slow', 'reject', 'ack-lost'];
 

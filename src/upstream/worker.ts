@@ -16,9 +16,10 @@ export interface UpstreamStatus {
   oldestAgeMs: number | null;
   /**
    * The most recent failure. Kept after the queue recovers: compare `at` with `lastDeliveredAt`.
-   * `at` is null for an error read back from the database at start-up.
+   * `at` is null for an error read back from the database at start-up; `ratingId` is null for a
+   * database error outside any row.
    */
-  lastError: { ratingId: string; message: string; at: number | null } | null;
+  lastError: { ratingId: string | null; message: string; at: number | null } | null;
   lastDeliveredAt: number | null;
   /** When backing off: when the next attempt is due. */
   nextAttemptAt: number | null;
@@ -258,7 +259,7 @@ export class UpstreamWorker extends EventEmitter<UpstreamWorkerEvents> {
           this.#store.markDelivered(row.seq, now);
           this.#storeFailures = 0;
           this.#lastDeliveredAt = now;
-          this.emit('delivered', { seq: row.seq, ratingId: row.ratingId, at: now, duplicate: result.duplicate, attempts: row.attempts });
+          this.#tell(() => this.emit('delivered', { seq: row.seq, ratingId: row.ratingId, at: now, duplicate: result.duplicate, attempts: row.attempts }));
           this.#emitStatus(false);
           return 0;
         }
@@ -275,7 +276,7 @@ export class UpstreamWorker extends EventEmitter<UpstreamWorkerEvents> {
               error = `dead-letter after ${attempts} attempts: ${result.error}`;
               this.#store.markDeadLetter(row.seq, error);
               this.#lastError = { ratingId: row.ratingId, message: error, at: now };
-              this.emit('dead-letter', { seq: row.seq, ratingId: row.ratingId, error, attempts, at: now });
+              this.#tell(() => this.emit('dead-letter', { seq: row.seq, ratingId: row.ratingId, error, attempts, at: now }));
               this.#emitStatus(true);
               return 0;
             }
@@ -300,12 +301,12 @@ export class UpstreamWorker extends EventEmitter<UpstreamWorkerEvents> {
     this.#store.markFailed(row.seq, error, now + delay);
     this.#storeFailures = 0;
     this.#lastError = { ratingId: row.ratingId, message: error, at: now };
-    this.emit('failed', { seq: row.seq, ratingId: row.ratingId, error, attempts, nextAttemptAt: now + delay, rejected });
+    this.#tell(() => this.emit('failed', { seq: row.seq, ratingId: row.ratingId, error, attempts, nextAttemptAt: now + delay, rejected }));
   }
 
   #storeFailed(row: OutboxRow | null, err: unknown): number {
     this.#storeFailures += 1;
-    this.#lastError = { ratingId: row?.ratingId ?? '', message: `store: ${message(err)}`, at: this.#clock.now() };
+    this.#lastError = { ratingId: row?.ratingId ?? null, message: `store: ${message(err)}`, at: this.#clock.now() };
     return backoffDelay(this.#storeFailures, this.#baseMs, this.#maxMs);
   }
 
@@ -325,14 +326,31 @@ export class UpstreamWorker extends EventEmitter<UpstreamWorkerEvents> {
     } catch {
       return; // the database is gone (closing); the next change will tell
     }
-    this.emit('status', status);
-    this.#onStatus?.(status);
+    this.#tell(() => this.emit('status', status));
+    try {
+      this.#onStatus?.(status);
+    } catch (err) {
+      listenerFailed(err);
+    }
+  }
+
+  /** A listener's bug must not stop the upload (nor make it take a delivered row for a failed one). */
+  #tell(fire: () => void): void {
+    try {
+      fire();
+    } catch (err) {
+      listenerFailed(err);
+    }
   }
 
   #clearTimer(): void {
     this.#cancelTimer?.();
     this.#cancelTimer = null;
   }
+}
+
+function listenerFailed(err: unknown): void {
+  process.emitWarning(`upstream worker listener threw: ${message(err)}`, 'HallqUpstreamWarning');
 }
 
 function message(err: unknown): string {

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, launchBrowser } from '../support/browser.ts';
 import { api, startHub, type RunningHub } from '../support/hub.ts';
 import { hasTool } from '../support/require-tool.ts';
-import { KIOSK, padToken, TEST_PASSWORD, testConfig } from '../support/test-config.ts';
+import { MockUpstream } from '../../src/upstream/index.ts';
+import { KIOSK, padToken, TEST_PASSWORD, testConfig, UPSTREAM_SECRET } from '../support/test-config.ts';
 
 /** Issue #5 acceptance: console → pad → rating, in headless Chromium. */
 const SHOTS = 'test-output/screenshots';
@@ -12,14 +13,17 @@ const SHOTS = 'test-output/screenshots';
 describe.skipIf(!hasTool(CHROMIUM, ['--version']))('rating pad in Chromium', () => {
   let h: RunningHub;
   let browser: Browser;
+  let upstream: MockUpstream;
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    h = await startHub({ config: testConfig({ windows: 2 }) });
+    upstream = await MockUpstream.start({ secret: UPSTREAM_SECRET });
+    h = await startHub({ config: testConfig({ windows: 2, upstream: upstream.url }) });
     browser = await launchBrowser();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await h?.dispose();
+    await upstream?.close();
   });
 
   it('asks the pad after the clerk completes, and stores a tap on 非常满意', async () => {
@@ -50,6 +54,10 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('rating pad in Chromium', () 
     expect(JSON.parse(row.data)).toMatchObject({ level: 5, label: '非常满意', caseNo: 'BJ20261123042', itemCode: '330100-ZX-01', windowId: 1, staffId: 'c1', channel: 'pad' });
     // The clerk's console shows the rating.
     await clerk.waitForSelector('[data-test=rating]');
+    // The province's platform (the mock) receives it exactly once, with the case number and the item.
+    await expect.poll(() => upstream.received().length, { timeout: 10_000 }).toBe(1);
+    expect(upstream.received()[0]!.body).toMatchObject({ bjbh: 'BJ20261123042', sxbm: '330100-ZX-01', pjdj: 5, ckbh: 1, gzrybh: 'c1' });
+    expect(upstream.posts().length).toBe(1);
     await clerk.close();
     await padPage.close();
   });

@@ -25,6 +25,8 @@ export interface TestConfigOptions {
   simCaller?: boolean;
   /** Simulated LED bars (address N above window N) and LED wall. */
   simLed?: boolean;
+  /** The 好差评 endpoint (a MockUpstream's url); secret UPSTREAM_SECRET. */
+  upstream?: string;
 }
 
 /** A small hall for tests: categories A (ZX), B (SB), C (MZ, card required), open all day. */
@@ -48,6 +50,18 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
   ];
   return parseHallConfig({
     hall: { name: '测试镇便民服务中心', timeZone: 'Asia/Shanghai' },
+    ...(o.upstream
+      ? {
+          upstream: {
+            endpoint: o.upstream,
+            secret: UPSTREAM_SECRET,
+            mapping: { fields: { ratingId: 'pjid', caseNo: 'bjbh', itemCode: 'sxbm', level: 'pjdj', windowId: 'ckbh', staffId: 'gzrybh' } },
+            backoff: { baseMs: 100, maxMs: 400 },
+            pollMs: 200,
+            timeoutMs: 2000,
+          },
+        }
+      : {}),
     schedule: { week, refuseIfWaitPastClose: o.refuseIfWaitPastClose ?? false, stopIssuingBeforeEndMin: 0 },
     queue: {
       recallLimit: o.recallLimit ?? 2,
@@ -83,6 +97,7 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
 }
 
 export const KIOSK = 'test-kiosk-token-000000001';
+export const UPSTREAM_SECRET = 'test-upstream-secret-0001';
 /** The rating pad of window N. */
 export const padToken = (windowId: number) => `test-pad-token-${String(windowId).padStart(10, '0')}`;
 export const WALL = 'test-wall-token-0000000001';

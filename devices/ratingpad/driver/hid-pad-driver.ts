@@ -1,0 +1,275 @@
+import { EventEmitter } from 'node:events';
+import { RATING_LABELS } from '../../caller/codec/protocol.ts';
+import { type BackoffOptions, backoffDelay } from '../../caller/driver/backoff.ts';
+import { type Scheduler, systemScheduler } from '../../scheduler.ts';
+import { type IgnoreReason, type ReportDecoder, createDecoder } from '../codec/decoder.ts';
+import type { DecoderConfig, DecoderConfigInput } from '../codec/decoder-config.ts';
+import { toHex } from '../codec/hex.ts';
+import type { RatingLevel } from '../codec/key-levels.ts';
+import { RatingPadError } from '../errors.ts';
+import { type HidDeviceLike, type HidTarget, type OpenHid, describeTarget } from '../transport/hid-device.ts';
+import { openHidDevice } from '../transport/node-hid.ts';
+
+/**
+ * A level read from a pad. Same core as the tablet page's and the RS-485 evaluators' ratings:
+ * `{ level, source, raw }`; `source` is the ratings table's channel (`src/domain/ratings.ts`).
+ */
+export interface HidRatingEvent {
+  /** 5 非常满意 … 1 非常不满意. */
+  level: RatingLevel;
+  /** 非常满意 … 非常不满意. */
+  label: string;
+  source: 'hid';
+  /** The input report as hex (`00 00 22 00 00 00 00 00`), for the record and for support. */
+  raw: string;
+  /** The key usage (keyboard wedge) or masked byte value (custom report) that mapped. */
+  code: number;
+  /** `Digit5 (0x22) → 5`. */
+  detail: string;
+  /** scheduler.now() when the report arrived. */
+  at: number;
+  /** `hid:/dev/hidraw3`, `hid:1a2b:3c4d`. */
+  device: string;
+  /** From the options, when given. */
+  windowId?: number;
+}
+
+/** A report that gave no level (key release, repeat, unmapped key…): for logs and installers. */
+export interface HidIgnoredEvent {
+  reason: IgnoreReason;
+  detail: string;
+  raw: string;
+  at: number;
+  device: string;
+  windowId?: number;
+}
+
+/**
+ * - `ok`: the pad is open and read;
+ * - `disconnected`: not found, cannot be opened, or unplugged; reopening with backoff;
+ * - `unavailable`: node-hid (or libusb) cannot be loaded; the driver stays idle until restarted.
+ */
+export type HidPadState = 'ok' | 'disconnected' | 'unavailable';
+
+export interface HidPadStatus {
+  state: HidPadState;
+  /** `中文 / English`. */
+  detail: string;
+  error?: RatingPadError;
+}
+
+/**
+ * - `rating`: one per key press that maps to a level;
+ * - `ignored`: every other report (releases included);
+ * - `status`: when the state (or the reason it is not `ok`) changes;
+ * - `error`: open/read failures and throwing listeners. A no-op listener is installed, so an unheard
+ *   error never crashes the process.
+ */
+export interface HidPadEvents {
+  rating: [event: HidRatingEvent];
+  ignored: [event: HidIgnoredEvent];
+  status: [status: HidPadStatus];
+  error: [err: RatingPadError];
+}
+
+export interface HidPadDriverOptions {
+  /** `{ path }` (from `learn hid`) or `{ vendorId, productId, … }`. */
+  target: HidTarget;
+  /** The decoder config (hall config `decoder:`); checked here, throws RatingPadConfigError. */
+  decoder: DecoderConfigInput | DecoderConfig;
+  /** Copied into events. */
+  windowId?: number;
+  /** Clock and timers. Default: the real ones. */
+  scheduler?: Scheduler;
+  /** Opens the device. Default: node-hid, imported on first use (transport/node-hid.ts). Tests pass FakeHidBus.openHid. */
+  openHid?: OpenHid;
+  /** Reopen backoff. Default 1 s doubling to 30 s. */
+  backoff?: BackoffOptions;
+}
+
+export interface HidPadStats {
+  reports: number;
+  ratings: number;
+  ignored: number;
+  /** Successful opens after the first. */
+  reconnects: number;
+}
+
+/**
+ * One USB HID rating pad. Never throws after construction: every failure is a status and an `error`
+ * event, and the hub runs on.
+ *
+ * @example
+ * const pad = new HidPadDriver({ target: { vendorId: 0x1a2b, productId: 0x3c4d }, decoder: { kind: 'keyboard-wedge' }, windowId: 3 });
+ * pad.on('rating', (r) => ratings.fromDevice(r.windowId, r.level, r.source, r.raw));
+ * pad.on('status', (s) => deviceStatus.set(`pad-${3}`, s.state, s.detail));
+ * pad.start();
+ * // later: await pad.stop();
+ */
+export class HidPadDriver extends EventEmitter<HidPadEvents> {
+  readonly target: HidTarget;
+  readonly description: string;
+  readonly decoder: ReportDecoder;
+  readonly windowId: number | undefined;
+  readonly stats: HidPadStats = { reports: 0, ratings: 0, ignored: 0, reconnects: 0 };
+  readonly #scheduler: Scheduler;
+  readonly #openHid: OpenHid;
+  readonly #backoff: BackoffOptions;
+
+  #running = false;
+  /** Bumped by start() and stop(): an open or a timer from an older run does nothing. */
+  #run = 0;
+  #device: HidDeviceLike | null = null;
+  #failures = 0;
+  #opened = 0;
+  #status: HidPadStatus | null = null;
+  #cancelRetry: (() => void) | null = null;
+
+  constructor(opts: HidPadDriverOptions) {
+    super();
+    this.target = opts.target;
+    this.description = describeTarget(opts.target);
+    this.decoder = createDecoder(opts.decoder);
+    this.windowId = opts.windowId;
+    this.#scheduler = opts.scheduler ?? systemScheduler;
+    this.#openHid = opts.openHid ?? ((target) => openHidDevice(target));
+    this.#backoff = { initialMs: 1000, maxMs: 30_000, ...opts.backoff };
+    this.on('error', () => {});
+  }
+
+  /** The last status emitted, or null before the first one. */
+  get status(): HidPadStatus | null {
+    return this.#status;
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /** Opens the pad (in the background) and keeps it open. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    const run = ++this.#run;
+    void this.#connect(run);
+  }
+
+  /** Closes the pad and cancels the reopen timer. A later start() opens it afresh. */
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#run += 1;
+    this.#cancelRetry?.();
+    this.#cancelRetry = null;
+    const device = this.#device;
+    this.#device = null;
+    this.#failures = 0;
+    this.#status = null;
+    this.decoder.reset();
+    if (device) await closeQuietly(device);
+  }
+
+  async #connect(run: number): Promise<void> {
+    let device: HidDeviceLike;
+    try {
+      device = await this.#openHid(this.target);
+    } catch (err) {
+      if (run !== this.#run) return;
+      const e = asPadError(err, 'HQ_ERR_RATINGPAD_OPEN_FAILED', this.description);
+      if (e.code === 'HQ_ERR_RATINGPAD_UNAVAILABLE') {
+        // Retrying cannot help before libusb / node-hid is installed and the hub restarted.
+        this.#setStatus({ state: 'unavailable', detail: e.bilingual, error: e });
+        this.#report(e);
+        return;
+      }
+      this.#lost(run, e);
+      return;
+    }
+    if (run !== this.#run) {
+      // stop() came while the device was opening.
+      await closeQuietly(device);
+      return;
+    }
+    this.#device = device;
+    device.on('data', (report) => this.#onReport(device, report));
+    device.on('error', (err) => this.#onDeviceError(device, err));
+    if (this.#opened++ > 0) this.stats.reconnects += 1;
+    this.#failures = 0;
+    this.decoder.reset();
+    this.#setStatus({ state: 'ok', detail: `评价器已连接 ${this.description} / rating pad connected: ${this.description}` });
+  }
+
+  #onReport(device: HidDeviceLike, report: Buffer): void {
+    if (device !== this.#device) return;
+    this.stats.reports += 1;
+    const at = this.#scheduler.now();
+    const raw = toHex(report);
+    const result = this.decoder.decode(report);
+    const where = { device: this.description, ...(this.windowId === undefined ? {} : { windowId: this.windowId }) };
+    if (result.ok) {
+      this.stats.ratings += 1;
+      this.#deliver('rating', { level: result.level, label: RATING_LABELS[result.level], source: 'hid', raw, code: result.code, detail: result.detail, at, ...where });
+    } else {
+      this.stats.ignored += 1;
+      this.#deliver('ignored', { reason: result.reason, detail: result.detail, raw, at, ...where });
+    }
+  }
+
+  #onDeviceError(device: HidDeviceLike, err: unknown): void {
+    if (device !== this.#device) return;
+    this.#device = null;
+    void closeQuietly(device);
+    this.#lost(this.#run, new RatingPadError('HQ_ERR_RATINGPAD_READ_FAILED', `${this.description}: ${messageOf(err)}`, { cause: err }));
+  }
+
+  /** 1. status `disconnected`; 2. `error`; 3. reopen after the backoff delay. */
+  #lost(run: number, e: RatingPadError): void {
+    this.#failures += 1;
+    this.#setStatus({ state: 'disconnected', detail: e.bilingual, error: e });
+    this.#report(e);
+    this.#cancelRetry = this.#scheduler.schedule(backoffDelay(this.#failures, this.#backoff), () => {
+      this.#cancelRetry = null;
+      if (run === this.#run) void this.#connect(run);
+    });
+  }
+
+  #setStatus(status: HidPadStatus): void {
+    const before = this.#status;
+    if (before && before.state === status.state && before.error?.code === status.error?.code) return;
+    this.#status = status;
+    this.#deliver('status', status);
+  }
+
+  #deliver<E extends 'rating' | 'ignored' | 'status'>(event: E, ...args: HidPadEvents[E]): void {
+    try {
+      (this.emit as (e: E, ...a: HidPadEvents[E]) => boolean)(event, ...args);
+    } catch (err) {
+      // A throwing listener is the hub's bug, not the pad's: report it, keep reading.
+      this.#report(new RatingPadError('HQ_ERR_RATINGPAD_LISTENER_FAILED', `${event}: ${messageOf(err)}`, { cause: err }));
+    }
+  }
+
+  #report(err: RatingPadError): void {
+    try {
+      this.emit('error', err);
+    } catch {
+      // An `error` listener that throws has nowhere left to report to.
+    }
+  }
+}
+
+async function closeQuietly(device: HidDeviceLike): Promise<void> {
+  try {
+    await device.close();
+  } catch {
+    // Closing a device that is already gone fails; it is closed either way.
+  }
+}
+
+function asPadError(err: unknown, code: 'HQ_ERR_RATINGPAD_OPEN_FAILED', description: string): RatingPadError {
+  return err instanceof RatingPadError ? err : new RatingPadError(code, `${description}: ${messageOf(err)}`, { cause: err });
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
