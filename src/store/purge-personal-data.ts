@@ -3,8 +3,8 @@ import type { CommandHandler } from './handle-command.ts';
 
 /**
  * Enforces `privacy.retentionDays` (DESIGN §5): personal fields (masked holder, HMAC, birth year,
- * masked phone) are removed from tickets, appointments and the event log once older than the
- * retention. Only those fields change: seq, numbers, times and outcomes stay for the reports.
+ * masked phone, a rating's comment) are removed from tickets, appointments, ratings, uploaded outbox
+ * rows and the event log once older than the retention. Only those fields change: seq, numbers, times and outcomes stay for the reports.
  * Returns the number of rows rewritten.
  */
 export function purgePersonalData(handler: CommandHandler): number {
@@ -28,10 +28,19 @@ export function purgePersonalData(handler: CommandHandler): number {
       .run(cutoffMs).changes;
     n += db
       .prepare(
+        `UPDATE events SET data = json_set(data, '$.holder', json('null'), '$.comment', json('null'))
+         WHERE type = 'rating.recorded' AND at < ? AND (json_extract(data, '$.holder') IS NOT NULL OR json_extract(data, '$.comment') IS NOT NULL)`,
+      )
+      .run(cutoffMs).changes;
+    n += db
+      .prepare(
         `UPDATE events SET data = json_set(data, '$.holderHmac', json('null'), '$.nameMasked', json('null'), '$.phoneMasked', json('null'))
          WHERE type = 'appointment.booked' AND json_extract(data, '$.slotEnd') < ? AND (json_extract(data, '$.holderHmac') IS NOT NULL OR json_extract(data, '$.nameMasked') IS NOT NULL OR json_extract(data, '$.phoneMasked') IS NOT NULL)`,
       )
       .run(cutoffMs).changes;
+    // Uploaded ratings: the platform has them; the masked holder and HMAC need not stay here.
+    n += db.prepare('DELETE FROM upstream_outbox WHERE delivered_at IS NOT NULL AND created_at < ?').run(cutoffMs).changes;
+    n += db.prepare(`UPDATE ratings SET data = json_set(data, '$.comment', json('null')) WHERE json_extract(data, '$.requestedAt') < ? AND json_extract(data, '$.comment') IS NOT NULL`).run(cutoffMs).changes;
     n += db
       .prepare(
         `UPDATE appointments SET data = json_set(data, '$.holderHmac', json('null'), '$.nameMasked', json('null'), '$.phoneMasked', json('null'))

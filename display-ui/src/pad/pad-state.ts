@@ -2,6 +2,7 @@ import { reactive } from 'vue';
 import { call, HubError, tapKey } from '../../../src/api/browser-client.ts';
 import type { HallView } from '../../../src/api/views.ts';
 import { connectHub } from '../../../src/realtime/client.ts';
+import { levelForKeyboardEvent } from '../../../devices/ratingpad/codec/key-levels.ts';
 
 /** The rating pad on a tablet at the counter: idle → request → (reasons) → thanks → idle. */
 export interface RatingRequest {
@@ -34,7 +35,17 @@ export const pad = reactive({
 
 let token: string | null = null;
 
+/** A keyboard-wedge pad plugged into the tablet types keys: the same table the hub's HID decoder uses. */
+function onKey(e: KeyboardEvent): void {
+  if (e.repeat || pad.screen !== 'rate') return;
+  const level = levelForKeyboardEvent(e);
+  if (level === null) return;
+  e.preventDefault();
+  choose(level);
+}
+
 export async function startPad(): Promise<void> {
+  window.addEventListener('keydown', onKey);
   const params = new URLSearchParams(location.search);
   const fromUrl = params.get('token');
   if (fromUrl) {
