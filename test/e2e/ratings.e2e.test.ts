@@ -84,4 +84,23 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('rating pad in Chromium', () 
     expect([...h.hub.handler.state.followups.values()].some((f) => f.level === 2 && f.status === 'open')).toBe(true);
     await padPage.close();
   });
+
+  it('lets a manager work through a bad-rating follow-up in the console', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await page.goto(`${h.url}/display/console.html`);
+    await page.fill('input[name=jobNo]', 'm1');
+    await page.fill('input[name=password]', TEST_PASSWORD);
+    await page.click('[data-test=login]');
+    const f = [...h.hub.handler.state.followups.values()].find((x) => x.status === 'open')!;
+    await page.waitForSelector(`[data-test=followup-${f.id}]`);
+    for (const note of ['已电话回访群众', '核实为高峰期等候过长', '增开午间窗口']) {
+      await page.fill(`[data-test=followup-${f.id}] input`, note);
+      await page.click(`[data-test=followup-${f.id}] button`);
+      await page.waitForFunction(([id, n]) => document.querySelector(`[data-test=followup-${id}]`)?.textContent?.includes(n!) ?? !document.querySelector(`[data-test=followup-${id}]`), [f.id, note] as const);
+    }
+    await expect.poll(() => h.hub.handler.state.followups.get(f.id)?.status).toBe('closed');
+    expect(h.hub.handler.state.followups.get(f.id)!.steps.map((s) => s.step)).toEqual(['callback', 'verification', 'rectification']);
+    await page.close();
+  });
 });
+

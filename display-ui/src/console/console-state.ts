@@ -68,6 +68,7 @@ export async function login(jobNo: string, password: string): Promise<void> {
     con.message = null;
     save();
     connect();
+    if (r.staff.role === 'manager' || r.staff.role === 'admin') void loadFollowups();
   } catch (err) {
     fail(err);
   }
@@ -188,6 +189,40 @@ export async function saveNotices(text: string): Promise<void> {
     const notices = text.split('\n').map((l) => l.trim()).filter(Boolean);
     await call('PUT', '/hall/notices', con.token, { notices }, { 'idempotency-key': tapKey() });
     con.message = { tone: 'ok', text: '已更新滚动公告 / Notices updated' };
+  } catch (err) {
+    fail(err);
+  }
+}
+
+export interface FollowupView {
+  id: string;
+  windowId: number;
+  staffId: string | null;
+  level: number;
+  deadline: string;
+  overdue: boolean;
+  status: 'open' | 'closed';
+  steps: { step: string; note: string; at: number; by: string }[];
+  rating: { number: string; caseNo: string | null; reasons: string[]; comment: string | null } | null;
+}
+
+export const followups = reactive({ list: [] as FollowupView[], today: '' });
+
+/** Manager: the bad-rating follow-ups still open, the overdue ones first. */
+export async function loadFollowups(): Promise<void> {
+  try {
+    const r = await call<{ today: string; followups: FollowupView[] }>('GET', '/followups?status=open', con.token);
+    followups.today = r.today;
+    followups.list = r.followups.sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.deadline.localeCompare(b.deadline));
+  } catch (err) {
+    fail(err);
+  }
+}
+
+export async function recordStep(id: string, step: 'callback' | 'verification' | 'rectification', note: string): Promise<void> {
+  try {
+    await call('POST', `/followups/${id}`, con.token, { step, note }, { 'idempotency-key': tapKey() });
+    await loadFollowups();
   } catch (err) {
     fail(err);
   }
