@@ -22,7 +22,7 @@ export type {
   CallerUnknownEvent,
 } from './driver/caller-bus.ts';
 export { CALLER_ERRORS, CallerBusError, type CallerErrorCode } from './driver/errors.ts';
-export { backoffDelay, type BackoffOptions } from './driver/backoff.ts';
+export { backoffDelay, type BackoffOptions } from '../backoff.ts';
 export { ResendFilter } from './driver/resend-filter.ts';
 
 export { KEY_COMMANDS, keyToCommand, type CommandSuggestion, type HubCommandName } from './commands/key-to-command.ts';

@@ -12,7 +12,7 @@ export { IdCardReader } from './driver/id-card-reader.ts';
 export type { IdCard, IdCardReaderError, IdCardReaderEvents, IdCardReaderOptions, ReaderState, ReaderStatus } from './driver/id-card-reader.ts';
 // Shared with the printer driver (devices/scheduler.ts).
 export { ManualScheduler, systemScheduler, type Scheduler } from '../scheduler.ts';
-export { backoffDelay, type BackoffOptions } from './driver/backoff.ts';
+export { backoffDelay, type BackoffOptions } from '../backoff.ts';
 
 // Shared with the printer driver (devices/serial-transport.ts); the default baudRate, 115200, is the readers'.
 export { SerialTransport, type SerialPortFactoryOptions, type SerialTransportOptions } from '../serial-transport.ts';

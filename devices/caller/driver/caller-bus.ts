@@ -15,7 +15,7 @@ import {
   type RatingLevel,
   callerProtocol,
 } from '../codec/protocol.ts';
-import { type BackoffOptions, backoffDelay } from './backoff.ts';
+import { type BackoffOptions, backoffDelay } from '../../backoff.ts';
 import { CallerBusError } from './errors.ts';
 import { ResendFilter } from './resend-filter.ts';
 

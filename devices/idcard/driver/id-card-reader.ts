@@ -7,7 +7,7 @@ import type { ResponseFrame } from '../codec/frame.ts';
 import { decodeReadPayload } from '../codec/read-payload.ts';
 import { IdCardDataError, IdCardDriverError, IdCardError, IdCardStatusError } from '../status/errors.ts';
 import { SW3, statusError } from '../status/sw3.ts';
-import { type BackoffOptions, backoffDelay } from './backoff.ts';
+import { type BackoffOptions, backoffDelay } from '../../backoff.ts';
 import { CommandChannel } from './command-channel.ts';
 import { type Scheduler, systemScheduler } from '../../scheduler.ts';
 

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { RATING_LABELS } from '../../caller/codec/protocol.ts';
-import { type BackoffOptions, backoffDelay } from '../../caller/driver/backoff.ts';
+import { type BackoffOptions, backoffDelay } from '../../backoff.ts';
 import { type Scheduler, systemScheduler } from '../../scheduler.ts';
 import { type IgnoreReason, type ReportDecoder, createDecoder } from '../codec/decoder.ts';
 import type { DecoderConfig, DecoderConfigInput } from '../codec/decoder-config.ts';

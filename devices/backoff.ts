@@ -7,10 +7,11 @@ export interface BackoffOptions {
   factor?: number;
 }
 
-/** Delay before reopen number `attempt` (1 = first): initial·factor^(attempt−1), capped. Same rule as the ID-card reader's. */
+/** Delay before retry number `attempt` (1 = first): initial·factor^(attempt−1), capped. Shared by every device driver; no jitter (one driver per device). */
 export function backoffDelay(attempt: number, opts: BackoffOptions = {}): number {
   const initial = opts.initialMs ?? 250;
   const max = opts.maxMs ?? 30_000;
   const factor = opts.factor ?? 2;
-  return Math.min(max, initial * factor ** (Math.max(1, Math.floor(attempt)) - 1));
+  const n = Math.max(1, Math.floor(attempt));
+  return Math.min(max, initial * factor ** (n - 1));
 }
