@@ -66,6 +66,10 @@ const lines = [
   '',
   `  ${config.hall.name} — hallq hub`,
   `  Kiosk      ${base}/kiosk/   (first visit: ?token=<kiosk device token>)`,
+  `  Hall wall  ${base}/display/wall.html`,
+  `  Window     ${base}/display/window.html?w=1`,
+  `  Console    ${base}/display/console.html`,
+  `  Pad        ${base}/display/pad.html?token=<pad device token>`,
   `  API        ${base}/api/v1/hall`,
   `  API docs   ${base}/docs`,
   `  Health     ${base}/healthz`,
@@ -80,7 +84,8 @@ if (demo.length > 0) {
     '  !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
     '  Demo staff (password hallq-demo): clerk 1001 (window 1 A), guide 2001, manager 3001, admin 9001',
     '  Demo kiosk token: demo-kiosk-token-0001   wall: demo-wall-token-0001   pad of window N: demo-pad-token-000N',
-    `  Kiosk (demo): ${base}/kiosk/?token=demo-kiosk-token-0001`,
+    `  Kiosk (demo): ${base}/kiosk/?token=demo-kiosk-token-0001   Pad of window 1: ${base}/display/pad.html?token=demo-pad-token-0001`,
+    '  好差评 mock platform: npm run mock-upstream (port 3900); without it ratings wait in the outbox.',
     '',
   );
   hub.app.log.warn({ demo }, 'demo credentials in use');
