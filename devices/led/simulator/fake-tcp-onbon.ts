@@ -1,4 +1,4 @@
-import net from 'node:net';
+import { TcpListener } from '../../tcp-listener.ts';
 import { SocketTransport } from '../transport/socket-transport.ts';
 import { OnbonBxSimulator, type OnbonBxSimulatorOptions } from './onbon-bx-simulator.ts';
 
@@ -16,15 +16,12 @@ export interface FakeTcpOnbonOptions extends OnbonBxSimulatorOptions {
  */
 export class FakeTcpOnbon {
   readonly simulator: OnbonBxSimulator;
-  readonly host: string;
-  #port: number;
-  #server: net.Server | null = null;
-  readonly #sockets = new Set<net.Socket>();
+  readonly #listener: TcpListener;
 
   private constructor(opts: FakeTcpOnbonOptions) {
     this.simulator = new OnbonBxSimulator(opts);
-    this.host = opts.host ?? '127.0.0.1';
-    this.#port = opts.port ?? 0;
+    // Every connection shares the one controller's state.
+    this.#listener = new TcpListener(opts.host ?? '127.0.0.1', opts.port ?? 0, (socket) => this.simulator.attach(new SocketTransport(socket)));
   }
 
   static async start(opts: FakeTcpOnbonOptions = {}): Promise<FakeTcpOnbon> {
@@ -33,48 +30,27 @@ export class FakeTcpOnbon {
     return c;
   }
 
+  get host(): string {
+    return this.#listener.host;
+  }
+
   get port(): number {
-    return this.#port;
+    return this.#listener.port;
   }
 
   get connections(): number {
-    return this.#sockets.size;
+    return this.#listener.connections;
   }
 
   online(): Promise<void> {
-    if (this.#server) return Promise.resolve();
-    const server = net.createServer((socket) => this.#accept(socket));
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.#port, this.host, () => {
-        server.off('error', reject);
-        this.#port = (server.address() as net.AddressInfo).port;
-        this.#server = server;
-        resolve();
-      });
-    });
+    return this.#listener.online();
   }
 
   offline(): Promise<void> {
-    const server = this.#server;
-    if (!server) return Promise.resolve();
-    this.#server = null;
-    for (const s of this.#sockets) s.destroy();
-    this.#sockets.clear();
-    return new Promise((resolve) => server.close(() => resolve()));
+    return this.#listener.offline();
   }
 
   close(): Promise<void> {
     return this.offline();
-  }
-
-  #accept(socket: net.Socket): void {
-    this.#sockets.add(socket);
-    socket.setNoDelay(true);
-    const detach = this.simulator.attach(new SocketTransport(socket));
-    socket.on('close', () => {
-      detach();
-      this.#sockets.delete(socket);
-    });
   }
 }

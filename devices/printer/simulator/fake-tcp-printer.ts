@@ -1,4 +1,4 @@
-import net from 'node:net';
+import { TcpListener } from '../../tcp-listener.ts';
 import { SimulatedPrinter, type SimulatedPrinterOptions } from './simulated-printer.ts';
 
 export interface FakeTcpPrinterOptions extends SimulatedPrinterOptions {
@@ -14,15 +14,17 @@ export interface FakeTcpPrinterOptions extends SimulatedPrinterOptions {
  * ECONNREFUSED) and online() (listens again on the same port).
  */
 export class FakeTcpPrinter extends SimulatedPrinter {
-  readonly #host: string;
-  #server: net.Server | null = null;
-  #port: number;
-  #sockets = new Set<net.Socket>();
+  readonly #listener: TcpListener;
 
   private constructor(opts: FakeTcpPrinterOptions) {
     super(opts);
-    this.#host = opts.host ?? '127.0.0.1';
-    this.#port = opts.port ?? 0;
+    this.#listener = new TcpListener(opts.host ?? '127.0.0.1', opts.port ?? 0, (socket) => {
+      const feed = this.attach((bytes) => {
+        if (!socket.destroyed) socket.write(bytes);
+      });
+      socket.on('data', feed);
+      return () => undefined;
+    });
   }
 
   static async start(opts: FakeTcpPrinterOptions = {}): Promise<FakeTcpPrinter> {
@@ -32,54 +34,29 @@ export class FakeTcpPrinter extends SimulatedPrinter {
   }
 
   get port(): number {
-    return this.#port;
+    return this.#listener.port;
   }
 
   /** `tcp://127.0.0.1:<port>`, for transportFromUri / printerFromUri. */
   get uri(): string {
-    return `tcp://${this.#host}:${this.#port}`;
+    return `tcp://${this.#listener.host}:${this.#listener.port}`;
   }
 
   get isOnline(): boolean {
-    return this.#server !== null;
+    return this.#listener.isOnline;
   }
 
   /** Listens again (on the same port once one was assigned). */
   online(): Promise<void> {
-    if (this.#server) return Promise.resolve();
-    const server = net.createServer((socket) => this.#accept(socket));
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.#port, this.#host, () => {
-        server.off('error', reject);
-        this.#port = (server.address() as net.AddressInfo).port;
-        this.#server = server;
-        resolve();
-      });
-    });
+    return this.#listener.online();
   }
 
   /** Stops listening and drops open connections: the printer is switched off or unplugged. */
   offline(): Promise<void> {
-    const server = this.#server;
-    if (!server) return Promise.resolve();
-    this.#server = null;
-    for (const s of this.#sockets) s.destroy();
-    this.#sockets.clear();
-    return new Promise((resolve) => server.close(() => resolve()));
+    return this.#listener.offline();
   }
 
   close(): Promise<void> {
     return this.offline();
-  }
-
-  #accept(socket: net.Socket): void {
-    this.#sockets.add(socket);
-    const feed = this.attach((bytes) => {
-      if (!socket.destroyed) socket.write(bytes);
-    });
-    socket.on('data', feed);
-    socket.on('error', () => undefined); // a client reset is not the printer's problem
-    socket.on('close', () => this.#sockets.delete(socket));
   }
 }
