@@ -6,6 +6,7 @@ import { FrameDecoder } from '../codec/frame-decoder.ts';
 import { type LcdText, interpretHostFrame } from '../codec/host-frames.ts';
 import { ackFor } from '../codec/interpret.ts';
 import { type CallerKey, type CallerProtocol, type RatingLevel, callerProtocol, codeOfKey, indexOfLevel } from '../codec/protocol.ts';
+import { OrderedWriter, randomGarbage, splitRandomly } from '../../simulator-wire.ts';
 
 /**
  * A one-shot fault, applied to the next frame the simulator sends (of `address`, when given):
@@ -50,6 +51,7 @@ type Pending = { frame: CallerFrame; attempts: number; cancel: (() => void) | nu
 export class CallerKeypadSimulator {
   readonly protocol: CallerProtocol;
   readonly #transport: ByteTransport;
+  readonly #writer: OrderedWriter;
   readonly #scheduler: Scheduler;
   readonly #decoder = new FrameDecoder();
   readonly #addresses: Set<number> | null;
@@ -63,7 +65,6 @@ export class CallerKeypadSimulator {
   #beeps = new Map<number, number[]>();
   #ratingRequests = new Map<number, number>();
   #stars = new Map<number, number>();
-  #writes: Promise<void> = Promise.resolve();
   chunking: CallerKeypadSimulatorOptions['chunking'];
   garbage: CallerKeypadSimulatorOptions['garbage'];
   /** Every frame sent, resends included. */
@@ -77,6 +78,7 @@ export class CallerKeypadSimulator {
 
   constructor(transport: ByteTransport, opts: CallerKeypadSimulatorOptions = {}) {
     this.#transport = transport;
+    this.#writer = new OrderedWriter(transport);
     this.#scheduler = opts.scheduler ?? systemScheduler;
     this.protocol = callerProtocol(opts.protocol);
     this.#addresses = opts.addresses ? new Set(opts.addresses) : null;
@@ -190,7 +192,7 @@ export class CallerKeypadSimulator {
 
   /** Resolves when every write so far has been handed to the transport. */
   flushed(): Promise<void> {
-    return this.#writes;
+    return this.#writer.flushed;
   }
 
   // --- internals --------------------------------------------------------------------------
@@ -318,7 +320,7 @@ export class CallerKeypadSimulator {
     if (fault?.kind === 'no-wake') bytes = bytes.subarray(1);
     const parts: Buffer[] = [];
     if (fault?.kind === 'garbage') parts.push(fault.bytes);
-    if (this.garbage) parts.push(randomBytes(this.garbage.random, this.garbage.maxBytes));
+    if (this.garbage) parts.push(randomGarbage(this.garbage.random, this.garbage.maxBytes));
     parts.push(bytes);
     const out = Buffer.concat(parts);
     if (fault?.kind === 'split') {
@@ -330,29 +332,11 @@ export class CallerKeypadSimulator {
       }
       return;
     }
-    for (const chunk of this.#chunks(out)) this.#write(chunk);
-  }
-
-  #chunks(bytes: Buffer): Buffer[] {
-    if (!this.chunking) return [bytes];
-    const { maxChunk, random } = this.chunking;
-    const out: Buffer[] = [];
-    for (let at = 0; at < bytes.length; ) {
-      const n = 1 + Math.floor(random() * Math.max(1, maxChunk));
-      out.push(bytes.subarray(at, at + n));
-      at += n;
-    }
-    return out;
+    for (const chunk of splitRandomly(out, this.chunking)) this.#write(chunk);
   }
 
   #write(chunk: Buffer): void {
-    this.#writes = this.#writes.then(() => this.#transport.write(chunk)).catch(() => {});
+    this.#writer.write(chunk);
   }
 }
 
-function randomBytes(random: () => number, maxBytes: number): Buffer {
-  const n = Math.floor(random() * (maxBytes + 1));
-  const out = Buffer.alloc(n);
-  for (let i = 0; i < n; i++) out[i] = Math.floor(random() * 256);
-  return out;
-}

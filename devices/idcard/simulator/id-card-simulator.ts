@@ -6,6 +6,7 @@ import { encodeResponse } from '../codec/encode-response.ts';
 import { RequestDecoder } from '../codec/frame-decoder.ts';
 import { SW3 } from '../status/sw3.ts';
 import { dummyPhoto, type SimCard } from './sim-card.ts';
+import { OrderedWriter, randomGarbage, splitRandomly } from '../../simulator-wire.ts';
 
 /**
  * A one-shot fault, applied to the next reply (to `on`, when given) and then forgotten:
@@ -41,13 +42,13 @@ const SAM_ID = Buffer.from('0102030405060708090a0b0c0d0e0f10', 'hex');
  */
 export class IdCardSimulator {
   readonly #transport: ByteTransport;
+  readonly #writer: OrderedWriter;
   readonly #decoder = new RequestDecoder();
   #card: SimCard | null = null;
   /** The card's text block, built when it is placed so a bad card fails there, not mid-reply. */
   #text: Buffer | null = null;
   #cardState: CardState = 'idle';
   #faults: SimFault[] = [];
-  #writes: Promise<void> = Promise.resolve();
   samHealthy: boolean;
   chunking: IdCardSimulatorOptions['chunking'];
   garbage: IdCardSimulatorOptions['garbage'];
@@ -58,6 +59,7 @@ export class IdCardSimulator {
 
   constructor(transport: ByteTransport, opts: IdCardSimulatorOptions = {}) {
     this.#transport = transport;
+    this.#writer = new OrderedWriter(transport);
     if (opts.card) this.place(opts.card);
     this.samHealthy = opts.samHealthy ?? true;
     this.chunking = opts.chunking ?? null;
@@ -109,7 +111,7 @@ export class IdCardSimulator {
 
   /** Resolves when every reply so far has been handed to the transport. */
   flushed(): Promise<void> {
-    return this.#writes;
+    return this.#writer.flushed;
   }
 
   readonly #onData = (chunk: Buffer): void => {
@@ -185,38 +187,17 @@ export class IdCardSimulator {
     }
     const parts: Buffer[] = [];
     if (fault?.kind === 'garbage') parts.push(fault.bytes);
-    if (this.garbage) parts.push(noPreambleGarbage(this.garbage.random, this.garbage.maxBytes));
+    if (this.garbage) parts.push(randomGarbage(this.garbage.random, this.garbage.maxBytes, 0xaa));
     parts.push(bytes);
     const out = Buffer.concat(parts);
-    for (const chunk of this.#chunks(out)) this.#write(chunk);
-  }
-
-  #chunks(bytes: Buffer): Buffer[] {
-    if (!this.chunking) return [bytes];
-    const { maxChunk, random } = this.chunking;
-    const out: Buffer[] = [];
-    for (let at = 0; at < bytes.length; ) {
-      const n = 1 + Math.floor(random() * Math.max(1, maxChunk));
-      out.push(bytes.subarray(at, at + n));
-      at += n;
-    }
-    return out;
+    for (const chunk of splitRandomly(out, this.chunking)) this.#write(chunk);
   }
 
   #write(chunk: Buffer): void {
-    this.#writes = this.#writes.then(() => this.#transport.write(chunk)).catch(() => {});
+    this.#writer.write(chunk);
   }
 }
 
-function noPreambleGarbage(random: () => number, maxBytes: number): Buffer {
-  const n = Math.floor(random() * (maxBytes + 1));
-  const out = Buffer.alloc(n);
-  for (let i = 0; i < n; i++) {
-    const b = Math.floor(random() * 255);
-    out[i] = b >= 0xaa ? b + 1 : b;
-  }
-  return out;
-}
 
 function hexByte(b: number): string {
   return b.toString(16).padStart(2, '0');

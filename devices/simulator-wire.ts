@@ -1,0 +1,48 @@
+import type { ByteTransport } from './transport.ts';
+
+/** Fault injection that makes a simulator's replies look like a real wire: split, and with noise before them. */
+export interface Chunking {
+  maxChunk: number;
+  random: () => number;
+}
+
+/** Splits bytes into chunks of 1..maxChunk (as the OS hands a serial stream over), or one piece. */
+export function splitRandomly(bytes: Buffer, chunking: Chunking | null | undefined): Buffer[] {
+  if (!chunking) return [bytes];
+  const out: Buffer[] = [];
+  for (let at = 0; at < bytes.length; ) {
+    const n = 1 + Math.floor(chunking.random() * Math.max(1, chunking.maxChunk));
+    out.push(bytes.subarray(at, at + n));
+    at += n;
+  }
+  return out;
+}
+
+/** 0..maxBytes random bytes; `never` (a protocol's start byte, say) is left out so noise cannot fake a frame start. */
+export function randomGarbage(random: () => number, maxBytes: number, never?: number): Buffer {
+  const n = Math.floor(random() * (maxBytes + 1));
+  const out = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) {
+    if (never === undefined) out[i] = Math.floor(random() * 256);
+    else {
+      const b = Math.floor(random() * 255);
+      out[i] = b >= never ? b + 1 : b;
+    }
+  }
+  return out;
+}
+
+/** Writes chunks to a transport strictly in order; `flushed` settles once all written so far are out. */
+export class OrderedWriter {
+  #writes: Promise<void> = Promise.resolve();
+  constructor(private readonly transport: ByteTransport) {}
+
+  write(chunk: Buffer): void {
+    // A write to a closed link is the simulated device being unplugged: dropped, not thrown.
+    this.#writes = this.#writes.then(() => this.transport.write(chunk)).catch(() => {});
+  }
+
+  get flushed(): Promise<void> {
+    return this.#writes;
+  }
+}
