@@ -1,3 +1,5 @@
+import { DeviceError } from '../device-error.ts';
+
 /**
  * The LED drivers' error catalogue. Codes follow hallq's `HQ_ERR_<AREA>_<WHAT>` rule and are never
  * reused. `retryable` says whether the same command can succeed later without a person (a bar that
@@ -18,22 +20,12 @@ export const LED_ERRORS = {
 
 export type LedErrorCode = keyof typeof LED_ERRORS;
 
-export class LedError extends Error {
+export class LedError extends DeviceError<LedErrorCode> {
   override name = 'LedError';
-  /** The catalogue's Chinese message, for the device-status screen. */
-  readonly messageZh: string;
-  readonly retryable: boolean;
   /** The bar or text area the command was for; null for link-wide failures. */
   readonly address: number | null;
-  constructor(
-    readonly code: LedErrorCode,
-    detail?: string,
-    opts: { address?: number; cause?: unknown } = {},
-  ) {
-    const entry = LED_ERRORS[code];
-    super(detail ? `${entry.en}: ${detail}` : entry.en, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.messageZh = entry.zh;
-    this.retryable = entry.retryable;
+  constructor(code: LedErrorCode, detail?: string, opts: { address?: number; cause?: unknown } = {}) {
+    super(code, LED_ERRORS[code], detail, opts.cause === undefined ? {} : { cause: opts.cause });
     this.address = opts.address ?? null;
   }
 }

@@ -1,3 +1,5 @@
+import { DeviceError } from '../device-error.ts';
+
 /**
  * The rating pads' error catalogue. Codes follow hallq's `HQ_ERR_<AREA>_<WHAT>` rule and are never
  * reused. Each carries Chinese and English text: the installer reading the console may read either.
@@ -13,20 +15,11 @@ export const RATINGPAD_ERRORS = {
 
 export type RatingPadErrorCode = keyof typeof RATINGPAD_ERRORS;
 
-export class RatingPadError extends Error {
+export class RatingPadError extends DeviceError<RatingPadErrorCode> {
   override name = 'RatingPadError';
-  readonly messageZh: string;
-  readonly retryable: boolean;
-  constructor(
-    readonly code: RatingPadErrorCode,
-    detail?: string,
-    opts: { cause?: unknown; detailZh?: string } = {},
-  ) {
-    const entry = RATINGPAD_ERRORS[code];
-    super(detail ? `${entry.en}: ${detail}` : entry.en, opts.cause === undefined ? undefined : { cause: opts.cause });
-    const zhDetail = opts.detailZh ?? detail;
-    this.messageZh = zhDetail ? `${entry.zh}：${zhDetail}` : entry.zh;
-    this.retryable = entry.retryable;
+  constructor(code: RatingPadErrorCode, detail?: string, opts: { cause?: unknown; detailZh?: string } = {}) {
+    // An installer may read either language: the detail goes into both.
+    super(code, RATINGPAD_ERRORS[code], detail, { ...opts, ...(opts.detailZh ?? detail ? { detailZh: opts.detailZh ?? detail } : {}) });
   }
 
   /** `中文 / English`, for a status line or a console. */

@@ -1,3 +1,5 @@
+import { DeviceError } from '../../device-error.ts';
+
 /**
  * The caller bus's error catalogue. Codes follow hallq's `HQ_ERR_<AREA>_<WHAT>` rule and are never
  * reused. Link faults (a pulled adapter) arrive as the transport's TransportError.
@@ -11,18 +13,9 @@ export const CALLER_ERRORS = {
 
 export type CallerErrorCode = keyof typeof CALLER_ERRORS;
 
-export class CallerBusError extends Error {
+export class CallerBusError extends DeviceError<CallerErrorCode> {
   override name = 'CallerBusError';
-  readonly messageZh: string;
-  readonly retryable: boolean;
-  constructor(
-    readonly code: CallerErrorCode,
-    detail?: string,
-    opts: { cause?: unknown } = {},
-  ) {
-    const entry = CALLER_ERRORS[code];
-    super(detail ? `${entry.en}: ${detail}` : entry.en, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.messageZh = entry.zh;
-    this.retryable = entry.retryable;
+  constructor(code: CallerErrorCode, detail?: string, opts: { cause?: unknown } = {}) {
+    super(code, CALLER_ERRORS[code], detail, opts);
   }
 }

@@ -1,3 +1,5 @@
+import { DeviceError } from '../../device-error.ts';
+
 /**
  * The ID-card reader's error catalogue. Codes follow hallq's `HQ_ERR_<AREA>_<WHAT>` rule and are
  * never reused. `retryable` says whether trying the same thing again can help (a card moved, a
@@ -46,20 +48,10 @@ export const IDCARD_ERRORS = {
 
 export type IdCardErrorCode = keyof typeof IDCARD_ERRORS;
 
-export abstract class IdCardError extends Error {
+export abstract class IdCardError extends DeviceError<IdCardErrorCode> {
   abstract readonly kind: 'status' | 'driver' | 'data';
-  /** The catalogue's Chinese message, for the kiosk screen or the device log. */
-  readonly messageZh: string;
-  readonly retryable: boolean;
-  constructor(
-    readonly code: IdCardErrorCode,
-    detail?: string,
-    opts: { cause?: unknown } = {},
-  ) {
-    const entry = IDCARD_ERRORS[code];
-    super(detail ? `${entry.en}: ${detail}` : entry.en, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.messageZh = entry.zh;
-    this.retryable = entry.retryable;
+  constructor(code: IdCardErrorCode, detail?: string, opts: { cause?: unknown } = {}) {
+    super(code, IDCARD_ERRORS[code], detail, opts);
   }
 }
 
