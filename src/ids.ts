@@ -9,6 +9,9 @@ const stamp = () => Date.now().toString(36).padStart(9, '0');
 export const newTicketId = () => `t_${stamp()}${randomBytes(16).toString('base64url')}`;
 export const newServiceId = () => `s_${stamp()}${randomBytes(9).toString('base64url')}`;
 export const newCallId = () => `c_${randomBytes(12).toString('base64url')}`;
+/** Time-ordered too: the outbox and the 好差评 platform see ratings in the order they were given. */
+export const newRatingId = () => `r_${stamp()}${randomBytes(9).toString('base64url')}`;
+export const newFollowupId = () => `f_${randomBytes(9).toString('base64url')}`;
 
 // No 0/O, 1/I/L: residents type appointment codes at the kiosk or read them over the phone.
 const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';

@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { HallConfig } from '../config/schema.ts';
 import { businessDate } from '../domain/calendar.ts';
 import { HallqError } from '../domain/errors.ts';
 import { BASE_BAD_REASONS, RATING_LABELS } from '../domain/ratings.ts';
+import { newFollowupId, newRatingId } from '../ids.ts';
 import type { CommandHandler } from '../store/handle-command.ts';
 import { idempotencyOf, requireOneOf, send } from './request-context.ts';
 import { ErrorSchema, Text } from './schemas.ts';
@@ -68,7 +68,7 @@ export const ratingRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHandler; 
           type: 'RateService',
           data: {
             ratingId: newRatingId(),
-            followupId: `f_${randomBytes(9).toString('base64url')}`,
+            followupId: newFollowupId(),
             serviceId: b.serviceId,
             level: b.level,
             ...(b.reasons ? { reasons: b.reasons } : {}),
@@ -143,8 +143,3 @@ export const ratingRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHandler; 
     },
   );
 };
-
-/** Rating ids are time-ordered: the outbox and the platform see them in the order they were given. */
-export function newRatingId(): string {
-  return `r_${Date.now().toString(36).padStart(9, '0')}${randomBytes(9).toString('base64url')}`;
-}

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Value } from '@sinclair/typebox/value';
 import { parseDocument } from 'yaml';
+import { DEVICE_URI_RULES, parseDeviceUri, type DeviceUriRules } from '../../devices/device-uri.ts';
 import { HallConfigSchema, type HallConfig, type Week } from './schema.ts';
 
 export interface ConfigProblem {
@@ -142,16 +143,16 @@ function crossCheck(c: HallConfig): ConfigProblem[] {
   const kiosks = new Set(c.devices.tokens.filter((d) => d.kind === 'kiosk').map((d) => d.id));
   c.devices.printers.forEach((p, i) => {
     if (!kiosks.has(p.kioskId)) out.push({ path: `devices.printers[${i}].kioskId`, message: `no kiosk token "${p.kioskId}"` });
-    if (p.uri !== 'sim' && !/^(tcp:\/\/|serial:|file:)/.test(p.uri)) out.push({ path: `devices.printers[${i}].uri`, message: 'use tcp://host:9100, serial:/dev/ttyUSB0?baud=9600, file:/dev/usb/lp0 or sim' });
+    checkUri(p.uri, DEVICE_URI_RULES.printer, `devices.printers[${i}].uri`, out);
   });
   duplicates(c.devices.printers, (p) => p.kioskId, 'devices.printers', 'printer for kiosk', out);
   const led = c.devices.led;
-  if (led?.bars && led.bars.uri !== 'sim' && !/^serial:[^?]+(\?baud=\d+)?$/.test(led.bars.uri)) out.push({ path: 'devices.led.bars.uri', message: 'use sim or serial:/dev/ttyUSB3?baud=9600' });
-  if (led?.wall && led.wall.uri !== 'sim' && !/^tcp:\/\/[^:/]+(:\d+)?$/.test(led.wall.uri)) out.push({ path: 'devices.led.wall.uri', message: 'use sim or tcp://host:5005' });
+  if (led?.bars) checkUri(led.bars.uri, DEVICE_URI_RULES.ledBars, 'devices.led.bars.uri', out);
+  if (led?.wall) checkUri(led.wall.uri, DEVICE_URI_RULES.ledWall, 'devices.led.wall.uri', out);
   if (led?.bars) duplicates(c.windows.filter((w) => w.ledAddress !== undefined), (w) => String(w.ledAddress), 'windows', 'ledAddress', out);
   const caller = c.devices.caller;
   if (caller) {
-    if (caller.uri !== 'sim' && !/^serial:[^?]+(\?baud=\d+)?$/.test(caller.uri)) out.push({ path: 'devices.caller.uri', message: 'use sim or serial:/dev/ttyUSB2?baud=9600' });
+    checkUri(caller.uri, DEVICE_URI_RULES.caller, 'devices.caller.uri', out);
     caller.keypads.forEach((k, i) => {
       if (!windowIds.has(k.windowId)) out.push({ path: `devices.caller.keypads[${i}].windowId`, message: `unknown window ${k.windowId}` });
     });
@@ -169,6 +170,16 @@ function crossCheck(c: HallConfig): ConfigProblem[] {
       out.push({ path: `categories[${i}]`, message: `no window serves category "${cat.id}"` });
   });
   return out;
+}
+
+/** A device address: `sim`, or what its rules allow (the same parser the hub connects with). */
+function checkUri(uri: string, rules: DeviceUriRules, path: string, out: ConfigProblem[]): void {
+  if (uri === 'sim') return;
+  try {
+    parseDeviceUri(uri, rules);
+  } catch (err) {
+    out.push({ path, message: `${(err as Error).message} (or sim)` });
+  }
 }
 
 /** Demo credentials in use: the hub warns loudly at start-up. */

@@ -1,4 +1,5 @@
 import { CallerBus, CallerKeypadSimulator, keyToCommand, type CallerKeyEvent } from '../../devices/caller/index.ts';
+import { DEVICE_URI_RULES, parseDeviceUri } from '../../devices/device-uri.ts';
 import { SerialTransport } from '../../devices/serial-transport.ts';
 import { memoryPair } from '../../devices/transport.ts';
 import type { HallConfig } from '../config/schema.ts';
@@ -43,10 +44,10 @@ export class CallerHost {
       void deviceEnd.open();
       this.bus = new CallerBus(hubEnd, { beepOnQueueFilled: 'ready' });
     } else {
-      const m = /^serial:([^?]+)(?:\?baud=(\d+))?$/.exec(config.uri);
-      if (!m) throw new Error(`devices.caller.uri must be sim or serial:/dev/…?baud=N, not ${config.uri}`);
+      const at = parseDeviceUri(config.uri, DEVICE_URI_RULES.caller);
+      if (at.kind !== 'serial') throw new TypeError(`${config.uri}: the caller bus is a serial port`);
       this.simulator = null;
-      this.bus = new CallerBus(new SerialTransport({ path: m[1]!, baudRate: Number(m[2] ?? 9600) }), { beepOnQueueFilled: 'ready' });
+      this.bus = new CallerBus(new SerialTransport({ path: at.path, baudRate: at.baudRate }), { beepOnQueueFilled: 'ready' });
     }
     this.bus.on('key', (k) => void this.#onKey(k));
     // RS-485 evaluators (评价器) share the bus: a score rates the window's pending service.

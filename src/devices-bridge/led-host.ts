@@ -9,6 +9,7 @@ import {
   SimpleBarSimulator,
   type LedDriver,
 } from '../../devices/led/index.ts';
+import { DEVICE_URI_RULES, parseDeviceUri, type DeviceUriRules } from '../../devices/device-uri.ts';
 import { memoryPair, type ByteTransport } from '../../devices/transport.ts';
 import type { HallConfig } from '../config/schema.ts';
 import type { StoredEvent } from '../store/event-log.ts';
@@ -17,7 +18,7 @@ import type { Emit } from './device-status.ts';
 export interface LedHostConfig {
   /** Window bars on one RS-485 bus (`windows[].ledAddress`): `sim` or `serial:/dev/ttyUSB3?baud=9600`. */
   bars?: { uri: string } | undefined;
-  /** The hall LED wall, an Onbon BX controller: `sim` or `tcp://host:5005`; one text area. */
+  /** The hall LED wall, an Onbon BX controller: `sim`, `tcp://host:5005` or `serial:`; one text area. */
   wall?: { uri: string; width: number; height: number } | undefined;
 }
 
@@ -54,7 +55,7 @@ export class LedHost {
         this.barSim.attach(deviceEnd);
         void deviceEnd.open();
         transport = hubEnd;
-      } else transport = serialFrom(config.bars.uri);
+      } else transport = transportOf(config.bars.uri, DEVICE_URI_RULES.ledBars);
       this.bars = new SimpleBarDriver(transport, { addresses });
     } else this.bars = null;
     if (config.wall) {
@@ -65,11 +66,7 @@ export class LedHost {
         this.wallSim.attach(deviceEnd);
         void deviceEnd.open();
         transport = hubEnd;
-      } else {
-        const m = /^tcp:\/\/([^:/]+)(?::(\d+))?$/.exec(config.wall.uri);
-        if (!m) throw new Error(`devices.led.wall.uri must be sim or tcp://host:5005, not ${config.wall.uri}`);
-        transport = onbonTcpTransport(m[1]!, { port: Number(m[2] ?? 5005) });
-      }
+      } else transport = transportOf(config.wall.uri, DEVICE_URI_RULES.ledWall);
       this.wall = new OnbonBxDriver(transport, { areas: { [WALL_AREA]: { x: 0, y: 0, width: config.wall.width, height: config.wall.height, effect: 'scroll' } } });
     } else this.wall = null;
     for (const [kind, d] of [
@@ -135,8 +132,9 @@ export class LedHost {
   }
 }
 
-function serialFrom(uri: string): ByteTransport {
-  const m = /^serial:([^?]+)(?:\?baud=(\d+))?$/.exec(uri);
-  if (!m) throw new Error(`an LED bus uri must be sim or serial:/dev/…?baud=N, not ${uri}`);
-  return serialLedTransport(m[1]!, Number(m[2] ?? 9600));
+function transportOf(uri: string, rules: DeviceUriRules): ByteTransport {
+  const at = parseDeviceUri(uri, rules);
+  if (at.kind === 'tcp') return onbonTcpTransport(at.host, { port: at.port });
+  if (at.kind === 'serial') return serialLedTransport(at.path, at.baudRate);
+  throw new TypeError(`${uri}: an LED controller is reached by serial or TCP`);
 }

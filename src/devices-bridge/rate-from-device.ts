@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { newRatingId } from '../api/rating-routes.ts';
 import type { Actor } from '../domain/commands.ts';
+import { newFollowupId, newRatingId } from '../ids.ts';
 import { HallqError } from '../domain/errors.ts';
 import type { RatingChannel } from '../domain/ratings.ts';
 import type { CommandHandler, Reply } from '../store/handle-command.ts';
@@ -18,7 +17,7 @@ export async function rateFromDevice(handler: CommandHandler, windowId: number, 
   await handler.submit(
     {
       type: 'RateService',
-      data: { ratingId: newRatingId(), followupId: `f_${randomBytes(9).toString('base64url')}`, serviceId: pending.serviceId, level, channel, padWindowId: windowId },
+      data: { ratingId: newRatingId(), followupId: newFollowupId(), serviceId: pending.serviceId, level, channel, padWindowId: windowId },
     },
     actor,
     (): Reply => ({ status: 201, body: null }),

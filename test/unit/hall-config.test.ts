@@ -40,6 +40,11 @@ describe('hall config', () => {
     expect(problems((c) => (c.categories[0].prefix = 'ab'))[0]).toMatch(/^categories\[0\]\.prefix: /);
     expect(problems((c) => (c.windows[0].colour = 'blue'))[0]).toMatch(/^windows\[0\]\.colour: /);
     expect(problems((c) => delete c.hall)[0]).toMatch(/^hall: /);
+    // Device addresses go through the parser the hub connects with.
+    expect(problems((c) => (c.devices.printers[0].uri = 'usb://x'))).toEqual(['devices.printers[0].uri: "usb://x": printer address must start with tcp://, serial: or file: (or sim)']);
+    expect(problems((c) => (c.devices.led.bars.uri = 'tcp://10.0.0.9'))).toEqual(['devices.led.bars.uri: "tcp://10.0.0.9": LED bars address must start with serial: (or sim)']);
+    expect(problems((c) => (c.devices.caller.uri = 'serial:/dev/ttyUSB2?baud=fast'))[0]).toMatch(/^devices\.caller\.uri: .*baud must be a positive integer/);
+    expect(problems((c) => (c.devices.led.wall.uri = 'tcp://10.0.0.8:5005'))).toEqual([]);
   });
 
   it('makes the hub exit non-zero without starting, naming the file and the path', () => {
