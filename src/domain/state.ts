@@ -162,7 +162,11 @@ export function pruneFinished(state: HallState, beforeDate: string): number {
   let n = 0;
   for (const t of state.tickets.values()) {
     if (t.businessDate >= beforeDate || !FINAL_SERVICE_STATUSES.has(t.status)) continue;
-    for (const id of t.serviceIds) state.services.delete(id);
+    for (const id of t.serviceIds) {
+      state.services.delete(id);
+      // A rating still open keeps its timeout; a finished one stays in SQLite.
+      if (state.ratings.get(id)?.status !== 'requested') state.ratings.delete(id);
+    }
     state.tickets.delete(t.id);
     n++;
   }

@@ -256,10 +256,17 @@ describe('memory pruning', () => {
     g.call(1);
     g.run({ type: 'CompleteService', data: { windowId: 1 } });
     const today = g.issue('ZX', {}, MON_0930 + 24 * 3600_000);
+    const [rated] = [...g.state.ratings.keys()];
+    expect(rated).toBeDefined();
+    const pruned = structuredClone(g.state);
+    expect(pruneFinished(pruned, '2026-11-24')).toBe(1);
+    expect([...pruned.ratings.keys()]).toEqual([rated]); // an open rating request survives a prune (its timeout must still fire)
+    g.run({ type: 'ExpireRating', data: { serviceId: rated! } }, MON_0930 + 24 * 3600_000);
     expect(pruneFinished(g.state, '2026-11-24')).toBe(1);
     expect([...g.state.tickets.values()].map((t) => `${t.businessDate} ${t.number}`).sort()).toEqual(['2026-11-23 B001', '2026-11-24 A001']);
     expect(today[0]?.type).toBe('ticket.issued');
     expect(g.state.counters.has('2026-11-23|A')).toBe(false);
+    expect(g.state.ratings.size).toBe(0); // the timed-out rating went with its ticket
   });
 });
 
