@@ -26,7 +26,7 @@ import { errorBody, installErrorHandler } from './api/http-errors.ts';
 import { CallerHost } from './devices-bridge/caller-host.ts';
 import { rateFromDevice } from './devices-bridge/rate-from-device.ts';
 import { createUpstream, resolveUpstreamConfig, type UpstreamStatus } from './upstream/index.ts';
-import { HidPadDriver, parseRatingPadsConfig } from '../devices/ratingpad/index.ts';
+import { HidPadDriver, parseRatingPadsConfig, type OpenHid } from '../devices/ratingpad/index.ts';
 import { LedHost } from './devices-bridge/led-host.ts';
 import { IdCardHost } from './devices-bridge/idcard-host.ts';
 import { PrinterHost, ticketToPrint } from './devices-bridge/printer-host.ts';
@@ -56,6 +56,8 @@ export interface BuildOptions {
   announcer?: boolean;
   /** Folder the config was read from (an upstream `secretFile` is relative to it). */
   configDir?: string;
+  /** How USB HID pads are opened; default node-hid, loaded lazily. Tests pass a fake bus. */
+  openHid?: OpenHid;
 }
 
 export interface Hub {
@@ -176,7 +178,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
 
   // USB HID rating pads: a press rates the window's pending service, like a tap on the tablet.
   const hidPads = parseRatingPadsConfig(config.devices.ratingPads).map((pad) => {
-    const driver = new HidPadDriver({ target: pad.target, decoder: pad.decoder, windowId: pad.windowId });
+    const driver = new HidPadDriver({ target: pad.target, decoder: pad.decoder, windowId: pad.windowId, ...(opts.openHid ? { openHid: opts.openHid } : {}) });
     driver.on('rating', (r) =>
       void rateFromDevice(handler, pad.windowId, r.level, 'hid', { kind: 'device', id: `hid-pad-${pad.windowId}`, deviceKind: 'pad' }).catch((err) =>
         app.log.info({ err: String(err), windowId: pad.windowId }, 'HID pad rating refused'),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { buildHub, type Hub } from '../../src/app.ts';
 import type { HallConfig } from '../../src/config/schema.ts';
 import type { Clock } from '../../src/store/handle-command.ts';
+import type { OpenHid } from '../../devices/ratingpad/index.ts';
 import { TEST_PASSWORD, testConfig } from './test-config.ts';
 
 export const TEST_HMAC_KEY = Buffer.alloc(32, 7);
@@ -19,7 +20,7 @@ export interface RunningHub {
 }
 
 /** A real hub on a real SQLite file, listening on a free port. */
-export async function startHub(opts: { config?: HallConfig; clock?: Clock; dir?: string; logger?: unknown } = {}): Promise<RunningHub> {
+export async function startHub(opts: { config?: HallConfig; clock?: Clock; dir?: string; logger?: unknown; openHid?: OpenHid } = {}): Promise<RunningHub> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'hallq-test-'));
   const dbFile = join(dir, 'hallq.db');
   const hub = await buildHub({
@@ -31,6 +32,7 @@ export async function startHub(opts: { config?: HallConfig; clock?: Clock; dir?:
     // Generated clips are shared by every test hub: generating them costs half a second.
     voiceCacheDir: join(tmpdir(), 'hallq-test-voice-cache'),
     ...(opts.logger ? { logger: opts.logger as never } : {}),
+    ...(opts.openHid ? { openHid: opts.openHid } : {}),
   });
   await hub.app.listen({ port: 0, host: '127.0.0.1' });
   const addr = hub.app.server.address();
