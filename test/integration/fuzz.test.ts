@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, login, openWindow, startHub, type RunningHub } from '../support/hub.ts';
-import { KIOSK } from '../support/test-config.ts';
+import { KIOSK, padToken } from '../support/test-config.ts';
 
 /**
  * Fuzz (DESIGN §4: "a bad request gets 400/422 with {error:{code,message}} … never a 500 and never a
@@ -277,6 +277,13 @@ const F = {
     cardToken: { kind: 'str', min: 1, max: 100 },
     phone: { kind: 'str', min: 1, max: 11, ok: fc.constant('13812345678'), badPattern: fc.string({ maxLength: 11 }).filter((s) => !/^1[3-9][0-9]{9}$/.test(s) && s !== '') },
   },
+  ratings: {
+    serviceId: { kind: 'str', min: 1, max: 64 },
+    level: { kind: 'int', min: 1, max: 5 },
+    reasons: { kind: 'textArray', maxItems: 10, maxLength: 20 },
+    comment: text(200),
+  },
+  followup: { step: { kind: 'enum', values: ['callback', 'verification', 'rectification'] }, note: { kind: 'str', min: 1, max: 500 } },
   idcard: {
     name: { kind: 'str', min: 1, max: 30 },
     idNumber: { kind: 'str', min: 18, max: 18 },
@@ -401,6 +408,27 @@ describe('fuzz: malformed requests change nothing', () => {
       .record({ body: badBody(F.appointments), idempotencyKey, who: fc.constantFrom('g1', 'm1') })
       .map(({ body, idempotencyKey, who }): Req => req({ method: 'POST', url: '/appointments', token: tok[who], body, idempotencyKey }));
     await fuzz('appointments', arb);
+  });
+
+  it('POST /ratings (from the pad of window 2, which has nothing to rate)', async () => {
+    await fuzz('ratings', post('/ratings', () => padToken(2), F.ratings));
+  });
+
+  it('POST /followups/:id', async () => {
+    const arb = fc
+      .record({ body: badBody(F.followup), idempotencyKey, id: fc.oneof(fc.constant('f_nope'), fc.string({ minLength: 1, maxLength: 80 }).map(encodeURIComponent)) })
+      .map(({ body, idempotencyKey, id }): Req => req({ method: 'POST', url: `/followups/${id}`, token: tok.m1, body, idempotencyKey }));
+    await fuzz('followups', arb);
+  });
+
+  it('POST /tickets/:id/print with random ids and bodies', async () => {
+    const arb = fc
+      .record({
+        id: fc.string({ minLength: 1, maxLength: 80 }).map(encodeURIComponent),
+        body: fc.oneof(fc.constant<Body>({ kind: 'none' }), fc.anything().map((value): Body => ({ kind: 'json', value }))),
+      })
+      .map(({ id, body }): Req => req({ method: 'POST', url: `/tickets/${id}/print`, token: tok.g1, body }));
+    await fuzz('reprint', arb);
   });
 
   it('POST /sim/idcard/insert', async () => {
