@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/personal/id-number.ts';
 import { CHROMIUM, launchBrowser } from '../support/browser.ts';
-import { api, startHub, type RunningHub } from '../support/hub.ts';
+import { api, login, startHub, type RunningHub } from '../support/hub.ts';
 import { hasTool } from '../support/require-tool.ts';
 import { KIOSK, testConfig } from '../support/test-config.ts';
 
@@ -213,6 +213,35 @@ describe.skipIf(!haveChromium)('kiosk in Chromium', () => {
     await expect.poll(printed, { timeout: 10_000 }).toBe(1);
     await page.click('[data-test=reprint]');
     await expect.poll(printed, { timeout: 10_000 }).toBe(2);
+    await page.close();
+  });
+
+  it('checks in an appointment by its code, and by the booked card', async () => {
+    const guide = await login(h.url, 'g1');
+    const now = Date.now();
+    const slot = (min: number) => new Date(now + min * 60_000).toISOString();
+    const byCode = await api(h.url, 'POST', '/appointments', { token: guide, body: { categoryId: 'SB', slotStart: slot(5), slotEnd: slot(35) } });
+    expect(byCode.status).toBe(201);
+    const page = await kioskPage();
+    await page.click('[data-test=appointment]');
+    for (const k of byCode.body.appointment.code as string) await page.click(`.key:text-is("${k}")`);
+    await page.click('[data-test=check-in]');
+    const number = (await page.textContent('[data-test=ticket-number]'))!.trim();
+    expect(number).toMatch(/^B\d{3}$/);
+    expect([...h.hub.handler.state.tickets.values()].find((t) => t.number === number)?.appointmentCode).toBe(byCode.body.appointment.code);
+
+    // Booked with a card: the resident places the same card on the appointment screen, no code typed.
+    const id = withCheckDigit('33010219800202456');
+    const booking = await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: '王五', idNumber: id } });
+    const byCard = await api(h.url, 'POST', '/appointments', { token: guide, body: { categoryId: 'ZX', slotStart: slot(0), slotEnd: slot(30), cardToken: booking.body.card.cardToken } });
+    expect(byCard.status).toBe(201);
+    await page.click('[data-test=home]');
+    await page.click('[data-test=appointment]');
+    await page.waitForSelector('[data-test=appointment-code]');
+    expect((await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: '王五', idNumber: id } })).status).toBe(201);
+    await page.waitForFunction(() => /^A\d{3}$/.test(document.querySelector('[data-test=ticket-number]')?.textContent?.trim() ?? ''));
+    const viaCard = (await page.textContent('[data-test=ticket-number]'))!.trim();
+    expect([...h.hub.handler.state.tickets.values()].find((t) => t.number === viaCard)).toMatchObject({ appointmentCode: byCard.body.appointment.code, source: 'appointment' });
     await page.close();
   });
 });
