@@ -167,5 +167,30 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('calling in Chromium', () => 
     await page.close();
     await wallPage.close();
   });
+
+  it('transfers the called number from the console dialog to another window, keeping the number', async () => {
+    const t = await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'ZX' } });
+    // c1 is still signed in at window 1 from the first test: signing in again resumes the panel.
+    const from = await consoleFor('c1', 1);
+    await from.click('[data-test=call-next]');
+    await from.waitForSelector('[data-test=current-number]');
+    const number = await from.textContent('[data-test=current-number]');
+    await from.keyboard.press('F6');
+    await from.selectOption('[data-test=transfer-target]', 'w:3');
+    await from.check('input[value=front]');
+    await from.fill('.dialog input[maxlength="200"]', '需到民政窗口');
+    await from.click('[data-test=transfer-submit]');
+    await from.waitForSelector('.empty');
+    const e = h.hub.db.prepare(`SELECT data FROM events WHERE type = 'ticket.transferred' ORDER BY seq DESC LIMIT 1`).get() as { data: string };
+    expect(JSON.parse(e.data)).toMatchObject({ number, fromWindowId: 1, toWindowId: 3, placement: 'front', note: '需到民政窗口' });
+    const clerk3 = await login(h.url, 'c3');
+    const w3 = await api(h.url, 'GET', '/windows/3', { token: clerk3 });
+    if (w3.body.window.status === 'closed') await api(h.url, 'POST', '/windows/3/open', { token: clerk3, body: { role: 'A' } });
+    const call = await api(h.url, 'POST', '/windows/3/call-next', { token: clerk3 });
+    expect(call.body.ticket.number).toBe(number);
+    expect(call.body.reason.rule).toBe('transferred_to_window');
+    expect(t.status).toBe(201);
+    await from.close();
+  });
 });
 

@@ -75,11 +75,22 @@ export async function login(jobNo: string, password: string): Promise<void> {
 }
 
 export async function signIn(windowId: number, role: 'A' | 'B'): Promise<void> {
-  await act(`/windows/${windowId}/open`, { role }, windowId);
-  if (con.panel?.status !== 'closed') {
-    con.windowId = windowId;
-    save();
+  con.busy = true;
+  con.message = null;
+  try {
+    await call('POST', `/windows/${windowId}/open`, con.token, { role }, { 'idempotency-key': tapKey() });
+  } catch (err) {
+    // Already signed in there (another browser, a reload): carry on at the window.
+    if (!(err instanceof HubError && err.body.code === 'HQ_ERR_WINDOW_ALREADY_OPEN')) {
+      fail(err);
+      con.busy = false;
+      return;
+    }
   }
+  con.busy = false;
+  con.windowId = windowId;
+  save();
+  await refresh();
 }
 
 export async function signOut(): Promise<void> {
