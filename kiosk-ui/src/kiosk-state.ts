@@ -1,7 +1,7 @@
 import { reactive } from 'vue';
 import type { CategoryView, HallView } from '../../src/api/views.ts';
 import { connectHub, type HubClient } from '../../src/realtime/client.ts';
-import { call, HubError, tapKey, type HubErrorBody } from '../../src/api/browser-client.ts';
+import { call, deviceTokenFromUrl, HubError, tapKey, type HubErrorBody } from '../../src/api/browser-client.ts';
 
 /**
  * The kiosk as a small state machine. Screens: home → (card prompt | appointment) → issuing →
@@ -56,12 +56,7 @@ let client: HubClient | null = null;
 /** The kiosk's device token arrives once as `?token=` and is kept on the machine. */
 export function start(): void {
   const params = new URLSearchParams(location.search);
-  const fromUrl = params.get('token');
-  if (fromUrl) {
-    localStorage.setItem(TOKEN_KEY, fromUrl);
-    history.replaceState(null, '', location.pathname);
-  }
-  deviceToken = localStorage.getItem(TOKEN_KEY);
+  deviceToken = deviceTokenFromUrl(TOKEN_KEY);
   const guide = sessionStorage.getItem(GUIDE_KEY);
   if (guide) kiosk.guide = JSON.parse(guide);
   if (params.get('elder') === '1') kiosk.elder = true;

@@ -33,6 +33,21 @@ export async function call<T>(method: string, path: string, token: string | null
   return json as T;
 }
 
+/**
+ * A device page's token (kiosk, pad): it arrives once as `?token=`, is kept on the machine, and is
+ * taken out of the address bar so it does not end up in a screenshot or a bookmark.
+ */
+export function deviceTokenFromUrl(storageKey: string): string | null {
+  const fromUrl = new URLSearchParams(location.search).get('token');
+  if (fromUrl) {
+    localStorage.setItem(storageKey, fromUrl);
+    const rest = new URLSearchParams(location.search);
+    rest.delete('token');
+    history.replaceState(null, '', `${location.pathname}${rest.size ? `?${rest}` : ''}`);
+  }
+  return localStorage.getItem(storageKey);
+}
+
 /** A fresh key per tap: a network retry of the same tap can never make a second ticket. */
 export function tapKey(): string {
   return `tap-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;

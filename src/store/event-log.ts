@@ -10,13 +10,11 @@ export class EventLog {
   readonly #insert;
   readonly #since;
   readonly #last;
-  readonly #count;
 
   constructor(db: Db) {
     this.#insert = db.prepare('INSERT INTO events (seq, at, type, actor, data) VALUES (?, ?, ?, ?, ?)');
     this.#since = db.prepare('SELECT seq, at, type, actor, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
     this.#last = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events');
-    this.#count = db.prepare('SELECT COUNT(*) AS n FROM events WHERE seq > ?');
   }
 
   lastSeq(): number {
@@ -37,9 +35,5 @@ export class EventLog {
   readSince(seq: number, limit = 10_000): StoredEvent[] {
     const rows = this.#since.all(seq, limit) as { seq: number; at: number; type: string; actor: string; data: string }[];
     return rows.map((r) => ({ seq: r.seq, at: r.at, type: r.type, actor: JSON.parse(r.actor), data: JSON.parse(r.data) }) as StoredEvent);
-  }
-
-  countSince(seq: number): number {
-    return (this.#count.get(seq) as { n: number }).n;
   }
 }

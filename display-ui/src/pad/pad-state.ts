@@ -1,5 +1,5 @@
 import { reactive } from 'vue';
-import { call, HubError, tapKey } from '../../../src/api/browser-client.ts';
+import { call, deviceTokenFromUrl, HubError, tapKey } from '../../../src/api/browser-client.ts';
 import type { HallView } from '../../../src/api/views.ts';
 import { connectHub } from '../../../src/realtime/client.ts';
 import { levelForKeyboardEvent } from '../../../devices/ratingpad/codec/key-levels.ts';
@@ -46,13 +46,7 @@ function onKey(e: KeyboardEvent): void {
 
 export async function startPad(): Promise<void> {
   window.addEventListener('keydown', onKey);
-  const params = new URLSearchParams(location.search);
-  const fromUrl = params.get('token');
-  if (fromUrl) {
-    localStorage.setItem(TOKEN_KEY, fromUrl);
-    history.replaceState(null, '', location.pathname);
-  }
-  token = localStorage.getItem(TOKEN_KEY);
+  token = deviceTokenFromUrl(TOKEN_KEY);
   try {
     const me = await call<{ device?: { windowId: number | null } }>('GET', '/auth/me', token);
     pad.windowId = me.device?.windowId ?? null;
