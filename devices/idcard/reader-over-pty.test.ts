@@ -8,7 +8,7 @@ import { runSimulatorOnSerial, type SerialSimulator } from './simulator/run-on-s
 import { seededRandom } from './simulator/seeded-random.ts';
 import { exampleCard } from './simulator/sim-card.ts';
 import { ReaderEvents } from './test-support/reader-events.ts';
-import { type PtyPair, startSocatPtyPair } from './test-support/socat-pty-pair.ts';
+import { type PtyPair, startSocatPtyPair } from '../test-support/socat-pty-pair.ts';
 import { SerialTransport } from '../serial-transport.ts';
 
 // The same driver ↔ simulator pairing as id-card-reader.test.ts, over a real pty pair from socat

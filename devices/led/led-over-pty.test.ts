@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hasTool } from '../../test/support/require-tool.ts';
-import { type PtyPair, startSocatPtyPair } from '../idcard/test-support/socat-pty-pair.ts';
+import { type PtyPair, startSocatPtyPair } from '../test-support/socat-pty-pair.ts';
 import { OnbonBxDriver } from './driver/onbon-bx-driver.ts';
 import { SimpleBarDriver } from './driver/simple-bar-driver.ts';
 import type { LedDriver } from './led-driver.ts';

@@ -9,30 +9,13 @@ import { BusEvents } from '../test-support/bus-events.ts';
 import { h } from '../test-support/hex.ts';
 import { CallerBus, type CallerBusOptions } from './caller-bus.ts';
 import type { CallerBusError } from './errors.ts';
+import { PullableEnd } from '../../test-support/pullable-end.ts';
 
 /** An RS-485 adapter that hears its own transmitter: every write also comes back as data. */
 class EchoingEnd extends MemoryTransport {
   override async write(bytes: Buffer): Promise<void> {
     await super.write(bytes);
     setImmediate(() => this.emit('data', Buffer.from(bytes)));
-  }
-}
-
-/** The host end of a cable that can be pulled: while pulled, open() fails like a missing /dev node. */
-class PullableEnd extends MemoryTransport {
-  plugged = true;
-  readonly opens: number[] = [];
-  constructor(private readonly clock: ManualScheduler) {
-    super('pullable:a');
-  }
-  override async open(): Promise<void> {
-    this.opens.push(this.clock.now());
-    if (!this.plugged) throw new TransportError('cannot open: No such file or directory', { disconnected: true });
-    await super.open();
-  }
-  pull(): void {
-    this.plugged = false;
-    this.unplug();
   }
 }
 

@@ -9,24 +9,7 @@ import { seededRandom } from '../simulator/seeded-random.ts';
 import { ReaderEvents } from '../test-support/reader-events.ts';
 import { type IdCard, IdCardReader, type IdCardReaderOptions } from './id-card-reader.ts';
 import { ManualScheduler } from '../../scheduler.ts';
-
-/** The host end of a cable that can be pulled: while pulled, open() fails like a missing /dev node. */
-class PullableEnd extends MemoryTransport {
-  plugged = true;
-  readonly opens: number[] = [];
-  constructor(private readonly clock: ManualScheduler) {
-    super('pullable:a');
-  }
-  override async open(): Promise<void> {
-    this.opens.push(this.clock.now());
-    if (!this.plugged) throw new TransportError('cannot open: No such file or directory', { disconnected: true });
-    await super.open();
-  }
-  pull(): void {
-    this.plugged = false;
-    this.unplug();
-  }
-}
+import { PullableEnd } from '../../test-support/pullable-end.ts';
 
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
