@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Server } from 'socket.io';
 import { appointmentRoutes } from './api/appointment-routes.ts';
 import { authRoutes } from './api/auth-routes.ts';
 import { hallRoutes } from './api/hall-routes.ts';
@@ -23,6 +21,7 @@ import { ratingRoutes } from './api/rating-routes.ts';
 import { Type } from '@sinclair/typebox';
 import { createAnnouncer, type Announcer } from './announcer/index.ts';
 import { errorBody, installErrorHandler } from './api/http-errors.ts';
+import { HallqError } from './domain/errors.ts';
 import { CallerHost } from './devices-bridge/caller-host.ts';
 import { rateFromDevice } from './devices-bridge/rate-from-device.ts';
 import { createUpstream, resolveUpstreamConfig, type UpstreamStatus } from './upstream/index.ts';
@@ -31,7 +30,8 @@ import { LedHost } from './devices-bridge/led-host.ts';
 import { IdCardHost } from './devices-bridge/idcard-host.ts';
 import { PrinterHost, ticketToPrint } from './devices-bridge/printer-host.ts';
 import { CardReads } from './personal/card-reads.ts';
-import { attachRealtime, emitTo } from './realtime/realtime-server.ts';
+import { attachRealtime, type HubServer } from './realtime/realtime-server.ts';
+import { hubIdOf } from './store/hub-identity.ts';
 import { CommandHandler, systemClock, type Clock } from './store/handle-command.ts';
 import { openDb, type Db } from './store/open-db.ts';
 
@@ -68,7 +68,7 @@ export interface Hub {
   led: LedHost | null;
   announcer: Announcer | null;
   handler: CommandHandler;
-  io: Server;
+  io: HubServer;
   db: Db;
   hubId: string;
   close(): Promise<void>;
@@ -82,7 +82,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   const handler = new CommandHandler(db, config, clock);
   const principals = new Principals(db, config, clock);
   const cardReads = new CardReads(opts.hmacKey, clock, config.hall.timeZone, config.devices.idcard?.tokenTtlSec ?? 300);
-  const hubId = randomBytes(8).toString('hex');
+  const hubId = hubIdOf(db);
 
   const app = Fastify({
     logger: opts.logger ?? false,
@@ -108,8 +108,9 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     request.principal = principals.resolve(tokenOf(request));
   });
 
-  const io = attachRealtime(app.server, { handler, config, principals, hubId });
-  const emit = (room: string, type: string, data: unknown) => emitTo(io, room, type, data);
+  const realtime = attachRealtime(app.server, { handler, config, principals, hubId });
+  const { io } = realtime;
+  const emit = realtime.emitTo;
   const idcardConfig = config.devices.idcard;
   const idcard = idcardConfig
     ? new IdCardHost(
@@ -219,6 +220,22 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       await api.register(windowRoutes, { handler, config });
       await api.register(appointmentRoutes, { handler, cardReads });
       await api.register(ratingRoutes, { handler, config });
+      api.get(
+        '/announcements/calls/:callId',
+        {
+          schema: {
+            tags: ['hall'],
+            summary: 'The announcement of a recent call, for a wall that missed it (away, or the hub restarted)',
+            params: Type.Object({ callId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) }),
+          },
+        },
+        async (request) => {
+          const callId = (request.params as { callId: string }).callId;
+          const call = realtime.recent.findLast((e) => e.type === 'ticket.called' && e.data.callId === callId);
+          if (!announcer || !call || call.type !== 'ticket.called') throw new HallqError('HQ_ERR_NOT_FOUND', { reason: 'no recent call with this id' });
+          return announcer.describe({ callId, number: call.data.number, windowId: call.data.windowId, recall: call.data.recall });
+        },
+      );
       api.get('/announcements/:file', { schema: { tags: ['hall'], summary: 'The WAV of one announcement, for the hall wall', params: Type.Object({ file: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}\\.wav$' }) }) } }, async (request, reply) => {
         const wav = announcer?.wavFor((request.params as { file: string }).file.slice(0, -4)) ?? null;
         if (!wav) return reply.status(404).send(errorBody('HQ_ERR_NOT_FOUND', { reason: 'no such announcement' }));
@@ -258,8 +275,8 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       await led?.stop();
       announcer?.close();
       for (const p of printers.values()) await p.stop();
-      io.disconnectSockets(true);
-      // socket.io would close the HTTP server itself; fastify does that, so only its engine goes here.
+      // Close the transports, not the sockets: a server-side disconnect is final for socket.io
+      // clients, a closed transport is not, so every screen reconnects by itself once the hub is back.
       io.engine.close();
       await app.close();
       db.close();

@@ -1,13 +1,22 @@
 import { reactive } from 'vue';
-import type { HallView } from '../../src/api/views.ts';
+import type { HallView } from '../../src/read-model/hall-view.ts';
 import { connectHub, type HubClient } from '../../src/realtime/client.ts';
-import { applyEnvelope, applySnapshot, emptyScreen, type HallScreenState } from './hall-view-state.ts';
+import type { SideMessages } from '../../src/realtime/protocol.ts';
+import { applyCounts, applyEnvelope, applySnapshot, emptyScreen, type HallScreenState } from './hall-view-state.ts';
 
 /**
  * A public screen's live state (wall, window screen): snapshot, then envelopes, resumed from the
  * last seq after a drop. `lostForMs` drives the small "connection lost" mark (shown after 5 s).
  */
-export function connectScreen(opts: { token?: string | null; rooms?: string[]; onEvent?: (type: string, data: any) => void } = {}) {
+export function connectScreen(
+  opts: {
+    token?: string | null;
+    rooms?: string[];
+    onEvent?: (type: string, data: any) => void;
+    /** Up to date after a (re)connect; the wall catches up on the calls it missed here. */
+    onSynced?: (info: { via: 'snapshot' | 'replay'; reconnect: boolean; now: number }) => void;
+  } = {},
+) {
   const screen = reactive({ state: emptyScreen() as HallScreenState, up: false, downSince: Date.now() as number | null, now: Date.now() });
   let refreshing = false;
   const refreshHall = async () => {
@@ -35,6 +44,11 @@ export function connectScreen(opts: { token?: string | null; rooms?: string[]; o
       if (env.type === 'window.opened' || env.type === 'window.closed') void refreshHall();
       opts.onEvent?.(env.type, env.data);
     },
+    onMessage: (type, message) => {
+      if (type === 'queue.counts') screen.state = applyCounts(screen.state, message as SideMessages['queue.counts']);
+      opts.onEvent?.(type, message);
+    },
+    onSynced: (info) => opts.onSynced?.(info),
     onLink: (up) => {
       screen.up = up;
       screen.downSince = up ? null : (screen.downSince ?? Date.now());

@@ -1,5 +1,5 @@
 import { reactive } from 'vue';
-import type { TicketView } from '../../src/api/views.ts';
+import type { TicketView } from '../../src/read-model/hall-view.ts';
 import { connectHub } from '../../src/realtime/client.ts';
 
 /** The ticket status page's data: the ticket, refreshed whenever the hall moves. */
@@ -37,7 +37,10 @@ export function startTicketPage(): void {
       if (cat) page.categoryName = cat.name;
     },
     onEvent: (env) => {
-      if (env.type.startsWith('ticket.') || env.type === 'queue.counts') refresh();
+      if (env.type.startsWith('ticket.')) refresh();
+    },
+    onMessage: (type) => {
+      if (type === 'queue.counts') refresh();
     },
     onLink: (up) => (page.online = up),
   });

@@ -1,5 +1,5 @@
 import { reactive } from 'vue';
-import type { CategoryView, HallView } from '../../src/api/views.ts';
+import type { CategoryView, HallView } from '../../src/read-model/hall-view.ts';
 import { connectHub, type HubClient } from '../../src/realtime/client.ts';
 import { call, deviceTokenFromUrl, HubError, tapKey, type HubErrorBody } from '../../src/api/browser-client.ts';
 
@@ -66,6 +66,7 @@ export function start(): void {
       kiosk.hall = s.state;
     },
     onEvent: (env) => onEvent(env.type, env.data),
+    onMessage: (type, message) => onEvent(type, message),
     onLink: (up) => {
       // After an outage, fetch the hall again (the socket's replay carries events, not counts).
       if (up && !kiosk.online) void refreshHall();
@@ -88,6 +89,7 @@ async function refreshHall(): Promise<void> {
 }
 
 function onEvent(type: string, data: any): void {
+  if (type === 'queue.counts') data = data.data;
   if (type === 'card.read') {
     kiosk.card = data as CardInfo;
     touch();
@@ -219,10 +221,13 @@ export async function guideLogin(jobNo: string, password: string): Promise<strin
   }
 }
 
-export function guideLogout(): void {
+/** Leaves guide mode and ends the guide's session on the hub: a kiosk is a public machine. */
+export async function guideLogout(): Promise<void> {
+  const token = kiosk.guide?.token;
   kiosk.guide = null;
   sessionStorage.removeItem(GUIDE_KEY);
   goHome();
+  if (token) await call('POST', '/auth/logout', token).catch(() => undefined);
 }
 
 /** Guide desk: print the ticket on screen again (after a jam, or for a resident who lost it). */

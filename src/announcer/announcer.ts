@@ -129,10 +129,35 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
   announce(input: AnnounceInput): AnnounceResult {
     if (this.#closed) throw new Error('announcer is closed');
     if (this.#seen.has(input.callId)) return { status: 'duplicate', callId: input.callId };
+    const now = this.#clock.now();
+    const a = this.#build(input, () => Math.max(now + this.config.leadMs, this.#last ? this.#last.endsAt + this.config.betweenMs : -Infinity), true);
+    this.#remember(a);
+    this.#pending.push(a);
+    this.#last = a;
+    this.emit('queued', { ...a, plan: [...a.plan] });
+    if (!this.#cancelTimer) this.#arm();
+    return { status: 'queued', announcement: { ...a, plan: [...a.plan] } };
+  }
+
+  /**
+   * The announcement of a call a wall missed (it was away when its turn came, or the hub restarted
+   * since): built the same way, remembered for `wavFor`, but not queued and not marked as announced
+   * here. The wall plays it once; its own record of played call ids keeps it to once.
+   */
+  describe(input: AnnounceInput): Announcement {
+    const known = this.#byId.get(input.callId);
+    if (known) return { ...known, plan: [...known.plan] };
+    const a = this.#build(input, () => this.#clock.now(), false);
+    this.#byId.set(a.id, a);
+    this.#trim();
+    return { ...a, plan: [...a.plan] };
+  }
+
+  /** Plans and renders one announcement starting at `startAt(totalMs)`. */
+  #build(input: AnnounceInput, startAt: () => number, warn: boolean): Announcement {
     const recall = input.recall ?? false;
     const plan = planAnnouncement({ number: input.number, windowId: input.windowId, recall }, this.#rules);
     const id = input.callId;
-
     let audioUrl: string | null = null;
     let oneMs = estimateSpeechMs(plan.speech);
     if (this.#clips) {
@@ -142,15 +167,14 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
         audioUrl = this.#audioUrl(id);
         oneMs = rendered.durationMs;
       } catch (err) {
-        this.emit('warning', { callId: id, message: `no audio, speech only: ${(err as Error).message}` });
+        if (warn) this.emit('warning', { callId: id, message: `no audio, speech only: ${(err as Error).message}` });
       }
     }
-    const { repeat, gapMs, betweenMs, leadMs } = this.config;
+    const { repeat, gapMs } = this.config;
     const durationMs = Math.ceil(oneMs);
     const totalMs = repeat * durationMs + (repeat - 1) * gapMs;
-    const now = this.#clock.now();
-    const startAt = Math.max(now + leadMs, this.#last ? this.#last.endsAt + betweenMs : -Infinity);
-    const a: Announcement = {
+    const start = startAt();
+    return {
       id,
       callId: input.callId,
       number: input.number,
@@ -165,16 +189,10 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
       gapMs,
       durationMs,
       totalMs,
-      queuedAt: now,
-      startAt,
-      endsAt: startAt + totalMs,
+      queuedAt: this.#clock.now(),
+      startAt: start,
+      endsAt: start + totalMs,
     };
-    this.#remember(a);
-    this.#pending.push(a);
-    this.#last = a;
-    this.emit('queued', { ...a, plan: [...a.plan] });
-    if (!this.#cancelTimer) this.#arm();
-    return { status: 'queued', announcement: { ...a, plan: [...a.plan] } };
   }
 
   /** The WAV of one play of announcement `id`, or null if unknown (forgotten, or speech only). */
@@ -247,12 +265,15 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
       if (!oldest.done) this.#seen.delete(oldest.value);
     }
     this.#byId.set(a.id, a);
-    if (this.#byId.size > this.#keep) {
-      const oldest = this.#byId.keys().next();
-      if (!oldest.done) {
-        this.#byId.delete(oldest.value);
-        this.#wavs.delete(oldest.value);
-      }
+    this.#trim();
+  }
+
+  #trim(): void {
+    if (this.#byId.size <= this.#keep) return;
+    const oldest = this.#byId.keys().next();
+    if (!oldest.done) {
+      this.#byId.delete(oldest.value);
+      this.#wavs.delete(oldest.value);
     }
   }
 

@@ -4,7 +4,7 @@ import type { HallConfig } from '../config/schema.ts';
 import type { CommandHandler } from '../store/handle-command.ts';
 import { idempotencyOf, requireOneOf, send } from './request-context.ts';
 import { ErrorSchema, Text } from './schemas.ts';
-import { hallView } from './views.ts';
+import { hallView } from '../read-model/hall-view.ts';
 
 export const hallRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHandler; config: HallConfig }> = async (app, { handler, config }) => {
   app.get('/hall', { schema: { tags: ['hall'], summary: 'Categories, windows and notices, masked for public screens' } }, async () => {

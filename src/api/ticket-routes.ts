@@ -11,7 +11,7 @@ import type { Principals } from '../auth/principals.ts';
 import { ticketToPrint, type PrinterHost } from '../devices-bridge/printer-host.ts';
 import { idempotencyOf, refuseBody, requireOneOf, send } from './request-context.ts';
 import { ErrorSchema, Text, TicketSchema } from './schemas.ts';
-import { ticketView } from './views.ts';
+import { ticketView } from '../read-model/hall-view.ts';
 
 export interface TicketRouteDeps {
   handler: CommandHandler;

@@ -11,7 +11,7 @@ import type { CommandHandler, Reply } from '../store/handle-command.ts';
 import type { StoredEvent } from '../store/event-log.ts';
 import { idempotencyOf, refuseBody, requireWindowActor, send } from './request-context.ts';
 import { ErrorSchema, Text, WindowIdParams } from './schemas.ts';
-import { ticketView, type TicketView } from './views.ts';
+import { ticketView, type TicketView } from '../read-model/hall-view.ts';
 
 export interface WindowRouteDeps {
   handler: CommandHandler;

@@ -2,6 +2,7 @@ import { addWorkingDays, businessDate } from './calendar.ts';
 import type { CommandOf } from './commands.ts';
 import type { DecideContext } from './decide.ts';
 import { HallqError } from './errors.ts';
+import { cleanText } from './free-text.ts';
 import type { HallEvent } from './events.ts';
 import { BAD_LEVEL, BASE_BAD_REASONS, RATING_LABELS } from './ratings.ts';
 import type { HallState, Service, WindowState } from './state.ts';
@@ -62,7 +63,7 @@ export function rateService(state: HallState, command: CommandOf<'RateService'>,
         level: d.level,
         label: RATING_LABELS[d.level]!.zh,
         reasons,
-        comment: d.level <= BAD_LEVEL ? (d.comment?.trim() || null) : null,
+        comment: d.level <= BAD_LEVEL ? cleanText(d.comment) : null,
         channel: d.channel,
         requestedAt: r.requestedAt,
         ratedAt: ctx.at,
@@ -99,7 +100,7 @@ export function recordFollowup(state: HallState, command: CommandOf<'RecordFollo
   const f = state.followups.get(command.data.followupId);
   if (!f) throw new HallqError('HQ_ERR_FOLLOWUP_NOT_FOUND');
   if (f.status === 'closed') throw new HallqError('HQ_ERR_FOLLOWUP_CLOSED');
-  const note = command.data.note.trim();
+  const note = cleanText(command.data.note);
   if (!note) throw new HallqError('HQ_ERR_VALIDATION', { field: 'note' }, { zh: '请填写处理情况', en: 'write what was done' });
   return [
     {

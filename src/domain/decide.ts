@@ -2,6 +2,7 @@ import type { HallConfig } from '../config/schema.ts';
 import { businessDate, instantOf, localTime, minutesOf, openingAt, sessionsOn } from './calendar.ts';
 import type { Actor, CommandOf, HallCommand } from './commands.ts';
 import { HallqError } from './errors.ts';
+import { cleanText } from './free-text.ts';
 import { aheadOfNew, estimateFor } from './estimate.ts';
 import type { HallEvent, SelectionReason } from './events.ts';
 import { expireRating, rateService, ratingRequested, recordFollowup } from './decide-ratings.ts';
@@ -75,7 +76,7 @@ export function decide(state: HallState, command: HallCommand, ctx: DecideContex
       return transfer(state, command, ctx);
     case 'PauseWindow': {
       const w = openWindowOf(state, ctx, command.data.windowId);
-      const reason = command.data.reason.trim();
+      const reason = cleanText(command.data.reason);
       if (!reason) throw new HallqError('HQ_ERR_PAUSE_REASON_REQUIRED');
       if (busy(state, w)) throw new HallqError('HQ_ERR_WINDOW_BUSY', { windowId: w.id });
       return [{ type: 'window.paused', data: { windowId: w.id, staffId: w.staffId, reason, at: ctx.at } }];
@@ -246,7 +247,7 @@ function cancelTicket(state: HallState, command: CommandOf<'CancelTicket'>, ctx:
         number: t.number,
         windowId: s.status === 'waiting' ? null : s.windowId,
         staffId: s.status === 'waiting' ? null : s.staffId,
-        reason: command.data.reason ?? null,
+        reason: cleanText(command.data.reason),
         at: ctx.at,
       },
     },
@@ -338,7 +339,7 @@ function transfer(state: HallState, command: CommandOf<'TransferTicket'>, ctx: D
         toWindowId,
         placement,
         orderKey,
-        note: d.note?.trim() || null,
+        note: cleanText(d.note),
         at: ctx.at,
       },
     },

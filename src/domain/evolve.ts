@@ -58,6 +58,7 @@ export function evolve(state: HallState, event: HallEvent, alpha = 0.2): HallSta
       s.callId = d.callId;
       s.recalls = d.recalls;
       if (firstCall) s.calledAt = d.calledAt;
+      s.lastCalledAt = d.calledAt;
       setTicketStatus(state, s, 'called');
       const w = windowOrNew(state, d.windowId);
       w.currentServiceId = s.id;

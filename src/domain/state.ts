@@ -12,7 +12,7 @@ export type CallId = string;
 export interface Holder {
   /** HMAC-SHA256 of the ID number under the hall's key: per-ID limits, appointment match. */
   hmac: string;
-  /** `3301**********1234` */
+  /** `**************1234`: the last four only */
   idMasked: string;
   /** `张*三` */
   nameMasked: string;
@@ -67,6 +67,8 @@ export interface Service {
   windowId: WindowId | null;
   staffId: StaffId | null;
   calledAt: number | null;
+  /** The latest call or recall (calledAt stays the first). */
+  lastCalledAt?: number | null;
   callId: CallId | null;
   recalls: number;
   startedAt: number | null;

@@ -30,15 +30,18 @@ export function birthYearOf(id: string): number {
   return Number(id.slice(6, 10));
 }
 
-/** `3301**********1234`: region prefix and last four, as DESIGN §5 shows. */
+/**
+ * `**************1234`: the last four only. The region prefix once shown here, with the birth year
+ * and the HMAC, narrowed a number to a few thousand candidates; a screen needs no more than four.
+ */
 export function maskIdNumber(id: string): string {
-  return `${id.slice(0, 4)}${'*'.repeat(Math.max(0, id.length - 8))}${id.slice(-4)}`;
+  return `${'*'.repeat(Math.max(0, id.length - 4))}${id.slice(-4)}`;
 }
 
-/** `张*三` for three characters, `李*` for two; the first character stays. */
+/** `张*三` for three characters, `李*` for two, `*` for one: a name is never shown whole. */
 export function maskName(name: string): string {
   const chars = [...name.trim()];
-  if (chars.length <= 1) return chars.join('');
+  if (chars.length <= 1) return '*'.repeat(chars.length);
   if (chars.length === 2) return `${chars[0]}*`;
   return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
 }

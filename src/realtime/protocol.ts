@@ -1,12 +1,17 @@
-import type { HallView } from '../api/views.ts';
-import type { EventType } from '../domain/events.ts';
+import type { EventOf, EventType } from '../domain/events.ts';
+import type { HallView } from '../read-model/hall-view.ts';
+import type { PadData, PadEventType, PublicData, PublicEventType, StaffData } from './disclosure.ts';
 
 /**
- * The socket.io contract (DESIGN §4), shared by the hub and the UIs.
+ * The socket.io contract (DESIGN §4), shared by the hub, the kiosk and the displays. This file is
+ * the wire: the server is `Server<ClientToServerEvents, ServerToClientEvents>` and both UIs use the
+ * typed client of `client.ts`.
  *
  * Handshake `auth: {token?, rooms?, lastSeq?, hubId?}`. Without a token a client joins only `hall`.
- * With `lastSeq` (and the `hubId` it last saw) it receives the envelopes it missed, in order, then
- * `resumed`; otherwise, or when the hub has restarted or the gap is too long, a `snapshot`.
+ * With `lastSeq` and the `hubId` it last saw it gets what it missed as `replay` messages (in order),
+ * then `resumed`; otherwise, or when the gap is too long for its rooms, a `snapshot`. `hubId` names
+ * the event log, so a restart keeps it and a restored backup or a new data dir changes it. Until
+ * `snapshot` or `resumed` arrives, a client holds live envelopes back and applies them after.
  */
 export interface Handshake {
   token?: string;
@@ -15,13 +20,29 @@ export interface Handshake {
   hubId?: string;
 }
 
-/** Every event reaches a client as `{seq, at, type, data}` under the event name `type`. */
-export interface Envelope<T extends string = EventType, D = unknown> {
+/** Every logged event reaches a client as `{seq, at, type, data}` under the event name `type`. */
+export interface Envelope<T extends string = string, D = unknown> {
   seq: number;
   at: number;
   type: T;
   data: D;
 }
+
+/**
+ * The data of a logged event as one client may receive it: whole in the manager room, without
+ * personal fields in a clerk's room, and the public or pad form on screens and pads. Code that
+ * reads only the public fields works for every audience.
+ */
+export type EventData<T extends EventType> =
+  | EventOf<T>['data']
+  | StaffData<T>
+  | (T extends PublicEventType ? PublicData<T> : never)
+  | (T extends PadEventType ? PadData<T> : never);
+
+/** What a public screen can rely on for an event type it receives. */
+export type ScreenData<T extends PublicEventType> = PublicData<T>;
+
+export type AnyEnvelope = { [T in EventType]: Envelope<T, EventData<T>> }[EventType];
 
 export interface Snapshot {
   seq: number;
@@ -30,18 +51,151 @@ export interface Snapshot {
   state: HallView;
 }
 
+/** Missed envelopes, oldest first. `events` is a JSON array of envelopes (serialised once per event on the hub). */
+export interface Replay {
+  hubId: string;
+  fromSeq: number;
+  toSeq: number;
+  events: string;
+}
+
 export interface Resumed {
   hubId: string;
   fromSeq: number;
   seq: number;
   replayed: number;
+  /** The hub's clock when the resume ended (how old a missed call is). */
+  now: number;
 }
 
-/**
- * Derived, not logged: the waiting counts after a change. It carries the `seq` of the event it
- * follows, so a client never mistakes it for a missed event.
- */
-export type QueueCounts = Envelope<'queue.counts', { categories: { id: string; waiting: number; estimatedWaitMin: number }[] }>;
+/** Derived, not logged: the waiting counts after a change, with the `seq` of the state they came from. */
+export interface QueueCounts {
+  seq: number;
+  at: number;
+  type: 'queue.counts';
+  data: { categories: { id: string; waiting: number; estimatedWaitMin: number }[] };
+}
+
+/** One device's health, for the manager room and the kiosk it belongs to. `state` is the driver's word. */
+export interface DeviceStatus {
+  device: string;
+  kind: 'idcard' | 'printer' | 'led' | 'caller' | 'pad';
+  kioskId?: string;
+  state: string;
+  detail: string;
+  at: number;
+}
+
+/** A card was read at a kiosk: a short-lived token and the masked holder, never the number. */
+export interface CardReadMessage {
+  cardToken: string;
+  expiresAt: number;
+  holder: { idMasked: string; nameMasked: string; birthYear: number };
+}
+
+export interface RefusalMessage {
+  code: string;
+  message: string;
+  zh: string;
+  en: string;
+}
+
+export interface PrintJobMessage {
+  jobId: string;
+  ticketId: string;
+  number: string;
+  state: 'printing' | 'printed' | 'failed' | 'unavailable';
+  event: string;
+  attempt: number;
+  error: string | null;
+}
+
+export interface KeypadRefusedMessage {
+  windowId: number;
+  address: number;
+  code: string;
+  message: string;
+}
+
+/** One voice announcement for the wall to play (src/announcer). */
+export interface AnnouncementMessage {
+  id: string;
+  callId: string;
+  number: string;
+  windowId: number;
+  recall: boolean;
+  audioUrl: string | null;
+  speech: string;
+  caption: string;
+  lang: 'zh-CN';
+  repeat: number;
+  gapMs: number;
+  durationMs: number;
+  totalMs: number;
+  startAt: number;
+  endsAt: number;
+}
+
+export interface UpstreamStatusMessage {
+  state: string;
+  backlog: number;
+  deadLetters: number;
+  oldestAgeMs: number | null;
+  lastError: { ratingId: string | null; message: string; at: number | null } | null;
+  lastDeliveredAt: number | null;
+}
+
+/** Said before the hub closes a socket on purpose (logout, expired session): do not reconnect. */
+export interface SessionEndedMessage {
+  reason: 'logout' | 'expired';
+}
+
+/** Messages that are not logged events: derived counts and device traffic. */
+export interface SideMessages {
+  'queue.counts': QueueCounts;
+  'device.status': DeviceStatus;
+  'card.read': CardReadMessage;
+  'card.refused': RefusalMessage;
+  'print.job': PrintJobMessage;
+  'keypad.refused': KeypadRefusedMessage;
+  announcement: AnnouncementMessage;
+  'upstream.status': UpstreamStatusMessage;
+  'session.ended': SessionEndedMessage;
+}
+export type SideMessageType = keyof SideMessages;
+
+type LoggedListeners = { [T in EventType]: (envelope: Envelope<T, EventData<T>>) => void };
+type SideListeners = { [K in SideMessageType]: (message: SideMessages[K]) => void };
+
+export interface ServerToClientEvents extends LoggedListeners, SideListeners {
+  snapshot: (s: Snapshot) => void;
+  replay: (r: Replay) => void;
+  resumed: (r: Resumed) => void;
+}
+
+/** Clients only listen; everything they do goes through the HTTP API. */
+export type ClientToServerEvents = Record<string, never>;
 
 /** Past this many missed events a client gets a snapshot instead of a replay. */
 export const MAX_REPLAY = 5_000;
+/**
+ * Public screens replay at most this many: a wall that was away longer takes a snapshot, and
+ * catches up on the calls still waiting at a window (see `callsToCatchUp`), so it misses no call
+ * that still matters while an anonymous client cannot make the hub read thousands of events.
+ */
+export const PUBLIC_MAX_REPLAY = 300;
+/** Events in one `replay` message. */
+export const REPLAY_CHUNK = 1_000;
+
+/** Side messages that are not in the log and carry no seq of their own. */
+export const SIDE_MESSAGES: ReadonlySet<string> = new Set<SideMessageType>([
+  'queue.counts',
+  'device.status',
+  'card.read',
+  'card.refused',
+  'print.job',
+  'keypad.refused',
+  'announcement',
+  'upstream.status',
+  'session.ended',
+]);

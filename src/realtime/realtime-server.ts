@@ -1,100 +1,138 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import { hallView } from '../api/views.ts';
 import type { Principal, Principals } from '../auth/principals.ts';
 import type { HallConfig } from '../config/schema.ts';
 import { estimateFor } from '../domain/estimate.ts';
+import { hallView } from '../read-model/hall-view.ts';
 import type { StoredEvent } from '../store/event-log.ts';
 import type { CommandHandler } from '../store/handle-command.ts';
-import { publicData } from './mask.ts';
-import { MAX_REPLAY, type Envelope, type Handshake, type QueueCounts, type Resumed, type Snapshot } from './protocol.ts';
-import { allowedRooms, defaultRooms, routeOf } from './rooms.ts';
+import { dataFor, routeOf, tierFor, type Route } from './disclosure.ts';
+import {
+  MAX_REPLAY,
+  PUBLIC_MAX_REPLAY,
+  REPLAY_CHUNK,
+  type ClientToServerEvents,
+  type Handshake,
+  type QueueCounts,
+  type ServerToClientEvents,
+  type SideMessages,
+  type SideMessageType,
+  type Snapshot,
+} from './protocol.ts';
+import { envelopeJson, RecentEvents } from './recent-events.ts';
+import { allowedRooms, defaultRooms, isPublicRoom } from './rooms.ts';
+
+export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export interface RealtimeDeps {
   handler: CommandHandler;
   config: HallConfig;
   principals: Principals;
-  /** New on every hub start: a client holding another hubId gets a fresh snapshot. */
+  /** The event log's identity (`hubIdOf`): the same across restarts, new for a new log. */
   hubId: string;
 }
 
 /** `queue.counts` goes out at most this often. */
 export const COUNTS_COALESCE_MS = 250;
 
-interface SocketData {
+/** How often live sockets are checked against their session (logout, expiry). */
+export const SESSION_SWEEP_MS = 30_000;
+
+/** How long one public snapshot is reused (it is the same for every screen at a seq). */
+const SNAPSHOT_REUSE_MS = 1_000;
+
+export interface SocketData {
   principal: Principal | null;
   token: string | null;
   rooms: string[];
 }
 
-/** How often live sockets are checked against their session (logout, expiry). */
-export const SESSION_SWEEP_MS = 30_000;
+export interface Realtime {
+  io: HubServer;
+  recent: RecentEvents;
+  /** Sends an unlogged message (device traffic, counts) to one room. */
+  emitTo<K extends SideMessageType>(room: string, type: K, message: SideMessages[K]): void;
+}
 
 /**
- * socket.io on the hub's HTTP server. Events are broadcast only after their transaction commits,
- * and a reconnecting client is brought up to date from the SQLite log, not from memory.
+ * socket.io on the hub's HTTP server. Events are broadcast only after their transaction commits, each
+ * audience in its own form (`disclosure.ts`); a reconnecting client is caught up from the ring of
+ * recent events (or the log), in a few batched messages.
  */
-export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Server {
+export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Realtime {
   const { handler, config, principals, hubId } = deps;
-  const io = new Server(server, { path: '/socket.io', serveClient: false, cors: { origin: false } });
+  const io: HubServer = new Server(server, { path: '/socket.io', serveClient: false, cors: { origin: false } });
+  const recent = new RecentEvents(MAX_REPLAY);
+  recent.load(handler.log, handler.seq);
 
   io.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as Handshake;
     const principal = principals.resolve(typeof auth.token === 'string' ? auth.token : undefined);
     if (auth.token && !principal) return next(Object.assign(new Error('HQ_ERR_AUTH_REQUIRED: 令牌无效 / invalid token'), { data: { code: 'HQ_ERR_AUTH_REQUIRED' } }));
     const allowed = allowedRooms(principal, config);
-    const wanted = Array.isArray(auth.rooms) && auth.rooms.length > 0 ? auth.rooms.map(String) : defaultRooms(principal);
+    const wanted = Array.isArray(auth.rooms) && auth.rooms.length > 0 ? auth.rooms.slice(0, 64).map(String) : defaultRooms(principal);
     const refused = wanted.filter((r) => !allowed.has(r));
     if (refused.length > 0) {
-      return next(Object.assign(new Error(`HQ_ERR_FORBIDDEN: 无权加入 / not allowed to join ${refused.join(', ')}`), { data: { code: 'HQ_ERR_FORBIDDEN', rooms: refused } }));
+      return next(Object.assign(new Error(`HQ_ERR_FORBIDDEN: 无权加入 / not allowed to join ${refused.slice(0, 5).join(', ')}`), { data: { code: 'HQ_ERR_FORBIDDEN', rooms: refused.slice(0, 5) } }));
     }
-    (socket.data as SocketData) = { principal, token: typeof auth.token === 'string' ? auth.token : null, rooms: [...new Set(wanted)] };
+    socket.data = { principal, token: typeof auth.token === 'string' ? auth.token : null, rooms: [...new Set(wanted)] };
     next();
   });
 
-  io.on('connection', async (socket: Socket) => {
-    // Catch up from what is on disk: wait out a commit in progress (its events are then broadcast
-    // before this socket joins, and the log holds them).
+  let snapshotCache: { seq: number; at: number; state: Snapshot['state'] } | null = null;
+  const snapshotState = (seq: number) => {
+    const now = handler.clock.now();
+    if (!snapshotCache || snapshotCache.seq !== seq || now - snapshotCache.at > SNAPSHOT_REUSE_MS || now < snapshotCache.at) {
+      snapshotCache = { seq, at: now, state: hallView(handler.state, config, now) };
+    }
+    return snapshotCache.state;
+  };
+
+  io.on('connection', async (socket: HubSocket) => {
+    // Catch up from what is on disk: wait out a commit in progress.
     while (handler.uncommitted) await handler.whenCommitted();
     if (socket.disconnected) return;
-    const data = socket.data as SocketData;
+    const data = socket.data;
     const auth = (socket.handshake.auth ?? {}) as Handshake;
-    // Synchronous from here to join(): no commit can slip between the catch-up and the live stream.
+    const rooms = new Set(data.rooms);
+    const publicOnly = data.rooms.every(isPublicRoom);
+    // From here to join() is synchronous: the catch-up ends at `seq`, the live stream starts after it.
     const seq = handler.seq;
-    const lastSeq = typeof auth.lastSeq === 'number' && Number.isInteger(auth.lastSeq) ? auth.lastSeq : null;
-    const canReplay = lastSeq !== null && auth.hubId === hubId && lastSeq <= seq && seq - lastSeq <= MAX_REPLAY;
-    if (canReplay) {
-      const missed = handler.log.readSince(lastSeq, MAX_REPLAY);
-      let replayed = 0;
-      for (const e of missed) {
-        const env = envelopeFor(e, data.rooms);
-        if (env) {
-          socket.emit(e.type, env);
-          replayed++;
-        }
-      }
-      socket.emit('resumed', { hubId, fromSeq: lastSeq, seq, replayed } satisfies Resumed);
-    } else {
-      const snapshot: Snapshot = { seq, hubId, rooms: data.rooms, state: hallView(handler.state, config, handler.clock.now()) };
-      socket.emit('snapshot', snapshot);
+    const lastSeq = typeof auth.lastSeq === 'number' && Number.isInteger(auth.lastSeq) && auth.lastSeq >= 0 ? auth.lastSeq : null;
+    const gap = lastSeq === null ? Infinity : seq - lastSeq;
+    const bound = publicOnly ? PUBLIC_MAX_REPLAY : MAX_REPLAY;
+    const canReplay = lastSeq !== null && auth.hubId === hubId && gap >= 0 && gap <= bound;
+    if (!canReplay) {
+      socket.join(data.rooms);
+      socket.emit('snapshot', { seq, hubId, rooms: data.rooms, state: snapshotState(seq) });
+      return;
     }
     socket.join(data.rooms);
+    const tierOf = (route: Route) => tierFor(route, rooms);
+    let replayed = 0;
+    // Chunks go out on separate turns: a long catch-up never holds the hall up (live envelopes
+    // reach this socket meanwhile, and the client holds them until `resumed`).
+    for (let from = lastSeq; from < seq; from = Math.min(seq, from + REPLAY_CHUNK)) {
+      const to = Math.min(seq, from + REPLAY_CHUNK);
+      const parts = recent.covers(from) ? recent.envelopesJson(from, to, tierOf) : fromLog(handler, from, to, tierOf);
+      replayed += parts.length;
+      if (parts.length > 0) socket.emit('replay', { hubId, fromSeq: from, toSeq: to, events: `[${parts.join(',')}]` });
+      if (to < seq) await new Promise((r) => setImmediate(r));
+      if (socket.disconnected) return;
+    }
+    socket.emit('resumed', { hubId, fromSeq: lastSeq, seq, replayed, now: handler.clock.now() });
   });
-
-  /** The payload one socket may see of one event, given its rooms; null when the event is not for it. */
-  function envelopeFor(e: StoredEvent, rooms: string[]): Envelope | null {
-    const route = routeOf(e);
-    if (route.privateRooms.some((r) => rooms.includes(r))) return { seq: e.seq, at: e.at, type: e.type, data: e.data };
-    if (route.publicRooms.some((r) => rooms.includes(r))) return { seq: e.seq, at: e.at, type: e.type, data: publicData(e) };
-    return null;
-  }
 
   // A socket lives no longer than the session that opened it: logout ends it at once, expiry within a sweep.
   const endSessionSockets = (token: string | null) => {
     for (const socket of io.of('/').sockets.values()) {
-      const d = socket.data as SocketData;
+      const d = socket.data;
       if (!d.token || d.principal?.kind !== 'staff') continue;
-      if ((token !== null && d.token === token) || (token === null && !principals.resolve(d.token))) socket.disconnect(true);
+      if ((token !== null && d.token === token) || (token === null && !principals.resolve(d.token))) {
+        socket.emit('session.ended', { reason: token !== null ? 'logout' : 'expired' });
+        socket.disconnect(true);
+      }
     }
   };
   principals.onSessionEnded((token) => endSessionSockets(token));
@@ -106,15 +144,12 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Server {
   handler.onCommitted((events) => {
     let countsChanged = false;
     for (const e of events) {
-      const route = routeOf(e);
-      const full: Envelope = { seq: e.seq, at: e.at, type: e.type, data: e.data };
-      io.to(route.privateRooms).emit(e.type, full);
-      if (route.publicRooms.length > 0) io.to(route.publicRooms).except(route.privateRooms).emit(e.type, { ...full, data: publicData(e) });
+      recent.push(e);
+      broadcast(io, e);
       if (e.type.startsWith('ticket.') || e.type.startsWith('window.')) countsChanged = true;
     }
     if (countsChanged && !countsTimer) {
-      // Counts are derived and only need to be fresh within a moment: one broadcast per burst,
-      // not one per event on top of the event itself.
+      // Counts are derived and only need to be fresh within a moment: one broadcast per burst.
       const sendCounts = () => {
         // Counts from a committed state only: wait out a group still on its way to disk.
         if (handler.uncommitted) {
@@ -141,11 +176,46 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Server {
     }
   });
 
-
-  return io;
+  return {
+    io,
+    recent,
+    emitTo: (room, type, message) => {
+      const op = io.to(room);
+      (op.emit as (ev: string, m: unknown) => boolean).call(op, type, message);
+    },
+  };
 }
 
-/** Emits an ephemeral, unlogged message to one room (a card read for a kiosk, say). */
-export function emitTo(io: Server, room: string, type: string, data: unknown): void {
-  io.to(room).emit(type, data);
+/** Each audience once, in its own form: manager whole, named clerks, pads, then public screens. */
+function broadcast(io: HubServer, e: StoredEvent): void {
+  const send = (rooms: string[], except: string[], data: unknown) => {
+    const op = io.to(rooms).except(except);
+    // Logged events are typed per name in the map; here the name is a runtime value.
+    (op.emit as (ev: string, m: unknown) => boolean).call(op, e.type, { seq: e.seq, at: e.at, type: e.type, data });
+  };
+  send(['manager'], [], e.data);
+  const route = routeOf(e);
+  const done = ['manager'];
+  for (const [tier, rooms] of [
+    ['staff', route.staff],
+    ['pad', route.pad],
+    ['public', route.public],
+  ] as const) {
+    if (rooms.length === 0) continue;
+    const data = dataFor(e, tier);
+    if (data !== null) send(rooms, done, data);
+    done.push(...rooms);
+  }
+}
+
+/** A gap older than the ring: read it from the log (a private client only; public ones take a snapshot). */
+function fromLog(handler: CommandHandler, after: number, upTo: number, tierOf: (route: Route) => ReturnType<typeof tierFor>): string[] {
+  const out: string[] = [];
+  for (const e of handler.log.readSince(after, upTo - after)) {
+    const tier = tierOf(routeOf(e));
+    if (!tier) continue;
+    const json = envelopeJson(e, tier);
+    if (json !== null) out.push(json);
+  }
+  return out;
 }

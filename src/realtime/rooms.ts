@@ -1,6 +1,5 @@
 import type { Principal } from '../auth/principals.ts';
 import type { HallConfig } from '../config/schema.ts';
-import type { HallEvent } from '../domain/events.ts';
 
 /** Rooms a principal may join; `hall` is open to everyone. */
 export function allowedRooms(p: Principal | null, config: HallConfig): Set<string> {
@@ -40,17 +39,7 @@ export function defaultRooms(p: Principal | null): string[] {
   return ['hall', `clerk:${p.staff.id}`, ...p.windows.map((w) => `window:${w.id}`)];
 }
 
-/**
- * Where an event goes. Public rooms (the hall wall, window screens, pads) get the masked payload;
- * private rooms (the manager, the clerk at the window) get it whole. Appointments are private.
- */
-export function routeOf(e: HallEvent): { publicRooms: string[]; privateRooms: string[] } {
-  const windows = new Set<number>();
-  const d = e.data as Record<string, unknown>;
-  for (const k of ['windowId', 'fromWindowId', 'toWindowId'] as const) if (typeof d[k] === 'number') windows.add(d[k] as number);
-  // The clerks an event concerns are named in the event itself, so a replay routes exactly as live did.
-  const privateRooms = ['manager'];
-  for (const k of ['staffId', 'replacedStaffId'] as const) if (typeof d[k] === 'string') privateRooms.push(`clerk:${d[k]}`);
-  if (e.type === 'appointment.booked' || e.type === 'followup.opened' || e.type === 'followup.updated') return { publicRooms: [], privateRooms };
-  return { publicRooms: ['hall', ...[...windows].flatMap((w) => [`window:${w}`, `pad:${w}`])], privateRooms };
+/** Rooms any screen may join without being trusted: their clients get only public payloads. */
+export function isPublicRoom(room: string): boolean {
+  return room === 'hall' || room.startsWith('window:');
 }

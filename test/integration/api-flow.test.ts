@@ -80,7 +80,7 @@ describe('a ticket through the whole API', () => {
     });
     expect(card.status).toBe(201);
     expect(card.body.card.holder.nameMasked).toBe('张*丰');
-    expect(card.body.card.holder.idMasked).toBe('3301**********1234'.slice(0, 4) + '*'.repeat(10) + card.body.card.holder.idMasked.slice(-4));
+    expect(card.body.card.holder.idMasked).toMatch(/^\*{14}[0-9X]{4}$/);
     const t = await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'MZ', cardToken: card.body.card.cardToken } });
     expect(t.status).toBe(201);
     expect(t.body.ticket.priorityGroup).toBe('elderly');

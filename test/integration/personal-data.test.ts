@@ -5,7 +5,7 @@ import { io as connect } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/personal/id-number.ts';
 import { api, login, openWindow, startHub } from '../support/hub.ts';
-import { KIOSK } from '../support/test-config.ts';
+import { KIOSK, padToken } from '../support/test-config.ts';
 
 describe('personal data (DESIGN §5)', () => {
   it('keeps no raw ID number in the database files, the log or socket payloads after card reads', async () => {
@@ -62,7 +62,9 @@ describe('personal data (DESIGN §5)', () => {
       for (const needle of [...ids, ...bodies]) expect(hay.includes(needle), 'raw ID number found').toBe(false);
     }
     const db = readFileSync(join(h.dir, 'hallq.db')).toString('utf8');
-    expect(db).toContain('3301**********'); // the masked form is what is kept
+    // The masked form is what is kept: the last four only, no region prefix to narrow a brute force.
+    expect(db).toContain('*'.repeat(14) + ids[0]!.slice(-4));
+    expect(db).not.toContain('3301**');
     await h.dispose();
   });
 });
@@ -120,6 +122,48 @@ describe('public payloads', () => {
       expect(wall.some((l) => l.startsWith('ticket.cancelled'))).toBe(true);
       expect(wall.join('\n')).not.toContain('330102196001011234');
       expect(wall.join('\n')).not.toContain('13812345678');
+    } finally {
+      socket.close();
+      await h.dispose();
+    }
+  });
+});
+
+describe('numbers typed into free text', () => {
+  it('are scrubbed before they are stored: no phone or ID number in the database, the outbox or any room', async () => {
+    const id = withCheckDigit('33010219500101123');
+    const phone = '13912345678';
+    const h = await startHub();
+    const seen: string[] = [];
+    const manager = await login(h.url, 'm1');
+    const socket = connect(h.url, { transports: ['websocket'], auth: { token: manager } });
+    socket.onAny((_type, payload) => seen.push(JSON.stringify(payload)));
+    await new Promise<void>((resolve) => socket.once('snapshot', () => resolve()));
+    try {
+      await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'ZX' } });
+      await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'ZX' } });
+      const clerk = await openWindow(h.url, 1);
+      await api(h.url, 'POST', '/windows/1/call-next', { token: clerk });
+      const done = await api(h.url, 'POST', '/windows/1/complete', { token: clerk });
+      const rated = await api(h.url, 'POST', '/ratings', {
+        token: padToken(1),
+        body: { serviceId: done.body.serviceId, level: 2, reasons: ['服务效率'], comment: `请回电${phone},身份证${id}` },
+      });
+      expect(rated.status).toBe(201);
+      await api(h.url, 'POST', '/windows/1/call-next', { token: clerk });
+      await api(h.url, 'POST', '/windows/1/transfer', { token: clerk, body: { toWindowId: 2, note: `家属电话 ${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}` } });
+      await api(h.url, 'POST', `/followups/${rated.body.followup.id}`, { token: manager, body: { step: 'callback', note: `已致电${phone}` } });
+      await new Promise((r) => setTimeout(r, 300));
+      const files = readdirSync(h.dir).filter((f) => f.startsWith('hallq.db')).map((f) => readFileSync(join(h.dir, f)).toString('utf8'));
+      for (const hay of [...files, ...seen]) {
+        expect(hay.includes(phone), 'phone number found').toBe(false);
+        expect(hay.includes(id), 'ID number found').toBe(false);
+      }
+      // What is kept is still useful to the manager: the last four.
+      expect(seen.join('\n')).toContain('*******5678');
+      const outbox = JSON.stringify(h.hub.db.prepare('SELECT payload FROM upstream_outbox').all());
+      expect(outbox).toContain('5678');
+      expect(outbox).not.toContain(phone);
     } finally {
       socket.close();
       await h.dispose();

@@ -2,9 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/personal/id-number.ts';
 import { api, login, openWindow, startHub, type RunningHub } from '../support/hub.ts';
 import { expectRefused, RecordingClient } from '../support/socket-client.ts';
-import { KIOSK } from '../support/test-config.ts';
+import { KIOSK, padToken } from '../support/test-config.ts';
+import { PUBLIC_MAX_REPLAY } from '../../src/realtime/protocol.ts';
 
-/** Realtime contract (DESIGN §4): snapshot, replay on resume, fresh snapshot after a restart, masking, rooms. */
+/** Realtime contract (DESIGN §4): snapshot, replay on resume (also across a restart), masking per audience, rooms. */
 describe('realtime (socket.io)', () => {
   const hubs: RunningHub[] = [];
   const clients: RecordingClient[] = [];
@@ -78,25 +79,19 @@ describe('realtime (socket.io)', () => {
 
     const back = await client(h, { lastSeq, hubId: h.hub.hubId });
     const resumed = await back.waitForEvent('resumed');
-    expect(resumed).toEqual({ hubId: h.hub.hubId, fromSeq: lastSeq, seq: seqAfter, replayed: 8 });
+    // The rating request is for the window's pad and the manager, not for a public screen.
+    expect(resumed).toEqual({ hubId: h.hub.hubId, fromSeq: lastSeq, seq: seqAfter, replayed: 7, now: expect.any(Number) });
+    // One batched message, not one emit per event.
+    expect(back.of('replay')).toHaveLength(1);
 
     // A barrier: one more live event; everything before it in the stream has arrived.
     await issue(h, 'SB');
     await back.waitForEvent('ticket.issued', (e) => e.seq === seqAfter + 1);
 
-    const beforeResumed = back.received.slice(0, back.received.findIndex((r) => r.event === 'resumed'));
-    expect(beforeResumed.map((r) => r.event)).toEqual([
-      'ticket.issued',
-      'ticket.issued',
-      'window.opened',
-      'ticket.called',
-      'ticket.called',
-      'ticket.started',
-      'ticket.completed',
-      'rating.requested',
-    ]);
+    const beforeResumed = back.received.slice(0, back.received.findIndex((r) => r.event === 'resumed')).filter((r) => r.replayed);
+    expect(beforeResumed.map((r) => r.event)).toEqual(['ticket.issued', 'ticket.issued', 'window.opened', 'ticket.called', 'ticket.called', 'ticket.started', 'ticket.completed']);
     const replayed = beforeResumed.map((r) => r.payload);
-    expect(replayed.map((e) => e.seq)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(replayed.map((e) => e.seq)).toEqual([2, 3, 4, 5, 6, 7, 8]);
     for (const [i, e] of replayed.entries()) {
       expect(e.type).toBe(beforeResumed[i]!.event);
       expect(typeof e.at).toBe('number');
@@ -115,41 +110,49 @@ describe('realtime (socket.io)', () => {
 
     // No snapshot, no envelope twice, and nothing the first client had already seen.
     expect(back.of('snapshot')).toEqual([]);
-    const seqs = back.of().filter((p) => p.type !== undefined).map((p) => p.seq as number);
+    const seqs = back.received.filter((r) => r.payload?.type !== undefined && r.event !== 'queue.counts').map((r) => r.payload.seq as number);
     expect(new Set(seqs).size).toBe(seqs.length);
     expect(Math.min(...seqs)).toBe(lastSeq + 1);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
   });
 
-  it('gives a fresh snapshot after the hub restarts, at the seq it had before', async () => {
+  it('keeps its identity across a restart, so a screen resumes and gets what it missed', async () => {
     const h1 = await hub();
     const c1 = await client(h1, {});
     await c1.waitForEvent('snapshot');
     const t = await issue(h1, 'ZX');
-    await issue(h1, 'SB');
-    await c1.waitForEvent('ticket.issued', (e) => e.seq === 2);
+    await c1.waitForEvent('ticket.issued', (e) => e.seq === 1);
     const lastSeq = c1.lastSeq();
-    const oldHubId = h1.hub.hubId;
+    const hubId = h1.hub.hubId;
     c1.close();
+    // Missed by the screen, just before the restart.
+    await issue(h1, 'SB');
+    const clerk = await openWindow(h1.url, 1);
+    const call = await api(h1.url, 'POST', '/windows/1/call-next', { token: clerk });
     await h1.stop();
 
     const h2 = await hub(h1.dir);
-    expect(h2.hub.hubId).not.toBe(oldHubId);
-    const c2 = await client(h2, { lastSeq, hubId: oldHubId });
-    const snap = await c2.waitForEvent('snapshot');
-    expect(snap.hubId).toBe(h2.hub.hubId);
-    expect(snap.seq).toBe(lastSeq);
-    expect(snap.state.categories.find((x: { id: string }) => x.id === 'ZX').waiting).toBe(1);
-    expect(snap.state.categories.find((x: { id: string }) => x.id === 'SB').waiting).toBe(1);
-
-    // Barrier, then: no replay was attempted across hubs.
-    await issue(h2, 'ZX');
-    const live = await c2.waitForEvent('ticket.issued');
-    expect(live.seq).toBe(lastSeq + 1);
-    expect(live.data.number).toBe('A002');
-    expect(c2.of('resumed')).toEqual([]);
-    expect(c2.of('snapshot')).toHaveLength(1);
+    expect(h2.hub.hubId).toBe(hubId);
+    const c2 = await client(h2, { lastSeq, hubId });
+    const resumed = await c2.waitForEvent('resumed');
+    expect(resumed).toMatchObject({ hubId, fromSeq: lastSeq, seq: lastSeq + 3, replayed: 3 });
+    expect(c2.of('snapshot')).toEqual([]);
+    const missedCall = c2.received.find((r) => r.replayed && r.event === 'ticket.called');
+    expect(missedCall?.payload.data.callId).toBe(call.body.callId);
+    // The announcement of that call can still be had, from the restarted hub.
+    const a = await fetch(`${h2.url}/api/v1/announcements/calls/${call.body.callId}`);
+    expect(a.status).toBe(200);
+    expect(await a.json()).toMatchObject({ callId: call.body.callId, number: 'A001', windowId: 1 });
     expect((await api(h2.url, 'GET', `/tickets/${t.id}`)).body.ticket.number).toBe('A001');
+  });
+
+  it('gets a new identity only with a new log: another data dir means a snapshot', async () => {
+    const h1 = await hub();
+    await issue(h1, 'ZX');
+    const other = await hub();
+    expect(other.hub.hubId).not.toBe(h1.hub.hubId);
+    const c = await client(other, { lastSeq: 0, hubId: h1.hub.hubId });
+    expect((await c.waitForEvent('snapshot')).hubId).toBe(other.hub.hubId);
   });
 
   it('falls back to a snapshot when lastSeq is ahead of the hub or the hubId is unknown', async () => {
@@ -166,7 +169,7 @@ describe('realtime (socket.io)', () => {
     expect(stranger.of('resumed')).toEqual([]);
   });
 
-  it('masks the holder for the hall and shows it whole to the manager', async () => {
+  it('gives the hall the number, the category and the window only, and the manager everything', async () => {
     const h = await hub();
     const idNumber = withCheckDigit('33010219500101123');
     const hall = await client(h, {});
@@ -179,15 +182,15 @@ describe('realtime (socket.io)', () => {
     const card = await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: '张三丰', idNumber } });
     expect(card.status).toBe(201);
     const t = await issue(h, 'ZX', { cardToken: card.body.card.cardToken, phone: '13812345678' });
-    const pub = await hall.waitForEvent('ticket.issued', (e) => e.data.ticketId === t.id);
+    const pub = await hall.waitForEvent('ticket.issued', (e) => e.data.number === t.number);
     const full = await manager.waitForEvent('ticket.issued', (e) => e.data.ticketId === t.id);
 
     const pubJson = JSON.stringify(pub);
-    for (const secret of ['hmac', 'idMasked', 'birthYear', 'phoneMasked', 'appointmentCode', idNumber, '张三丰', '5678']) {
+    // Not even the masked name, nor the priority group, nor the ticket id (the key to /t/<id>).
+    for (const secret of ['hmac', 'idMasked', 'birthYear', 'phoneMasked', 'appointmentCode', 'holder', 'priorityGroup', t.id, idNumber, '张', '5678']) {
       expect(pubJson, `hall payload leaks ${secret}`).not.toContain(secret);
     }
-    expect(pub.data.holder).toEqual({ nameMasked: '张*丰' });
-    expect(pub.data.number).toBe(t.number);
+    expect(Object.keys(pub.data).sort()).toEqual(['businessDate', 'categoryId', 'extended', 'issuedAt', 'number', 'prefix']);
 
     expect(full.data.holder.hmac).toMatch(/^[0-9a-f]{64}$/);
     expect(full.data.holder.nameMasked).toBe('张*丰');
@@ -201,14 +204,69 @@ describe('realtime (socket.io)', () => {
     await issue(h, 'SB');
     await hall.waitForEvent('ticket.issued', (e) => e.data.number === 'B001');
     await manager.waitForEvent('ticket.issued', (e) => e.data.number === 'B001');
-    expect(hall.of('ticket.issued').filter((e) => e.data.ticketId === t.id)).toHaveLength(1);
+    expect(hall.of('ticket.issued').filter((e) => e.data.number === t.number)).toHaveLength(1);
     expect(manager.of('ticket.issued').filter((e) => e.data.ticketId === t.id)).toHaveLength(1);
 
     // The snapshot a wall gets is masked too.
     const late = await client(h, {});
     const snap = await late.waitForEvent('snapshot');
     const snapJson = JSON.stringify(snap);
-    for (const secret of ['hmac', 'idMasked', 'birthYear', idNumber, '张三丰']) expect(snapJson).not.toContain(secret);
+    for (const secret of ['hmac', 'idMasked', 'birthYear', idNumber, '张三丰', t.id]) expect(snapJson).not.toContain(secret);
+  });
+
+  it('keeps ratings off public screens, and the rater off the rated clerk: level and reasons only', async () => {
+    const h = await hub();
+    const hall = await client(h, {});
+    await hall.waitForEvent('snapshot');
+    const card = await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: '李四', idNumber: withCheckDigit('44010619881212345') } });
+    await issue(h, 'ZX', { cardToken: card.body.card.cardToken });
+    const clerkToken = await openWindow(h.url, 1);
+    const clerk = await client(h, { token: clerkToken });
+    await clerk.waitForEvent('snapshot');
+    const manager = await client(h, { token: await login(h.url, 'm1') });
+    await manager.waitForEvent('snapshot');
+    const pad = await client(h, { token: padToken(1) });
+    await pad.waitForEvent('snapshot');
+    await api(h.url, 'POST', '/windows/1/call-next', { token: clerkToken });
+    const done = await api(h.url, 'POST', '/windows/1/complete', { token: clerkToken, body: { caseNo: 'BJ-9', itemCode: 'X1' } });
+    await pad.waitForEvent('rating.requested');
+    const rated = await api(h.url, 'POST', '/ratings', {
+      token: padToken(1),
+      body: { serviceId: done.body.serviceId, level: 1, reasons: ['服务态度'], comment: '太慢了' },
+    });
+    expect(rated.status).toBe(201);
+    const full = await manager.waitForEvent('rating.recorded');
+    const staff = await clerk.waitForEvent('rating.recorded');
+    const padSeen = await pad.waitForEvent('rating.recorded');
+    expect(full.data.holder.hmac).toMatch(/^[0-9a-f]{64}$/);
+    expect(full.data.comment).toBe('太慢了');
+    expect(staff.data).toMatchObject({ level: 1, reasons: ['服务态度'] });
+    expect(staff.data.holder).toBeUndefined();
+    expect(staff.data.comment).toBeUndefined();
+    expect(Object.keys(padSeen.data).sort()).toEqual(['label', 'level', 'ratedAt', 'ratingId', 'serviceId', 'windowId']);
+    // Barrier: the hall saw the completion, and no rating or follow-up at all.
+    await issue(h, 'SB');
+    await hall.waitForEvent('ticket.issued', (e) => e.data.number === 'B001');
+    const hallTypes = hall.received.map((r) => r.event);
+    expect(hallTypes).toContain('ticket.completed');
+    expect(hallTypes.filter((t) => t.startsWith('rating.') || t.startsWith('followup.'))).toEqual([]);
+  });
+
+  it('gives a public screen far behind a snapshot, not thousands of replayed events', async () => {
+    const h = await hub();
+    await issue(h, 'ZX');
+    const clerk = await openWindow(h.url, 1);
+    for (let i = 0; i < PUBLIC_MAX_REPLAY / 2 + 5; i++) {
+      await api(h.url, 'POST', '/windows/1/pause', { token: clerk, body: { reason: '离开' } });
+      await api(h.url, 'POST', '/windows/1/resume', { token: clerk });
+    }
+    const seq = h.hub.handler.seq;
+    const anon = await client(h, { lastSeq: 1, hubId: h.hub.hubId });
+    expect((await anon.waitForEvent('snapshot')).seq).toBe(seq);
+    expect(anon.of('replay')).toEqual([]);
+    // A manager may replay that much.
+    const manager = await client(h, { token: await login(h.url, 'm1'), lastSeq: 1, hubId: h.hub.hubId });
+    expect((await manager.waitForEvent('resumed')).replayed).toBe(seq - 1);
   });
 
   it('refuses the manager room without a token, with a clerk token, and a bad token', async () => {

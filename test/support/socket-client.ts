@@ -4,6 +4,8 @@ import { io, type Socket } from 'socket.io-client';
 export interface Received {
   event: string;
   payload: any;
+  /** Unpacked from a batched `replay` message. */
+  replayed?: boolean;
 }
 
 /**
@@ -15,8 +17,10 @@ export class RecordingClient {
   #closed = false;
 
   private constructor(readonly socket: Socket) {
-    socket.onAny((event: string, payload: unknown) => {
+    socket.onAny((event: string, payload: any) => {
       this.received.push({ event, payload });
+      // A batched replay: each envelope is recorded as if it had come under its own name.
+      if (event === 'replay') for (const env of JSON.parse(payload.events)) this.received.push({ event: env.type, payload: env, replayed: true });
     });
   }
 
@@ -50,9 +54,9 @@ export class RecordingClient {
     });
   }
 
-  /** Messages received so far under one event name (or all but `queue.counts` when omitted). */
+  /** Messages received so far under one event name (or all but `queue.counts` and the raw `replay` batches when omitted). */
   of(event?: string): any[] {
-    return this.received.filter((r) => (event === undefined ? r.event !== 'queue.counts' : r.event === event)).map((r) => r.payload);
+    return this.received.filter((r) => (event === undefined ? r.event !== 'queue.counts' && r.event !== 'replay' : r.event === event)).map((r) => r.payload);
   }
 
   /**

@@ -1,21 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { applyEnvelope, applySnapshot, emptyScreen, MAX_CALLS } from '../../display-ui/src/hall-view-state.ts';
-import { hallView } from '../../src/api/views.ts';
+import { applyCounts, applyEnvelope, applySnapshot, callsToCatchUp, emptyScreen, MAX_CALLS } from '../../display-ui/src/hall-view-state.ts';
+import type { AnyEnvelope } from '../../src/realtime/protocol.ts';
+import { hallView } from '../../src/read-model/hall-view.ts';
 import { emptyState } from '../../src/domain/state.ts';
 import { testConfig } from '../support/test-config.ts';
 
 const NOW = Date.parse('2026-11-23T02:00:00Z');
 const snapshot = (seq = 10) => {
   const view = hallView(emptyState(), testConfig(), NOW);
-  view.recentCalls = [{ callId: 'old', number: 'A001', windowId: 1, calledAt: NOW - 60_000, recalls: 0 }];
+  view.recentCalls = [{ callId: 'old', number: 'A001', windowId: 1, calledAt: NOW - 60_000, lastCalledAt: NOW - 60_000, recalls: 0 }];
   return { seq, hubId: 'h', rooms: ['hall'], state: view };
 };
-const called = (seq: number, callId: string, number: string, windowId = 1, recall = false) => ({
-  seq,
-  at: NOW,
-  type: 'ticket.called',
-  data: { callId, number, windowId, calledAt: NOW + seq, recalls: recall ? 1 : 0, recall, ticketId: `t${number}`, serviceId: `s${number}` },
-});
+/** An envelope as a public screen receives it (the public form of the event). */
+const env = (seq: number, type: string, data: Record<string, unknown>) => ({ seq, at: NOW, type, data }) as unknown as AnyEnvelope;
+const called = (seq: number, callId: string, number: string, windowId = 1, recall = false) =>
+  env(seq, 'ticket.called', { callId, number, categoryId: 'ZX', windowId, calledAt: NOW + seq, recalls: recall ? 1 : 0, recall });
 
 describe('wall and window screen state', () => {
   it('never shows a call from a snapshot as new', () => {
@@ -44,13 +43,28 @@ describe('wall and window screen state', () => {
   it('follows windows: pause with its reason, resume, completion clears the number', () => {
     let s = applySnapshot(emptyScreen(), snapshot());
     s = applyEnvelope(s, called(11, 'c1', 'A002'));
-    s = applyEnvelope(s, { seq: 12, at: NOW, type: 'ticket.completed', data: { windowId: 1 } });
+    s = applyEnvelope(s, env(12, 'ticket.completed', { windowId: 1 }));
     expect(s.hall!.windows[0]!.currentNumber).toBeNull();
-    s = applyEnvelope(s, { seq: 13, at: NOW, type: 'window.paused', data: { windowId: 1, reason: '午间休息' } });
+    s = applyEnvelope(s, env(13, 'window.paused', { windowId: 1, reason: '午间休息' }));
     expect(s.hall!.windows[0]).toMatchObject({ status: 'paused', pauseReason: '午间休息' });
-    s = applyEnvelope(s, { seq: 14, at: NOW, type: 'window.resumed', data: { windowId: 1 } });
+    s = applyEnvelope(s, env(14, 'window.resumed', { windowId: 1 }));
     expect(s.hall!.windows[0]).toMatchObject({ status: 'open', pauseReason: null });
-    s = applyEnvelope(s, { seq: 15, at: NOW, type: 'queue.counts', data: { categories: [{ id: 'ZX', waiting: 7, estimatedWaitMin: 12 }] } });
+    s = applyCounts(s, { seq: 15, at: NOW, type: 'queue.counts', data: { categories: [{ id: 'ZX', waiting: 7, estimatedWaitMin: 12 }] } });
     expect(s.hall!.categories.find((c) => c.id === 'ZX')).toMatchObject({ waiting: 7, estimatedWaitMin: 12 });
+  });
+
+  it('catches up on a missed call that still waits at its window, once, and not on one that ended or is old', () => {
+    let s = applySnapshot(emptyScreen(), snapshot());
+    s = applyEnvelope(s, called(11, 'c1', 'A002', 1));
+    s = applyEnvelope(s, called(12, 'c2', 'A003', 2));
+    s = applyEnvelope(s, env(13, 'ticket.started', { number: 'A003', windowId: 2, startedAt: NOW }));
+    s = applyEnvelope(s, called(14, 'c3', 'B001', 3));
+    // Window 1 still calls A002 (missed), window 2 serves A003 (the resident came), window 3's call was played.
+    expect(callsToCatchUp(s, new Set(['c3']), NOW + 60_000).map((c) => c.callId)).toEqual(['c1']);
+    // Too old to matter.
+    expect(callsToCatchUp(s, new Set(['c3']), NOW + 10 * 60_000)).toEqual([]);
+    // A recall is the latest call of its window: that is the one to play.
+    s = applyEnvelope(s, called(15, 'c4', 'A002', 1, true));
+    expect(callsToCatchUp(s, new Set(['c1', 'c3']), NOW + 60_000).map((c) => c.callId)).toEqual(['c4']);
   });
 });

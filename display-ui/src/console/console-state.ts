@@ -1,7 +1,8 @@
 import { reactive } from 'vue';
 import { call, HubError, tapKey } from '../../../src/api/browser-client.ts';
-import type { HallView } from '../../../src/api/views.ts';
+import type { HallView } from '../../../src/read-model/hall-view.ts';
 import { connectHub, type HubClient } from '../../../src/realtime/client.ts';
+import type { SideMessages } from '../../../src/realtime/protocol.ts';
 
 /** The clerk console: sign in, then one window's current ticket and the actions on it. */
 export interface ConsoleTicket {
@@ -93,12 +94,27 @@ export async function signIn(windowId: number, role: 'A' | 'B'): Promise<void> {
   await refresh();
 }
 
+/** 签退: sign out of the window, then end the session on the hub too (a console may be a shared PC). */
 export async function signOut(): Promise<void> {
-  if (con.windowId === null) return;
-  await act(`/windows/${con.windowId}/close`);
+  if (con.windowId !== null) {
+    await act(`/windows/${con.windowId}/close`);
+    if (con.message?.tone === 'error') return;
+  }
+  await logout();
+}
+
+/** Ends the staff session on the hub and forgets it here. */
+export async function logout(): Promise<void> {
+  const token = con.token;
+  client?.close();
+  client = null;
+  if (token) await call('POST', '/auth/logout', token).catch(() => undefined);
+  con.token = null;
+  con.staff = null;
   con.windowId = null;
   con.panel = null;
-  save();
+  con.hall = null;
+  sessionStorage.removeItem(SESSION_KEY);
 }
 
 function connect(): void {
@@ -109,20 +125,20 @@ function connect(): void {
       con.hall = s.state;
       if (con.windowId !== null) void refresh();
     },
-    onEvent: (env) => {
-      const d = env.data as { windowId?: number; fromWindowId?: number; toWindowId?: number; categories?: { id: string; waiting: number; estimatedWaitMin: number }[] };
-      if (env.type === 'queue.counts' && con.hall && d.categories) {
-        for (const c of d.categories) {
-          const v = con.hall.categories.find((x) => x.id === c.id);
-          if (v) {
-            v.waiting = c.waiting;
-            v.estimatedWaitMin = c.estimatedWaitMin;
-          }
+    onMessage: (type, message) => {
+      if (type !== 'queue.counts' || !con.hall) return;
+      for (const c of (message as SideMessages['queue.counts']).data.categories) {
+        const v = con.hall.categories.find((x) => x.id === c.id);
+        if (v) {
+          v.waiting = c.waiting;
+          v.estimatedWaitMin = c.estimatedWaitMin;
         }
-        return;
       }
-      if (env.type === 'rating.recorded' && d.windowId === con.windowId) {
-        con.rating = env.data as { level: number };
+    },
+    onEvent: (env) => {
+      const d = env.data as { windowId?: number; fromWindowId?: number | null; toWindowId?: number | null };
+      if (env.type === 'rating.recorded' && env.data.windowId === con.windowId) {
+        con.rating = { level: env.data.level, label: env.data.label };
         return;
       }
       if (con.windowId !== null && [d.windowId, d.fromWindowId, d.toWindowId].includes(con.windowId)) void refresh();

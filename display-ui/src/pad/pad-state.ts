@@ -1,6 +1,6 @@
 import { reactive } from 'vue';
 import { call, deviceTokenFromUrl, HubError, tapKey } from '../../../src/api/browser-client.ts';
-import type { HallView } from '../../../src/api/views.ts';
+import type { HallView } from '../../../src/read-model/hall-view.ts';
 import { connectHub } from '../../../src/realtime/client.ts';
 import { levelForKeyboardEvent } from '../../../devices/ratingpad/codec/key-levels.ts';
 
@@ -65,11 +65,15 @@ export async function startPad(): Promise<void> {
       void loadPending();
     },
     onEvent: (env) => {
-      const d = env.data as { windowId?: number; serviceId?: string };
+      const d = env.data as { windowId?: number | null; serviceId?: string };
       if (d.windowId !== pad.windowId) return;
       if (env.type === 'rating.requested') show(env.data as RatingRequest);
       else if ((env.type === 'rating.unrated' || env.type === 'rating.recorded') && pad.request?.serviceId === d.serviceId && pad.screen !== 'thanks') idle();
       else if (env.type.startsWith('window.')) void refreshHall();
+    },
+    // After a reconnect (a hub restart, a network blip) the open request, if any, comes from the hub.
+    onSynced: ({ reconnect }) => {
+      if (reconnect) void loadPending();
     },
     onLink: (up) => (pad.online = up),
   });

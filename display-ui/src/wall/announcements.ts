@@ -24,6 +24,11 @@ export class AnnouncementPlayer {
     this.#seen = new Set(JSON.parse(sessionStorage.getItem(PLAYED_KEY) ?? '[]') as string[]);
   }
 
+  /** Call ids queued or played on this wall (kept across reloads of the page). */
+  get seen(): ReadonlySet<string> {
+    return this.#seen;
+  }
+
   enqueue(a: Announcement): void {
     if (this.#seen.has(a.callId)) return;
     this.#seen.add(a.callId);

@@ -43,6 +43,8 @@ export interface CallView {
   number: string;
   windowId: number;
   calledAt: number;
+  /** The latest call or recall of this ticket at this window. */
+  lastCalledAt: number;
   recalls: number;
 }
 
@@ -121,9 +123,9 @@ function recentCalls(state: HallState, date: string, n: number): CallView[] {
     if (s.calledAt === null || s.callId === null || s.windowId === null) continue;
     const t = state.tickets.get(s.ticketId);
     if (!t || t.businessDate !== date) continue;
-    calls.push({ callId: s.callId, number: t.number, windowId: s.windowId, calledAt: s.calledAt, recalls: s.recalls });
+    calls.push({ callId: s.callId, number: t.number, windowId: s.windowId, calledAt: s.calledAt, lastCalledAt: s.lastCalledAt ?? s.calledAt, recalls: s.recalls });
   }
-  return calls.sort((a, b) => b.calledAt - a.calledAt).slice(0, n);
+  return calls.sort((a, b) => b.lastCalledAt - a.lastCalledAt).slice(0, n);
 }
 
 export interface TicketView {
