@@ -7,7 +7,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { appointmentRoutes } from './api/appointment-routes.ts';
 import { authRoutes } from './api/auth-routes.ts';
 import { hallRoutes } from './api/hall-routes.ts';
-import { tokenOf } from './api/request-context.ts';
+import { requireOneOf, requireSameOriginForCookie, tokenOf } from './api/request-context.ts';
+import type { DeviceStatus, Emit } from './devices-bridge/device-status.ts';
 import { ErrorSchema } from './api/schemas.ts';
 import { simRoutes } from './api/sim-routes.ts';
 import { ticketRoutes } from './api/ticket-routes.ts';
@@ -15,6 +16,7 @@ import { uiRoutes } from './api/ui-routes.ts';
 import { windowRoutes } from './api/window-routes.ts';
 import { Principals } from './auth/principals.ts';
 import type { HallConfig } from './config/schema.ts';
+import { simulatorControls } from './config/load-hall-config.ts';
 import { startDayCloser } from './day-closer.ts';
 import { startRatingTimeouts } from './rating-timeouts.ts';
 import { ratingRoutes } from './api/rating-routes.ts';
@@ -24,7 +26,7 @@ import { errorBody, installErrorHandler } from './api/http-errors.ts';
 import { HallqError } from './domain/errors.ts';
 import { CallerHost } from './devices-bridge/caller-host.ts';
 import { rateFromDevice } from './devices-bridge/rate-from-device.ts';
-import { createUpstream, resolveUpstreamConfig, type UpstreamStatus } from './upstream/index.ts';
+import { createUpstream, resolveUpstreamConfig } from './upstream/index.ts';
 import { HidPadDriver, parseRatingPadsConfig, type OpenHid } from '../devices/ratingpad/index.ts';
 import { LedHost } from './devices-bridge/led-host.ts';
 import { IdCardHost } from './devices-bridge/idcard-host.ts';
@@ -105,12 +107,18 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
 
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
+    requireSameOriginForCookie(request);
     request.principal = principals.resolve(tokenOf(request));
   });
 
   const realtime = attachRealtime(app.server, { handler, config, principals, hubId });
   const { io } = realtime;
-  const emit = realtime.emitTo;
+  // The latest device.status of every device, for the health details.
+  const deviceStates = new Map<string, DeviceStatus>();
+  const emit: Emit = (room, type, message) => {
+    if (type === 'device.status') deviceStates.set((message as DeviceStatus).device, message as DeviceStatus);
+    realtime.emitTo(room, type, message);
+  };
   const idcardConfig = config.devices.idcard;
   const idcard = idcardConfig
     ? new IdCardHost(
@@ -161,13 +169,9 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   if (led) handler.onCommitted((events) => led.onEvents(events));
 
   // The 好差评 upload: rows are written with each rating; the worker posts them in order.
-  let upstreamStatus: UpstreamStatus | null = null;
   const upstream = config.upstream
     ? createUpstream(db, resolveUpstreamConfig(config.upstream, { baseDir: opts.configDir ?? fileURLToPath(new URL('../config', import.meta.url)) }), {
-        onStatus: (s) => {
-          upstreamStatus = s;
-          emit('manager', 'upstream.status', s);
-        },
+        onStatus: (s) => emit('manager', 'upstream.status', s),
       })
     : null;
   if (upstream) {
@@ -200,15 +204,27 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     }
   });
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({
-    ok: true,
-    hubId,
-    seq: handler.seq,
-    hall: config.hall.name,
-    now: clock.now(),
-    // The 好差评 upload: how many ratings wait, and why the last attempt failed.
-    upstream: upstreamStatus ?? (upstream ? upstream.worker.status() : null),
-  }));
+  // Liveness for anyone (a supervisor, a load balancer): is the hub up, and did its last write land?
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+    const ok = handler.lastCommit.ok;
+    return reply.status(ok ? 200 : 503).send({ ok });
+  });
+  // The details, for the manager and the monitoring token only: they name the hub's log and its devices.
+  app.get('/api/v1/health', { schema: { tags: ['hall'], summary: 'Health details: last commit, upload backlog, devices (manager or monitoring token)' } }, async (request) => {
+    requireOneOf(request, { roles: ['manager', 'admin'], devices: ['monitor'] });
+    const lastCommit = handler.lastCommit;
+    return {
+      ok: lastCommit.ok,
+      hubId,
+      seq: handler.seq,
+      hall: config.hall.name,
+      now: clock.now(),
+      lastCommit,
+      // Read now, not a cached status: the backlog counts every rating still to go.
+      upstream: upstream ? upstream.worker.status() : null,
+      devices: [...deviceStates.values()],
+    };
+  });
 
   await app.register(uiRoutes, { distDir: opts.uiDir ?? fileURLToPath(new URL('../dist/ui', import.meta.url)) });
 
@@ -241,9 +257,20 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
         if (!wav) return reply.status(404).send(errorBody('HQ_ERR_NOT_FOUND', { reason: 'no such announcement' }));
         return reply.type('audio/wav').header('cache-control', 'public, max-age=31536000, immutable').send(wav);
       });
-      const simPrinters = new Map([...printers].filter(([, h]) => h.fake !== null));
-      if (idcard?.simulator || simPrinters.size > 0 || caller?.simulator || led?.barSim || led?.wallSim)
-        await api.register(simRoutes, { idcard: idcard?.simulator ? idcard : null, printers: simPrinters, caller: caller?.simulator ? caller : null, led });
+      // Simulator controls only where the config says this is a demo (the hall, or that device).
+      const controls = new Set(simulatorControls(config));
+      const simPrinters = new Map(
+        [...printers].filter(([kioskId, h]) => h.fake !== null && (config.hall.demo === true || config.devices.printers.find((p) => p.kioskId === kioskId)?.demo === true)),
+      );
+      if (controls.size > 0)
+        await api.register(simRoutes, {
+          handler,
+          config,
+          idcard: controls.has('idcard') && idcard?.simulator ? idcard : null,
+          printers: controls.has('printer') ? simPrinters : new Map(),
+          caller: controls.has('caller') && caller?.simulator ? caller : null,
+          led: controls.has('led') ? led : null,
+        });
     },
     { prefix: '/api/v1' },
   );

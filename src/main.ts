@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildHub } from './app.ts';
 import { demoEntries, HallConfigError, loadHallConfig } from './config/load-hall-config.ts';
-import { loadHmacKey } from './personal/card-reads.ts';
+import { HmacKeyError, loadHmacKey } from './personal/card-reads.ts';
 
 const { values } = parseArgs({
   options: {
@@ -40,16 +40,41 @@ function lanUrl(): string {
   return `http://localhost:${port}`;
 }
 
-const hmac = loadHmacKey(dataDir);
-const hub = await buildHub({
-  config,
-  dbFile: resolve(dataDir, 'hallq.db'),
-  hmacKey: hmac.key,
-  publicUrl: config.hall.publicUrl ?? lanUrl(),
-  voiceCacheDir: resolve(dataDir, 'voice-cache'),
-  configDir: dirname(configFile),
-  logger: { level: process.env.LOG_LEVEL ?? 'info' },
-});
+/** Stops the start with one message an operator can act on (no stack trace). */
+function refuseToStart(message: string): never {
+  console.error(message);
+  console.error('hub 未启动 / the hub did not start.');
+  process.exit(1);
+}
+
+const DATA_DIR_ERRORS = /^(EACCES|EPERM|EROFS|ENOENT|ENOTDIR|EISDIR|ENOSPC|EDQUOT|SQLITE_(CANTOPEN|READONLY|IOERR|FULL|NOTADB|CORRUPT|PERM|AUTH))/;
+
+let hmac;
+let hub;
+try {
+  hmac = loadHmacKey(dataDir, process.env, { demo: config.hall.demo === true });
+  hub = await buildHub({
+    config,
+    dbFile: resolve(dataDir, 'hallq.db'),
+    hmacKey: hmac.key,
+    publicUrl: config.hall.publicUrl ?? lanUrl(),
+    voiceCacheDir: resolve(dataDir, 'voice-cache'),
+    configDir: dirname(configFile),
+    logger: { level: process.env.LOG_LEVEL ?? 'info' },
+  });
+} catch (err) {
+  if (err instanceof HmacKeyError) refuseToStart(err.message);
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && DATA_DIR_ERRORS.test(code)) {
+    refuseToStart(
+      `数据目录无法使用 / the data directory cannot be used: ${dataDir}\n` +
+        `  ${code}: ${(err as Error).message}\n` +
+        '  请确认目录存在、磁盘可写且有剩余空间,并属于运行 hub 的用户 / check that it exists, is on a writable disk with free space,\n' +
+        '  and belongs to the user the hub runs as (e.g. chown -R hallq: /var/lib/hallq).',
+    );
+  }
+  throw err;
+}
 
 const shutdown = async (signal: string) => {
   hub.app.log.info({ signal }, 'shutting down');
@@ -59,7 +84,12 @@ const shutdown = async (signal: string) => {
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-await hub.app.listen({ port, host });
+try {
+  await hub.app.listen({ port, host });
+} catch (err) {
+  if ((err as { code?: string }).code === 'EADDRINUSE') refuseToStart(`端口 ${port} 已被占用 / port ${port} is in use: another hub, or another program, listens there. Use --port.`);
+  throw err;
+}
 const base = `http://localhost:${port}`;
 const demo = demoEntries(config);
 const lines = [
@@ -91,6 +121,7 @@ if (demo.length > 0) {
   hub.app.log.warn({ demo }, 'demo credentials in use');
 }
 if (hmac.source === 'data-dir') {
+  // Only a demo hall gets here (loadHmacKey refuses otherwise).
   lines.push(
     `  !! 身份证HMAC密钥与数据库放在一起 / The ID HMAC key is stored beside the database (${hmac.file}).`,
     '  !! Whoever copies the data directory can recover ID numbers from it. For a real hall set',

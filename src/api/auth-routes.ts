@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Principals } from '../auth/principals.ts';
 import { verifyPassword } from '../auth/passwords.ts';
+import { LoginGuard } from '../auth/login-guard.ts';
 import { HallqError } from '../domain/errors.ts';
 import type { Clock } from '../store/handle-command.ts';
 import { ErrorSchema } from './schemas.ts';
@@ -9,11 +10,9 @@ import { requirePrincipal, SESSION_COOKIE, tokenOf } from './request-context.ts'
 
 // A hash of a random password: unknown job numbers cost the same scrypt as known ones.
 const DUMMY_HASH = 'scrypt$qn4kBNvZkdwl40Bkb3Am/A==$vo4CAWZwfSwzSURZHXeL+sKJnaySB5r8mqFpPl/N7Xk=';
-const MAX_FAILURES = 5;
-const LOCK_MS = 5 * 60_000;
 
 export const authRoutes: FastifyPluginAsyncTypebox<{ principals: Principals; clock: Clock }> = async (app, { principals, clock }) => {
-  const failures = new Map<string, { count: number; until: number }>();
+  const guard = new LoginGuard(() => clock.now());
 
   app.post(
     '/auth/login',
@@ -30,19 +29,17 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ principals: Principals; clo
     },
     async (request, reply) => {
       const { jobNo, password } = request.body;
-      const f = failures.get(jobNo);
-      if (f && f.count >= MAX_FAILURES && f.until > clock.now()) {
-        return reply.status(429).send({
-          error: { code: 'HQ_ERR_AUTH_FAILED', message: '登录失败次数过多,请5分钟后再试 / Too many failed logins; try again in 5 minutes', zh: '登录失败次数过多,请5分钟后再试', en: 'Too many failed logins; try again in 5 minutes' },
-        });
-      }
-      // The attempt counts before the (slow) check, so parallel guesses cannot slip past the limit.
-      if (failures.size > 10_000) for (const [k, v] of failures) if (v.until <= clock.now()) failures.delete(k);
-      failures.set(jobNo, { count: (f && f.until > clock.now() ? f.count : 0) + 1, until: clock.now() + LOCK_MS });
+      // Settled before the (slow) password check, so a flood never reaches scrypt.
+      const release = await guard.enter(request.ip, jobNo);
+      let ok = false;
       const staff = principals.staffById(jobNo);
-      const ok = await verifyPassword(password, staff?.passwordHash ?? DUMMY_HASH);
+      try {
+        // crypto.scrypt runs on libuv's thread pool, not the event loop; the guard keeps one client from filling that pool.
+        ok = await verifyPassword(password, staff?.passwordHash ?? DUMMY_HASH);
+      } finally {
+        release(ok && !!staff);
+      }
       if (!staff || !ok) throw new HallqError('HQ_ERR_AUTH_FAILED');
-      failures.delete(jobNo);
       const session = principals.createSession(staff.id);
       reply.setCookie(SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'strict', path: '/', expires: new Date(session.expiresAt) });
       return {

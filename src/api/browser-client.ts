@@ -21,7 +21,8 @@ export async function call<T>(method: string, path: string, token: string | null
   try {
     res = await fetch(`/api/v1${path}`, {
       method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      // x-hallq-client: the same-origin proof the hub asks of cookie-authenticated calls.
+      headers: { 'x-hallq-client': 'ui', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
   } catch {

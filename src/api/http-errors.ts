@@ -9,6 +9,8 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   HQ_ERR_AUTH_REQUIRED: 401,
   HQ_ERR_AUTH_FAILED: 401,
   HQ_ERR_FORBIDDEN: 403,
+  HQ_ERR_TOO_MANY_REQUESTS: 429,
+  HQ_ERR_SAME_ORIGIN_REQUIRED: 403,
   HQ_ERR_NOT_YOUR_WINDOW: 403,
   HQ_ERR_NOT_SIGNED_IN: 403,
   HQ_ERR_CATEGORY_UNKNOWN: 422,
@@ -67,6 +69,8 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | HallqError, request, reply) => {
     if (err instanceof HallqError) {
       const body = errorBody(err.code, err.detail, err.message);
+      const retryAfter = err.detail?.retryAfterSec;
+      if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
       return reply.status(STATUS_OF[err.code]).send(body);
     }
     if (err.validation) {

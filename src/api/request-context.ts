@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principals.ts';
 import type { HallConfig } from '../config/schema.ts';
 import { HallqError } from '../domain/errors.ts';
-import type { Idempotency, Reply } from '../store/handle-command.ts';
+import type { CommandHandler, Idempotency, Reply } from '../store/handle-command.ts';
 
 export const SESSION_COOKIE = 'hallq_session';
 
@@ -13,6 +13,26 @@ export function tokenOf(request: FastifyRequest): string | undefined {
   const h = request.headers.authorization;
   if (h && /^Bearer\s+/i.test(h)) return h.replace(/^Bearer\s+/i, '').trim();
   return request.cookies?.[SESSION_COOKIE];
+}
+
+/** The header the hub's own pages send with every API call (a custom header cannot be sent cross-origin without CORS, which the hub never allows). */
+export const UI_HEADER = 'x-hallq-client';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A browser sends the session cookie with requests from any page on the same host, another port
+ * included. A mutating call whose only credential is that cookie must prove it comes from the hub's
+ * own pages: the UI header, or an `Origin` that is this very origin. Bearer tokens need no proof.
+ */
+export function requireSameOriginForCookie(request: FastifyRequest): void {
+  if (SAFE_METHODS.has(request.method) || request.headers.authorization) return;
+  if (!request.cookies?.[SESSION_COOKIE]) return;
+  if (request.headers[UI_HEADER]) return;
+  const origin = request.headers.origin;
+  const host = request.headers.host;
+  if (origin && host && (origin === `http://${host}` || origin === `https://${host}`)) return;
+  throw new HallqError('HQ_ERR_SAME_ORIGIN_REQUIRED');
 }
 
 export function requirePrincipal(request: FastifyRequest): Principal {
@@ -44,6 +64,17 @@ export function requireWindowActor(request: FastifyRequest, config: HallConfig, 
   if (p.staff.role === 'clerk' && (win.staff.a === p.staff.id || win.staff.b === p.staff.id)) return p;
   if (p.staff.role === 'clerk') throw new HallqError('HQ_ERR_NOT_YOUR_WINDOW', { windowId });
   throw new HallqError('HQ_ERR_FORBIDDEN');
+}
+
+/**
+ * At an open window only the clerk signed in there acts (a B clerk takes over by signing in), so
+ * every event credits the clerk who did the work. Managers may act for any window.
+ */
+export function requireSignedInClerk(handler: CommandHandler, p: Principal, windowId: number): void {
+  if (p.kind !== 'staff' || p.staff.role !== 'clerk') return;
+  const w = handler.state.windows.get(windowId);
+  // At a closed window the command itself answers (窗口未签到); here only "someone else is signed in".
+  if (w && w.status !== 'closed' && w.staffId !== p.staff.id) throw new HallqError('HQ_ERR_NOT_SIGNED_IN', { windowId });
 }
 
 /** The idempotency scope of a mutating call, if the client sent `Idempotency-Key`. */

@@ -6,20 +6,34 @@ import type { LedHost } from '../devices-bridge/led-host.ts';
 import type { IdCardHost } from '../devices-bridge/idcard-host.ts';
 import type { PrinterHost } from '../devices-bridge/printer-host.ts';
 import { HallqError } from '../domain/errors.ts';
-import { requireOneOf } from './request-context.ts';
+import { requireOneOf, requireSignedInClerk, requireWindowActor } from './request-context.ts';
+import type { HallConfig } from '../config/schema.ts';
+import type { CommandHandler } from '../store/handle-command.ts';
 import { ErrorSchema } from './schemas.ts';
 
 /**
- * Simulator controls (`/api/v1/sim/...`), registered only when a simulated device is configured.
+ * Simulator controls (`/api/v1/sim/...`), registered only for simulated devices in a demo config
+ * (`hall.demo`, or the device's own `demo: true`), and announced at start-up with the demo
+ * credentials. Nothing here is open to anonymous callers: what a printer printed names the
+ * category, the priority group and the secret status address of every ticket.
  * A card "placed" here goes on the simulated reader and comes back through the same bytes, codec
  * and driver a real reader's read takes: checked, hashed, masked, tokenised, sent to the kiosk.
  */
-export const simRoutes: FastifyPluginAsyncTypebox<{ idcard: IdCardHost | null; printers: Map<string, PrinterHost>; caller: CallerHost | null; led: LedHost | null }> = async (
-  app,
-  { idcard, printers, caller, led },
-) => {
+export interface SimRouteDeps {
+  handler: CommandHandler;
+  config: HallConfig;
+  idcard: IdCardHost | null;
+  printers: Map<string, PrinterHost>;
+  caller: CallerHost | null;
+  led: LedHost | null;
+}
+
+export const simRoutes: FastifyPluginAsyncTypebox<SimRouteDeps> = async (app, { handler, config, idcard, printers, caller, led }) => {
   if (led?.barSim || led?.wallSim) {
-    app.get('/sim/led', { schema: { tags: ['simulators'], summary: 'What the simulated LED bars and wall show now, by address' } }, async () => led.snapshot());
+    app.get('/sim/led', { schema: { tags: ['simulators'], summary: 'What the simulated LED bars and wall show now, by address' } }, async (request) => {
+      requireOneOf(request, { roles: ['guide', 'manager', 'admin'] });
+      return led.snapshot();
+    });
   }
   if (printers.size > 0) registerPrinterSim(app, printers);
   if (caller?.simulator) {
@@ -42,8 +56,13 @@ export const simRoutes: FastifyPluginAsyncTypebox<{ idcard: IdCardHost | null; p
         },
       },
       async (request) => {
-        requireOneOf(request, { roles: ['clerk', 'guide', 'manager', 'admin'] });
         const b = request.body;
+        // A press is a window action: the same rules as the console's button. The window's clerk,
+        // signed in there (or a manager), and nobody else: the keypad's events name that clerk.
+        const windowId = caller.windowOf(b.address);
+        if (windowId === undefined) throw new HallqError('HQ_ERR_VALIDATION', { field: 'address' }, { zh: '该地址没有呼叫器', en: 'no keypad at this address' });
+        const p = requireWindowActor(request, config, windowId, 'call');
+        requireSignedInClerk(handler, p, windowId);
         const acked = await sim.press(b.address, b.key as 'call', b.digits);
         await caller.bus.flushed();
         return { acked, lcd: sim.lcd(b.address) ?? null, beeps: sim.beeps(b.address).length };
@@ -123,6 +142,7 @@ function registerPrinterSim(app: FastifyInstance, printers: Map<string, PrinterH
     '/sim/printer/receipts',
     { schema: { tags: ['simulators'], summary: 'What the simulated printer printed, decoded to text lines', querystring: PrinterQuery } },
     async (request) => {
+      requireOneOf(request, { roles: ['guide', 'manager', 'admin'], devices: ['kiosk'] });
       const host = pick(request.query.kioskId);
       return { kioskId: host.config.kioskId, receipts: host.fake!.receipts.map((r) => ({ lines: r.lines, qrCodes: r.qrCodes })) };
     },
@@ -131,6 +151,7 @@ function registerPrinterSim(app: FastifyInstance, printers: Map<string, PrinterH
     '/sim/printer/latest.png',
     { schema: { tags: ['simulators'], summary: 'A picture of the last ticket the simulated printer printed', querystring: PrinterQuery } },
     async (request, reply) => {
+      requireOneOf(request, { roles: ['guide', 'manager', 'admin'], devices: ['kiosk'] });
       const host = pick(request.query.kioskId);
       const last = host.fake!.receipts.at(-1);
       if (!last) throw new HallqError('HQ_ERR_NOT_FOUND', { reason: 'nothing printed yet' });

@@ -10,6 +10,7 @@ import type { CommandHandler } from '../store/handle-command.ts';
 import type { Principals } from '../auth/principals.ts';
 import { ticketToPrint, type PrinterHost } from '../devices-bridge/printer-host.ts';
 import { idempotencyOf, refuseBody, requireOneOf, send } from './request-context.ts';
+import { RateLimiter } from './rate-limit.ts';
 import { ErrorSchema, Text, TicketSchema } from './schemas.ts';
 import { ticketView } from '../read-model/hall-view.ts';
 
@@ -37,6 +38,9 @@ const IssueBody = Type.Object(
 const TicketParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 
 export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (app, { handler, config, cardReads, printers, principals }) => {
+  // Per device and per guide (config `limits`): a stolen kiosk token cannot empty a day's quota.
+  const kioskRate = new RateLimiter(config.limits.kioskIssue.burst, config.limits.kioskIssue.perMinute, () => handler.clock.now());
+  const guideRate = new RateLimiter(config.limits.staffIssue.burst, config.limits.staffIssue.perMinute, () => handler.clock.now());
   const kioskOf = (header: string | string[] | undefined): string | null => {
     const token = Array.isArray(header) ? header[0] : header;
     const p = principals.resolve(token);
@@ -55,6 +59,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
           401: ErrorSchema,
           403: ErrorSchema,
           422: ErrorSchema,
+          429: ErrorSchema,
         },
       },
     },
@@ -70,6 +75,9 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
       const idem = idempotencyOf(request, p);
       const known = idem ? handler.replyFor(idem) : null;
       if (known) return send(reply, await known);
+      // A retry above is free; a new ticket costs a token from the device's (or guide's) bucket.
+      const wait = (p.kind === 'device' ? kioskRate : guideRate).take(p.actor.id);
+      if (wait > 0) throw new HallqError('HQ_ERR_TOO_MANY_REQUESTS', { retryAfterSec: Math.ceil(wait / 1000) });
       const holder: Holder | undefined = body.cardToken ? cardReads.resolve(body.cardToken) : undefined;
       // A guide at a kiosk: the kiosk's own token in `x-hallq-kiosk` names where to print.
       const kioskId = p.kind === 'device' ? p.device.id : kioskOf(request.headers['x-hallq-kiosk']);

@@ -1,7 +1,6 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import type { Principal } from '../auth/principals.ts';
 import type { HallConfig } from '../config/schema.ts';
 import type { HallCommand } from '../domain/commands.ts';
 import { HallqError } from '../domain/errors.ts';
@@ -9,7 +8,7 @@ import type { HallState } from '../domain/state.ts';
 import { newCallId, newServiceId } from '../ids.ts';
 import type { CommandHandler, Reply } from '../store/handle-command.ts';
 import type { StoredEvent } from '../store/event-log.ts';
-import { idempotencyOf, refuseBody, requireWindowActor, send } from './request-context.ts';
+import { idempotencyOf, refuseBody, requireSignedInClerk, requireWindowActor, send } from './request-context.ts';
 import { ErrorSchema, Text, WindowIdParams } from './schemas.ts';
 import { ticketView, type TicketView } from '../read-model/hall-view.ts';
 
@@ -43,7 +42,10 @@ export const windowRoutes: FastifyPluginAsyncTypebox<WindowRouteDeps> = async (a
         // Who may act is settled before the body is looked at: a stranger gets 401/403, never a 400.
         preValidation: async (request) => {
           const windowId = Number((request.params as { id: unknown }).id);
-          if (Number.isInteger(windowId)) requireSignedIn(requireWindowActor(request, config, windowId, action), windowId, action);
+          if (Number.isInteger(windowId)) {
+            const p = requireWindowActor(request, config, windowId, action);
+            if (action !== 'open') requireSignedInClerk(handler, p, windowId);
+          }
           // A business system may POST `complete` with no body at all.
           if (body && (request.body === undefined || request.body === null)) (request as { body: unknown }).body = {};
         },
@@ -147,16 +149,6 @@ export const windowRoutes: FastifyPluginAsyncTypebox<WindowRouteDeps> = async (a
       return { window: windowState(handler.state, windowId) };
     },
   );
-
-  /**
-   * At an open window only the clerk signed in there acts (a B clerk takes over by signing in), so
-   * every event credits the clerk who did the work. Managers may act for any window.
-   */
-  function requireSignedIn(p: Principal, windowId: number, action: string): void {
-    if (action === 'open' || p.kind !== 'staff' || p.staff.role !== 'clerk') return;
-    const w = handler.state.windows.get(windowId);
-    if (w && w.status !== 'closed' && w.staffId !== p.staff.id) throw new HallqError('HQ_ERR_NOT_SIGNED_IN', { windowId });
-  }
 
   function viewOf(state: HallState, ticketId: string): TicketView {
     return ticketView(state, config, state.tickets.get(ticketId)!);

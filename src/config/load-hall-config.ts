@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Value } from '@sinclair/typebox/value';
 import { parseDocument } from 'yaml';
@@ -47,7 +48,14 @@ export function loadHallConfig(file: string): HallConfig {
       doc.errors.map((e) => ({ path: '(yaml)', message: e.message.split('\n')[0] ?? e.message })),
     );
   }
-  return parseHallConfig(doc.toJS(), file);
+  let raw: unknown;
+  try {
+    // An alias bomb (billion laughs) stops at the alias limit with an error, not at the memory's end.
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new HallConfigError(file, [{ path: '(yaml)', message: (err as Error).message.split('\n')[0] ?? String(err) }]);
+  }
+  return parseHallConfig(raw, file);
 }
 
 /** Validates a parsed config object: schema first, then the references between its parts. */
@@ -111,6 +119,8 @@ function crossCheck(c: HallConfig): ConfigProblem[] {
   duplicates(c.staff, (x) => x.id, 'staff', 'staff id', out);
   duplicates(c.priorityGroups, (x) => x.id, 'priorityGroups', 'priority group id', out);
   duplicates(c.devices.tokens, (x) => x.id, 'devices.tokens', 'device id', out);
+  // Two devices with one token: the hub could not tell them apart (and the last would silently win).
+  duplicates(c.devices.tokens, (x) => x.tokenSha256 ?? createHash('sha256').update(x.token ?? '').digest('hex'), 'devices.tokens', 'token (the same secret)', out);
   c.categories.forEach((cat, i) => {
     if (cat.week) checkWeek(cat.week, `categories[${i}].week`, out);
   });
@@ -182,10 +192,33 @@ function checkUri(uri: string, rules: DeviceUriRules, path: string, out: ConfigP
   }
 }
 
-/** Demo credentials in use: the hub warns loudly at start-up. */
+/** Demo credentials and demo switches in use: the hub warns loudly at start-up. */
 export function demoEntries(c: HallConfig): string[] {
   return [
+    ...(c.hall.demo ? ['hall.demo: simulator controls on /api/v1/sim/..., ID key allowed in the data directory'] : []),
+    ...simulatorControls(c).map((s) => `simulator controls: ${s}`),
     ...c.staff.filter((s) => s.demo).map((s) => `staff ${s.id} (${s.name})`),
     ...c.devices.tokens.filter((d) => d.demo).map((d) => `device ${d.id} (${d.kind})`),
   ];
+}
+
+/**
+ * The simulated devices whose controls (`/api/v1/sim/...`) the hub serves: a `sim` device in a demo
+ * hall, or one marked `demo: true` itself. A `sim` device in a real hall runs, but nobody can drive it.
+ */
+export function simulatorControls(c: HallConfig): ('idcard' | 'printer' | 'caller' | 'led')[] {
+  const on = (d: { demo?: boolean | undefined } | undefined, isSim: boolean) => !!d && isSim && (c.hall.demo === true || d.demo === true);
+  const d = c.devices;
+  const out: ('idcard' | 'printer' | 'caller' | 'led')[] = [];
+  if (on(d.idcard, isSimDevice(d.idcard))) out.push('idcard');
+  if (d.printers.some((p) => on(p, p.uri === 'sim'))) out.push('printer');
+  if (on(d.caller, d.caller?.uri === 'sim')) out.push('caller');
+  if (on(d.led?.bars, d.led?.bars?.uri === 'sim') || on(d.led?.wall, d.led?.wall?.uri === 'sim')) out.push('led');
+  return out;
+}
+
+function isSimDevice(d: HallConfig['devices']['idcard']): boolean {
+  if (!d) return false;
+  const any = d as { uri?: string; driver?: string };
+  return any.uri === 'sim' || any.driver === 'sim';
 }

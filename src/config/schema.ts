@@ -55,6 +55,11 @@ export const HallConfigSchema = Type.Object(
         timeZone: Type.String({ minLength: 1 }),
         /** Base URL residents' phones reach the hub at (the QR on tickets); default: this host's LAN address. */
         publicUrl: Type.Optional(Type.String({ pattern: '^https?://[\\x21-\\x7e]+[^/]$' })),
+        /**
+         * A demo hall: simulator controls (`/api/v1/sim/...`) are served, the ID key may sit in the
+         * data dir, and the hub says so loudly at start-up. Never in a real hall.
+         */
+        demo: Type.Optional(Type.Boolean()),
       },
       { additionalProperties: false },
     ),
@@ -185,6 +190,8 @@ export const HallConfigSchema = Type.Object(
                 Type.Literal('pad'),
                 Type.Literal('agent'),
                 Type.Literal('integration'),
+                /** Monitoring (health details, metrics): reads, never acts. */
+                Type.Literal('monitor'),
               ]),
               /** Plain token (demo only) or its SHA-256 in hex. */
               token: Type.Optional(Type.String({ minLength: 16 })),
@@ -202,6 +209,8 @@ export const HallConfigSchema = Type.Object(
               /** `tcp://host:9100`, `serial:/dev/ttyUSB0?baud=9600`, `file:/dev/usb/lp0`, or `sim` (a fake LAN printer in the hub). */
               uri: Type.String({ minLength: 3 }),
               paperMm: Type.Union([Type.Literal(80), Type.Literal(58)], { default: 80 }),
+              /** Serve this simulator's controls (`/api/v1/sim/printer/...`) even in a real hall's config. */
+              demo: Type.Optional(Type.Boolean()),
             },
             { additionalProperties: false },
           ),
@@ -211,10 +220,15 @@ export const HallConfigSchema = Type.Object(
         led: Type.Optional(
           Type.Object(
             {
-              bars: Type.Optional(Type.Object({ uri: Type.String({ minLength: 3 }) }, { additionalProperties: false })),
+              bars: Type.Optional(Type.Object({ uri: Type.String({ minLength: 3 }), demo: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
               wall: Type.Optional(
                 Type.Object(
-                  { uri: Type.String({ minLength: 3 }), width: Type.Integer({ minimum: 8, maximum: 4096, default: 192 }), height: Type.Integer({ minimum: 8, maximum: 2048, default: 32 }) },
+                  {
+                    uri: Type.String({ minLength: 3 }),
+                    width: Type.Integer({ minimum: 8, maximum: 4096, default: 192 }),
+                    height: Type.Integer({ minimum: 8, maximum: 2048, default: 32 }),
+                    demo: Type.Optional(Type.Boolean()),
+                  },
                   { additionalProperties: false },
                 ),
               ),
@@ -232,6 +246,7 @@ export const HallConfigSchema = Type.Object(
               keypads: Type.Array(
                 Type.Object({ address: Type.Integer({ minimum: 1, maximum: 254 }), windowId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
               ),
+              demo: Type.Optional(Type.Boolean()),
             },
             { additionalProperties: false },
           ),
@@ -245,6 +260,7 @@ export const HallConfigSchema = Type.Object(
               kioskId: Type.Optional(Id),
               /** Lifetime of a cardToken handed to the kiosk. */
               tokenTtlSec: Type.Integer({ minimum: 10, maximum: 3600, default: 300 }),
+              demo: Type.Optional(Type.Boolean()),
             },
             { additionalProperties: false },
           ),
@@ -271,6 +287,24 @@ export const HallConfigSchema = Type.Object(
     /** Voice calling: template, repeats, gaps, espeak-ng settings (src/announcer/config.ts). */
     announcer: Type.Optional(AnnouncerConfigSchema),
     notices: Type.Array(Type.String(), { default: [] }),
+    /**
+     * Tickets one kiosk (or one guide) may take: a burst, then so many a minute. A real kiosk issues
+     * one every 20 s at its busiest; the default stops a script with a stolen token from emptying a
+     * day's quota in a second.
+     */
+    limits: Type.Object(
+      {
+        kioskIssue: Type.Object(
+          { burst: Type.Integer({ minimum: 1, maximum: 100_000, default: 12 }), perMinute: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 12 }) },
+          { additionalProperties: false, default: {} },
+        ),
+        staffIssue: Type.Object(
+          { burst: Type.Integer({ minimum: 1, maximum: 100_000, default: 30 }), perMinute: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 30 }) },
+          { additionalProperties: false, default: {} },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     privacy: Type.Object(
       {
         /** Personal fields (masked holder, HMAC) are purged from tickets older than this. */

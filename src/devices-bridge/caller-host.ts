@@ -62,6 +62,11 @@ export class CallerHost {
     handler.onCommitted((events) => this.#refreshLcds(events));
   }
 
+  /** The window of the keypad at `address`, if there is one. */
+  windowOf(address: number): number | undefined {
+    return this.#windowOf.get(address);
+  }
+
   start(): void {
     this.bus.start();
     for (const windowId of this.#addressOf.keys()) this.#showLcd(windowId);

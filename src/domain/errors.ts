@@ -18,6 +18,14 @@ export const ERRORS = {
     zh: '该窗口由其他工作人员签到,请先签到(B角可接替)',
     en: 'Another clerk is signed in at this window; sign in first (the B clerk may take over)',
   },
+  HQ_ERR_TOO_MANY_REQUESTS: {
+    zh: '操作过于频繁,请稍候再试',
+    en: 'Too many requests; wait a moment and try again',
+  },
+  HQ_ERR_SAME_ORIGIN_REQUIRED: {
+    zh: '请在本系统的页面上操作(请求缺少同源标识)',
+    en: "Use the hub's own pages: this request carries no same-origin proof",
+  },
   HQ_ERR_NOT_YOUR_WINDOW: {
     zh: '您不是该窗口的A角或B角,只能操作自己的窗口',
     en: 'You are not the A or B clerk of this window; act only on your own window',

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { businessDate } from '../domain/calendar.ts';
 import { HallqError } from '../domain/errors.ts';
 import type { Holder } from '../domain/state.ts';
@@ -72,31 +72,77 @@ export class CardReads {
 
 export interface HmacKey {
   key: Buffer;
-  /** Where it came from. `data-dir` is for the demo only: see the warning in main.ts. */
+  /** Where it came from. `data-dir` is for a demo hall only: see the warning in main.ts. */
   source: 'env' | 'file' | 'data-dir';
   file: string | null;
 }
 
+/** The key cannot be used as configured; the hub must not start. */
+export class HmacKeyError extends Error {
+  override name = 'HmacKeyError';
+}
+
 /**
  * The hall's HMAC key for ID numbers: `HALLQ_ID_HMAC_KEY` (hex), else the file named by
- * `HALLQ_ID_HMAC_KEY_FILE`, else `<data>/id-hmac.key` made on first start. The key must not travel
- * with the database: with it, the masked number and birth year narrow an ID to a brute-forceable
- * few thousand candidates. A real hall keeps it outside the data directory and its backups.
+ * `HALLQ_ID_HMAC_KEY_FILE` (made on first start), else — in a demo hall only — `<data>/id-hmac.key`.
+ * The key must not travel with the database: with it, the masked number and the birth year narrow
+ * an ID to a brute-forceable few thousand candidates. So outside a demo the hub refuses to start
+ * while the key would sit inside the data directory (which is what gets copied and backed up).
  */
-export function loadHmacKey(dataDir: string, env: NodeJS.ProcessEnv = process.env): HmacKey {
+export function loadHmacKey(dataDir: string, env: NodeJS.ProcessEnv = process.env, opts: { demo?: boolean } = {}): HmacKey {
   const fromEnv = env.HALLQ_ID_HMAC_KEY;
   if (fromEnv) return { key: parseKey(fromEnv, 'HALLQ_ID_HMAC_KEY'), source: 'env', file: null };
   const named = env.HALLQ_ID_HMAC_KEY_FILE;
-  const file = named ?? join(dataDir, 'id-hmac.key');
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
-    chmodSync(file, 0o600);
+  const file = resolve(named ?? join(dataDir, 'id-hmac.key'));
+  if (!opts.demo && isInside(file, resolve(dataDir))) {
+    throw new HmacKeyError(
+      `身份证HMAC密钥不能放在数据目录中 / the ID HMAC key must not be inside the data directory (${file}).\n` +
+        '  Set HALLQ_ID_HMAC_KEY_FILE to a file outside it and its backups, for example /etc/hallq/id-hmac.key;\n' +
+        '  the hub creates it (mode 0600) on its first start. Only a demo hall (hall.demo: true) may keep it in the data directory.',
+    );
   }
+  // An empty file was left by a start that failed while writing it; it never keyed anything.
+  if (!existsSync(file) || statSync(file).size === 0) writeKeyAtomically(file);
   return { key: parseKey(readFileSync(file, 'utf8').trim(), file), source: named ? 'file' : 'data-dir', file };
 }
 
+/**
+ * Writes a new key to a temporary file, syncs it, then renames it into place: a full disk or a
+ * power cut leaves either no key or a whole one, never the empty file that kept the hub from
+ * ever starting again.
+ */
+function writeKeyAtomically(file: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      const hex = randomBytes(32).toString('hex');
+      if (writeSync(fd, hex) !== hex.length) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    chmodSync(tmp, 0o600);
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  const dirFd = openSync(dirname(file), 'r');
+  try {
+    fsyncSync(dirFd);
+  } finally {
+    closeSync(dirFd);
+  }
+}
+
+function isInside(file: string, dir: string): boolean {
+  const rel = relative(dir, file);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
 function parseKey(hex: string, where: string): Buffer {
-  if (!/^[0-9a-fA-F]{64,}$/.test(hex)) throw new Error(`身份证HMAC密钥格式错误 / the ID HMAC key in ${where} must be at least 64 hex characters (32 bytes)`);
+  if (!/^[0-9a-fA-F]{64,}$/.test(hex)) throw new HmacKeyError(`身份证HMAC密钥格式错误 / the ID HMAC key in ${where} must be at least 64 hex characters (32 bytes)`);
   return Buffer.from(hex, 'hex');
 }

@@ -29,6 +29,13 @@ export interface Idempotency {
 
 type CommittedListener = (events: StoredEvent[]) => void;
 
+/** How the last commit went: a full disk shows here at once, not only in the replies it fails. */
+export interface CommitOutcome {
+  ok: boolean;
+  at: number | null;
+  error: string | null;
+}
+
 interface Pending {
   stored: StoredEvent[];
   reply: Reply;
@@ -63,6 +70,7 @@ export class CommandHandler {
   #waiters: (() => void)[] = [];
   readonly #outbox: StoredEvent[][] = [];
   #dispatching = false;
+  #lastCommit: CommitOutcome = { ok: true, at: null, error: null };
 
   constructor(
     readonly db: Db,
@@ -75,6 +83,11 @@ export class CommandHandler {
     this.#saveIdem = db.prepare('INSERT INTO idempotency (key, fingerprint, status, body, at) VALUES (?, ?, ?, ?, ?)');
     this.#seq = this.#committedSeq = this.log.lastSeq();
     this.state = this.#load();
+  }
+
+  /** The outcome of the last commit (health reports it). */
+  get lastCommit(): CommitOutcome {
+    return { ...this.#lastCommit };
   }
 
   /** Seq of the last event committed to disk (what screens and the log agree on). */
@@ -204,9 +217,11 @@ export class CommandHandler {
         })
         .immediate();
     } catch (err) {
+      this.#lastCommit = { ok: false, at: this.clock.now(), error: err instanceof Error ? err.message : String(err) };
       this.#fail(err);
       return err;
     }
+    this.#lastCommit = { ok: true, at: this.clock.now(), error: null };
     this.#batch = [];
     this.#touched = emptyTouched();
     this.#pendingIdem.clear();

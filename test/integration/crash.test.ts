@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { spawnHub, type HubProcess } from '../support/hub-process.ts';
-import { KIOSK, TEST_PASSWORD, testConfig } from '../support/test-config.ts';
+import { KIOSK, MONITOR, TEST_PASSWORD, testConfig } from '../support/test-config.ts';
 
 /**
  * Crash test (DESIGN §2, "nothing acknowledged is ever lost"): a spawned hub process takes concurrent
@@ -126,7 +126,7 @@ describe('crash: SIGKILL mid-load', () => {
     // --- restart on the same data -------------------------------------------------------------
     const second = await spawnHub({ dataDir, configFile });
     procs.push(second);
-    const health = (await (await fetch(`${second.url}/healthz`)).json()) as { seq: number };
+    const health = (await (await fetch(`${second.url}/api/v1/health`, { headers: { authorization: `Bearer ${MONITOR}` } })).json()) as { seq: number };
 
     for (const a of acked) {
       const r = await fetch(`${second.url}/api/v1/tickets/${encodeURIComponent(a.id)}`);
@@ -151,7 +151,7 @@ describe('crash: SIGKILL mid-load', () => {
       expect(r.body.ticket.id).toBe(a.id);
       expect(r.body.ticket.number).toBe(a.number);
     }
-    expect(((await (await fetch(`${second.url}/healthz`)).json()) as { seq: number }).seq).toBe(health.seq);
+    expect(((await (await fetch(`${second.url}/api/v1/health`, { headers: { authorization: `Bearer ${MONITOR}` } })).json()) as { seq: number }).seq).toBe(health.seq);
 
     // Numbers after the restart continue past everything committed before, acknowledged or not.
     const db0 = new Database(join(dataDir, 'hallq.db'), { readonly: true, fileMustExist: true });
@@ -173,7 +173,7 @@ describe('crash: SIGKILL mid-load', () => {
       for (const a of sameDate) expect(serialOf(t.number), `${t.number} after ${a.number}`).toBeGreaterThan(serialOf(a.number));
       expect(serialOf(t.number)).toBeGreaterThan(maxBefore.get(`${t.businessDate}|${prefixOf(t.number)}`) ?? 0);
     }
-    const finalSeq = ((await (await fetch(`${second.url}/healthz`)).json()) as { seq: number }).seq;
+    const finalSeq = ((await (await fetch(`${second.url}/api/v1/health`, { headers: { authorization: `Bearer ${MONITOR}` } })).json()) as { seq: number }).seq;
     expect(finalSeq).toBe(health.seq + 2);
 
     const exit2 = await second.kill('SIGTERM');

@@ -23,9 +23,9 @@ describe('kiosk ticket printing through the hub', () => {
     expect(text).toContain('请留意叫号,过号请重新取号');
     expect(text).toContain('测试镇便民服务中心');
     expect(receipt!.qrCodes).toEqual([`${h.url.replace('127.0.0.1', 'localhost')}/t/${r.body.ticket.id}`]);
-    const sim = await api(h.url, 'GET', '/sim/printer/receipts');
+    const sim = await api(h.url, 'GET', '/sim/printer/receipts', { token: KIOSK });
     expect(sim.body.receipts).toHaveLength(1);
-    const png = await fetch(`${h.url}/api/v1/sim/printer/latest.png`);
+    const png = await fetch(`${h.url}/api/v1/sim/printer/latest.png`, { headers: { authorization: `Bearer ${KIOSK}` } });
     expect(png.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await png.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MockUpstream } from '../../src/upstream/index.ts';
 import { startHub, type RunningHub } from '../support/hub.ts';
-import { KIOSK, padToken, TEST_PASSWORD, testConfig, UPSTREAM_SECRET } from '../support/test-config.ts';
+import { KIOSK, MONITOR, padToken, TEST_PASSWORD, testConfig, UPSTREAM_SECRET } from '../support/test-config.ts';
 
 /**
  * Issue #5 acceptance: with the platform failing, 1,000 ratings are recorded; the hub restarts
@@ -43,7 +43,7 @@ describe('好差评 upload through an outage and a hub restart', () => {
       await new Promise((r) => setTimeout(r, 300));
       mock.fail('ok');
       await expect.poll(() => mock.received().length, { timeout: 60_000, interval: 50 }).toBe(1000);
-      await expect.poll(async () => (await (await fetch(`${h.url}/healthz`)).json()).upstream.backlog, { timeout: 5000 }).toBe(0);
+      await expect.poll(async () => (await (await fetch(`${h.url}/api/v1/health`, { headers: { authorization: `Bearer ${MONITOR}` } })).json()).upstream.backlog, { timeout: 5000 }).toBe(0);
 
       const received = mock.received().map((r) => r.ratingId);
       expect(received).toEqual(order); // every one, in the order recorded

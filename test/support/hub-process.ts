@@ -20,13 +20,46 @@ export interface HubProcess {
  * Starts `src/main.ts` as its own process (`node --import tsx`), on 127.0.0.1 and a port the OS
  * picks; the port is read back from fastify's "Server listening at" log line, then `/healthz` must answer.
  */
-export async function spawnHub(opts: { dataDir: string; configFile: string; timeoutMs?: number }): Promise<HubProcess> {
-  const timeoutMs = opts.timeoutMs ?? 30_000;
-  const child = spawn(
+export interface SpawnOptions {
+  dataDir: string;
+  configFile: string;
+  timeoutMs?: number;
+  /** Extra environment (HALLQ_ID_HMAC_KEY_FILE, …). */
+  env?: Record<string, string>;
+  /** A fixed port (a restarted hub must come back where the browsers look for it); default: any free one. */
+  port?: number;
+  /** Run as another user (root only): uid and gid. */
+  user?: { uid: number; gid: number };
+}
+
+function startProcess(opts: SpawnOptions): ChildProcess {
+  return spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/main.ts', '--port', '0', '--host', '127.0.0.1', '--data', opts.dataDir, '--config', opts.configFile],
-    { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    ['--import', 'tsx', 'src/main.ts', '--port', String(opts.port ?? 0), '--host', '127.0.0.1', '--data', opts.dataDir, '--config', opts.configFile],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, LOG_LEVEL: 'info', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(opts.user ? { uid: opts.user.uid, gid: opts.user.gid } : {}),
+    },
   );
+}
+
+/** Starts a hub that must refuse to start; resolves with its exit code and everything it printed. */
+export async function spawnHubExpectingRefusal(opts: SpawnOptions): Promise<{ code: number | null; output: string }> {
+  const child = startProcess(opts);
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  clearTimeout(timer);
+  return { code, output: out };
+}
+
+export async function spawnHub(opts: SpawnOptions): Promise<HubProcess> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const child = startProcess(opts);
   let out = '';
   const keep = (chunk: Buffer) => {
     out += chunk.toString('utf8');

@@ -27,6 +27,10 @@ export interface TestConfigOptions {
   simLed?: boolean;
   /** The 好差评 endpoint (a MockUpstream's url); secret UPSTREAM_SECRET. */
   upstream?: string;
+  /** `hall.demo` (simulator controls on); default true, as the tests drive simulators. */
+  demo?: boolean;
+  /** The hall's real ticket-issue limits; by default tests (and the bench) may issue thousands a second. */
+  realIssueLimits?: boolean;
 }
 
 /** A small hall for tests: categories A (ZX), B (SB), C (MZ, card required), open all day. */
@@ -49,7 +53,8 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
     { id: 'm1', name: '主任', role: 'manager', passwordHash: HASH },
   ];
   return parseHallConfig({
-    hall: { name: '测试镇便民服务中心', timeZone: 'Asia/Shanghai' },
+    hall: { name: '测试镇便民服务中心', timeZone: 'Asia/Shanghai', ...(o.demo === false ? {} : { demo: true }) },
+    ...(o.realIssueLimits ? {} : { limits: { kioskIssue: { burst: 100_000, perMinute: 1_000_000 }, staffIssue: { burst: 100_000, perMinute: 1_000_000 } } }),
     ...(o.upstream
       ? {
           upstream: {
@@ -86,6 +91,7 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
         { id: 'kiosk-1', kind: 'kiosk', token: 'test-kiosk-token-000000001' },
         { id: 'wall-1', kind: 'screen', token: 'test-wall-token-0000000001' },
         { id: 'bs-1', kind: 'integration', windowId: 1, token: 'test-integration-token-001' },
+        { id: 'monitor-1', kind: 'monitor', token: MONITOR },
         ...windows.map((w) => ({ id: `pad-${w.id}`, kind: 'pad', windowId: w.id, token: padToken(w.id) })),
       ],
       ...(o.simReader === false ? {} : { idcard: { driver: 'sim' } }),
@@ -102,3 +108,5 @@ export const UPSTREAM_SECRET = 'test-upstream-secret-0001';
 export const padToken = (windowId: number) => `test-pad-token-${String(windowId).padStart(10, '0')}`;
 export const WALL = 'test-wall-token-0000000001';
 export const INTEGRATION = 'test-integration-token-001';
+/** Reads health details and metrics. */
+export const MONITOR = 'test-monitor-token-0000001';
