@@ -14,10 +14,12 @@ import { simRoutes } from './api/sim-routes.ts';
 import { ticketRoutes } from './api/ticket-routes.ts';
 import { uiRoutes } from './api/ui-routes.ts';
 import { windowRoutes } from './api/window-routes.ts';
+import { dayRoutes } from './api/day-routes.ts';
 import { Principals } from './auth/principals.ts';
 import type { HallConfig } from './config/schema.ts';
 import { simulatorControls } from './config/load-hall-config.ts';
 import { startDayCloser } from './day-closer.ts';
+import { ClockGuard } from './clock-guard.ts';
 import { startRatingTimeouts } from './rating-timeouts.ts';
 import { ratingRoutes } from './api/rating-routes.ts';
 import { Type } from '@sinclair/typebox';
@@ -60,6 +62,8 @@ export interface BuildOptions {
   configDir?: string;
   /** How USB HID pads are opened; default node-hid, loaded lazily. Tests pass a fake bus. */
   openHid?: OpenHid;
+  /** How often the wall clock is compared with the monotonic one (default 5 s). */
+  clockCheckMs?: number;
 }
 
 export interface Hub {
@@ -70,6 +74,7 @@ export interface Hub {
   led: LedHost | null;
   announcer: Announcer | null;
   handler: CommandHandler;
+  guard: ClockGuard;
   io: HubServer;
   db: Db;
   hubId: string;
@@ -234,6 +239,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       await api.register(hallRoutes, { handler, config });
       await api.register(ticketRoutes, { handler, config, cardReads, printers, principals });
       await api.register(windowRoutes, { handler, config });
+      await api.register(dayRoutes, { handler });
       await api.register(appointmentRoutes, { handler, cardReads });
       await api.register(ratingRoutes, { handler, config });
       api.get(
@@ -275,7 +281,19 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     { prefix: '/api/v1' },
   );
 
-  const stopDayCloser = opts.dayCloser === false ? () => {} : startDayCloser(handler, (err) => app.log.error({ err }, 'day close failed'));
+  // The clock: a jump is recorded for the manager, and holds the day closer back until it is confirmed.
+  const guard = new ClockGuard(clock, config.schedule.clockJumpAlarmMin * 60_000, (jump) => {
+    app.log.warn({ jump }, 'clock jumped');
+    try {
+      handler.run({ type: 'RecordClockJump', data: jump }, { kind: 'system', id: 'clock-guard' }, () => ({ status: 200, body: null }));
+    } catch (err) {
+      app.log.error({ err }, 'cannot record the clock jump');
+    }
+  });
+  guard.checkAgainstLog(handler.log.lastAt());
+  const guardTimer = setInterval(() => guard.check(), opts.clockCheckMs ?? 5_000);
+  guardTimer.unref();
+  const stopDayCloser = opts.dayCloser === false ? () => {} : startDayCloser(handler, guard, (err) => app.log.error({ err }, 'day close failed'));
   const stopRatingTimeouts = opts.dayCloser === false ? () => {} : startRatingTimeouts(handler, (err) => app.log.error({ err }, 'rating timeout failed'));
 
   let closed = false;
@@ -287,6 +305,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     led,
     announcer,
     handler,
+    guard,
     io,
     db,
     hubId,
@@ -295,6 +314,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       closed = true;
       stopDayCloser();
       stopRatingTimeouts();
+      clearInterval(guardTimer);
       await idcard?.stop();
       await caller?.stop();
       for (const d of hidPads) await d.stop();

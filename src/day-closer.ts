@@ -1,5 +1,5 @@
 import { addDays, businessDate, dayEndsAt } from './domain/calendar.ts';
-import { pruneFinished } from './domain/state.ts';
+import type { ClockGuard } from './clock-guard.ts';
 import type { CommandHandler } from './store/handle-command.ts';
 import { purgePersonalData } from './store/purge-personal-data.ts';
 
@@ -24,17 +24,25 @@ export function closeDueDays(handler: CommandHandler): number {
   return handler.run({ type: 'CloseBusinessDay', data: { businessDate: closeUpTo } }, SYSTEM, (events) => ({ status: 200, body: events.length })).body as number;
 }
 
-/** Day close, personal-data retention and idempotency clean-up, every minute. */
-export function startDayCloser(handler: CommandHandler, onError: (err: unknown) => void, everyMs = 60_000): () => void {
+/**
+ * Day close, personal-data retention and idempotency clean-up, every minute. Closing is irreversible
+ * (the waiting queue is recorded as abandoned, windows signed out), so it waits until the clock has
+ * run `dayCloseConfirmMin` without a jump: a clock that leaps a day ahead, then is corrected, closes
+ * nothing. The manager can close a day by hand (`POST /api/v1/days/close`).
+ */
+export function startDayCloser(handler: CommandHandler, guard: ClockGuard, onError: (err: unknown) => void, everyMs = 60_000): () => void {
   let lastPurge = '';
+  const confirmMs = handler.config.schedule.dayCloseConfirmMin * 60_000;
   const tick = () => {
     try {
-      closeDueDays(handler);
+      // Look at the clock now, not at the guard's last look: a jump this very moment must hold the close back.
+      guard.check();
+      if (guard.steadyForMs() >= confirmMs) closeDueDays(handler);
       // Retention runs once per business date.
       const today = businessDate(handler.clock.now(), handler.config.hall.timeZone);
       if (today !== lastPurge) {
         purgePersonalData(handler);
-        pruneFinished(handler.state, addDays(today, -1));
+        handler.pruneBefore(addDays(today, -1));
         handler.purgeIdempotency(24 * 3600_000);
         lastPurge = today;
       }

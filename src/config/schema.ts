@@ -76,6 +76,13 @@ export const HallConfigSchema = Type.Object(
         refuseIfWaitPastClose: Type.Boolean({ default: true }),
         /** Tickets still waiting this long after the day's last session are closed as abandoned_at_close. */
         closeGraceMin: Type.Integer({ minimum: 0, maximum: 240, default: 30 }),
+        /** A wall-clock jump bigger than this (either way) raises `clock.jumped` for the manager. */
+        clockJumpAlarmMin: Type.Integer({ minimum: 1, maximum: 1440, default: 3 }),
+        /**
+         * The hub closes a business day by itself only after its clock has run this long without a
+         * jump (and after a start): a clock that leapt a day ahead must not send the queue home.
+         */
+        dayCloseConfirmMin: Type.Integer({ minimum: 1, maximum: 1440, default: 10 }),
       },
       { additionalProperties: false },
     ),

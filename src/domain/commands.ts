@@ -64,6 +64,8 @@ export type HallCommand =
   | { type: 'PauseWindow'; data: { windowId: WindowId; reason: string } }
   | { type: 'ResumeWindow'; data: { windowId: WindowId } }
   | { type: 'CloseBusinessDay'; data: { businessDate: string } }
+  /** The wall clock moved by more than the alarm threshold against the hub's monotonic clock. */
+  | { type: 'RecordClockJump'; data: { fromAt: number; toAt: number; deltaMs: number; detectedAt: 'runtime' | 'startup' } }
   | { type: 'UpdateNotices'; data: { notices: string[] } }
   | {
       type: 'RateService';

@@ -3,6 +3,7 @@ import { businessDate, instantOf, localTime, minutesOf, openingAt, sessionsOn } 
 import type { Actor, CommandOf, HallCommand } from './commands.ts';
 import { HallqError } from './errors.ts';
 import { cleanText } from './free-text.ts';
+import { FRONT_OFFSET } from './order.ts';
 import { aheadOfNew, estimateFor } from './estimate.ts';
 import type { HallEvent, SelectionReason } from './events.ts';
 import { expireRating, rateService, ratingRequested, recordFollowup } from './decide-ratings.ts';
@@ -13,11 +14,14 @@ export interface DecideContext {
   config: HallConfig;
   at: number;
   actor: Actor;
+  /**
+   * The log position the command's first event will take. Arrival order is the log's order, not the
+   * clock's: a wall clock set back 15 minutes must not put A002 before A001.
+   */
+  seq: number;
 }
 
 const MINUTE = 60_000;
-/** `front` placement sorts before any arrival while staying FIFO among fronts. */
-export const FRONT_OFFSET = 1e15;
 
 /**
  * The engine: state + command + clock → events, or a `HallqError` and no change. Pure: it never
@@ -96,6 +100,8 @@ export function decide(state: HallState, command: HallCommand, ctx: DecideContex
       return recordFollowup(state, command, ctx);
     case 'UpdateNotices':
       return [{ type: 'notice.updated', data: { notices: command.data.notices.map((n) => n.trim()).filter(Boolean) } }];
+    case 'RecordClockJump':
+      return [{ type: 'clock.jumped', data: { ...command.data, at: ctx.at } }];
     default: {
       const _exhaustive: never = command;
       return _exhaustive;
@@ -186,6 +192,7 @@ function issueTicket(state: HallState, command: CommandOf<'IssueTicket'>, ctx: D
         serial,
         businessDate: date,
         categoryId: category.id,
+        orderKey: ctx.seq,
         priorityGroup,
         priorityBy,
         holder: d.holder ?? null,
@@ -323,7 +330,8 @@ function transfer(state: HallState, command: CommandOf<'TransferTicket'>, ctx: D
     toCategoryId = d.toCategoryId!;
   }
   const placement = d.placement ?? 'original';
-  const orderKey = placement === 'original' ? ticket.issuedAt : placement === 'back' ? ctx.at : ctx.at - FRONT_OFFSET;
+  // Keys in log order: the ticket's own arrival, this moment's place at the back, or before every arrival.
+  const orderKey = placement === 'original' ? ticket.arrival : placement === 'back' ? ctx.seq : ctx.seq - FRONT_OFFSET;
   return [
     {
       type: 'ticket.transferred',
@@ -339,6 +347,7 @@ function transfer(state: HallState, command: CommandOf<'TransferTicket'>, ctx: D
         toWindowId,
         placement,
         orderKey,
+        waitSeq: ctx.seq,
         note: cleanText(d.note),
         at: ctx.at,
       },
@@ -351,6 +360,8 @@ function transfer(state: HallState, command: CommandOf<'TransferTicket'>, ctx: D
  * is recorded as abandoned at close, and windows signed in on those dates are signed out.
  */
 function closeBusinessDay(state: HallState, command: CommandOf<'CloseBusinessDay'>, ctx: DecideContext): HallEvent[] {
+  const today = businessDate(ctx.at, ctx.config.hall.timeZone);
+  if (command.data.businessDate > today) throw new HallqError('HQ_ERR_DAY_IN_FUTURE', { businessDate: command.data.businessDate, today });
   const out: HallEvent[] = [];
   const live: Service[] = [];
   for (const t of state.tickets.values()) {

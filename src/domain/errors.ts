@@ -86,6 +86,7 @@ export const ERRORS = {
     en: 'Give either a category or a window to transfer to, not both, and not this window',
   },
   HQ_ERR_PAUSE_REASON_REQUIRED: { zh: '暂停服务须填写原因', en: 'Pausing needs a reason' },
+  HQ_ERR_DAY_IN_FUTURE: { zh: '不能结束尚未到来的营业日,请检查日期和服务器时钟', en: 'That business day has not come yet; check the date and the server clock' },
   // Ratings
   HQ_ERR_RATING_NOT_REQUESTED: { zh: '该服务没有待评价的请求', en: 'No rating is waiting for this service' },
   HQ_ERR_ALREADY_RATED: { zh: '该服务已评价,每次服务只能评价一次', en: 'This service has been rated; one rating per service' },

@@ -32,6 +32,8 @@ export type HallEvent =
         serial: number;
         businessDate: string;
         categoryId: string;
+        /** Arrival order: the seq of this event (older logs: absent, the issue time stands in). */
+        orderKey?: number;
         priorityGroup: string | null;
         priorityBy: 'age' | 'guide' | null;
         holder: Holder | null;
@@ -109,6 +111,8 @@ export type HallEvent =
         toWindowId: WindowId | null;
         placement: Placement;
         orderKey: number;
+        /** The seq of this event: when the new service began to wait (older logs: absent). */
+        waitSeq?: number;
         note: string | null;
         at: number;
       };
@@ -186,7 +190,15 @@ export type HallEvent =
       type: 'followup.opened';
       data: { followupId: string; ratingId: string; serviceId: ServiceId; windowId: WindowId; staffId: StaffId | null; level: number; deadline: string; openedAt: number };
     }
-  | { type: 'followup.updated'; data: { followupId: string; step: FollowupStep; note: string; at: number; by: string; closed: boolean } };
+  | { type: 'followup.updated'; data: { followupId: string; step: FollowupStep; note: string; at: number; by: string; closed: boolean } }
+  | {
+      /**
+       * The wall clock jumped (a PC's clock corrected or wrong): the manager is told. While it is not
+       * confirmed, the hub closes no business day by itself.
+       */
+      type: 'clock.jumped';
+      data: { fromAt: number; toAt: number; deltaMs: number; detectedAt: 'runtime' | 'startup'; at: number };
+    };
 
 export type EventType = HallEvent['type'];
 export type EventOf<T extends EventType> = Extract<HallEvent, { type: T }>;

@@ -1,4 +1,5 @@
 import type { HallEvent } from './events.ts';
+import { FRONT_OFFSET } from './order.ts';
 import { closedWindow, type HallState, type Service, type ServiceStatus, type WindowState } from './state.ts';
 
 /**
@@ -24,12 +25,13 @@ export function evolve(state: HallState, event: HallEvent, alpha = 0.2): HallSta
         appointmentCode: d.appointmentCode,
         source: d.source,
         issuedAt: d.issuedAt,
+        arrival: d.orderKey ?? d.issuedAt,
         extended: d.extended,
         status: 'waiting',
         serviceIds: [d.serviceId],
         currentServiceId: d.serviceId,
       });
-      addService(state, waitingService(d.serviceId, d.ticketId, d.categoryId, null, d.issuedAt, d.issuedAt));
+      addService(state, { ...waitingService(d.serviceId, d.ticketId, d.categoryId, null, d.issuedAt, d.orderKey ?? d.issuedAt, d.issuedAt), ...(d.orderKey !== undefined ? { waitSeq: d.orderKey } : {}) });
       const counterKey = `${d.businessDate}|${d.prefix}`;
       state.counters.set(counterKey, Math.max(state.counters.get(counterKey) ?? 0, d.serial));
       const issuedKey = `${d.businessDate}|${d.categoryId}`;
@@ -115,7 +117,8 @@ export function evolve(state: HallState, event: HallEvent, alpha = 0.2): HallSta
       from.status = 'transferred';
       from.endedAt = d.at;
       release(state, d.fromWindowId, from.id);
-      addService(state, waitingService(d.toServiceId, t.id, d.toCategoryId, d.toWindowId, d.at, d.orderKey));
+      const queuedAt = d.placement === 'original' ? t.issuedAt : d.placement === 'back' ? d.at : d.at - FRONT_OFFSET;
+      addService(state, { ...waitingService(d.toServiceId, t.id, d.toCategoryId, d.toWindowId, d.at, d.orderKey, queuedAt), ...(d.waitSeq !== undefined ? { waitSeq: d.waitSeq } : {}) });
       t.categoryId = d.toCategoryId;
       t.serviceIds.push(d.toServiceId);
       t.currentServiceId = d.toServiceId;
@@ -162,6 +165,8 @@ export function evolve(state: HallState, event: HallEvent, alpha = 0.2): HallSta
     }
     case 'notice.updated':
       state.notices = [...event.data.notices];
+      return state;
+    case 'clock.jumped':
       return state;
     case 'rating.requested': {
       const d = event.data;
@@ -234,7 +239,7 @@ export function evolve(state: HallState, event: HallEvent, alpha = 0.2): HallSta
   }
 }
 
-function waitingService(id: string, ticketId: string, categoryId: string, targetWindowId: number | null, since: number, orderKey: number): Service {
+function waitingService(id: string, ticketId: string, categoryId: string, targetWindowId: number | null, since: number, orderKey: number, queuedAt: number): Service {
   return {
     id,
     ticketId,
@@ -243,6 +248,7 @@ function waitingService(id: string, ticketId: string, categoryId: string, target
     status: 'waiting',
     waitingSince: since,
     orderKey,
+    queuedAt,
     windowId: null,
     staffId: null,
     calledAt: null,

@@ -54,9 +54,10 @@ export function selectNext(state: HallState, config: HallConfig, windowId: Windo
 
   const maxWaitMin = config.queue.fairness.maxWaitMin;
   if (maxWaitMin !== undefined) {
+    // Longest first: whoever began to wait earliest in the log's order, which a clock jump cannot reorder.
     const overdue = pool
       .filter((s) => now - s.waitingSince > maxWaitMin * MINUTE)
-      .sort((a, b) => a.waitingSince - b.waitingSince || byOrder(a, b));
+      .sort((a, b) => (a.waitSeq ?? a.waitingSince) - (b.waitSeq ?? b.waitingSince) || byOrder(a, b));
     if (overdue.length > 0) {
       const s = overdue[0]!;
       return {
@@ -119,20 +120,35 @@ function apptOf(state: HallState, s: Service) {
   return state.appointments.get(code) ?? null;
 }
 
-/** Within one class: the window's category order, or the longest weighted wait. */
+/** Older rows (before `queuedAt` existed) had the time in `orderKey`. */
+const queuedAtOf = (s: Service) => s.queuedAt ?? s.orderKey;
+
+/**
+ * Within one class: each category's head is its first arrival (log order); between heads, the
+ * window's category order, or the longest wait × category weight.
+ */
 function byCategory(win: WindowConfig, services: Service[], now: number): Service {
+  const heads = new Map<string, Service>();
+  for (const s of services) {
+    const h = heads.get(s.categoryId);
+    if (!h || s.orderKey < h.orderKey || (s.orderKey === h.orderKey && s.id < h.id)) heads.set(s.categoryId, s);
+  }
   const index = new Map(win.categories.map((c, i) => [c.id, i]));
   const weight = new Map(win.categories.map((c) => [c.id, c.weight]));
-  let best = services[0]!;
-  for (const s of services.slice(1)) {
+  let best: Service | null = null;
+  for (const s of heads.values()) {
+    if (!best) {
+      best = s;
+      continue;
+    }
     if (win.selection === 'order') {
       const d = (index.get(s.categoryId) ?? 0) - (index.get(best.categoryId) ?? 0);
       if (d < 0 || (d === 0 && s.orderKey < best.orderKey)) best = s;
     } else {
-      const sb = (now - best.orderKey) * (weight.get(best.categoryId) ?? 1);
-      const ss = (now - s.orderKey) * (weight.get(s.categoryId) ?? 1);
+      const sb = (now - queuedAtOf(best)) * (weight.get(best.categoryId) ?? 1);
+      const ss = (now - queuedAtOf(s)) * (weight.get(s.categoryId) ?? 1);
       if (ss > sb || (ss === sb && s.orderKey < best.orderKey)) best = s;
     }
   }
-  return best;
+  return best!;
 }

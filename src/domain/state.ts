@@ -45,6 +45,8 @@ export interface Ticket {
   appointmentCode: string | null;
   source: 'kiosk' | 'guide' | 'appointment';
   issuedAt: number;
+  /** Arrival order (the seq of its issue): a transfer that keeps its place keeps this. */
+  arrival: number;
   /** Issued in an extended (延时) session. */
   extended: boolean;
   /** Mirrors the current service; terminal once `done`, `no_show`, `cancelled` or `abandoned_at_close`. */
@@ -62,8 +64,12 @@ export interface Service {
   targetWindowId: WindowId | null;
   status: ServiceStatus;
   waitingSince: number;
-  /** Queue position key: smaller goes first within its category and priority class. */
+  /** Queue position key, in log order: smaller goes first within its category and priority class. */
   orderKey: number;
+  /** Since when it counts as waiting, for weighing categories against each other (a time). */
+  queuedAt: number;
+  /** When this service began to wait, in log order (its issue or its transfer): "waited longest" for the max-wait rule. */
+  waitSeq?: number;
   windowId: WindowId | null;
   staffId: StaffId | null;
   calledAt: number | null;

@@ -101,6 +101,9 @@ export function connectHub(opts: HubClientOptions): HubClient {
   });
   socket.on('disconnect', (reason) => {
     synced = false;
+    // How often this page lost the hub: for tests and for whoever debugs a screen in the hall.
+    const g = globalThis as { __hallqLinkDrops?: number };
+    g.__hallqLinkDrops = (g.__hallqLinkDrops ?? 0) + 1;
     opts.onLink?.(false);
     // A hub that closes sockets itself (an older hub's shutdown) must not strand the screen; a
     // deliberate session end must not loop.

@@ -10,11 +10,18 @@ export class EventLog {
   readonly #insert;
   readonly #since;
   readonly #last;
+  readonly #lastAt;
 
   constructor(db: Db) {
     this.#insert = db.prepare('INSERT INTO events (seq, at, type, actor, data) VALUES (?, ?, ?, ?, ?)');
     this.#since = db.prepare('SELECT seq, at, type, actor, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
     this.#last = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events');
+    this.#lastAt = db.prepare('SELECT at FROM events ORDER BY seq DESC LIMIT 1');
+  }
+
+  /** When the last event was written, or null for an empty log. */
+  lastAt(): number | null {
+    return (this.#lastAt.get() as { at: number } | undefined)?.at ?? null;
   }
 
   lastSeq(): number {

@@ -1,18 +1,25 @@
 import type { HallConfig } from '../config/schema.ts';
-import { businessDate } from '../domain/calendar.ts';
+import { addDays, businessDate } from '../domain/calendar.ts';
 import type { Actor, HallCommand } from '../domain/commands.ts';
 import { decide } from '../domain/decide.ts';
 import { HallqError } from '../domain/errors.ts';
 import { evolve } from '../domain/evolve.ts';
-import type { HallState } from '../domain/state.ts';
+import { pruneFinished, type HallState } from '../domain/state.ts';
 import { EventLog, type StoredEvent } from './event-log.ts';
 import type { Db } from './open-db.ts';
 import { emptyTouched, markTouched, Projections } from './projections.ts';
 
+/**
+ * The hub's clocks: the wall clock (`now`, what the hall's day and sessions follow, which an
+ * operator or NTP may move) and a monotonic one that only ever advances (how much time really
+ * passed). Comparing the two is how the hub notices a jump.
+ */
 export interface Clock {
   now(): number;
+  /** Milliseconds from an arbitrary start, never set back. Default: `performance.now()`. */
+  monotonic?(): number;
 }
-export const systemClock: Clock = { now: () => Date.now() };
+export const systemClock: Clock = { now: () => Date.now(), monotonic: () => performance.now() };
 
 /** What an API call answers; stored whole under its idempotency key. */
 export interface Reply {
@@ -71,6 +78,7 @@ export class CommandHandler {
   readonly #outbox: StoredEvent[][] = [];
   #dispatching = false;
   #lastCommit: CommitOutcome = { ok: true, at: null, error: null };
+  #loadedDates = new Set<string>();
 
   constructor(
     readonly db: Db,
@@ -96,7 +104,26 @@ export class CommandHandler {
   }
 
   #load(): HallState {
-    return this.#projections.load(businessDate(this.clock.now(), this.config.hall.timeZone));
+    const today = businessDate(this.clock.now(), this.config.hall.timeZone);
+    this.#loadedDates = new Set([today, addDays(today, -1)]);
+    return this.#projections.load(today);
+  }
+
+  /**
+   * Memory holds the numbering of the dates it has seen. A clock that lands on another date (set
+   * back two days, say) brings that date's tickets and counters in first, so numbers go on from
+   * where that day stopped instead of clashing with them.
+   */
+  #ensureDate(date: string): void {
+    if (this.#loadedDates.has(date)) return;
+    this.#projections.loadDate(this.state, date);
+    this.#loadedDates.add(date);
+  }
+
+  /** Drops finished tickets of dates before `beforeDate` from memory (they stay in SQLite). */
+  pruneBefore(beforeDate: string): number {
+    for (const d of [...this.#loadedDates]) if (d < beforeDate) this.#loadedDates.delete(d);
+    return pruneFinished(this.state, beforeDate);
   }
 
   onCommitted(listener: CommittedListener): () => void {
@@ -178,7 +205,8 @@ export class CommandHandler {
       if (known) return known;
     }
     const at = this.clock.now();
-    const events = decide(this.state, command, { config: this.config, at, actor });
+    this.#ensureDate(businessDate(at, this.config.hall.timeZone));
+    const events = decide(this.state, command, { config: this.config, at, actor, seq: this.#seq + 1 });
     const stored = EventLog.number(this.#seq, events, actor, at);
     let reply: Reply;
     try {

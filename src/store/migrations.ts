@@ -82,4 +82,15 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX upstream_outbox_pending ON upstream_outbox(delivered_at, seq);
   `,
+  /* 3: queue order by the log, not the clock. Keys that were times (before this version) of tickets still
+        live at the upgrade move below every log position, keeping their order among themselves; the
+        time stays as the weighting basis. */ `
+  UPDATE services SET data = json_set(data,
+      '$.queuedAt', json_extract(data, '$.orderKey'),
+      '$.orderKey', json_extract(data, '$.orderKey') - 2e12,
+      '$.waitSeq', json_extract(data, '$.waitingSince') - 2e12)
+    WHERE status IN ('waiting', 'called', 'serving') AND json_extract(data, '$.queuedAt') IS NULL;
+  UPDATE tickets SET data = json_set(data, '$.arrival', json_extract(data, '$.issuedAt') - 2e12)
+    WHERE status IN ('waiting', 'called', 'serving') AND json_extract(data, '$.arrival') IS NULL;
+  `,
 ];

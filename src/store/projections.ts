@@ -95,12 +95,16 @@ export function markTouched(t: Touched, e: HallEvent): void {
     case 'followup.updated':
       t.followups.add(e.data.followupId);
       return;
+    case 'clock.jumped':
+      return;
     default: {
       const _exhaustive: never = e;
       return _exhaustive;
     }
   }
 }
+
+const arrivalOf = (t: Ticket) => t.arrival ?? t.issuedAt;
 
 /** Rows that mirror the in-memory state, written in the command's transaction; start-up reads them back. */
 export class Projections {
@@ -114,6 +118,9 @@ export class Projections {
   readonly #rating;
   readonly #followup;
   readonly #outbox;
+  readonly #ticketsOfDate;
+  readonly #countersOfDate;
+  readonly #serviceById;
 
   constructor(private readonly db: Db) {
     this.#ticket = db.prepare(
@@ -135,6 +142,9 @@ export class Projections {
     this.#rating = db.prepare('INSERT INTO ratings (service_id, status, window_id, data) VALUES (?, ?, ?, ?) ON CONFLICT(service_id) DO UPDATE SET status = excluded.status, data = excluded.data');
     this.#followup = db.prepare('INSERT INTO followups (id, status, deadline, data) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET status = excluded.status, data = excluded.data');
     this.#outbox = db.prepare('INSERT OR IGNORE INTO upstream_outbox (rating_id, payload, created_at) VALUES (?, ?, ?)');
+    this.#ticketsOfDate = db.prepare('SELECT data FROM tickets WHERE business_date = ?');
+    this.#countersOfDate = db.prepare('SELECT prefix, last FROM counters WHERE business_date = ?');
+    this.#serviceById = db.prepare('SELECT data FROM services WHERE id = ?');
   }
 
   write(state: HallState, t: Touched): void {
@@ -177,49 +187,18 @@ export class Projections {
 
   /**
    * The working state: every unfinished ticket, and all tickets of the last two business dates
-   * (enough for today's numbering, quotas and per-ID limits). Older finished ones stay in SQLite.
+   * (enough for today's numbering, quotas and per-ID limits). Older finished ones stay in SQLite;
+   * `loadDate` brings a date back when the clock goes there.
    */
   load(today: string): HallState {
     const state = emptyState();
-    const since = addDays(today, -1);
     const open = `status IN ('waiting', 'called', 'serving')`;
-    const tickets = this.db.prepare(`SELECT data FROM tickets WHERE ${open} OR business_date >= ?`).all(since) as { data: string }[];
-    for (const r of tickets) {
-      const t = JSON.parse(r.data) as Ticket;
-      state.tickets.set(t.id, t);
-    }
-    const serviceById = this.db.prepare('SELECT data FROM services WHERE id = ?');
-    for (const t of state.tickets.values()) {
-      for (const id of t.serviceIds) {
-        const r = serviceById.get(id) as { data: string } | undefined;
-        if (!r) continue;
-        const s = JSON.parse(r.data) as Service;
-        state.services.set(s.id, s);
-        if (s.status === 'waiting') {
-          let set = state.waiting.get(s.categoryId);
-          if (!set) state.waiting.set(s.categoryId, (set = new Set()));
-          set.add(s.id);
-        }
-      }
-    }
-    // Quota and per-ID limits count by the category a ticket was issued in, not where it went after.
-    const byIssue = [...state.tickets.values()].sort((a, b) => a.issuedAt - b.issuedAt);
-    for (const t of byIssue) {
-      const issuedIn = state.services.get(t.serviceIds[0] ?? '')?.categoryId ?? t.categoryId;
-      const issuedKey = `${t.businessDate}|${issuedIn}`;
-      state.issued.set(issuedKey, (state.issued.get(issuedKey) ?? 0) + 1);
-      if (t.holder) state.holderKeys.set(`${t.businessDate}|${issuedIn}|${t.holder.hmac}`, t.id);
-    }
+    this.#addTickets(state, this.db.prepare(`SELECT data FROM tickets WHERE ${open}`).all() as { data: string }[]);
+    this.loadDate(state, addDays(today, -1));
+    this.loadDate(state, today);
     for (const r of this.db.prepare('SELECT data FROM windows').all() as { data: string }[]) {
       const w = JSON.parse(r.data) as WindowState;
       state.windows.set(w.id, w);
-    }
-    for (const r of this.db.prepare('SELECT business_date, prefix, last FROM counters WHERE business_date >= ?').all(since) as {
-      business_date: string;
-      prefix: string;
-      last: number;
-    }[]) {
-      state.counters.set(`${r.business_date}|${r.prefix}`, r.last);
     }
     for (const r of this.db.prepare('SELECT data FROM appointments').all() as { data: string }[]) {
       const a = JSON.parse(r.data) as Appointment;
@@ -229,7 +208,7 @@ export class Projections {
       state.stats.set(r.category_id, JSON.parse(r.data) as CategoryStats);
     }
     // Ratings still open, and recent ones (a second attempt must meet "already rated").
-    const sinceMs = Date.parse(`${since}T00:00:00Z`) - 24 * 3600_000;
+    const sinceMs = Date.parse(`${addDays(today, -1)}T00:00:00Z`) - 24 * 3600_000;
     for (const r of this.db.prepare(`SELECT data FROM ratings WHERE status = 'requested' OR json_extract(data, '$.requestedAt') >= ?`).all(sinceMs) as { data: string }[]) {
       const x = JSON.parse(r.data) as RatingState;
       state.ratings.set(x.serviceId, x);
@@ -241,5 +220,48 @@ export class Projections {
     const notices = this.db.prepare(`SELECT value FROM hall_meta WHERE key = 'notices'`).get() as { value: string } | undefined;
     state.notices = notices ? (JSON.parse(notices.value) as string[] | null) : null;
     return state;
+  }
+
+  /**
+   * Brings one business date's tickets, numbering, quotas and per-ID limits into memory: at start-up
+   * for today and yesterday, and whenever the clock lands on a date memory does not hold (a clock set
+   * back two days must continue that day's numbers, not start again at 001).
+   */
+  loadDate(state: HallState, date: string): void {
+    this.#addTickets(state, this.#ticketsOfDate.all(date) as { data: string }[]);
+    for (const r of this.#countersOfDate.all(date) as { prefix: string; last: number }[]) {
+      const key = `${date}|${r.prefix}`;
+      state.counters.set(key, Math.max(state.counters.get(key) ?? 0, r.last));
+    }
+    // Quota and per-ID limits count by the category a ticket was issued in, not where it went after.
+    const ofDate = [...state.tickets.values()].filter((t) => t.businessDate === date).sort((a, b) => arrivalOf(a) - arrivalOf(b));
+    for (const key of [...state.issued.keys()]) if (key.startsWith(`${date}|`)) state.issued.delete(key);
+    for (const t of ofDate) {
+      const issuedIn = state.services.get(t.serviceIds[0] ?? '')?.categoryId ?? t.categoryId;
+      const issuedKey = `${t.businessDate}|${issuedIn}`;
+      state.issued.set(issuedKey, (state.issued.get(issuedKey) ?? 0) + 1);
+      if (t.holder) state.holderKeys.set(`${t.businessDate}|${issuedIn}|${t.holder.hmac}`, t.id);
+    }
+  }
+
+  /** Puts tickets (and their services) into memory, skipping those already there. */
+  #addTickets(state: HallState, rows: { data: string }[]): void {
+    for (const r of rows) {
+      const t = JSON.parse(r.data) as Ticket;
+      if (state.tickets.has(t.id)) continue;
+      t.arrival ??= t.issuedAt;
+      state.tickets.set(t.id, t);
+      for (const id of t.serviceIds) {
+        const row = this.#serviceById.get(id) as { data: string } | undefined;
+        if (!row) continue;
+        const s = JSON.parse(row.data) as Service;
+        state.services.set(s.id, s);
+        if (s.status === 'waiting') {
+          let set = state.waiting.get(s.categoryId);
+          if (!set) state.waiting.set(s.categoryId, (set = new Set()));
+          set.add(s.id);
+        }
+      }
+    }
   }
 }

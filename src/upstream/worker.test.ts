@@ -236,6 +236,8 @@ describe('UpstreamWorker', () => {
     w.notify();
     await waitFor(() => mock.received().length === 6, 'the requeued record');
     expect(mock.received().at(-1)?.ratingId).toBe(ratingIdOf(3));
+    // The platform has it; the worker marks it delivered once the answer is back.
+    await waitFor(() => w.status().backlog === 0, 'the delivery recorded');
     expect(w.status()).toMatchObject({ backlog: 0, deadLetters: 0 });
   });
 

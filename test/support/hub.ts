@@ -20,7 +20,7 @@ export interface RunningHub {
 }
 
 /** A real hub on a real SQLite file, listening on a free port. */
-export async function startHub(opts: { config?: HallConfig; clock?: Clock; dir?: string; logger?: unknown; openHid?: OpenHid } = {}): Promise<RunningHub> {
+export async function startHub(opts: { config?: HallConfig; clock?: Clock; dir?: string; logger?: unknown; openHid?: OpenHid; clockCheckMs?: number } = {}): Promise<RunningHub> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'hallq-test-'));
   const dbFile = join(dir, 'hallq.db');
   const hub = await buildHub({
@@ -33,6 +33,7 @@ export async function startHub(opts: { config?: HallConfig; clock?: Clock; dir?:
     voiceCacheDir: join(tmpdir(), 'hallq-test-voice-cache'),
     ...(opts.logger ? { logger: opts.logger as never } : {}),
     ...(opts.openHid ? { openHid: opts.openHid } : {}),
+    ...(opts.clockCheckMs ? { clockCheckMs: opts.clockCheckMs } : {}),
   });
   await hub.app.listen({ port: 0, host: '127.0.0.1' });
   const addr = hub.app.server.address();

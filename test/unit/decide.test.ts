@@ -18,8 +18,10 @@ const holder = (hmac: string, birthYear = 1990) => ({ hmac, idMasked: '3301*****
 function given(config: HallConfig, at = MON_0930) {
   const state: HallState = emptyState();
   let n = 0;
+  let seq = 0;
   const run = (cmd: HallCommand, when = at) => {
-    const events = decide(state, cmd, { config, at: when, actor: SYSTEM });
+    const events = decide(state, cmd, { config, at: when, actor: SYSTEM, seq: seq + 1 });
+    seq += events.length;
     for (const e of events) evolve(state, e);
     return events;
   };
@@ -33,7 +35,7 @@ function given(config: HallConfig, at = MON_0930) {
     fails: (cmd: HallCommand, code: ErrorCode, when = at) => {
       let caught: unknown;
       try {
-        decide(state, cmd, { config, at: when, actor: SYSTEM });
+        decide(state, cmd, { config, at: when, actor: SYSTEM, seq: seq + 1 });
       } catch (err) {
         caught = err;
       }

@@ -123,7 +123,7 @@ class Run {
     const before = fingerprint(this.state);
     let events: HallEvent[];
     try {
-      events = decide(this.state, cmd, { config: this.config, at: this.now, actor: SYSTEM });
+      events = decide(this.state, cmd, { config: this.config, at: this.now, actor: SYSTEM, seq: this.events.length + 1 });
     } catch (err) {
       expect(err).toBeInstanceOf(HallqError);
       // A refused command changes nothing.
