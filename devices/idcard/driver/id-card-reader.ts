@@ -63,6 +63,12 @@ export interface IdCardReaderOptions {
   readTimeoutMs?: number;
   /** Delay before retrying a failed read of the same card. Default 100 ms. */
   cardRetryDelayMs?: number;
+  /**
+   * After a card was found, one "no card" (SW3 0x80) is not enough to call it removed: the find is
+   * repeated after this delay, and only a second 0x80 in a row counts, as the vendors' samples do.
+   * Default 100 ms.
+   */
+  removalRecheckMs?: number;
   /** Failed find→select→read cycles on one placement before giving up until it is removed. Default 3. */
   maxReadAttempts?: number;
   /** Backoff after link, reader or SAM failures. Default 250 ms doubling to 30 s. */
@@ -96,6 +102,8 @@ export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
   #linkLoss: TransportError | null = null;
   #failures = 0;
   #placement: Placement | null = null;
+  /** "No card" replies in a row while a card was on the reader. */
+  #misses = 0;
   #status: ReaderStatus | null = null;
   #sleeper: { cancel: () => void; wake: () => void } | null = null;
 
@@ -109,6 +117,7 @@ export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
       commandTimeoutMs: opts.commandTimeoutMs ?? 1000,
       readTimeoutMs: opts.readTimeoutMs ?? 3000,
       cardRetryDelayMs: opts.cardRetryDelayMs ?? 100,
+      removalRecheckMs: opts.removalRecheckMs ?? 100,
       maxReadAttempts: opts.maxReadAttempts ?? 3,
       backoff: opts.backoff ?? {},
     };
@@ -216,10 +225,13 @@ export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
   async #poll(): Promise<number> {
     const found = await this.#exchange('findCard');
     if (found.sw3 === SW3.NO_CARD) {
+      // A card resting on the reader sometimes misses one find; a second miss in a row is a removal.
+      if (this.#placement && ++this.#misses < 2) return this.#opts.removalRecheckMs;
       this.#cardGone();
       return this.#opts.pollIntervalMs;
     }
     this.#expect(found, 'findCard', SW3.CARD_FOUND);
+    this.#misses = 0;
     const current = this.#placement;
     if (current?.state === 'done') return this.#opts.pollIntervalMs;
     const placement = current ?? { state: 'reading' as const, attempts: 0 };
@@ -297,6 +309,7 @@ export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
   }
 
   #cardGone(): void {
+    this.#misses = 0;
     if (!this.#placement) return;
     this.#placement = null;
     this.emit('removed');
