@@ -6,7 +6,7 @@
  *   bus.on('status', (s: CallerBusStatus) => …); bus.on('error', (e: CallerBusFailure) => …);
  *   bus.start(); bus.showLcd(address, { waiting, current }); bus.beep(address, 'ready'); … await bus.stop();
  *
- * keyToCommand() suggests the hub command for a key. The rest is exported for tests, the
+ * keyToIntent() says what a key asks for; the hub maps the intent to its command. The rest is exported for tests, the
  * simulator and installers.
  */
 export { CallerBus } from './driver/caller-bus.ts';
@@ -25,7 +25,7 @@ export { CALLER_ERRORS, CallerBusError, type CallerErrorCode } from './driver/er
 export { backoffDelay, type BackoffOptions } from '../backoff.ts';
 export { ResendFilter } from './driver/resend-filter.ts';
 
-export { KEY_COMMANDS, keyToCommand, type CommandSuggestion, type HubCommandName } from './commands/key-to-command.ts';
+export { KEY_INTENTS, KEYPAD_INTENTS, keyToIntent, type KeyIntent, type KeypadIntent } from './commands/key-intent.ts';
 
 export {
   CALLER_KEYS,

@@ -1,4 +1,4 @@
-import { CallerBus, CallerKeypadSimulator, keyToCommand, type CallerKeyEvent } from '../../devices/caller/index.ts';
+import { CallerBus, CallerKeypadSimulator, keyToIntent, type CallerKeyEvent } from '../../devices/caller/index.ts';
 import { DEVICE_URI_RULES, parseDeviceUri } from '../../devices/device-uri.ts';
 import { SerialTransport } from '../../devices/serial-transport.ts';
 import { memoryPair } from '../../devices/transport.ts';
@@ -73,38 +73,43 @@ export class CallerHost {
 
   async #onKey(k: CallerKeyEvent): Promise<void> {
     const windowId = this.#windowOf.get(k.address);
-    const suggestion = keyToCommand(k);
+    const suggestion = keyToIntent(k);
     if (windowId === undefined || !suggestion) return;
     const actor: Actor = { kind: 'device', id: `caller-${k.address}`, deviceKind: 'caller' };
     const paused = this.handler.state.windows.get(windowId)?.status === 'paused';
     let command: HallCommand;
-    switch (paused && suggestion.toggle ? suggestion.toggle : suggestion.command) {
-      case 'CallNext':
+    const intent = paused && suggestion.toggle ? suggestion.toggle : suggestion.intent;
+    switch (intent) {
+      case 'call':
         command = { type: 'CallNext', data: { windowId, callId: newCallId() } };
         break;
-      case 'Recall':
+      case 'recall':
         command = { type: 'Recall', data: { windowId, callId: newCallId() } };
         break;
-      case 'MarkNoShow':
+      case 'noShow':
         command = { type: 'MarkNoShow', data: { windowId } };
         break;
-      case 'StartService':
+      case 'startService':
         command = { type: 'StartService', data: { windowId } };
         break;
-      case 'CompleteService':
+      case 'completeService':
         command = { type: 'CompleteService', data: { windowId } };
         break;
-      case 'PauseWindow':
+      case 'pause':
         command = { type: 'PauseWindow', data: { windowId, reason: suggestion.defaultReason ?? '暂停服务' } };
         break;
-      case 'ResumeWindow':
+      case 'resume':
         command = { type: 'ResumeWindow', data: { windowId } };
         break;
-      case 'TransferTicket': {
+      case 'transfer': {
         const to = Number(k.digits);
         if (!k.digits || !Number.isInteger(to)) return this.#refused(k.address, windowId, new HallqError('HQ_ERR_TRANSFER_TARGET'));
         command = { type: 'TransferTicket', data: { windowId, newServiceId: newServiceId(), toWindowId: to } };
         break;
+      }
+      default: {
+        const unmapped: never = intent;
+        return unmapped;
       }
     }
     try {

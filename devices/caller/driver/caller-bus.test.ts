@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualScheduler } from '../../scheduler.ts';
 import { MemoryTransport, TransportError, memoryPair } from '../../transport.ts';
 import { seededRandom } from '../../idcard/simulator/seeded-random.ts';
-import { keyToCommand } from '../commands/key-to-command.ts';
+import { keyToIntent } from '../commands/key-intent.ts';
 import { encodeFrame, frame } from '../codec/encode-frame.ts';
 import { CallerKeypadSimulator, type CallerKeypadSimulatorOptions } from '../simulator/caller-keypad-simulator.ts';
 import { BusEvents } from '../test-support/bus-events.ts';
@@ -151,7 +151,7 @@ describe('CallerBus: digits, combos and the transfer target', () => {
     await settle(sim.press(3, 'transfer', 12));
     await settle(sim.press(3, 'confirm', '6'));
     expect(events.presses).toEqual(['3:transfer 12', '3:confirm 6 noShow']);
-    expect(keyToCommand(events.keys[1]!)?.command).toBe('MarkNoShow');
+    expect(keyToIntent(events.keys[1]!)?.intent).toBe('noShow');
   });
 
   it('digits sent as their own frames build an entry that the next key takes', async () => {
