@@ -40,6 +40,8 @@ export {
   type CallerProtocol,
   type RatingLevel,
 } from './codec/protocol.ts';
+export { checkRatingOrders, type RatingOrders } from './codec/rating-orders.ts';
+export { DEFAULT_RATING_ORDER, levelAtPosition, levelInOrder, type RatingOrder } from '../rating-levels.ts';
 export { encodeFrame, frame } from './codec/encode-frame.ts';
 export { FrameDecoder, type Decoded, type FrameDecoderOptions, type FrameDecoderStats } from './codec/frame-decoder.ts';
 export { type CallerFrame, sumChecksum } from './codec/frame.ts';

@@ -34,8 +34,8 @@ export const KeyboardWedgeDecoderSchema = Type.Object(
     kind: Type.Literal('keyboard-wedge'),
     /** default (digits + keypad + F1–F5) unless `keys` is given; then none. */
     preset: Type.Optional(Type.Union([Type.Literal('default'), Type.Literal('digits'), Type.Literal('numpad'), Type.Literal('fkeys'), Type.Literal('none')])),
-    /** Key 1 / F1 = 5 非常满意. */
-    reverse: Type.Optional(Type.Boolean()),
+    /** How the keys run: best-first (default: key 1 / F1 = 5 非常满意) or worst-first. */
+    order: Type.Optional(Type.Union([Type.Literal('best-first'), Type.Literal('worst-first')])),
     /** Key (0x1E, 30 or a KeyboardEvent.code such as Digit1, F1, Numpad1) → level, over the preset. */
     keys: Type.Optional(Type.Record(KeyName, Level, { additionalProperties: false })),
     reportId: Type.Optional(ReportId),

@@ -230,7 +230,15 @@ export const HallConfigSchema = Type.Object(
             {
               uri: Type.String({ minLength: 3 }),
               keypads: Type.Array(
-                Type.Object({ address: Type.Integer({ minimum: 1, maximum: 254 }), windowId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+                Type.Object(
+                  {
+                    address: Type.Integer({ minimum: 1, maximum: 254 }),
+                    windowId: Type.Integer({ minimum: 1 }),
+                    /** The evaluator's keys: best-first (default, index 0 = 非常满意) or worst-first. */
+                    order: Type.Optional(Type.Union([Type.Literal('best-first'), Type.Literal('worst-first')])),
+                  },
+                  { additionalProperties: false },
+                ),
               ),
             },
             { additionalProperties: false },

@@ -1,4 +1,4 @@
-import { CallerBus, CallerKeypadSimulator, keyToIntent, type CallerKeyEvent } from '../../devices/caller/index.ts';
+import { CallerBus, CallerKeypadSimulator, keyToIntent, type CallerKeyEvent, type RatingOrder } from '../../devices/caller/index.ts';
 import { DEVICE_URI_RULES, parseDeviceUri } from '../../devices/device-uri.ts';
 import { SerialTransport } from '../../devices/serial-transport.ts';
 import { memoryPair } from '../../devices/transport.ts';
@@ -14,7 +14,7 @@ import { rateFromDevice } from './rate-from-device.ts';
 export interface CallerHostConfig {
   /** `sim`, or `serial:/dev/ttyUSB2?baud=9600` for the RS-485 bus. */
   uri: string;
-  keypads: { address: number; windowId: number }[];
+  keypads: { address: number; windowId: number; order?: RatingOrder | undefined }[];
 }
 
 /**
@@ -38,16 +38,18 @@ export class CallerHost {
       this.#windowOf.set(k.address, k.windowId);
       this.#addressOf.set(k.windowId, k.address);
     }
+    // Evaluators wired worst-first (config `order`), by bus address; the rest run best-first.
+    const ratingOrders = Object.fromEntries(config.keypads.flatMap((k) => (k.order ? [[k.address, k.order]] : [])));
     if (config.uri === 'sim') {
       const [hubEnd, deviceEnd] = memoryPair('caller-sim');
-      this.simulator = new CallerKeypadSimulator(deviceEnd);
+      this.simulator = new CallerKeypadSimulator(deviceEnd, { ratingOrders });
       void deviceEnd.open();
-      this.bus = new CallerBus(hubEnd, { beepOnQueueFilled: 'ready' });
+      this.bus = new CallerBus(hubEnd, { beepOnQueueFilled: 'ready', ratingOrders });
     } else {
       const at = parseDeviceUri(config.uri, DEVICE_URI_RULES.caller);
       if (at.kind !== 'serial') throw new TypeError(`${config.uri}: the caller bus is a serial port`);
       this.simulator = null;
-      this.bus = new CallerBus(new SerialTransport({ path: at.path, baudRate: at.baudRate }), { beepOnQueueFilled: 'ready' });
+      this.bus = new CallerBus(new SerialTransport({ path: at.path, baudRate: at.baudRate }), { beepOnQueueFilled: 'ready', ratingOrders });
     }
     this.bus.on('key', (k) => void this.#onKey(k));
     // RS-485 evaluators (评价器) share the bus: a score rates the window's pending service.

@@ -254,6 +254,37 @@ describe('CallerBus: evaluators and unknown frames', () => {
     expect(events.ratings.map((r) => r.level)).toEqual([5, 1]);
   });
 
+  it('reads score indexes best first by default: index 0 … 4 = 5 非常满意 … 1 非常不满意', async () => {
+    const { sim, events, settle } = await rig();
+    for (const index of [0, 1, 2, 3, 4]) await settle(sim.rateIndex(4, index));
+    expect(events.ratings.map((r) => `${r.index}:${r.level} ${r.label}`)).toEqual(['0:5 非常满意', '1:4 满意', '2:3 基本满意', '3:2 不满意', '4:1 非常不满意']);
+  });
+
+  it('an evaluator set worst-first has its indexes mirrored; the others keep the default', async () => {
+    const { sim, events, settle } = await rig({ bus: { ratingOrders: { 4: 'worst-first' } } });
+    await settle(sim.rateIndex(4, 0));
+    await settle(sim.rateIndex(4, 3));
+    await settle(sim.rateIndex(5, 0));
+    expect(events.ratings.map((r) => `${r.address}/${r.index}:${r.level} ${r.label}`)).toEqual(['4/0:1 非常不满意', '4/3:4 满意', '5/0:5 非常满意']);
+  });
+
+  it('the simulator presses the mirrored key of a worst-first evaluator, so levels round-trip', async () => {
+    const orders = { 2: 'worst-first' } as const;
+    const { sim, events, settle } = await rig({ bus: { ratingOrders: orders }, sim: { ratingOrders: orders } });
+    await settle(sim.rate(2, 5));
+    await settle(sim.rate(2, 2));
+    expect(events.ratings.map((r) => [r.index, r.level])).toEqual([
+      [4, 5],
+      [1, 2],
+    ]);
+  });
+
+  it('refuses a bad ratingOrders entry, naming it', () => {
+    const [host] = memoryPair();
+    expect(() => new CallerBus(host, { ratingOrders: { 3: 'upside-down' as never } })).toThrow('"ratingOrders.3" must be best-first or worst-first, got "upside-down"');
+    expect(() => new CallerBus(host, { ratingOrders: { ['x' as unknown as number]: 'worst-first' } })).toThrow('"ratingOrders" has key x, which is not a bus address');
+  });
+
   it('frames the table does not know are reported for learn mode and still ACKed', async () => {
     const { sim, events, settle } = await rig();
     expect(await settle(sim.sendFrame(frame(6, 0x01, [0x40])))).toBe(true);

@@ -16,6 +16,8 @@ import {
   callerProtocol,
 } from '../codec/protocol.ts';
 import { type BackoffOptions, backoffDelay } from '../../backoff.ts';
+import { levelInOrder, type RatingOrder } from '../../rating-levels.ts';
+import { checkRatingOrders, type RatingOrders } from '../codec/rating-orders.ts';
 import { CallerBusError } from './errors.ts';
 import { ResendFilter } from './resend-filter.ts';
 
@@ -97,6 +99,11 @@ export interface CallerBusOptions {
   scheduler?: Scheduler;
   /** Overrides of the protocol table (codec/protocol.ts), e.g. an installer's key codes. */
   protocol?: Partial<CallerProtocol>;
+  /**
+   * Evaluators whose keys run the other way, by address: `{ 3: 'worst-first' }` (index 0 = 1
+   * 非常不满意). Others run in DEFAULT_RATING_ORDER (best-first), the order `ratingLevels` is written in.
+   */
+  ratingOrders?: RatingOrders;
   /** A frame seen again within this time of its last sighting is a resend, not a press. Default 1000 ms. */
   resendWindowMs?: number;
   /**
@@ -154,7 +161,8 @@ export class CallerBus extends EventEmitter<CallerBusEvents> {
   readonly #scheduler: Scheduler;
   readonly #decoder: FrameDecoder;
   readonly #resends: ResendFilter;
-  readonly #opts: Required<Omit<CallerBusOptions, 'scheduler' | 'protocol' | 'resendWindowMs' | 'maxFrameLength' | 'backoff'>> & { backoff: BackoffOptions };
+  readonly #opts: Required<Omit<CallerBusOptions, 'scheduler' | 'protocol' | 'resendWindowMs' | 'maxFrameLength' | 'backoff' | 'ratingOrders'>> & { backoff: BackoffOptions };
+  readonly #orderOf: (address: number) => RatingOrder;
 
   #running = false;
   #up = false;
@@ -175,6 +183,7 @@ export class CallerBus extends EventEmitter<CallerBusEvents> {
     this.#transport = transport;
     this.#scheduler = opts.scheduler ?? systemScheduler;
     this.protocol = callerProtocol(opts.protocol);
+    this.#orderOf = checkRatingOrders(opts.ratingOrders);
     this.#decoder = new FrameDecoder(opts.maxFrameLength === undefined ? {} : { maxLength: opts.maxFrameLength });
     this.#resends = new ResendFilter(opts.resendWindowMs ?? 1000);
     this.#opts = {
@@ -394,9 +403,11 @@ export class CallerBus extends EventEmitter<CallerBusEvents> {
       case 'key':
         this.#onKey(input.address, input.key, input.code, input.digits, now, raw);
         return;
-      case 'rating':
-        this.#deliver('rating', { address: input.address, level: input.level, label: RATING_LABELS[input.level], index: input.index, at: now, frame: raw });
+      case 'rating': {
+        const level = levelInOrder(input.level, this.#orderOf(input.address));
+        this.#deliver('rating', { address: input.address, level, label: RATING_LABELS[level], index: input.index, at: now, frame: raw });
         return;
+      }
       case 'unknown':
         this.stats.unknown += 1;
         this.#deliver('unknown', { address: input.address, func: input.func, data: input.data, why: input.why, at: now, frame: raw });

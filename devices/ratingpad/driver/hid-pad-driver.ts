@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { RATING_LABELS } from '../../caller/codec/protocol.ts';
+import { RATING_LABELS } from '../../rating-levels.ts';
 import { type BackoffOptions, backoffDelay } from '../../backoff.ts';
 import { type Scheduler, systemScheduler } from '../../scheduler.ts';
 import { type IgnoreReason, type ReportDecoder, createDecoder } from '../codec/decoder.ts';
