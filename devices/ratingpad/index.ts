@@ -64,6 +64,7 @@ export {
 } from './codec/key-levels.ts';
 
 export { describeTarget, matchDevices, type HidDeviceInfo, type HidDeviceLike, type HidTarget, type OpenHid } from './transport/hid-device.ts';
+export { HidTransport } from './transport/hid-transport.ts';
 export { listHidDevices, loadNodeHid, openHidDevice, type HidListing, type LoadNodeHidOptions, type NodeHidApi, type NodeHidLoad, type NodeHidUnavailableReason } from './transport/node-hid.ts';
 
 export { FakeHidBus, FakeHidDevice, type FakeHidDeviceOptions } from './simulator/fake-hid-device.ts';

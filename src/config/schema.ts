@@ -247,8 +247,8 @@ export const HallConfigSchema = Type.Object(
         idcard: Type.Optional(
           Type.Object(
             {
-              driver: Type.Union([Type.Literal('sim'), Type.Literal('serial')]),
-              path: Type.Optional(Type.String()),
+              /** `sim` (the simulator, in the hub) or `serial:/dev/ttyUSB0` (115200 unless `?baud=`). */
+              uri: Type.String({ minLength: 3 }),
               /** The kiosk the reader sits in; defaults to the first kiosk token. */
               kioskId: Type.Optional(Id),
               /** Lifetime of a cardToken handed to the kiosk. */

@@ -1,7 +1,5 @@
-import { CallerBus, CallerKeypadSimulator, keyToIntent, type CallerKeyEvent, type RatingOrder } from '../../devices/caller/index.ts';
-import { DEVICE_URI_RULES, parseDeviceUri } from '../../devices/device-uri.ts';
-import { SerialTransport } from '../../devices/serial-transport.ts';
-import { memoryPair } from '../../devices/transport.ts';
+import { CallerBus, type CallerKeypadSimulator, keyToIntent, type CallerKeyEvent, type RatingOrder } from '../../devices/caller/index.ts';
+import { endpointForUri } from '../../devices/endpoint.ts';
 import type { HallConfig } from '../config/schema.ts';
 import type { Actor, HallCommand } from '../domain/commands.ts';
 import { HallqError } from '../domain/errors.ts';
@@ -40,17 +38,9 @@ export class CallerHost {
     }
     // Evaluators wired worst-first (config `order`), by bus address; the rest run best-first.
     const ratingOrders = Object.fromEntries(config.keypads.flatMap((k) => (k.order ? [[k.address, k.order]] : [])));
-    if (config.uri === 'sim') {
-      const [hubEnd, deviceEnd] = memoryPair('caller-sim');
-      this.simulator = new CallerKeypadSimulator(deviceEnd, { ratingOrders });
-      void deviceEnd.open();
-      this.bus = new CallerBus(hubEnd, { beepOnQueueFilled: 'ready', ratingOrders });
-    } else {
-      const at = parseDeviceUri(config.uri, DEVICE_URI_RULES.caller);
-      if (at.kind !== 'serial') throw new TypeError(`${config.uri}: the caller bus is a serial port`);
-      this.simulator = null;
-      this.bus = new CallerBus(new SerialTransport({ path: at.path, baudRate: at.baudRate }), { beepOnQueueFilled: 'ready', ratingOrders });
-    }
+    const endpoint = endpointForUri('caller', config.uri, { sim: { ratingOrders } });
+    this.simulator = endpoint.simulator;
+    this.bus = new CallerBus(endpoint.transport, { beepOnQueueFilled: 'ready', ratingOrders });
     this.bus.on('key', (k) => void this.#onKey(k));
     // RS-485 evaluators (评价器) share the bus: a score rates the window's pending service.
     this.bus.on('rating', (r) => {

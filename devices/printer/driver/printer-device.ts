@@ -1,3 +1,4 @@
+import type { DeviceEndpoint } from '../../endpoint.ts';
 import type { DeviceLink } from '../../link/device-link.ts';
 import { LinkSupervisor } from '../../link/link-supervisor.ts';
 import type { ByteTransport } from '../../transport.ts';
@@ -69,4 +70,10 @@ export function printerFromUri(uri: string, options: TransportPrinterOptions = {
   const parsed = parsePrinterUri(uri);
   const status = options.status ?? (parsed.kind === 'file' ? 'none' : 'dle-eot');
   return new TransportPrinter(transportFromUri(parsed), { ...options, status });
+}
+
+/** A TransportPrinter for an endpoint (`endpointForUri('printer', uri)`, `sim` included); file: printers are write-only. */
+export function printerForEndpoint(endpoint: DeviceEndpoint<'printer'>, options: TransportPrinterOptions = {}): TransportPrinter {
+  const status = options.status ?? (endpoint.address?.kind === 'file' ? 'none' : 'dle-eot');
+  return new TransportPrinter(endpoint.transport, { ...options, status });
 }

@@ -9,6 +9,7 @@ import type { DecoderConfig, DecoderConfigInput } from '../codec/decoder-config.
 import { toHex } from '../codec/hex.ts';
 import type { RatingLevel } from '../codec/key-levels.ts';
 import { RatingPadError } from '../errors.ts';
+import type { ByteTransport } from '../../transport.ts';
 import { type HidTarget, type OpenHid, describeTarget } from '../transport/hid-device.ts';
 import { HidTransport } from '../transport/hid-transport.ts';
 
@@ -75,8 +76,10 @@ export interface HidPadEvents {
 }
 
 export interface HidPadDriverOptions {
-  /** `{ path }` (from `learn hid`) or `{ vendorId, productId, … }`. */
-  target: HidTarget;
+  /** `{ path }` (from `learn hid`) or `{ vendorId, productId, … }`, as a `hid:` uri parses. Give this or `transport`. */
+  target?: HidTarget;
+  /** The pad's transport as endpointForUri('ratingPad', uri) gives it (`sim` included), instead of `target`. */
+  transport?: ByteTransport;
   /** The decoder config (hall config `decoder:`); checked here, throws RatingPadConfigError. */
   decoder: DecoderConfigInput | DecoderConfig;
   /** Copied into events. */
@@ -111,7 +114,8 @@ export interface HidPadStats {
  * // later: await pad.stop();
  */
 export class HidPadDriver extends EventEmitter<HidPadEvents> {
-  readonly target: HidTarget;
+  /** Null when the driver was given a transport. */
+  readonly target: HidTarget | null;
   readonly description: string;
   readonly decoder: ReportDecoder;
   readonly windowId: number | undefined;
@@ -126,12 +130,14 @@ export class HidPadDriver extends EventEmitter<HidPadEvents> {
 
   constructor(opts: HidPadDriverOptions) {
     super();
-    this.target = opts.target;
-    this.description = describeTarget(opts.target);
+    if (!opts.target && !opts.transport) throw new TypeError('a HidPadDriver needs "target" or "transport"');
+    this.target = opts.target ?? null;
+    const transport = opts.transport ?? new HidTransport(opts.target!, opts.openHid);
+    this.description = opts.target ? describeTarget(opts.target) : transport.description;
     this.decoder = createDecoder(opts.decoder);
     this.windowId = opts.windowId;
     this.#scheduler = opts.scheduler ?? systemScheduler;
-    this.link = new LinkSupervisor(new HidTransport(opts.target, opts.openHid), {
+    this.link = new LinkSupervisor(transport, {
       scheduler: this.#scheduler,
       backoff: { initialMs: 1000, maxMs: 30_000, ...opts.backoff },
     });

@@ -46,6 +46,7 @@ describe('learn hid', () => {
     );
     expect(r.out).toContain('npm run devices -- learn hid --path /dev/hidraw3');
     expect(r.out).toContain('npm run devices -- learn hid --vid 0x1a2b --pid 0x3c4d');
+    expect(r.out).toContain('its address in config: uri: hid:1a2b:3c4d (or uri: hid:/dev/hidraw3)');
   });
 
   it('prints each raw report with a timestamp, what changed, a keyboard guess, and a summary of varying bytes', async () => {

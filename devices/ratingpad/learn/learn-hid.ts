@@ -78,6 +78,7 @@ export async function learnHid(argv: readonly string[], io: LearnHidIo): Promise
     io.out('选择一个设备读取原始报告 / pick one to read its raw reports:');
     if (first.path) io.out(`  npm run devices -- learn hid --path ${first.path}`);
     io.out(`  npm run devices -- learn hid --vid 0x${hex4(first.vendorId)} --pid 0x${hex4(first.productId)}`);
+    io.out(`配置中的地址 / its address in config: uri: hid:${hex4(first.vendorId)}:${hex4(first.productId)}${first.path ? ` (or uri: hid:${first.path})` : ''}`);
     return 0;
   }
 
