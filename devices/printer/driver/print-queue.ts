@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { blockedReason, type PrinterStatus } from '../codec/status-decode.ts';
+import { PrinterError } from '../errors.ts';
 import type { PrinterDevice, PrinterSession } from './printer-device.ts';
 import { backoffDelay } from '../../backoff.ts';
 import { systemScheduler, type Scheduler } from '../../scheduler.ts';
@@ -33,11 +34,11 @@ export interface PrintQueueOptions {
   newJobId?: () => string;
 }
 
-export class PrintJobNotFoundError extends Error {
-  readonly code = 'HQ_ERR_NOT_FOUND';
+/** reprint() or cancel() of a job the queue does not hold. */
+export class PrintJobNotFoundError extends PrinterError {
+  override name = 'PrintJobNotFoundError';
   constructor(readonly jobId: string) {
-    super(`no print job ${jobId}`);
-    this.name = 'PrintJobNotFoundError';
+    super('HQ_ERR_PRINTER_JOB_NOT_FOUND', jobId);
   }
 }
 
