@@ -6,7 +6,7 @@ import { OnbonBxSimulator, type OnbonBxSimulatorOptions } from './led/simulator/
 import { SimpleBarSimulator, type SimpleBarSimulatorOptions } from './led/simulator/simple-bar-simulator.ts';
 import { FakeTcpPrinter, type FakeTcpPrinterOptions } from './printer/simulator/fake-tcp-printer.ts';
 import { FileTransport } from './printer/transport/file-transport.ts';
-import { TcpTransport } from './printer/transport/tcp-transport.ts';
+import { TcpTransport, type TcpTransportOptions } from './printer/transport/tcp-transport.ts';
 import { FakeHidBus, FakeHidDevice, type FakeHidDeviceOptions } from './ratingpad/simulator/fake-hid-device.ts';
 import type { OpenHid } from './ratingpad/transport/hid-device.ts';
 import { HidTransport } from './ratingpad/transport/hid-transport.ts';
@@ -75,20 +75,20 @@ export function endpointForUri<K extends DeviceKind>(kind: K, uri: string, opts:
   if (!(kind in DEVICE_URI_RULES)) throw new TypeError(`unknown device kind "${String(kind)}" (known: ${Object.keys(DEVICE_URI_RULES).join(', ')})`);
   if (uri === 'sim') return simulated(kind, opts.sim);
   const address = parseDeviceUri(uri, DEVICE_URI_RULES[kind]);
-  return { kind, uri, address, transport: transportForAddress(address, opts.openHid), simulator: null, ready: Promise.resolve(), close: async () => {} };
+  return { kind, uri, address, transport: transportForAddress(address, opts.openHid ? { openHid: opts.openHid } : {}), simulator: null, ready: Promise.resolve(), close: async () => {} };
 }
 
 /** The hardware transport for a parsed address (the kind's defaults are already in it). */
-export function transportForAddress(address: DeviceUri, openHid?: OpenHid): ByteTransport {
+export function transportForAddress(address: DeviceUri, opts: { openHid?: OpenHid; tcp?: Omit<TcpTransportOptions, 'host' | 'port'> } = {}): ByteTransport {
   switch (address.kind) {
     case 'serial':
       return new SerialTransport({ path: address.path, baudRate: address.baudRate, rtscts: address.rtscts });
     case 'tcp':
-      return new TcpTransport({ host: address.host, port: address.port });
+      return new TcpTransport({ ...opts.tcp, host: address.host, port: address.port });
     case 'file':
       return new FileTransport({ path: address.path, ...(address.create === undefined ? {} : { create: address.create }) });
     case 'hid':
-      return new HidTransport(address.target, openHid);
+      return new HidTransport(address.target, opts.openHid);
     default: {
       const unhandled: never = address;
       return unhandled;
