@@ -7,7 +7,7 @@ import { IdCardSimulator, type IdCardSimulatorOptions } from '../simulator/id-ca
 import { dummyPhoto, exampleCard } from '../simulator/sim-card.ts';
 import { seededRandom } from '../simulator/seeded-random.ts';
 import { ReaderEvents } from '../test-support/reader-events.ts';
-import { type IdCard, IdCardReader, type IdCardReaderOptions } from './id-card-reader.ts';
+import { IdCardReader, type IdCardReaderOptions } from './id-card-reader.ts';
 import { ManualScheduler } from '../../scheduler.ts';
 import { PullableEnd } from '../../test-support/pullable-end.ts';
 
