@@ -26,11 +26,17 @@ export class TransportError extends Error {
   disconnected = false;
   /** The operation was canceled by close(): not a fault. */
   canceled = false;
-  constructor(message: string, opts: { disconnected?: boolean; canceled?: boolean; cause?: unknown } = {}) {
+  /**
+   * The transport cannot work in this process at all (a native module or library is missing, e.g.
+   * node-hid without libusb): retrying cannot help until someone installs it and restarts the hub.
+   */
+  unavailable = false;
+  constructor(message: string, opts: { disconnected?: boolean; canceled?: boolean; unavailable?: boolean; cause?: unknown } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'TransportError';
     this.disconnected = opts.disconnected ?? false;
     this.canceled = opts.canceled ?? false;
+    this.unavailable = opts.unavailable ?? false;
   }
 }
 

@@ -127,7 +127,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   const idcardConfig = config.devices.idcard;
   const idcard = idcardConfig
     ? new IdCardHost(
-        { driver: idcardConfig.driver, path: idcardConfig.path, kioskId: idcardConfig.kioskId ?? config.devices.tokens.find((d) => d.kind === 'kiosk')!.id },
+        { uri: idcardConfig.uri, kioskId: idcardConfig.kioskId ?? config.devices.tokens.find((d) => d.kind === 'kiosk')!.id },
         cardReads,
         emit,
       )

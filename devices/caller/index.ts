@@ -6,7 +6,7 @@
  *   bus.on('status', (s: CallerBusStatus) => …); bus.on('error', (e: CallerBusFailure) => …);
  *   bus.start(); bus.showLcd(address, { waiting, current }); bus.beep(address, 'ready'); … await bus.stop();
  *
- * keyToCommand() suggests the hub command for a key. The rest is exported for tests, the
+ * keyToIntent() says what a key asks for; the hub maps the intent to its command. The rest is exported for tests, the
  * simulator and installers.
  */
 export { CallerBus } from './driver/caller-bus.ts';
@@ -25,7 +25,7 @@ export { CALLER_ERRORS, CallerBusError, type CallerErrorCode } from './driver/er
 export { backoffDelay, type BackoffOptions } from '../backoff.ts';
 export { ResendFilter } from './driver/resend-filter.ts';
 
-export { KEY_COMMANDS, keyToCommand, type CommandSuggestion, type HubCommandName } from './commands/key-to-command.ts';
+export { KEY_INTENTS, KEYPAD_INTENTS, keyToIntent, type KeyIntent, type KeypadIntent } from './commands/key-intent.ts';
 
 export {
   CALLER_KEYS,
@@ -40,6 +40,8 @@ export {
   type CallerProtocol,
   type RatingLevel,
 } from './codec/protocol.ts';
+export { checkRatingOrders, type RatingOrders } from './codec/rating-orders.ts';
+export { DEFAULT_RATING_ORDER, levelAtPosition, levelInOrder, type RatingOrder } from '../rating-levels.ts';
 export { encodeFrame, frame } from './codec/encode-frame.ts';
 export { FrameDecoder, type Decoded, type FrameDecoderOptions, type FrameDecoderStats } from './codec/frame-decoder.ts';
 export { type CallerFrame, sumChecksum } from './codec/frame.ts';

@@ -25,6 +25,7 @@ export { seededRandom } from './simulator/seeded-random.ts';
 
 export { type CardType, type IdCardFields, LONG_TERM } from './card/id-card-fields.ts';
 export { parseTextBlock } from './card/parse-text-block.ts';
+export { isValidIdNumber, maskIdNumber, withCheckDigit } from './card/id-number.ts';
 export { buildTextBlock, type TextBlockInput } from './card/build-text-block.ts';
 
 export { IDCARD_ERRORS, IdCardDataError, IdCardDriverError, IdCardError, IdCardStatusError, type IdCardErrorCode, type Sw3Scope } from './status/errors.ts';

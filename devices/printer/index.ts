@@ -23,9 +23,10 @@ export { parsePrinterUri, transportFromUri } from './transport/from-uri.ts';
 export type { PrinterUri } from './transport/from-uri.ts';
 
 export { PrintQueue, PrintJobNotFoundError } from './driver/print-queue.ts';
+export { PRINTER_ERRORS, PrinterError, type PrinterErrorCode } from './errors.ts';
 export type { PrintQueueOptions, PrinterStatusReport } from './driver/print-queue.ts';
 export type { PrintJob, PrintJobState, PrintJobEvent, PrintJobEventType, EnqueueInput, HoldReason } from './driver/print-job.ts';
-export { TransportPrinter, printerFromUri } from './driver/printer-device.ts';
+export { TransportPrinter, printerForEndpoint, printerFromUri } from './driver/printer-device.ts';
 export type { PrinterDevice, PrinterSession, TransportPrinterOptions } from './driver/printer-device.ts';
 export { queryStatus } from './driver/status-query.ts';
 export type { StatusMethod } from './driver/status-query.ts';

@@ -46,14 +46,16 @@ export { KeyboardWedgeDecoder, decodeKeyboardReport, keyLevelTable } from './cod
 export { CustomReportDecoder, decodeCustomReport } from './codec/custom-decoder.ts';
 export { customReport, keyboardReport, reportsForLevel } from './codec/encode-report.ts';
 export { toHex } from './codec/hex.ts';
+export { DEFAULT_RATING_ORDER, RATING_LABELS, RATING_ORDERS, describeOrder, levelAtPosition, levelInOrder, type RatingOrder } from '../rating-levels.ts';
 export {
   DEFAULT_KEY_LEVELS,
   HID_USAGE_CODES,
   KEY_PRESETS,
+  KEY_PRESET_NAMES,
   RATING_LEVELS,
   isRatingLevel,
   levelForKeyboardEvent,
-  reversedTable,
+  presetTable,
   usageName,
   usageOfCode,
   type KeyLevelTable,
@@ -62,6 +64,7 @@ export {
 } from './codec/key-levels.ts';
 
 export { describeTarget, matchDevices, type HidDeviceInfo, type HidDeviceLike, type HidTarget, type OpenHid } from './transport/hid-device.ts';
+export { HidTransport } from './transport/hid-transport.ts';
 export { listHidDevices, loadNodeHid, openHidDevice, type HidListing, type LoadNodeHidOptions, type NodeHidApi, type NodeHidLoad, type NodeHidUnavailableReason } from './transport/node-hid.ts';
 
 export { FakeHidBus, FakeHidDevice, type FakeHidDeviceOptions } from './simulator/fake-hid-device.ts';

@@ -173,7 +173,7 @@ function crossCheck(c: HallConfig): ConfigProblem[] {
   if (idcard) {
     if (idcard.kioskId !== undefined && !kiosks.has(idcard.kioskId)) out.push({ path: 'devices.idcard.kioskId', message: `no kiosk token "${idcard.kioskId}"` });
     if (idcard.kioskId === undefined && kiosks.size === 0) out.push({ path: 'devices.idcard', message: 'a reader needs a kiosk: add a kiosk token or set kioskId' });
-    if (idcard.driver === 'serial' && !idcard.path) out.push({ path: 'devices.idcard.path', message: 'a serial reader needs its path (e.g. /dev/ttyUSB0)' });
+    checkUri(idcard.uri, DEVICE_URI_RULES.idcard, 'devices.idcard.uri', out);
   }
   c.categories.forEach((cat, i) => {
     if (!c.windows.some((w) => w.categories.some((wc) => wc.id === cat.id)))

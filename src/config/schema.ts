@@ -251,7 +251,15 @@ export const HallConfigSchema = Type.Object(
             {
               uri: Type.String({ minLength: 3 }),
               keypads: Type.Array(
-                Type.Object({ address: Type.Integer({ minimum: 1, maximum: 254 }), windowId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+                Type.Object(
+                  {
+                    address: Type.Integer({ minimum: 1, maximum: 254 }),
+                    windowId: Type.Integer({ minimum: 1 }),
+                    /** The evaluator's keys: best-first (default, index 0 = 非常满意) or worst-first. */
+                    order: Type.Optional(Type.Union([Type.Literal('best-first'), Type.Literal('worst-first')])),
+                  },
+                  { additionalProperties: false },
+                ),
               ),
               demo: Type.Optional(Type.Boolean()),
             },
@@ -261,8 +269,8 @@ export const HallConfigSchema = Type.Object(
         idcard: Type.Optional(
           Type.Object(
             {
-              driver: Type.Union([Type.Literal('sim'), Type.Literal('serial')]),
-              path: Type.Optional(Type.String()),
+              /** `sim` (the simulator, in the hub) or `serial:/dev/ttyUSB0` (115200 unless `?baud=`). */
+              uri: Type.String({ minLength: 3 }),
               /** The kiosk the reader sits in; defaults to the first kiosk token. */
               kioskId: Type.Optional(Id),
               /** Lifetime of a cardToken handed to the kiosk. */

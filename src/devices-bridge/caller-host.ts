@@ -1,7 +1,5 @@
-import { CallerBus, CallerKeypadSimulator, keyToCommand, type CallerKeyEvent } from '../../devices/caller/index.ts';
-import { DEVICE_URI_RULES, parseDeviceUri } from '../../devices/device-uri.ts';
-import { SerialTransport } from '../../devices/serial-transport.ts';
-import { memoryPair } from '../../devices/transport.ts';
+import { CallerBus, type CallerKeypadSimulator, keyToIntent, type CallerKeyEvent, type RatingOrder } from '../../devices/caller/index.ts';
+import { endpointForUri } from '../../devices/endpoint.ts';
 import type { HallConfig } from '../config/schema.ts';
 import type { Actor, HallCommand } from '../domain/commands.ts';
 import { HallqError } from '../domain/errors.ts';
@@ -14,7 +12,7 @@ import { rateFromDevice } from './rate-from-device.ts';
 export interface CallerHostConfig {
   /** `sim`, or `serial:/dev/ttyUSB2?baud=9600` for the RS-485 bus. */
   uri: string;
-  keypads: { address: number; windowId: number }[];
+  keypads: { address: number; windowId: number; order?: RatingOrder | undefined }[];
 }
 
 /**
@@ -38,17 +36,11 @@ export class CallerHost {
       this.#windowOf.set(k.address, k.windowId);
       this.#addressOf.set(k.windowId, k.address);
     }
-    if (config.uri === 'sim') {
-      const [hubEnd, deviceEnd] = memoryPair('caller-sim');
-      this.simulator = new CallerKeypadSimulator(deviceEnd);
-      void deviceEnd.open();
-      this.bus = new CallerBus(hubEnd, { beepOnQueueFilled: 'ready' });
-    } else {
-      const at = parseDeviceUri(config.uri, DEVICE_URI_RULES.caller);
-      if (at.kind !== 'serial') throw new TypeError(`${config.uri}: the caller bus is a serial port`);
-      this.simulator = null;
-      this.bus = new CallerBus(new SerialTransport({ path: at.path, baudRate: at.baudRate }), { beepOnQueueFilled: 'ready' });
-    }
+    // Evaluators wired worst-first (config `order`), by bus address; the rest run best-first.
+    const ratingOrders = Object.fromEntries(config.keypads.flatMap((k) => (k.order ? [[k.address, k.order]] : [])));
+    const endpoint = endpointForUri('caller', config.uri, { sim: { ratingOrders } });
+    this.simulator = endpoint.simulator;
+    this.bus = new CallerBus(endpoint.transport, { beepOnQueueFilled: 'ready', ratingOrders });
     this.bus.on('key', (k) => void this.#onKey(k));
     // RS-485 evaluators (评价器) share the bus: a score rates the window's pending service.
     this.bus.on('rating', (r) => {
@@ -78,38 +70,43 @@ export class CallerHost {
 
   async #onKey(k: CallerKeyEvent): Promise<void> {
     const windowId = this.#windowOf.get(k.address);
-    const suggestion = keyToCommand(k);
+    const suggestion = keyToIntent(k);
     if (windowId === undefined || !suggestion) return;
     const actor: Actor = { kind: 'device', id: `caller-${k.address}`, deviceKind: 'caller' };
     const paused = this.handler.state.windows.get(windowId)?.status === 'paused';
     let command: HallCommand;
-    switch (paused && suggestion.toggle ? suggestion.toggle : suggestion.command) {
-      case 'CallNext':
+    const intent = paused && suggestion.toggle ? suggestion.toggle : suggestion.intent;
+    switch (intent) {
+      case 'call':
         command = { type: 'CallNext', data: { windowId, callId: newCallId() } };
         break;
-      case 'Recall':
+      case 'recall':
         command = { type: 'Recall', data: { windowId, callId: newCallId() } };
         break;
-      case 'MarkNoShow':
+      case 'noShow':
         command = { type: 'MarkNoShow', data: { windowId } };
         break;
-      case 'StartService':
+      case 'startService':
         command = { type: 'StartService', data: { windowId } };
         break;
-      case 'CompleteService':
+      case 'completeService':
         command = { type: 'CompleteService', data: { windowId } };
         break;
-      case 'PauseWindow':
+      case 'pause':
         command = { type: 'PauseWindow', data: { windowId, reason: suggestion.defaultReason ?? '暂停服务' } };
         break;
-      case 'ResumeWindow':
+      case 'resume':
         command = { type: 'ResumeWindow', data: { windowId } };
         break;
-      case 'TransferTicket': {
+      case 'transfer': {
         const to = Number(k.digits);
         if (!k.digits || !Number.isInteger(to)) return this.#refused(k.address, windowId, new HallqError('HQ_ERR_TRANSFER_TARGET'));
         command = { type: 'TransferTicket', data: { windowId, newServiceId: newServiceId(), toWindowId: to } };
         break;
+      }
+      default: {
+        const unmapped: never = intent;
+        return unmapped;
       }
     }
     try {

@@ -1,13 +1,13 @@
 import { EventEmitter } from 'node:events';
-import { exampleCard, IdCardDataError, IdCardReader, IdCardSimulator, SerialTransport, type IdCard, type ReaderStatus, type SimCard } from '../../devices/idcard/index.ts';
-import { memoryPair } from '../../devices/transport.ts';
+import { endpointForUri } from '../../devices/endpoint.ts';
+import { exampleCard, IdCardDataError, IdCardReader, IdCardSimulator, type IdCard, type ReaderStatus, type SimCard } from '../../devices/idcard/index.ts';
 import { ERRORS, HallqError } from '../domain/errors.ts';
 import type { CardReadResult, CardReads } from '../personal/card-reads.ts';
 import type { DeviceStatus, Emit } from './device-status.ts';
 
 export interface IdCardHostConfig {
-  driver: 'sim' | 'serial';
-  path?: string | undefined;
+  /** `sim`, or `serial:/dev/ttyUSB0` (115200 unless `?baud=`). */
+  uri: string;
   /** The kiosk whose screen the reads go to. */
   kioskId: string;
 }
@@ -24,7 +24,7 @@ type ReadOutcome = { ok: true; read: CardReadResult } | { ok: false; error: Hall
 /**
  * Runs the ID-card reader of one kiosk inside the hub (the device host of DESIGN §4). A card read
  * becomes a short-lived `cardToken` sent to that kiosk's room as `card.read`; the full number goes
- * no further than `CardReads.accept`. With `driver: sim` the reader talks to the simulator over an
+ * no further than `CardReads.accept`. With `uri: sim` the reader talks to the simulator over an
  * in-memory byte link, so the demo and the tests run the real codec and driver.
  */
 export class IdCardHost {
@@ -39,16 +39,9 @@ export class IdCardHost {
     private readonly cardReads: CardReads,
     private readonly emit: Emit,
   ) {
-    if (config.driver === 'sim') {
-      const [hubEnd, deviceEnd] = memoryPair('idcard-sim');
-      this.simulator = new IdCardSimulator(deviceEnd);
-      void deviceEnd.open();
-      this.reader = new IdCardReader(hubEnd, { pollIntervalMs: 150 });
-    } else {
-      if (!config.path) throw new Error('devices.idcard.path is required for driver: serial');
-      this.simulator = null;
-      this.reader = new IdCardReader(new SerialTransport({ path: config.path }));
-    }
+    const endpoint = endpointForUri('idcard', config.uri);
+    this.simulator = endpoint.simulator;
+    this.reader = new IdCardReader(endpoint.transport, endpoint.simulator ? { pollIntervalMs: 150 } : {});
     this.#status = { device: `idcard:${config.kioskId}`, kind: 'idcard', kioskId: config.kioskId, state: 'starting', detail: '', at: Date.now() };
     this.reader.on('card', (card) => this.#onCard(card));
     this.reader.on('removed', () => {

@@ -1,16 +1,5 @@
-import {
-  callText,
-  OnbonBxDriver,
-  OnbonBxSimulator,
-  onbonTcpTransport,
-  PAUSED_TEXT,
-  serialLedTransport,
-  SimpleBarDriver,
-  SimpleBarSimulator,
-  type LedDriver,
-} from '../../devices/led/index.ts';
-import { DEVICE_URI_RULES, parseDeviceUri, type DeviceUriRules } from '../../devices/device-uri.ts';
-import { memoryPair, type ByteTransport } from '../../devices/transport.ts';
+import { endpointForUri } from '../../devices/endpoint.ts';
+import { callText, OnbonBxDriver, type OnbonBxSimulator, PAUSED_TEXT, SimpleBarDriver, type SimpleBarSimulator, type LedDriver } from '../../devices/led/index.ts';
 import type { HallConfig } from '../config/schema.ts';
 import type { StoredEvent } from '../store/event-log.ts';
 import type { Emit } from './device-status.ts';
@@ -48,26 +37,14 @@ export class LedHost {
     for (const w of hall.windows) if (w.ledAddress !== undefined) this.#addressOf.set(w.id, w.ledAddress);
     const addresses = [...this.#addressOf.values()];
     if (config.bars) {
-      let transport: ByteTransport;
-      if (config.bars.uri === 'sim') {
-        const [hubEnd, deviceEnd] = memoryPair('led-bars-sim');
-        this.barSim = new SimpleBarSimulator({ addresses });
-        this.barSim.attach(deviceEnd);
-        void deviceEnd.open();
-        transport = hubEnd;
-      } else transport = transportOf(config.bars.uri, DEVICE_URI_RULES.ledBars);
-      this.bars = new SimpleBarDriver(transport, { addresses });
+      const endpoint = endpointForUri('ledBars', config.bars.uri, { sim: { addresses } });
+      this.barSim = endpoint.simulator;
+      this.bars = new SimpleBarDriver(endpoint.transport, { addresses });
     } else this.bars = null;
     if (config.wall) {
-      let transport: ByteTransport;
-      if (config.wall.uri === 'sim') {
-        const [hubEnd, deviceEnd] = memoryPair('led-wall-sim');
-        this.wallSim = new OnbonBxSimulator();
-        this.wallSim.attach(deviceEnd);
-        void deviceEnd.open();
-        transport = hubEnd;
-      } else transport = transportOf(config.wall.uri, DEVICE_URI_RULES.ledWall);
-      this.wall = new OnbonBxDriver(transport, { areas: { [WALL_AREA]: { x: 0, y: 0, width: config.wall.width, height: config.wall.height, effect: 'scroll' } } });
+      const endpoint = endpointForUri('ledWall', config.wall.uri);
+      this.wallSim = endpoint.simulator;
+      this.wall = new OnbonBxDriver(endpoint.transport, { areas: { [WALL_AREA]: { x: 0, y: 0, width: config.wall.width, height: config.wall.height, effect: 'scroll' } } });
     } else this.wall = null;
     for (const [kind, d] of [
       ['led-bars', this.bars],
@@ -130,11 +107,4 @@ export class LedHost {
   snapshot(): { bars: Record<string, unknown> | null; wall: Record<string, unknown> | null } {
     return { bars: this.barSim?.snapshot() ?? null, wall: this.wallSim?.snapshot() ?? null };
   }
-}
-
-function transportOf(uri: string, rules: DeviceUriRules): ByteTransport {
-  const at = parseDeviceUri(uri, rules);
-  if (at.kind === 'tcp') return onbonTcpTransport(at.host, { port: at.port });
-  if (at.kind === 'serial') return serialLedTransport(at.path, at.baudRate);
-  throw new TypeError(`${uri}: an LED controller is reached by serial or TCP`);
 }

@@ -1,4 +1,5 @@
-import { FakeTcpPrinter, printerFromUri, PrintQueue, renderTicket, type PrinterStatusReport, type PrintJobEvent } from '../../devices/printer/index.ts';
+import { endpointForUri } from '../../devices/endpoint.ts';
+import { type FakeTcpPrinter, printerForEndpoint, PrintQueue, renderTicket, type PrinterStatusReport, type PrintJobEvent } from '../../devices/printer/index.ts';
 import type { HallConfig } from '../config/schema.ts';
 import type { DeviceStatus, Emit } from './device-status.ts';
 
@@ -67,13 +68,11 @@ export class PrinterHost {
   }
 
   async start(): Promise<void> {
-    let uri = this.config.uri;
-    if (uri === 'sim') {
-      this.fake = await FakeTcpPrinter.start();
-      uri = this.fake.uri;
-    }
+    const endpoint = endpointForUri('printer', this.config.uri);
+    this.fake = endpoint.simulator;
+    await endpoint.ready;
     // Short backoff: a resident stands at the kiosk, and a job held for long is better failed.
-    this.queue = new PrintQueue({ device: printerFromUri(uri), maxAttempts: 3, backoff: { baseMs: 500, maxMs: 4000 }, maxHoldMs: 60_000 });
+    this.queue = new PrintQueue({ device: printerForEndpoint(endpoint), maxAttempts: 3, backoff: { baseMs: 500, maxMs: 4000 }, maxHoldMs: 60_000 });
     this.queue.on('job', (e: PrintJobEvent) => this.#onJob(e));
     this.queue.on('status', (s: PrinterStatusReport) => this.#onStatus(s));
     // Know the printer's state before the first resident does.

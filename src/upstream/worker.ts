@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { backoffDelay as oneBackoffRule } from '../../devices/backoff.ts';
 import { systemScheduler, type Scheduler } from '../../devices/scheduler.ts';
 import type { DeliveryResult, UpstreamAdapter } from './adapter.ts';
 import type { OutboxRow, OutboxStore } from './outbox-store.ts';
@@ -76,9 +77,9 @@ interface UpstreamWorkerEvents {
   'dead-letter': [DeadLetterEvent];
 }
 
-/** min(maxMs, baseMs × 2^(attempt−1)); attempt counts from 1. */
+/** min(maxMs, baseMs × 2^(attempt−1)); attempt counts from 1. The devices' one backoff rule. */
 export function backoffDelay(attempt: number, baseMs: number, maxMs: number): number {
-  return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return oneBackoffRule(attempt, { initialMs: baseMs, maxMs });
 }
 
 /**

@@ -10,7 +10,7 @@ describe('USB HID rating pads through the hub', () => {
       ...testConfig({ windows: 2 }),
       devices: {
         ...testConfig({ windows: 2 }).devices,
-        ratingPads: [{ windowId: 2, kind: 'hid', path: '/dev/hidraw-fake0', decoder: { kind: 'keyboard-wedge', preset: 'digits' } }],
+        ratingPads: [{ windowId: 2, kind: 'hid', uri: 'hid:/dev/hidraw-fake0', decoder: { kind: 'keyboard-wedge', preset: 'digits' } }],
       },
     });
     const pad = new FakeHidDevice({ decoder: { kind: 'keyboard-wedge', preset: 'digits' } });

@@ -94,7 +94,7 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
         { id: 'monitor-1', kind: 'monitor', token: MONITOR },
         ...windows.map((w) => ({ id: `pad-${w.id}`, kind: 'pad', windowId: w.id, token: padToken(w.id) })),
       ],
-      ...(o.simReader === false ? {} : { idcard: { driver: 'sim' } }),
+      ...(o.simReader === false ? {} : { idcard: { uri: 'sim' } }),
       ...(o.simPrinter ? { printers: [{ kioskId: 'kiosk-1', uri: 'sim' }] } : {}),
       ...(o.simLed ? { led: { bars: { uri: 'sim' }, wall: { uri: 'sim' } } } : {}),
       ...(o.simCaller ? { caller: { uri: 'sim', keypads: windows.map((w) => ({ address: w.id, windowId: w.id })) } } : {}),

@@ -45,6 +45,9 @@ describe('hall config', () => {
     expect(problems((c) => (c.devices.led.bars.uri = 'tcp://10.0.0.9'))).toEqual(['devices.led.bars.uri: "tcp://10.0.0.9": LED bars address must start with serial: (or sim)']);
     expect(problems((c) => (c.devices.caller.uri = 'serial:/dev/ttyUSB2?baud=fast'))[0]).toMatch(/^devices\.caller\.uri: .*baud must be a positive integer/);
     expect(problems((c) => (c.devices.led.wall.uri = 'tcp://10.0.0.8:5005'))).toEqual([]);
+    expect(problems((c) => (c.devices.idcard.uri = 'tcp://10.0.0.7'))).toEqual(['devices.idcard.uri: "tcp://10.0.0.7": ID-card reader address must start with serial: (or sim)']);
+    expect(problems((c) => (c.devices.idcard.uri = 'serial:/dev/ttyUSB1'))).toEqual([]);
+    expect(problems((c) => (c.devices.caller.keypads[0].order = 'worst-first'))).toEqual([]);
   });
 
   it('makes the hub exit non-zero without starting, naming the file and the path', () => {

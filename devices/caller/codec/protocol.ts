@@ -1,3 +1,5 @@
+import { DEFAULT_RATING_ORDER, levelAtPosition, type RatingLevel } from '../../rating-levels.ts';
+
 /**
  * What the bytes mean: one table, so an installer can remap a keypad model in config without code.
  * Defaults follow hardware.md §4.3. Entries marked [unverified] are our choice where the source is
@@ -21,10 +23,8 @@ export const CALLER_KEYS: readonly CallerKey[] = ['evaluate', 'call', 'recall', 
 /** A key preceded by a digit that means something else (hardware.md: 6+确认=弃号, 0+确认=挂起, 3+确认=回呼). */
 export type CallerCombo = 'noShow' | 'hold' | 'callBack';
 
-/** The five national 好差评 levels; 5 = 非常满意 … 1 = 非常不满意 (stars, higher is better). */
-export type RatingLevel = 1 | 2 | 3 | 4 | 5;
-
-export const RATING_LABELS: Readonly<Record<RatingLevel, string>> = { 5: '非常满意', 4: '满意', 3: '基本满意', 2: '不满意', 1: '非常不满意' };
+// The levels and the order of an evaluator's keys are stated once, for pads and evaluators alike.
+export { RATING_LABELS, type RatingLevel } from '../../rating-levels.ts';
 
 export interface BeepPatternSpec {
   /** Beep frames sent. */
@@ -54,7 +54,11 @@ export interface CallerProtocol {
   digitCodes: readonly number[];
   /** Key + digits typed before it → combo. */
   combos: readonly { key: CallerKey; digits: string; combo: CallerCombo }[];
-  /** Evaluator score index (DATA[0]) → level. [unverified] which index is which: default 0 = 非常满意 … 4 = 非常不满意. */
+  /**
+   * Evaluator score index (DATA[0]) → level, written in DEFAULT_RATING_ORDER (best-first: index 0 =
+   * 非常满意 … 4 = 非常不满意) [unverified which index is which]. An evaluator whose keys run the other
+   * way gets `order: worst-first` (CallerBusOptions.ratingOrders), which mirrors this table.
+   */
   ratingLevels: Readonly<Record<number, RatingLevel>>;
   /** The LCD byte that shows nothing. Default 0x0A. */
   lcdBlank: number;
@@ -88,7 +92,7 @@ export const DEFAULT_PROTOCOL: CallerProtocol = Object.freeze<CallerProtocol>({
     { key: 'confirm', digits: '0', combo: 'hold' }, // 挂起
     { key: 'confirm', digits: '3', combo: 'callBack' }, // 回呼
   ],
-  ratingLevels: { 0: 5, 1: 4, 2: 3, 3: 2, 4: 1 },
+  ratingLevels: Object.fromEntries([0, 1, 2, 3, 4].map((index) => [index, levelAtPosition(index, DEFAULT_RATING_ORDER)])) as Record<number, RatingLevel>,
   lcdBlank: 0x0a,
   lcdLeadingZeros: true,
   beepPatterns: {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualScheduler } from '../../scheduler.ts';
 import { MemoryTransport, TransportError, memoryPair } from '../../transport.ts';
 import { seededRandom } from '../../idcard/simulator/seeded-random.ts';
-import { keyToCommand } from '../commands/key-to-command.ts';
+import { keyToIntent } from '../commands/key-intent.ts';
 import { encodeFrame, frame } from '../codec/encode-frame.ts';
 import { CallerKeypadSimulator, type CallerKeypadSimulatorOptions } from '../simulator/caller-keypad-simulator.ts';
 import { BusEvents } from '../test-support/bus-events.ts';
@@ -151,7 +151,7 @@ describe('CallerBus: digits, combos and the transfer target', () => {
     await settle(sim.press(3, 'transfer', 12));
     await settle(sim.press(3, 'confirm', '6'));
     expect(events.presses).toEqual(['3:transfer 12', '3:confirm 6 noShow']);
-    expect(keyToCommand(events.keys[1]!)?.command).toBe('MarkNoShow');
+    expect(keyToIntent(events.keys[1]!)?.intent).toBe('noShow');
   });
 
   it('digits sent as their own frames build an entry that the next key takes', async () => {
@@ -252,6 +252,37 @@ describe('CallerBus: evaluators and unknown frames', () => {
     sim.dropAcks(1);
     await settle(sim.rate(2, 1));
     expect(events.ratings.map((r) => r.level)).toEqual([5, 1]);
+  });
+
+  it('reads score indexes best first by default: index 0 … 4 = 5 非常满意 … 1 非常不满意', async () => {
+    const { sim, events, settle } = await rig();
+    for (const index of [0, 1, 2, 3, 4]) await settle(sim.rateIndex(4, index));
+    expect(events.ratings.map((r) => `${r.index}:${r.level} ${r.label}`)).toEqual(['0:5 非常满意', '1:4 满意', '2:3 基本满意', '3:2 不满意', '4:1 非常不满意']);
+  });
+
+  it('an evaluator set worst-first has its indexes mirrored; the others keep the default', async () => {
+    const { sim, events, settle } = await rig({ bus: { ratingOrders: { 4: 'worst-first' } } });
+    await settle(sim.rateIndex(4, 0));
+    await settle(sim.rateIndex(4, 3));
+    await settle(sim.rateIndex(5, 0));
+    expect(events.ratings.map((r) => `${r.address}/${r.index}:${r.level} ${r.label}`)).toEqual(['4/0:1 非常不满意', '4/3:4 满意', '5/0:5 非常满意']);
+  });
+
+  it('the simulator presses the mirrored key of a worst-first evaluator, so levels round-trip', async () => {
+    const orders = { 2: 'worst-first' } as const;
+    const { sim, events, settle } = await rig({ bus: { ratingOrders: orders }, sim: { ratingOrders: orders } });
+    await settle(sim.rate(2, 5));
+    await settle(sim.rate(2, 2));
+    expect(events.ratings.map((r) => [r.index, r.level])).toEqual([
+      [4, 5],
+      [1, 2],
+    ]);
+  });
+
+  it('refuses a bad ratingOrders entry, naming it', () => {
+    const [host] = memoryPair();
+    expect(() => new CallerBus(host, { ratingOrders: { 3: 'upside-down' as never } })).toThrow('"ratingOrders.3" must be best-first or worst-first, got "upside-down"');
+    expect(() => new CallerBus(host, { ratingOrders: { ['x' as unknown as number]: 'worst-first' } })).toThrow('"ratingOrders" has key x, which is not a bus address');
   });
 
   it('frames the table does not know are reported for learn mode and still ACKed', async () => {

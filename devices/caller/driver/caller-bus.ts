@@ -1,142 +1,40 @@
 import { EventEmitter } from 'node:events';
+import type { DeviceLink, LinkStatus } from '../../link/device-link.ts';
+import { LinkSupervisor } from '../../link/link-supervisor.ts';
 import { type Scheduler, systemScheduler } from '../../scheduler.ts';
+import { TimerSet } from '../../timer-set.ts';
 import { TransportError, type ByteTransport } from '../../transport.ts';
 import { encodeFrame } from '../codec/encode-frame.ts';
-import { type CallerFrame, frameKey, sameFrame } from '../codec/frame.ts';
+import { type CallerFrame, frameKey } from '../codec/frame.ts';
 import { FrameDecoder } from '../codec/frame-decoder.ts';
 import { type LcdContent, beepFrame, lcdFrame, starsFrame, startRatingFrame } from '../codec/host-frames.ts';
 import { ackFor, comboOf, interpretFrame } from '../codec/interpret.ts';
-import {
-  type BeepPatternSpec,
-  type CallerCombo,
-  type CallerKey,
-  type CallerProtocol,
-  RATING_LABELS,
-  type RatingLevel,
-  callerProtocol,
-} from '../codec/protocol.ts';
-import { type BackoffOptions, backoffDelay } from '../../backoff.ts';
+import { type BeepPatternSpec, type CallerKey, type CallerProtocol, RATING_LABELS, type RatingLevel, callerProtocol } from '../codec/protocol.ts';
+import { levelInOrder, type RatingOrder } from '../../rating-levels.ts';
+import { checkRatingOrders } from '../codec/rating-orders.ts';
+import type { CallerBusEvents, CallerBusFailure, CallerBusOptions, CallerBusStats, CallerBusStatus } from './caller-bus-types.ts';
+import { DigitEntry } from './digit-entry.ts';
 import { CallerBusError } from './errors.ts';
+import { FrameWriter, type OutgoingKind } from './frame-writer.ts';
+import { OwnEchoFilter } from './own-echo-filter.ts';
 import { ResendFilter } from './resend-filter.ts';
 
-/** A key pressed on a keypad; a resent frame never makes a second one. */
-export interface CallerKeyEvent {
-  /** The keypad's bus address (config maps it to a window). */
-  address: number;
-  key: CallerKey;
-  /**
-   * Digits typed before this key: digit frames since the last key plus digits inside this frame
-   * (`3` then 转移 → `'3'`). For `digit`, the entry so far, this digit included. `''` when none.
-   */
-  digits: string;
-  /** Set when key + digits form a combo of the protocol table (6+确认 → `noShow`). */
-  combo?: CallerCombo;
-  /** The key's code on the wire. */
-  code: number;
-  /** scheduler.now() when the frame arrived. */
-  at: number;
-  /** The frame as hex (`68 … 16`), for logs. */
-  frame: string;
-}
-
-/** An evaluator on the bus was pressed (FUNC 0x11). Issue #5 wires it; the bus already ACKs and decodes it. */
-export interface CallerRatingEvent {
-  address: number;
-  level: RatingLevel;
-  /** 非常满意 … 非常不满意. */
-  label: string;
-  /** The score index on the wire (DATA[0]). */
-  index: number;
-  at: number;
-  frame: string;
-}
-
-/** A frame the protocol table does not know: learn mode for an installer mapping a new model. */
-export interface CallerUnknownEvent {
-  address: number;
-  func: number;
-  data: Buffer;
-  why: string;
-  at: number;
-  frame: string;
-}
+export type {
+  CallerBusEvents,
+  CallerBusFailure,
+  CallerBusOptions,
+  CallerBusState,
+  CallerBusStats,
+  CallerBusStatus,
+  CallerKeyEvent,
+  CallerRatingEvent,
+  CallerUnknownEvent,
+} from './caller-bus-types.ts';
 
 /**
- * - `up`: the port is open; keys are read and commands sent;
- * - `down`: the port is closed or cannot be opened; reopening with backoff.
- * RS-485 keypads speak only when pressed, so a silent keypad is not a fault (see `lastSeen`).
- */
-export type CallerBusState = 'up' | 'down';
-
-export interface CallerBusStatus {
-  state: CallerBusState;
-  detail: string;
-  error?: CallerBusError | TransportError;
-}
-
-export type CallerBusFailure = CallerBusError | TransportError;
-
-/**
- * - `key`: one per press (ACKed at once, resends dropped);
- * - `rating`: one per evaluator press;
- * - `unknown`: a good frame the table does not map (also ACKed);
- * - `status`: when the bus goes up or down;
- * - `error`: bad frames, write failures, link losses, a throwing listener. A no-op listener is
- *   installed, so an unheard error never crashes the process.
- */
-export interface CallerBusEvents {
-  key: [event: CallerKeyEvent];
-  rating: [event: CallerRatingEvent];
-  unknown: [event: CallerUnknownEvent];
-  status: [status: CallerBusStatus];
-  error: [err: CallerBusFailure];
-}
-
-export interface CallerBusOptions {
-  /** Clock and timers. Default: the real ones. */
-  scheduler?: Scheduler;
-  /** Overrides of the protocol table (codec/protocol.ts), e.g. an installer's key codes. */
-  protocol?: Partial<CallerProtocol>;
-  /** A frame seen again within this time of its last sighting is a resend, not a press. Default 1000 ms. */
-  resendWindowMs?: number;
-  /**
-   * A frame we sent that comes back within this time is our own echo (RS-485 adapters that hear
-   * their own transmitter) and is ignored. Default 100 ms; 0 turns it off.
-   */
-  ownEchoWindowMs?: number;
-  /** Quiet time after each frame we send (RS-485 turnaround). Default 10 ms. */
-  interFrameGapMs?: number;
-  /** Digits typed and not followed by a key are forgotten after this. Default 10 s. */
-  digitEntryTimeoutMs?: number;
-  /** Longest digit entry kept (older digits drop off). Default 6. */
-  maxDigits?: number;
-  /** Re-send every address's last LCD content this often, for keypads that rebooted. Default 0: never. */
-  lcdRefreshMs?: number;
-  /**
-   * Beep pattern sent by `showLcd` when an address's waiting count goes from 0 to more ("be
-   * ready"). Default null: the hub calls `beep` itself.
-   */
-  beepOnQueueFilled?: string | null;
-  /** Largest L the decoder takes. Default 32. */
-  maxFrameLength?: number;
-  /** Reopen backoff. Default 250 ms doubling to 30 s. */
-  backoff?: BackoffOptions;
-}
-
-export interface CallerBusStats {
-  framesIn: number;
-  framesOut: number;
-  badFrames: number;
-  /** Frames dropped as a keypad's resend (their ACK was sent again). */
-  resends: number;
-  ownEchoes: number;
-  unknown: number;
-}
-
-type Outgoing = { frame: CallerFrame; kind: 'ack' | 'lcd' | 'command'; resolve: (sent: boolean) => void };
-
-/**
- * One RS-485 bus of caller keypads (and evaluators) over any ByteTransport.
+ * One RS-485 bus of caller keypads (and evaluators) over any ByteTransport. The bus reads frames,
+ * ACKs them, filters resends and its own echo, collects digit entries, and keeps each keypad's LCD;
+ * the write queue is FrameWriter, and opening, backoff and reconnecting are the link's (devices/link).
  *
  * @example
  * const bus = new CallerBus(new SerialTransport({ path: '/dev/ttyUSB1', baudRate: 9600 }));
@@ -150,43 +48,53 @@ type Outgoing = { frame: CallerFrame; kind: 'ack' | 'lcd' | 'command'; resolve: 
 export class CallerBus extends EventEmitter<CallerBusEvents> {
   readonly protocol: CallerProtocol;
   readonly stats: CallerBusStats = { framesIn: 0, framesOut: 0, badFrames: 0, resends: 0, ownEchoes: 0, unknown: 0 };
-  readonly #transport: ByteTransport;
+  /** The bus's link (open, backoff, reconnect). */
+  readonly link: DeviceLink;
   readonly #scheduler: Scheduler;
+  readonly #timers: TimerSet;
   readonly #decoder: FrameDecoder;
   readonly #resends: ResendFilter;
-  readonly #opts: Required<Omit<CallerBusOptions, 'scheduler' | 'protocol' | 'resendWindowMs' | 'maxFrameLength' | 'backoff'>> & { backoff: BackoffOptions };
+  readonly #echoes: OwnEchoFilter;
+  readonly #writer: FrameWriter;
+  readonly #digits: DigitEntry;
+  readonly #orderOf: (address: number) => RatingOrder;
+  readonly #lcdRefreshMs: number;
+  readonly #beepOnQueueFilled: string | null;
 
   #running = false;
-  #up = false;
-  #failures = 0;
   #status: CallerBusStatus | null = null;
-  #queue: Outgoing[] = [];
-  #pumping = false;
-  /** Frames we wrote, for telling our own echo from a keypad. */
-  #sent: { frame: CallerFrame; at: number }[] = [];
   #lcd = new Map<number, LcdContent>();
   #lastSeen = new Map<number, number>();
-  #entries = new Map<number, { digits: string; cancel: () => void }>();
-  #timers = new Set<() => void>();
-  #sleepers = new Set<() => void>();
 
   constructor(transport: ByteTransport, opts: CallerBusOptions = {}) {
     super();
-    this.#transport = transport;
     this.#scheduler = opts.scheduler ?? systemScheduler;
+    this.#timers = new TimerSet(this.#scheduler);
     this.protocol = callerProtocol(opts.protocol);
+    this.#orderOf = checkRatingOrders(opts.ratingOrders);
     this.#decoder = new FrameDecoder(opts.maxFrameLength === undefined ? {} : { maxLength: opts.maxFrameLength });
     this.#resends = new ResendFilter(opts.resendWindowMs ?? 1000);
-    this.#opts = {
-      ownEchoWindowMs: opts.ownEchoWindowMs ?? 100,
+    this.#echoes = new OwnEchoFilter(opts.ownEchoWindowMs ?? 100);
+    this.#digits = new DigitEntry(this.#timers, opts.digitEntryTimeoutMs ?? 10_000, opts.maxDigits ?? 6);
+    this.#lcdRefreshMs = opts.lcdRefreshMs ?? 0;
+    this.#beepOnQueueFilled = opts.beepOnQueueFilled ?? null;
+    if (this.#beepOnQueueFilled !== null) this.#pattern(this.#beepOnQueueFilled);
+    this.link = new LinkSupervisor(transport, { scheduler: this.#scheduler, ...(opts.backoff ? { backoff: opts.backoff } : {}) });
+    this.#writer = new FrameWriter({
+      write: (bytes) => this.link.write(bytes),
+      timers: this.#timers,
       interFrameGapMs: opts.interFrameGapMs ?? 10,
-      digitEntryTimeoutMs: opts.digitEntryTimeoutMs ?? 10_000,
-      maxDigits: opts.maxDigits ?? 6,
-      lcdRefreshMs: opts.lcdRefreshMs ?? 0,
-      beepOnQueueFilled: opts.beepOnQueueFilled ?? null,
-      backoff: opts.backoff ?? {},
-    };
-    if (this.#opts.beepOnQueueFilled !== null) this.#pattern(this.#opts.beepOnQueueFilled);
+      onSending: (frame) => this.#echoes.sending(frame, this.#scheduler.now()),
+      onWriteFailed: (err) => {
+        // A lost link also arrives as a link status, which reconnects.
+        if (this.#running && !(err instanceof TransportError && err.canceled)) {
+          this.#report(new CallerBusError('HQ_ERR_CALLER_WRITE_FAILED', `${this.link.description}: ${messageOf(err)}`, { cause: err }));
+        }
+      },
+    });
+    this.link.on('data', this.#onData);
+    this.link.on('status', this.#onLink);
+    this.link.on('error', this.#onLinkError);
     // Prevents a crash when nobody listens for `error` (as socket.io's Socket does).
     this.on('error', () => {});
   }
@@ -214,32 +122,21 @@ export class CallerBus extends EventEmitter<CallerBusEvents> {
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#transport.on('data', this.#onData);
-    this.#transport.on('close', this.#onClose);
-    this.#transport.on('error', this.#onTransportError);
-    void this.#connect();
-    if (this.#opts.lcdRefreshMs > 0) this.#refreshLater();
+    this.link.start();
+    if (this.#lcdRefreshMs > 0) this.#refreshLater();
   }
 
   /** Stops: pending commands resolve false, timers are cancelled, the transport is closed. */
   async stop(): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
-    this.#up = false;
-    for (const cancel of this.#timers) cancel();
-    this.#timers.clear();
-    for (const wake of this.#sleepers) wake();
-    this.#sleepers.clear();
-    this.#dropQueue();
-    this.#entries.clear();
-    if (this.#transport.isOpen) await this.#transport.close().catch(() => {});
-    this.#transport.off('data', this.#onData);
-    this.#transport.off('close', this.#onClose);
-    this.#transport.off('error', this.#onTransportError);
+    this.#writer.close();
+    this.#timers.cancelAll();
+    this.#digits.clear();
+    await this.link.stop();
     this.#decoder.reset();
     this.#resends.clear();
-    this.#sent = [];
-    this.#failures = 0;
+    this.#echoes.clear();
     // A later start() announces its status afresh.
     this.#status = null;
   }
@@ -258,7 +155,7 @@ export class CallerBus extends EventEmitter<CallerBusEvents> {
     this.#lcd.set(address, { ...content });
     const filled = before?.waiting === 0 && (content.waiting ?? 0) > 0;
     const sent = this.#enqueue(frame, 'lcd');
-    if (filled && this.#opts.beepOnQueueFilled !== null) void this.beep(address, this.#opts.beepOnQueueFilled);
+    if (filled && this.#beepOnQueueFilled !== null) void this.beep(address, this.#beepOnQueueFilled);
     return sent;
   }
 
@@ -272,7 +169,7 @@ export class CallerBus extends EventEmitter<CallerBusEvents> {
     const frame = beepFrame(address, this.protocol);
     const beeps: Promise<boolean>[] = [this.#enqueue(frame, 'command')];
     for (let i = 1; i < spec.count; i++) {
-      beeps.push(new Promise((resolve) => this.#after(i * spec.gapMs, () => resolve(this.#enqueue(frame, 'command')), () => resolve(false))));
+      beeps.push(new Promise((resolve) => this.#timers.after(i * spec.gapMs, () => resolve(this.#enqueue(frame, 'command')), () => resolve(false))));
     }
     return Promise.all(beeps).then((all) => all.every(Boolean));
   }
@@ -294,11 +191,9 @@ export class CallerBus extends EventEmitter<CallerBusEvents> {
   }
 
   /** Resolves when nothing is queued or being written. */
-  async flushed(): Promise<void> {
-    while (this.#queue.length > 0 || this.#pumping) await new Promise<void>((r) => setImmediate(r));
+  flushed(): Promise<void> {
+    return this.#writer.flushed();
   }
-
-  // --- the write queue -------------------------------------------------------------------
 
   #pattern(pattern: string | BeepPatternSpec): BeepPatternSpec {
     const spec = typeof pattern === 'string' ? this.protocol.beepPatterns[pattern] : pattern;
@@ -307,55 +202,12 @@ export class CallerBus extends EventEmitter<CallerBusEvents> {
     return spec;
   }
 
-  #enqueue(frame: CallerFrame, kind: Outgoing['kind']): Promise<boolean> {
-    if (!this.#up) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const item: Outgoing = { frame, kind, resolve };
-      if (kind === 'ack') {
-        // ACKs first: the keypad is waiting and will resend.
-        const at = this.#queue.findIndex((q) => q.kind !== 'ack');
-        this.#queue.splice(at < 0 ? this.#queue.length : at, 0, item);
-      } else if (kind === 'lcd') {
-        const queued = this.#queue.findIndex((q) => q.kind === 'lcd' && q.frame.address === frame.address);
-        if (queued >= 0) {
-          this.#queue[queued]!.resolve(false);
-          this.#queue[queued] = item;
-        } else this.#queue.push(item);
-      } else this.#queue.push(item);
-      void this.#pump();
+  #enqueue(frame: CallerFrame, kind: OutgoingKind): Promise<boolean> {
+    const sent = this.#writer.enqueue(frame, kind);
+    return sent.then((ok) => {
+      if (ok) this.stats.framesOut += 1;
+      return ok;
     });
-  }
-
-  async #pump(): Promise<void> {
-    if (this.#pumping) return;
-    this.#pumping = true;
-    try {
-      while (this.#up) {
-        const item = this.#queue.shift();
-        if (!item) break;
-        this.#sent.push({ frame: item.frame, at: this.#scheduler.now() });
-        try {
-          await this.#transport.write(encodeFrame(item.frame));
-          this.stats.framesOut += 1;
-          item.resolve(true);
-        } catch (err) {
-          item.resolve(false);
-          // A lost link also arrives as `close`, which reconnects.
-          if (this.#running && !(err instanceof TransportError && err.canceled)) {
-            this.#report(new CallerBusError('HQ_ERR_CALLER_WRITE_FAILED', `${this.#transport.description}: ${messageOf(err)}`, { cause: err }));
-          }
-        }
-        if (this.#opts.interFrameGapMs > 0) await this.#sleep(this.#opts.interFrameGapMs);
-      }
-    } finally {
-      this.#pumping = false;
-    }
-  }
-
-  #dropQueue(): void {
-    const items = this.#queue;
-    this.#queue = [];
-    for (const item of items) item.resolve(false);
   }
 
   // --- receiving -------------------------------------------------------------------------
@@ -374,7 +226,7 @@ export class CallerBus extends EventEmitter<CallerBusEvents> {
 
   #onFrame(frame: CallerFrame, raw: string): void {
     const now = this.#scheduler.now();
-    if (this.#isOwnEcho(frame, now)) {
+    if (this.#echoes.isOwnEcho(frame, now)) {
       this.stats.ownEchoes += 1;
       return;
     }
@@ -394,9 +246,11 @@ export class CallerBus extends EventEmitter<CallerBusEvents> {
       case 'key':
         this.#onKey(input.address, input.key, input.code, input.digits, now, raw);
         return;
-      case 'rating':
-        this.#deliver('rating', { address: input.address, level: input.level, label: RATING_LABELS[input.level], index: input.index, at: now, frame: raw });
+      case 'rating': {
+        const level = levelInOrder(input.level, this.#orderOf(input.address));
+        this.#deliver('rating', { address: input.address, level, label: RATING_LABELS[level], index: input.index, at: now, frame: raw });
         return;
+      }
       case 'unknown':
         this.stats.unknown += 1;
         this.#deliver('unknown', { address: input.address, func: input.func, data: input.data, why: input.why, at: now, frame: raw });
@@ -409,31 +263,15 @@ export class CallerBus extends EventEmitter<CallerBusEvents> {
   }
 
   #onKey(address: number, key: CallerKey, code: number, frameDigits: string, at: number, frame: string): void {
-    const entry = this.#entries.get(address);
-    entry?.cancel();
-    this.#entries.delete(address);
-    const typed = (entry?.digits ?? '') + frameDigits;
     if (key === 'digit') {
-      const digits = typed.slice(-this.#opts.maxDigits);
-      const cancel = this.#after(this.#opts.digitEntryTimeoutMs, () => this.#entries.delete(address));
-      this.#entries.set(address, { digits, cancel });
-      this.#deliver('key', { address, key, digits, code, at, frame });
+      this.#deliver('key', { address, key, digits: this.#digits.addDigits(address, frameDigits), code, at, frame });
       return;
     }
     // 取消 clears the entry; any other key consumes it.
-    const digits = key === 'cancel' ? '' : typed.slice(-this.#opts.maxDigits);
+    const typed = this.#digits.consume(address, frameDigits);
+    const digits = key === 'cancel' ? '' : typed;
     const combo = comboOf(key, digits, this.protocol);
     this.#deliver('key', { address, key, digits, ...(combo ? { combo } : {}), code, at, frame });
-  }
-
-  #isOwnEcho(frame: CallerFrame, now: number): boolean {
-    const window = this.#opts.ownEchoWindowMs;
-    if (window <= 0) return false;
-    this.#sent = this.#sent.filter((s) => now - s.at <= window);
-    const i = this.#sent.findIndex((s) => sameFrame(s.frame, frame));
-    if (i < 0) return false;
-    this.#sent.splice(i, 1);
-    return true;
   }
 
   /** A FUNC only the host sends (with the defaults: 0x02 LCD/stars, 0x03 beep; 0x01 is also the keys'). */
@@ -454,46 +292,31 @@ export class CallerBus extends EventEmitter<CallerBusEvents> {
 
   // --- the link --------------------------------------------------------------------------
 
-  async #connect(): Promise<void> {
+  readonly #onLink = (s: LinkStatus): void => {
     if (!this.#running) return;
-    try {
-      if (!this.#transport.isOpen) await this.#transport.open();
-    } catch (err) {
-      if (!this.#running) return;
-      this.#failures += 1;
-      const e = new CallerBusError('HQ_ERR_CALLER_PORT_OPEN_FAILED', `${this.#transport.description}: ${messageOf(err)}`, { cause: err });
-      this.#setStatus({ state: 'down', detail: e.message, error: e });
-      this.#report(e);
-      this.#after(backoffDelay(this.#failures, this.#opts.backoff), () => void this.#connect());
-      return;
+    switch (s.state) {
+      case 'up':
+        this.#decoder.reset();
+        this.#writer.open();
+        this.#setStatus({ state: 'up', detail: `caller bus on ${this.link.description}` });
+        // Keypads kept their LCD through a host-side outage, or went blank with the bus: either way, show it again.
+        this.#resendLcds();
+        return;
+      case 'down':
+      case 'failed': {
+        this.#writer.close();
+        const error = linkFailure(s, this.link.description);
+        this.#setStatus({ state: 'down', detail: error.message, error });
+        this.#report(error);
+        return;
+      }
+      default:
+        return;
     }
-    if (!this.#running) {
-      // stop() came while the port was opening, and found nothing open to close.
-      await this.#transport.close().catch(() => {});
-      return;
-    }
-    this.#failures = 0;
-    this.#decoder.reset();
-    this.#up = true;
-    this.#setStatus({ state: 'up', detail: `caller bus on ${this.#transport.description}` });
-    // Keypads kept their LCD through a host-side outage, or went blank with the bus: either way, show it again.
-    this.#resendLcds();
-  }
-
-  readonly #onClose = (err?: TransportError): void => {
-    if (!this.#running || !this.#up) return;
-    this.#up = false;
-    this.#dropQueue();
-    const loss = err ?? new TransportError(`${this.#transport.description} closed`, { disconnected: true });
-    this.#failures += 1;
-    this.#setStatus({ state: 'down', detail: loss.message, error: loss });
-    this.#report(loss);
-    this.#after(backoffDelay(this.#failures, this.#opts.backoff), () => void this.#connect());
   };
 
-  readonly #onTransportError = (err: unknown): void => {
-    if (!this.#running) return;
-    this.#report(err instanceof TransportError ? err : new CallerBusError('HQ_ERR_CALLER_WRITE_FAILED', messageOf(err), { cause: err }));
+  readonly #onLinkError = (err: TransportError): void => {
+    if (this.#running) this.#report(err);
   };
 
   #resendLcds(): void {
@@ -501,7 +324,7 @@ export class CallerBus extends EventEmitter<CallerBusEvents> {
   }
 
   #refreshLater(): void {
-    this.#after(this.#opts.lcdRefreshMs, () => {
+    this.#timers.after(this.#lcdRefreshMs, () => {
       this.#resendLcds();
       this.#refreshLater();
     });
@@ -518,37 +341,13 @@ export class CallerBus extends EventEmitter<CallerBusEvents> {
   #report(err: CallerBusFailure): void {
     this.emit('error', err);
   }
+}
 
-  /** Runs `fn` after `ms` unless stop() comes first (then `onCancel`). Returns a cancel function. */
-  #after(ms: number, fn: () => void, onCancel?: () => void): () => void {
-    let done = false;
-    const cancelTimer = this.#scheduler.schedule(ms, () => {
-      done = true;
-      this.#timers.delete(cancel);
-      if (this.#running) fn();
-      else onCancel?.();
-    });
-    const cancel = (): void => {
-      if (done) return;
-      done = true;
-      cancelTimer();
-      this.#timers.delete(cancel);
-      onCancel?.();
-    };
-    this.#timers.add(cancel);
-    return cancel;
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        this.#sleepers.delete(wake);
-        resolve();
-      };
-      this.#sleepers.add(wake);
-      this.#after(ms, wake, wake);
-    });
-  }
+/** A lost link is the transport's own error; a failed open is the bus's PORT_OPEN_FAILED. */
+function linkFailure(s: LinkStatus, description: string): CallerBusFailure {
+  const error = s.error ?? new TransportError(`${description}: ${s.detail}`, { disconnected: true });
+  if (s.cause === 'lost') return error;
+  return new CallerBusError('HQ_ERR_CALLER_PORT_OPEN_FAILED', `${description}: ${error.message}`, { cause: error });
 }
 
 function hex(bytes: Buffer): string {

@@ -6,6 +6,8 @@ import { FrameDecoder } from '../codec/frame-decoder.ts';
 import { type LcdText, interpretHostFrame } from '../codec/host-frames.ts';
 import { ackFor } from '../codec/interpret.ts';
 import { type CallerKey, type CallerProtocol, type RatingLevel, callerProtocol, codeOfKey, indexOfLevel } from '../codec/protocol.ts';
+import { checkRatingOrders, type RatingOrders } from '../codec/rating-orders.ts';
+import { levelInOrder, type RatingOrder } from '../../rating-levels.ts';
 import { OrderedWriter, randomGarbage, splitRandomly } from '../../simulator-wire.ts';
 
 /**
@@ -33,6 +35,8 @@ export interface CallerKeypadSimulatorOptions {
   ackTimeoutMs?: number;
   /** Resends before the keypad gives up on a frame. Default 3. */
   maxResends?: number;
+  /** Evaluators whose keys run the other way, by address (as CallerBusOptions.ratingOrders). */
+  ratingOrders?: RatingOrders;
   /** How digits typed before a key travel: inside the key's frame (`inline`, default) or each as its own frame. */
   digitMode?: 'inline' | 'separate';
   /** Split every frame into chunks of 1..maxChunk bytes, each its own write. */
@@ -58,6 +62,7 @@ export class CallerKeypadSimulator {
   readonly #ackTimeoutMs: number;
   readonly #maxResends: number;
   readonly #digitMode: 'inline' | 'separate';
+  readonly #orderOf: (address: number) => RatingOrder;
   #outbox = new Map<number, Pending[]>();
   #faults: KeypadFault[] = [];
   #dropAcks: { address: number | undefined; count: number }[] = [];
@@ -85,6 +90,7 @@ export class CallerKeypadSimulator {
     this.#ackTimeoutMs = opts.ackTimeoutMs ?? 300;
     this.#maxResends = opts.maxResends ?? 3;
     this.#digitMode = opts.digitMode ?? 'inline';
+    this.#orderOf = checkRatingOrders(opts.ratingOrders);
     this.chunking = opts.chunking ?? null;
     this.garbage = opts.garbage ?? null;
     transport.on('data', this.#onData);
@@ -129,7 +135,8 @@ export class CallerKeypadSimulator {
 
   /** The evaluator at `address` is pressed: level 5 (非常满意) … 1 (非常不满意), through the table. */
   rate(address: number, level: RatingLevel): Promise<boolean> {
-    const index = indexOfLevel(this.protocol, level);
+    // The table is written best-first; an evaluator wired worst-first sends the mirrored index.
+    const index = indexOfLevel(this.protocol, levelInOrder(level, this.#orderOf(address)));
     if (index === undefined) throw new TypeError(`the protocol table has no score index for level ${level}`);
     return this.rateIndex(address, index);
   }

@@ -6,7 +6,7 @@ export const LONG_TERM = '长期';
 
 /**
  * The text of one card. Structurally a `CardRead` (src/personal/card-reads.ts), so the hub can
- * hand it to `CardReads.accept` as is. Holds a full ID number: never log it (use maskIdNumber).
+ * hand it to `CardReads.accept` as is. Holds a full ID number: never log it (use maskIdNumber from id-number.ts: last four only).
  */
 export interface IdCardFields {
   cardType: CardType;

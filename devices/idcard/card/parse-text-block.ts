@@ -1,6 +1,6 @@
-import { isValidIdNumber, maskIdNumber } from '../../../src/personal/id-number.ts';
 import { IdCardDataError } from '../status/errors.ts';
 import { type CardType, type IdCardFields, LONG_TERM } from './id-card-fields.ts';
+import { isValidIdNumber, maskIdNumber } from './id-number.ts';
 import { CARD_TYPE_FLAG, type Field, FOREIGN_LAYOUT, RESIDENT_LAYOUT, TEXT_BLOCK_SIZE } from './text-block-layout.ts';
 
 /**

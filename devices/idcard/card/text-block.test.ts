@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withCheckDigit } from '../../../src/personal/id-number.ts';
+import { withCheckDigit } from './id-number.ts';
 import { IdCardDataError } from '../status/errors.ts';
 import { exampleCard } from '../simulator/sim-card.ts';
 import { buildTextBlock } from './build-text-block.ts';
@@ -64,7 +64,9 @@ describe('parseTextBlock: resident card (hardware.md §1.6 offsets)', () => {
     expect(err).toBeInstanceOf(IdCardDataError);
     expect(err).toMatchObject({ code: 'HQ_ERR_IDCARD_ID_NUMBER_INVALID', field: 'idNumber', retryable: false, messageZh: '公民身份号码校验失败' });
     expect((err as Error).message).not.toContain('110105194912310021');
+    // Masked as the device masks for logs: the last four only, never the region code.
     expect((err as Error).message).toContain('**************0021');
+    expect((err as Error).message).not.toContain('1101');
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import { TransportError, type ByteTransport } from '../../transport.ts';
+import { TransportError } from '../../transport.ts';
 import { COMMANDS, type CommandName } from '../codec/commands.ts';
 import { encodeRequest } from '../codec/encode-request.ts';
 import type { ResponseFrame } from '../codec/frame.ts';
@@ -25,8 +25,13 @@ export interface CommandChannelOptions {
   corruptGraceMs?: number;
 }
 
+/** Where commands go: the reader's link (anything with a `write` that rejects with a TransportError). */
+export interface ByteSink {
+  write(bytes: Buffer): Promise<void>;
+}
+
 /**
- * One command in flight at a time over a ByteTransport: write the request, wait for one reply
+ * One command in flight at a time over a ByteSink: write the request, wait for one reply
  * frame or the timeout. Replies nobody waits for (late answers after a timeout) are dropped.
  */
 export class CommandChannel {
@@ -38,7 +43,7 @@ export class CommandChannel {
   readonly #corruptGraceMs: number;
 
   constructor(
-    private readonly transport: ByteTransport,
+    private readonly transport: ByteSink,
     private readonly scheduler: Scheduler,
     opts: CommandChannelOptions = {},
   ) {

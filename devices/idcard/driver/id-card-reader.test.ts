@@ -1,13 +1,13 @@
-import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
-import type { CardRead } from '../../../src/personal/card-reads.ts';
-import { withCheckDigit } from '../../../src/personal/id-number.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryTransport, TransportError, memoryPair } from '../../transport.ts';
+import { withCheckDigit } from '../card/id-number.ts';
 import { IdCardDataError, IdCardDriverError, IdCardStatusError } from '../status/errors.ts';
+import { SW3 } from '../status/sw3.ts';
 import { IdCardSimulator, type IdCardSimulatorOptions } from '../simulator/id-card-simulator.ts';
 import { dummyPhoto, exampleCard } from '../simulator/sim-card.ts';
 import { seededRandom } from '../simulator/seeded-random.ts';
 import { ReaderEvents } from '../test-support/reader-events.ts';
-import { type IdCard, IdCardReader, type IdCardReaderOptions } from './id-card-reader.ts';
+import { IdCardReader, type IdCardReaderOptions } from './id-card-reader.ts';
 import { ManualScheduler } from '../../scheduler.ts';
 import { PullableEnd } from '../../test-support/pullable-end.ts';
 
@@ -243,6 +243,45 @@ describe('IdCardReader survives the simulator’s faults', () => {
   });
 });
 
+describe('IdCardReader: a card left on the reader', () => {
+  const NO_CARD_REPLY = 'aaaaaa9669000400008084'; // hardware.md §1.4 "find failed"
+
+  it('one spurious 0x80 between finds of the same card: exactly one card event, no removed', async () => {
+    const { clock, sim, device, events } = await rig({ sim: { card: exampleCard() } });
+    await clock.advance(1000);
+    expect(events.cards).toHaveLength(1);
+    sim.inject({ kind: 'status', sw3: SW3.NO_CARD, on: 'findCard' });
+    await clock.advance(5000);
+    // The simulator did put a "no card" reply on the wire, once.
+    expect(device.written.filter((b) => b.toString('hex') === NO_CARD_REPLY)).toHaveLength(1);
+    expect(events.names).toEqual(['status', 'card']);
+    expect(count(sim.received, 'readBase')).toBe(1);
+  });
+
+  it('a spurious 0x80 every other find: still one card event while the card stays', async () => {
+    const { clock, sim, events } = await rig({ sim: { card: exampleCard() } });
+    await clock.advance(1000);
+    for (let i = 0; i < 10; i++) {
+      sim.inject({ kind: 'status', sw3: SW3.NO_CARD, on: 'findCard' });
+      await clock.advance(600);
+    }
+    expect(events.names).toEqual(['status', 'card']);
+    expect(count(sim.received, 'readBase')).toBe(1);
+  });
+
+  it('two 0x80 in a row mean the card is gone: removed once, soon after the first', async () => {
+    const { clock, sim, events } = await rig({ sim: { card: exampleCard() } });
+    await clock.advance(1000);
+    sim.remove();
+    const removedAt = clock.now();
+    await clock.until(() => events.removals === 1);
+    // One poll interval to the first 0x80, then one quick re-check.
+    expect(clock.now() - removedAt).toBeLessThanOrEqual(500 + 100 + 10);
+    await clock.advance(3000);
+    expect(events.names).toEqual(['status', 'card', 'removed']);
+  });
+});
+
 describe('IdCardReader: unplug, backoff, recovery', () => {
   it('unplugged: disconnected + removed, reopen with capped exponential backoff, then ok and the card again', async () => {
     const { clock, host, sim, events } = await rig({ pullable: true, sim: { card: exampleCard() }, reader: { backoff: { initialMs: 250, maxMs: 2000 } } });
@@ -282,10 +321,6 @@ describe('IdCardReader: unplug, backoff, recovery', () => {
 });
 
 describe('IdCardReader: lifecycle', () => {
-  it('a card event is a CardRead, so the hub can pass it to CardReads.accept as is', () => {
-    expectTypeOf<IdCard>().toExtend<CardRead>();
-  });
-
   it('stop() then start() again: polls again and announces its status afresh', async () => {
     const { clock, reader, events } = await rig({ sim: { card: exampleCard() } });
     await clock.advance(1000);

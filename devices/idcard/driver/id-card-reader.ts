@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import type { DeviceLink, LinkStatus } from '../../link/device-link.ts';
+import { LinkSupervisor } from '../../link/link-supervisor.ts';
 import { TransportError, type ByteTransport } from '../../transport.ts';
 import type { IdCardFields } from '../card/id-card-fields.ts';
 import { parseTextBlock } from '../card/parse-text-block.ts';
@@ -63,6 +65,12 @@ export interface IdCardReaderOptions {
   readTimeoutMs?: number;
   /** Delay before retrying a failed read of the same card. Default 100 ms. */
   cardRetryDelayMs?: number;
+  /**
+   * After a card was found, one "no card" (SW3 0x80) is not enough to call it removed: the find is
+   * repeated after this delay, and only a second 0x80 in a row counts, as the vendors' samples do.
+   * Default 100 ms.
+   */
+  removalRecheckMs?: number;
   /** Failed find→select→read cycles on one placement before giving up until it is removed. Default 3. */
   maxReadAttempts?: number;
   /** Backoff after link, reader or SAM failures. Default 250 ms doubling to 30 s. */
@@ -73,7 +81,9 @@ type Placement = { state: 'reading'; attempts: number } | { state: 'done' };
 
 /**
  * Polls a second-generation ID-card reader over any ByteTransport: SAM status once per link,
- * then find → select → read, one `card` event per placement.
+ * then find → select → read, one `card` event per placement. Opening the port, reopening it with
+ * backoff after a pulled cable and noticing the loss are the link's (devices/link); the reader
+ * keeps its protocol timing (the poll, reply timeouts, read retries, backoff after SAM faults).
  *
  * @example
  * const reader = new IdCardReader(new SerialTransport({ path: '/dev/ttyUSB0' }));
@@ -83,35 +93,43 @@ type Placement = { state: 'reading'; attempts: number } | { state: 'done' };
  * // later: await reader.stop();
  */
 export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
-  readonly #transport: ByteTransport;
+  /** The reader's link (open, backoff, reconnect). */
+  readonly link: DeviceLink;
   readonly #scheduler: Scheduler;
   readonly #channel: CommandChannel;
   readonly #opts: Required<Omit<IdCardReaderOptions, 'scheduler' | 'backoff'>> & { backoff: BackoffOptions };
 
   #running = false;
   #loop: Promise<void> | null = null;
-  #linkUp = false;
   #samOk = false;
-  /** A link loss seen while no command was in flight, to be reported by the loop. */
-  #linkLoss: TransportError | null = null;
+  /** Reader (not link) failures in a row, for the protocol backoff. */
   #failures = 0;
   #placement: Placement | null = null;
+  /** "No card" replies in a row while a card was on the reader. */
+  #misses = 0;
   #status: ReaderStatus | null = null;
-  #sleeper: { cancel: () => void; wake: () => void } | null = null;
+  /** Wakes the loop from a sleep or a wait for the link (stop(), link up, link down). */
+  #wake: (() => void) | null = null;
 
   constructor(transport: ByteTransport, opts: IdCardReaderOptions = {}) {
     super();
-    this.#transport = transport;
     this.#scheduler = opts.scheduler ?? systemScheduler;
-    this.#channel = new CommandChannel(transport, this.#scheduler);
     this.#opts = {
       pollIntervalMs: opts.pollIntervalMs ?? 500,
       commandTimeoutMs: opts.commandTimeoutMs ?? 1000,
       readTimeoutMs: opts.readTimeoutMs ?? 3000,
       cardRetryDelayMs: opts.cardRetryDelayMs ?? 100,
+      removalRecheckMs: opts.removalRecheckMs ?? 100,
       maxReadAttempts: opts.maxReadAttempts ?? 3,
       backoff: opts.backoff ?? {},
     };
+    this.link = new LinkSupervisor(transport, { scheduler: this.#scheduler, backoff: this.#opts.backoff });
+    this.#channel = new CommandChannel(this.link, this.#scheduler);
+    this.link.on('data', (chunk) => this.#channel.onData(chunk));
+    this.link.on('status', this.#onLink);
+    this.link.on('error', (err) => {
+      if (this.#running) this.#report(err);
+    });
     // Prevents a crash when nobody listens for `error` (as socket.io's Socket does).
     this.on('error', () => {});
   }
@@ -129,9 +147,7 @@ export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#transport.on('data', this.#onData);
-    this.#transport.on('close', this.#onClose);
-    this.#transport.on('error', this.#onTransportError);
+    this.link.start();
     this.#loop = this.#run();
   }
 
@@ -140,18 +156,14 @@ export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
     if (!this.#running) return;
     this.#running = false;
     this.#channel.failPending(new TransportError('reader stopped', { canceled: true }));
-    this.#wake();
+    this.#wakeUp();
     await this.#loop;
     this.#loop = null;
-    if (this.#transport.isOpen) await this.#transport.close().catch(() => {});
-    this.#transport.off('data', this.#onData);
-    this.#transport.off('close', this.#onClose);
-    this.#transport.off('error', this.#onTransportError);
-    this.#linkUp = false;
+    await this.link.stop();
     this.#samOk = false;
     this.#placement = null;
+    this.#misses = 0;
     this.#failures = 0;
-    this.#linkLoss = null;
     // A later start() announces its status afresh.
     this.#status = null;
   }
@@ -161,41 +173,28 @@ export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
   async #run(): Promise<void> {
     let delay = 0;
     while (this.#running) {
-      if (delay > 0) await this.#sleep(delay);
-      if (!this.#running) break;
+      if (!this.link.isUp) {
+        // The link reopens itself; its status handler reports the outage.
+        await this.#waitForWake();
+        delay = 0;
+        continue;
+      }
+      if (delay > 0) {
+        await this.#waitForWake(delay);
+        delay = 0;
+        continue;
+      }
       try {
-        delay = await this.#step();
+        if (!this.#samOk) await this.#checkSam();
+        delay = await this.#poll();
         this.#failures = 0;
-        this.#setStatus({ state: 'ok', detail: `reader on ${this.#transport.description} ready` });
+        this.#setStatus({ state: 'ok', detail: `reader on ${this.link.description} ready` });
       } catch (err) {
+        // A command cut short by a lost link (or by stop()) was reported by the link's status.
+        if (!this.#running || !this.link.isUp) continue;
         delay = this.#fail(err);
       }
     }
-  }
-
-  /** One pass: (re)connect and check the SAM if needed, then one find cycle. Returns the next delay. */
-  async #step(): Promise<number> {
-    if (this.#linkLoss) {
-      const loss = this.#linkLoss;
-      this.#linkLoss = null;
-      throw loss;
-    }
-    if (!this.#linkUp) await this.#connect();
-    if (!this.#samOk) await this.#checkSam();
-    return this.#poll();
-  }
-
-  async #connect(): Promise<void> {
-    if (!this.#transport.isOpen) {
-      try {
-        await this.#transport.open();
-      } catch (err) {
-        throw new IdCardDriverError('HQ_ERR_IDCARD_PORT_OPEN_FAILED', `${this.#transport.description}: ${messageOf(err)}`, { cause: err, sdkCode: 0x01 });
-      }
-    }
-    this.#channel.reset();
-    this.#linkUp = true;
-    this.#samOk = false;
   }
 
   async #checkSam(): Promise<void> {
@@ -204,22 +203,25 @@ export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
       reply = await this.#exchange('samStatus');
     } catch (err) {
       if (err instanceof IdCardDriverError && err.code === 'HQ_ERR_IDCARD_TIMEOUT') {
-        throw new IdCardDriverError('HQ_ERR_IDCARD_SAM_PORT_UNUSABLE', `no answer to the SAM status on ${this.#transport.description}`, { cause: err, sdkCode: 0x05 });
+        throw new IdCardDriverError('HQ_ERR_IDCARD_SAM_PORT_UNUSABLE', `no answer to the SAM status on ${this.link.description}`, { cause: err, sdkCode: 0x05 });
       }
       throw err;
     }
     this.#expect(reply, 'samStatus', SW3.OK);
     this.#samOk = true;
-    this.#setStatus({ state: 'ok', detail: `reader on ${this.#transport.description} ready` });
+    this.#setStatus({ state: 'ok', detail: `reader on ${this.link.description} ready` });
   }
 
   async #poll(): Promise<number> {
     const found = await this.#exchange('findCard');
     if (found.sw3 === SW3.NO_CARD) {
+      // A card resting on the reader sometimes misses one find; a second miss in a row is a removal.
+      if (this.#placement && ++this.#misses < 2) return this.#opts.removalRecheckMs;
       this.#cardGone();
       return this.#opts.pollIntervalMs;
     }
     this.#expect(found, 'findCard', SW3.CARD_FOUND);
+    this.#misses = 0;
     const current = this.#placement;
     if (current?.state === 'done') return this.#opts.pollIntervalMs;
     const placement = current ?? { state: 'reading' as const, attempts: 0 };
@@ -252,21 +254,16 @@ export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
     }
   }
 
-  /** Reports a failure that stopped the step; returns the backoff before the next try. */
+  /** Reports a reader failure that stopped the step (the link is up); returns the backoff before the next try. */
   #fail(err: unknown): number {
-    if (!this.#running) return 0;
     this.#failures += 1;
     this.#channel.reset();
     const e = asReaderError(err);
     if (e instanceof TransportError) {
-      this.#linkUp = false;
+      // The link is up but a write failed: check the SAM again, and the card is no longer known to be there.
       this.#samOk = false;
       this.#cardGone();
-      const gone = e.disconnected || !this.#transport.isOpen;
-      this.#setStatus({ state: gone ? 'disconnected' : 'error', detail: e.message, error: e });
-    } else if (e instanceof IdCardDriverError && e.code === 'HQ_ERR_IDCARD_PORT_OPEN_FAILED') {
-      const gone = e.cause instanceof TransportError ? e.cause.disconnected : true;
-      this.#setStatus({ state: gone ? 'disconnected' : 'error', detail: e.message, error: e });
+      this.#setStatus({ state: 'error', detail: e.message, error: e });
     } else if (e instanceof IdCardStatusError && e.scope === 'sam') {
       this.#samOk = false;
       this.#cardGone();
@@ -280,10 +277,42 @@ export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
     return backoffDelay(this.#failures, this.#opts.backoff);
   }
 
+  /** The link's view: up (check the SAM again), down (the card is gone with it), failed. */
+  readonly #onLink = (s: LinkStatus): void => {
+    if (!this.#running) return;
+    switch (s.state) {
+      case 'up':
+        this.#samOk = false;
+        this.#channel.reset();
+        this.#wakeUp();
+        return;
+      case 'down':
+      case 'failed': {
+        this.#samOk = false;
+        const loss = s.error ?? new TransportError(`${this.link.description}: ${s.detail}`, { disconnected: true });
+        // A command in flight fails now; the loop sees the link down and waits for it.
+        this.#channel.failPending(loss);
+        this.#cardGone();
+        if (s.cause === 'lost') {
+          this.#setStatus({ state: 'disconnected', detail: loss.message, error: loss });
+          this.#report(loss);
+        } else {
+          const e = new IdCardDriverError('HQ_ERR_IDCARD_PORT_OPEN_FAILED', `${this.link.description}: ${loss.message}`, { cause: loss, sdkCode: 0x01 });
+          this.#setStatus({ state: loss.disconnected || loss.unavailable ? 'disconnected' : 'error', detail: e.message, error: e });
+          this.#report(e);
+        }
+        this.#wakeUp();
+        return;
+      }
+      default:
+        return;
+    }
+  };
+
   // --- helpers ----------------------------------------------------------------------------
 
   #exchange(command: CommandName, timeoutMs = this.#opts.commandTimeoutMs): Promise<ResponseFrame> {
-    // stop() may have come while we were awaiting something else (open, a previous reply).
+    // stop() may have come while we were awaiting something else (a previous reply).
     if (!this.#running) return Promise.reject(new TransportError('reader stopped', { canceled: true }));
     return this.#channel.exchange(command, timeoutMs);
   }
@@ -297,6 +326,7 @@ export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
   }
 
   #cardGone(): void {
+    this.#misses = 0;
     if (!this.#placement) return;
     this.#placement = null;
     this.emit('removed');
@@ -321,43 +351,22 @@ export class IdCardReader extends EventEmitter<IdCardReaderEvents> {
     this.emit('status', status);
   }
 
-  #sleep(ms: number): Promise<void> {
+  /** Waits for `ms` (or, without, until woken): stop(), or the link going up or down, wakes it early. */
+  #waitForWake(ms?: number): Promise<void> {
     return new Promise((resolve) => {
-      const cancel = this.#scheduler.schedule(ms, () => {
-        this.#sleeper = null;
+      const cancel = ms === undefined ? () => {} : this.#scheduler.schedule(ms, () => wake());
+      const wake = (): void => {
+        if (this.#wake === wake) this.#wake = null;
+        cancel();
         resolve();
-      });
-      this.#sleeper = { cancel, wake: resolve };
+      };
+      this.#wake = wake;
     });
   }
 
-  #wake(): void {
-    const s = this.#sleeper;
-    if (!s) return;
-    this.#sleeper = null;
-    s.cancel();
-    s.wake();
+  #wakeUp(): void {
+    this.#wake?.();
   }
-
-  readonly #onData = (chunk: Buffer): void => {
-    this.#channel.onData(chunk);
-  };
-
-  readonly #onClose = (err?: TransportError): void => {
-    if (!this.#running || !this.#linkUp) return;
-    this.#linkUp = false;
-    this.#samOk = false;
-    const loss = err ?? new TransportError(`${this.#transport.description} closed`, { disconnected: true });
-    // A command in flight fails with the loss and the loop reports it; otherwise report it now.
-    if (!this.#channel.failPending(loss)) {
-      this.#linkLoss = loss;
-      this.#wake();
-    }
-  };
-
-  readonly #onTransportError = (err: unknown): void => {
-    if (this.#running) this.#report(asReaderError(err));
-  };
 }
 
 /**

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { h, hex } from '../test-support/hex.ts';
 import { encodeLedText } from './gb-text.ts';
-import { bx56PingData, dualClearScreenData, dualPingData, dualTextAreaData, ONBON_COLOR } from './onbon-commands.ts';
+import { bx56PingData, dualClearScreenData, dualPingData, dualTextAreaData, ONBON_COLOR, parseReply, replyData } from './onbon-commands.ts';
+import { OnbonDecoder } from './onbon-decoder.ts';
 import { crc16Arc } from './onbon-crc16.ts';
 import { bx56Header, dualHeader, encodeOnbonFrame } from './onbon-frame.ts';
 import { encodeSimpleBarFrame } from './simple-bar-encode.ts';
@@ -68,5 +69,32 @@ describe('hardware.md §5.1 Onbon vectors', () => {
            00 00 00 07 00 00 00 5C 43 31 41 30 31 32 F5 96 5A`),
       ),
     );
+  });
+});
+
+describe('Onbon controller replies, both layouts (CRC-16/ARC computed independently)', () => {
+  // Controller screen 1 → PC 0x8000, dual-colour header, as the simulator sends them.
+  const VECTORS = [
+    { name: 'ACK, 5 bytes (the public C++ client)', ack: true, error: 0, layout: '5-byte', wire: `${A5x8} 00 80 01 00 00 00 00 00 00 00 FE 02 05 00 A0 00 00 00 00 64 DC 5A` },
+    { name: 'NACK ERR_CHECKSUM, 5 bytes', ack: false, error: 5, layout: '5-byte', wire: `${A5x8} 00 80 01 00 00 00 00 00 00 00 FE 02 05 00 A0 01 05 00 00 75 21 5A` },
+    { name: 'ACK, 9 bytes (the manual)', ack: true, error: 0, layout: '9-byte', wire: `${A5x8} 00 80 01 00 00 00 00 00 00 00 FE 02 09 00 00 A0 00 00 00 00 00 00 00 13 E5 5A` },
+    { name: 'NACK ERR_CHECKSUM, 9 bytes', ack: false, error: 5, layout: '9-byte', wire: `${A5x8} 00 80 01 00 00 00 00 00 00 00 FE 02 09 00 00 A0 01 01 00 05 00 00 00 02 38 5A` },
+  ] as const;
+
+  it.each(VECTORS)('encodes $name', ({ ack, error, layout, wire }) => {
+    expect(hex(encodeOnbonFrame(dualHeader({ dst: 0x8000, src: 1 }), replyData(ack, error, layout)))).toBe(hex(h(wire)));
+  });
+
+  it.each(VECTORS)('decodes $name', ({ ack, error, wire }) => {
+    const [item] = new OnbonDecoder().push(h(wire));
+    expect(item?.ok && item.frame.header).toMatchObject({ dst: 0x8000, src: 1 });
+    expect(item?.ok && parseReply(item.frame.data)).toEqual({ ack, error });
+  });
+
+  it('decodes an ACK whose source is 0x8000 (controllers that answer from the PC’s address)', () => {
+    const wire = `${A5x8} 01 00 00 80 00 00 00 00 00 00 FE 02 05 00 A0 00 00 00 00 40 F8 5A`;
+    expect(hex(encodeOnbonFrame(dualHeader({ dst: 1, src: 0x8000 }), replyData(true)))).toBe(hex(h(wire)));
+    const [item] = new OnbonDecoder().push(h(wire));
+    expect(item?.ok && parseReply(item.frame.data)).toEqual({ ack: true, error: 0 });
   });
 });

@@ -186,10 +186,26 @@ export const ONBON_ERROR_NAMES: Record<number, string> = {
 };
 
 /**
- * The controller's answer as the vendor manual (§5.3) lays it out:
- * `Reserved(1)=0 | A0 | 00 ACK / 01 NACK | Status(2, bit0 = NACK) | Error(2) | DataLen(2)=0`.
+ * The two layouts of a controller's ACK/NACK seen in public material:
+ * - `5-byte`: `A0 | 00 ACK / 01 NACK | error | 00 00`, what the vendor's public C++ client reads
+ *   (the error from the third byte; the last two bytes are sent as zero, their meaning unknown);
+ * - `9-byte`: the vendor manual's (§5.3) `Reserved(1)=0 | A0 | 00 ACK / 01 NACK | Status(2, bit0 =
+ *   NACK) | Error(2) | DataLen(2)=0`.
  */
-export function replyData(ack: boolean, error = 0): Buffer {
+export type OnbonReplyLayout = '5-byte' | '9-byte';
+
+export const ONBON_REPLY_LAYOUTS: readonly OnbonReplyLayout[] = ['5-byte', '9-byte'];
+
+/** A controller's ACK/NACK data in `layout` (default the 5-byte one the public client expects). */
+export function replyData(ack: boolean, error = 0, layout: OnbonReplyLayout = '5-byte'): Buffer {
+  if (!Number.isInteger(error) || error < 0 || error > 0xffff) throw new RangeError(`an Onbon error code is 0..65535, got ${error}`);
+  if (layout === '5-byte') {
+    const b = Buffer.alloc(5);
+    b[0] = ONBON_GROUP.reply;
+    b[1] = ack ? 0x00 : 0x01;
+    b.writeUInt16LE(error, 2);
+    return b;
+  }
   const b = Buffer.alloc(9);
   b[1] = ONBON_GROUP.reply;
   b[2] = ack ? 0x00 : 0x01;
@@ -199,14 +215,16 @@ export function replyData(ack: boolean, error = 0): Buffer {
 }
 
 /**
- * ACK/NACK from reply data. Tolerant about where the A0 group sits: offset 1 (the manual's layout,
- * with a leading Reserved byte) or 0 (no Reserved byte). Null when the data is no ACK/NACK.
+ * ACK/NACK from reply data, in either layout: the A0 group at offset 0 (the 5-byte layout; also
+ * the manual's fields without the Reserved byte when 6 bytes or more follow) or at offset 1 (the
+ * manual's 9 bytes). Null when the data is no ACK/NACK (a request, say).
  */
 export function parseReply(data: Buffer): { ack: boolean; error: number } | null {
-  const g = data[0] === ONBON_GROUP.reply ? 0 : data[1] === ONBON_GROUP.reply ? 1 : -1;
+  const g = data[0] === ONBON_GROUP.reply ? 0 : data[0] === 0x00 && data[1] === ONBON_GROUP.reply ? 1 : -1;
   if (g < 0 || data.length < g + 2) return null;
   const cmd = data[g + 1];
   if (cmd !== 0x00 && cmd !== 0x01) return null;
+  // Status(2) then Error(2) when the manual's fields are all there; else the error is the byte after the command.
   const error = data.length >= g + 6 ? data.readUInt16LE(g + 4) : (data[g + 2] ?? 0);
   return { ack: cmd === 0x00, error };
 }

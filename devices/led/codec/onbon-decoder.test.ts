@@ -15,14 +15,15 @@ const AREA = encodeOnbonFrame(
   dualHeader(),
   dualTextAreaData({ area: { areaId: 1, x: 0, y: 16, width: 0xa5, height: 16, text: encodeLedText('Z[αΔ 请到3号窗口').bytes } }),
 );
-const ACK = encodeOnbonFrame(dualHeader({ dst: 0x8000, src: 1 }), replyData(true));
+const ACK = encodeOnbonFrame(dualHeader({ dst: 0x8000, src: 1 }), replyData(true, 0, '9-byte'));
+const SHORT_ACK = encodeOnbonFrame(dualHeader({ dst: 0x8000, src: 1 }), replyData(true));
 
 function kinds(items: OnbonDecoded[]): string[] {
   return items.map((i) => (i.ok ? `${i.frame.header.variant}:${i.frame.data.subarray(0, 2).toString('hex')}` : `bad:${i.reason}`));
 }
 
-const STREAM = Buffer.concat([PING, AREA, BX56_PING, CLEAR, ACK]);
-const EXPECTED = ['dual:a200', 'dual:a306', 'bx56:01a2', 'dual:a310', 'dual:00a0'];
+const STREAM = Buffer.concat([PING, AREA, BX56_PING, CLEAR, ACK, SHORT_ACK]);
+const EXPECTED = ['dual:a200', 'dual:a306', 'bx56:01a2', 'dual:a310', 'dual:00a0', 'dual:a000'];
 
 describe('Onbon escaping', () => {
   it('escapes A5 A6 5A 5B and nothing else, and undoes it', () => {
@@ -127,8 +128,10 @@ describe('OnbonDecoder: garbage and resync', () => {
 
 describe('Onbon replies', () => {
   it('parses ACK and NACK with the error register, in either placement of the A0 group', () => {
-    expect(parseReply(replyData(true))).toEqual({ ack: true, error: 0 });
-    expect(parseReply(replyData(false, 5))).toEqual({ ack: false, error: 5 });
+    for (const layout of ['5-byte', '9-byte'] as const) {
+      expect(parseReply(replyData(true, 0, layout))).toEqual({ ack: true, error: 0 });
+      expect(parseReply(replyData(false, 5, layout))).toEqual({ ack: false, error: 5 });
+    }
     expect(parseReply(h('A0 01 01 00 03 00 00 00'))).toEqual({ ack: false, error: 3 });
     expect(parseReply(h('A3 06 01 00 00'))).toBeNull();
   });

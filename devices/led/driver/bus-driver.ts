@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import type { DeviceLink, LinkStatus } from '../../link/device-link.ts';
+import { LinkSupervisor } from '../../link/link-supervisor.ts';
 import { type Scheduler, systemScheduler } from '../../scheduler.ts';
 import { type ByteTransport, TransportError } from '../../transport.ts';
 import { LedError } from '../errors.ts';
@@ -58,17 +60,18 @@ function asLedError(err: unknown, address: LedAddress): LedError {
 /**
  * LedDriver over one ByteTransport and a LedProtocol: a FIFO of commands, one on the wire at a
  * time, each retried on timeout or NAK; the latest content per address remembered and re-sent
- * (link back up, address answering again, periodic refresh). See led-driver.ts for the contract.
+ * (link back up, address answering again, periodic refresh). Opening, backoff and reconnecting are
+ * the link's (devices/link); `link` here is the LED view of it. See led-driver.ts for the contract.
  */
 export class BusLedDriver<Item> extends EventEmitter<LedDriverEvents> implements LedDriver {
-  readonly #transport: ByteTransport;
+  /** The transport's supervisor (open, backoff, reconnect). */
+  readonly deviceLink: DeviceLink;
   readonly #protocol: LedProtocol<Item>;
   readonly #decoder: ReplyDecoder<Item>;
   readonly #scheduler: Scheduler;
   readonly #timeoutMs: number;
   readonly #retries: number;
   readonly #refreshMs: number;
-  readonly #backoff: { initialMs: number; maxMs: number };
 
   #running = false;
   #link: LedLinkStatus;
@@ -80,20 +83,16 @@ export class BusLedDriver<Item> extends EventEmitter<LedDriverEvents> implements
   readonly #desired = new Map<LedAddress, ContentCommand>();
   readonly #statuses = new Map<LedAddress, LedStatus>();
   readonly #watched = new Set<LedAddress>();
-  #linkFailures = 0;
-  #cancelReopen: (() => void) | null = null;
   #cancelRefresh: (() => void) | null = null;
 
   constructor(transport: ByteTransport, protocol: LedProtocol<Item>, opts: BusLedDriverOptions & { replyTimeoutMs: number; retries: number; refreshIntervalMs: number }) {
     super();
-    this.#transport = transport;
     this.#protocol = protocol;
     this.#decoder = protocol.newDecoder();
     this.#scheduler = opts.scheduler ?? systemScheduler;
     this.#timeoutMs = opts.replyTimeoutMs;
     this.#retries = opts.retries;
     this.#refreshMs = opts.refreshIntervalMs;
-    this.#backoff = { initialMs: opts.backoff?.initialMs ?? 500, maxMs: opts.backoff?.maxMs ?? 30_000 };
     for (const [name, v] of [['replyTimeoutMs', this.#timeoutMs], ['retries', this.#retries], ['refreshIntervalMs', this.#refreshMs]] as const) {
       if (!Number.isInteger(v) || v < 0) throw new TypeError(`"${name}" must be an integer ≥ 0, got ${v}`);
     }
@@ -106,6 +105,9 @@ export class BusLedDriver<Item> extends EventEmitter<LedDriverEvents> implements
       if (protocol.answers(a)) this.#watched.add(a);
     }
     this.#link = { state: 'stopped', detail: 'not started', at: this.#scheduler.now() };
+    this.deviceLink = new LinkSupervisor(transport, { scheduler: this.#scheduler, backoff: { initialMs: opts.backoff?.initialMs ?? 500, maxMs: opts.backoff?.maxMs ?? 30_000 } });
+    this.deviceLink.on('data', this.#onData);
+    this.deviceLink.on('status', this.#onLinkStatus);
     // Prevents a crash when nobody listens for `error` (as the ID-card reader does).
     this.on('error', () => {});
   }
@@ -115,7 +117,7 @@ export class BusLedDriver<Item> extends EventEmitter<LedDriverEvents> implements
   }
 
   get description(): string {
-    return this.#transport.description;
+    return this.deviceLink.description;
   }
 
   get link(): LedLinkStatus {
@@ -140,30 +142,18 @@ export class BusLedDriver<Item> extends EventEmitter<LedDriverEvents> implements
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#transport.on('data', this.#onData);
-    this.#transport.on('close', this.#onClose);
-    this.#transport.on('error', this.#onTransportError);
-    this.#connect();
+    this.deviceLink.start();
     this.#scheduleRefresh();
   }
 
   async stop(): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
-    this.#cancelReopen?.();
-    this.#cancelReopen = null;
     this.#cancelRefresh?.();
     this.#cancelRefresh = null;
     this.#failAll(() => new LedError('HQ_ERR_LED_STOPPED', 'the driver was stopped'));
     this.#setLink('stopped', 'stopped');
-    this.#transport.off('data', this.#onData);
-    this.#transport.off('close', this.#onClose);
-    try {
-      await this.#transport.close();
-    } catch {
-      // Closing a link that already broke is not a failure of stop().
-    }
-    this.#transport.off('error', this.#onTransportError);
+    await this.deviceLink.stop();
   }
 
   show(address: LedAddress, text: string, opts: LedShowOptions = {}): Promise<void> {
@@ -267,15 +257,15 @@ export class BusLedDriver<Item> extends EventEmitter<LedDriverEvents> implements
     const { address } = cur.job.cmd;
     const answers = this.#protocol.answers(address);
     if (answers) cur.cancelTimer = this.#scheduler.schedule(this.#timeoutMs, () => this.#onTimeout(cur));
-    this.#transport.write(cur.job.frame).then(
+    this.deviceLink.write(cur.job.frame).then(
       () => {
         if (!answers) this.#finish(cur, null);
       },
       (err: unknown) => {
+        // A write that lost the link took it down first: that failed this command with the rest.
         if (this.#current !== cur) return;
         const cause = err instanceof TransportError ? err : new TransportError(String(err), { cause: err });
-        if (!this.#transport.isOpen) this.#linkDown(cause);
-        else this.#finish(cur, new LedError('HQ_ERR_LED_DISCONNECTED', `write failed: ${cause.message}`, { address, cause }));
+        this.#finish(cur, new LedError('HQ_ERR_LED_DISCONNECTED', `write failed: ${cause.message}`, { address, cause }));
       },
     );
   }
@@ -362,48 +352,36 @@ export class BusLedDriver<Item> extends EventEmitter<LedDriverEvents> implements
     this.emit('link', this.#link);
   }
 
-  #connect(): void {
-    this.#setLink('connecting', `opening ${this.#transport.description}`);
-    const opened = this.#transport.isOpen ? Promise.resolve() : this.#transport.open();
-    opened.then(
-      () => {
-        if (!this.#running || this.#link.state !== 'connecting') return;
-        this.#linkFailures = 0;
+  readonly #onLinkStatus = (s: LinkStatus): void => {
+    if (!this.#running) return;
+    switch (s.state) {
+      case 'connecting':
+        this.#setLink('connecting', s.detail);
+        return;
+      case 'up':
         this.#decoder.reset();
-        this.#setLink('up', `${this.#transport.description} open`);
+        this.#setLink('up', s.detail);
         for (const address of this.#watched) this.#enqueueRefresh(address, false, false);
         this.#pump();
-      },
-      (err: unknown) => {
-        if (!this.#running) return;
-        this.#linkDown(err instanceof TransportError ? err : new TransportError(String(err), { cause: err }));
-      },
-    );
-  }
+        return;
+      case 'down':
+      case 'failed':
+        this.#linkDown(s.error);
+        return;
+      default:
+        return;
+    }
+  };
 
+  /** The link went down (or could not be opened): everything in flight fails; the link reopens it. */
   #linkDown(cause: TransportError | undefined): void {
-    if (!this.#running || this.#link.state === 'down') return;
-    const err = new LedError('HQ_ERR_LED_DISCONNECTED', cause?.message ?? `${this.#transport.description} closed`, { cause });
+    if (this.#link.state === 'down') return;
+    const err = new LedError('HQ_ERR_LED_DISCONNECTED', cause?.message ?? `${this.description} closed`, { cause });
     this.#setLink('down', err.message, err);
     this.#failAll(() => err);
     for (const address of new Set([...this.#watched, ...this.#statuses.keys()])) this.#setStatus(address, 'disconnected', err.message, err);
     this.emit('error', err);
-    const delay = Math.min(this.#backoff.maxMs, this.#backoff.initialMs * 2 ** this.#linkFailures);
-    this.#linkFailures += 1;
-    this.#cancelReopen?.();
-    this.#cancelReopen = this.#scheduler.schedule(delay, () => {
-      this.#cancelReopen = null;
-      if (this.#running) this.#connect();
-    });
   }
-
-  readonly #onClose = (err?: TransportError): void => {
-    this.#linkDown(err);
-  };
-
-  // Failed writes reject their promise; a lost link arrives as `close`. Nothing to do here, but an
-  // unheard `error` event would throw.
-  readonly #onTransportError = (): void => {};
 
   #scheduleRefresh(): void {
     if (this.#refreshMs === 0) return;

@@ -25,6 +25,68 @@ function setup(opts: Partial<OnbonBxDriverOptions> = {}) {
   return { scheduler, host, sim, driver, sent };
 }
 
+describe('OnbonBxDriver: controller replies', () => {
+  function rig(sim: ConstructorParameters<typeof OnbonBxSimulator>[0]) {
+    const scheduler = new ManualScheduler(5_000);
+    const [host, dev] = memoryPair('onbon');
+    void dev.open();
+    const controller = new OnbonBxSimulator({ scheduler, ...sim });
+    controller.attach(dev);
+    const driver = new OnbonBxDriver(host, { scheduler, areas: AREAS, addresses: [] });
+    driver.start();
+    return { scheduler, dev, controller, driver };
+  }
+
+  it('the simulator answers in the 5-byte layout by default, and the driver takes it', async () => {
+    const { scheduler, dev, controller, driver } = rig({});
+    const p = track(driver.show(0, 'A012'));
+    await scheduler.advance(0);
+    expect(p).toEqual({ settled: true, error: null });
+    const [reply] = new OnbonDecoder().push(dev.written[0]!);
+    expect(reply?.ok && reply.frame.data.toString('hex')).toBe('a000000000');
+    expect(controller.textOf(0)).toBe('A012');
+  });
+
+  it('takes the 9-byte layout too, ACK and NACK alike', async () => {
+    const { scheduler, dev, controller, driver } = rig({ replyLayout: '9-byte' });
+    const ok = track(driver.show(0, 'A012'));
+    await scheduler.advance(0);
+    expect(ok).toEqual({ settled: true, error: null });
+    const [reply] = new OnbonDecoder().push(dev.written[0]!);
+    expect(reply?.ok && reply.frame.data.toString('hex')).toBe('00a000000000000000');
+    for (let i = 0; i < 3; i++) controller.fault({ kind: 'bad-checksum', address: 1 });
+    const refused = track(driver.show(1, 'A013'));
+    await scheduler.advance(5_000);
+    expect(refused.error?.code).toBe('HQ_ERR_LED_REJECTED');
+    expect(refused.error?.message).toContain('NACK ERR_CHECKSUM');
+  });
+
+  it('takes replies whose source is 0x8000, and still ignores its own requests echoed back', async () => {
+    const { scheduler, driver } = rig({ replySource: 0x8000, echo: true });
+    const p = track(driver.show(0, 'A012'));
+    await scheduler.advance(0);
+    expect(p).toEqual({ settled: true, error: null });
+    expect(driver.statusOf(0).state).toBe('ok');
+  });
+
+  it('an echoed request from 0x8000 is not an answer: the command times out', async () => {
+    const scheduler = new ManualScheduler(5_000);
+    const [host, dev] = memoryPair('echo');
+    await dev.open();
+    dev.on('data', (bytes: Buffer) => void dev.write(bytes)); // a wire that only echoes
+    const driver = new OnbonBxDriver(host, { scheduler, areas: AREAS, addresses: [], retries: 0 });
+    driver.start();
+    const p = track(driver.show(0, 'A012'));
+    await scheduler.advance(2_000);
+    expect(p.error?.code).toBe('HQ_ERR_LED_NO_REPLY');
+    await driver.stop();
+  });
+
+  it('refuses an unknown reply layout, naming the option', () => {
+    expect(() => new OnbonBxSimulator({ replyLayout: '7-byte' as never })).toThrow(`"replyLayout" must be '5-byte' or '9-byte', got "7-byte"`);
+  });
+});
+
 describe('OnbonBxDriver ↔ OnbonBxSimulator over memoryPair', () => {
   it('sends the hardware.md text-area vector for red "A012" in area 0, and the wall shows it', async () => {
     const { scheduler, host, sim, driver } = setup({ addresses: [] });

@@ -116,9 +116,11 @@ export class OnbonBxProtocol implements LedProtocol<OnbonDecoded> {
     // one or the timeout. Retrying at once could leave a second ACK on the way that would then
     // acknowledge the next command.
     if (!item.ok) return null;
-    // A request (ours echoed, or another PC's) is not an answer.
-    if (item.frame.header.src === HOST_ADDRESS) return null;
     const reply = parseReply(item.frame.data);
+    // Some controllers answer from source 0x8000, the PC's own address, so the source alone cannot
+    // tell a reply from a request (ours echoed by an RS-485 adapter, or another PC's): from 0x8000
+    // only an ACK/NACK counts, in either layout.
+    if (item.frame.header.src === HOST_ADDRESS && !reply) return null;
     // Any other well-formed frame from the controller is an answer carrying data: it heard us.
     if (!reply || reply.ack) return { ack: true };
     return { ack: false, detail: `NACK ${ONBON_ERROR_NAMES[reply.error] ?? `error ${reply.error}`}` };

@@ -1,5 +1,5 @@
 import { decodeLedText } from '../codec/gb-text.ts';
-import { ONBON_EFFECT, parseDualTextAreaData, replyData } from '../codec/onbon-commands.ts';
+import { ONBON_EFFECT, type OnbonReplyLayout, parseDualTextAreaData, parseReply, replyData } from '../codec/onbon-commands.ts';
 import { type OnbonDecoded, OnbonDecoder } from '../codec/onbon-decoder.ts';
 import { HOST_ADDRESS, type OnbonFrame, bx56Header, dualHeader, encodeOnbonFrame } from '../codec/onbon-frame.ts';
 import type { LedShowOptions } from '../led-driver.ts';
@@ -8,6 +8,10 @@ import { LedSimulator, type LedSimFault, type LedSimulatorOptions, type Send } f
 export interface OnbonBxSimulatorOptions extends LedSimulatorOptions {
   /** The controller's screen number. Default 1. It also answers the wildcards 0xFFFF and 0xFFFE. */
   screen?: number;
+  /** How ACK/NACK replies are laid out: `5-byte` (default, what the vendor's public client reads) or `9-byte` (the manual's). */
+  replyLayout?: OnbonReplyLayout;
+  /** The source address of replies. Default the screen number; some controllers answer from 0x8000. */
+  replySource?: number;
 }
 
 const COLORS: Record<string, LedShowOptions['color']> = { '1': 'red', '2': 'green', '3': 'yellow' };
@@ -28,15 +32,20 @@ export function stripColorEscapes(raw: string): { text: string; color?: LedShowO
 /**
  * One Onbon BX controller: answers ping (dual A2/00 and 5th/6th-generation 01 A2 00), keeps the
  * text of each dynamic area from A3/06 (the LedAddress is the area id), blanks all on A3/10, and
- * NACKs the rest with ERR_NOCMD. Replies use the manual's ACK/NACK layout in the request's header
- * variant.
+ * NACKs the rest with ERR_NOCMD. Replies are in the request's header variant, laid out as the
+ * vendor's public client reads them (5 bytes) unless `replyLayout: '9-byte'` (the manual's).
  */
 export class OnbonBxSimulator extends LedSimulator<OnbonDecoded> {
   readonly screen: number;
+  readonly replyLayout: OnbonReplyLayout;
+  readonly replySource: number;
 
   constructor(opts: OnbonBxSimulatorOptions = {}) {
     super(opts);
     this.screen = opts.screen ?? 1;
+    this.replyLayout = opts.replyLayout ?? '5-byte';
+    if (this.replyLayout !== '5-byte' && this.replyLayout !== '9-byte') throw new TypeError(`"replyLayout" must be '5-byte' or '9-byte', got ${JSON.stringify(this.replyLayout)}`);
+    this.replySource = opts.replySource ?? this.screen;
   }
 
   protected newDecoder(): OnbonDecoder {
@@ -47,9 +56,9 @@ export class OnbonBxSimulator extends LedSimulator<OnbonDecoded> {
     const dst = req?.header.src ?? HOST_ADDRESS;
     const header =
       req?.header.variant === 'bx56'
-        ? bx56Header({ dst, src: this.screen, deviceType: req.header.deviceType })
-        : dualHeader({ dst, src: this.screen, deviceType: req?.header.deviceType ?? 0xfe, protocolVersion: req?.header.protocolVersion ?? 0x02 });
-    return encodeOnbonFrame(header, replyData(ack, error), { corruptCheck: fault?.kind === 'bad-reply' });
+        ? bx56Header({ dst, src: this.replySource, deviceType: req.header.deviceType })
+        : dualHeader({ dst, src: this.replySource, deviceType: req?.header.deviceType ?? 0xfe, protocolVersion: req?.header.protocolVersion ?? 0x02 });
+    return encodeOnbonFrame(header, replyData(ack, error, this.replyLayout), { corruptCheck: fault?.kind === 'bad-reply' });
   }
 
   protected handle(item: OnbonDecoded, send: Send): void {
@@ -62,6 +71,7 @@ export class OnbonBxSimulator extends LedSimulator<OnbonDecoded> {
     }
     const { header, data } = item.frame;
     if (header.src !== HOST_ADDRESS && header.dst === HOST_ADDRESS) return; // another controller's reply
+    if (parseReply(data)) return; // a reply from a controller that answers from 0x8000 (or our own, echoed)
     if (header.dst !== this.screen && header.dst !== 0xffff && header.dst !== 0xfffe) return;
     if (this.isUnplugged(this.screen)) return;
 

@@ -145,6 +145,7 @@ describe('PrintQueue', () => {
     expect(queue.cancel(b)).toBe(true);
     expect(queue.cancel(b)).toBe(false);
     expect(() => queue.reprint('nope')).toThrow(PrintJobNotFoundError);
+    expect(() => queue.reprint('nope')).toThrow(expect.objectContaining({ code: 'HQ_ERR_PRINTER_JOB_NOT_FOUND', jobId: 'nope', messageZh: '找不到该打印任务' }));
     device.reachable = true;
     await clock.advance(1000);
     const again = queue.reprint(a);

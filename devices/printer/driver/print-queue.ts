@@ -1,7 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { blockedReason, type PrinterStatus } from '../codec/status-decode.ts';
+import { PrinterError } from '../errors.ts';
 import type { PrinterDevice, PrinterSession } from './printer-device.ts';
+import { backoffDelay } from '../../backoff.ts';
 import { systemScheduler, type Scheduler } from '../../scheduler.ts';
 import type { EnqueueInput, PrintJob, PrintJobEvent, PrintJobEventType } from './print-job.ts';
 
@@ -16,7 +18,7 @@ export interface PrintQueueOptions {
   scheduler?: Scheduler;
   /** Attempts per job before it fails. Default 5. */
   maxAttempts?: number;
-  /** Backoff after failed attempt n: min(maxMs, baseMs * 2^(n-1)). Defaults 1000 / 30000. */
+  /** Backoff after failed attempt n, by the one rule (devices/backoff.ts): min(maxMs, baseMs * 2^(n-1)). Defaults 1000 / 30000. */
   backoff?: { baseMs?: number; maxMs?: number };
   /** How often a held job re-checks the printer. Default 2000. */
   holdPollMs?: number;
@@ -32,11 +34,11 @@ export interface PrintQueueOptions {
   newJobId?: () => string;
 }
 
-export class PrintJobNotFoundError extends Error {
-  readonly code = 'HQ_ERR_NOT_FOUND';
+/** reprint() or cancel() of a job the queue does not hold. */
+export class PrintJobNotFoundError extends PrinterError {
+  override name = 'PrintJobNotFoundError';
   constructor(readonly jobId: string) {
-    super(`no print job ${jobId}`);
-    this.name = 'PrintJobNotFoundError';
+    super('HQ_ERR_PRINTER_JOB_NOT_FOUND', jobId);
   }
 }
 
@@ -273,7 +275,7 @@ export class PrintQueue extends EventEmitter<PrintQueueEvents> {
       this.#emitJob('failed', job, error);
       return;
     }
-    const retryInMs = Math.min(this.#maxMs, this.#baseMs * 2 ** (attempt - 1));
+    const retryInMs = backoffDelay(attempt, { initialMs: this.#baseMs, maxMs: this.#maxMs });
     this.#set(job, { state: 'queued', attempts: attempt, lastError: error, notBefore: this.#clock.now() + retryInMs });
     this.#emitJob('retry', job, error, retryInMs);
   }

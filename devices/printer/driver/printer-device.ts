@@ -1,3 +1,6 @@
+import type { DeviceEndpoint } from '../../endpoint.ts';
+import type { DeviceLink } from '../../link/device-link.ts';
+import { LinkSupervisor } from '../../link/link-supervisor.ts';
 import type { ByteTransport } from '../../transport.ts';
 import type { PrinterStatus } from '../codec/status-decode.ts';
 import { parsePrinterUri, transportFromUri } from '../transport/from-uri.ts';
@@ -28,28 +31,36 @@ export interface TransportPrinterOptions {
 }
 
 /**
- * A printer behind a ByteTransport, opened per session: a LAN printer often takes one client at a time and
- * drops idle connections, so holding a socket between tickets buys nothing.
+ * A printer behind a ByteTransport, opened per session through an on-demand link (devices/link):
+ * a LAN printer often takes one client at a time and drops idle connections, so holding a socket
+ * between tickets buys nothing. The link opens and closes the transport and keeps the link status;
+ * when to try again after a failure is the print queue's (its job retries use the one backoff rule).
  */
 export class TransportPrinter implements PrinterDevice {
   readonly description: string;
+  /** The printer's link (on-demand: one open per session). */
+  readonly link: DeviceLink;
+  #started = false;
 
   constructor(
-    private readonly openTransport: () => ByteTransport,
+    transport: ByteTransport,
     private readonly options: TransportPrinterOptions = {},
   ) {
-    // Transports do no I/O before open(), so building one just to read its name is free.
-    this.description = openTransport().description;
+    this.description = transport.description;
+    this.link = new LinkSupervisor(transport, { mode: 'on-demand', ...(options.scheduler ? { scheduler: options.scheduler } : {}) });
   }
 
   async connect(): Promise<PrinterSession> {
-    const t = this.openTransport();
-    await t.open();
+    if (!this.#started) {
+      this.#started = true;
+      this.link.start();
+    }
+    await this.link.acquire();
     const { status = 'dle-eot', statusTimeoutMs = 1000, scheduler = systemScheduler } = this.options;
     return {
-      readStatus: () => queryStatus(t, { method: status, timeoutMs: statusTimeoutMs, scheduler }),
-      write: (bytes) => t.write(bytes),
-      close: () => t.close(),
+      readStatus: () => queryStatus(this.link, { method: status, timeoutMs: statusTimeoutMs, scheduler }),
+      write: (bytes) => this.link.write(bytes),
+      close: () => this.link.release(),
     };
   }
 }
@@ -58,5 +69,11 @@ export class TransportPrinter implements PrinterDevice {
 export function printerFromUri(uri: string, options: TransportPrinterOptions = {}): TransportPrinter {
   const parsed = parsePrinterUri(uri);
   const status = options.status ?? (parsed.kind === 'file' ? 'none' : 'dle-eot');
-  return new TransportPrinter(() => transportFromUri(parsed), { ...options, status });
+  return new TransportPrinter(transportFromUri(parsed), { ...options, status });
+}
+
+/** A TransportPrinter for an endpoint (`endpointForUri('printer', uri)`, `sim` included); file: printers are write-only. */
+export function printerForEndpoint(endpoint: DeviceEndpoint<'printer'>, options: TransportPrinterOptions = {}): TransportPrinter {
+  const status = options.status ?? (endpoint.address?.kind === 'file' ? 'none' : 'dle-eot');
+  return new TransportPrinter(endpoint.transport, { ...options, status });
 }

@@ -1,3 +1,4 @@
+import type { DeviceLink, LinkStatus } from '../../link/device-link.ts';
 import type { ByteTransport } from '../../transport.ts';
 import { TransportError } from '../../transport.ts';
 import { dleEot, GS_R_PAPER } from '../codec/escpos.ts';
@@ -13,9 +14,16 @@ import type { Scheduler } from '../../scheduler.ts';
 
 export type StatusMethod = 'dle-eot' | 'gs-r' | 'none';
 
+/** Where status replies come from: the printer's link (a session), or a bare open transport. */
+export type StatusLine = DeviceLink | ByteTransport;
+
+function isLink(t: StatusLine): t is DeviceLink {
+  return 'acquire' in t;
+}
+
 /**
- * Reads one-byte replies off a transport. Bytes that do not fit the awaited reply pattern are dropped
- * (e.g. XON/XOFF from a serial printer).
+ * Reads one-byte replies off a link or transport. Bytes that do not fit the awaited reply pattern
+ * are dropped (e.g. XON/XOFF from a serial printer).
  */
 class ReplyReader {
   #bytes: number[] = [];
@@ -25,16 +33,29 @@ class ReplyReader {
     this.#deliver();
   };
   #onClose = (): void => this.#fail(new TransportError('connection closed while waiting for status', { disconnected: true }));
+  #onLink = (s: LinkStatus): void => {
+    if (s.state !== 'up' && s.state !== 'connecting') this.#onClose();
+  };
   #reject: ((err: TransportError) => void) | null = null;
 
-  constructor(private readonly t: ByteTransport, private readonly scheduler: Scheduler) {
-    t.on('data', this.#onData);
-    t.on('close', this.#onClose);
+  constructor(private readonly t: StatusLine, private readonly scheduler: Scheduler) {
+    if (isLink(t)) {
+      t.on('data', this.#onData);
+      t.on('status', this.#onLink);
+    } else {
+      t.on('data', this.#onData);
+      t.on('close', this.#onClose);
+    }
   }
 
   detach(): void {
-    this.t.off('data', this.#onData);
-    this.t.off('close', this.#onClose);
+    if (isLink(this.t)) {
+      this.t.off('data', this.#onData);
+      this.t.off('status', this.#onLink);
+    } else {
+      this.t.off('data', this.#onData);
+      this.t.off('close', this.#onClose);
+    }
   }
 
   /** The next byte `accept`s, or null after `timeoutMs`. */
@@ -77,7 +98,7 @@ class ReplyReader {
  * TransportError when the link drops.
  */
 export async function queryStatus(
-  t: ByteTransport,
+  t: StatusLine,
   opts: { method: StatusMethod; timeoutMs: number; scheduler: Scheduler },
 ): Promise<PrinterStatus | null> {
   if (opts.method === 'none') return null;

@@ -33,6 +33,15 @@ export class FakeTcpPrinter extends SimulatedPrinter {
     return p;
   }
 
+  /** Not listening yet: call online() (endpointForUri builds its sim printer this way, synchronously). */
+  static create(opts: FakeTcpPrinterOptions = {}): FakeTcpPrinter {
+    return new FakeTcpPrinter(opts);
+  }
+
+  get host(): string {
+    return this.#listener.host;
+  }
+
   get port(): number {
     return this.#listener.port;
   }

@@ -1,4 +1,4 @@
-import type { DecodeResult, ReportDecoder } from './decoder.ts';
+import type { DecodeResult, ReportDecoder } from './decode-result.ts';
 import { type CustomReportDecoderConfig, type CustomReportDecoderInput, hexByte, resolveDecoderConfig } from './decoder-config.ts';
 
 /**

@@ -1,5 +1,6 @@
 import { RatingPadConfigError, type RatingPadConfigProblem } from '../errors.ts';
-import { KEY_PRESETS, type KeyPresetName, type RatingLevel, isRatingLevel, reversedTable, usageName, usageOfCode } from './key-levels.ts';
+import { DEFAULT_RATING_ORDER, RATING_ORDERS, type RatingOrder, describeOrder, isRatingOrder } from '../../rating-levels.ts';
+import { KEY_PRESET_NAMES, type KeyPresetName, type RatingLevel, isRatingLevel, presetTable, usageName, usageOfCode } from './key-levels.ts';
 
 /**
  * A pad that acts as a USB keyboard (键盘模拟 / "免驱"): boot keyboard reports, keys → levels.
@@ -9,8 +10,11 @@ export interface KeyboardWedgeDecoderInput {
   kind: 'keyboard-wedge';
   /** Starting table (codec/key-levels.ts). Default `default` (digits, keypad digits, F1–F5), or `none` when `keys` is given. */
   preset?: KeyPresetName | 'none';
-  /** Flips the preset: key 1 / F1 = 5 非常满意. Does not touch `keys`. */
-  reverse?: boolean;
+  /**
+   * How the pad's keys run, for the preset: `best-first` (the default, DEFAULT_RATING_ORDER: key 1
+   * / F1 = 5 非常满意) or `worst-first` (key 1 = 1 非常不满意). Does not touch `keys`.
+   */
+  order?: RatingOrder;
   keys?: Readonly<Record<string, number>>;
   /** The pad prefixes its reports with this report ID (composite keyboards); reports with another ID are ignored. */
   reportId?: number;
@@ -46,6 +50,8 @@ export const DECODER_KINDS: readonly DecoderKind[] = ['keyboard-wedge', 'custom-
 export interface KeyboardWedgeDecoderConfig {
   kind: 'keyboard-wedge';
   reportId: number | null;
+  /** The order the preset was laid out in (what `learn hid` prints). */
+  order: RatingOrder;
   /** Usage → level, in the order given (the simulator presses the first usage of a level). */
   keys: ReadonlyMap<number, RatingLevel>;
 }
@@ -62,9 +68,9 @@ export interface CustomReportDecoderConfig {
 
 export type DecoderConfig = KeyboardWedgeDecoderConfig | CustomReportDecoderConfig;
 
-const KEYBOARD_FIELDS = ['kind', 'preset', 'reverse', 'keys', 'reportId'];
+const KEYBOARD_FIELDS = ['kind', 'preset', 'order', 'keys', 'reportId'];
 const CUSTOM_FIELDS = ['kind', 'reportId', 'byteIndex', 'mask', 'values', 'onlyOnChange'];
-const PRESETS = [...Object.keys(KEY_PRESETS), 'none'];
+const PRESETS: readonly string[] = [...KEY_PRESET_NAMES, 'none'];
 const LEVEL_HINT = 'a level 1..5 (5 非常满意 … 1 非常不满意)';
 
 /** Parses `0x1e`/`0X1E` or `30`; undefined for anything else. */
@@ -114,9 +120,22 @@ export function checkDecoder(input: unknown, at: string, problems: RatingPadConf
 
 function checkKeyboard(input: Record<string, unknown>, at: string, problems: RatingPadConfigProblem[]): KeyboardWedgeDecoderConfig {
   const start = problems.length;
-  unknownFields(input, KEYBOARD_FIELDS, at, problems);
+  if ('reverse' in input) {
+    problems.push({ path: `${at}.reverse`, message: `was replaced by order: ${RATING_ORDERS.join(' | ')} (default ${DEFAULT_RATING_ORDER}: ${describeOrder()})` });
+  }
+  unknownFields(
+    Object.fromEntries(Object.entries(input).filter(([k]) => k !== 'reverse')),
+    KEYBOARD_FIELDS,
+    at,
+    problems,
+  );
   const reportId = optionalInt(input, 'reportId', 1, 255, at, problems);
-  const reverse = optionalBool(input, 'reverse', at, problems) ?? false;
+  const orderInput = input['order'];
+  let order: RatingOrder = DEFAULT_RATING_ORDER;
+  if (orderInput !== undefined) {
+    if (isRatingOrder(orderInput)) order = orderInput;
+    else problems.push({ path: `${at}.order`, message: `must be ${RATING_ORDERS.join(' or ')}, not ${JSON.stringify(orderInput)}` });
+  }
   const keysInput = input['keys'];
   const presetInput = input['preset'];
   let preset: KeyPresetName | 'none' = keysInput === undefined ? 'default' : 'none';
@@ -126,8 +145,7 @@ function checkKeyboard(input: Record<string, unknown>, at: string, problems: Rat
   }
   const keys = new Map<number, RatingLevel>();
   if (preset !== 'none') {
-    const table = reverse ? reversedTable(KEY_PRESETS[preset]) : KEY_PRESETS[preset];
-    for (const [usage, level] of Object.entries(table)) keys.set(Number(usage), level);
+    for (const [usage, level] of Object.entries(presetTable(preset, order))) keys.set(Number(usage), level);
   }
   if (keysInput !== undefined) {
     if (!isObject(keysInput)) problems.push({ path: `${at}.keys`, message: 'must be a map of key (0x1E, 30 or Digit1) → level 1..5' });
@@ -160,7 +178,7 @@ function checkKeyboard(input: Record<string, unknown>, at: string, problems: Rat
     }
   }
   if (keys.size === 0 && problems.length === start) problems.push({ path: `${at}.keys`, message: 'no key maps to a level (preset none and no keys)' });
-  return { kind: 'keyboard-wedge', reportId: reportId ?? null, keys };
+  return { kind: 'keyboard-wedge', reportId: reportId ?? null, order, keys };
 }
 
 function checkCustom(input: Record<string, unknown>, at: string, problems: RatingPadConfigProblem[]): CustomReportDecoderConfig {

@@ -2,13 +2,16 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { resolveDecoderConfig } from './decoder-config.ts';
 import { keyLevelTable } from './keyboard-decoder.ts';
-import { DEFAULT_KEY_LEVELS, HID_USAGE_CODES, KEY_PRESETS, levelForKeyboardEvent, reversedTable, usageName, usageOfCode } from './key-levels.ts';
+import { DEFAULT_KEY_LEVELS, HID_USAGE_CODES, KEY_PRESETS, levelForKeyboardEvent, presetTable, usageName, usageOfCode } from './key-levels.ts';
 
 describe('key-levels (shared with the pad page)', () => {
-  it('imports nothing, so the browser bundle can take it as is', () => {
+  it('imports only rating-levels.ts, which imports nothing, so the browser bundle can take it as is', () => {
     const text = readFileSync(new URL('./key-levels.ts', import.meta.url), 'utf8');
-    expect(text).not.toMatch(/^\s*import\s/m);
-    expect(text).not.toMatch(/\bBuffer\b|\bprocess\b|require\(/);
+    const imports = [...text.matchAll(/^\s*import\s[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]);
+    expect(imports).toEqual(['../../rating-levels.ts']);
+    const levels = readFileSync(new URL('../../rating-levels.ts', import.meta.url), 'utf8');
+    expect(levels).not.toMatch(/^\s*import\s/m);
+    for (const t of [text, levels]) expect(t).not.toMatch(/\bBuffer\b|\bprocess\b|require\(/);
   });
 
   it('has the usages of digits, keypad digits and F-keys', () => {
@@ -20,26 +23,26 @@ describe('key-levels (shared with the pad page)', () => {
     expect(new Set(Object.values(HID_USAGE_CODES)).size).toBe(Object.keys(HID_USAGE_CODES).length);
   });
 
-  it('default table: 15 keys, each level three times, ascending', () => {
+  it('default table: 15 keys, each level three times, best first (key 1 = 5 非常满意, as the RS-485 evaluators)', () => {
     expect(Object.keys(DEFAULT_KEY_LEVELS)).toHaveLength(15);
-    expect(DEFAULT_KEY_LEVELS[0x1e]).toBe(1);
-    expect(DEFAULT_KEY_LEVELS[0x22]).toBe(5);
-    expect(DEFAULT_KEY_LEVELS[0x5d]).toBe(5);
-    expect(DEFAULT_KEY_LEVELS[0x3a]).toBe(1);
-    expect(KEY_PRESETS.digits).toEqual({ 0x1e: 1, 0x1f: 2, 0x20: 3, 0x21: 4, 0x22: 5 });
-    expect(reversedTable(KEY_PRESETS.fkeys)).toEqual({ 0x3a: 5, 0x3b: 4, 0x3c: 3, 0x3d: 2, 0x3e: 1 });
+    expect(DEFAULT_KEY_LEVELS[0x1e]).toBe(5);
+    expect(DEFAULT_KEY_LEVELS[0x22]).toBe(1);
+    expect(DEFAULT_KEY_LEVELS[0x5d]).toBe(1);
+    expect(DEFAULT_KEY_LEVELS[0x3a]).toBe(5);
+    expect(KEY_PRESETS.digits).toEqual({ 0x1e: 5, 0x1f: 4, 0x20: 3, 0x21: 2, 0x22: 1 });
+    expect(presetTable('fkeys', 'worst-first')).toEqual({ 0x3a: 1, 0x3b: 2, 0x3c: 3, 0x3d: 4, 0x3e: 5 });
   });
 
   it('maps browser key events by code, falling back on key', () => {
-    expect(levelForKeyboardEvent({ code: 'Digit5', key: '5' })).toBe(5);
-    expect(levelForKeyboardEvent({ code: 'Numpad2', key: '2' })).toBe(2);
+    expect(levelForKeyboardEvent({ code: 'Digit5', key: '5' })).toBe(1);
+    expect(levelForKeyboardEvent({ code: 'Numpad2', key: '2' })).toBe(4);
     expect(levelForKeyboardEvent({ code: 'F3', key: 'F3' })).toBe(3);
-    expect(levelForKeyboardEvent({ code: '', key: '4' })).toBe(4);
-    expect(levelForKeyboardEvent({ key: 'F1' })).toBe(1);
+    expect(levelForKeyboardEvent({ code: '', key: '4' })).toBe(2);
+    expect(levelForKeyboardEvent({ key: 'F1' })).toBe(5);
     expect(levelForKeyboardEvent({ code: 'KeyA', key: 'a' })).toBeNull();
     expect(levelForKeyboardEvent({ code: 'Digit9', key: '9' })).toBeNull();
     expect(levelForKeyboardEvent({})).toBeNull();
-    expect(levelForKeyboardEvent({ code: 'Digit1' }, reversedTable(KEY_PRESETS.digits))).toBe(5);
+    expect(levelForKeyboardEvent({ code: 'Digit1' }, presetTable('digits', 'worst-first'))).toBe(1);
   });
 
   it("a window's configured keys travel to the page as a plain object", () => {

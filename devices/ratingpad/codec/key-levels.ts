@@ -1,21 +1,17 @@
 /**
- * Keyboard-wedge rating pads: which key means which level. Pure data and two lookups, with no
- * imports at all, so the pad page (display-ui) can import this file as is: a wedge pad plugged into
- * a tablet types its keys into the page, and the page maps them with the same table the hub uses
- * for a pad read through node-hid.
+ * Keyboard-wedge rating pads: which key means which level. Pure data and two lookups; the only
+ * import is ../../rating-levels.ts, which imports nothing, so the pad page (display-ui) can import
+ * this file as is: a wedge pad plugged into a tablet types its keys into the page, and the page
+ * maps them with the same table the hub uses for a pad read through node-hid.
  *
  * Keys are USB HID usage IDs of the Keyboard/Keypad page (0x07), the byte a boot keyboard report
  * carries; `HID_USAGE_CODES` gives each the `KeyboardEvent.code` a browser reports for it.
  */
 
-/** The five national 好差评 levels; 5 = 非常满意 … 1 = 非常不满意 (same as devices/caller). */
-export type RatingLevel = 1 | 2 | 3 | 4 | 5;
+import { DEFAULT_RATING_ORDER, levelAtPosition, type RatingLevel, type RatingOrder } from '../../rating-levels.ts';
 
-export const RATING_LEVELS: readonly RatingLevel[] = [5, 4, 3, 2, 1];
-
-export function isRatingLevel(n: unknown): n is RatingLevel {
-  return n === 1 || n === 2 || n === 3 || n === 4 || n === 5;
-}
+// The levels and their order are stated once, for pads and evaluators alike (devices/rating-levels.ts).
+export { DEFAULT_RATING_ORDER, isRatingLevel, RATING_LEVELS, type RatingLevel, type RatingOrder } from '../../rating-levels.ts';
 
 /** A key usage → level table. */
 export type KeyLevelTable = Readonly<Record<number, RatingLevel>>;
@@ -51,39 +47,42 @@ export function usageName(usage: number): string {
   return code ? `${code} (${hex})` : hex;
 }
 
-/** Five consecutive usages from `first` → levels 1..5. */
-function run(first: number): Record<number, RatingLevel> {
+/** Five consecutive usages from `first`, the first key first, → levels in `order`. */
+function run(first: number, order: RatingOrder): Record<number, RatingLevel> {
   const out: Record<number, RatingLevel> = {};
-  ([1, 2, 3, 4, 5] as const).forEach((level, i) => (out[first + i] = level));
+  for (let position = 0; position < 5; position++) out[first + position] = levelAtPosition(position, order);
   return out;
 }
+
+/** The first usage of each preset's five keys: digits 1–5 (0x1E–0x22), keypad 1–5 (0x59–0x5D), F1–F5 (0x3A–0x3E). */
+const PRESET_KEYS = { digits: [0x1e], numpad: [0x59], fkeys: [0x3a], default: [0x1e, 0x59, 0x3a] } as const;
+
+export type KeyPresetName = keyof typeof PRESET_KEYS;
+
+export const KEY_PRESET_NAMES: readonly KeyPresetName[] = ['digits', 'numpad', 'fkeys', 'default'];
 
 /**
- * Ready-made tables. Each maps five keys to 1..5 in ascending order: the key labelled 1 (or F1)
- * is level 1 = 非常不满意 and 5 (or F5) is level 5 = 非常满意, like stars [unverified: no vendor
- * publishes its layout; `reverse` flips it, `keys` in config overrides single keys].
- * - `digits`: the top-row digits 1–5, usages 0x1E–0x22;
- * - `numpad`: keypad 1–5, 0x59–0x5D;
- * - `fkeys`: F1–F5, 0x3A–0x3E;
+ * A ready-made table, its five keys in `order` (default best-first: key 1 / F1 / keypad 1 is
+ * 5 非常满意 … key 5 is 1 非常不满意). [unverified: no vendor publishes its layout; a pad whose keys
+ * run the other way gets `order: worst-first`, and `keys` in config overrides single keys.]
+ * - `digits`: the top-row digits 1–5;
+ * - `numpad`: keypad 1–5;
+ * - `fkeys`: F1–F5;
  * - `default`: all three (they never collide).
  */
-export const KEY_PRESETS = {
-  digits: run(0x1e),
-  numpad: run(0x59),
-  fkeys: run(0x3a),
-  default: { ...run(0x1e), ...run(0x59), ...run(0x3a) },
-} as const satisfies Record<string, KeyLevelTable>;
-
-export type KeyPresetName = keyof typeof KEY_PRESETS;
-
-/** A preset with its levels flipped (key 1 = 非常满意). */
-export function reversedTable(table: KeyLevelTable): KeyLevelTable {
-  const out: Record<number, RatingLevel> = {};
-  for (const [usage, level] of Object.entries(table)) out[Number(usage)] = (6 - level) as RatingLevel;
-  return out;
+export function presetTable(name: KeyPresetName, order: RatingOrder = DEFAULT_RATING_ORDER): KeyLevelTable {
+  return Object.assign({}, ...PRESET_KEYS[name].map((first) => run(first, order))) as KeyLevelTable;
 }
 
-/** The table a keyboard-wedge pad gets with no config: digits, keypad digits and F1–F5, ascending. */
+/** The presets in the default order. */
+export const KEY_PRESETS: Readonly<Record<KeyPresetName, KeyLevelTable>> = {
+  digits: presetTable('digits'),
+  numpad: presetTable('numpad'),
+  fkeys: presetTable('fkeys'),
+  default: presetTable('default'),
+};
+
+/** The table a keyboard-wedge pad gets with no config: digits, keypad digits and F1–F5, in the default order. */
 export const DEFAULT_KEY_LEVELS: KeyLevelTable = KEY_PRESETS.default;
 
 /**

@@ -18,7 +18,7 @@ function run(decoder: KeyboardWedgeDecoder, reports: Buffer[]): (number | string
 }
 
 describe('KeyboardWedgeDecoder, default table', () => {
-  it('maps digits 1–5 (0x1E–0x22), keypad 1–5 (0x59–0x5D) and F1–F5 (0x3A–0x3E) to levels 1–5', () => {
+  it('maps digits 1–5 (0x1E–0x22), keypad 1–5 (0x59–0x5D) and F1–F5 (0x3A–0x3E) to levels 5–1, best first', () => {
     const d = new KeyboardWedgeDecoder();
     const levels: number[] = [];
     for (const first of [0x1e, 0x59, 0x3a]) {
@@ -29,17 +29,17 @@ describe('KeyboardWedgeDecoder, default table', () => {
         expect(d.decode(UP)).toMatchObject({ ok: false, reason: 'release' });
       }
     }
-    expect(levels).toEqual([1, 2, 3, 4, 5, 1, 2, 3, 4, 5, 1, 2, 3, 4, 5]);
+    expect(levels).toEqual([5, 4, 3, 2, 1, 5, 4, 3, 2, 1, 5, 4, 3, 2, 1]);
   });
 
   it('reports the key usage and a readable detail', () => {
-    expect(new KeyboardWedgeDecoder().decode(h('00 00 22 00 00 00 00 00'))).toEqual({ ok: true, level: 5, code: 0x22, detail: 'Digit5 (0x22) → 5' });
+    expect(new KeyboardWedgeDecoder().decode(h('00 00 22 00 00 00 00 00'))).toEqual({ ok: true, level: 1, code: 0x22, detail: 'Digit5 (0x22) → 1' });
   });
 
   it('counts a held key once: the same report again is a repeat, the all-zero report a release', () => {
     const d = new KeyboardWedgeDecoder();
     const five = h('00 00 22 00 00 00 00 00');
-    expect(run(d, [five, five, five, UP, five, UP])).toEqual([5, 'repeat', 'repeat', 'release', 5, 'release']);
+    expect(run(d, [five, five, five, UP, five, UP])).toEqual([1, 'repeat', 'repeat', 'release', 1, 'release']);
   });
 
   it('ignores modifiers (a pad that sends Shift+digit still rates)', () => {
@@ -56,33 +56,33 @@ describe('KeyboardWedgeDecoder, default table', () => {
         h('00 00 1e 00 00 00 00 00'), // 5 up, 1 still down
         UP,
       ]),
-    ).toEqual([1, 5, 'repeat', 'release']);
+    ).toEqual([5, 1, 'repeat', 'release']);
   });
 
   it('refuses to guess when two keys of different levels arrive in one report', () => {
     const d = new KeyboardWedgeDecoder();
     const res = d.decode(h('00 00 1e 22 00 00 00 00'));
     expect(res).toMatchObject({ ok: false, reason: 'ambiguous' });
-    expect(res.detail).toContain('Digit1 (0x1e) → 1');
-    expect(res.detail).toContain('Digit5 (0x22) → 5');
+    expect(res.detail).toContain('Digit1 (0x1e) → 5');
+    expect(res.detail).toContain('Digit5 (0x22) → 1');
     // Both are now held: releasing one is no new press.
     expect(run(d, [h('00 00 22 00 00 00 00 00'), UP])).toEqual(['repeat', 'release']);
   });
 
   it('accepts two keys of the same level together (digit 4 and keypad 4)', () => {
-    expect(new KeyboardWedgeDecoder().decode(h('00 00 21 5c 00 00 00 00'))).toMatchObject({ ok: true, level: 4 });
+    expect(new KeyboardWedgeDecoder().decode(h('00 00 21 5c 00 00 00 00'))).toMatchObject({ ok: true, level: 2 });
   });
 
   it('ignores unmapped keys (Enter after the digit, letters), naming them', () => {
     const d = new KeyboardWedgeDecoder();
     const enter = d.decode(h('00 00 28 00 00 00 00 00'));
     expect(enter).toEqual({ ok: false, reason: 'unmapped', detail: 'key Enter (0x28) maps to no level' });
-    expect(run(d, [UP, h('00 00 22 00 00 00 00 00'), UP, h('00 00 28 00 00 00 00 00'), UP])).toEqual(['release', 5, 'release', 'unmapped', 'release']);
+    expect(run(d, [UP, h('00 00 22 00 00 00 00 00'), UP, h('00 00 28 00 00 00 00 00'), UP])).toEqual(['release', 1, 'release', 'unmapped', 'release']);
   });
 
   it('ignores ErrorRollOver reports and keeps the keys it knew', () => {
     const d = new KeyboardWedgeDecoder();
-    expect(run(d, [h('00 00 1e 00 00 00 00 00'), h('00 00 01 01 01 01 01 01'), h('00 00 1e 00 00 00 00 00')])).toEqual([1, 'rollover', 'repeat']);
+    expect(run(d, [h('00 00 1e 00 00 00 00 00'), h('00 00 01 01 01 01 01 01'), h('00 00 1e 00 00 00 00 00')])).toEqual([5, 'rollover', 'repeat']);
   });
 
   it('ignores reports too short to hold a key', () => {
@@ -91,7 +91,7 @@ describe('KeyboardWedgeDecoder, default table', () => {
   });
 
   it('reads key arrays longer than six keys the same way', () => {
-    expect(new KeyboardWedgeDecoder().decode(h('00 00 00 00 00 00 00 00 00 00 00 3e'))).toMatchObject({ ok: true, level: 5, code: 0x3e });
+    expect(new KeyboardWedgeDecoder().decode(h('00 00 00 00 00 00 00 00 00 00 00 3e'))).toMatchObject({ ok: true, level: 1, code: 0x3e });
   });
 
   it('forgets held keys on reset() (after a reconnect the first press counts)', () => {
@@ -106,12 +106,25 @@ describe('KeyboardWedgeDecoder, default table', () => {
 describe('KeyboardWedgeDecoder, configured', () => {
   it('uses a preset alone', () => {
     const d = new KeyboardWedgeDecoder({ kind: 'keyboard-wedge', preset: 'fkeys' });
-    expect(run(d, [h('00 00 3a 00 00 00 00 00'), UP, h('00 00 1e 00 00 00 00 00')])).toEqual([1, 'release', 'unmapped']);
+    expect(run(d, [h('00 00 3a 00 00 00 00 00'), UP, h('00 00 1e 00 00 00 00 00')])).toEqual([5, 'release', 'unmapped']);
   });
 
-  it('reverses a preset: key 1 = 5 非常满意', () => {
-    const d = new KeyboardWedgeDecoder({ kind: 'keyboard-wedge', preset: 'digits', reverse: true });
+  it('lays a preset out best first by default: key 1 = 5 非常满意', () => {
+    const d = new KeyboardWedgeDecoder({ kind: 'keyboard-wedge', preset: 'digits' });
     expect(run(d, [h('00 00 1e 00 00 00 00 00'), UP, h('00 00 22 00 00 00 00 00')])).toEqual([5, 'release', 1]);
+    expect(d.config.order).toBe('best-first');
+  });
+
+  it('flips a preset with order: worst-first (key 1 = 1 非常不满意), leaving explicit keys as written', () => {
+    const d = new KeyboardWedgeDecoder({ kind: 'keyboard-wedge', preset: 'digits', order: 'worst-first', keys: { F1: 5 } });
+    expect(run(d, [h('00 00 1e 00 00 00 00 00'), UP, h('00 00 22 00 00 00 00 00'), UP, h('00 00 3a 00 00 00 00 00')])).toEqual([1, 'release', 5, 'release', 5]);
+  });
+
+  it('refuses the old reverse flag, naming its replacement, and a bad order', () => {
+    expect(() => new KeyboardWedgeDecoder({ kind: 'keyboard-wedge', reverse: true } as never)).toThrow(
+      'decoder.reverse: was replaced by order: best-first | worst-first (default best-first: key 1 = 5 非常满意',
+    );
+    expect(() => new KeyboardWedgeDecoder({ kind: 'keyboard-wedge', order: 'ascending' } as never)).toThrow('decoder.order: must be best-first or worst-first, not "ascending"');
   });
 
   it('maps keys given as usage hex, decimal or KeyboardEvent.code; without a preset only those', () => {
@@ -128,12 +141,12 @@ describe('KeyboardWedgeDecoder, configured', () => {
 
   it('merges keys over a preset (override one key, add another)', () => {
     const d = new KeyboardWedgeDecoder({ kind: 'keyboard-wedge', preset: 'digits', keys: { Digit1: 2, Enter: 5 } });
-    expect(run(d, [h('00 00 1e 00 00 00 00 00'), UP, h('00 00 28 00 00 00 00 00'), UP, h('00 00 1f 00 00 00 00 00')])).toEqual([2, 'release', 5, 'release', 2]);
+    expect(run(d, [h('00 00 1e 00 00 00 00 00'), UP, h('00 00 28 00 00 00 00 00'), UP, h('00 00 1f 00 00 00 00 00')])).toEqual([2, 'release', 5, 'release', 4]);
   });
 
   it('strips a configured report ID and ignores reports with another ID', () => {
     const d = new KeyboardWedgeDecoder({ kind: 'keyboard-wedge', reportId: 1 });
-    expect(run(d, [h('01 00 00 22 00 00 00 00 00'), h('02 00 00 1e 00 00 00 00 00'), h('01 00 00 00 00 00 00 00 00')])).toEqual([5, 'wrong-report-id', 'release']);
+    expect(run(d, [h('01 00 00 22 00 00 00 00 00'), h('02 00 00 1e 00 00 00 00 00'), h('01 00 00 00 00 00 00 00 00')])).toEqual([1, 'wrong-report-id', 'release']);
   });
 
   it('round-trips with the encoder for every level of every preset', () => {
@@ -168,7 +181,7 @@ describe('keyboard-wedge config validation', () => {
 
   it('names each bad field', () => {
     expect(problems({ kind: 'keyboard-wedge', keys: { Digit1: 7, Foo: 2, '0x02': 3, '0xE1': 1 }, preset: 'stars', reportId: 0, colour: 'red' })).toEqual([
-      "decoder.colour: unknown field for kind 'keyboard-wedge' (known: kind, preset, reverse, keys, reportId)",
+      "decoder.colour: unknown field for kind 'keyboard-wedge' (known: kind, preset, order, keys, reportId)",
       'decoder.reportId: must be an integer 1..255 (0x01..0xff), not 0',
       'decoder.preset: must be one of digits, numpad, fkeys, default, none, not "stars"',
       'decoder.keys.Digit1: must be a level 1..5 (5 非常满意 … 1 非常不满意), not 7',

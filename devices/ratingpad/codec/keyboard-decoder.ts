@@ -1,4 +1,4 @@
-import type { DecodeResult, ReportDecoder } from './decoder.ts';
+import type { DecodeResult, ReportDecoder } from './decode-result.ts';
 import { type KeyboardWedgeDecoderConfig, type KeyboardWedgeDecoderInput, hexByte, resolveDecoderConfig } from './decoder-config.ts';
 import { type KeyLevelTable, type RatingLevel, usageName } from './key-levels.ts';
 

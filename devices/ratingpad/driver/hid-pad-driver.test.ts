@@ -60,7 +60,7 @@ describe('HidPadDriver', () => {
     await clock.advance(500);
     pad.pressLevel(5);
     expect(seen.ratings).toEqual([
-      { level: 5, label: '非常满意', source: 'hid', raw: '00 00 22 00 00 00 00 00', code: 0x22, detail: 'Digit5 (0x22) → 5', at: 1_000_500, device: 'hid:/dev/hidraw-fake0', windowId: 3 },
+      { level: 5, label: '非常满意', source: 'hid', raw: '00 00 1e 00 00 00 00 00', code: 0x1e, detail: 'Digit1 (0x1e) → 5', at: 1_000_500, device: 'hid:/dev/hidraw-fake0', windowId: 3 },
     ]);
     expect(seen.ignored).toEqual([{ reason: 'release', detail: 'all keys up', raw: '00 00 00 00 00 00 00 00', at: 1_000_500, device: 'hid:/dev/hidraw-fake0', windowId: 3 }]);
     pad.pressLevel(1);
@@ -70,6 +70,17 @@ describe('HidPadDriver', () => {
     expect(seen.levels).toEqual([5, 1, 3]);
     expect(driver.stats).toEqual({ reports: 7, ratings: 3, ignored: 4, reconnects: 0 });
     expect(seen.errors).toEqual([]);
+  });
+
+  it('a pad configured worst-first: key 1 is 1 非常不满意', async () => {
+    const { clock, pad, driver, seen } = rig({ decoder: { kind: 'keyboard-wedge', preset: 'digits', order: 'worst-first' } });
+    driver.start();
+    await clock.until(() => driver.status?.state === 'ok');
+    pad.holdKeys(['Digit1']);
+    pad.holdKeys([]);
+    pad.holdKeys(['Digit5']);
+    pad.pressLevel(4); // the simulator presses the key the config gives level 4: Digit4
+    expect(seen.ratings.map((r) => `${r.detail} ${r.label}`)).toEqual(['Digit1 (0x1e) → 1 非常不满意', 'Digit5 (0x22) → 5 非常满意', 'Digit4 (0x21) → 4 满意']);
   });
 
   it('reads a custom-report pad found by vendor and product ID', async () => {
@@ -130,7 +141,7 @@ describe('HidPadDriver', () => {
     expect(seen.states).toEqual(['ok', 'disconnected', 'disconnected', 'ok']);
     expect(pad.opens).toBe(2);
     pad.holdKeys(['Digit2']); // the same key as before the unplug is a new press
-    expect(seen.levels).toEqual([2, 2]);
+    expect(seen.levels).toEqual([4, 4]);
     expect(driver.stats.reconnects).toBe(1);
   });
 
@@ -270,7 +281,7 @@ describe('HidPadDriver', () => {
     await clock.until(() => handles.length === 2 && driver.status?.state === 'ok', 5000);
     first.emit('data', Buffer.from('0000220000000000', 'hex'));
     handles[1]!.emit('data', Buffer.from('0000210000000000', 'hex'));
-    expect(seen.levels).toEqual([4]);
+    expect(seen.levels).toEqual([2]); // Digit4, best first
     expect(seen.codes).toEqual(['HQ_ERR_RATINGPAD_READ_FAILED']);
   });
 

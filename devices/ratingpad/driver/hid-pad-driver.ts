@@ -1,14 +1,17 @@
 import { EventEmitter } from 'node:events';
-import { RATING_LABELS } from '../../caller/codec/protocol.ts';
-import { type BackoffOptions, backoffDelay } from '../../backoff.ts';
+import { RATING_LABELS } from '../../rating-levels.ts';
+import type { BackoffOptions } from '../../backoff.ts';
 import { type Scheduler, systemScheduler } from '../../scheduler.ts';
+import type { DeviceLink, LinkStatus } from '../../link/device-link.ts';
+import { LinkSupervisor } from '../../link/link-supervisor.ts';
 import { type IgnoreReason, type ReportDecoder, createDecoder } from '../codec/decoder.ts';
 import type { DecoderConfig, DecoderConfigInput } from '../codec/decoder-config.ts';
 import { toHex } from '../codec/hex.ts';
 import type { RatingLevel } from '../codec/key-levels.ts';
 import { RatingPadError } from '../errors.ts';
-import { type HidDeviceLike, type HidTarget, type OpenHid, describeTarget } from '../transport/hid-device.ts';
-import { openHidDevice } from '../transport/node-hid.ts';
+import type { ByteTransport } from '../../transport.ts';
+import { type HidTarget, type OpenHid, describeTarget } from '../transport/hid-device.ts';
+import { HidTransport } from '../transport/hid-transport.ts';
 
 /**
  * A level read from a pad. Same core as the tablet page's and the RS-485 evaluators' ratings:
@@ -73,8 +76,10 @@ export interface HidPadEvents {
 }
 
 export interface HidPadDriverOptions {
-  /** `{ path }` (from `learn hid`) or `{ vendorId, productId, … }`. */
-  target: HidTarget;
+  /** `{ path }` (from `learn hid`) or `{ vendorId, productId, … }`, as a `hid:` uri parses. Give this or `transport`. */
+  target?: HidTarget;
+  /** The pad's transport as endpointForUri('ratingPad', uri) gives it (`sim` included), instead of `target`. */
+  transport?: ByteTransport;
   /** The decoder config (hall config `decoder:`); checked here, throws RatingPadConfigError. */
   decoder: DecoderConfigInput | DecoderConfig;
   /** Copied into events. */
@@ -96,8 +101,10 @@ export interface HidPadStats {
 }
 
 /**
- * One USB HID rating pad. Never throws after construction: every failure is a status and an `error`
- * event, and the hub runs on.
+ * One USB HID rating pad: reports in, ratings out. Opening, reopening with backoff and noticing an
+ * unplugged pad are the link's (devices/link, over an HidTransport); this class decodes reports and
+ * turns link states into pad states. Never throws after construction: every failure is a status and
+ * an `error` event, and the hub runs on.
  *
  * @example
  * const pad = new HidPadDriver({ target: { vendorId: 0x1a2b, productId: 0x3c4d }, decoder: { kind: 'keyboard-wedge' }, windowId: 3 });
@@ -107,33 +114,35 @@ export interface HidPadStats {
  * // later: await pad.stop();
  */
 export class HidPadDriver extends EventEmitter<HidPadEvents> {
-  readonly target: HidTarget;
+  /** Null when the driver was given a transport. */
+  readonly target: HidTarget | null;
   readonly description: string;
   readonly decoder: ReportDecoder;
   readonly windowId: number | undefined;
   readonly stats: HidPadStats = { reports: 0, ratings: 0, ignored: 0, reconnects: 0 };
+  /** The pad's link (open, backoff, reconnect). */
+  readonly link: DeviceLink;
   readonly #scheduler: Scheduler;
-  readonly #openHid: OpenHid;
-  readonly #backoff: BackoffOptions;
 
   #running = false;
-  /** Bumped by start() and stop(): an open or a timer from an older run does nothing. */
-  #run = 0;
-  #device: HidDeviceLike | null = null;
-  #failures = 0;
   #opened = 0;
   #status: HidPadStatus | null = null;
-  #cancelRetry: (() => void) | null = null;
 
   constructor(opts: HidPadDriverOptions) {
     super();
-    this.target = opts.target;
-    this.description = describeTarget(opts.target);
+    if (!opts.target && !opts.transport) throw new TypeError('a HidPadDriver needs "target" or "transport"');
+    this.target = opts.target ?? null;
+    const transport = opts.transport ?? new HidTransport(opts.target!, opts.openHid);
+    this.description = opts.target ? describeTarget(opts.target) : transport.description;
     this.decoder = createDecoder(opts.decoder);
     this.windowId = opts.windowId;
     this.#scheduler = opts.scheduler ?? systemScheduler;
-    this.#openHid = opts.openHid ?? ((target) => openHidDevice(target));
-    this.#backoff = { initialMs: 1000, maxMs: 30_000, ...opts.backoff };
+    this.link = new LinkSupervisor(transport, {
+      scheduler: this.#scheduler,
+      backoff: { initialMs: 1000, maxMs: 30_000, ...opts.backoff },
+    });
+    this.link.on('data', this.#onReport);
+    this.link.on('status', this.#onLink);
     this.on('error', () => {});
   }
 
@@ -150,57 +159,42 @@ export class HidPadDriver extends EventEmitter<HidPadEvents> {
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    const run = ++this.#run;
-    void this.#connect(run);
+    this.link.start();
   }
 
   /** Closes the pad and cancels the reopen timer. A later start() opens it afresh. */
   async stop(): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
-    this.#run += 1;
-    this.#cancelRetry?.();
-    this.#cancelRetry = null;
-    const device = this.#device;
-    this.#device = null;
-    this.#failures = 0;
     this.#status = null;
     this.decoder.reset();
-    if (device) await closeQuietly(device);
+    await this.link.stop();
   }
 
-  async #connect(run: number): Promise<void> {
-    let device: HidDeviceLike;
-    try {
-      device = await this.#openHid(this.target);
-    } catch (err) {
-      if (run !== this.#run) return;
-      const e = asPadError(err, 'HQ_ERR_RATINGPAD_OPEN_FAILED', this.description);
-      if (e.code === 'HQ_ERR_RATINGPAD_UNAVAILABLE') {
-        // Retrying cannot help before libusb / node-hid is installed and the hub restarted.
-        this.#setStatus({ state: 'unavailable', detail: e.bilingual, error: e });
+  readonly #onLink = (s: LinkStatus): void => {
+    if (!this.#running) return;
+    switch (s.state) {
+      case 'up':
+        if (this.#opened++ > 0) this.stats.reconnects += 1;
+        // A key held when the cable went is a new press once the pad is back.
+        this.decoder.reset();
+        this.#setStatus({ state: 'ok', detail: `评价器已连接 ${this.description} / rating pad connected: ${this.description}` });
+        return;
+      case 'down':
+      case 'failed': {
+        const e = padErrorOf(s, this.description);
+        // Unavailable: retrying cannot help before libusb / node-hid is installed and the hub restarted.
+        this.#setStatus({ state: s.state === 'failed' ? 'unavailable' : 'disconnected', detail: e.bilingual, error: e });
         this.#report(e);
         return;
       }
-      this.#lost(run, e);
-      return;
+      default:
+        return;
     }
-    if (run !== this.#run) {
-      // stop() came while the device was opening.
-      await closeQuietly(device);
-      return;
-    }
-    this.#device = device;
-    device.on('data', (report) => this.#onReport(device, report));
-    device.on('error', (err) => this.#onDeviceError(device, err));
-    if (this.#opened++ > 0) this.stats.reconnects += 1;
-    this.#failures = 0;
-    this.decoder.reset();
-    this.#setStatus({ state: 'ok', detail: `评价器已连接 ${this.description} / rating pad connected: ${this.description}` });
-  }
+  };
 
-  #onReport(device: HidDeviceLike, report: Buffer): void {
-    if (device !== this.#device) return;
+  readonly #onReport = (report: Buffer): void => {
+    if (!this.#running) return;
     this.stats.reports += 1;
     const at = this.#scheduler.now();
     const raw = toHex(report);
@@ -213,25 +207,7 @@ export class HidPadDriver extends EventEmitter<HidPadEvents> {
       this.stats.ignored += 1;
       this.#deliver('ignored', { reason: result.reason, detail: result.detail, raw, at, ...where });
     }
-  }
-
-  #onDeviceError(device: HidDeviceLike, err: unknown): void {
-    if (device !== this.#device) return;
-    this.#device = null;
-    void closeQuietly(device);
-    this.#lost(this.#run, new RatingPadError('HQ_ERR_RATINGPAD_READ_FAILED', `${this.description}: ${messageOf(err)}`, { cause: err }));
-  }
-
-  /** 1. status `disconnected`; 2. `error`; 3. reopen after the backoff delay. */
-  #lost(run: number, e: RatingPadError): void {
-    this.#failures += 1;
-    this.#setStatus({ state: 'disconnected', detail: e.bilingual, error: e });
-    this.#report(e);
-    this.#cancelRetry = this.#scheduler.schedule(backoffDelay(this.#failures, this.#backoff), () => {
-      this.#cancelRetry = null;
-      if (run === this.#run) void this.#connect(run);
-    });
-  }
+  };
 
   #setStatus(status: HidPadStatus): void {
     const before = this.#status;
@@ -258,16 +234,12 @@ export class HidPadDriver extends EventEmitter<HidPadEvents> {
   }
 }
 
-async function closeQuietly(device: HidDeviceLike): Promise<void> {
-  try {
-    await device.close();
-  } catch {
-    // Closing a device that is already gone fails; it is closed either way.
-  }
-}
-
-function asPadError(err: unknown, code: 'HQ_ERR_RATINGPAD_OPEN_FAILED', description: string): RatingPadError {
-  return err instanceof RatingPadError ? err : new RatingPadError(code, `${description}: ${messageOf(err)}`, { cause: err });
+/** The pad's own error behind a link failure (HidTransport puts it in the TransportError's cause). */
+function padErrorOf(s: LinkStatus, description: string): RatingPadError {
+  const cause = s.error?.cause;
+  if (cause instanceof RatingPadError) return cause;
+  const code = s.cause === 'lost' ? 'HQ_ERR_RATINGPAD_READ_FAILED' : 'HQ_ERR_RATINGPAD_OPEN_FAILED';
+  return new RatingPadError(code, `${description}: ${s.error?.message ?? s.detail}`, { cause: s.error });
 }
 
 function messageOf(err: unknown): string {

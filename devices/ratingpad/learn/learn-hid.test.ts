@@ -46,6 +46,7 @@ describe('learn hid', () => {
     );
     expect(r.out).toContain('npm run devices -- learn hid --path /dev/hidraw3');
     expect(r.out).toContain('npm run devices -- learn hid --vid 0x1a2b --pid 0x3c4d');
+    expect(r.out).toContain('its address in config: uri: hid:1a2b:3c4d (or uri: hid:/dev/hidraw3)');
   });
 
   it('prints each raw report with a timestamp, what changed, a keyboard guess, and a summary of varying bytes', async () => {
@@ -57,14 +58,27 @@ describe('learn hid', () => {
     expect(r.code).toBe(0);
     const lines = r.out.split('\n').filter((l) => /^\d\d:\d\d:\d\d\.\d{3}/.test(l));
     expect(lines).toEqual([
-      '09:30:00.500  +250ms  [8] 00 00 1e 00 00 00 00 00  keyboard? Digit1 (0x1e)',
+      '09:30:00.500  +250ms  [8] 00 00 22 00 00 00 00 00  keyboard? Digit5 (0x22) = 1 非常不满意',
       '09:30:00.750  +500ms  [8] 00 00 00 00 00 00 00 00  changed: 2  keyboard? all keys up',
-      '09:30:01.000  +750ms  [8] 00 00 22 00 00 00 00 00  changed: 2  keyboard? Digit5 (0x22)',
+      '09:30:01.000  +750ms  [8] 00 00 1e 00 00 00 00 00  changed: 2  keyboard? Digit1 (0x1e) = 5 非常满意',
       '09:30:01.250  +1000ms  [8] 00 00 00 00 00 00 00 00  changed: 2  keyboard? all keys up',
     ]);
     expect(r.out).toContain('/dev/hidraw3: 4 report(s)');
-    expect(r.out).toContain('  byte 2: 0x1e 0x00 0x22');
+    expect(r.out).toContain('  byte 2: 0x22 0x00 0x1e');
     expect(pad.isOpen).toBe(false);
+  });
+
+  it('states which key is which level before reading: best first by default, worst first with --order', async () => {
+    const pad = new FakeHidDevice({ info: { path: '/dev/hidraw3' } });
+    const best = await learn(['--path', '/dev/hidraw3'], new FakeHidBus([pad]));
+    expect(best.out).toContain('levels (best-first): key 1 = 5 非常满意, key 2 = 4 满意, key 3 = 3 基本满意, key 4 = 2 不满意, key 5 = 1 非常不满意');
+    expect(best.out).toContain('set order: worst-first');
+    const worst = await learn(['--path', '/dev/hidraw3', '--order', 'worst-first'], new FakeHidBus([pad]), () => {
+      pad.holdKeys(['F1']);
+    });
+    expect(worst.out).toContain('levels (worst-first): key 1 = 1 非常不满意');
+    expect(worst.out).toContain('keyboard? F1 (0x3a) = 1 非常不满意');
+    expect((await learn(['--order', 'upside-down'], new FakeHidBus([pad]))).err).toContain('--order: best-first 或 / or worst-first, not upside-down');
   });
 
   it('reads every interface that matches --vid/--pid, tagging lines with the path', async () => {
@@ -111,7 +125,8 @@ describe('learn hid', () => {
   });
 
   it('reportLine marks modifiers and non-keyboard reports', () => {
-    expect(reportLine(0, 5, null, Buffer.from('0200200000000000', 'hex'), null)).toMatch(/keyboard\? modifiers 0x02 \+ Digit3 \(0x20\)$/);
+    expect(reportLine(0, 5, null, Buffer.from('0200200000000000', 'hex'), null)).toMatch(/keyboard\? modifiers 0x02 \+ Digit3 \(0x20\) = 3 基本满意$/);
+    expect(reportLine(0, 5, null, Buffer.from('0000280000000000', 'hex'), null)).toMatch(/keyboard\? Enter \(0x28\)$/);
     expect(reportLine(0, 5, null, Buffer.from('020010', 'hex'), Buffer.from('020000', 'hex'))).toMatch(/\[3\] 02 00 10 {2}changed: 2$/);
   });
 });

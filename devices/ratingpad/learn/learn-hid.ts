@@ -1,14 +1,17 @@
 import { parseArgs } from 'node:util';
 import { hexByte } from '../codec/decoder-config.ts';
 import { toHex } from '../codec/hex.ts';
-import { usageName } from '../codec/key-levels.ts';
+import { type KeyLevelTable, presetTable, usageName } from '../codec/key-levels.ts';
+import { DEFAULT_RATING_ORDER, RATING_LABELS, RATING_ORDERS, type RatingOrder, describeOrder, isRatingOrder } from '../../rating-levels.ts';
 import { type HidDeviceInfo, type HidDeviceLike, type HidTarget, describeTarget, hex4, matchDevices } from '../transport/hid-device.ts';
 import { type NodeHidLoad, loadNodeHid, realpathOf } from '../transport/node-hid.ts';
 
 /**
  * `npm run devices -- learn hid`: lists HID devices, then prints the raw input reports of one pad
  * (every interface that matches) until Ctrl-C, so an installer can write the decoder config of a
- * model nobody documented. Exit codes: 0 done, 1 bad arguments or the pad was lost, 2 node-hid
+ * model nobody documented. Each key a keyboard-wedge report holds is shown with the level the
+ * presets give it in the chosen order (default best-first), so the installer sees at once whether
+ * the pad's labels agree or it needs `order: worst-first`. Exit codes: 0 done, 1 bad arguments or the pad was lost, 2 node-hid
  * unavailable, no devices, or the chosen one not found / not openable.
  */
 
@@ -23,18 +26,21 @@ export interface LearnHidIo {
   now?: () => number;
 }
 
-export const LEARN_HID_USAGE = `用法 / usage: npm run devices -- learn hid [--path <path> | --vid <id> --pid <id> [--interface <n>]]
+export const LEARN_HID_USAGE = `用法 / usage: npm run devices -- learn hid [--path <path> | --vid <id> --pid <id> [--interface <n>]] [--order best-first|worst-first]
   no option             list HID devices / 列出 HID 设备
   --path /dev/hidraw3   read that device / 读取该设备的原始报告
   --vid 0x1a2b --pid 0x3c4d [--interface 0]
                         read every matching interface / 读取匹配的所有接口
+  --order worst-first   show levels for a pad whose key 1 is 非常不满意 (default ${DEFAULT_RATING_ORDER}: key 1 = 5 非常满意)
+                        按该顺序显示各键对应的评价等级
 Press each key of the pad in turn, then Ctrl-C. / 依次按评价器的每个键，然后按 Ctrl-C 结束。`;
 
 export async function learnHid(argv: readonly string[], io: LearnHidIo): Promise<number> {
   const now = io.now ?? Date.now;
   let target: HidTarget | null | 'help';
+  let order: RatingOrder;
   try {
-    target = parseTarget(argv);
+    ({ target, order } = parseArgv(argv));
   } catch (err) {
     io.err(`${(err as Error).message}\n${LEARN_HID_USAGE}`);
     return 1;
@@ -72,6 +78,7 @@ export async function learnHid(argv: readonly string[], io: LearnHidIo): Promise
     io.out('选择一个设备读取原始报告 / pick one to read its raw reports:');
     if (first.path) io.out(`  npm run devices -- learn hid --path ${first.path}`);
     io.out(`  npm run devices -- learn hid --vid 0x${hex4(first.vendorId)} --pid 0x${hex4(first.productId)}`);
+    io.out(`配置中的地址 / its address in config: uri: hid:${hex4(first.vendorId)}:${hex4(first.productId)}${first.path ? ` (or uri: hid:${first.path})` : ''}`);
     return 0;
   }
 
@@ -103,7 +110,14 @@ export async function learnHid(argv: readonly string[], io: LearnHidIo): Promise
   const tagged = open.length > 1;
   const seen = new Map<string, { last: Buffer | null; count: number; values: Map<number, number[]> }>();
   let lost = 0;
+  const table = presetTable('default', order);
   io.out('');
+  io.out(`评价等级（${order}）/ levels (${order}): ${describeOrder(order)}; F1–F5 and keypad 1–5 alike`);
+  io.out(
+    order === DEFAULT_RATING_ORDER
+      ? '若评价器的键反过来（1 键为非常不满意），在配置中写 order: worst-first / if the pad runs the other way (key 1 = 非常不满意), set order: worst-first in its decoder config'
+      : '配置中写 order: worst-first / set order: worst-first in its decoder config',
+  );
   io.out(`读取中：请依次按评价器的每个键，Ctrl-C 结束 / reading ${open.map((o) => o.path).join(', ')}: press each key of the pad in turn, Ctrl-C to stop`);
 
   const finished = new Promise<void>((resolve) => {
@@ -115,7 +129,7 @@ export async function learnHid(argv: readonly string[], io: LearnHidIo): Promise
       device.on('data', (report) => {
         const t = now();
         state.count += 1;
-        io.out(reportLine(t, t - start, tagged ? path : null, report, state.last));
+        io.out(reportLine(t, t - start, tagged ? path : null, report, state.last, table));
         report.forEach((b, i) => {
           const vs = state.values.get(i) ?? [];
           if (!vs.includes(b)) vs.push(b);
@@ -153,7 +167,7 @@ function withPath(devices: HidDeviceInfo[]): (HidDeviceInfo & { path: string })[
   return devices.filter((d): d is HidDeviceInfo & { path: string } => typeof d.path === 'string' && d.path !== '');
 }
 
-function parseTarget(argv: readonly string[]): HidTarget | null | 'help' {
+function parseArgv(argv: readonly string[]): { target: HidTarget | null | 'help'; order: RatingOrder } {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -161,11 +175,18 @@ function parseTarget(argv: readonly string[]): HidTarget | null | 'help' {
       vid: { type: 'string' },
       pid: { type: 'string' },
       interface: { type: 'string' },
+      order: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
     allowPositionals: false,
   });
+  const order = values.order ?? DEFAULT_RATING_ORDER;
+  if (!isRatingOrder(order)) throw new Error(`--order: ${RATING_ORDERS.join(' 或 / or ')}, not ${order}`);
+  return { target: parseTarget(values), order };
+}
+
+function parseTarget(values: { path?: string | undefined; vid?: string | undefined; pid?: string | undefined; interface?: string | undefined; help?: boolean | undefined }): HidTarget | null | 'help' {
   if (values.help) return 'help';
   if (values.path !== undefined) {
     if (values.vid !== undefined || values.pid !== undefined || values.interface !== undefined) throw new Error('--path 与 --vid/--pid 二选一 / give --path or --vid/--pid, not both');
@@ -200,8 +221,8 @@ function deviceTable(devices: readonly HidDeviceInfo[]): string[] {
   return [header, ...rows].map((r) => `  ${r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ')}`);
 }
 
-/** `12:03:04.123  +1520ms  [8] 00 00 1e 00 00 00 00 00  changed: 2  keyboard? Digit1 (0x1e)`. */
-export function reportLine(at: number, sinceStart: number, path: string | null, report: Buffer, previous: Buffer | null): string {
+/** `12:03:04.123  +1520ms  [8] 00 00 1e 00 00 00 00 00  changed: 2  keyboard? Digit1 (0x1e) = 5 非常满意`. */
+export function reportLine(at: number, sinceStart: number, path: string | null, report: Buffer, previous: Buffer | null, table: KeyLevelTable = presetTable('default')): string {
   const parts = [clock(at), `+${sinceStart}ms`];
   if (path) parts.push(path);
   parts.push(`[${report.length}] ${toHex(report)}`);
@@ -210,18 +231,25 @@ export function reportLine(at: number, sinceStart: number, path: string | null, 
     for (let i = 0; i < Math.max(report.length, previous.length); i++) if (report[i] !== previous[i]) changed.push(i);
     parts.push(changed.length === 0 ? 'same' : `changed: ${changed.join(',')}`);
   }
-  const guess = keyboardGuess(report);
+  const guess = keyboardGuess(report, table);
   if (guess) parts.push(`keyboard? ${guess}`);
   return parts.join('  ');
 }
 
-/** What a boot keyboard report (8 bytes, byte 1 reserved = 0) holds, or null if it does not look like one. */
-function keyboardGuess(report: Buffer): string | null {
+/**
+ * What a boot keyboard report (8 bytes, byte 1 reserved = 0) holds, each key with the level the
+ * table gives it (`Digit1 (0x1e) = 5 非常满意`), or null if it does not look like one.
+ */
+function keyboardGuess(report: Buffer, table: KeyLevelTable): string | null {
   if (report.length !== 8 || report[1] !== 0) return null;
   const keys = [...report.subarray(2)].filter((b) => b !== 0);
   const mods = report[0]!;
   if (keys.length === 0) return mods === 0 ? 'all keys up' : `modifiers ${hexByte(mods)}`;
-  return `${mods === 0 ? '' : `modifiers ${hexByte(mods)} + `}${keys.map(usageName).join(', ')}`;
+  const named = keys.map((k) => {
+    const level = table[k];
+    return level === undefined ? usageName(k) : `${usageName(k)} = ${level} ${RATING_LABELS[level]}`;
+  });
+  return `${mods === 0 ? '' : `modifiers ${hexByte(mods)} + `}${named.join(', ')}`;
 }
 
 function clock(t: number): string {

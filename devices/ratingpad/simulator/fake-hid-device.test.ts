@@ -6,10 +6,10 @@ describe('FakeHidDevice', () => {
   it('builds the right reports for a keyboard-wedge pad, with and without report ID', () => {
     const plain = new FakeHidDevice();
     plain.open();
-    expect(plain.pressLevel(5).map(toHex)).toEqual(['00 00 22 00 00 00 00 00', '00 00 00 00 00 00 00 00']);
+    expect(plain.pressLevel(5).map(toHex)).toEqual(['00 00 1e 00 00 00 00 00', '00 00 00 00 00 00 00 00']);
     const numbered = new FakeHidDevice({ decoder: { kind: 'keyboard-wedge', preset: 'fkeys', reportId: 1 } });
     numbered.open();
-    expect(numbered.pressLevel(1).map(toHex)).toEqual(['01 00 00 3a 00 00 00 00 00', '01 00 00 00 00 00 00 00 00']);
+    expect(numbered.pressLevel(1).map(toHex)).toEqual(['01 00 00 3e 00 00 00 00 00', '01 00 00 00 00 00 00 00 00']);
   });
 
   it('builds the right reports for a custom-report pad', () => {

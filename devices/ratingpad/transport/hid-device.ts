@@ -1,3 +1,5 @@
+import type { HidAddress } from '../../device-uri.ts';
+
 /**
  * The seam between the pad driver and node-hid, in node-hid's own shapes so the real
  * `HIDAsync` object fits without a wrapper and a test's fake needs four methods.
@@ -33,11 +35,9 @@ export interface HidDeviceLike {
 /**
  * Which device to open: a path from `learn hid`, or vendor/product IDs, narrowed when a pad model
  * has several interfaces (a keyboard-wedge pad often adds a consumer-control one) or when several
- * identical pads are plugged in.
+ * identical pads are plugged in. What a `hid:` uri parses to (devices/device-uri.ts).
  */
-export type HidTarget =
-  | { path: string }
-  | { vendorId: number; productId: number; serialNumber?: string; interface?: number; usagePage?: number };
+export type HidTarget = HidAddress;
 
 /** Opens the target; rejects when it cannot (not found, no permission, node-hid unavailable). */
 export type OpenHid = (target: HidTarget) => Promise<HidDeviceLike>;
