@@ -27,7 +27,7 @@ import { createAnnouncer, type Announcer } from './announcer/index.ts';
 import { errorBody, installErrorHandler } from './api/http-errors.ts';
 import { HallqError } from './domain/errors.ts';
 import { CallerHost } from './devices-bridge/caller-host.ts';
-import { rateFromDevice } from './devices-bridge/rate-from-device.ts';
+import { rateByDevice } from './commands/rate-by-device.ts';
 import { createUpstream, resolveUpstreamConfig } from './upstream/index.ts';
 import { HidPadDriver, parseRatingPadsConfig, type OpenHid } from '../devices/ratingpad/index.ts';
 import { LedHost } from './devices-bridge/led-host.ts';
@@ -190,9 +190,9 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   const hidPads = parseRatingPadsConfig(config.devices.ratingPads).map((pad) => {
     const driver = new HidPadDriver({ target: pad.target, decoder: pad.decoder, windowId: pad.windowId, ...(opts.openHid ? { openHid: opts.openHid } : {}) });
     driver.on('rating', (r) =>
-      void rateFromDevice(handler, pad.windowId, r.level, 'hid', { kind: 'device', id: `hid-pad-${pad.windowId}`, deviceKind: 'pad' }).catch((err) =>
-        app.log.info({ err: String(err), windowId: pad.windowId }, 'HID pad rating refused'),
-      ),
+      void handler
+        .submit(rateByDevice(r.level, 'hid'), { kind: 'device', id: `hid-pad-${pad.windowId}`, deviceKind: 'pad', windowId: pad.windowId })
+        .catch((err: unknown) => app.log.info({ err: String(err), windowId: pad.windowId }, 'HID pad rating refused')),
     );
     driver.on('status', (s) => emit('manager', 'device.status', { device: `hid-pad:${pad.windowId}`, kind: 'pad', state: s.state, detail: s.detail, at: Date.now() }));
     driver.start();
@@ -271,7 +271,6 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       if (controls.size > 0)
         await api.register(simRoutes, {
           handler,
-          config,
           idcard: controls.has('idcard') && idcard?.simulator ? idcard : null,
           printers: controls.has('printer') ? simPrinters : new Map(),
           caller: controls.has('caller') && caller?.simulator ? caller : null,
@@ -285,12 +284,12 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   const guard = new ClockGuard(clock, config.schedule.clockJumpAlarmMin * 60_000, (jump) => {
     app.log.warn({ jump }, 'clock jumped');
     try {
-      handler.run({ type: 'RecordClockJump', data: jump }, { kind: 'system', id: 'clock-guard' }, () => ({ status: 200, body: null }));
+      handler.run({ type: 'RecordClockJump', data: jump }, { kind: 'system', id: 'clock-guard' });
     } catch (err) {
       app.log.error({ err }, 'cannot record the clock jump');
     }
   });
-  guard.checkAgainstLog(handler.log.lastAt());
+  guard.checkAgainstLog(handler.lastEventAt());
   const guardTimer = setInterval(() => guard.check(), opts.clockCheckMs ?? 5_000);
   guardTimer.unref();
   const stopDayCloser = opts.dayCloser === false ? () => {} : startDayCloser(handler, guard, (err) => app.log.error({ err }, 'day close failed'));

@@ -1,7 +1,6 @@
 import { addDays, businessDate, dayEndsAt } from './domain/calendar.ts';
 import type { ClockGuard } from './clock-guard.ts';
 import type { CommandHandler } from './store/handle-command.ts';
-import { purgePersonalData } from './store/purge-personal-data.ts';
 
 const SYSTEM = { kind: 'system', id: 'day-closer' } as const;
 
@@ -11,17 +10,19 @@ const SYSTEM = { kind: 'system', id: 'day-closer' } as const;
  * Returns how many were closed.
  */
 export function closeDueDays(handler: CommandHandler): number {
-  const { config, state } = handler;
-  const now = handler.clock.now();
-  const today = businessDate(now, config.hall.timeZone);
-  const end = dayEndsAt(config, today);
-  const todayOver = end !== null && now >= end + config.schedule.closeGraceMin * 60_000;
-  const closeUpTo = todayOver ? today : addDays(today, -1);
+  const { config } = handler;
   const tz = config.hall.timeZone;
-  const liveTicket = [...state.tickets.values()].some((t) => t.businessDate <= closeUpTo && (t.status === 'waiting' || t.status === 'called' || t.status === 'serving'));
-  const staleWindow = [...state.windows.values()].some((w) => w.status !== 'closed' && w.since !== null && businessDate(w.since, tz) <= closeUpTo);
-  if (!liveTicket && !staleWindow) return 0;
-  return handler.run({ type: 'CloseBusinessDay', data: { businessDate: closeUpTo } }, SYSTEM, (events) => ({ status: 200, body: events.length })).body as number;
+  const closeUpTo = handler.readNow((state, now) => {
+    const today = businessDate(now, tz);
+    const end = dayEndsAt(config, today);
+    const todayOver = end !== null && now >= end + config.schedule.closeGraceMin * 60_000;
+    const upTo = todayOver ? today : addDays(today, -1);
+    const liveTicket = [...state.tickets.values()].some((t) => t.businessDate <= upTo && (t.status === 'waiting' || t.status === 'called' || t.status === 'serving'));
+    const staleWindow = [...state.windows.values()].some((w) => w.status !== 'closed' && w.since !== null && businessDate(w.since, tz) <= upTo);
+    return liveTicket || staleWindow ? upTo : null;
+  });
+  if (closeUpTo === null) return 0;
+  return handler.run({ type: 'CloseBusinessDay', data: { businessDate: closeUpTo } }, SYSTEM).events.length;
 }
 
 /**
@@ -41,7 +42,7 @@ export function startDayCloser(handler: CommandHandler, guard: ClockGuard, onErr
       // Retention runs once per business date.
       const today = businessDate(handler.clock.now(), handler.config.hall.timeZone);
       if (today !== lastPurge) {
-        purgePersonalData(handler);
+        handler.purgePersonalData();
         handler.pruneBefore(addDays(today, -1));
         handler.purgeIdempotency(24 * 3600_000);
         lastPurge = today;

@@ -7,12 +7,9 @@ const SYSTEM = { kind: 'system', id: 'rating-timeout' } as const;
  * defaulted). Returns how many it closed.
  */
 export function expireRatings(handler: CommandHandler): number {
-  const now = handler.clock.now();
+  const due = handler.readNow((state, now) => [...state.ratings.values()].filter((r) => r.status === 'requested' && r.expiresAt <= now).map((r) => r.serviceId));
   let n = 0;
-  for (const r of [...handler.state.ratings.values()]) {
-    if (r.status !== 'requested' || r.expiresAt > now) continue;
-    n += handler.run({ type: 'ExpireRating', data: { serviceId: r.serviceId } }, SYSTEM, (events) => ({ status: 200, body: events.length })).body as number;
-  }
+  for (const serviceId of due) n += handler.run({ type: 'ExpireRating', data: { serviceId } }, SYSTEM).events.length;
   return n;
 }
 

@@ -4,8 +4,9 @@ import { HallqError } from '../domain/errors.ts';
 import { newAppointmentCode } from '../ids.ts';
 import type { CardReads } from '../personal/card-reads.ts';
 import { maskPhone } from '../personal/id-number.ts';
+import type { StoredEvent } from '../store/event-log.ts';
 import type { CommandHandler } from '../store/handle-command.ts';
-import { idempotencyOf, requireOneOf, send } from './request-context.ts';
+import { eventOf, idempotencyOf, requireOneOf } from './request-context.ts';
 import { ErrorSchema } from './schemas.ts';
 
 const IsoInstant = Type.String({ format: 'date-time', description: 'ISO 8601 with offset, e.g. 2026-11-23T10:00:00+08:00' });
@@ -28,7 +29,13 @@ export const appointmentRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHand
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Any(), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 422: ErrorSchema },
+        response: {
+          201: Type.Object({ appointment: Type.Object({ code: Type.String(), categoryId: Type.String(), slotStart: Type.Number(), slotEnd: Type.Number() }) }),
+          400: ErrorSchema,
+          401: ErrorSchema,
+          403: ErrorSchema,
+          422: ErrorSchema,
+        },
       },
     },
     async (request, reply) => {
@@ -38,23 +45,22 @@ export const appointmentRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHand
       const slotEnd = Date.parse(b.slotEnd);
       if (!Number.isFinite(slotStart) || !Number.isFinite(slotEnd)) throw new HallqError('HQ_ERR_APPOINTMENT_SLOT_INVALID');
       const idem = idempotencyOf(request, p);
-      const known = idem ? handler.replyFor(idem) : null;
-      if (known) return send(reply, await known);
+      const answer = (events: StoredEvent[]) => {
+        const a = eventOf(events, 'appointment.booked').data;
+        return reply.status(201).send({ appointment: { code: a.code, categoryId: a.categoryId, slotStart: a.slotStart, slotEnd: a.slotEnd } });
+      };
+      const known = idem ? handler.replayOf(idem) : null;
+      if (known) return answer((await known).events);
       const holder = b.cardToken ? cardReads.resolve(b.cardToken) : undefined;
-      const code = newAppointmentCode();
-      const result = await handler.submit(
+      const done = await handler.submit(
         {
           type: 'BookAppointment',
-          data: { code, categoryId: b.categoryId, slotStart, slotEnd, ...(holder ? { holder } : {}), ...(b.phone ? { phoneMasked: maskPhone(b.phone) } : {}) },
+          data: { code: newAppointmentCode(), categoryId: b.categoryId, slotStart, slotEnd, ...(holder ? { holder } : {}), ...(b.phone ? { phoneMasked: maskPhone(b.phone) } : {}) },
         },
         p.actor,
-        (_e, state) => {
-          const a = state.appointments.get(code)!;
-          return { status: 201, body: { appointment: { code: a.code, categoryId: a.categoryId, slotStart: a.slotStart, slotEnd: a.slotEnd } } };
-        },
         idem,
       );
-      return send(reply, result);
+      return answer(done.events);
     },
   );
 };

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { CommandHandler } from '../store/handle-command.ts';
-import { idempotencyOf, requireOneOf, send } from './request-context.ts';
+import { idempotencyOf, requireOneOf } from './request-context.ts';
 import { ErrorSchema } from './schemas.ts';
 
 /**
@@ -20,18 +20,10 @@ export const dayRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHandler }> =
         response: { 200: Type.Object({ closedTickets: Type.Integer(), signedOutWindows: Type.Integer() }), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 422: ErrorSchema },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const p = requireOneOf(request, { roles: ['manager', 'admin'] });
-      const result = await handler.submit(
-        { type: 'CloseBusinessDay', data: { businessDate: request.body.businessDate } },
-        p.actor,
-        (events) => ({
-          status: 200,
-          body: { closedTickets: events.filter((e) => e.type === 'ticket.abandoned_at_close').length, signedOutWindows: events.filter((e) => e.type === 'window.closed').length },
-        }),
-        idempotencyOf(request, p),
-      );
-      return send(reply, result);
+      const { events } = await handler.submit({ type: 'CloseBusinessDay', data: { businessDate: request.body.businessDate } }, p.actor, idempotencyOf(request, p));
+      return { closedTickets: events.filter((e) => e.type === 'ticket.abandoned_at_close').length, signedOutWindows: events.filter((e) => e.type === 'window.closed').length };
     },
   );
 };

@@ -6,7 +6,8 @@ import { HallqError } from '../domain/errors.ts';
 import { BASE_BAD_REASONS, RATING_LABELS } from '../domain/ratings.ts';
 import { newFollowupId, newRatingId } from '../ids.ts';
 import type { CommandHandler } from '../store/handle-command.ts';
-import { idempotencyOf, requireOneOf, send } from './request-context.ts';
+import { eventOf, idempotencyOf, requireOneOf } from './request-context.ts';
+import { pendingRatingAt } from '../domain/queries.ts';
 import { ErrorSchema, Text } from './schemas.ts';
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 422: ErrorSchema };
@@ -26,18 +27,14 @@ export const ratingRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHandler; 
         tags: ['ratings'],
         summary: "The rating this window's pad should show now, if any",
         params: Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,2}$' }) }, { additionalProperties: false }),
-        response: { 200: Type.Any(), ...errors },
+        response: { 200: Type.Object({ request: Type.Union([Type.Unknown(), Type.Null()]), now: Type.Number() }), ...errors },
       },
     },
     async (request) => {
       const p = requireOneOf(request, { roles: ['manager', 'admin'], devices: ['pad'] });
       const windowId = Number(request.params.id);
       if (p.kind === 'device' && p.device.windowId !== windowId) throw new HallqError('HQ_ERR_NOT_YOUR_PAD', { windowId });
-      while (handler.uncommitted) await handler.whenCommitted();
-      const now = handler.clock.now();
-      const open = [...handler.state.ratings.values()].filter((r) => r.windowId === windowId && r.status === 'requested' && r.expiresAt > now);
-      const latest = open.sort((a, b) => b.requestedAt - a.requestedAt)[0];
-      return { request: latest ?? null, now };
+      return handler.read((state, now) => ({ request: pendingRatingAt(state, windowId, now), now }));
     },
   );
 
@@ -56,14 +53,20 @@ export const ratingRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHandler; 
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Any(), ...errors },
+        response: {
+          201: Type.Object({
+            rating: Type.Object({ id: Type.String(), serviceId: Type.String(), level: Type.Integer(), label: Type.String(), reasons: Type.Array(Type.String()), ratedAt: Type.Number() }),
+            followup: Type.Optional(Type.Object({ id: Type.String(), deadline: Type.String() })),
+          }),
+          ...errors,
+        },
       },
     },
     async (request, reply) => {
+      // Only a pad, and only for its own window: `decide` checks the window against the actor's.
       const p = requireOneOf(request, { devices: ['pad'] });
-      if (p.kind !== 'device' || p.device.windowId === undefined) throw new HallqError('HQ_ERR_FORBIDDEN');
       const b = request.body;
-      const result = await handler.submit(
+      const { events } = await handler.submit(
         {
           type: 'RateService',
           data: {
@@ -74,25 +77,17 @@ export const ratingRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHandler; 
             ...(b.reasons ? { reasons: b.reasons } : {}),
             ...(b.comment ? { comment: b.comment } : {}),
             channel: 'pad',
-            padWindowId: p.device.windowId,
           },
         },
         p.actor,
-        (events) => {
-          const e = events.find((x) => x.type === 'rating.recorded');
-          const f = events.find((x) => x.type === 'followup.opened');
-          if (!e || e.type !== 'rating.recorded') throw new Error('rating.recorded expected');
-          return {
-            status: 201,
-            body: {
-              rating: { id: e.data.ratingId, serviceId: e.data.serviceId, level: e.data.level, label: e.data.label, reasons: e.data.reasons, ratedAt: e.data.ratedAt },
-              ...(f && f.type === 'followup.opened' ? { followup: { id: f.data.followupId, deadline: f.data.deadline } } : {}),
-            },
-          };
-        },
         idempotencyOf(request, p),
       );
-      return send(reply, result);
+      const e = eventOf(events, 'rating.recorded').data;
+      const f = events.find((x) => x.type === 'followup.opened');
+      return reply.status(201).send({
+        rating: { id: e.ratingId, serviceId: e.serviceId, level: e.level, label: e.label, reasons: e.reasons, ratedAt: e.ratedAt },
+        ...(f && f.type === 'followup.opened' ? { followup: { id: f.data.followupId, deadline: f.data.deadline } } : {}),
+      });
     },
   );
 
@@ -107,13 +102,15 @@ export const ratingRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHandler; 
     },
     async (request) => {
       requireOneOf(request, { roles: ['manager', 'admin'] });
-      const today = businessDate(handler.clock.now(), config.hall.timeZone);
       const which = request.query.status ?? 'open';
-      const list = [...handler.state.followups.values()]
-        .filter((f) => which === 'all' || (f.status === 'open' && (which === 'open' || f.deadline < today)))
-        .sort((a, b) => a.deadline.localeCompare(b.deadline) || a.openedAt - b.openedAt)
-        .map((f) => ({ ...f, overdue: f.status === 'open' && f.deadline < today, rating: handler.state.ratings.get(f.serviceId) ?? null }));
-      return { today, followups: list };
+      return handler.read((state, now) => {
+        const today = businessDate(now, config.hall.timeZone);
+        const list = [...state.followups.values()]
+          .filter((f) => which === 'all' || (f.status === 'open' && (which === 'open' || f.deadline < today)))
+          .sort((a, b) => a.deadline.localeCompare(b.deadline) || a.openedAt - b.openedAt)
+          .map((f) => ({ ...f, overdue: f.status === 'open' && f.deadline < today, rating: state.ratings.get(f.serviceId) ?? null }));
+        return { today, followups: list };
+      });
     },
   );
 
@@ -128,18 +125,18 @@ export const ratingRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHandler; 
           { step: Type.Union([Type.Literal('callback'), Type.Literal('verification'), Type.Literal('rectification')]), note: Type.String({ minLength: 1, maxLength: 500 }) },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Any(), ...errors },
+        response: { 200: Type.Object({ followup: Type.Object({ id: Type.String(), step: Type.String(), note: Type.String(), at: Type.Number(), by: Type.String(), closed: Type.Boolean() }) }), ...errors },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const p = requireOneOf(request, { roles: ['manager', 'admin'] });
-      const result = await handler.submit(
+      const { events } = await handler.submit(
         { type: 'RecordFollowup', data: { followupId: request.params.id, step: request.body.step, note: request.body.note } },
         p.actor,
-        (_e, state) => ({ status: 200, body: { followup: state.followups.get(request.params.id) } }),
         idempotencyOf(request, p),
       );
-      return send(reply, result);
+      const d = eventOf(events, 'followup.updated').data;
+      return { followup: { id: d.followupId, step: d.step, note: d.note, at: d.at, by: d.by, closed: d.closed } };
     },
   );
 };

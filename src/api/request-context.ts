@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import '@fastify/cookie';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principals.ts';
-import type { HallConfig } from '../config/schema.ts';
 import { HallqError } from '../domain/errors.ts';
-import type { CommandHandler, Idempotency, Reply } from '../store/handle-command.ts';
+import type { HallCommand } from '../domain/commands.ts';
+import { mayActAtWindow } from '../domain/decide.ts';
+import type { EventOf, EventType } from '../domain/events.ts';
+import type { StoredEvent } from '../store/event-log.ts';
+import type { CommandHandler, Idempotency } from '../store/handle-command.ts';
 
 export const SESSION_COOKIE = 'hallq_session';
 
@@ -49,32 +52,21 @@ export function requireOneOf(request: FastifyRequest, allowed: { roles?: string[
 }
 
 /**
- * Window actions: the window's A or B clerk; a manager or admin; or, for `complete` only, the window
- * business system's integration token bound to that window.
+ * Who may act at a window is a hall rule, and `decide` owns it (`mayActAtWindow`). The API asks the
+ * same rule before it reads a request's body, against the committed state, so a clerk of another
+ * window learns nothing from the body rules: 401/403 comes first.
  */
-export function requireWindowActor(request: FastifyRequest, config: HallConfig, windowId: number, action: string): Principal {
+export async function requireWindowActor(request: FastifyRequest, handler: CommandHandler, windowId: number, command: HallCommand['type']): Promise<Principal> {
   const p = requirePrincipal(request);
-  const win = config.windows.find((w) => w.id === windowId);
-  if (!win) throw new HallqError('HQ_ERR_WINDOW_UNKNOWN', { windowId });
-  if (p.kind === 'device') {
-    if (p.device.kind === 'integration' && p.device.windowId === windowId && action === 'complete') return p;
-    throw new HallqError('HQ_ERR_FORBIDDEN');
-  }
-  if (p.staff.role === 'manager' || p.staff.role === 'admin') return p;
-  if (p.staff.role === 'clerk' && (win.staff.a === p.staff.id || win.staff.b === p.staff.id)) return p;
-  if (p.staff.role === 'clerk') throw new HallqError('HQ_ERR_NOT_YOUR_WINDOW', { windowId });
-  throw new HallqError('HQ_ERR_FORBIDDEN');
+  await handler.read((state) => mayActAtWindow(state, handler.config, p.actor, windowId, command));
+  return p;
 }
 
-/**
- * At an open window only the clerk signed in there acts (a B clerk takes over by signing in), so
- * every event credits the clerk who did the work. Managers may act for any window.
- */
-export function requireSignedInClerk(handler: CommandHandler, p: Principal, windowId: number): void {
-  if (p.kind !== 'staff' || p.staff.role !== 'clerk') return;
-  const w = handler.state.windows.get(windowId);
-  // At a closed window the command itself answers (窗口未签到); here only "someone else is signed in".
-  if (w && w.status !== 'closed' && w.staffId !== p.staff.id) throw new HallqError('HQ_ERR_NOT_SIGNED_IN', { windowId });
+/** The event of `type` among a committed command's events (its reply is built from it). */
+export function eventOf<T extends EventType>(events: readonly StoredEvent[], type: T): StoredEvent & EventOf<T> {
+  const e = events.find((x) => x.type === type);
+  if (!e) throw new HallqError('HQ_ERR_INTERNAL', { reason: `no ${type} among the committed events` });
+  return e as StoredEvent & EventOf<T>;
 }
 
 /** The idempotency scope of a mutating call, if the client sent `Idempotency-Key`. */
@@ -102,10 +94,6 @@ export function refuseBody(request: FastifyRequest): void {
   if (!empty) throw new HallqError('HQ_ERR_VALIDATION', { field: 'body' }, { zh: '此操作不需要请求体', en: 'this call takes no body' });
 }
 
-export function send(reply: FastifyReply, r: Reply): FastifyReply {
-  reply.status(r.status);
-  return r.body === undefined ? reply.send() : reply.send(r.body);
-}
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -7,12 +7,13 @@ import { newServiceId, newTicketId } from '../ids.ts';
 import type { CardReads } from '../personal/card-reads.ts';
 import { maskPhone } from '../personal/id-number.ts';
 import type { CommandHandler } from '../store/handle-command.ts';
+import type { StoredEvent } from '../store/event-log.ts';
 import type { Principals } from '../auth/principals.ts';
-import { ticketToPrint, type PrinterHost } from '../devices-bridge/printer-host.ts';
-import { idempotencyOf, refuseBody, requireOneOf, send } from './request-context.ts';
-import { RateLimiter } from './rate-limit.ts';
-import { ErrorSchema, Text, TicketSchema } from './schemas.ts';
+import type { PrinterHost } from '../devices-bridge/printer-host.ts';
 import { ticketView } from '../read-model/hall-view.ts';
+import { eventOf, idempotencyOf, refuseBody, requireOneOf } from './request-context.ts';
+import { RateLimiter } from './rate-limit.ts';
+import { ErrorSchema, IssuedTicketSchema, PrintReplySchema, Text, TicketRefSchema, TicketSchema } from './schemas.ts';
 
 export interface TicketRouteDeps {
   handler: CommandHandler;
@@ -37,6 +38,29 @@ const IssueBody = Type.Object(
 
 const TicketParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 
+/** The reply to an issue, from its `ticket.issued` alone: the same for the first answer and any retry, and what the paper says. */
+export function issuedReply(events: StoredEvent[]) {
+  const d = eventOf(events, 'ticket.issued').data;
+  return {
+    ticket: {
+      id: d.ticketId,
+      number: d.number,
+      categoryId: d.categoryId,
+      status: 'waiting' as const,
+      priorityGroup: d.priorityGroup,
+      priorityBy: d.priorityBy,
+      issuedAt: d.issuedAt,
+      businessDate: d.businessDate,
+      ahead: d.estimate.ahead,
+      estimatedWaitMin: d.estimate.minutes,
+      estimate: { low: d.estimate.low, high: d.estimate.high },
+      windowId: null,
+      calledAt: null,
+      holderName: d.holder?.nameMasked ?? null,
+    },
+  };
+}
+
 export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (app, { handler, config, cardReads, printers, principals }) => {
   // Per device and per guide (config `limits`): a stolen kiosk token cannot empty a day's quota.
   const kioskRate = new RateLimiter(config.limits.kioskIssue.burst, config.limits.kioskIssue.perMinute, () => handler.clock.now());
@@ -53,14 +77,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
         tags: ['tickets'],
         summary: 'Take a number (取号): kiosk device or guide desk',
         body: IssueBody,
-        response: {
-          201: Type.Any({ description: '{ticket: {id, number, categoryId, ahead, estimatedWaitMin, estimate, priorityGroup, priorityBy, issuedAt, …}, print?}' }),
-          400: ErrorSchema,
-          401: ErrorSchema,
-          403: ErrorSchema,
-          422: ErrorSchema,
-          429: ErrorSchema,
-        },
+        response: { 201: IssuedTicketSchema, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 422: ErrorSchema, 429: ErrorSchema },
       },
     },
     async (request, reply) => {
@@ -69,24 +86,23 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
       if (body.categoryId === undefined && body.appointmentCode === undefined && !body.appointmentByCard) {
         throw new HallqError('HQ_ERR_VALIDATION', { field: 'categoryId' }, { zh: '请选择业务类别或输入预约码', en: 'give categoryId or appointmentCode' });
       }
-      // Only the guide desk sets priority groups; age priority comes from the card itself.
-      if (body.priorityGroup !== undefined && p.kind !== 'staff') throw new HallqError('HQ_ERR_PRIORITY_GROUP_NOT_ALLOWED');
+      // A guide at a kiosk: the kiosk's own token in `x-hallq-kiosk` names where to print.
+      const kioskId = p.kind === 'device' ? p.device.id : kioskOf(request.headers['x-hallq-kiosk']);
+      const printer = kioskId ? printers.get(kioskId) : undefined;
+      const answer = (events: StoredEvent[]) => reply.status(201).send({ ...issuedReply(events), ...(printer ? { print: { state: printer.state } } : {}) });
       // A retry gets its first answer even after the card token has expired.
       const idem = idempotencyOf(request, p);
-      const known = idem ? handler.replyFor(idem) : null;
-      if (known) return send(reply, await known);
+      const known = idem ? handler.replayOf(idem) : null;
+      if (known) return answer((await known).events);
       // A retry above is free; a new ticket costs a token from the device's (or guide's) bucket.
       const wait = (p.kind === 'device' ? kioskRate : guideRate).take(p.actor.id);
       if (wait > 0) throw new HallqError('HQ_ERR_TOO_MANY_REQUESTS', { retryAfterSec: Math.ceil(wait / 1000) });
       const holder: Holder | undefined = body.cardToken ? cardReads.resolve(body.cardToken) : undefined;
-      // A guide at a kiosk: the kiosk's own token in `x-hallq-kiosk` names where to print.
-      const kioskId = p.kind === 'device' ? p.device.id : kioskOf(request.headers['x-hallq-kiosk']);
-      const ticketId = newTicketId();
-      const result = await handler.submit(
+      const done = await handler.submit(
         {
           type: 'IssueTicket',
           data: {
-            ticketId,
+            ticketId: newTicketId(),
             serviceId: newServiceId(),
             ...(body.categoryId !== undefined ? { categoryId: body.categoryId } : {}),
             ...(body.priorityGroup !== undefined ? { priorityGroup: body.priorityGroup } : {}),
@@ -99,40 +115,10 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
           },
         },
         p.actor,
-        (events) => {
-          const issued = events[0];
-          if (!issued || issued.type !== 'ticket.issued') throw new Error('ticket.issued expected');
-          const d = issued.data;
-          const printer = kioskId ? printers.get(kioskId) : undefined;
-          // Built from the event alone (no walk of the queue), and the printed estimate is the one
-          // decided at issue, so screen and paper agree.
-          return {
-            status: 201,
-            body: {
-              ticket: {
-                id: d.ticketId,
-                number: d.number,
-                categoryId: d.categoryId,
-                status: 'waiting',
-                priorityGroup: d.priorityGroup,
-                priorityBy: d.priorityBy,
-                issuedAt: d.issuedAt,
-                businessDate: d.businessDate,
-                ahead: d.estimate.ahead,
-                estimatedWaitMin: d.estimate.minutes,
-                estimate: { low: d.estimate.low, high: d.estimate.high },
-                windowId: null,
-                calledAt: null,
-                holderName: d.holder?.nameMasked ?? null,
-              },
-              // The paper copy is queued once this issue is committed; a dead printer shows here at once.
-              ...(printer ? { print: { state: printer.state } } : {}),
-            },
-          };
-        },
         idem,
       );
-      return send(reply, result);
+      // The paper copy is queued once this issue is committed; a dead printer shows here at once.
+      return answer(done.events);
     },
   );
 
@@ -147,10 +133,12 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
       },
     },
     async (request) => {
-      while (handler.uncommitted) await handler.whenCommitted();
-      const t = handler.state.tickets.get(request.params.id);
-      if (!t) throw new HallqError('HQ_ERR_TICKET_NOT_FOUND');
-      return { ticket: ticketView(handler.state, config, t) };
+      const view = await handler.read((state) => {
+        const t = state.tickets.get(request.params.id);
+        return t ? ticketView(state, config, t) : null;
+      });
+      if (!view) throw new HallqError('HQ_ERR_TICKET_NOT_FOUND');
+      return { ticket: view };
     },
   );
 
@@ -161,22 +149,25 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
         tags: ['tickets'],
         summary: "Print a ticket again on its kiosk's printer (guide desk)",
         params: TicketParams,
-        response: { 200: Type.Any(), 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+        response: { 200: PrintReplySchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
       },
     },
     async (request) => {
       requireOneOf(request, { roles: ['guide', 'manager', 'admin'] });
       refuseBody(request);
-      while (handler.uncommitted) await handler.whenCommitted();
-      const t = handler.state.tickets.get(request.params.id);
-      if (!t) throw new HallqError('HQ_ERR_TICKET_NOT_FOUND');
-      const issued = handler.db
-        .prepare(`SELECT data FROM events WHERE type = 'ticket.issued' AND json_extract(data, '$.ticketId') = ?`)
-        .get(t.id) as { data: string } | undefined;
-      const kioskId = issued ? ((JSON.parse(issued.data) as { kioskId: string | null }).kioskId ?? '') : '';
-      const printer = printers.get(kioskId) ?? [...printers.values()][0];
+      // From memory, by id: no walk of the log however long it has grown.
+      const found = await handler.read((state) => {
+        const t = state.tickets.get(request.params.id);
+        return t ? { kioskId: t.kioskId ?? null, view: ticketView(state, config, t) } : null;
+      });
+      if (!found) throw new HallqError('HQ_ERR_TICKET_NOT_FOUND');
+      const printer = (found.kioskId ? printers.get(found.kioskId) : undefined) ?? [...printers.values()][0];
       if (!printer) throw new HallqError('HQ_ERR_NO_PRINTER');
-      const jobId = printer.reprint(t.id) ?? printer.printTicket(ticketToPrint(JSON.parse(issued!.data)));
+      // The same paper again if the queue still has it; else the ticket as it stands now.
+      const v = found.view;
+      const jobId =
+        printer.reprint(v.id) ??
+        printer.printTicket({ ticketId: v.id, number: v.number, categoryId: v.categoryId, ahead: v.ahead, estimatedWaitMin: v.estimatedWaitMin, issuedAt: v.issuedAt, holderNameMasked: v.holderName, priorityGroup: v.priorityGroup });
       return { print: { jobId, kioskId: printer.config.kioskId, state: printer.state } };
     },
   );
@@ -189,19 +180,19 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
         summary: 'Cancel a ticket (guide desk or manager)',
         params: TicketParams,
         querystring: Type.Object({ reason: Type.Optional(Text(200)) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ ticket: TicketSchema }), 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+        response: { 200: Type.Object({ ticket: TicketRefSchema }), 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const p = requireOneOf(request, { roles: ['guide', 'manager', 'admin'] });
       refuseBody(request);
-      const result = await handler.submit(
+      const done = await handler.submit(
         { type: 'CancelTicket', data: { ticketId: request.params.id, ...(request.query.reason ? { reason: request.query.reason } : {}) } },
         p.actor,
-        (_events, state) => ({ status: 200, body: { ticket: ticketView(state, config, state.tickets.get(request.params.id)!) } }),
         idempotencyOf(request, p),
       );
-      return send(reply, result);
+      const d = eventOf(done.events, 'ticket.cancelled').data;
+      return { ticket: { id: d.ticketId, number: d.number, status: 'cancelled', windowId: d.windowId } };
     },
   );
 };

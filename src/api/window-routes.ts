@@ -1,112 +1,142 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { windowCommand, type WindowAction } from '../commands/window-actions.ts';
 import type { HallConfig } from '../config/schema.ts';
 import type { HallCommand } from '../domain/commands.ts';
 import { HallqError } from '../domain/errors.ts';
-import type { HallState } from '../domain/state.ts';
-import { newCallId, newServiceId } from '../ids.ts';
-import type { CommandHandler, Reply } from '../store/handle-command.ts';
+import { liveServiceAt } from '../domain/queries.ts';
+import type { ReadonlyHallState } from '../domain/state.ts';
+import { ticketView } from '../read-model/hall-view.ts';
 import type { StoredEvent } from '../store/event-log.ts';
-import { idempotencyOf, refuseBody, requireSignedInClerk, requireWindowActor, send } from './request-context.ts';
-import { ErrorSchema, Text, WindowIdParams } from './schemas.ts';
-import { ticketView, type TicketView } from '../read-model/hall-view.ts';
+import type { CommandHandler } from '../store/handle-command.ts';
+import { idempotencyOf, refuseBody, requirePrincipal, requireWindowActor } from './request-context.ts';
+import { ErrorSchema, Text, WindowActionSchema, WindowIdParams } from './schemas.ts';
 
 export interface WindowRouteDeps {
   handler: CommandHandler;
   config: HallConfig;
 }
 
+const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 422: ErrorSchema };
 
-const errors = { 200: Type.Any(), 204: Type.Null(), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 422: ErrorSchema };
+/** The ticket an event names, as a reply shows it (from the event alone, so a retry gets the same). */
+function ticketRef(e: StoredEvent | undefined, status: string) {
+  if (!e) return undefined;
+  const d = e.data as { ticketId?: string; number?: string; windowId?: number | null; toWindowId?: number | null };
+  if (!d.ticketId) return undefined;
+  return { id: d.ticketId, number: d.number ?? '', status, windowId: d.windowId ?? d.toWindowId ?? null };
+}
+
+const STATUS_AFTER: Record<string, string> = {
+  'ticket.called': 'called',
+  'ticket.started': 'serving',
+  'ticket.completed': 'done',
+  'ticket.no_show': 'no_show',
+  'ticket.transferred': 'waiting',
+};
+
+/** What every window action answers: its events, and the ticket they concern. */
+function actionReply(events: StoredEvent[]) {
+  const t = events.find((e) => e.type in STATUS_AFTER);
+  const ticket = t ? ticketRef(t, STATUS_AFTER[t.type]!) : undefined;
+  return { events: events.map((e) => ({ seq: e.seq, type: e.type })), ...(ticket ? { ticket } : {}) };
+}
 
 export const windowRoutes: FastifyPluginAsyncTypebox<WindowRouteDeps> = async (app, { handler, config }) => {
-  const windowReply = (status: number) => (events: StoredEvent[], state: HallState): Reply => ({
-    status,
-    body: { window: windowState(state, Number(events[0] && 'windowId' in events[0].data ? events[0].data.windowId : 0)), events: events.map((e) => ({ seq: e.seq, type: e.type })) },
-  });
-
-  /** One route per window action: the body becomes a command, every path goes through `handler.run`. */
+  /**
+   * One route per window action: the body becomes a `WindowAction`, the action its command, and the
+   * reply is built from the committed events. `reply` adds what a particular action reports.
+   */
   function action<B extends TSchema>(
     path: string,
-    action: string,
+    command: HallCommand['type'],
     summary: string,
     body: B | null,
-    toCommand: (windowId: number, body: never, request: FastifyRequest) => HallCommand,
-    toReply: (windowId: number) => (events: StoredEvent[], state: HallState) => Reply = () => windowReply(200),
+    toAction: (body: never, request: FastifyRequest) => WindowAction,
+    answer: (events: StoredEvent[], reply: FastifyReply) => unknown = (events) => actionReply(events),
+    response: Record<number, TSchema> = { 200: WindowActionSchema },
   ) {
+    // The schemas vary per action; the handler's return type is checked against them at run time.
+    const schema: Record<string, unknown> = { tags: ['windows'], summary, params: WindowIdParams, ...(body ? { body } : {}), response: { ...response, ...errors } };
     app.post(
       `/windows/:id/${path}`,
       {
-        schema: { tags: ['windows'], summary, params: WindowIdParams, ...(body ? { body } : {}), response: errors },
+        schema,
         // Who may act is settled before the body is looked at: a stranger gets 401/403, never a 400.
         preValidation: async (request) => {
           const windowId = Number((request.params as { id: unknown }).id);
-          if (Number.isInteger(windowId)) {
-            const p = requireWindowActor(request, config, windowId, action);
-            if (action !== 'open') requireSignedInClerk(handler, p, windowId);
-          }
+          if (Number.isInteger(windowId)) await requireWindowActor(request, handler, windowId, command);
           // A business system may POST `complete` with no body at all.
           if (body && (request.body === undefined || request.body === null)) (request as { body: unknown }).body = {};
         },
       },
       async (request, reply) => {
         const windowId = Number((request.params as { id: string }).id);
-        const p = requireWindowActor(request, config, windowId, action);
+        const p = requirePrincipal(request);
         // A call without a body schema takes no body: junk is refused, not ignored.
         if (!body) refuseBody(request);
-        const result = await handler.submit(toCommand(windowId, (request.body ?? {}) as never, request), p.actor, toReply(windowId), idempotencyOf(request, p));
-        return send(reply, result);
+        const done = await handler.submit(windowCommand(windowId, toAction((request.body ?? {}) as never, request)), p.actor, idempotencyOf(request, p));
+        return answer(done.events, reply);
       },
     );
   }
 
   action(
     'open',
-    'open',
+    'OpenWindow',
     'Sign in to the window as its A or B clerk (签到)',
     Type.Object({ role: Type.Union([Type.Literal('A'), Type.Literal('B')]) }, { additionalProperties: false }),
-    (windowId, body: { role: 'A' | 'B' }, request) => {
-      const p = request.principal;
-      if (!p || p.kind !== 'staff') throw new HallqError('HQ_ERR_FORBIDDEN');
-      return { type: 'OpenWindow', data: { windowId, staffId: p.staff.id, role: body.role } };
+    (body: { role: 'A' | 'B' }, request) => {
+      const p = requirePrincipal(request);
+      if (p.kind !== 'staff') throw new HallqError('HQ_ERR_FORBIDDEN');
+      return { action: 'open', staffId: p.staff.id, role: body.role };
     },
   );
-  action('close', 'close', 'Sign out of the window (签退)', null, (windowId) => ({ type: 'CloseWindow', data: { windowId } }));
+  action('close', 'CloseWindow', 'Sign out of the window (签退)', null, () => ({ action: 'close' }));
 
-  action('call-next', 'call', 'Call the next number (叫号): 200 with the ticket and why, or 204 when nobody waits', null, (windowId) => ({ type: 'CallNext', data: { windowId, callId: newCallId() } }), () => (events, state) => {
-    const called = events.find((e) => e.type === 'ticket.called');
-    if (!called || called.type !== 'ticket.called') return { status: 204, body: undefined };
-    return { status: 200, body: { ticket: viewOf(state, called.data.ticketId), callId: called.data.callId, reason: called.data.reason } };
-  });
+  action(
+    'call-next',
+    'CallNext',
+    'Call the next number (叫号): 200 with the ticket and why, or 204 when nobody waits',
+    null,
+    () => ({ action: 'call' }),
+    (events, reply) => {
+      const called = events.find((e) => e.type === 'ticket.called');
+      if (!called || called.type !== 'ticket.called') return reply.status(204).send();
+      return { ticket: ticketRef(called, 'called'), callId: called.data.callId, reason: called.data.reason };
+    },
+    { 200: Type.Object({ ticket: Type.Unknown(), callId: Type.String(), reason: Type.Unknown() }), 204: Type.Null() },
+  );
 
-  action('recall', 'call', 'Call the current number again (重呼); over the limit it becomes a no-show', null, (windowId) => ({ type: 'Recall', data: { windowId, callId: newCallId() } }), () => (events, state) => {
-    const e = events[0]!;
-    if (e.type === 'ticket.called') return { status: 200, body: { ticket: viewOf(state, e.data.ticketId), callId: e.data.callId, recalls: e.data.recalls, noShow: false } };
-    return { status: 200, body: { ticket: viewOf(state, (e.data as { ticketId: string }).ticketId), noShow: true } };
-  });
+  action(
+    'recall',
+    'Recall',
+    'Call the current number again (重呼); over the limit it becomes a no-show',
+    null,
+    () => ({ action: 'recall' }),
+    (events) => {
+      const e = events[0]!;
+      if (e.type === 'ticket.called') return { ticket: ticketRef(e, 'called'), callId: e.data.callId, recalls: e.data.recalls, noShow: false };
+      return { ticket: ticketRef(e, 'no_show'), noShow: true };
+    },
+    { 200: Type.Object({ ticket: Type.Unknown(), callId: Type.Optional(Type.String()), recalls: Type.Optional(Type.Integer()), noShow: Type.Boolean() }) },
+  );
 
-  const ticketReply = () => (events: StoredEvent[], state: HallState): Reply => ({
-    status: 200,
-    body: { ticket: viewOf(state, (events[0]!.data as { ticketId: string }).ticketId) },
-  });
-
-  action('no-show', 'call', 'Mark the called number as a no-show (过号); it is never called again', null, (windowId) => ({ type: 'MarkNoShow', data: { windowId } }), ticketReply);
-  action('start', 'call', 'The resident has arrived: service starts', null, (windowId) => ({ type: 'StartService', data: { windowId } }), ticketReply);
+  action('no-show', 'MarkNoShow', 'Mark the called number as a no-show (过号); it is never called again', null, () => ({ action: 'no-show' }));
+  action('start', 'StartService', 'The resident has arrived: service starts', null, () => ({ action: 'start' }));
   action(
     'complete',
-    'complete',
+    'CompleteService',
     'Service complete (办结), with the case number and item code of the window business system',
     Type.Object({ caseNo: Type.Optional(Text(64)), itemCode: Type.Optional(Text(64)) }, { additionalProperties: false }),
-    (windowId, body: { caseNo?: string; itemCode?: string }) => ({
-      type: 'CompleteService',
-      data: { windowId, ...(body.caseNo ? { caseNo: body.caseNo } : {}), ...(body.itemCode ? { itemCode: body.itemCode } : {}) },
-    }),
-    () => (events, state) => ({ status: 200, body: { ticket: viewOf(state, (events[0]!.data as { ticketId: string }).ticketId), serviceId: (events[0]!.data as { serviceId: string }).serviceId } }),
+    (body: { caseNo?: string; itemCode?: string }) => ({ action: 'complete', ...(body.caseNo ? { caseNo: body.caseNo } : {}), ...(body.itemCode ? { itemCode: body.itemCode } : {}) }),
+    (events) => ({ ...actionReply(events), serviceId: (events[0]!.data as { serviceId: string }).serviceId }),
+    { 200: Type.Object({ events: Type.Array(Type.Object({ seq: Type.Integer(), type: Type.String() })), ticket: Type.Unknown(), serviceId: Type.String() }) },
   );
   action(
     'transfer',
-    'call',
+    'TransferTicket',
     'Transfer the current number (转号) to a category or a window, keeping the number',
     Type.Object(
       {
@@ -117,54 +147,40 @@ export const windowRoutes: FastifyPluginAsyncTypebox<WindowRouteDeps> = async (a
       },
       { additionalProperties: false },
     ),
-    (windowId, body: { toCategoryId?: string; toWindowId?: number; placement?: 'front' | 'original' | 'back'; note?: string }) => ({
-      type: 'TransferTicket',
-      data: {
-        windowId,
-        newServiceId: newServiceId(),
-        ...(body.toCategoryId !== undefined ? { toCategoryId: body.toCategoryId } : {}),
-        ...(body.toWindowId !== undefined ? { toWindowId: body.toWindowId } : {}),
-        ...(body.placement !== undefined ? { placement: body.placement } : {}),
-        ...(body.note !== undefined ? { note: body.note } : {}),
-      },
-    }),
-    ticketReply,
+    (body: { toCategoryId?: string; toWindowId?: number; placement?: 'front' | 'original' | 'back'; note?: string }) => ({ action: 'transfer', ...body }),
   );
   action(
     'pause',
-    'pause',
+    'PauseWindow',
     'Pause service with a reason (暂停服务)',
     Type.Object({ reason: Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$' }) }, { additionalProperties: false }),
-    (windowId, body: { reason: string }) => ({ type: 'PauseWindow', data: { windowId, reason: body.reason } }),
+    (body: { reason: string }) => ({ action: 'pause', reason: body.reason }),
   );
-  action('resume', 'pause', 'Resume service (恢复服务)', null, (windowId) => ({ type: 'ResumeWindow', data: { windowId } }));
+  action('resume', 'ResumeWindow', 'Resume service (恢复服务)', null, () => ({ action: 'resume' }));
 
   app.get(
     '/windows/:id',
-    { schema: { tags: ['windows'], summary: 'Window state for its console', params: WindowIdParams, response: { 200: Type.Any(), 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema } } },
+    { schema: { tags: ['windows'], summary: 'Window state for its console', params: WindowIdParams, response: { 200: Type.Object({ window: Type.Unknown() }), 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema } } },
     async (request) => {
       const windowId = Number(request.params.id);
-      requireWindowActor(request, config, windowId, 'view');
-      while (handler.uncommitted) await handler.whenCommitted();
-      return { window: windowState(handler.state, windowId) };
+      // Seeing a window's console takes the right to sign in there (its A or B clerk, or a manager).
+      await requireWindowActor(request, handler, windowId, 'OpenWindow');
+      return { window: await handler.read((state) => windowPanel(state, config, windowId)) };
     },
   );
-
-  function viewOf(state: HallState, ticketId: string): TicketView {
-    return ticketView(state, config, state.tickets.get(ticketId)!);
-  }
-
-  function windowState(state: HallState, windowId: number) {
-    const w = state.windows.get(windowId);
-    const cur = w?.currentServiceId ? state.services.get(w.currentServiceId) : undefined;
-    const live = cur && (cur.status === 'called' || cur.status === 'serving');
-    return {
-      id: windowId,
-      status: w?.status ?? 'closed',
-      staffId: w?.staffId ?? null,
-      role: w?.role ?? null,
-      pauseReason: w?.pauseReason ?? null,
-      current: live ? { ...viewOf(state, cur.ticketId), serviceId: cur.id, serviceStatus: cur.status, recalls: cur.recalls, callId: cur.callId } : null,
-    };
-  }
 };
+
+/** A window as its console shows it: who is signed in and the live ticket with its service. */
+function windowPanel(state: ReadonlyHallState, config: HallConfig, windowId: number) {
+  const w = state.windows.get(windowId);
+  const live = liveServiceAt(state, windowId);
+  const t = live ? state.tickets.get(live.ticketId) : undefined;
+  return {
+    id: windowId,
+    status: w?.status ?? 'closed',
+    staffId: w?.staffId ?? null,
+    role: w?.role ?? null,
+    pauseReason: w?.pauseReason ?? null,
+    current: live && t ? { ...ticketView(state, config, t), serviceId: live.id, serviceStatus: live.status, recalls: live.recalls, callId: live.callId } : null,
+  };
+}

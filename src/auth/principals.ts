@@ -70,7 +70,7 @@ export class Principals {
     if (!token) return null;
     const hash = sha256(token);
     const device = this.#devices.get(hash);
-    if (device) return { kind: 'device', device, actor: { kind: 'device', id: device.id, deviceKind: device.kind } };
+    if (device) return { kind: 'device', device, actor: { kind: 'device', id: device.id, deviceKind: device.kind, ...(device.windowId !== undefined ? { windowId: device.windowId } : {}) } };
     const row = this.#find.get(hash) as { staff_id: string; expires_at: number } | undefined;
     if (!row || row.expires_at < this.clock.now()) return null;
     const staff = this.#staff.get(row.staff_id);

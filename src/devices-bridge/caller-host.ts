@@ -1,13 +1,13 @@
 import { CallerBus, type CallerKeypadSimulator, keyToIntent, type CallerKeyEvent, type RatingOrder } from '../../devices/caller/index.ts';
 import { endpointForUri } from '../../devices/endpoint.ts';
 import type { HallConfig } from '../config/schema.ts';
-import type { Actor, HallCommand } from '../domain/commands.ts';
+import { rateByDevice } from '../commands/rate-by-device.ts';
+import { windowCommand, type WindowAction } from '../commands/window-actions.ts';
 import { HallqError } from '../domain/errors.ts';
-import { newCallId, newServiceId } from '../ids.ts';
+import { liveServiceAt, numberOf, signedInAt, waitingFor } from '../domain/queries.ts';
 import type { StoredEvent } from '../store/event-log.ts';
-import type { CommandHandler, Reply } from '../store/handle-command.ts';
+import type { CommandHandler } from '../store/handle-command.ts';
 import type { Emit } from './device-status.ts';
-import { rateFromDevice } from './rate-from-device.ts';
 
 export interface CallerHostConfig {
   /** `sim`, or `serial:/dev/ttyUSB2?baud=9600` for the RS-485 bus. */
@@ -46,9 +46,9 @@ export class CallerHost {
     this.bus.on('rating', (r) => {
       const windowId = this.#windowOf.get(r.address);
       if (windowId === undefined) return;
-      void rateFromDevice(this.handler, windowId, r.level, 'rs485', { kind: 'device', id: `evaluator-${r.address}`, deviceKind: 'pad' }).catch((err) =>
-        this.#refused(r.address, windowId, err),
-      );
+      void this.handler
+        .submit(rateByDevice(r.level, 'rs485'), { kind: 'device', id: `evaluator-${r.address}`, deviceKind: 'pad', windowId })
+        .catch((err) => this.#refused(r.address, windowId, err));
     });
     this.bus.on('status', (s) => this.emit('manager', 'device.status', { device: 'caller-bus', kind: 'caller', state: s.state, detail: s.detail, at: Date.now() }));
     handler.onCommitted((events) => this.#refreshLcds(events));
@@ -68,49 +68,48 @@ export class CallerHost {
     await this.bus.stop();
   }
 
+  /** A key: its intent becomes the console's window action, with the keypad as actor (the signed-in clerk is credited). */
   async #onKey(k: CallerKeyEvent): Promise<void> {
     const windowId = this.#windowOf.get(k.address);
-    const suggestion = keyToIntent(k);
-    if (windowId === undefined || !suggestion) return;
-    const actor: Actor = { kind: 'device', id: `caller-${k.address}`, deviceKind: 'caller' };
-    const paused = this.handler.state.windows.get(windowId)?.status === 'paused';
-    let command: HallCommand;
-    const intent = paused && suggestion.toggle ? suggestion.toggle : suggestion.intent;
-    switch (intent) {
+    const key = keyToIntent(k);
+    if (windowId === undefined || !key) return;
+    let action: WindowAction;
+    switch (key.intent) {
       case 'call':
-        command = { type: 'CallNext', data: { windowId, callId: newCallId() } };
+        action = { action: 'call' };
         break;
       case 'recall':
-        command = { type: 'Recall', data: { windowId, callId: newCallId() } };
+        action = { action: 'recall' };
         break;
       case 'noShow':
-        command = { type: 'MarkNoShow', data: { windowId } };
+        action = { action: 'no-show' };
         break;
       case 'startService':
-        command = { type: 'StartService', data: { windowId } };
+        action = { action: 'start' };
         break;
       case 'completeService':
-        command = { type: 'CompleteService', data: { windowId } };
+        action = { action: 'complete' };
         break;
       case 'pause':
-        command = { type: 'PauseWindow', data: { windowId, reason: suggestion.defaultReason ?? '暂停服务' } };
+        // One key for both: `decide` pauses an open window and resumes a paused one.
+        action = key.toggle === 'resume' ? { action: 'toggle-pause', reason: key.defaultReason ?? '暂停服务' } : { action: 'pause', reason: key.defaultReason ?? '暂停服务' };
         break;
       case 'resume':
-        command = { type: 'ResumeWindow', data: { windowId } };
+        action = { action: 'resume' };
         break;
       case 'transfer': {
         const to = Number(k.digits);
         if (!k.digits || !Number.isInteger(to)) return this.#refused(k.address, windowId, new HallqError('HQ_ERR_TRANSFER_TARGET'));
-        command = { type: 'TransferTicket', data: { windowId, newServiceId: newServiceId(), toWindowId: to } };
+        action = { action: 'transfer', toWindowId: to };
         break;
       }
       default: {
-        const unmapped: never = intent;
+        const unmapped: never = key.intent;
         return unmapped;
       }
     }
     try {
-      await this.handler.submit(command, actor, (): Reply => ({ status: 200, body: null }));
+      await this.handler.submit(windowCommand(windowId, action), { kind: 'device', id: `caller-${k.address}`, deviceKind: 'caller', windowId });
     } catch (err) {
       this.#refused(k.address, windowId, err);
     }
@@ -120,8 +119,10 @@ export class CallerHost {
   #refused(address: number, windowId: number, err: unknown): void {
     void this.bus.beep(address, 'urgent');
     const e = err instanceof HallqError ? err : new HallqError('HQ_ERR_INTERNAL');
-    const clerk = this.handler.state.windows.get(windowId)?.staffId;
-    if (clerk) this.emit(`clerk:${clerk}`, 'keypad.refused', { windowId, address, code: e.code, message: e.message });
+    void this.handler.read((state) => {
+      const clerk = signedInAt(state, windowId);
+      if (clerk) this.emit(`clerk:${clerk}`, 'keypad.refused', { windowId, address, code: e.code, message: e.message });
+    });
   }
 
   #refreshLcds(events: StoredEvent[]): void {
@@ -138,13 +139,10 @@ export class CallerHost {
 
   #showLcd(windowId: number): void {
     const address = this.#addressOf.get(windowId);
-    const win = this.hall.windows.find((w) => w.id === windowId);
-    if (address === undefined || !win) return;
-    const state = this.handler.state;
-    const waiting = win.categories.reduce((n, c) => n + (state.waiting.get(c.id)?.size ?? 0), 0);
-    const ws = state.windows.get(windowId);
-    const cur = ws?.currentServiceId ? state.services.get(ws.currentServiceId) : undefined;
-    const live = cur && (cur.status === 'called' || cur.status === 'serving');
-    void this.bus.showLcd(address, { waiting, current: live ? (state.tickets.get(cur.ticketId)?.number ?? null) : null });
+    if (address === undefined) return;
+    void this.handler.read((state) => {
+      const live = liveServiceAt(state, windowId);
+      void this.bus.showLcd(address, { waiting: waitingFor(state, this.hall, windowId), current: live ? numberOf(state, live.ticketId) || null : null });
+    });
   }
 }

@@ -4,7 +4,8 @@ import type { CallId, Holder, ServiceId, StaffId, TicketId, WindowId } from './s
 /** Who asked. Every event in the log carries it (DESIGN §5). */
 export type Actor =
   | { kind: 'staff'; id: StaffId; role: 'clerk' | 'guide' | 'manager' | 'admin' }
-  | { kind: 'device'; id: string; deviceKind: string }
+  /** A device; `windowId` for those bound to one window (its pad, its keypad, its business system). */
+  | { kind: 'device'; id: string; deviceKind: string; windowId?: WindowId }
   | { kind: 'system'; id: string };
 
 export type Placement = 'front' | 'original' | 'back';
@@ -63,6 +64,8 @@ export type HallCommand =
     }
   | { type: 'PauseWindow'; data: { windowId: WindowId; reason: string } }
   | { type: 'ResumeWindow'; data: { windowId: WindowId } }
+  /** One key for both (a caller keypad's 暂停 key): pause with the reason, or resume if paused. */
+  | { type: 'TogglePause'; data: { windowId: WindowId; reason: string } }
   | { type: 'CloseBusinessDay'; data: { businessDate: string } }
   /** The wall clock moved by more than the alarm threshold against the hub's monotonic clock. */
   | { type: 'RecordClockJump'; data: { fromAt: number; toAt: number; deltaMs: number; detectedAt: 'runtime' | 'startup' } }
@@ -72,13 +75,12 @@ export type HallCommand =
       data: {
         ratingId: string;
         followupId: string;
-        serviceId: ServiceId;
+        /** The service rated; a pad that knows only its window (HID, RS-485) leaves it out: its window's pending one. */
+        serviceId?: ServiceId;
         level: number;
         reasons?: string[];
         comment?: string;
         channel: RatingChannel;
-        /** The window of the pad that rated: only that window's pad may rate its services. */
-        padWindowId: WindowId;
       };
     }
   | { type: 'ExpireRating'; data: { serviceId: ServiceId } }

@@ -1,14 +1,18 @@
 import { addWorkingDays, businessDate } from './calendar.ts';
 import type { CommandOf } from './commands.ts';
-import type { DecideContext } from './decide.ts';
+import type { DecideContext } from './context.ts';
 import { HallqError } from './errors.ts';
 import { cleanText } from './free-text.ts';
 import type { HallEvent } from './events.ts';
 import { BAD_LEVEL, BASE_BAD_REASONS, RATING_LABELS } from './ratings.ts';
-import type { HallState, Service, WindowState } from './state.ts';
+import type { DeepReadonly } from './readonly.ts';
+import { pendingRatingAt } from './queries.ts';
+import type { ReadonlyHallState, Service, WindowState } from './state.ts';
+
+type RService = DeepReadonly<Service>;
 
 /** The request a pad shows when a service ends; it expires into `unrated`, never into a level. */
-export function ratingRequested(state: HallState, w: WindowState, s: Service, caseNo: string | null, itemCode: string | null, ctx: DecideContext): HallEvent {
+export function ratingRequested(state: ReadonlyHallState, w: DeepReadonly<WindowState>, s: RService, caseNo: string | null, itemCode: string | null, ctx: DecideContext): HallEvent {
   const staff = w.staffId ? ctx.config.staff.find((x) => x.id === w.staffId) : undefined;
   return {
     type: 'rating.requested',
@@ -29,11 +33,15 @@ export function ratingRequested(state: HallState, w: WindowState, s: Service, ca
 }
 
 /** One rating per service, from the pad of its window, within the timeout; a bad one opens a follow-up. */
-export function rateService(state: HallState, command: CommandOf<'RateService'>, ctx: DecideContext): HallEvent[] {
+export function rateService(state: ReadonlyHallState, command: CommandOf<'RateService'>, ctx: DecideContext): HallEvent[] {
   const d = command.data;
-  const r = state.ratings.get(d.serviceId);
-  if (!r) throw new HallqError('HQ_ERR_RATING_NOT_REQUESTED');
-  if (r.windowId !== d.padWindowId) throw new HallqError('HQ_ERR_NOT_YOUR_PAD', { windowId: r.windowId });
+  // Only a window's own pad rates its services: the pad is the actor, bound to its window.
+  const padWindowId = ctx.actor.kind === 'device' && ctx.actor.deviceKind === 'pad' ? ctx.actor.windowId : undefined;
+  if (padWindowId === undefined) throw new HallqError('HQ_ERR_FORBIDDEN');
+  // A pad that knows only its window (an HID pad, an RS-485 evaluator) rates the window's pending request.
+  const r = d.serviceId !== undefined ? state.ratings.get(d.serviceId) : (pendingRatingAt(state, padWindowId, ctx.at) ?? undefined);
+  if (!r) throw new HallqError('HQ_ERR_RATING_NOT_REQUESTED', { windowId: padWindowId });
+  if (r.windowId !== padWindowId) throw new HallqError('HQ_ERR_NOT_YOUR_PAD', { windowId: r.windowId });
   if (r.status === 'rated') throw new HallqError('HQ_ERR_ALREADY_RATED');
   if (r.status === 'unrated' || ctx.at > r.expiresAt) throw new HallqError('HQ_ERR_RATING_EXPIRED');
   if (!Number.isInteger(d.level) || d.level < 1 || d.level > 5) {
@@ -89,14 +97,14 @@ export function rateService(state: HallState, command: CommandOf<'RateService'>,
   return events;
 }
 
-export function expireRating(state: HallState, command: CommandOf<'ExpireRating'>, ctx: DecideContext): HallEvent[] {
+export function expireRating(state: ReadonlyHallState, command: CommandOf<'ExpireRating'>, ctx: DecideContext): HallEvent[] {
   const r = state.ratings.get(command.data.serviceId);
   if (!r || r.status !== 'requested' || ctx.at < r.expiresAt) return [];
   return [{ type: 'rating.unrated', data: { serviceId: r.serviceId, ticketId: r.ticketId, number: r.number, windowId: r.windowId, staffId: r.staffId, at: ctx.at } }];
 }
 
 /** 回访 (call-back), 核实 (verification), 整改 (rectification); the rectification closes it. */
-export function recordFollowup(state: HallState, command: CommandOf<'RecordFollowup'>, ctx: DecideContext): HallEvent[] {
+export function recordFollowup(state: ReadonlyHallState, command: CommandOf<'RecordFollowup'>, ctx: DecideContext): HallEvent[] {
   const f = state.followups.get(command.data.followupId);
   if (!f) throw new HallqError('HQ_ERR_FOLLOWUP_NOT_FOUND');
   if (f.status === 'closed') throw new HallqError('HQ_ERR_FOLLOWUP_CLOSED');

@@ -1,6 +1,7 @@
 import type { HallConfig } from '../config/schema.ts';
 import { businessDate, instantOf, localTime, minutesOf, openingAt, sessionsOn } from './calendar.ts';
 import type { Actor, CommandOf, HallCommand } from './commands.ts';
+import type { DecideContext } from './context.ts';
 import { HallqError } from './errors.ts';
 import { cleanText } from './free-text.ts';
 import { FRONT_OFFSET } from './order.ts';
@@ -8,26 +9,25 @@ import { aheadOfNew, estimateFor } from './estimate.ts';
 import type { HallEvent, SelectionReason } from './events.ts';
 import { expireRating, rateService, ratingRequested, recordFollowup } from './decide-ratings.ts';
 import { selectNext } from './select-next.ts';
-import { FINAL_SERVICE_STATUSES, formatNumber, type HallState, type Service, type WindowState } from './state.ts';
+import { liveServiceAt, numberOf as ticketNumber } from './queries.ts';
+import type { DeepReadonly } from './readonly.ts';
+import { closedWindow, FINAL_SERVICE_STATUSES, formatNumber, type ReadonlyHallState, type Service, type WindowState } from './state.ts';
 
-export interface DecideContext {
-  config: HallConfig;
-  at: number;
-  actor: Actor;
-  /**
-   * The log position the command's first event will take. Arrival order is the log's order, not the
-   * clock's: a wall clock set back 15 minutes must not put A002 before A001.
-   */
-  seq: number;
-}
+type HallState = ReadonlyHallState;
+type ServiceView = DeepReadonly<Service>;
+type WindowView = DeepReadonly<WindowState>;
+
+export type { DecideContext } from './context.ts';
 
 const MINUTE = 60_000;
 
 /**
  * The engine: state + command + clock → events, or a `HallqError` and no change. Pure: it never
- * touches its inputs, the disk or the wall clock.
+ * touches its inputs, the disk or the wall clock. Every hall rule is here, who may act included, so
+ * an HTTP route, a keypad and a timer differ only in the actor they pass.
  */
 export function decide(state: HallState, command: HallCommand, ctx: DecideContext): HallEvent[] {
+  if (WINDOW_COMMANDS.has(command.type)) mayActAtWindow(state, ctx.config, ctx.actor, (command.data as { windowId: number }).windowId, command.type);
   switch (command.type) {
     case 'IssueTicket':
       return issueTicket(state, command, ctx);
@@ -89,6 +89,11 @@ export function decide(state: HallState, command: HallCommand, ctx: DecideContex
       const w = windowOf(state, ctx, command.data.windowId);
       if (w.status !== 'paused') throw new HallqError('HQ_ERR_WINDOW_NOT_PAUSED', { windowId: w.id });
       return [{ type: 'window.resumed', data: { windowId: w.id, staffId: w.staffId, at: ctx.at } }];
+    }
+    case 'TogglePause': {
+      const w = windowOf(state, ctx, command.data.windowId);
+      if (w.status === 'paused') return decide(state, { type: 'ResumeWindow', data: { windowId: w.id } }, ctx);
+      return decide(state, { type: 'PauseWindow', data: { windowId: w.id, reason: command.data.reason } }, ctx);
     }
     case 'CloseBusinessDay':
       return closeBusinessDay(state, command, ctx);
@@ -158,6 +163,9 @@ function issueTicket(state: HallState, command: CommandOf<'IssueTicket'>, ctx: D
   let priorityGroup: string | null = null;
   let priorityBy: 'age' | 'guide' | null = null;
   if (d.priorityGroup !== undefined) {
+    // Only the guide desk (or the hub itself) sets a priority group; a kiosk gets age priority from the card alone.
+    const guideDesk = ctx.actor.kind === 'system' || (ctx.actor.kind === 'staff' && ctx.actor.role !== 'clerk');
+    if (!guideDesk) throw new HallqError('HQ_ERR_PRIORITY_GROUP_NOT_ALLOWED');
     if (!config.priorityGroups.some((g) => g.id === d.priorityGroup)) throw new HallqError('HQ_ERR_PRIORITY_GROUP_UNKNOWN', { priorityGroup: d.priorityGroup });
     priorityGroup = d.priorityGroup;
     priorityBy = 'guide';
@@ -281,7 +289,7 @@ function callNext(state: HallState, command: CommandOf<'CallNext'>, ctx: DecideC
   return [called(state, w, sel.service, command.data.callId, false, sel.reason, ctx.at)];
 }
 
-function called(state: HallState, w: WindowState, s: Service, callId: string, isRecall: boolean, reason: SelectionReason | null, at: number): HallEvent {
+function called(state: HallState, w: WindowView, s: ServiceView, callId: string, isRecall: boolean, reason: SelectionReason | null, at: number): HallEvent {
   return {
     type: 'ticket.called',
     data: {
@@ -396,27 +404,73 @@ function closeBusinessDay(state: HallState, command: CommandOf<'CloseBusinessDay
   return out;
 }
 
-// --- helpers ---------------------------------------------------------------
+// --- who may act at a window ----------------------------------------------
 
-function windowOf(state: HallState, ctx: DecideContext, windowId: number): WindowState {
-  if (!ctx.config.windows.some((w) => w.id === windowId)) throw new HallqError('HQ_ERR_WINDOW_UNKNOWN', { windowId });
-  return state.windows.get(windowId) ?? { id: windowId, status: 'closed', staffId: null, role: null, pauseReason: null, currentServiceId: null, priorityStreak: 0, since: null };
+const WINDOW_COMMANDS: ReadonlySet<HallCommand['type']> = new Set([
+  'OpenWindow',
+  'CloseWindow',
+  'CallNext',
+  'Recall',
+  'MarkNoShow',
+  'StartService',
+  'CompleteService',
+  'TransferTicket',
+  'PauseWindow',
+  'ResumeWindow',
+  'TogglePause',
+]);
+
+/**
+ * Who may act at a window: its A or B clerk (and, once it is open, only the one signed in there, so
+ * every event credits the clerk who did the work); a manager or admin; its own keypad; its window
+ * business system, to complete a service; the hub itself. The API asks the same question before
+ * it reads a request's body, so a stranger gets 403, never a 400.
+ */
+export function mayActAtWindow(state: HallState, config: HallConfig, actor: Actor, windowId: number, command: HallCommand['type']): void {
+  const win = config.windows.find((w) => w.id === windowId);
+  if (!win) throw new HallqError('HQ_ERR_WINDOW_UNKNOWN', { windowId });
+  switch (actor.kind) {
+    case 'system':
+      return;
+    case 'device':
+      if (actor.windowId === windowId && actor.deviceKind === 'caller') return;
+      if (actor.windowId === windowId && actor.deviceKind === 'integration' && command === 'CompleteService') return;
+      throw new HallqError('HQ_ERR_FORBIDDEN');
+    case 'staff': {
+      if (actor.role === 'manager' || actor.role === 'admin') return;
+      if (actor.role !== 'clerk') throw new HallqError('HQ_ERR_FORBIDDEN');
+      if (win.staff.a !== actor.id && win.staff.b !== actor.id) throw new HallqError('HQ_ERR_NOT_YOUR_WINDOW', { windowId });
+      const w = state.windows.get(windowId);
+      // At a closed window the command answers for itself (窗口未签到); here only "someone else is signed in".
+      if (command !== 'OpenWindow' && w && w.status !== 'closed' && w.staffId !== actor.id) throw new HallqError('HQ_ERR_NOT_SIGNED_IN', { windowId });
+      return;
+    }
+    default: {
+      const _exhaustive: never = actor;
+      return _exhaustive;
+    }
+  }
 }
 
-function openWindowOf(state: HallState, ctx: DecideContext, windowId: number): WindowState {
+// --- helpers ---------------------------------------------------------------
+
+function windowOf(state: HallState, ctx: DecideContext, windowId: number): WindowView {
+  if (!ctx.config.windows.some((w) => w.id === windowId)) throw new HallqError('HQ_ERR_WINDOW_UNKNOWN', { windowId });
+  return state.windows.get(windowId) ?? closedWindow(windowId);
+}
+
+function openWindowOf(state: HallState, ctx: DecideContext, windowId: number): WindowView {
   const w = windowOf(state, ctx, windowId);
   if (w.status === 'closed') throw new HallqError('HQ_ERR_WINDOW_CLOSED', { windowId });
   if (w.status === 'paused') throw new HallqError('HQ_ERR_WINDOW_PAUSED', { windowId, reason: w.pauseReason });
   return w;
 }
 
-function busy(state: HallState, w: WindowState): boolean {
-  if (!w.currentServiceId) return false;
-  const s = state.services.get(w.currentServiceId);
-  return !!s && (s.status === 'called' || s.status === 'serving');
+function busy(state: HallState, w: WindowView): boolean {
+  return liveServiceAt(state, w.id) !== null;
 }
 
-function current(state: HallState, ctx: DecideContext, windowId: number, allowed: Service['status'][]): { w: WindowState; s: Service } {
+function current(state: HallState, ctx: DecideContext, windowId: number, allowed: Service['status'][]): { w: WindowView; s: ServiceView } {
   const w = windowOf(state, ctx, windowId);
   if (w.status === 'closed') throw new HallqError('HQ_ERR_WINDOW_CLOSED', { windowId });
   const s = w.currentServiceId ? state.services.get(w.currentServiceId) : undefined;
@@ -425,6 +479,6 @@ function current(state: HallState, ctx: DecideContext, windowId: number, allowed
   return { w, s };
 }
 
-function numberOf(state: HallState, s: Service): string {
-  return state.tickets.get(s.ticketId)?.number ?? '';
+function numberOf(state: HallState, s: ServiceView): string {
+  return ticketNumber(state, s.ticketId);
 }

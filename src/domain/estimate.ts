@@ -1,17 +1,20 @@
 import type { HallConfig } from '../config/schema.ts';
 import type { Estimate } from './events.ts';
 import { isPriority } from './select-next.ts';
-import type { HallState, Service } from './state.ts';
+import type { DeepReadonly } from './readonly.ts';
+import type { ReadonlyHallState, Service } from './state.ts';
+
+type RService = DeepReadonly<Service>;
 
 /** Service minutes for a category: the moving average once services are timed, else the configured start value. */
-export function avgServiceMin(state: HallState, config: HallConfig, categoryId: string): number {
+export function avgServiceMin(state: ReadonlyHallState, config: HallConfig, categoryId: string): number {
   const stats = state.stats.get(categoryId);
   if (stats && stats.samples > 0) return stats.avgServiceMin;
   return config.categories.find((c) => c.id === categoryId)?.avgServiceMin ?? 8;
 }
 
 /** Windows that can serve the category now; before anyone signs in, those assigned to it. */
-export function servingWindows(state: HallState, config: HallConfig, categoryId: string): number {
+export function servingWindows(state: ReadonlyHallState, config: HallConfig, categoryId: string): number {
   const assigned = config.windows.filter((w) => w.categories.some((c) => c.id === categoryId));
   const open = assigned.filter((w) => state.windows.get(w.id)?.status === 'open').length;
   return open > 0 ? open : assigned.length;
@@ -21,7 +24,7 @@ export function servingWindows(state: HallState, config: HallConfig, categoryId:
  * People ahead and minutes (DESIGN §3): average service time ÷ windows serving the category,
  * with a band from 0.7× to 1.5× for the printed "about N minutes".
  */
-export function estimateFor(state: HallState, config: HallConfig, categoryId: string, ahead: number): Estimate {
+export function estimateFor(state: ReadonlyHallState, config: HallConfig, categoryId: string, ahead: number): Estimate {
   const perWindow = avgServiceMin(state, config, categoryId);
   const windows = Math.max(1, servingWindows(state, config, categoryId));
   const minutes = (ahead * perWindow) / windows;
@@ -34,7 +37,7 @@ export function estimateFor(state: HallState, config: HallConfig, categoryId: st
 }
 
 /** How many wait before a new ticket of this category and class would be called. */
-export function aheadOfNew(state: HallState, categoryId: string, priority: boolean): number {
+export function aheadOfNew(state: ReadonlyHallState, categoryId: string, priority: boolean): number {
   const ids = state.waiting.get(categoryId);
   if (!ids) return 0;
   if (!priority) return ids.size;
@@ -47,7 +50,7 @@ export function aheadOfNew(state: HallState, categoryId: string, priority: boole
 }
 
 /** How many in the same category would go before this waiting service, by class and queue position. */
-export function aheadOf(state: HallState, service: Service): number {
+export function aheadOf(state: ReadonlyHallState, service: RService): number {
   const ids = state.waiting.get(service.categoryId);
   if (!ids || service.status !== 'waiting') return 0;
   const mine = isPriority(state, service);

@@ -1,6 +1,6 @@
 import type { HallEvent } from './events.ts';
 import { FRONT_OFFSET } from './order.ts';
-import { closedWindow, type HallState, type Service, type ServiceStatus, type WindowState } from './state.ts';
+import { noteIssued, closedWindow, type HallState, type Service, type ServiceStatus, type WindowState } from './state.ts';
 
 /**
  * Folds one event into the state. It mutates `state` in place and returns it: the hub applies
@@ -24,6 +24,7 @@ export function evolve(state: HallState, event: HallEvent, alpha = 0.2): HallSta
         phoneMasked: d.phoneMasked,
         appointmentCode: d.appointmentCode,
         source: d.source,
+        kioskId: d.kioskId,
         issuedAt: d.issuedAt,
         arrival: d.orderKey ?? d.issuedAt,
         extended: d.extended,
@@ -34,9 +35,7 @@ export function evolve(state: HallState, event: HallEvent, alpha = 0.2): HallSta
       addService(state, { ...waitingService(d.serviceId, d.ticketId, d.categoryId, null, d.issuedAt, d.orderKey ?? d.issuedAt, d.issuedAt), ...(d.orderKey !== undefined ? { waitSeq: d.orderKey } : {}) });
       const counterKey = `${d.businessDate}|${d.prefix}`;
       state.counters.set(counterKey, Math.max(state.counters.get(counterKey) ?? 0, d.serial));
-      const issuedKey = `${d.businessDate}|${d.categoryId}`;
-      state.issued.set(issuedKey, (state.issued.get(issuedKey) ?? 0) + 1);
-      if (d.holder) state.holderKeys.set(`${d.businessDate}|${d.categoryId}|${d.holder.hmac}`, d.ticketId);
+      noteIssued(state, { id: d.ticketId, businessDate: d.businessDate, holder: d.holder }, d.categoryId);
       if (d.appointmentCode) {
         const a = state.appointments.get(d.appointmentCode);
         if (a) a.ticketId = d.ticketId;

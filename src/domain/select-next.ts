@@ -1,9 +1,12 @@
 import type { HallConfig, WindowConfig } from '../config/schema.ts';
 import type { SelectionReason } from './events.ts';
-import type { HallState, Service, WindowId } from './state.ts';
+import type { DeepReadonly } from './readonly.ts';
+import type { ReadonlyHallState, Service, WindowId } from './state.ts';
+
+type RService = DeepReadonly<Service>;
 
 export interface Selection {
-  service: Service;
+  service: RService;
   reason: SelectionReason;
 }
 
@@ -18,11 +21,11 @@ const MINUTE = 60_000;
  *    waiting normal ticket goes;
  * 5. within a class, the window's category order or weights, then arrival (`orderKey`).
  */
-export function selectNext(state: HallState, config: HallConfig, windowId: WindowId, now: number): Selection | null {
+export function selectNext(state: ReadonlyHallState, config: HallConfig, windowId: WindowId, now: number): Selection | null {
   const win = config.windows.find((w) => w.id === windowId);
   if (!win) return null;
-  const targeted: Service[] = [];
-  const pool: Service[] = [];
+  const targeted: RService[] = [];
+  const pool: RService[] = [];
   for (const wc of win.categories) {
     const ids = state.waiting.get(wc.id);
     if (!ids) continue;
@@ -34,7 +37,7 @@ export function selectNext(state: HallState, config: HallConfig, windowId: Windo
     }
   }
 
-  const byOrder = (a: Service, b: Service) => a.orderKey - b.orderKey || a.waitingSince - b.waitingSince || (a.id < b.id ? -1 : 1);
+  const byOrder = (a: RService, b: RService) => a.orderKey - b.orderKey || a.waitingSince - b.waitingSince || (a.id < b.id ? -1 : 1);
 
   if (targeted.length > 0) {
     const s = targeted.sort(byOrder)[0]!;
@@ -110,24 +113,24 @@ function reason(rule: SelectionReason['rule'], s: Service, detail: SelectionReas
   return { rule, categoryId: s.categoryId, detail };
 }
 
-export function isPriority(state: HallState, s: Service): boolean {
+export function isPriority(state: ReadonlyHallState, s: Service): boolean {
   return (state.tickets.get(s.ticketId)?.priorityGroup ?? null) !== null;
 }
 
-function apptOf(state: HallState, s: Service) {
+function apptOf(state: ReadonlyHallState, s: Service) {
   const code = state.tickets.get(s.ticketId)?.appointmentCode;
   if (!code) return null;
   return state.appointments.get(code) ?? null;
 }
 
 /** Older rows (before `queuedAt` existed) had the time in `orderKey`. */
-const queuedAtOf = (s: Service) => s.queuedAt ?? s.orderKey;
+const queuedAtOf = (s: RService) => s.queuedAt ?? s.orderKey;
 
 /**
  * Within one class: each category's head is its first arrival (log order); between heads, the
  * window's category order, or the longest wait × category weight.
  */
-function byCategory(win: WindowConfig, services: Service[], now: number): Service {
+function byCategory(win: WindowConfig, services: readonly RService[], now: number): Service {
   const heads = new Map<string, Service>();
   for (const s of services) {
     const h = heads.get(s.categoryId);

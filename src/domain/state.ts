@@ -1,4 +1,5 @@
 import type { Followup, RatingState } from './ratings.ts';
+import type { DeepReadonly } from './readonly.ts';
 
 /** The hall's state as the engine sees it. Plain data; `evolve` is the only writer. */
 
@@ -44,6 +45,8 @@ export interface Ticket {
   phoneMasked: string | null;
   appointmentCode: string | null;
   source: 'kiosk' | 'guide' | 'appointment';
+  /** The kiosk it was issued at: its printer prints (and reprints) the ticket. */
+  kioskId?: string | null;
   issuedAt: number;
   /** Arrival order (the seq of its issue): a transfer that keeps its place keeps this. */
   arrival: number;
@@ -135,6 +138,19 @@ export interface HallState {
   /** One rating per service, by service id. */
   ratings: Map<ServiceId, RatingState>;
   followups: Map<string, Followup>;
+}
+
+/** The hall as readers see it: `decide`, queries and views may not change it. */
+export type ReadonlyHallState = DeepReadonly<HallState>;
+
+/**
+ * Counts a ticket against its category's daily quota and its holder's one-live-ticket rule: on issue
+ * (evolve) and when a date is loaded back from SQLite (projections), by the category it was issued in.
+ */
+export function noteIssued(state: HallState, t: { id: TicketId; businessDate: string; holder: Holder | null }, issuedIn: string): void {
+  const issuedKey = `${t.businessDate}|${issuedIn}`;
+  state.issued.set(issuedKey, (state.issued.get(issuedKey) ?? 0) + 1);
+  if (t.holder) state.holderKeys.set(`${t.businessDate}|${issuedIn}|${t.holder.hmac}`, t.id);
 }
 
 export function emptyState(): HallState {

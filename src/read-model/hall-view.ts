@@ -1,7 +1,11 @@
 import type { HallConfig } from '../config/schema.ts';
 import { businessDate, openingAt } from '../domain/calendar.ts';
 import { aheadOf, estimateFor } from '../domain/estimate.ts';
-import type { HallState, Service, Ticket } from '../domain/state.ts';
+import { liveServiceAt } from '../domain/queries.ts';
+import type { DeepReadonly } from '../domain/readonly.ts';
+import type { ReadonlyHallState, Service, Ticket } from '../domain/state.ts';
+
+type RService = DeepReadonly<Service>;
 
 /**
  * Public views (GET /hall, GET /tickets/:id, socket snapshots). Masked: no HMAC, no ID fragments,
@@ -58,7 +62,7 @@ export interface HallView {
   recentCalls: CallView[];
 }
 
-export function hallView(state: HallState, config: HallConfig, now: number): HallView {
+export function hallView(state: ReadonlyHallState, config: HallConfig, now: number): HallView {
   const date = businessDate(now, config.hall.timeZone);
   const categories = config.categories.map((c): CategoryView => {
     const waiting = state.waiting.get(c.id)?.size ?? 0;
@@ -82,17 +86,16 @@ export function hallView(state: HallState, config: HallConfig, now: number): Hal
   });
   const windows = config.windows.map((w): WindowView => {
     const ws = state.windows.get(w.id);
-    const cur = ws?.currentServiceId ? state.services.get(ws.currentServiceId) : undefined;
+    const live = liveServiceAt(state, w.id);
     const staff = ws?.staffId ? config.staff.find((s) => s.id === ws.staffId) : undefined;
-    const live = cur && (cur.status === 'called' || cur.status === 'serving');
     return {
       id: w.id,
       name: w.name,
       department: w.department ?? null,
       status: ws?.status ?? 'closed',
       pauseReason: ws?.pauseReason ?? null,
-      currentNumber: live ? (state.tickets.get(cur.ticketId)?.number ?? null) : null,
-      currentStatus: live ? cur.status : null,
+      currentNumber: live ? (state.tickets.get(live.ticketId)?.number ?? null) : null,
+      currentStatus: live ? live.status : null,
       staff:
         staff && ws?.status !== 'closed'
           ? {
@@ -112,12 +115,12 @@ export function hallView(state: HallState, config: HallConfig, now: number): Hal
     now,
     categories,
     windows,
-    notices: state.notices ?? config.notices,
+    notices: [...(state.notices ?? config.notices)],
     recentCalls: recentCalls(state, date, 10),
   };
 }
 
-function recentCalls(state: HallState, date: string, n: number): CallView[] {
+function recentCalls(state: ReadonlyHallState, date: string, n: number): CallView[] {
   const calls: CallView[] = [];
   for (const s of state.services.values()) {
     if (s.calledAt === null || s.callId === null || s.windowId === null) continue;
@@ -144,8 +147,8 @@ export interface TicketView {
 }
 
 /** The live state of one ticket for its holder (QR status page). */
-export function ticketView(state: HallState, config: HallConfig, t: Ticket): TicketView {
-  const s: Service | undefined = state.services.get(t.currentServiceId);
+export function ticketView(state: ReadonlyHallState, config: HallConfig, t: DeepReadonly<Ticket>): TicketView {
+  const s: RService | undefined = state.services.get(t.currentServiceId);
   const ahead = s ? aheadOf(state, s) : 0;
   return {
     id: t.id,

@@ -6,6 +6,7 @@ import { estimateFor } from '../domain/estimate.ts';
 import { hallView } from '../read-model/hall-view.ts';
 import type { StoredEvent } from '../store/event-log.ts';
 import type { CommandHandler } from '../store/handle-command.ts';
+import type { ReadonlyHallState } from '../domain/state.ts';
 import { dataFor, routeOf, tierFor, type Route } from './disclosure.ts';
 import {
   MAX_REPLAY,
@@ -64,7 +65,7 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Realtime
   const { handler, config, principals, hubId } = deps;
   const io: HubServer = new Server(server, { path: '/socket.io', serveClient: false, cors: { origin: false } });
   const recent = new RecentEvents(MAX_REPLAY);
-  recent.load(handler.log, handler.seq);
+  recent.load((after, limit) => handler.readLog(after, limit), handler.seq);
 
   io.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as Handshake;
@@ -81,41 +82,39 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Realtime
   });
 
   let snapshotCache: { seq: number; at: number; state: Snapshot['state'] } | null = null;
-  const snapshotState = (seq: number) => {
-    const now = handler.clock.now();
+  const snapshotState = (state: ReadonlyHallState, seq: number, now: number) => {
     if (!snapshotCache || snapshotCache.seq !== seq || now - snapshotCache.at > SNAPSHOT_REUSE_MS || now < snapshotCache.at) {
-      snapshotCache = { seq, at: now, state: hallView(handler.state, config, now) };
+      snapshotCache = { seq, at: now, state: hallView(state, config, now) };
     }
     return snapshotCache.state;
   };
 
   io.on('connection', async (socket: HubSocket) => {
-    // Catch up from what is on disk: wait out a commit in progress.
-    while (handler.uncommitted) await handler.whenCommitted();
-    if (socket.disconnected) return;
     const data = socket.data;
     const auth = (socket.handshake.auth ?? {}) as Handshake;
     const rooms = new Set(data.rooms);
     const publicOnly = data.rooms.every(isPublicRoom);
-    // From here to join() is synchronous: the catch-up ends at `seq`, the live stream starts after it.
-    const seq = handler.seq;
     const lastSeq = typeof auth.lastSeq === 'number' && Number.isInteger(auth.lastSeq) && auth.lastSeq >= 0 ? auth.lastSeq : null;
-    const gap = lastSeq === null ? Infinity : seq - lastSeq;
-    const bound = publicOnly ? PUBLIC_MAX_REPLAY : MAX_REPLAY;
-    const canReplay = lastSeq !== null && auth.hubId === hubId && gap >= 0 && gap <= bound;
-    if (!canReplay) {
+    // Inside `read` (what is on disk, no group open) the join and the snapshot happen together:
+    // the catch-up ends at `seq` and the live stream starts right after it.
+    const seq = await handler.read((state, now) => {
+      if (socket.disconnected) return null;
+      const seq = handler.seq;
+      const gap = lastSeq === null ? Infinity : seq - lastSeq;
+      const bound = publicOnly ? PUBLIC_MAX_REPLAY : MAX_REPLAY;
       socket.join(data.rooms);
-      socket.emit('snapshot', { seq, hubId, rooms: data.rooms, state: snapshotState(seq) });
-      return;
-    }
-    socket.join(data.rooms);
+      if (lastSeq !== null && auth.hubId === hubId && gap >= 0 && gap <= bound) return seq;
+      socket.emit('snapshot', { seq, hubId, rooms: data.rooms, state: snapshotState(state, seq, now) });
+      return null;
+    });
+    if (seq === null || lastSeq === null) return;
     const tierOf = (route: Route) => tierFor(route, rooms);
     let replayed = 0;
     // Chunks go out on separate turns: a long catch-up never holds the hall up (live envelopes
     // reach this socket meanwhile, and the client holds them until `resumed`).
     for (let from = lastSeq; from < seq; from = Math.min(seq, from + REPLAY_CHUNK)) {
       const to = Math.min(seq, from + REPLAY_CHUNK);
-      const parts = recent.covers(from) ? recent.envelopesJson(from, to, tierOf) : fromLog(handler, from, to, tierOf);
+      const parts = recent.covers(from) ? recent.envelopesJson(from, to, tierOf) : fromLog(handler.readLog(from, to - from), tierOf);
       replayed += parts.length;
       if (parts.length > 0) socket.emit('replay', { hubId, fromSeq: from, toSeq: to, events: `[${parts.join(',')}]` });
       if (to < seq) await new Promise((r) => setImmediate(r));
@@ -150,27 +149,23 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Realtime
     }
     if (countsChanged && !countsTimer) {
       // Counts are derived and only need to be fresh within a moment: one broadcast per burst.
-      const sendCounts = () => {
-        // Counts from a committed state only: wait out a group still on its way to disk.
-        if (handler.uncommitted) {
-          countsTimer = setTimeout(sendCounts, 10);
-          countsTimer.unref();
-          return;
-        }
-        countsTimer = null;
-        const counts: QueueCounts = {
-          seq: handler.seq,
-          at: handler.clock.now(),
-          type: 'queue.counts',
-          data: {
-            categories: config.categories.map((c) => {
-              const waiting = handler.state.waiting.get(c.id)?.size ?? 0;
-              return { id: c.id, waiting, estimatedWaitMin: estimateFor(handler.state, config, c.id, waiting).minutes };
-            }),
-          },
-        };
-        io.to(['hall', 'manager']).emit('queue.counts', counts);
-      };
+      // Counts from a committed state only (`read` waits out a group still on its way to disk).
+      const sendCounts = () =>
+        void handler.read((state, now) => {
+          countsTimer = null;
+          const counts: QueueCounts = {
+            seq: handler.seq,
+            at: now,
+            type: 'queue.counts',
+            data: {
+              categories: config.categories.map((c) => {
+                const waiting = state.waiting.get(c.id)?.size ?? 0;
+                return { id: c.id, waiting, estimatedWaitMin: estimateFor(state, config, c.id, waiting).minutes };
+              }),
+            },
+          };
+          io.to(['hall', 'manager']).emit('queue.counts', counts);
+        });
       countsTimer = setTimeout(sendCounts, COUNTS_COALESCE_MS);
       countsTimer.unref();
     }
@@ -209,9 +204,9 @@ function broadcast(io: HubServer, e: StoredEvent): void {
 }
 
 /** A gap older than the ring: read it from the log (a private client only; public ones take a snapshot). */
-function fromLog(handler: CommandHandler, after: number, upTo: number, tierOf: (route: Route) => ReturnType<typeof tierFor>): string[] {
+function fromLog(events: StoredEvent[], tierOf: (route: Route) => ReturnType<typeof tierFor>): string[] {
   const out: string[] = [];
-  for (const e of handler.log.readSince(after, upTo - after)) {
+  for (const e of events) {
     const tier = tierOf(routeOf(e));
     if (!tier) continue;
     const json = envelopeJson(e, tier);

@@ -1,4 +1,4 @@
-import type { EventLog, StoredEvent } from '../store/event-log.ts';
+import type { StoredEvent } from '../store/event-log.ts';
 import { dataFor, routeOf, type Route, type Tier } from './disclosure.ts';
 
 interface Entry {
@@ -23,11 +23,11 @@ export class RecentEvents {
   }
 
   /** Fills the ring with the tail of the log (start-up). */
-  load(log: EventLog, lastSeq: number): void {
+  load(readLog: (after: number, limit: number) => StoredEvent[], lastSeq: number): void {
     const from = Math.max(0, lastSeq - this.capacity);
     this.#first = this.#next = from + 1;
     for (let after = from; after < lastSeq; ) {
-      const batch = log.readSince(after, 1_000);
+      const batch = readLog(after, 1_000);
       if (batch.length === 0) break;
       for (const e of batch) this.push(e);
       after = batch[batch.length - 1]!.seq;

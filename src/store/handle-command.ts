@@ -4,10 +4,11 @@ import type { Actor, HallCommand } from '../domain/commands.ts';
 import { decide } from '../domain/decide.ts';
 import { HallqError } from '../domain/errors.ts';
 import { evolve } from '../domain/evolve.ts';
-import { pruneFinished, type HallState } from '../domain/state.ts';
+import { pruneFinished, type HallState, type ReadonlyHallState } from '../domain/state.ts';
 import { EventLog, type StoredEvent } from './event-log.ts';
 import type { Db } from './open-db.ts';
 import { emptyTouched, markTouched, Projections } from './projections.ts';
+import { purgePersonalData } from './purge-personal-data.ts';
 
 /**
  * The hub's clocks: the wall clock (`now`, what the hall's day and sessions follow, which an
@@ -21,12 +22,6 @@ export interface Clock {
 }
 export const systemClock: Clock = { now: () => Date.now(), monotonic: () => performance.now() };
 
-/** What an API call answers; stored whole under its idempotency key. */
-export interface Reply {
-  status: number;
-  body: unknown;
-}
-
 export interface Idempotency {
   /** Principal-scoped key: a retry by someone else never sees another's answer. */
   key: string;
@@ -34,7 +29,14 @@ export interface Idempotency {
   fingerprint: string;
 }
 
-type CommittedListener = (events: StoredEvent[]) => void;
+/**
+ * A command on disk: the events it produced, in order (none for a call with nobody waiting).
+ * `replayed` says this is the first answer given again to a retry with the same idempotency key.
+ */
+export interface Committed {
+  events: StoredEvent[];
+  replayed: boolean;
+}
 
 /** How the last commit went: a full disk shows here at once, not only in the replies it fails. */
 export interface CommitOutcome {
@@ -43,36 +45,44 @@ export interface CommitOutcome {
   error: string | null;
 }
 
+type CommittedListener = (events: StoredEvent[]) => void;
+
 interface Pending {
   stored: StoredEvent[];
-  reply: Reply;
   idem: Idempotency | undefined;
   at: number;
-  settle: { resolve: (r: Reply) => void; reject: (err: unknown) => void } | null;
+  settle: { resolve: (c: Committed) => void; reject: (err: unknown) => void } | null;
 }
 
 /**
- * The thin shell around the engine (DESIGN §2):
+ * The one path every command takes (DESIGN §2), sealed: nothing outside `src/store` sees its state
+ * but through `read`, and nothing acts on the hall but through `submit` or `run`.
  *
- * 1. `decide` on the current state, then `evolve` it in memory and number the events — one command
- *    at a time, synchronously, so two "call next" presses never see the same queue;
+ * 1. `decide` on the working state, then `evolve` the working state and number the events — one
+ *    command at a time, synchronously, so two "call next" presses never see the same queue;
  * 2. the commands of one event-loop turn are committed together: one SQLite transaction (events,
- *    projections, idempotent replies) and so one fsync for the group;
- * 3. only then are replies released and events broadcast. If the commit fails, every command of
- *    the group fails, memory is reloaded from SQLite, and nothing was acknowledged.
+ *    projections, idempotency records) and so one fsync for the group;
+ * 3. only then are commands resolved (with their events) and events broadcast. If the commit fails,
+ *    every command of the group fails, the working state is reloaded from SQLite, and nothing was
+ *    acknowledged.
+ *
+ * The working state runs ahead of the disk while a group is open; `read` waits for the group to
+ * commit, so a reader sees exactly what is on disk. A reply is built by its caller from the events
+ * after the commit, never inside it: a bug in one route's reply cannot fail another client's command,
+ * and a retry rebuilds the same reply from the same events (kept in the log).
  */
 export class CommandHandler {
-  state: HallState;
+  #state: HallState;
   #seq: number;
   #committedSeq: number;
-  readonly log: EventLog;
+  readonly #log: EventLog;
   readonly #projections: Projections;
   readonly #listeners: CommittedListener[] = [];
   readonly #findIdem;
   readonly #saveIdem;
   #batch: Pending[] = [];
   #touched = emptyTouched();
-  #pendingIdem = new Map<string, { fingerprint: string; done: Promise<Reply> }>();
+  #pendingIdem = new Map<string, { fingerprint: string; done: Promise<Committed> }>();
   #flushScheduled = false;
   #waiters: (() => void)[] = [];
   readonly #outbox: StoredEvent[][] = [];
@@ -81,21 +91,16 @@ export class CommandHandler {
   #loadedDates = new Set<string>();
 
   constructor(
-    readonly db: Db,
+    private readonly db: Db,
     readonly config: HallConfig,
     readonly clock: Clock,
   ) {
-    this.log = new EventLog(db);
+    this.#log = new EventLog(db);
     this.#projections = new Projections(db);
-    this.#findIdem = db.prepare('SELECT fingerprint, status, body FROM idempotency WHERE key = ?');
-    this.#saveIdem = db.prepare('INSERT INTO idempotency (key, fingerprint, status, body, at) VALUES (?, ?, ?, ?, ?)');
-    this.#seq = this.#committedSeq = this.log.lastSeq();
-    this.state = this.#load();
-  }
-
-  /** The outcome of the last commit (health reports it). */
-  get lastCommit(): CommitOutcome {
-    return { ...this.#lastCommit };
+    this.#findIdem = db.prepare('SELECT fingerprint, first_seq, event_count FROM command_results WHERE key = ?');
+    this.#saveIdem = db.prepare('INSERT INTO command_results (key, fingerprint, first_seq, event_count, at) VALUES (?, ?, ?, ?, ?)');
+    this.#seq = this.#committedSeq = this.#log.lastSeq();
+    this.#state = this.#load();
   }
 
   /** Seq of the last event committed to disk (what screens and the log agree on). */
@@ -103,27 +108,37 @@ export class CommandHandler {
     return this.#committedSeq;
   }
 
-  #load(): HallState {
-    const today = businessDate(this.clock.now(), this.config.hall.timeZone);
-    this.#loadedDates = new Set([today, addDays(today, -1)]);
-    return this.#projections.load(today);
+  /** The outcome of the last commit (health reports it). */
+  get lastCommit(): CommitOutcome {
+    return { ...this.#lastCommit };
   }
 
   /**
-   * Memory holds the numbering of the dates it has seen. A clock that lands on another date (set
-   * back two days, say) brings that date's tickets and counters in first, so numbers go on from
-   * where that day stopped instead of clashing with them.
+   * Reads the committed state: waits out a group on its way to disk, then calls `fn` synchronously
+   * with the state and the clock's time. `fn` must not keep the state: it is the hub's own.
    */
-  #ensureDate(date: string): void {
-    if (this.#loadedDates.has(date)) return;
-    this.#projections.loadDate(this.state, date);
-    this.#loadedDates.add(date);
+  async read<T>(fn: (state: ReadonlyHallState, now: number) => T): Promise<T> {
+    while (this.#batch.length > 0) await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    return fn(this.#state, this.clock.now());
   }
 
-  /** Drops finished tickets of dates before `beforeDate` from memory (they stay in SQLite). */
-  pruneBefore(beforeDate: string): number {
-    for (const d of [...this.#loadedDates]) if (d < beforeDate) this.#loadedDates.delete(d);
-    return pruneFinished(this.state, beforeDate);
+  /**
+   * The synchronous form, for code that runs where no group can be open: a committed-event
+   * listener, or a timer's tick. Throws if a group is open (a bug: use `read`).
+   */
+  readNow<T>(fn: (state: ReadonlyHallState, now: number) => T): T {
+    if (this.#batch.length > 0) throw new Error('readNow with a group still to commit: use read()');
+    return fn(this.#state, this.clock.now());
+  }
+
+  /** Events after `seq`, oldest first, at most `limit`: from the log on disk. */
+  readLog(seq: number, limit?: number): StoredEvent[] {
+    return this.#log.readSince(seq, limit);
+  }
+
+  /** When the last event was written, or null for an empty log. */
+  lastEventAt(): number | null {
+    return this.#log.lastAt();
   }
 
   onCommitted(listener: CommittedListener): () => void {
@@ -137,19 +152,20 @@ export class CommandHandler {
   onListenerError: (err: unknown) => void = (err) => console.error('committed-event listener failed', err);
 
   /**
-   * Runs a command and resolves once it is on disk, with its reply. A rule violation rejects with
-   * `HallqError` and changes nothing; a retry with the same idempotency key gets the first reply.
+   * Runs a command and resolves once it is on disk, with its events. A rule violation rejects with
+   * `HallqError` and changes nothing; a retry with the same idempotency key gets the first command's
+   * events again (`replayed: true`) and changes nothing either.
    */
-  submit<R extends Reply>(command: HallCommand, actor: Actor, toReply: (events: StoredEvent[], state: HallState) => R, idem?: Idempotency): Promise<R> {
-    let entry: Pending | Promise<Reply>;
+  submit(command: HallCommand, actor: Actor, idem?: Idempotency): Promise<Committed> {
+    let entry: Pending | Promise<Committed>;
     try {
-      entry = this.#apply(command, actor, toReply, idem);
+      entry = this.#apply(command, actor, idem);
     } catch (err) {
       return Promise.reject(err);
     }
-    if (entry instanceof Promise) return entry as Promise<R>;
+    if (entry instanceof Promise) return entry;
     const pending = entry;
-    const done = new Promise<Reply>((resolve, reject) => {
+    const done = new Promise<Committed>((resolve, reject) => {
       pending.settle = { resolve, reject };
     });
     if (idem) this.#pendingIdem.set(idem.key, { fingerprint: idem.fingerprint, done });
@@ -157,73 +173,59 @@ export class CommandHandler {
       this.#flushScheduled = true;
       setImmediate(() => this.#flush());
     }
-    return done as Promise<R>;
+    return done;
   }
 
-  /** The synchronous form, for the hub's own jobs and tests: commits at once (after any open group). */
-  run<R extends Reply>(command: HallCommand, actor: Actor, toReply: (events: StoredEvent[], state: HallState) => R, idem?: Idempotency): R {
-    const entry = this.#apply(command, actor, toReply, idem);
+  /** The synchronous form, for the hub's own jobs (timers, start-up): commits at once, after any open group. */
+  run(command: HallCommand, actor: Actor): Committed {
+    const entry = this.#apply(command, actor, undefined);
     if (entry instanceof Promise) throw new HallqError('HQ_ERR_WRONG_STATE', { reason: 'idempotent retry still committing' });
     const err = this.#flush();
     if (err !== null) throw err;
-    return entry.reply as R;
+    return { events: entry.stored, replayed: false };
   }
 
   /**
-   * The reply already given (or being committed) under this idempotency key, or null. Throws
-   * `HQ_ERR_IDEMPOTENCY_KEY_REUSED` when the key came with a different request.
+   * The first answer to an idempotency key, if it was used before (or is being committed): the
+   * events of that command, read back from the log. Throws `HQ_ERR_IDEMPOTENCY_KEY_REUSED` when the
+   * key came with a different request.
    */
-  replyFor(idem: Idempotency): Promise<Reply> | null {
+  replayOf(idem: Idempotency): Promise<Committed> | null {
     const inFlight = this.#pendingIdem.get(idem.key);
     if (inFlight) {
       if (inFlight.fingerprint !== idem.fingerprint) throw new HallqError('HQ_ERR_IDEMPOTENCY_KEY_REUSED');
-      return inFlight.done;
+      return inFlight.done.then((c) => ({ ...c, replayed: true }));
     }
-    const prior = this.#findIdem.get(idem.key) as { fingerprint: string; status: number; body: string | null } | undefined;
+    const prior = this.#findIdem.get(idem.key) as { fingerprint: string; first_seq: number; event_count: number } | undefined;
     if (!prior) return null;
     if (prior.fingerprint !== idem.fingerprint) throw new HallqError('HQ_ERR_IDEMPOTENCY_KEY_REUSED');
-    return Promise.resolve({ status: prior.status, body: prior.body === null ? undefined : JSON.parse(prior.body) });
+    const events = prior.event_count === 0 ? [] : this.#log.readSince(prior.first_seq - 1, prior.event_count);
+    return Promise.resolve({ events, replayed: true });
   }
 
-  /** Whether memory holds commands not yet on disk. */
-  get uncommitted(): boolean {
-    return this.#batch.length > 0;
-  }
-
-  /**
-   * Resolves after the open group commits. To read a state that equals the disk, loop
-   * `while (handler.uncommitted) await handler.whenCommitted();` and read synchronously after it.
-   */
-  whenCommitted(): Promise<void> {
-    if (this.#batch.length === 0) return Promise.resolve();
-    return new Promise<void>((resolve) => this.#waiters.push(resolve));
-  }
-
-  #apply(command: HallCommand, actor: Actor, toReply: (events: StoredEvent[], state: HallState) => Reply, idem: Idempotency | undefined): Pending | Promise<Reply> {
+  #apply(command: HallCommand, actor: Actor, idem: Idempotency | undefined): Pending | Promise<Committed> {
     if (idem) {
-      const known = this.replyFor(idem);
+      const known = this.replayOf(idem);
       if (known) return known;
     }
     const at = this.clock.now();
     this.#ensureDate(businessDate(at, this.config.hall.timeZone));
-    const events = decide(this.state, command, { config: this.config, at, actor, seq: this.#seq + 1 });
+    const events = decide(this.#state, command, { config: this.config, at, actor, seq: this.#seq + 1 });
     const stored = EventLog.number(this.#seq, events, actor, at);
-    let reply: Reply;
     try {
       for (const e of events) {
-        evolve(this.state, e, this.config.queue.estimateAlpha);
+        evolve(this.#state, e, this.config.queue.estimateAlpha);
         markTouched(this.#touched, e);
       }
-      reply = toReply(stored, this.state);
     } catch (err) {
-      // Memory moved past what any commit holds: fail the whole open group and reload.
-      this.#batch.push({ stored, reply: { status: 500, body: undefined }, idem, at, settle: null });
+      // evolve never throws; if it ever did, memory moved past what any commit holds: fail the open group and reload.
+      this.#batch.push({ stored, idem, at, settle: null });
       this.#seq += stored.length;
       this.#fail(err);
       throw err;
     }
     this.#seq += stored.length;
-    const pending: Pending = { stored, reply, idem, at, settle: null };
+    const pending: Pending = { stored, idem, at, settle: null };
     this.#batch.push(pending);
     return pending;
   }
@@ -237,11 +239,13 @@ export class CommandHandler {
     try {
       this.db
         .transaction(() => {
+          let next = this.#committedSeq + 1;
           for (const p of batch) {
-            this.log.insert(p.stored);
-            if (p.idem) this.#saveIdem.run(p.idem.key, p.idem.fingerprint, p.reply.status, p.reply.body === undefined ? null : JSON.stringify(p.reply.body), p.at);
+            this.#log.insert(p.stored);
+            if (p.idem) this.#saveIdem.run(p.idem.key, p.idem.fingerprint, next, p.stored.length, p.at);
+            next += p.stored.length;
           }
-          this.#projections.write(this.state, touched);
+          this.#projections.write(this.#state, touched);
         })
         .immediate();
     } catch (err) {
@@ -254,10 +258,10 @@ export class CommandHandler {
     this.#touched = emptyTouched();
     this.#pendingIdem.clear();
     this.#committedSeq = this.#seq;
-    for (const p of batch) p.settle?.resolve(p.reply);
+    for (const p of batch) p.settle?.resolve({ events: p.stored, replayed: false });
     const events = batch.flatMap((p) => p.stored);
-    if (events.length > 0) this.#dispatch(events);
     this.#wake();
+    if (events.length > 0) this.#dispatch(events);
     return null;
   }
 
@@ -294,8 +298,8 @@ export class CommandHandler {
     // Reject first: whatever happens to the reload, no caller is left waiting.
     for (const p of batch) p.settle?.reject(err);
     try {
-      this.state = this.#load();
-      this.#seq = this.#committedSeq = this.log.lastSeq();
+      this.#state = this.#load();
+      this.#seq = this.#committedSeq = this.#log.lastSeq();
     } finally {
       this.#wake();
     }
@@ -307,8 +311,37 @@ export class CommandHandler {
     for (const w of waiters) w();
   }
 
+  #load(): HallState {
+    const today = businessDate(this.clock.now(), this.config.hall.timeZone);
+    this.#loadedDates = new Set([today, addDays(today, -1)]);
+    return this.#projections.load(today);
+  }
+
+  /**
+   * Memory holds the numbering of the dates it has seen. A clock that lands on another date (set
+   * back two days, say) brings that date's tickets and counters in first, so numbers go on from
+   * where that day stopped instead of clashing with them.
+   */
+  #ensureDate(date: string): void {
+    if (this.#loadedDates.has(date)) return;
+    this.#projections.loadDate(this.#state, date);
+    this.#loadedDates.add(date);
+  }
+
+  /** Drops finished tickets of dates before `beforeDate` from memory (they stay in SQLite). */
+  pruneBefore(beforeDate: string): number {
+    for (const d of [...this.#loadedDates]) if (d < beforeDate) this.#loadedDates.delete(d);
+    return pruneFinished(this.#state, beforeDate);
+  }
+
+  /** Enforces `privacy.retentionDays` on the disk and in memory (see `purgePersonalData`). */
+  purgePersonalData(): number {
+    if (this.#batch.length > 0) this.#flush();
+    return purgePersonalData(this.db, this.#state, this.config, this.clock);
+  }
+
   /** Drops idempotency records older than `maxAgeMs` (a retry comes within minutes, not days). */
   purgeIdempotency(maxAgeMs: number): number {
-    return this.db.prepare('DELETE FROM idempotency WHERE at < ?').run(this.clock.now() - maxAgeMs).changes;
+    return this.db.prepare('DELETE FROM command_results WHERE at < ?').run(this.clock.now() - maxAgeMs).changes;
   }
 }

@@ -93,4 +93,16 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE tickets SET data = json_set(data, '$.arrival', json_extract(data, '$.issuedAt') - 2e12)
     WHERE status IN ('waiting', 'called', 'serving') AND json_extract(data, '$.arrival') IS NULL;
   `,
+  /* 4: idempotency keeps the events a command produced, not the reply: a retry gets the same reply,
+        rebuilt from the same events, and no reply is built inside a commit. */ `
+  DROP TABLE idempotency;
+  CREATE TABLE command_results (
+    key         TEXT PRIMARY KEY,         -- principal + client key
+    fingerprint TEXT NOT NULL,            -- method, path and body hash of the first request
+    first_seq   INTEGER NOT NULL,         -- the command's first event (its events are first_seq …)
+    event_count INTEGER NOT NULL,         -- … and how many (0: it changed nothing, e.g. nobody waiting)
+    at          INTEGER NOT NULL
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX command_results_at ON command_results(at);
+  `,
 ];

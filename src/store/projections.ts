@@ -1,6 +1,6 @@
 import { addDays } from '../domain/calendar.ts';
 import type { HallEvent } from '../domain/events.ts';
-import { emptyState, type Appointment, type CategoryStats, type HallState, type Service, type Ticket, type WindowState } from '../domain/state.ts';
+import { emptyState, noteIssued, type Appointment, type CategoryStats, type HallState, type Service, type Ticket, type WindowState } from '../domain/state.ts';
 import type { Followup, RatingState } from '../domain/ratings.ts';
 import type { Db } from './open-db.ts';
 
@@ -236,12 +236,7 @@ export class Projections {
     // Quota and per-ID limits count by the category a ticket was issued in, not where it went after.
     const ofDate = [...state.tickets.values()].filter((t) => t.businessDate === date).sort((a, b) => arrivalOf(a) - arrivalOf(b));
     for (const key of [...state.issued.keys()]) if (key.startsWith(`${date}|`)) state.issued.delete(key);
-    for (const t of ofDate) {
-      const issuedIn = state.services.get(t.serviceIds[0] ?? '')?.categoryId ?? t.categoryId;
-      const issuedKey = `${t.businessDate}|${issuedIn}`;
-      state.issued.set(issuedKey, (state.issued.get(issuedKey) ?? 0) + 1);
-      if (t.holder) state.holderKeys.set(`${t.businessDate}|${issuedIn}|${t.holder.hmac}`, t.id);
-    }
+    for (const t of ofDate) noteIssued(state, t, state.services.get(t.serviceIds[0] ?? '')?.categoryId ?? t.categoryId);
   }
 
   /** Puts tickets (and their services) into memory, skipping those already there. */

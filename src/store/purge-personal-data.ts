@@ -1,5 +1,8 @@
 import { addDays, businessDate, instantOf } from '../domain/calendar.ts';
-import type { CommandHandler } from './handle-command.ts';
+import type { HallConfig } from '../config/schema.ts';
+import type { HallState } from '../domain/state.ts';
+import type { Clock } from './handle-command.ts';
+import type { Db } from './open-db.ts';
 
 /**
  * Enforces `privacy.retentionDays` (DESIGN §5): personal fields (masked holder, HMAC, birth year,
@@ -7,8 +10,7 @@ import type { CommandHandler } from './handle-command.ts';
  * rows and the event log once older than the retention. Only those fields change: seq, numbers, times and outcomes stay for the reports.
  * Returns the number of rows rewritten.
  */
-export function purgePersonalData(handler: CommandHandler): number {
-  const { db, config, clock } = handler;
+export function purgePersonalData(db: Db, state: HallState, config: HallConfig, clock: Clock): number {
   const today = businessDate(clock.now(), config.hall.timeZone);
   const cutoffDate = addDays(today, -config.privacy.retentionDays);
   const cutoffMs = instantOf(cutoffDate, 0, config.hall.timeZone);
@@ -51,13 +53,13 @@ export function purgePersonalData(handler: CommandHandler): number {
   });
   const changed = run.immediate();
   // Memory holds only recent dates, but drop the fields there too in case retention is very short.
-  for (const t of handler.state.tickets.values()) {
+  for (const t of state.tickets.values()) {
     if (t.businessDate < cutoffDate) {
       t.holder = null;
       t.phoneMasked = null;
     }
   }
-  for (const a of handler.state.appointments.values()) {
+  for (const a of state.appointments.values()) {
     if (a.slotEnd < cutoffMs) {
       a.holderHmac = null;
       a.nameMasked = null;

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/personal/id-number.ts';
 import { CHROMIUM, launchBrowser } from '../support/browser.ts';
-import { api, login, startHub, type RunningHub } from '../support/hub.ts';
+import { api, login, startHub, type RunningHub, stateOf } from '../support/hub.ts';
 import { hasTool } from '../support/require-tool.ts';
 import { KIOSK, testConfig } from '../support/test-config.ts';
 
@@ -64,7 +64,7 @@ describe.skipIf(!haveChromium)('kiosk in Chromium', () => {
     expect(await page.textContent('[data-test=priority]')).toContain('60');
     const id = await page.evaluate(() => document.querySelector('.qr')?.closest('[data-test=ticket]') !== null);
     expect(id).toBe(true);
-    const ticket = [...h.hub.handler.state.tickets.values()].at(-1)!;
+    const ticket = [...(await stateOf(h.hub)).tickets.values()].at(-1)!;
     expect(ticket.priorityGroup).toBe('elderly');
     expect(ticket.priorityBy).toBe('age');
     await page.close();
@@ -202,7 +202,7 @@ describe.skipIf(!haveChromium)('kiosk in Chromium', () => {
     await page.click('[data-test=category-ZX]');
     await page.waitForSelector('[data-test=priority]');
     expect(await page.textContent('[data-test=priority]')).toContain('残疾人');
-    const ticket = [...h.hub.handler.state.tickets.values()].at(-1)!;
+    const ticket = [...(await stateOf(h.hub)).tickets.values()].at(-1)!;
     expect(ticket.priorityGroup).toBe('disabled');
     const actor = h.hub.db.prepare(`SELECT actor FROM events WHERE type = 'ticket.issued' ORDER BY seq DESC LIMIT 1`).get() as { actor: string };
     expect(JSON.parse(actor.actor)).toMatchObject({ kind: 'staff', id: 'g1', role: 'guide' });
@@ -228,7 +228,7 @@ describe.skipIf(!haveChromium)('kiosk in Chromium', () => {
     await page.click('[data-test=check-in]');
     const number = (await page.textContent('[data-test=ticket-number]'))!.trim();
     expect(number).toMatch(/^B\d{3}$/);
-    expect([...h.hub.handler.state.tickets.values()].find((t) => t.number === number)?.appointmentCode).toBe(byCode.body.appointment.code);
+    expect([...(await stateOf(h.hub)).tickets.values()].find((t) => t.number === number)?.appointmentCode).toBe(byCode.body.appointment.code);
 
     // Booked with a card: the resident places the same card on the appointment screen, no code typed.
     const id = withCheckDigit('33010219800202456');
@@ -241,7 +241,7 @@ describe.skipIf(!haveChromium)('kiosk in Chromium', () => {
     expect((await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: '王五', idNumber: id } })).status).toBe(201);
     await page.waitForFunction(() => /^A\d{3}$/.test(document.querySelector('[data-test=ticket-number]')?.textContent?.trim() ?? ''));
     const viaCard = (await page.textContent('[data-test=ticket-number]'))!.trim();
-    expect([...h.hub.handler.state.tickets.values()].find((t) => t.number === viaCard)).toMatchObject({ appointmentCode: byCard.body.appointment.code, source: 'appointment' });
+    expect([...(await stateOf(h.hub)).tickets.values()].find((t) => t.number === viaCard)).toMatchObject({ appointmentCode: byCard.body.appointment.code, source: 'appointment' });
     await page.close();
   });
 });

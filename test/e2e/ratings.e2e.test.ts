@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, launchBrowser } from '../support/browser.ts';
-import { api, startHub, type RunningHub } from '../support/hub.ts';
+import { api, startHub, type RunningHub, stateOf } from '../support/hub.ts';
 import { hasTool } from '../support/require-tool.ts';
 import { MockUpstream } from '../../src/upstream/index.ts';
 import { KIOSK, padToken, TEST_PASSWORD, testConfig, UPSTREAM_SECRET } from '../support/test-config.ts';
@@ -81,7 +81,7 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('rating pad in Chromium', () 
     await padPage.waitForSelector('[data-test=pad-thanks]');
     const row = h.hub.db.prepare(`SELECT data FROM events WHERE type = 'rating.recorded' ORDER BY seq DESC LIMIT 1`).get() as { data: string };
     expect(JSON.parse(row.data)).toMatchObject({ level: 2, reasons: ['服务效率'], comment: '排队时间太长', caseNo: 'BJ-BAD' });
-    expect([...h.hub.handler.state.followups.values()].some((f) => f.level === 2 && f.status === 'open')).toBe(true);
+    expect([...(await stateOf(h.hub)).followups.values()].some((f) => f.level === 2 && f.status === 'open')).toBe(true);
     await padPage.close();
   });
 
@@ -91,15 +91,15 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('rating pad in Chromium', () 
     await page.fill('input[name=jobNo]', 'm1');
     await page.fill('input[name=password]', TEST_PASSWORD);
     await page.click('[data-test=login]');
-    const f = [...h.hub.handler.state.followups.values()].find((x) => x.status === 'open')!;
+    const f = [...(await stateOf(h.hub)).followups.values()].find((x) => x.status === 'open')!;
     await page.waitForSelector(`[data-test=followup-${f.id}]`);
     for (const note of ['已电话回访群众', '核实为高峰期等候过长', '增开午间窗口']) {
       await page.fill(`[data-test=followup-${f.id}] input`, note);
       await page.click(`[data-test=followup-${f.id}] button`);
       await page.waitForFunction(([id, n]) => document.querySelector(`[data-test=followup-${id}]`)?.textContent?.includes(n!) ?? !document.querySelector(`[data-test=followup-${id}]`), [f.id, note] as const);
     }
-    await expect.poll(() => h.hub.handler.state.followups.get(f.id)?.status).toBe('closed');
-    expect(h.hub.handler.state.followups.get(f.id)!.steps.map((s) => s.step)).toEqual(['callback', 'verification', 'rectification']);
+    await expect.poll(async () => (await stateOf(h.hub)).followups.get(f.id)?.status).toBe('closed');
+    expect((await stateOf(h.hub)).followups.get(f.id)!.steps.map((s) => s.step)).toEqual(['callback', 'verification', 'rectification']);
     await page.close();
   });
 });

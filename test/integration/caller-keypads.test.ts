@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, openWindow, startHub, type RunningHub } from '../support/hub.ts';
+import { api, openWindow, startHub, type RunningHub, stateOf } from '../support/hub.ts';
 import { KIOSK, testConfig } from '../support/test-config.ts';
 
 describe('caller keypads through the hub', () => {
@@ -16,7 +16,7 @@ describe('caller keypads through the hub', () => {
   const lastEvent = () => h.hub.db.prepare('SELECT type, actor, data FROM events ORDER BY seq DESC LIMIT 1').get() as { type: string; actor: string; data: string };
   const settle = async () => {
     await h.hub.caller!.bus.flushed();
-    while (h.hub.handler.uncommitted) await h.hub.handler.whenCommitted();
+    await h.hub.handler.read(() => undefined);
     await new Promise((r) => setTimeout(r, 50));
     await sim().flushed();
   };
@@ -34,7 +34,7 @@ describe('caller keypads through the hub', () => {
     await settle();
     const e = lastEvent();
     expect(e.type).toBe('ticket.called');
-    expect(JSON.parse(e.actor)).toEqual({ kind: 'device', id: 'caller-1', deviceKind: 'caller' });
+    expect(JSON.parse(e.actor)).toEqual({ kind: 'device', id: 'caller-1', deviceKind: 'caller', windowId: 1 });
     const data = JSON.parse(e.data);
     expect(data).toMatchObject({ windowId: 1, staffId: 'c1', recall: false, number: 'A001' });
     expect(data.reason.rule).toBe('arrival');
@@ -67,12 +67,12 @@ describe('caller keypads through the hub', () => {
     const r = await api(h.url, 'POST', '/sim/caller/press', { token: clerk, body: { address: 1, key: 'pause' } });
     expect(r.status).toBe(200);
     await settle();
-    expect(h.hub.handler.state.windows.get(1)?.status).toBe('paused');
+    expect((await stateOf(h.hub)).windows.get(1)?.status).toBe('paused');
     // The same key again within a second is a keypad resending an unacknowledged frame: one press.
     await new Promise((r) => setTimeout(r, 1100));
     await api(h.url, 'POST', '/sim/caller/press', { token: clerk, body: { address: 1, key: 'pause' } });
     await settle();
-    expect(h.hub.handler.state.windows.get(1)?.status).toBe('open');
+    expect((await stateOf(h.hub)).windows.get(1)?.status).toBe('open');
   });
 });
 
@@ -89,9 +89,9 @@ describe('RS-485 evaluators on the caller bus', () => {
       await new Promise((r) => setTimeout(r, 50));
       expect(sim.ratingRequests(2)).toBeGreaterThan(0); // the evaluator was asked
       await sim.rate(2, 4);
-      await expect.poll(() => h.hub.handler.state.ratings.get(done.body.serviceId)?.status).toBe('rated');
-      expect(h.hub.handler.state.ratings.get(done.body.serviceId)).toMatchObject({ level: 4, channel: 'rs485' });
-      while (h.hub.handler.uncommitted) await h.hub.handler.whenCommitted();
+      await expect.poll(async () => (await stateOf(h.hub)).ratings.get(done.body.serviceId)?.status).toBe('rated');
+      expect((await stateOf(h.hub)).ratings.get(done.body.serviceId)).toMatchObject({ level: 4, channel: 'rs485' });
+      await h.hub.handler.read(() => undefined);
       const seq = h.hub.handler.seq;
       await new Promise((r) => setTimeout(r, 1100)); // past the resend window: a real second press
       await sim.rate(2, 1);

@@ -14,7 +14,7 @@ const RUNS = 300;
 
 // --- what the hub holds -------------------------------------------------------------------------
 
-const TABLES = ['events', 'tickets', 'services', 'windows', 'counters', 'appointments', 'category_stats', 'hall_meta', 'idempotency'];
+const TABLES = ['events', 'tickets', 'services', 'windows', 'counters', 'appointments', 'category_stats', 'hall_meta', 'command_results'];
 
 function mapsAndSets(_key: string, value: unknown): unknown {
   if (value instanceof Map) return [...value.entries()];
@@ -23,13 +23,13 @@ function mapsAndSets(_key: string, value: unknown): unknown {
 }
 
 /** seq, every row of the event log and projections, and the in-memory state. Staff sessions are left out (login makes them). */
-function fingerprint(h: RunningHub): { seq: number; db: string; memory: string } {
+async function fingerprint(h: RunningHub): Promise<{ seq: number; db: string; memory: string }> {
   const hash = createHash('sha256');
   for (const t of TABLES) hash.update(`${t}:${JSON.stringify(h.hub.db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all())}\n`);
   return {
     seq: h.hub.handler.seq,
     db: hash.digest('hex'),
-    memory: createHash('sha256').update(JSON.stringify(h.hub.handler.state, mapsAndSets)).digest('hex'),
+    memory: createHash('sha256').update(await h.hub.handler.read((s) => JSON.stringify(s, mapsAndSets))).digest('hex'),
   };
 }
 
@@ -329,7 +329,7 @@ describe('fuzz: malformed requests change nothing', () => {
   /** Runs `RUNS` requests through one endpoint, each refused without a change; then the whole state is compared. */
   async function fuzz(label: string, arb: fc.Arbitrary<Req>, exactly?: (r: Req) => number | undefined): Promise<void> {
     // Each endpoint against the state it found, so one finding does not cascade into the others.
-    const start = fingerprint(h);
+    const start = await fingerprint(h);
     await fc.assert(
       fc.asyncProperty(arb, async (r) => {
         const res = await send(h, r);
@@ -338,7 +338,7 @@ describe('fuzz: malformed requests change nothing', () => {
       }),
       { numRuns: RUNS },
     );
-    expect(fingerprint(h), `${label} changed the hall`).toEqual(start);
+    expect(await fingerprint(h), `${label} changed the hall`).toEqual(start);
   }
 
   const post = (url: string, token: () => string, fields: Fields, opts: { nonEmpty?: boolean } = {}) =>
@@ -449,7 +449,7 @@ describe('fuzz: malformed requests change nothing', () => {
   }, 60_000);
 
   it('answers the same over real HTTP', async () => {
-    const start = fingerprint(h);
+    const start = await fingerprint(h);
     const cases: { method: string; path: string; token?: string; body: string; type: string | null; status: number }[] = [
       { method: 'POST', path: '/tickets', token: KIOSK, body: '{"categoryId":', type: 'application/json', status: 400 },
       { method: 'POST', path: '/tickets', token: KIOSK, body: JSON.stringify({ categoryId: HUGE }), type: 'application/json', status: 413 },
@@ -476,7 +476,7 @@ describe('fuzz: malformed requests change nothing', () => {
       }
       expectRefusal({ status: res.status, body, raw }, { method: c.method as Req['method'], url: c.path, body: { kind: 'raw', text: c.body, contentType: c.type } }, c.status);
     }
-    expect(fingerprint(h)).toEqual(start);
+    expect(await fingerprint(h)).toEqual(start);
   });
 });
 
@@ -496,7 +496,7 @@ describe('fuzz findings: values the schema should refuse', () => {
     expect((await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'ZX' } })).status).toBe(201);
     expect((await api(h.url, 'POST', '/windows/2/call-next', { token: c2 })).status).toBe(200);
     expect((await api(h.url, 'PUT', '/hall/notices', { token: m1, body: { notices: ['过号请重新取号'] } })).status).toBe(200);
-    const before = fingerprint(h);
+    const before = await fingerprint(h);
 
     const cases: { label: string; method: string; path: string; token?: string; body: unknown }[] = [
       { label: 'array for a string', method: 'POST', path: '/tickets', token: KIOSK, body: { categoryId: ['ZX'] } },
@@ -511,24 +511,24 @@ describe('fuzz findings: values the schema should refuse', () => {
       const r = await api(h.url, c.method, c.path, { ...(c.token ? { token: c.token } : {}), body: c.body });
       expect.soft(r.status, `${c.label}: ${c.method} ${c.path} ${JSON.stringify(c.body)} -> ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`).toBe(400);
     }
-    expect(fingerprint(h)).toEqual(before);
+    expect(await fingerprint(h)).toEqual(before);
   });
 
   it('refuses a pause reason with a control character', async () => {
     const c1 = await openWindow(h.url, 1);
-    const before = fingerprint(h);
+    const before = await fingerprint(h);
     for (const reason of ['a\u0000', '\u0007', '午休\u001b', 'x\u007f']) {
       const r = await api(h.url, 'POST', '/windows/1/pause', { token: c1, body: { reason } });
       expect.soft(r.status, `pause ${JSON.stringify(reason)} -> ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`).toBe(400);
       if (r.status === 200) await api(h.url, 'POST', '/windows/1/resume', { token: c1 });
     }
-    expect(fingerprint(h).seq).toBe(before.seq);
+    expect((await fingerprint(h)).seq).toBe(before.seq);
   });
 
   it('answers a deeply nested body with an Idempotency-Key without a 500', async () => {
     const g1 = await login(h.url, 'g1');
     const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
-    const before = fingerprint(h);
+    const before = await fingerprint(h);
     const r = await h.hub.app.inject({
       method: 'DELETE',
       url: '/api/v1/tickets/t_doesnotexist',
@@ -537,17 +537,17 @@ describe('fuzz findings: values the schema should refuse', () => {
     });
     expect(r.statusCode, r.body.slice(0, 300)).toBeGreaterThanOrEqual(400);
     expect(r.statusCode, r.body.slice(0, 300)).toBeLessThan(500);
-    expect(fingerprint(h)).toEqual(before);
+    expect(await fingerprint(h)).toEqual(before);
   });
 
   it('refuses a body on DELETE /tickets/:id instead of ignoring it', async () => {
     const g1 = await login(h.url, 'g1');
     const t = await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'SB' } });
     expect(t.status).toBe(201);
-    const before = fingerprint(h);
+    const before = await fingerprint(h);
     const r = await api(h.url, 'DELETE', `/tickets/${t.body.ticket.id}`, { token: g1, body: { evil: 1 } });
     expect.soft(r.status, `DELETE with a junk body -> ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`).toBe(400);
     expect((await api(h.url, 'GET', `/tickets/${t.body.ticket.id}`)).body.ticket.status).toBe('waiting');
-    expect(fingerprint(h)).toEqual(before);
+    expect(await fingerprint(h)).toEqual(before);
   });
 });

@@ -72,7 +72,6 @@ describe('personal data (DESIGN §5)', () => {
 describe('retention (privacy.retentionDays)', () => {
   it('removes personal fields older than the retention and keeps everything else', async () => {
     const { FakeClock } = await import('../support/fake-clock.ts');
-    const { purgePersonalData } = await import('../../src/store/purge-personal-data.ts');
     const clock = new FakeClock(Date.parse('2026-01-05T02:00:00Z'));
     const h = await startHub({ clock });
     try {
@@ -82,7 +81,7 @@ describe('retention (privacy.retentionDays)', () => {
       clock.set('2026-07-10T02:00:00Z'); // 186 days later; retention 180
       const card2 = await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: '李四', idNumber: withCheckDigit('44010619881212345') } });
       const recent = await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'MZ', cardToken: card2.body.card.cardToken } });
-      expect(purgePersonalData(h.hub.handler)).toBe(2); // the old ticket row and its ticket.issued event
+      expect(h.hub.handler.purgePersonalData()).toBe(2); // the old ticket row and its ticket.issued event
       const rows = h.hub.db.prepare('SELECT id, number, status, data FROM tickets').all() as { id: string; number: string; data: string }[];
       const oldRow = JSON.parse(rows.find((r) => r.id === old.body.ticket.id)!.data);
       const newRow = JSON.parse(rows.find((r) => r.id === recent.body.ticket.id)!.data);
@@ -93,7 +92,7 @@ describe('retention (privacy.retentionDays)', () => {
       const events = h.hub.db.prepare(`SELECT seq, data FROM events WHERE type = 'ticket.issued' ORDER BY seq`).all() as { seq: number; data: string }[];
       expect(JSON.parse(events[0]!.data).holder).toBeNull();
       expect(JSON.parse(events[1]!.data).holder.nameMasked).toBe('李*');
-      expect(purgePersonalData(h.hub.handler)).toBe(0);
+      expect(h.hub.handler.purgePersonalData()).toBe(0);
     } finally {
       await h.dispose();
     }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expireRatings } from '../../src/rating-timeouts.ts';
 import { FakeClock } from '../support/fake-clock.ts';
-import { api, login, openWindow, startHub, type RunningHub } from '../support/hub.ts';
+import { api, login, openWindow, startHub, type RunningHub, stateOf } from '../support/hub.ts';
 import { KIOSK, padToken, testConfig } from '../support/test-config.ts';
 
 describe('ratings (评价) over HTTP', () => {
@@ -60,8 +60,8 @@ describe('ratings (评价) over HTTP', () => {
     const serviceId = await serve('BJ-003');
     clock.advance(31_000);
     expect(expireRatings(h.hub.handler)).toBe(2); // this one, and the one left pending by the test before
-    expect(h.hub.handler.state.ratings.get(serviceId)?.status).toBe('unrated');
-    expect(h.hub.handler.state.ratings.get(serviceId)?.level).toBeNull();
+    expect((await stateOf(h.hub)).ratings.get(serviceId)?.status).toBe('unrated');
+    expect((await stateOf(h.hub)).ratings.get(serviceId)?.level).toBeNull();
     const late = await api(h.url, 'POST', '/ratings', { token: padToken(1), body: { serviceId, level: 5 } });
     expect(late.body.error.code).toBe('HQ_ERR_RATING_EXPIRED');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { api, openWindow, startHub } from '../support/hub.ts';
+import { api, openWindow, startHub, stateOf } from '../support/hub.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { KIOSK, testConfig } from '../support/test-config.ts';
 import { Projections } from '../../src/store/projections.ts';
@@ -38,14 +38,14 @@ describe('business dates and restarts', () => {
     await api(h.url, 'POST', '/windows/1/call-next', { token: clerk });
     await api(h.url, 'POST', '/windows/1/complete', { token: clerk, body: { caseNo: 'C-1' } });
     await api(h.url, 'POST', '/windows/1/pause', { token: clerk, body: { reason: '系统故障' } });
-    const before = normalise(h.hub.handler.state);
+    const before = normalise(await stateOf(h.hub));
     const seq = h.hub.handler.seq;
     await h.stop();
 
     const again = await startHub({ clock, dir: h.dir });
     try {
       expect(again.hub.handler.seq).toBe(seq);
-      expect(normalise(again.hub.handler.state)).toEqual(before);
+      expect(normalise(await stateOf(again.hub))).toEqual(before);
       // Folding the whole log from nothing gives the same state as the projections.
       const folded = emptyState();
       for (const e of new EventLog(again.hub.db).readSince(0)) evolve(folded, e, again.hub.handler.config.queue.estimateAlpha);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildHub, type Hub } from '../../src/app.ts';
+import type { HallState } from '../../src/domain/state.ts';
 import type { HallConfig } from '../../src/config/schema.ts';
 import type { Clock } from '../../src/store/handle-command.ts';
 import type { OpenHid } from '../../devices/ratingpad/index.ts';
@@ -84,4 +85,9 @@ export async function openWindow(url: string, windowId: number): Promise<string>
   const r = await api(url, 'POST', `/windows/${windowId}/open`, { token, body: { role: 'A' } });
   if (r.status !== 200) throw new Error(`open window ${windowId} failed: ${r.status} ${JSON.stringify(r.body)}`);
   return token;
+}
+
+/** A copy of the hub's committed state (tests look; only the handler writes). */
+export function stateOf(hub: Hub): Promise<HallState> {
+  return hub.handler.read((s) => structuredClone(s) as HallState);
 }
