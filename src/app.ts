@@ -8,7 +8,7 @@ import { appointmentRoutes } from './api/appointment-routes.ts';
 import { authRoutes } from './api/auth-routes.ts';
 import { hallRoutes } from './api/hall-routes.ts';
 import { requireOneOf, requireSameOriginForCookie, tokenOf } from './api/request-context.ts';
-import type { DeviceStatus, Emit } from './devices-bridge/device-status.ts';
+import { reportStatus, type DeviceStatus, type Emit } from './devices-bridge/device-status.ts';
 import { ErrorSchema } from './api/schemas.ts';
 import { simRoutes } from './api/sim-routes.ts';
 import { ticketRoutes } from './api/ticket-routes.ts';
@@ -194,7 +194,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
         .submit(rateByDevice(r.level, 'hid'), { kind: 'device', id: `hid-pad-${pad.windowId}`, deviceKind: 'pad', windowId: pad.windowId })
         .catch((err: unknown) => app.log.info({ err: String(err), windowId: pad.windowId }, 'HID pad rating refused')),
     );
-    driver.on('status', (s) => emit('manager', 'device.status', { device: `hid-pad:${pad.windowId}`, kind: 'pad', state: s.state, detail: s.detail, at: Date.now() }));
+    driver.on('status', (s) => reportStatus(emit, `hid-pad:${pad.windowId}`, 'pad', s));
     driver.start();
     return driver;
   });

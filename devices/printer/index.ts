@@ -30,7 +30,7 @@ export { TransportPrinter, printerForEndpoint, printerFromUri } from './driver/p
 export type { PrinterDevice, PrinterSession, TransportPrinterOptions } from './driver/printer-device.ts';
 export { queryStatus } from './driver/status-query.ts';
 export type { StatusMethod } from './driver/status-query.ts';
-// Shared with the ID-card driver (devices/scheduler.ts); `realScheduler` is now `systemScheduler`.
+// Shared with every driver (devices/scheduler.ts).
 export { systemScheduler, ManualScheduler } from '../scheduler.ts';
 export type { Scheduler } from '../scheduler.ts';
 

@@ -6,7 +6,7 @@ import { applyCounts, applyEnvelope, applySnapshot, emptyScreen, type HallScreen
 
 /**
  * A public screen's live state (wall, window screen): snapshot, then envelopes, resumed from the
- * last seq after a drop. `lostForMs` drives the small "connection lost" mark (shown after 5 s).
+ * last seq after a drop. `downSince` drives the "connection lost" mark (shown after 5 s).
  */
 export function connectScreen(
   opts: {

@@ -24,7 +24,21 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ principals: Principals; clo
           { jobNo: Type.String({ minLength: 1, maxLength: 32 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Any(), 400: ErrorSchema, 401: ErrorSchema, 429: ErrorSchema },
+        response: {
+          200: Type.Object({
+            token: Type.String(),
+            expiresAt: Type.Number(),
+            staff: Type.Object({
+              id: Type.String(),
+              name: Type.String(),
+              role: Type.String(),
+              windows: Type.Array(Type.Object({ id: Type.Integer(), role: Type.Union([Type.Literal('A'), Type.Literal('B')]) })),
+            }),
+          }),
+          400: ErrorSchema,
+          401: ErrorSchema,
+          429: ErrorSchema,
+        },
       },
     },
     async (request, reply) => {

@@ -50,7 +50,12 @@ export const simRoutes: FastifyPluginAsyncTypebox<SimRouteDeps> = async (app, { 
             },
             { additionalProperties: false },
           ),
-          response: { 200: Type.Any(), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema },
+          response: {
+            200: Type.Object({ acked: Type.Boolean(), lcd: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]), beeps: Type.Integer() }),
+            400: ErrorSchema,
+            401: ErrorSchema,
+            403: ErrorSchema,
+          },
         },
       },
       async (request) => {
@@ -83,7 +88,16 @@ export const simRoutes: FastifyPluginAsyncTypebox<SimRouteDeps> = async (app, { 
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Any(), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 422: ErrorSchema },
+        response: {
+          201: Type.Object({
+            card: Type.Object({ cardToken: Type.String(), expiresAt: Type.Number(), holder: Type.Object({ idMasked: Type.String(), nameMasked: Type.String(), birthYear: Type.Integer() }) }),
+            kioskId: Type.String(),
+          }),
+          400: ErrorSchema,
+          401: ErrorSchema,
+          403: ErrorSchema,
+          422: ErrorSchema,
+        },
       },
     },
     async (request, reply) => {
@@ -116,7 +130,13 @@ function registerPrinterSim(app: FastifyInstance, printers: Map<string, PrinterH
           { action: Type.Union(['offline', 'online', 'paper-out', 'paper-in', 'paper-near-end', 'cover-open', 'cover-close'].map((a) => Type.Literal(a))) },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Any(), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema },
+        response: {
+          200: Type.Object({ kioskId: Type.String(), action: Type.String(), state: Type.String(), status: Type.Object({}, { additionalProperties: true }) }),
+          400: ErrorSchema,
+          401: ErrorSchema,
+          403: ErrorSchema,
+          404: ErrorSchema,
+        },
       },
     },
     async (request) => {

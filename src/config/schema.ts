@@ -3,7 +3,7 @@ import { AnnouncerConfigSchema } from '../announcer/config.ts';
 import { RatingPadsConfigSchema } from '../../devices/ratingpad/config.ts';
 import { UpstreamConfigSchema } from '../upstream/config.ts';
 
-/** Schema of `config/hall.yaml` (DESIGN §6). Cross-references are checked in `validate-hall-config.ts`. */
+/** Schema of `config/hall.yaml` (DESIGN §6). Cross-references are checked by `crossCheck` in `load-hall-config.ts`. */
 
 const Id = Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$', description: 'letters, digits, _ or -' });
 const Clock = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$', description: 'HH:MM' });

@@ -7,7 +7,7 @@ import { HallqError } from '../domain/errors.ts';
 import { liveServiceAt, numberOf, signedInAt, waitingFor } from '../domain/queries.ts';
 import type { StoredEvent } from '../store/event-log.ts';
 import type { CommandHandler } from '../store/handle-command.ts';
-import type { Emit } from './device-status.ts';
+import { reportStatus, type Emit } from './device-status.ts';
 
 export interface CallerHostConfig {
   /** `sim`, or `serial:/dev/ttyUSB2?baud=9600` for the RS-485 bus. */
@@ -50,7 +50,7 @@ export class CallerHost {
         .submit(rateByDevice(r.level, 'rs485'), { kind: 'device', id: `evaluator-${r.address}`, deviceKind: 'pad', windowId })
         .catch((err) => this.#refused(r.address, windowId, err));
     });
-    this.bus.on('status', (s) => this.emit('manager', 'device.status', { device: 'caller-bus', kind: 'caller', state: s.state, detail: s.detail, at: Date.now() }));
+    this.bus.on('status', (s) => reportStatus(this.emit, 'caller-bus', 'caller', s));
     handler.onCommitted((events) => this.#refreshLcds(events));
   }
 

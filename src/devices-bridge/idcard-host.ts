@@ -3,7 +3,7 @@ import { endpointForUri } from '../../devices/endpoint.ts';
 import { exampleCard, IdCardDataError, IdCardReader, IdCardSimulator, type IdCard, type ReaderStatus, type SimCard } from '../../devices/idcard/index.ts';
 import { ERRORS, HallqError } from '../domain/errors.ts';
 import type { CardReadResult, CardReads } from '../personal/card-reads.ts';
-import type { DeviceStatus, Emit } from './device-status.ts';
+import { reportStatus, type DeviceStatus, type Emit } from './device-status.ts';
 
 export interface IdCardHostConfig {
   /** `sim`, or `serial:/dev/ttyUSB0` (115200 unless `?baud=`). */
@@ -93,9 +93,7 @@ export class IdCardHost {
   }
 
   #onStatus(s: ReaderStatus): void {
-    this.#status = { ...this.#status, state: s.state, detail: s.detail, at: Date.now() };
-    this.emit('manager', 'device.status', this.#status);
-    this.emit(`kiosk:${this.config.kioskId}`, 'device.status', this.#status);
+    this.#status = reportStatus(this.emit, this.#status.device, 'idcard', s, this.config.kioskId);
   }
 
   /**

@@ -2,7 +2,7 @@ import { endpointForUri } from '../../devices/endpoint.ts';
 import { callText, OnbonBxDriver, type OnbonBxSimulator, PAUSED_TEXT, SimpleBarDriver, type SimpleBarSimulator, type LedDriver } from '../../devices/led/index.ts';
 import type { HallConfig } from '../config/schema.ts';
 import type { StoredEvent } from '../store/event-log.ts';
-import type { Emit } from './device-status.ts';
+import { reportStatus, type Emit } from './device-status.ts';
 
 export interface LedHostConfig {
   /** Window bars on one RS-485 bus (`windows[].ledAddress`): `sim` or `serial:/dev/ttyUSB3?baud=9600`. */
@@ -50,7 +50,7 @@ export class LedHost {
       ['led-bars', this.bars],
       ['led-wall', this.wall],
     ] as const) {
-      d?.on('link', (s) => this.emit('manager', 'device.status', { device: kind, kind: 'led', state: s.state, detail: s.detail ?? '', at: Date.now() }));
+      d?.on('link', (s) => reportStatus(this.emit, kind, 'led', s));
     }
   }
 

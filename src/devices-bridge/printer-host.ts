@@ -1,7 +1,7 @@
 import { endpointForUri } from '../../devices/endpoint.ts';
 import { type FakeTcpPrinter, printerForEndpoint, PrintQueue, renderTicket, type PrinterStatusReport, type PrintJobEvent } from '../../devices/printer/index.ts';
 import type { HallConfig } from '../config/schema.ts';
-import type { DeviceStatus, Emit } from './device-status.ts';
+import { reportStatus, type DeviceStatus, type Emit } from './device-status.ts';
 
 export interface PrinterHostConfig {
   kioskId: string;
@@ -145,8 +145,6 @@ export class PrinterHost {
     const state = this.state === 'printing' ? 'ok' : !s || s.online === false ? 'offline' : s.paperOut ? 'paper-out' : s.coverOpen ? 'cover-open' : s.error ? 'error' : 'failing';
     const detail = [s?.paperNearEnd ? 'paper near end' : null, s?.lastError ?? null].filter(Boolean).join('; ');
     if (state === this.#status.state && detail === this.#status.detail) return;
-    this.#status = { ...this.#status, state, detail, at: Date.now() };
-    this.emit('manager', 'device.status', this.#status);
-    this.emit(`kiosk:${this.config.kioskId}`, 'device.status', this.#status);
+    this.#status = reportStatus(this.emit, this.#status.device, 'printer', { state, detail }, this.config.kioskId);
   }
 }

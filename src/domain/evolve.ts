@@ -3,9 +3,11 @@ import { FRONT_OFFSET } from './order.ts';
 import { noteIssued, closedWindow, type HallState, type Service, type ServiceStatus, type WindowState } from './state.ts';
 
 /**
- * Folds one event into the state. It mutates `state` in place and returns it: the hub applies
- * events only after they are committed, and replays them the same way at start-up, so a copy per
- * event would buy nothing but garbage. Never throws; an event that does not apply is ignored.
+ * Folds one event into the state, in place, and returns it. The command handler applies events to
+ * its working state as they are decided (so the next command of the same group sees them), commits
+ * the group, and reloads the state from SQLite if the commit fails; readers see the state only
+ * through `read`, after the commit. Start-up and tests fold the log the same way. A copy per event
+ * would buy nothing but garbage. Never throws; an event that does not apply is ignored.
  */
 export function evolve(state: HallState, event: HallEvent, alpha = 0.2): HallState {
   switch (event.type) {

@@ -9,18 +9,9 @@ import { EventLog, type StoredEvent } from './event-log.ts';
 import type { Db } from './open-db.ts';
 import { emptyTouched, markTouched, Projections } from './projections.ts';
 import { purgePersonalData } from './purge-personal-data.ts';
+import type { Clock } from '../clock.ts';
 
-/**
- * The hub's clocks: the wall clock (`now`, what the hall's day and sessions follow, which an
- * operator or NTP may move) and a monotonic one that only ever advances (how much time really
- * passed). Comparing the two is how the hub notices a jump.
- */
-export interface Clock {
-  now(): number;
-  /** Milliseconds from an arbitrary start, never set back. Default: `performance.now()`. */
-  monotonic?(): number;
-}
-export const systemClock: Clock = { now: () => Date.now(), monotonic: () => performance.now() };
+export { systemClock, type Clock } from '../clock.ts';
 
 export interface Idempotency {
   /** Principal-scoped key: a retry by someone else never sees another's answer. */

@@ -1,7 +1,7 @@
 import { addDays, businessDate, instantOf } from '../domain/calendar.ts';
 import type { HallConfig } from '../config/schema.ts';
 import type { HallState } from '../domain/state.ts';
-import type { Clock } from './handle-command.ts';
+import type { Clock } from '../clock.ts';
 import type { Db } from './open-db.ts';
 
 /**

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveUpstreamConfig } from './config.ts';
 import { UpstreamError } from './errors.ts';
 import { buildBody, formatDateTime } from './mapping.ts';
-import { sampleRating, TEST_MAPPING, TEST_SECRET, tempDir } from './testing.ts';
+import { sampleRating, TEST_MAPPING, TEST_SECRET, tempDir } from '../../test/support/upstream-testing.ts';
 
 const base = { endpoint: 'https://hcp.example.gov.cn/api/pj', secret: TEST_SECRET, mapping: TEST_MAPPING };
 

@@ -2,9 +2,9 @@ import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { classifyStatus } from './adapter.ts';
 import { GenericJsonAdapter, parseRetryAfter, signBody, type GenericJsonAdapterOptions } from './generic-json-adapter.ts';
-import { MockUpstream } from './mock-upstream.ts';
+import { MockUpstream } from '../../test/mock-platform/mock-upstream.ts';
 import type { OutboxRow } from './outbox-store.ts';
-import { sampleRating, TEST_MAPPING, TEST_SECRET } from './testing.ts';
+import { sampleRating, TEST_MAPPING, TEST_SECRET } from '../../test/support/upstream-testing.ts';
 
 let mock: MockUpstream;
 beforeAll(async () => {

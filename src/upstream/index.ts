@@ -19,7 +19,6 @@ export {
 export { UpstreamError, type UpstreamErrorCode } from './errors.ts';
 export { GenericJsonAdapter, signBody, type GenericJsonAdapterOptions } from './generic-json-adapter.ts';
 export { buildBody } from './mapping.ts';
-export { DEMO_SECRET, MockUpstream, MOCK_MODES, type MockMode, type MockPost, type MockReceived, type MockStats } from './mock-upstream.ts';
 export { DEAD_LETTER, enqueueOutbox, OUTBOX_INSERT_SQL, OutboxStore, type Backlog, type OutboxRow } from './outbox-store.ts';
 export {
   backoffDelay,

@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../store/open-db.ts';
 import { GenericJsonAdapter } from './generic-json-adapter.ts';
-import { MockUpstream } from './mock-upstream.ts';
+import { MockUpstream } from '../../test/mock-platform/mock-upstream.ts';
 import { enqueueOutbox, OutboxStore } from './outbox-store.ts';
-import { ratingIdOf, sampleRating, TEST_MAPPING, TEST_SECRET, tempDir, waitFor } from './testing.ts';
+import { ratingIdOf, sampleRating, TEST_MAPPING, TEST_SECRET, tempDir, waitFor } from '../../test/support/upstream-testing.ts';
 import { UpstreamWorker } from './worker.ts';
 
 /**

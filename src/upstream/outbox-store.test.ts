@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../store/open-db.ts';
 import { DEAD_LETTER, enqueueOutbox, OUTBOX_INSERT_SQL, OutboxStore } from './outbox-store.ts';
-import { sampleRating, tempDir } from './testing.ts';
+import { sampleRating, tempDir } from '../../test/support/upstream-testing.ts';
 
 let db: Db;
 afterEach(() => db?.close());

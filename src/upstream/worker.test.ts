@@ -5,9 +5,9 @@ import type { DeliveryResult, UpstreamAdapter } from './adapter.ts';
 import { resolveUpstreamConfig } from './config.ts';
 import { GenericJsonAdapter } from './generic-json-adapter.ts';
 import { createUpstream } from './index.ts';
-import { MockUpstream } from './mock-upstream.ts';
+import { MockUpstream } from '../../test/mock-platform/mock-upstream.ts';
 import { OutboxStore, type OutboxRow } from './outbox-store.ts';
-import { ratingIdOf, sampleRating, TEST_MAPPING, TEST_SECRET, waitFor } from './testing.ts';
+import { ratingIdOf, sampleRating, TEST_MAPPING, TEST_SECRET, waitFor } from '../../test/support/upstream-testing.ts';
 import { backoffDelay, UpstreamWorker, type DeadLetterEvent, type UpstreamStatus, type UpstreamWorkerOptions } from './worker.ts';
 
 const cleanups: (() => unknown)[] = [];

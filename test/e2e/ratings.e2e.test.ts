@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, launchBrowser } from '../support/browser.ts';
 import { api, startHub, type RunningHub, stateOf } from '../support/hub.ts';
 import { hasTool } from '../support/require-tool.ts';
-import { MockUpstream } from '../../src/upstream/index.ts';
+import { MockUpstream } from '../mock-platform/mock-upstream.ts';
 import { KIOSK, padToken, TEST_PASSWORD, testConfig, UPSTREAM_SECRET } from '../support/test-config.ts';
 
 /** Issue #5 acceptance: console → pad → rating, in headless Chromium. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MockUpstream } from '../../src/upstream/index.ts';
+import { MockUpstream } from '../mock-platform/mock-upstream.ts';
 import { api, login, openWindow, startHub } from '../support/hub.ts';
 import { KIOSK, MONITOR, padToken, testConfig, UPSTREAM_SECRET } from '../support/test-config.ts';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signBody } from './generic-json-adapter.ts';
+import { signBody } from '../../src/upstream/generic-json-adapter.ts';
 import { MockUpstream } from './mock-upstream.ts';
-import { TEST_SECRET } from './testing.ts';
+import { TEST_SECRET } from '../support/upstream-testing.ts';
 
 let mock: MockUpstream;
 beforeAll(async () => {

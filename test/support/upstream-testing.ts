@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { UpstreamMapping } from './config.ts';
+import type { UpstreamMapping } from '../../src/upstream/config.ts';
 
 /** Helpers for the upload's tests (not used by the hub). */
 
