@@ -177,6 +177,24 @@ export class CommandHandler {
   }
 
   /**
+   * For generators (the hall simulator, history for the bench): applies a command now and returns
+   * its events, numbered, without committing; `commitBatch` writes everything applied since, in one
+   * transaction. The same decide, evolve, projections and log as `submit`; only the grouping differs.
+   * A rule violation throws and changes nothing. Never mix with `submit` in a live hub.
+   */
+  applyForBatch(command: HallCommand, actor: Actor): StoredEvent[] {
+    const entry = this.#apply(command, actor, undefined);
+    if (entry instanceof Promise) throw new Error('unreachable: no idempotency key');
+    return entry.stored;
+  }
+
+  /** Commits what `applyForBatch` applied; throws if the commit fails (memory is then reloaded from disk). */
+  commitBatch(): void {
+    const err = this.#flush();
+    if (err !== null) throw err;
+  }
+
+  /**
    * The first answer to an idempotency key, if it was used before (or is being committed): the
    * events of that command, read back from the log. Throws `HQ_ERR_IDEMPOTENCY_KEY_REUSED` when the
    * key came with a different request.

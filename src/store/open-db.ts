@@ -12,10 +12,16 @@ export type Db = Database.Database;
  */
 export const PRAGMAS = ['journal_mode = WAL', 'synchronous = FULL', 'foreign_keys = ON', 'busy_timeout = 5000', 'cache_size = -65536'] as const;
 
-export function openDb(file: string): Db {
+/**
+ * Opens (and migrates) a hallq database. `durability: 'generator'` is for tools that write history
+ * in bulk (the simulator): no fsync per commit, as a crash there only means running it again. The
+ * hub itself always opens with the full pragmas.
+ */
+export function openDb(file: string, opts: { durability?: 'full' | 'generator' } = {}): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   for (const p of PRAGMAS) db.pragma(p);
+  if (opts.durability === 'generator') db.pragma('synchronous = OFF');
   migrate(db);
   return db;
 }
