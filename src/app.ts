@@ -19,6 +19,7 @@ import { Principals } from './auth/principals.ts';
 import type { HallConfig } from './config/schema.ts';
 import { simulatorControls } from './config/load-hall-config.ts';
 import { startDayCloser } from './day-closer.ts';
+import { checkCongestion, recordDueFlowSlots } from './hub-jobs.ts';
 import { ClockGuard } from './clock-guard.ts';
 import { startRatingTimeouts } from './rating-timeouts.ts';
 import { ratingRoutes } from './api/rating-routes.ts';
@@ -294,6 +295,26 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   guardTimer.unref();
   const stopDayCloser = opts.dayCloser === false ? () => {} : startDayCloser(handler, guard, (err) => app.log.error({ err }, 'day close failed'));
   const stopRatingTimeouts = opts.dayCloser === false ? () => {} : startRatingTimeouts(handler, (err) => app.log.error({ err }, 'rating timeout failed'));
+  // The half-hour flow (and the slots the hub was down through, at once) and the congestion alarm.
+  const recordsTimer =
+    opts.dayCloser === false
+      ? null
+      : setInterval(() => {
+          try {
+            recordDueFlowSlots(handler);
+            checkCongestion(handler);
+          } catch (err) {
+            app.log.error({ err }, 'hall records failed');
+          }
+        }, 10_000);
+  recordsTimer?.unref();
+  if (opts.dayCloser !== false) {
+    try {
+      recordDueFlowSlots(handler);
+    } catch (err) {
+      app.log.error({ err }, 'cannot fill in the half-hour records');
+    }
+  }
 
   let closed = false;
   return {
@@ -314,6 +335,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       stopDayCloser();
       stopRatingTimeouts();
       clearInterval(guardTimer);
+      if (recordsTimer) clearInterval(recordsTimer);
       await idcard?.stop();
       await caller?.stop();
       for (const d of hidPads) await d.stop();

@@ -1,13 +1,44 @@
+import { addDays, businessDate } from './domain/calendar.ts';
+import { slotsOf } from './domain/flow.ts';
 import { closeDueDays } from './day-closer.ts';
 import { expireRatings } from './rating-timeouts.ts';
 import type { CommandHandler } from './store/handle-command.ts';
 
+const SYSTEM = { kind: 'system', id: 'hall-jobs' } as const;
+
 /**
- * The hub's own timed work at the handler's clock: close business days that are over, record unrated
- * services. The live hub runs each on its own timer (with the clock guard in front of the day close);
- * the simulator calls this on its virtual clock, so history is made by the same jobs as the hall.
+ * The hub's own timed work at the handler's clock: record unrated services, the half-hour flow and
+ * the congestion alarm, and close business days that are over. The live hub runs each on its own
+ * timer (with the clock guard in front of the day close); the simulator calls this on its virtual
+ * clock, so history is made by the same jobs as the hall.
  */
 export function runDueJobs(handler: CommandHandler): void {
   expireRatings(handler);
+  recordDueFlowSlots(handler);
+  checkCongestion(handler);
   closeDueDays(handler);
+}
+
+/**
+ * Records every half-hour slot of today and yesterday that has ended and is not recorded: at its end
+ * while the hub runs, or on the next start for the slots the hub was down through (from the log,
+ * which memory holds for those two days). A slot is recorded once, whoever asks twice.
+ */
+export function recordDueFlowSlots(handler: CommandHandler): number {
+  const tz = handler.config.hall.timeZone;
+  const due = handler.readNow((state, now) => {
+    const today = businessDate(now, tz);
+    const out: { businessDate: string; slot: number }[] = [];
+    for (const date of [addDays(today, -1), today]) {
+      for (const s of slotsOf(handler.config, date)) if (s.to <= now && !state.flowRecorded.has(`${date}|${s.slot}`)) out.push({ businessDate: date, slot: s.slot });
+    }
+    return out;
+  });
+  for (const d of due) handler.run({ type: 'RecordFlowSlot', data: d }, SYSTEM);
+  return due.length;
+}
+
+/** Raises or clears the congestion alarm of each category against the thresholds (no event while nothing changes). */
+export function checkCongestion(handler: CommandHandler): number {
+  return handler.run({ type: 'CheckCongestion', data: {} }, SYSTEM).events.length;
 }

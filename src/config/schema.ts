@@ -70,6 +70,16 @@ export const HallConfigSchema = Type.Object(
         holidays: Type.Optional(Type.Array(IsoDate)),
         /** Make-up working days (调休): the date runs the sessions of the named weekday. */
         workdays: Type.Optional(Type.Array(Type.Object({ date: IsoDate, as: Weekday }, { additionalProperties: false }))),
+        /**
+         * Market days (逢场天): a day type with its own forecast and staffing. Every `everyNDays` days
+         * counted from `from`, and/or the listed dates.
+         */
+        marketDays: Type.Optional(
+          Type.Object(
+            { everyNDays: Type.Optional(Type.Integer({ minimum: 2, maximum: 31 })), from: Type.Optional(IsoDate), dates: Type.Optional(Type.Array(IsoDate)) },
+            { additionalProperties: false },
+          ),
+        ),
         /** Stop issuing this many minutes before a session ends. */
         stopIssuingBeforeEndMin: Type.Integer({ minimum: 0, maximum: 240, default: 0 }),
         /** Refuse a ticket whose estimated wait runs past the day's last session. */
@@ -302,6 +312,77 @@ export const HallConfigSchema = Type.Object(
     /** Voice calling: template, repeats, gaps, espeak-ng settings (src/announcer/config.ts). */
     announcer: Type.Optional(AnnouncerConfigSchema),
     notices: Type.Array(Type.String(), { default: [] }),
+    /** The hall's numbers (DB3310/T 58 §5.2.6, hall-rules §4 and §10): forecasts, staffing, alarms. */
+    reports: Type.Object(
+      {
+        /** Weeks of history behind the expected load of a weekday and half hour (holidays left out). */
+        historyWeeks: Type.Integer({ minimum: 1, maximum: 52, default: 8 }),
+        /** The quiet times published: how many working days ahead, and how many slots per day. */
+        quietDaysAhead: Type.Integer({ minimum: 1, maximum: 14, default: 5 }),
+        quietSlotsPerDay: Type.Integer({ minimum: 1, maximum: 10, default: 3 }),
+        /** The kiosk suggests the quiet times when the estimated wait of the chosen category passes this. */
+        quietHintAboveMin: Type.Integer({ minimum: 1, maximum: 600, default: 30 }),
+        /** Staffing target: this share of residents called within `withinMin` minutes (Erlang C). */
+        serviceLevel: Type.Object(
+          { withinMin: Type.Integer({ minimum: 1, maximum: 240, default: 15 }), target: Type.Number({ minimum: 0.1, maximum: 0.999, default: 0.8 }) },
+          { additionalProperties: false, default: {} },
+        ),
+        /** A minimum of clerks for a group of windows, on top of Erlang C (the standard's Table 1 is not in our sources). */
+        minClerks: Type.Array(
+          Type.Object({ windows: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1 }), min: Type.Integer({ minimum: 0, maximum: 100 }), marketDayMin: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })) }, { additionalProperties: false }),
+          { default: [] },
+        ),
+        /** Congestion (应急处置): crossing any threshold raises `hall.congested`; all back below `clearAt` × threshold clears it. */
+        congestion: Type.Object(
+          {
+            waiting: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+            longestWaitMin: Type.Optional(Type.Integer({ minimum: 1, maximum: 600 })),
+            estimatedWaitMin: Type.Optional(Type.Integer({ minimum: 1, maximum: 600 })),
+            clearAt: Type.Number({ minimum: 0.1, maximum: 1, default: 0.8 }),
+            /** Per category, replacing the hall's thresholds for it. */
+            categories: Type.Record(
+              Type.String(),
+              Type.Object(
+                { waiting: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })), longestWaitMin: Type.Optional(Type.Integer({ minimum: 1, maximum: 600 })), estimatedWaitMin: Type.Optional(Type.Integer({ minimum: 1, maximum: 600 })) },
+                { additionalProperties: false },
+              ),
+              { default: {} },
+            ),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    /** Staff assessment (hall-rules §10): daily deductions by item, and the weights of the total. */
+    assessment: Type.Object(
+      {
+        /** The items a daily deduction names, with its usual points; defaults from hall-rules §10 (000:249-257). */
+        items: Type.Array(
+          Type.Object({ code: Id, name: Type.String({ minLength: 1 }), points: Type.Number({ minimum: 0, maximum: 100 }) }, { additionalProperties: false }),
+          {
+            default: [
+              { code: 'dress', name: '着装、胸牌、台卡不规范', points: 1 },
+              { code: 'language', name: '服务用语不规范', points: 1 },
+              { code: 'tidiness', name: '窗口不整洁或做与工作无关的事', points: 1 },
+              { code: 'absence', name: '脱岗、离岗未登记', points: 2 },
+              { code: 'computer', name: '违反计算机使用规定', points: 1 },
+              { code: 'shirking', name: '推诿扯皮、与群众争吵', points: 5 },
+              { code: 'complaint', name: '被有效投诉或媒体曝光', points: 5 },
+              { code: 'notice', name: '一次性告知不清致群众多跑', points: 3 },
+              { code: 'phone', name: '不接、挂断电话', points: 2 },
+            ],
+          },
+        ),
+        /** A day's score starts here and loses the points of its deductions. */
+        dailyBase: Type.Number({ minimum: 1, maximum: 1000, default: 100 }),
+        /** Staff total = satisfaction × this + mean daily score × (1 − this). */
+        satisfactionWeight: Type.Number({ minimum: 0, maximum: 1, default: 0.5 }),
+        /** Besides managers, who records deductions: the clerks of these windows (群众接待和咨询监督窗口). */
+        recorderWindows: Type.Array(Type.Integer({ minimum: 1 }), { default: [] }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     /**
      * Tickets one kiosk (or one guide) may take: a burst, then so many a minute. A real kiosk issues
      * one every 20 s at its busiest; the default stops a script with a stolen token from emptying a

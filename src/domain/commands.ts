@@ -50,7 +50,7 @@ export type HallCommand =
   | { type: 'Recall'; data: { windowId: WindowId; callId: CallId } }
   | { type: 'MarkNoShow'; data: { windowId: WindowId } }
   | { type: 'StartService'; data: { windowId: WindowId } }
-  | { type: 'CompleteService'; data: { windowId: WindowId; caseNo?: string; itemCode?: string } }
+  | { type: 'CompleteService'; data: { windowId: WindowId; caseNo?: string; itemCode?: string; case?: CaseTerms } }
   | {
       type: 'TransferTicket';
       data: {
@@ -84,7 +84,23 @@ export type HallCommand =
       };
     }
   | { type: 'ExpireRating'; data: { serviceId: ServiceId } }
-  | { type: 'RecordFollowup'; data: { followupId: string; step: FollowupStep; note: string } };
+  | { type: 'RecordFollowup'; data: { followupId: string; step: FollowupStep; note: string; satisfied?: boolean } }
+  /** The half-hour flow record of a slot that has ended (`slot`: its start in minutes after midnight, or 1440 for the day's close). */
+  | { type: 'RecordFlowSlot'; data: { businessDate: string; slot: number } }
+  /** Compares each category's queue with the congestion thresholds (应急处置). */
+  | { type: 'CheckCongestion'; data: Record<string, never> }
+  /** A daily assessment deduction (日常考核扣分) against a clerk, by item. */
+  | { type: 'RecordDeduction'; data: { deductionId: string; staffId: StaffId; businessDate: string; itemCode: string; points?: number; note: string } }
+  | { type: 'RevokeDeduction'; data: { deductionId: string; reason: string } }
+  /** The window business system says a commitment case (承诺件) is done. */
+  | { type: 'CompleteCase'; data: { caseNo: string } };
+
+/** What the window business system says of the case a service accepted: done at once (即办件) or promised (承诺件). */
+export interface CaseTerms {
+  type: 'immediate' | 'promised';
+  /** For a promised case: the working days promised (限时办结). */
+  promisedWorkingDays?: number;
+}
 
 export type CommandOf<T extends HallCommand['type']> = Extract<HallCommand, { type: T }>;
 

@@ -113,7 +113,16 @@ export function recordFollowup(state: ReadonlyHallState, command: CommandOf<'Rec
   return [
     {
       type: 'followup.updated',
-      data: { followupId: f.id, step: command.data.step, note, at: ctx.at, by: ctx.actor.id, closed: command.data.step === 'rectification' },
+      data: {
+        followupId: f.id,
+        step: command.data.step,
+        note,
+        at: ctx.at,
+        by: ctx.actor.id,
+        closed: command.data.step === 'rectification',
+        // 回访满意率: what the resident said on the call-back.
+        ...(command.data.step === 'callback' && command.data.satisfied !== undefined ? { satisfied: command.data.satisfied } : {}),
+      },
     },
   ];
 }

@@ -10,6 +10,7 @@ import type { HallEvent, SelectionReason } from './events.ts';
 import { expireRating, rateService, ratingRequested, recordFollowup } from './decide-ratings.ts';
 import { selectNext } from './select-next.ts';
 import { liveServiceAt, numberOf as ticketNumber } from './queries.ts';
+import { checkCongestion, completeCase, promisedBy, recordDeduction, recordFlowSlot, revokeDeduction } from './decide-hall-records.ts';
 import type { DeepReadonly } from './readonly.ts';
 import { closedWindow, FINAL_SERVICE_STATUSES, formatNumber, type ReadonlyHallState, type Service, type WindowState } from './state.ts';
 
@@ -57,6 +58,10 @@ export function decide(state: HallState, command: HallCommand, ctx: DecideContex
     }
     case 'CompleteService': {
       const { w, s } = current(state, ctx, command.data.windowId, ['called', 'serving']);
+      const terms = command.data.case;
+      if (terms && !command.data.caseNo) throw new HallqError('HQ_ERR_VALIDATION', { field: 'caseNo' }, { zh: '有办件类型时须给出办件编号', en: 'a case type needs its case number' });
+      if (terms?.type === 'promised' && terms.promisedWorkingDays === undefined)
+        throw new HallqError('HQ_ERR_VALIDATION', { field: 'case.promisedWorkingDays' }, { zh: '承诺件须给出承诺办结的工作日数', en: 'a promised case needs its working days' });
       return [
         {
           type: 'ticket.completed',
@@ -69,6 +74,7 @@ export function decide(state: HallState, command: HallCommand, ctx: DecideContex
             staffId: w.staffId,
             caseNo: command.data.caseNo ?? null,
             itemCode: command.data.itemCode ?? null,
+            ...(terms ? { caseType: terms.type, promisedBy: terms.type === 'promised' ? promisedBy(ctx, terms.promisedWorkingDays) : null } : {}),
             startedAt: s.startedAt ?? s.calledAt ?? ctx.at,
             endedAt: ctx.at,
           },
@@ -107,6 +113,16 @@ export function decide(state: HallState, command: HallCommand, ctx: DecideContex
       return [{ type: 'notice.updated', data: { notices: command.data.notices.map((n) => n.trim()).filter(Boolean) } }];
     case 'RecordClockJump':
       return [{ type: 'clock.jumped', data: { ...command.data, at: ctx.at } }];
+    case 'RecordFlowSlot':
+      return recordFlowSlot(state, command, ctx);
+    case 'CheckCongestion':
+      return checkCongestion(state, ctx);
+    case 'RecordDeduction':
+      return recordDeduction(state, command, ctx);
+    case 'RevokeDeduction':
+      return revokeDeduction(state, command, ctx);
+    case 'CompleteCase':
+      return completeCase(state, command, ctx);
     default: {
       const _exhaustive: never = command;
       return _exhaustive;

@@ -1,4 +1,5 @@
 import type { Placement } from './commands.ts';
+import type { FlowRow } from './flow.ts';
 import type { FollowupStep, RatingChannel } from './ratings.ts';
 import type { CallId, Holder, ServiceId, StaffId, TicketId, WindowId } from './state.ts';
 
@@ -88,6 +89,9 @@ export type HallEvent =
         staffId: StaffId | null;
         caseNo: string | null;
         itemCode: string | null;
+        /** The case accepted, where the business system said: `immediate` (即办件) is done now; `promised` by a date. */
+        caseType?: 'immediate' | 'promised' | null;
+        promisedBy?: string | null;
         startedAt: number;
         endedAt: number;
       };
@@ -190,7 +194,32 @@ export type HallEvent =
       type: 'followup.opened';
       data: { followupId: string; ratingId: string; serviceId: ServiceId; windowId: WindowId; staffId: StaffId | null; level: number; deadline: string; openedAt: number };
     }
-  | { type: 'followup.updated'; data: { followupId: string; step: FollowupStep; note: string; at: number; by: string; closed: boolean } }
+  | { type: 'followup.updated'; data: { followupId: string; step: FollowupStep; note: string; at: number; by: string; closed: boolean; satisfied?: boolean | null } }
+  | {
+      /** The half-hour flow record (DB3310/T 58 §5.2.6), per category and per window; see `domain/flow.ts`. */
+      type: 'flow.recorded';
+      data: {
+        businessDate: string;
+        slot: number;
+        from: number;
+        to: number;
+        extended: boolean;
+        /** Recorded at the slot's end (true) or filled in later from the log (false). */
+        live: boolean;
+        categories: FlowRow[];
+        windows: FlowRow[];
+        windowsOpen: number;
+        clerks: number;
+      };
+    }
+  | { type: 'hall.congested'; data: { categoryId: string; measure: 'waiting' | 'longestWaitMin' | 'estimatedWaitMin'; value: number; threshold: number; at: number } }
+  | { type: 'hall.cleared'; data: { categoryId: string; since: number; at: number } }
+  | {
+      type: 'assessment.deducted';
+      data: { deductionId: string; staffId: StaffId; businessDate: string; itemCode: string; itemName: string; points: number; note: string; by: string; at: number };
+    }
+  | { type: 'assessment.revoked'; data: { deductionId: string; staffId: StaffId; reason: string; by: string; at: number } }
+  | { type: 'case.completed'; data: { caseNo: string; completedAt: number; promisedBy: string | null; onTime: boolean | null } }
   | {
       /**
        * The wall clock jumped (a PC's clock corrected or wrong): the manager is told. While it is not

@@ -29,6 +29,7 @@ export function evolve(state: HallState, event: HallEvent, alpha = 0.2): HallSta
         kioskId: d.kioskId,
         issuedAt: d.issuedAt,
         arrival: d.orderKey ?? d.issuedAt,
+        estimate: d.estimate,
         extended: d.extended,
         status: 'waiting',
         serviceIds: [d.serviceId],
@@ -89,6 +90,7 @@ export function evolve(state: HallState, event: HallEvent, alpha = 0.2): HallSta
       s.endedAt = d.endedAt;
       s.caseNo = d.caseNo;
       s.itemCode = d.itemCode;
+      if (d.caseType === 'promised' && d.caseNo) state.openCases.set(d.caseNo, { promisedBy: d.promisedBy ?? null, acceptedAt: d.endedAt });
       setTicketStatus(state, s, 'done');
       release(state, d.windowId, s.id);
       const minutes = Math.min(240, Math.max(0.5, (d.endedAt - d.startedAt) / 60_000));
@@ -169,6 +171,26 @@ export function evolve(state: HallState, event: HallEvent, alpha = 0.2): HallSta
       return state;
     case 'clock.jumped':
       return state;
+    case 'flow.recorded':
+      state.flowRecorded.add(`${event.data.businessDate}|${event.data.slot}`);
+      return state;
+    case 'hall.congested':
+      state.congestion.set(event.data.categoryId, { since: event.data.at, measure: event.data.measure });
+      return state;
+    case 'hall.cleared':
+      state.congestion.delete(event.data.categoryId);
+      return state;
+    case 'assessment.deducted':
+      state.deductions.set(event.data.deductionId, { staffId: event.data.staffId, businessDate: event.data.businessDate, revoked: false });
+      return state;
+    case 'assessment.revoked': {
+      const d = state.deductions.get(event.data.deductionId);
+      if (d) d.revoked = true;
+      return state;
+    }
+    case 'case.completed':
+      state.openCases.delete(event.data.caseNo);
+      return state;
     case 'rating.requested': {
       const d = event.data;
       state.ratings.set(d.serviceId, {
@@ -229,7 +251,7 @@ export function evolve(state: HallState, event: HallEvent, alpha = 0.2): HallSta
     case 'followup.updated': {
       const f = state.followups.get(event.data.followupId);
       if (!f) return state;
-      f.steps.push({ step: event.data.step, note: event.data.note, at: event.data.at, by: event.data.by });
+      f.steps.push({ step: event.data.step, note: event.data.note, at: event.data.at, by: event.data.by, ...(event.data.satisfied !== undefined ? { satisfied: event.data.satisfied } : {}) });
       if (event.data.closed) f.status = 'closed';
       return state;
     }

@@ -46,6 +46,6 @@ export interface Followup {
   /** Business date by which it must be rectified. */
   deadline: string;
   openedAt: number;
-  steps: { step: FollowupStep; note: string; at: number; by: string }[];
+  steps: { step: FollowupStep; note: string; at: number; by: string; satisfied?: boolean | null }[];
   status: 'open' | 'closed';
 }

@@ -50,6 +50,8 @@ export interface Ticket {
   issuedAt: number;
   /** Arrival order (the seq of its issue): a transfer that keeps its place keeps this. */
   arrival: number;
+  /** The estimate printed on the ticket (its accuracy is measured against the real wait). */
+  estimate?: { ahead: number; minutes: number; low: number; high: number };
   /** Issued in an extended (延时) session. */
   extended: boolean;
   /** Mirrors the current service; terminal once `done`, `no_show`, `cancelled` or `abandoned_at_close`. */
@@ -138,6 +140,14 @@ export interface HallState {
   /** One rating per service, by service id. */
   ratings: Map<ServiceId, RatingState>;
   followups: Map<string, Followup>;
+  /** Half-hour flow records made (`date|slot`): a slot is recorded once. */
+  flowRecorded: Set<string>;
+  /** Categories in congestion now, since when and why. */
+  congestion: Map<string, { since: number; measure: string }>;
+  /** Recent daily-assessment deductions (to revoke one), by id. */
+  deductions: Map<string, { staffId: StaffId; businessDate: string; revoked: boolean }>;
+  /** Commitment cases (承诺件) accepted and not yet done, by case number. */
+  openCases: Map<string, { promisedBy: string | null; acceptedAt: number }>;
 }
 
 /** The hall as readers see it: `decide`, queries and views may not change it. */
@@ -167,6 +177,10 @@ export function emptyState(): HallState {
     notices: null,
     ratings: new Map(),
     followups: new Map(),
+    flowRecorded: new Set(),
+    congestion: new Map(),
+    deductions: new Map(),
+    openCases: new Map(),
   };
 }
 
@@ -197,5 +211,6 @@ export function pruneFinished(state: HallState, beforeDate: string): number {
   for (const key of state.counters.keys()) if (key.split('|')[0]! < beforeDate) state.counters.delete(key);
   for (const key of state.issued.keys()) if (key.split('|')[0]! < beforeDate) state.issued.delete(key);
   for (const key of state.holderKeys.keys()) if (key.split('|')[0]! < beforeDate) state.holderKeys.delete(key);
+  for (const key of state.flowRecorded) if (key.split('|')[0]! < beforeDate) state.flowRecorded.delete(key);
   return n;
 }

@@ -31,6 +31,9 @@ export const PUBLIC_FIELDS = {
   'window.paused': ['windowId', 'reason', 'at'],
   'window.resumed': ['windowId', 'at'],
   'notice.updated': ['notices'],
+  // The wall may show that a category is congested (应急处置), and when it clears.
+  'hall.congested': ['categoryId', 'at'],
+  'hall.cleared': ['categoryId', 'at'],
 } as const satisfies { [T in EventType]?: readonly (keyof EventOf<T>['data'])[] };
 
 /** What a pad sees of the ratings of its own window. */

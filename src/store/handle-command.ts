@@ -87,7 +87,7 @@ export class CommandHandler {
     readonly clock: Clock,
   ) {
     this.#log = new EventLog(db);
-    this.#projections = new Projections(db);
+    this.#projections = new Projections(db, config.hall.timeZone);
     this.#findIdem = db.prepare('SELECT fingerprint, first_seq, event_count FROM command_results WHERE key = ?');
     this.#saveIdem = db.prepare('INSERT INTO command_results (key, fingerprint, first_seq, event_count, at) VALUES (?, ?, ?, ?, ?)');
     this.#seq = this.#committedSeq = this.#log.lastSeq();
@@ -244,6 +244,13 @@ export class CommandHandler {
     this.#flushScheduled = false;
     const batch = this.#batch;
     if (batch.length === 0) return null;
+    // Commands that changed nothing and keep no idempotency record need no transaction (a timer's check, an empty call).
+    if (batch.every((p) => p.stored.length === 0 && !p.idem)) {
+      this.#batch = [];
+      for (const p of batch) p.settle?.resolve({ events: [], replayed: false });
+      this.#wake();
+      return null;
+    }
     const touched = this.#touched;
     try {
       this.db

@@ -105,4 +105,96 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX command_results_at ON command_results(at);
   `,
+  /* 5: the hall's numbers (issue #10). Written in the commit that makes them true; reports read only these. */ `
+  -- One row per service once it has ended (and its rating, when it comes): what the assessment and the
+  -- indicators count. Keyed like the hall says it: the date, the number, and the service's place in the ticket.
+  CREATE TABLE service_facts (
+    business_date TEXT NOT NULL,
+    number        TEXT NOT NULL,
+    idx           INTEGER NOT NULL,       -- 0: the first service; 1, 2 …: after transfers
+    category_id   TEXT NOT NULL,
+    window_id     INTEGER,
+    staff_id      TEXT,
+    source        TEXT NOT NULL,          -- kiosk | guide | appointment
+    priority      INTEGER NOT NULL,       -- 1: a priority group
+    extended      INTEGER NOT NULL,       -- 1: issued in an extended (延时) session
+    outcome       TEXT NOT NULL,          -- done | no_show | transferred | cancelled | abandoned_at_close
+    waiting_since INTEGER NOT NULL,
+    called_at     INTEGER,
+    started_at    INTEGER,
+    ended_at      INTEGER,
+    recalls       INTEGER NOT NULL,
+    est_min       INTEGER,                -- the estimate printed at issue (first service only)
+    est_low       INTEGER,
+    est_high      INTEGER,
+    case_no       TEXT,
+    item_code     TEXT,
+    case_type     TEXT,                   -- immediate | promised
+    rating        INTEGER,                -- 1 … 5
+    rating_reasons TEXT,
+    rated_at      INTEGER,
+    unrated       INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (business_date, number, idx)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX service_facts_staff ON service_facts(staff_id, business_date);
+  CREATE INDEX service_facts_window ON service_facts(window_id, business_date);
+
+  -- The half-hour flow records (flow.recorded), one row per slot and category / window / the hall.
+  CREATE TABLE flow_slots (
+    business_date TEXT NOT NULL,
+    slot          INTEGER NOT NULL,       -- minutes after midnight; 1440: after the last session
+    dim           TEXT NOT NULL,          -- c: category | w: window | h: the hall
+    dim_id        TEXT NOT NULL,
+    from_at INTEGER NOT NULL, to_at INTEGER NOT NULL, extended INTEGER NOT NULL, live INTEGER NOT NULL,
+    issued INTEGER NOT NULL, called INTEGER NOT NULL, served INTEGER NOT NULL, no_show INTEGER NOT NULL,
+    transfers_in INTEGER NOT NULL, transfers_out INTEGER NOT NULL, waiting_end INTEGER NOT NULL,
+    wait_max INTEGER NOT NULL, wait_mean INTEGER NOT NULL, wait_p90 INTEGER NOT NULL, handle_mean INTEGER NOT NULL,
+    appointments INTEGER NOT NULL, extended_issued INTEGER NOT NULL,
+    windows_open INTEGER NOT NULL, clerks INTEGER NOT NULL, staff_id TEXT,
+    PRIMARY KEY (business_date, slot, dim, dim_id)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE deductions (
+    id            TEXT PRIMARY KEY,
+    staff_id      TEXT NOT NULL,
+    business_date TEXT NOT NULL,
+    item_code     TEXT NOT NULL,
+    item_name     TEXT NOT NULL,
+    points        REAL NOT NULL,
+    note          TEXT NOT NULL,
+    by_staff      TEXT NOT NULL,
+    at            INTEGER NOT NULL,
+    revoked_at    INTEGER,
+    revoke_reason TEXT
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX deductions_date ON deductions(business_date);
+
+  -- Cases the window business system named at completion: 即办件 done at once, 承诺件 done later.
+  CREATE TABLE cases (
+    case_no       TEXT PRIMARY KEY,
+    business_date TEXT NOT NULL,
+    number        TEXT NOT NULL,
+    category_id   TEXT NOT NULL,
+    case_type     TEXT NOT NULL,
+    accepted_at   INTEGER NOT NULL,
+    promised_by   TEXT,
+    completed_at  INTEGER,
+    on_time       INTEGER
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX cases_date ON cases(business_date);
+
+  -- A hall upgrading with history keeps it in its numbers: ended services as the projections hold them
+  -- (the printed estimate was not kept before this version, so it stays empty).
+  INSERT OR IGNORE INTO service_facts (business_date, number, idx, category_id, window_id, staff_id, source, priority, extended, outcome,
+      waiting_since, called_at, started_at, ended_at, recalls, case_no, item_code, rating, rating_reasons, rated_at, unrated)
+    SELECT t.business_date, t.number,
+      (SELECT CAST(je.key AS INTEGER) FROM json_each(t.data, '$.serviceIds') je WHERE je.value = s.id),
+      json_extract(s.data, '$.categoryId'), json_extract(s.data, '$.windowId'), json_extract(s.data, '$.staffId'),
+      json_extract(t.data, '$.source'), json_extract(t.data, '$.priorityGroup') IS NOT NULL, COALESCE(json_extract(t.data, '$.extended'), 0),
+      s.status, json_extract(s.data, '$.waitingSince'), json_extract(s.data, '$.calledAt'), json_extract(s.data, '$.startedAt'),
+      json_extract(s.data, '$.endedAt'), json_extract(s.data, '$.recalls'), json_extract(s.data, '$.caseNo'), json_extract(s.data, '$.itemCode'),
+      json_extract(r.data, '$.level'), json_extract(r.data, '$.reasons'), json_extract(r.data, '$.ratedAt'), COALESCE(r.status = 'unrated', 0)
+    FROM services s JOIN tickets t ON t.id = s.ticket_id LEFT JOIN ratings r ON r.service_id = s.id
+    WHERE s.status IN ('done', 'no_show', 'transferred', 'cancelled', 'abandoned_at_close');
+  `,
 ];

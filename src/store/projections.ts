@@ -1,6 +1,8 @@
 import { addDays } from '../domain/calendar.ts';
 import type { HallEvent } from '../domain/events.ts';
-import { emptyState, noteIssued, type Appointment, type CategoryStats, type HallState, type Service, type Ticket, type WindowState } from '../domain/state.ts';
+import { businessDate as businessDateOf } from '../domain/calendar.ts';
+import type { FlowRow } from '../domain/flow.ts';
+import { emptyState, FINAL_SERVICE_STATUSES, noteIssued, type Appointment, type CategoryStats, type HallState, type Service, type Ticket, type WindowState } from '../domain/state.ts';
 import type { Followup, RatingState } from '../domain/ratings.ts';
 import type { Db } from './open-db.ts';
 
@@ -16,6 +18,11 @@ interface Touched {
   followups: Set<string>;
   /** Ratings to queue for the 好差评 upload, in the order they were recorded. */
   outbox: { ratingId: string; payload: unknown; at: number }[];
+  /** Services whose fact row (ended, or rated since) is to be written. */
+  facts: Set<string>;
+  /** The hall's records, written as they come (each is its own row set). */
+  records: HallEvent[];
+  congestion: boolean;
 }
 
 export function emptyTouched(): Touched {
@@ -30,6 +37,33 @@ export function emptyTouched(): Touched {
     ratings: new Set(),
     followups: new Set(),
     outbox: [],
+    facts: new Set(),
+    records: [],
+    congestion: false,
+  };
+}
+
+/** The hall-wide row of a flow record: the categories' figures added up (means weighted by their counts). */
+function hallRow(cats: readonly FlowRow[]): FlowRow {
+  const sum = (f: (r: FlowRow) => number) => cats.reduce((n, r) => n + f(r), 0);
+  const called = sum((r) => r.called);
+  const served = sum((r) => r.served);
+  return {
+    id: 'hall',
+    issued: sum((r) => r.issued),
+    called,
+    served,
+    noShow: sum((r) => r.noShow),
+    transfersIn: sum((r) => r.transfersIn),
+    transfersOut: sum((r) => r.transfersOut),
+    waitingEnd: sum((r) => r.waitingEnd),
+    waitMax: Math.max(0, ...cats.map((r) => r.waitMax)),
+    waitMean: called ? Math.round(sum((r) => r.waitMean * r.called) / called) : 0,
+    // A p90 of p90s is not a p90: the hall's is read from the service facts when asked for.
+    waitP90: Math.max(0, ...cats.map((r) => r.waitP90)),
+    handleMean: served ? Math.round(sum((r) => r.handleMean * r.served) / served) : 0,
+    appointments: sum((r) => r.appointments),
+    extendedIssued: sum((r) => r.extendedIssued),
   };
 }
 
@@ -51,7 +85,11 @@ export function markTouched(t: Touched, e: HallEvent): void {
       t.tickets.add(e.data.ticketId);
       t.services.add(e.data.serviceId);
       t.windows.add(e.data.windowId);
-      if (e.type === 'ticket.completed') t.stats.add(e.data.categoryId);
+      if (e.type !== 'ticket.called') t.facts.add(e.data.serviceId);
+      if (e.type === 'ticket.completed') {
+        t.stats.add(e.data.categoryId);
+        if (e.data.caseNo && e.data.caseType) t.records.push(e);
+      }
       return;
     case 'ticket.started':
       t.tickets.add(e.data.ticketId);
@@ -62,16 +100,14 @@ export function markTouched(t: Touched, e: HallEvent): void {
       t.services.add(e.data.fromServiceId);
       t.services.add(e.data.toServiceId);
       t.windows.add(e.data.fromWindowId);
+      t.facts.add(e.data.fromServiceId);
       return;
     case 'ticket.cancelled':
-      t.tickets.add(e.data.ticketId);
-      t.services.add(e.data.serviceId);
-      if (e.data.windowId !== null) t.windows.add(e.data.windowId);
-      return;
     case 'ticket.abandoned_at_close':
       t.tickets.add(e.data.ticketId);
       t.services.add(e.data.serviceId);
       if (e.data.windowId !== null) t.windows.add(e.data.windowId);
+      t.facts.add(e.data.serviceId);
       return;
     case 'window.opened':
     case 'window.closed':
@@ -83,11 +119,15 @@ export function markTouched(t: Touched, e: HallEvent): void {
       t.notices = true;
       return;
     case 'rating.requested':
+      t.ratings.add(e.data.serviceId);
+      return;
     case 'rating.unrated':
       t.ratings.add(e.data.serviceId);
+      t.facts.add(e.data.serviceId);
       return;
     case 'rating.recorded':
       t.ratings.add(e.data.serviceId);
+      t.facts.add(e.data.serviceId);
       // In the same transaction as the rating: a recorded rating can never miss its upload.
       t.outbox.push({ ratingId: e.data.ratingId, payload: e.data, at: e.data.ratedAt });
       return;
@@ -96,6 +136,16 @@ export function markTouched(t: Touched, e: HallEvent): void {
       t.followups.add(e.data.followupId);
       return;
     case 'clock.jumped':
+      return;
+    case 'flow.recorded':
+    case 'assessment.deducted':
+    case 'assessment.revoked':
+    case 'case.completed':
+      t.records.push(e);
+      return;
+    case 'hall.congested':
+    case 'hall.cleared':
+      t.congestion = true;
       return;
     default: {
       const _exhaustive: never = e;
@@ -119,10 +169,20 @@ export class Projections {
   readonly #followup;
   readonly #outbox;
   readonly #ticketsOfDate;
+  readonly #fact;
+  readonly #flow;
+  readonly #deduct;
+  readonly #revoke;
+  readonly #caseAccepted;
+  readonly #caseDone;
   readonly #countersOfDate;
+  readonly #slotsOfDate;
   readonly #serviceById;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly timeZone: string,
+  ) {
     this.#ticket = db.prepare(
       `INSERT INTO tickets (id, business_date, number, category_id, status, data) VALUES (@id, @businessDate, @number, @categoryId, @status, @data)
        ON CONFLICT(id) DO UPDATE SET category_id = excluded.category_id, status = excluded.status, data = excluded.data`,
@@ -142,8 +202,26 @@ export class Projections {
     this.#rating = db.prepare('INSERT INTO ratings (service_id, status, window_id, data) VALUES (?, ?, ?, ?) ON CONFLICT(service_id) DO UPDATE SET status = excluded.status, data = excluded.data');
     this.#followup = db.prepare('INSERT INTO followups (id, status, deadline, data) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET status = excluded.status, data = excluded.data');
     this.#outbox = db.prepare('INSERT OR IGNORE INTO upstream_outbox (rating_id, payload, created_at) VALUES (?, ?, ?)');
+    this.#fact = db.prepare(
+      `INSERT INTO service_facts (business_date, number, idx, category_id, window_id, staff_id, source, priority, extended, outcome, waiting_since, called_at, started_at, ended_at, recalls,
+         est_min, est_low, est_high, case_no, item_code, rating, rating_reasons, rated_at, unrated)
+       VALUES (@date, @number, @idx, @category, @window, @staff, @source, @priority, @extended, @outcome, @waitingSince, @calledAt, @startedAt, @endedAt, @recalls,
+         @estMin, @estLow, @estHigh, @caseNo, @itemCode, @rating, @reasons, @ratedAt, @unrated)
+       ON CONFLICT (business_date, number, idx) DO UPDATE SET outcome = excluded.outcome, ended_at = excluded.ended_at, case_no = excluded.case_no, item_code = excluded.item_code,
+         rating = excluded.rating, rating_reasons = excluded.rating_reasons, rated_at = excluded.rated_at, unrated = excluded.unrated`,
+    );
+    this.#flow = db.prepare(
+      `INSERT OR REPLACE INTO flow_slots VALUES (${Array(24).fill('?').join(', ')})`,
+    );
+    this.#deduct = db.prepare('INSERT INTO deductions (id, staff_id, business_date, item_code, item_name, points, note, by_staff, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.#revoke = db.prepare('UPDATE deductions SET revoked_at = ?, revoke_reason = ? WHERE id = ?');
+    this.#caseAccepted = db.prepare(
+      'INSERT OR REPLACE INTO cases (case_no, business_date, number, category_id, case_type, accepted_at, promised_by, completed_at, on_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.#caseDone = db.prepare('UPDATE cases SET completed_at = ?, on_time = ? WHERE case_no = ?');
     this.#ticketsOfDate = db.prepare('SELECT data FROM tickets WHERE business_date = ?');
     this.#countersOfDate = db.prepare('SELECT prefix, last FROM counters WHERE business_date = ?');
+    this.#slotsOfDate = db.prepare(`SELECT slot FROM flow_slots WHERE business_date = ? AND dim = 'h'`);
     this.#serviceById = db.prepare('SELECT data FROM services WHERE id = ?');
   }
 
@@ -183,6 +261,78 @@ export class Projections {
       if (x) this.#followup.run(x.id, x.status, x.deadline, JSON.stringify(x));
     }
     for (const o of t.outbox) this.#outbox.run(o.ratingId, JSON.stringify(o.payload), o.at);
+    for (const id of t.facts) this.#writeFact(state, id);
+    for (const e of t.records) this.#writeRecord(e);
+    if (t.congestion) this.#meta.run('congestion', JSON.stringify([...state.congestion]));
+  }
+
+  /** The fact row of an ended service, with its rating if it has one (rewritten when the rating comes). */
+  #writeFact(state: HallState, serviceId: string): void {
+    const s = state.services.get(serviceId);
+    const t = s ? state.tickets.get(s.ticketId) : undefined;
+    if (!s || !t || !FINAL_SERVICE_STATUSES.has(s.status)) return;
+    const idx = t.serviceIds.indexOf(s.id);
+    const r = state.ratings.get(s.id);
+    const est = idx === 0 ? t.estimate : undefined;
+    this.#fact.run({
+      date: t.businessDate,
+      number: t.number,
+      idx,
+      category: s.categoryId,
+      window: s.windowId,
+      staff: s.staffId,
+      source: t.source,
+      priority: t.priorityGroup !== null ? 1 : 0,
+      extended: t.extended ? 1 : 0,
+      outcome: s.status,
+      waitingSince: s.waitingSince,
+      calledAt: s.calledAt,
+      startedAt: s.startedAt,
+      endedAt: s.endedAt,
+      recalls: s.recalls,
+      estMin: est?.minutes ?? null,
+      estLow: est?.low ?? null,
+      estHigh: est?.high ?? null,
+      caseNo: s.caseNo,
+      itemCode: s.itemCode,
+      rating: r?.status === 'rated' ? r.level : null,
+      reasons: r?.status === 'rated' && r.reasons.length > 0 ? r.reasons.join(',') : null,
+      ratedAt: r?.ratedAt ?? null,
+      unrated: r?.status === 'unrated' ? 1 : 0,
+    });
+  }
+
+  #writeRecord(e: HallEvent): void {
+    switch (e.type) {
+      case 'flow.recorded': {
+        const d = e.data;
+        const row = (dim: string, r: FlowRow) =>
+          this.#flow.run(d.businessDate, d.slot, dim, r.id, d.from, d.to, d.extended ? 1 : 0, d.live ? 1 : 0, r.issued, r.called, r.served, r.noShow, r.transfersIn, r.transfersOut, r.waitingEnd, r.waitMax, r.waitMean, r.waitP90, r.handleMean, r.appointments, r.extendedIssued, dim === 'w' ? (r.open ? 1 : 0) : d.windowsOpen, dim === 'w' ? (r.staffId ? 1 : 0) : d.clerks, r.staffId ?? null);
+        for (const r of d.categories) row('c', r);
+        for (const r of d.windows) row('w', r);
+        row('h', hallRow(d.categories));
+        return;
+      }
+      case 'assessment.deducted': {
+        const d = e.data;
+        this.#deduct.run(d.deductionId, d.staffId, d.businessDate, d.itemCode, d.itemName, d.points, d.note, d.by, d.at);
+        return;
+      }
+      case 'assessment.revoked':
+        this.#revoke.run(e.data.at, e.data.reason, e.data.deductionId);
+        return;
+      case 'ticket.completed': {
+        const d = e.data;
+        const immediate = d.caseType === 'immediate';
+        this.#caseAccepted.run(d.caseNo, businessDateOf(d.endedAt, this.timeZone), d.number, d.categoryId, d.caseType, d.endedAt, d.promisedBy ?? null, immediate ? d.endedAt : null, immediate ? 1 : null);
+        return;
+      }
+      case 'case.completed':
+        this.#caseDone.run(e.data.completedAt, e.data.onTime === null ? null : e.data.onTime ? 1 : 0, e.data.caseNo);
+        return;
+      default:
+        return;
+    }
   }
 
   /**
@@ -219,6 +369,24 @@ export class Projections {
     }
     const notices = this.db.prepare(`SELECT value FROM hall_meta WHERE key = 'notices'`).get() as { value: string } | undefined;
     state.notices = notices ? (JSON.parse(notices.value) as string[] | null) : null;
+    const congestion = this.db.prepare(`SELECT value FROM hall_meta WHERE key = 'congestion'`).get() as { value: string } | undefined;
+    if (congestion) for (const [id, c] of JSON.parse(congestion.value) as [string, { since: number; measure: string }][]) state.congestion.set(id, c);
+    // Deductions of about two months (one may be revoked at month's end); commitment cases still open.
+    for (const r of this.db.prepare('SELECT id, staff_id, business_date, revoked_at FROM deductions WHERE business_date >= ?').all(addDays(today, -62)) as {
+      id: string;
+      staff_id: string;
+      business_date: string;
+      revoked_at: number | null;
+    }[]) {
+      state.deductions.set(r.id, { staffId: r.staff_id, businessDate: r.business_date, revoked: r.revoked_at !== null });
+    }
+    for (const r of this.db.prepare(`SELECT case_no, promised_by, accepted_at FROM cases WHERE case_type = 'promised' AND completed_at IS NULL`).all() as {
+      case_no: string;
+      promised_by: string | null;
+      accepted_at: number;
+    }[]) {
+      state.openCases.set(r.case_no, { promisedBy: r.promised_by, acceptedAt: r.accepted_at });
+    }
     return state;
   }
 
@@ -229,6 +397,7 @@ export class Projections {
    */
   loadDate(state: HallState, date: string): void {
     this.#addTickets(state, this.#ticketsOfDate.all(date) as { data: string }[]);
+    for (const r of this.#slotsOfDate.all(date) as { slot: number }[]) state.flowRecorded.add(`${date}|${r.slot}`);
     for (const r of this.#countersOfDate.all(date) as { prefix: string; last: number }[]) {
       const key = `${date}|${r.prefix}`;
       state.counters.set(key, Math.max(state.counters.get(key) ?? 0, r.last));

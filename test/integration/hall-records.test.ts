@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/domain/commands.ts';
+import { slotsOf } from '../../src/domain/flow.ts';
+import { checkCongestion, recordDueFlowSlots } from '../../src/hub-jobs.ts';
+import { CommandHandler } from '../../src/store/handle-command.ts';
+import { openDb } from '../../src/store/open-db.ts';
+import { FakeClock } from '../support/fake-clock.ts';
+import { testConfig } from '../support/test-config.ts';
+
+const KIOSK: Actor = { kind: 'device', id: 'kiosk-1', deviceKind: 'kiosk' };
+const WEEK = {
+  mon: [{ start: '09:00', end: '12:00' }],
+  tue: [{ start: '09:00', end: '12:00' }],
+  wed: [{ start: '09:00', end: '12:00' }],
+  thu: [{ start: '09:00', end: '12:00' }],
+  fri: [{ start: '09:00', end: '12:00' }],
+  sat: [],
+  sun: [],
+};
+
+describe('half-hour records through the store', () => {
+  it('a crash during a slot boundary loses no slot and writes none twice (property over the crash point)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 1, max: 12 }), (crashAfter, tickets) => {
+        const dir = mkdtempSync(join(tmpdir(), 'hallq-slots-'));
+        try {
+          const file = join(dir, 'hallq.db');
+          const clock = new FakeClock(Date.parse('2026-11-23T09:05:00+08:00'));
+          const config = testConfig({ week: WEEK });
+          let db = openDb(file);
+          let h = new CommandHandler(db, config, clock);
+          for (let i = 0; i < tickets; i++) {
+            clock.advance(7 * 60_000);
+            h.run({ type: 'IssueTicket', data: { ticketId: `t${i}`, serviceId: `s${i}`, categoryId: 'ZX', source: 'kiosk' } }, KIOSK);
+          }
+          clock.set('2026-11-23T12:10:00+08:00');
+          // The disk gives out after `crashAfter` records: the hub dies mid-boundary.
+          db.exec(`CREATE TEMP TRIGGER crash BEFORE INSERT ON flow_slots WHEN (SELECT COUNT(DISTINCT slot) FROM flow_slots) >= ${crashAfter} BEGIN SELECT RAISE(ABORT, 'power cut'); END`);
+          try {
+            recordDueFlowSlots(h);
+          } catch {
+            // the crash
+          }
+          db.close();
+          // The restart fills in what is missing.
+          db = openDb(file);
+          h = new CommandHandler(db, config, clock);
+          recordDueFlowSlots(h);
+          recordDueFlowSlots(h); // a second timer tick changes nothing
+          const expected = slotsOf(config, '2026-11-23').filter((s) => s.to <= clock.now()).map((s) => s.slot);
+          const events = (db.prepare(`SELECT json_extract(data, '$.slot') AS slot FROM events WHERE type = 'flow.recorded' ORDER BY seq`).all() as { slot: number }[]).map((r) => r.slot);
+          expect(events).toEqual(expected);
+          const rows = db.prepare(`SELECT slot, COUNT(*) AS n, SUM(issued) AS issued FROM flow_slots WHERE dim = 'h' GROUP BY slot ORDER BY slot`).all() as { slot: number; n: number; issued: number }[];
+          expect(rows.map((r) => r.slot)).toEqual(expected);
+          expect(rows.every((r) => r.n === 1)).toBe(true);
+          expect(rows.reduce((n, r) => n + r.issued, 0)).toBe(tickets);
+          db.close();
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('raises the congestion alarm past a threshold and clears it below it, with its times', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hallq-congestion-'));
+    const db = openDb(join(dir, 'hallq.db'));
+    try {
+      const base = testConfig({ week: WEEK });
+      const config = { ...base, reports: { ...base.reports, congestion: { ...base.reports.congestion, waiting: 5, clearAt: 0.6 } } };
+      const clock = new FakeClock(Date.parse('2026-11-23T09:30:00+08:00'));
+      const h = new CommandHandler(db, config, clock);
+      const issue = (i: number) => h.run({ type: 'IssueTicket', data: { ticketId: `t${i}`, serviceId: `s${i}`, categoryId: 'ZX', source: 'kiosk' } }, KIOSK);
+      for (let i = 0; i < 4; i++) issue(i);
+      expect(checkCongestion(h)).toBe(0);
+      issue(4);
+      expect(checkCongestion(h)).toBe(1);
+      expect(checkCongestion(h)).toBe(0); // still congested: said once
+      h.run({ type: 'OpenWindow', data: { windowId: 1, staffId: 'c1', role: 'A' } }, { kind: 'staff', id: 'c1', role: 'clerk' });
+      for (let i = 0; i < 2; i++) {
+        h.run({ type: 'CallNext', data: { windowId: 1, callId: `k${i}` } }, { kind: 'staff', id: 'c1', role: 'clerk' });
+        h.run({ type: 'CompleteService', data: { windowId: 1 } }, { kind: 'staff', id: 'c1', role: 'clerk' });
+      }
+      expect(checkCongestion(h)).toBe(0); // 3 waiting: above 0.6 × 5, not yet clear
+      h.run({ type: 'CallNext', data: { windowId: 1, callId: 'k9' } }, { kind: 'staff', id: 'c1', role: 'clerk' });
+      clock.advance(60_000);
+      expect(checkCongestion(h)).toBe(1);
+      const rows = db.prepare(`SELECT type, data FROM events WHERE type LIKE 'hall.%' ORDER BY seq`).all() as { type: string; data: string }[];
+      expect(rows.map((r) => r.type)).toEqual(['hall.congested', 'hall.cleared']);
+      expect(JSON.parse(rows[0]!.data)).toMatchObject({ categoryId: 'ZX', measure: 'waiting', value: 5, threshold: 5 });
+      expect(JSON.parse(rows[1]!.data).since).toBe(JSON.parse(rows[0]!.data).at);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
