@@ -308,6 +308,23 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
           }
         }, 10_000);
   recordsTimer?.unref();
+  // Housekeeping in small steps, never on the start path: a minute after start, then every minute,
+  // a step every 50 ms while there is more (each holds the write lock for a few tens of ms at most).
+  let maintenanceTimer: NodeJS.Timeout | null = null;
+  const maintain = () => {
+    let more = false;
+    try {
+      more = handler.maintenanceStep(30);
+    } catch (err) {
+      app.log.error({ err }, 'housekeeping step failed');
+    }
+    maintenanceTimer = setTimeout(maintain, more ? 50 : 60_000);
+    maintenanceTimer.unref();
+  };
+  if (opts.dayCloser !== false) {
+    maintenanceTimer = setTimeout(maintain, 60_000);
+    maintenanceTimer.unref();
+  }
   if (opts.dayCloser !== false) {
     try {
       recordDueFlowSlots(handler);
@@ -336,6 +353,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       stopRatingTimeouts();
       clearInterval(guardTimer);
       if (recordsTimer) clearInterval(recordsTimer);
+      if (maintenanceTimer) clearTimeout(maintenanceTimer);
       await idcard?.stop();
       await caller?.stop();
       for (const d of hidPads) await d.stop();

@@ -32,20 +32,19 @@ export function closeDueDays(handler: CommandHandler): number {
  * nothing. The manager can close a day by hand (`POST /api/v1/days/close`).
  */
 export function startDayCloser(handler: CommandHandler, guard: ClockGuard, onError: (err: unknown) => void, everyMs = 60_000): () => void {
-  let lastPurge = '';
+  let lastPrune = '';
   const confirmMs = handler.config.schedule.dayCloseConfirmMin * 60_000;
   const tick = () => {
     try {
       // Look at the clock now, not at the guard's last look: a jump this very moment must hold the close back.
       guard.check();
       if (guard.steadyForMs() >= confirmMs) closeDueDays(handler);
-      // Retention runs once per business date.
+      // Memory lets go of the dates before yesterday once per business date (the disk's
+      // housekeeping runs in small steps on its own timer: see Maintenance).
       const today = businessDate(handler.clock.now(), handler.config.hall.timeZone);
-      if (today !== lastPurge) {
-        handler.purgePersonalData();
+      if (today !== lastPrune) {
         handler.pruneBefore(addDays(today, -1));
-        handler.purgeIdempotency(24 * 3600_000);
-        lastPurge = today;
+        lastPrune = today;
       }
     } catch (err) {
       onError(err);

@@ -6,6 +6,7 @@ import type { HallConfig } from '../config/schema.ts';
 import type { HallCommand } from '../domain/commands.ts';
 import { HallqError } from '../domain/errors.ts';
 import { liveServiceAt } from '../domain/queries.ts';
+import { describeReason } from '../domain/select-next.ts';
 import type { ReadonlyHallState } from '../domain/state.ts';
 import { ticketView } from '../read-model/hall-view.ts';
 import type { StoredEvent } from '../store/event-log.ts';
@@ -104,7 +105,8 @@ export const windowRoutes: FastifyPluginAsyncTypebox<WindowRouteDeps> = async (a
     (events, reply) => {
       const called = events.find((e) => e.type === 'ticket.called');
       if (!called || called.type !== 'ticket.called') return reply.status(204).send();
-      return { ticket: ticketRef(called, 'called'), callId: called.data.callId, reason: called.data.reason };
+      const reason = called.data.reason;
+      return { ticket: ticketRef(called, 'called'), callId: called.data.callId, reason: reason ? { ...reason, detail: describeReason(reason, config) } : null };
     },
     { 200: Type.Object({ ticket: Type.Unknown(), callId: Type.String(), reason: Type.Unknown() }), 204: Type.Null() },
   );

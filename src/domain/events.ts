@@ -3,11 +3,17 @@ import type { FlowRow } from './flow.ts';
 import type { FollowupStep, RatingChannel } from './ratings.ts';
 import type { CallId, Holder, ServiceId, StaffId, TicketId, WindowId } from './state.ts';
 
-/** Why `selectNext` chose a ticket; shown on the clerk console. */
+/**
+ * Why `selectNext` chose a ticket; the console shows it in words (`describeReason`). The log keeps the
+ * rule and its figures, not the sentence.
+ */
 export interface SelectionReason {
   rule: 'transferred_to_window' | 'appointment' | 'max_wait' | 'priority' | 'ratio' | 'category_order' | 'weighted_wait' | 'arrival';
   categoryId: string;
-  detail: { zh: string; en: string };
+  /** `priority`: the group; `max_wait`: the limit in minutes; `ratio`: the priority calls in a row. */
+  priorityGroup?: string;
+  maxWaitMin?: number;
+  streak?: number;
 }
 
 export interface Estimate {

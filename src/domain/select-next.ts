@@ -41,7 +41,7 @@ export function selectNext(state: ReadonlyHallState, config: HallConfig, windowI
 
   if (targeted.length > 0) {
     const s = targeted.sort(byOrder)[0]!;
-    return { service: s, reason: reason('transferred_to_window', s, { zh: '转至本窗口的号票优先', en: 'Transferred to this window' }) };
+    return { service: s, reason: reason('transferred_to_window', s) };
   }
   if (pool.length === 0) return null;
 
@@ -52,7 +52,7 @@ export function selectNext(state: ReadonlyHallState, config: HallConfig, windowI
     .sort((x, y) => x.a.slotStart - y.a.slotStart || byOrder(x.s, y.s));
   if (appointments.length > 0) {
     const s = appointments[0]!.s;
-    return { service: s, reason: reason('appointment', s, { zh: '预约号在预约时段内优先', en: 'Checked-in appointment in its slot' }) };
+    return { service: s, reason: reason('appointment', s) };
   }
 
   const maxWaitMin = config.queue.fairness.maxWaitMin;
@@ -63,13 +63,7 @@ export function selectNext(state: ReadonlyHallState, config: HallConfig, windowI
       .sort((a, b) => (a.waitSeq ?? a.waitingSince) - (b.waitSeq ?? b.waitingSince) || byOrder(a, b));
     if (overdue.length > 0) {
       const s = overdue[0]!;
-      return {
-        service: s,
-        reason: reason('max_wait', s, {
-          zh: `已等候超过${maxWaitMin}分钟,优先叫号`,
-          en: `Waited longer than ${maxWaitMin} min`,
-        }),
-      };
+      return { service: s, reason: reason('max_wait', s, { maxWaitMin }) };
     }
   }
 
@@ -82,35 +76,48 @@ export function selectNext(state: ReadonlyHallState, config: HallConfig, windowI
   if (priority.length > 0 && !ratioDue) {
     const pick = byCategory(win, priority, now);
     const group = state.tickets.get(pick.ticketId)?.priorityGroup ?? '';
-    const name = config.priorityGroups.find((g) => g.id === group)?.name;
-    return {
-      service: pick,
-      reason: reason('priority', pick, {
-        zh: `优先人群(${name?.zh ?? group})先于普通号`,
-        en: `Priority group (${name?.en ?? group}) before normal tickets`,
-      }),
-    };
+    return { service: pick, reason: reason('priority', pick, { priorityGroup: group }) };
   }
   if (normal.length === 0) return null;
   const pick = byCategory(win, normal, now);
   if (priority.length > 0) {
-    return {
-      service: pick,
-      reason: reason('ratio', pick, {
-        zh: `已连续叫${streak}个优先号,轮到普通号`,
-        en: `${streak} priority calls in a row; a normal ticket's turn`,
-      }),
-    };
+    return { service: pick, reason: reason('ratio', pick, { streak }) };
   }
   const categories = new Set(normal.map((s) => s.categoryId));
-  if (categories.size <= 1) return { service: pick, reason: reason('arrival', pick, { zh: '按取号先后', en: 'First come, first served' }) };
-  return win.selection === 'order'
-    ? { service: pick, reason: reason('category_order', pick, { zh: '按窗口业务顺序', en: "By the window's category order" }) }
-    : { service: pick, reason: reason('weighted_wait', pick, { zh: '按等候时间与业务权重', en: 'By waiting time and category weight' }) };
+  if (categories.size <= 1) return { service: pick, reason: reason('arrival', pick) };
+  return { service: pick, reason: reason(win.selection === 'order' ? 'category_order' : 'weighted_wait', pick) };
 }
 
-function reason(rule: SelectionReason['rule'], s: Service, detail: SelectionReason['detail']): SelectionReason {
-  return { rule, categoryId: s.categoryId, detail };
+function reason(rule: SelectionReason['rule'], s: RService, figures: Pick<SelectionReason, 'priorityGroup' | 'maxWaitMin' | 'streak'> = {}): SelectionReason {
+  return { rule, categoryId: s.categoryId, ...figures };
+}
+
+/** The reason in words, for the clerk console (中文 and English). */
+export function describeReason(r: SelectionReason, config: HallConfig): { zh: string; en: string } {
+  switch (r.rule) {
+    case 'transferred_to_window':
+      return { zh: '转至本窗口的号票优先', en: 'Transferred to this window' };
+    case 'appointment':
+      return { zh: '预约号在预约时段内优先', en: 'Checked-in appointment in its slot' };
+    case 'max_wait':
+      return { zh: `已等候超过${r.maxWaitMin}分钟,优先叫号`, en: `Waited longer than ${r.maxWaitMin} min` };
+    case 'priority': {
+      const name = config.priorityGroups.find((g) => g.id === r.priorityGroup)?.name;
+      return { zh: `优先人群(${name?.zh ?? r.priorityGroup})先于普通号`, en: `Priority group (${name?.en ?? r.priorityGroup}) before normal tickets` };
+    }
+    case 'ratio':
+      return { zh: `已连续叫${r.streak}个优先号,轮到普通号`, en: `${r.streak} priority calls in a row; a normal ticket's turn` };
+    case 'category_order':
+      return { zh: '按窗口业务顺序', en: "By the window's category order" };
+    case 'weighted_wait':
+      return { zh: '按等候时间与业务权重', en: 'By waiting time and category weight' };
+    case 'arrival':
+      return { zh: '按取号先后', en: 'First come, first served' };
+    default: {
+      const _exhaustive: never = r.rule;
+      return _exhaustive;
+    }
+  }
 }
 
 export function isPriority(state: ReadonlyHallState, s: Service): boolean {

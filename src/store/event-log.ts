@@ -1,6 +1,19 @@
 import type { Actor } from '../domain/commands.ts';
 import type { HallEvent } from '../domain/events.ts';
+import type { HallConfig } from '../config/schema.ts';
+import { decodeActor, decodeData, encodeActor, encodeData, type CodecContext } from './event-codec.ts';
 import type { Db } from './open-db.ts';
+
+/** An `events` row back to the event the hub decided. */
+export function decodeRow(r: { seq: number; at: number; type: string; actor: string; data: string }, c: CodecContext): StoredEvent {
+  const type = r.type as StoredEvent['type'];
+  return { seq: r.seq, at: r.at, type, actor: decodeActor(r.actor), data: decodeData(type, r.data, r.seq, r.at, c) } as StoredEvent;
+}
+
+/** The codec's context from the hall config. */
+export function codecContext(config: HallConfig): CodecContext {
+  return { timeZone: config.hall.timeZone, ratingTimeoutMs: config.ratings.timeoutSec * 1000 };
+}
 
 /** An event as stored and as sent to screens: `{seq, at, type, data}` plus who caused it. */
 export type StoredEvent = HallEvent & { seq: number; at: number; actor: Actor };
@@ -12,7 +25,10 @@ export class EventLog {
   readonly #last;
   readonly #lastAt;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly codec: CodecContext,
+  ) {
     this.#insert = db.prepare('INSERT INTO events (seq, at, type, actor, data) VALUES (?, ?, ?, ?, ?)');
     this.#since = db.prepare('SELECT seq, at, type, actor, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
     this.#last = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events');
@@ -33,14 +49,14 @@ export class EventLog {
     return events.map((e, i) => ({ ...e, seq: after + i + 1, at, actor }) as StoredEvent);
   }
 
-  /** Writes numbered events; must run inside the commit's transaction. */
+  /** Writes numbered events, compactly (`event-codec.ts`); must run inside the commit's transaction. */
   insert(events: StoredEvent[]): void {
-    for (const e of events) this.#insert.run(e.seq, e.at, e.type, JSON.stringify(e.actor), JSON.stringify(e.data));
+    for (const e of events) this.#insert.run(e.seq, e.at, e.type, encodeActor(e.actor), encodeData(e.type, e.data as unknown as Record<string, unknown>, e.seq, e.at, this.codec));
   }
 
   /** Events after `seq`, oldest first, at most `limit`. */
   readSince(seq: number, limit = 10_000): StoredEvent[] {
     const rows = this.#since.all(seq, limit) as { seq: number; at: number; type: string; actor: string; data: string }[];
-    return rows.map((r) => ({ seq: r.seq, at: r.at, type: r.type, actor: JSON.parse(r.actor), data: JSON.parse(r.data) }) as StoredEvent);
+    return rows.map((r) => decodeRow(r, this.codec));
   }
 }

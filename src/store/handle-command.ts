@@ -5,10 +5,10 @@ import { decide } from '../domain/decide.ts';
 import { HallqError } from '../domain/errors.ts';
 import { evolve } from '../domain/evolve.ts';
 import { pruneFinished, type HallState, type ReadonlyHallState } from '../domain/state.ts';
-import { EventLog, type StoredEvent } from './event-log.ts';
+import { codecContext, EventLog, type StoredEvent } from './event-log.ts';
 import type { Db } from './open-db.ts';
 import { emptyTouched, markTouched, Projections } from './projections.ts';
-import { purgePersonalData } from './purge-personal-data.ts';
+import { Maintenance } from './maintenance.ts';
 import type { Clock } from '../clock.ts';
 
 export { systemClock, type Clock } from '../clock.ts';
@@ -68,6 +68,7 @@ export class CommandHandler {
   #committedSeq: number;
   readonly #log: EventLog;
   readonly #projections: Projections;
+  readonly #maintenance: Maintenance;
   readonly #listeners: CommittedListener[] = [];
   readonly #findIdem;
   readonly #saveIdem;
@@ -86,8 +87,9 @@ export class CommandHandler {
     readonly config: HallConfig,
     readonly clock: Clock,
   ) {
-    this.#log = new EventLog(db);
+    this.#log = new EventLog(db, codecContext(config));
     this.#projections = new Projections(db, config.hall.timeZone);
+    this.#maintenance = new Maintenance(db, config, clock);
     this.#findIdem = db.prepare('SELECT fingerprint, first_seq, event_count FROM command_results WHERE key = ?');
     this.#saveIdem = db.prepare('INSERT INTO command_results (key, fingerprint, first_seq, event_count, at) VALUES (?, ?, ?, ?, ?)');
     this.#seq = this.#committedSeq = this.#log.lastSeq();
@@ -222,7 +224,7 @@ export class CommandHandler {
     const events = decide(this.#state, command, { config: this.config, at, actor, seq: this.#seq + 1 });
     const stored = EventLog.number(this.#seq, events, actor, at);
     try {
-      for (const e of events) {
+      for (const e of stored) {
         evolve(this.#state, e, this.config.queue.estimateAlpha);
         markTouched(this.#touched, e);
       }
@@ -350,14 +352,19 @@ export class CommandHandler {
     return pruneFinished(this.#state, beforeDate);
   }
 
-  /** Enforces `privacy.retentionDays` on the disk and in memory (see `purgePersonalData`). */
-  purgePersonalData(): number {
-    if (this.#batch.length > 0) this.#flush();
-    return purgePersonalData(this.db, this.#state, this.config, this.clock);
+  /**
+   * One small batch of housekeeping (old projection rows, personal fields past the retention, old
+   * upload and idempotency records; see `maintenance.ts`); true while more remains. Run it between
+   * commands, never inside a group.
+   */
+  maintenanceStep(budgetMs = 30): boolean {
+    if (this.#batch.length > 0) return true;
+    return this.#maintenance.step(budgetMs);
   }
 
-  /** Drops idempotency records older than `maxAgeMs` (a retry comes within minutes, not days). */
-  purgeIdempotency(maxAgeMs: number): number {
-    return this.db.prepare('DELETE FROM command_results WHERE at < ?').run(this.clock.now() - maxAgeMs).changes;
+  /** All housekeeping due, now (tests and tools). */
+  runAllMaintenance(): void {
+    if (this.#batch.length > 0) this.#flush();
+    this.#maintenance.runAll();
   }
 }

@@ -197,4 +197,33 @@ export const MIGRATIONS: readonly string[] = [
     FROM services s JOIN tickets t ON t.id = s.ticket_id LEFT JOIN ratings r ON r.service_id = s.id
     WHERE s.status IN ('done', 'no_show', 'transferred', 'cancelled', 'abandoned_at_close');
   `,
+  /* 6: the upload outbox points at its rating event instead of copying it (issue #11: disk per ticket). */ `
+  CREATE TABLE upstream_outbox_v6 (
+    seq             INTEGER PRIMARY KEY,  -- upload order = order the ratings were recorded
+    rating_id       TEXT NOT NULL UNIQUE, -- also the idempotency key sent upstream
+    event_seq       INTEGER,              -- the rating.recorded event the record is built from
+    payload         TEXT,                 -- rows from before this version, and tools: the record itself
+    created_at      INTEGER NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    last_error      TEXT,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0,
+    delivered_at    INTEGER,
+    CHECK (event_seq IS NOT NULL OR payload IS NOT NULL)
+  ) STRICT;
+  INSERT INTO upstream_outbox_v6 (seq, rating_id, payload, created_at, attempts, last_error, next_attempt_at, delivered_at)
+    SELECT seq, rating_id, payload, created_at, attempts, last_error, next_attempt_at, delivered_at FROM upstream_outbox;
+  DROP TABLE upstream_outbox;
+  ALTER TABLE upstream_outbox_v6 RENAME TO upstream_outbox;
+  CREATE INDEX upstream_outbox_pending ON upstream_outbox(delivered_at, seq);
+  `,
+  /* 7: a start-up that costs what today costs (issue #11): every load query uses an index, and only what
+        is live is loaded. */ `
+  CREATE INDEX tickets_live ON tickets(status) WHERE status IN ('waiting', 'called', 'serving');
+  CREATE INDEX ratings_requested ON ratings(status) WHERE status = 'requested';
+  ALTER TABLE appointments ADD COLUMN slot_end INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE appointments ADD COLUMN used INTEGER NOT NULL DEFAULT 0;
+  UPDATE appointments SET slot_end = json_extract(data, '$.slotEnd'), used = json_extract(data, '$.ticketId') IS NOT NULL;
+  CREATE INDEX appointments_live ON appointments(used, slot_end);
+  CREATE INDEX cases_open ON cases(case_type) WHERE completed_at IS NULL;
+  `,
 ];

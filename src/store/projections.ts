@@ -4,6 +4,7 @@ import { businessDate as businessDateOf } from '../domain/calendar.ts';
 import type { FlowRow } from '../domain/flow.ts';
 import { emptyState, FINAL_SERVICE_STATUSES, noteIssued, type Appointment, type CategoryStats, type HallState, type Service, type Ticket, type WindowState } from '../domain/state.ts';
 import type { Followup, RatingState } from '../domain/ratings.ts';
+import type { StoredEvent } from './event-log.ts';
 import type { Db } from './open-db.ts';
 
 interface Touched {
@@ -16,8 +17,8 @@ interface Touched {
   notices: boolean;
   ratings: Set<string>;
   followups: Set<string>;
-  /** Ratings to queue for the 好差评 upload, in the order they were recorded. */
-  outbox: { ratingId: string; payload: unknown; at: number }[];
+  /** Ratings to queue for the 好差评 upload, in the order they were recorded: their event's seq. */
+  outbox: { ratingId: string; eventSeq: number; at: number }[];
   /** Services whose fact row (ended, or rated since) is to be written. */
   facts: Set<string>;
   /** The hall's records, written as they come (each is its own row set). */
@@ -68,7 +69,7 @@ function hallRow(cats: readonly FlowRow[]): FlowRow {
 }
 
 /** Which projection rows an event changes. */
-export function markTouched(t: Touched, e: HallEvent): void {
+export function markTouched(t: Touched, e: StoredEvent): void {
   switch (e.type) {
     case 'ticket.issued':
       t.tickets.add(e.data.ticketId);
@@ -129,7 +130,7 @@ export function markTouched(t: Touched, e: HallEvent): void {
       t.ratings.add(e.data.serviceId);
       t.facts.add(e.data.serviceId);
       // In the same transaction as the rating: a recorded rating can never miss its upload.
-      t.outbox.push({ ratingId: e.data.ratingId, payload: e.data, at: e.data.ratedAt });
+      t.outbox.push({ ratingId: e.data.ratingId, eventSeq: e.seq, at: e.data.ratedAt });
       return;
     case 'followup.opened':
     case 'followup.updated':
@@ -196,12 +197,14 @@ export class Projections {
       `INSERT INTO counters (business_date, prefix, last) VALUES (?, ?, ?)
        ON CONFLICT(business_date, prefix) DO UPDATE SET last = MAX(last, excluded.last)`,
     );
-    this.#appointment = db.prepare('INSERT INTO appointments (code, data) VALUES (?, ?) ON CONFLICT(code) DO UPDATE SET data = excluded.data');
+    this.#appointment = db.prepare(
+      'INSERT INTO appointments (code, data, slot_end, used) VALUES (?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET data = excluded.data, used = excluded.used',
+    );
     this.#stats = db.prepare('INSERT INTO category_stats (category_id, data) VALUES (?, ?) ON CONFLICT(category_id) DO UPDATE SET data = excluded.data');
     this.#meta = db.prepare('INSERT INTO hall_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
     this.#rating = db.prepare('INSERT INTO ratings (service_id, status, window_id, data) VALUES (?, ?, ?, ?) ON CONFLICT(service_id) DO UPDATE SET status = excluded.status, data = excluded.data');
     this.#followup = db.prepare('INSERT INTO followups (id, status, deadline, data) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET status = excluded.status, data = excluded.data');
-    this.#outbox = db.prepare('INSERT OR IGNORE INTO upstream_outbox (rating_id, payload, created_at) VALUES (?, ?, ?)');
+    this.#outbox = db.prepare('INSERT OR IGNORE INTO upstream_outbox (rating_id, event_seq, created_at) VALUES (?, ?, ?)');
     this.#fact = db.prepare(
       `INSERT INTO service_facts (business_date, number, idx, category_id, window_id, staff_id, source, priority, extended, outcome, waiting_since, called_at, started_at, ended_at, recalls,
          est_min, est_low, est_high, case_no, item_code, rating, rating_reasons, rated_at, unrated)
@@ -245,7 +248,7 @@ export class Projections {
     }
     for (const code of t.appointments) {
       const x = state.appointments.get(code);
-      if (x) this.#appointment.run(code, JSON.stringify(x));
+      if (x) this.#appointment.run(code, JSON.stringify(x), x.slotEnd, x.ticketId ? 1 : 0);
     }
     for (const id of t.stats) {
       const x = state.stats.get(id);
@@ -260,7 +263,7 @@ export class Projections {
       const x = state.followups.get(id);
       if (x) this.#followup.run(x.id, x.status, x.deadline, JSON.stringify(x));
     }
-    for (const o of t.outbox) this.#outbox.run(o.ratingId, JSON.stringify(o.payload), o.at);
+    for (const o of t.outbox) this.#outbox.run(o.ratingId, o.eventSeq, o.at);
     for (const id of t.facts) this.#writeFact(state, id);
     for (const e of t.records) this.#writeRecord(e);
     if (t.congestion) this.#meta.run('congestion', JSON.stringify([...state.congestion]));
@@ -350,22 +353,29 @@ export class Projections {
       const w = JSON.parse(r.data) as WindowState;
       state.windows.set(w.id, w);
     }
-    for (const r of this.db.prepare('SELECT data FROM appointments').all() as { data: string }[]) {
+    // Appointments still to be checked in (a used or long-past one is in SQLite and the log, not in memory).
+    for (const r of this.db.prepare('SELECT data FROM appointments WHERE used = 0 AND slot_end >= ?').all(Date.parse(`${addDays(today, -1)}T00:00:00Z`) - 24 * 3600_000) as { data: string }[]) {
       const a = JSON.parse(r.data) as Appointment;
       state.appointments.set(a.code, a);
     }
     for (const r of this.db.prepare('SELECT category_id, data FROM category_stats').all() as { category_id: string; data: string }[]) {
       state.stats.set(r.category_id, JSON.parse(r.data) as CategoryStats);
     }
-    // Ratings still open, and recent ones (a second attempt must meet "already rated").
-    const sinceMs = Date.parse(`${addDays(today, -1)}T00:00:00Z`) - 24 * 3600_000;
-    for (const r of this.db.prepare(`SELECT data FROM ratings WHERE status = 'requested' OR json_extract(data, '$.requestedAt') >= ?`).all(sinceMs) as { data: string }[]) {
-      const x = JSON.parse(r.data) as RatingState;
+    // Ratings still open, those of the services in memory (a second attempt must meet "already
+    // rated"), and those of open follow-ups; by key, never by a scan of every rating ever given.
+    const ratingOf = this.db.prepare('SELECT data FROM ratings WHERE service_id = ?');
+    const addRating = (row: { data: string } | undefined) => {
+      if (!row) return;
+      const x = JSON.parse(row.data) as RatingState;
       state.ratings.set(x.serviceId, x);
-    }
-    for (const r of this.db.prepare(`SELECT data FROM followups`).all() as { data: string }[]) {
+    };
+    for (const r of this.db.prepare(`SELECT data FROM ratings WHERE status = 'requested'`).all() as { data: string }[]) addRating(r);
+    for (const id of state.services.keys()) addRating(ratingOf.get(id) as { data: string } | undefined);
+    // Open follow-ups only: a closed one is history (GET /followups?status=all reads it from SQLite).
+    for (const r of this.db.prepare(`SELECT data FROM followups WHERE status = 'open'`).all() as { data: string }[]) {
       const x = JSON.parse(r.data) as Followup;
       state.followups.set(x.id, x);
+      if (!state.ratings.has(x.serviceId)) addRating(ratingOf.get(x.serviceId) as { data: string } | undefined);
     }
     const notices = this.db.prepare(`SELECT value FROM hall_meta WHERE key = 'notices'`).get() as { value: string } | undefined;
     state.notices = notices ? (JSON.parse(notices.value) as string[] | null) : null;
@@ -380,7 +390,7 @@ export class Projections {
     }[]) {
       state.deductions.set(r.id, { staffId: r.staff_id, businessDate: r.business_date, revoked: r.revoked_at !== null });
     }
-    for (const r of this.db.prepare(`SELECT case_no, promised_by, accepted_at FROM cases WHERE case_type = 'promised' AND completed_at IS NULL`).all() as {
+    for (const r of this.db.prepare(`SELECT case_no, promised_by, accepted_at FROM cases WHERE completed_at IS NULL AND case_type = 'promised'`).all() as {
       case_no: string;
       promised_by: string | null;
       accepted_at: number;

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { decodeData } from '../store/event-codec.ts';
 import type { Db } from '../store/open-db.ts';
 
 /**
@@ -56,7 +57,9 @@ export interface Backlog {
 interface RawRow {
   seq: number;
   rating_id: string;
-  payload: string;
+  payload: string | null;
+  event_at: number | null;
+  event_data: string | null;
   created_at: number;
   attempts: number;
   last_error: string | null;
@@ -64,13 +67,19 @@ interface RawRow {
   delivered_at: number | null;
 }
 
-const COLUMNS = 'seq, rating_id, payload, created_at, attempts, last_error, next_attempt_at, delivered_at';
+/** A rating.recorded event needs nothing of the hall's context to be read back (only its level). */
+const RATING_CODEC = { timeZone: 'UTC', ratingTimeoutMs: 0 };
+
+/** The row, and its rating event where the row points at one (the record is built from it). */
+const COLUMNS = 'o.seq AS seq, rating_id, payload, created_at, attempts, last_error, next_attempt_at, delivered_at, e.at AS event_at, e.data AS event_data';
+const FROM = 'upstream_outbox o LEFT JOIN events e ON e.seq = o.event_seq';
 
 function toRow(r: RawRow): OutboxRow {
+  const payload = r.payload ?? (r.event_data !== null && r.event_at !== null ? JSON.stringify(decodeData('rating.recorded', r.event_data, 0, r.event_at, RATING_CODEC)) : '{}');
   return {
     seq: r.seq,
     ratingId: r.rating_id,
-    payload: r.payload,
+    payload,
     createdAt: r.created_at,
     attempts: r.attempts,
     lastError: r.last_error,
@@ -98,7 +107,7 @@ export class OutboxStore {
   readonly #purge: Statement<[number]>;
 
   constructor(readonly db: Db) {
-    this.#head = db.prepare<[number], RawRow>(`SELECT ${COLUMNS} FROM upstream_outbox WHERE delivered_at IS NULL AND next_attempt_at < ? ORDER BY seq LIMIT 1`);
+    this.#head = db.prepare<[number], RawRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE delivered_at IS NULL AND next_attempt_at < ? ORDER BY o.seq LIMIT 1`);
     this.#delivered = db.prepare<[number, number]>('UPDATE upstream_outbox SET delivered_at = ? WHERE seq = ? AND delivered_at IS NULL');
     this.#failed = db.prepare<[string, number, number]>(
       'UPDATE upstream_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE seq = ? AND delivered_at IS NULL',
@@ -112,12 +121,12 @@ export class OutboxStore {
       `SELECT COUNT(*) AS n FROM upstream_outbox WHERE delivered_at IS NULL AND next_attempt_at = ?
        AND seq > COALESCE((SELECT MAX(seq) FROM upstream_outbox WHERE delivered_at IS NOT NULL), 0)`,
     );
-    this.#deadList = db.prepare<[number, number], RawRow>(`SELECT ${COLUMNS} FROM upstream_outbox WHERE delivered_at IS NULL AND next_attempt_at = ? ORDER BY seq LIMIT ?`);
+    this.#deadList = db.prepare<[number, number], RawRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE delivered_at IS NULL AND next_attempt_at = ? ORDER BY o.seq LIMIT ?`);
     this.#requeueAll = db.prepare<[number]>('UPDATE upstream_outbox SET attempts = 0, next_attempt_at = 0 WHERE delivered_at IS NULL AND next_attempt_at = ?');
     this.#requeueOne = db.prepare<[number, number]>(
       'UPDATE upstream_outbox SET attempts = 0, next_attempt_at = 0 WHERE delivered_at IS NULL AND next_attempt_at = ? AND seq = ?',
     );
-    this.#get = db.prepare<[string], RawRow>(`SELECT ${COLUMNS} FROM upstream_outbox WHERE rating_id = ?`);
+    this.#get = db.prepare<[string], RawRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE rating_id = ?`);
     this.#purge = db.prepare<[number]>(
       `DELETE FROM upstream_outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?
        AND seq < (SELECT MAX(seq) FROM upstream_outbox WHERE delivered_at IS NOT NULL)`,

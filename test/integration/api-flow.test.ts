@@ -26,7 +26,7 @@ describe('a ticket through the whole API', () => {
     expect(call.status).toBe(200);
     expect(call.body.ticket.number).toBe('A001');
     expect(call.body.reason.rule).toBe('arrival');
-    expect(call.body.callId).toMatch(/^c_/);
+    expect(call.body.callId).toMatch(/^c[A-Za-z0-9_-]{11}$/);
 
     const busy = await api(h.url, 'POST', '/windows/1/call-next', { token: clerk });
     expect(busy.status).toBe(409);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, login, openWindow, startHub, type RunningHub } from '../support/hub.ts';
+import { api, login, openWindow, startHub, type RunningHub, eventsIn } from '../support/hub.ts';
 import { KIOSK, WALL } from '../support/test-config.ts';
 
 describe('auth (DESIGN §5)', () => {
@@ -60,10 +60,9 @@ describe('auth (DESIGN §5)', () => {
     const t = await api(h.url, 'POST', '/tickets', { token: guide, body: { categoryId: 'SB', priorityGroup: 'disabled' } });
     const cancel = await api(h.url, 'DELETE', `/tickets/${t.body.ticket.id}?reason=${encodeURIComponent('群众离开')}`, { token: guide });
     expect(cancel.status).toBe(200);
-    const rows = h.hub.db.prepare(`SELECT type, actor FROM events WHERE type IN ('ticket.issued', 'ticket.cancelled') ORDER BY seq DESC LIMIT 2`).all() as { type: string; actor: string }[];
-    for (const row of rows) expect(JSON.parse(row.actor)).toEqual({ kind: 'staff', id: 'g1', role: 'guide' });
-    const kioskRow = h.hub.db.prepare(`SELECT actor FROM events WHERE type = 'ticket.issued' ORDER BY seq LIMIT 1`).get() as { actor: string };
-    expect(JSON.parse(kioskRow.actor)).toMatchObject({ kind: 'device', id: 'kiosk-1' });
+    const rows = eventsIn(h.hub.db, `type IN ('ticket.issued', 'ticket.cancelled')`).slice(-2);
+    for (const row of rows) expect(row.actor).toEqual({ kind: 'staff', id: 'g1', role: 'guide' });
+    expect(eventsIn(h.hub.db, `type = 'ticket.issued'`)[0]!.actor).toMatchObject({ kind: 'device', id: 'kiosk-1' });
   });
 
   it('accepts the session cookie the UIs use', async () => {
@@ -101,8 +100,7 @@ describe('auth: who acts at a window, sessions, lockout', () => {
     expect((await api(h.url, 'POST', '/windows/1/open', { token: b1, body: { role: 'B' } })).status).toBe(200);
     const call = await api(h.url, 'POST', '/windows/1/call-next', { token: b1 });
     expect(call.status).toBe(200);
-    const row = h.hub.db.prepare(`SELECT data FROM events WHERE type = 'ticket.called' ORDER BY seq DESC LIMIT 1`).get() as { data: string };
-    expect(JSON.parse(row.data).staffId).toBe('b1');
+    expect((eventsIn(h.hub.db, `type = 'ticket.called'`).at(-1)!.data as { staffId: string }).staffId).toBe('b1');
   });
 
   it('counts failed logins before checking, so parallel guesses hit the lock', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { eventsIn } from '../support/hub.ts';
 import { spawnHub, type HubProcess } from '../support/hub-process.ts';
 import { KIOSK, MONITOR, TEST_PASSWORD, testConfig } from '../support/test-config.ts';
 
@@ -195,8 +196,8 @@ describe('crash: SIGKILL mid-load', () => {
       }
 
       // The log agrees with the projection: one ticket.issued per ticket, numbers never repeated.
-      const issued = (db.prepare(`SELECT data FROM events WHERE type = 'ticket.issued' ORDER BY seq`).all() as { data: string }[]).map(
-        (r) => JSON.parse(r.data) as { ticketId: string; number: string; businessDate: string; serial: number; prefix: string },
+      const issued = eventsIn(db, `type = 'ticket.issued'`).map(
+        (e) => e.data as { ticketId: string; number: string; businessDate: string; serial: number; prefix: string },
       );
       expect(issued.length).toBe(tickets.length);
       const issuedKeys = issued.map((e) => `${e.businessDate}|${e.number}`);

@@ -10,6 +10,7 @@ import { CommandHandler } from '../../src/store/handle-command.ts';
 import { openDb } from '../../src/store/open-db.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { testConfig } from '../support/test-config.ts';
+import { eventsIn } from '../support/hub.ts';
 
 const KIOSK: Actor = { kind: 'device', id: 'kiosk-1', deviceKind: 'kiosk' };
 const WEEK = {
@@ -52,7 +53,7 @@ describe('half-hour records through the store', () => {
           recordDueFlowSlots(h);
           recordDueFlowSlots(h); // a second timer tick changes nothing
           const expected = slotsOf(config, '2026-11-23').filter((s) => s.to <= clock.now()).map((s) => s.slot);
-          const events = (db.prepare(`SELECT json_extract(data, '$.slot') AS slot FROM events WHERE type = 'flow.recorded' ORDER BY seq`).all() as { slot: number }[]).map((r) => r.slot);
+          const events = eventsIn(db, `type = 'flow.recorded'`).map((e) => (e.data as { slot: number }).slot);
           expect(events).toEqual(expected);
           const rows = db.prepare(`SELECT slot, COUNT(*) AS n, SUM(issued) AS issued FROM flow_slots WHERE dim = 'h' GROUP BY slot ORDER BY slot`).all() as { slot: number; n: number; issued: number }[];
           expect(rows.map((r) => r.slot)).toEqual(expected);
@@ -90,10 +91,10 @@ describe('half-hour records through the store', () => {
       h.run({ type: 'CallNext', data: { windowId: 1, callId: 'k9' } }, { kind: 'staff', id: 'c1', role: 'clerk' });
       clock.advance(60_000);
       expect(checkCongestion(h)).toBe(1);
-      const rows = db.prepare(`SELECT type, data FROM events WHERE type LIKE 'hall.%' ORDER BY seq`).all() as { type: string; data: string }[];
+      const rows = eventsIn(db, `type LIKE 'hall.%'`);
       expect(rows.map((r) => r.type)).toEqual(['hall.congested', 'hall.cleared']);
-      expect(JSON.parse(rows[0]!.data)).toMatchObject({ categoryId: 'ZX', measure: 'waiting', value: 5, threshold: 5 });
-      expect(JSON.parse(rows[1]!.data).since).toBe(JSON.parse(rows[0]!.data).at);
+      expect(rows[0]!.data).toMatchObject({ categoryId: 'ZX', measure: 'waiting', value: 5, threshold: 5 });
+      expect((rows[1]!.data as { since: number }).since).toBe((rows[0]!.data as { at: number }).at);
     } finally {
       db.close();
       rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeHidBus, FakeHidDevice } from '../../devices/ratingpad/index.ts';
 import { parseHallConfig } from '../../src/config/load-hall-config.ts';
-import { api, openWindow, startHub, stateOf } from '../support/hub.ts';
+import { api, eventsIn, openWindow, startHub, stateOf } from '../support/hub.ts';
 import { KIOSK, testConfig } from '../support/test-config.ts';
 
 describe('USB HID rating pads through the hub', () => {
@@ -26,8 +26,7 @@ describe('USB HID rating pads through the hub', () => {
       await expect.poll(async () => (await stateOf(h.hub)).ratings.get(done.body.serviceId)?.status).toBe('rated');
       expect((await stateOf(h.hub)).ratings.get(done.body.serviceId)).toMatchObject({ level: 4, channel: 'hid' });
       await h.hub.handler.read(() => undefined);
-      const actor = h.hub.db.prepare(`SELECT actor FROM events WHERE type = 'rating.recorded'`).get() as { actor: string };
-      expect(JSON.parse(actor.actor)).toMatchObject({ kind: 'device', id: 'hid-pad-2' });
+      expect(eventsIn(h.hub.db, `type = 'rating.recorded'`)[0]!.actor).toMatchObject({ kind: 'device', id: 'hid-pad-2' });
       // A second press (a bouncing key, an impatient resident) finds nothing pending: nothing changes.
       const seq = h.hub.handler.seq;
       pad.pressLevel(1);

@@ -1,3 +1,4 @@
+import { OutboxStore } from '../../src/upstream/outbox-store.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expireRatings } from '../../src/rating-timeouts.ts';
 import { FakeClock } from '../support/fake-clock.ts';
@@ -34,9 +35,10 @@ describe('ratings (评价) over HTTP', () => {
     const again = await api(h.url, 'POST', '/ratings', { token: padToken(1), body: { serviceId, level: 1 } });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('HQ_ERR_ALREADY_RATED');
-    const outbox = h.hub.db.prepare('SELECT payload FROM upstream_outbox').all() as { payload: string }[];
-    expect(outbox).toHaveLength(1);
-    expect(JSON.parse(outbox[0]!.payload)).toMatchObject({ caseNo: 'BJ-001', itemCode: '330100-ZX-01', level: 5, windowId: 1, staffId: 'c1' });
+    expect(h.hub.db.prepare('SELECT COUNT(*) AS n FROM upstream_outbox').get()).toEqual({ n: 1 });
+    // The record the upload sends, built from the rating event the outbox row points at.
+    const record = new OutboxStore(h.hub.db).byRatingId(r.body.rating.id)!;
+    expect(JSON.parse(record.payload)).toMatchObject({ caseNo: 'BJ-001', itemCode: '330100-ZX-01', level: 5, windowId: 1, staffId: 'c1' });
   });
 
   it('refuses another window’s pad, a level outside 1..5, a clerk, and unknown reasons, changing nothing', async () => {

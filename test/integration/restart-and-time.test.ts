@@ -3,7 +3,7 @@ import { api, openWindow, startHub, stateOf } from '../support/hub.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { KIOSK, testConfig } from '../support/test-config.ts';
 import { Projections } from '../../src/store/projections.ts';
-import { EventLog } from '../../src/store/event-log.ts';
+import { codecContext, EventLog } from '../../src/store/event-log.ts';
 import { evolve } from '../../src/domain/evolve.ts';
 import { emptyState } from '../../src/domain/state.ts';
 import { closeDueDays } from '../../src/day-closer.ts';
@@ -48,7 +48,7 @@ describe('business dates and restarts', () => {
       expect(normalise(await stateOf(again.hub))).toEqual(before);
       // Folding the whole log from nothing gives the same state as the projections.
       const folded = emptyState();
-      for (const e of new EventLog(again.hub.db).readSince(0)) evolve(folded, e, again.hub.handler.config.queue.estimateAlpha);
+      for (const e of new EventLog(again.hub.db, codecContext(again.hub.handler.config)).readSince(0)) evolve(folded, e, again.hub.handler.config.queue.estimateAlpha);
       expect(normalise(folded)).toEqual(normalise(new Projections(again.hub.db, 'Asia/Shanghai').load('2026-11-23')));
       // And the hub carries on numbering, paused as it was.
       const t = await api(again.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'ZX' } });

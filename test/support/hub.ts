@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildHub, type Hub } from '../../src/app.ts';
 import type { HallState } from '../../src/domain/state.ts';
+import { codecContext, decodeRow, type StoredEvent } from '../../src/store/event-log.ts';
 import type { HallConfig } from '../../src/config/schema.ts';
 import type { Clock } from '../../src/store/handle-command.ts';
 import type { OpenHid } from '../../devices/ratingpad/index.ts';
@@ -90,4 +91,11 @@ export async function openWindow(url: string, windowId: number): Promise<string>
 /** A copy of the hub's committed state (tests look; only the handler writes). */
 export function stateOf(hub: Hub): Promise<HallState> {
   return hub.handler.read((s) => structuredClone(s) as HallState);
+}
+
+/** Events from the log as the hub reads them (the log stores them compactly), optionally filtered by SQL. */
+export function eventsIn(db: Hub['db'], where = '1', ...params: unknown[]): StoredEvent[] {
+  const rows = db.prepare(`SELECT seq, at, type, actor, data FROM events WHERE ${where} ORDER BY seq`).all(...params) as Parameters<typeof decodeRow>[0][];
+  const codec = codecContext(testConfig());
+  return rows.map((r) => decodeRow(r, codec));
 }

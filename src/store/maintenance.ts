@@ -1,0 +1,146 @@
+import type { HallConfig } from '../config/schema.ts';
+import { addDays, businessDate, instantOf } from '../domain/calendar.ts';
+import type { Clock } from '../clock.ts';
+import type { Db } from './open-db.ts';
+
+/**
+ * The store's housekeeping, in small steps off the start path (issue #11): each step is one short
+ * transaction over an indexed range, so it never holds the write lock for more than a few tens of
+ * milliseconds, however long the history. `step()` does one batch and says whether work remains.
+ *
+ * - Projection rows of finished tickets older than yesterday leave the database: the log keeps them,
+ *   the fact tables keep what the reports count, memory never loads them again.
+ * - Personal fields older than `privacy.retentionDays` leave the log and the appointments
+ *   (DESIGN §5), walking the log by seq with a watermark, so each event is rewritten once.
+ * - Delivered upload records past the retention, and idempotency records older than a day, go.
+ */
+export class Maintenance {
+  readonly #oldTickets;
+  readonly #servicesOf;
+  readonly #deleteService;
+  readonly #deleteRating;
+  readonly #keepRating;
+  readonly #deleteTicket;
+  readonly #meta;
+  readonly #setMeta;
+  readonly #atOf;
+  readonly #lastSeq;
+  readonly #purgeEvents;
+  readonly #purgeAppointments;
+  readonly #purgeOutbox;
+  readonly #purgeResults;
+
+  constructor(
+    private readonly db: Db,
+    private readonly config: HallConfig,
+    private readonly clock: Clock,
+  ) {
+    this.#oldTickets = db.prepare(`SELECT id, data FROM tickets WHERE business_date < ? AND status NOT IN ('waiting', 'called', 'serving') LIMIT ?`);
+    this.#servicesOf = (data: string) => (JSON.parse(data) as { serviceIds: string[] }).serviceIds;
+    this.#deleteService = db.prepare('DELETE FROM services WHERE id = ?');
+    // A rating with a follow-up stays while the follow-up is open: the manager's list shows it.
+    this.#keepRating = db.prepare(`SELECT 1 FROM followups WHERE status = 'open' AND json_extract(data, '$.serviceId') = ?`);
+    this.#deleteRating = db.prepare('DELETE FROM ratings WHERE service_id = ?');
+    this.#deleteTicket = db.prepare('DELETE FROM tickets WHERE id = ?');
+    this.#meta = db.prepare('SELECT value FROM hall_meta WHERE key = ?');
+    this.#setMeta = db.prepare('INSERT INTO hall_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+    this.#atOf = db.prepare('SELECT at FROM events WHERE seq = ?');
+    this.#lastSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events');
+    // Compact events leave null fields out (event-codec.ts): removing a field is setting it to null.
+    this.#purgeEvents = db.prepare(
+      `UPDATE events SET data = CASE type
+         WHEN 'ticket.issued' THEN json_remove(data, '$.holder', '$.phoneMasked')
+         WHEN 'rating.recorded' THEN json_remove(data, '$.holder', '$.comment')
+         ELSE json_remove(data, '$.holderHmac', '$.nameMasked', '$.phoneMasked') END
+       WHERE seq > ? AND seq <= ? AND type IN ('ticket.issued', 'rating.recorded', 'appointment.booked')`,
+    );
+    this.#purgeAppointments = db.prepare(
+      `UPDATE appointments SET data = json_set(data, '$.holderHmac', json('null'), '$.nameMasked', json('null'), '$.phoneMasked', json('null'))
+       WHERE code IN (SELECT code FROM appointments WHERE used IN (0, 1) AND slot_end < ? AND json_extract(data, '$.nameMasked') IS NOT NULL LIMIT ?)`,
+    );
+    this.#purgeOutbox = db.prepare(
+      `DELETE FROM upstream_outbox WHERE seq IN (SELECT seq FROM upstream_outbox WHERE delivered_at IS NOT NULL AND delivered_at < ? LIMIT ?)
+       AND seq < (SELECT MAX(seq) FROM upstream_outbox WHERE delivered_at IS NOT NULL)`,
+    );
+    this.#purgeResults = db.prepare('DELETE FROM command_results WHERE key IN (SELECT key FROM command_results WHERE at < ? LIMIT ?)');
+  }
+
+  /** One batch of whatever is due, within about `budgetMs`; true while more remains. */
+  step(budgetMs = 30): boolean {
+    const started = performance.now();
+    let more = false;
+    for (const task of [() => this.#compact(), () => this.#purgePersonalData(), () => this.#purgeRecords()]) {
+      if (performance.now() - started > budgetMs) return true;
+      more = task() || more;
+    }
+    return more;
+  }
+
+  /** Everything due, now (tests and tools; the hub runs `step` on a timer). Returns the steps taken. */
+  runAll(): number {
+    let n = 0;
+    while (this.step(Infinity)) n++;
+    return n + 1;
+  }
+
+  #compact(): boolean {
+    const today = businessDate(this.clock.now(), this.config.hall.timeZone);
+    const batch = 200;
+    const rows = this.#oldTickets.all(addDays(today, -1), batch) as { id: string; data: string }[];
+    if (rows.length === 0) return false;
+    this.db.transaction(() => {
+      for (const r of rows) {
+        for (const sid of this.#servicesOf(r.data)) {
+          this.#deleteService.run(sid);
+          if (!this.#keepRating.get(sid)) this.#deleteRating.run(sid);
+        }
+        this.#deleteTicket.run(r.id);
+      }
+    })();
+    return rows.length === batch;
+  }
+
+  /** Walks the log from the watermark up to the first event inside the retention, one window at a time. */
+  #purgePersonalData(): boolean {
+    const today = businessDate(this.clock.now(), this.config.hall.timeZone);
+    const cutoffMs = instantOf(addDays(today, -this.config.privacy.retentionDays), 0, this.config.hall.timeZone);
+    const done = Number((this.#meta.get('purged_seq') as { value: string } | undefined)?.value ?? 0);
+    const upTo = this.#lastSeqBefore(cutoffMs);
+    let more = false;
+    if (upTo > done) {
+      const to = Math.min(upTo, done + 5_000);
+      this.db.transaction(() => {
+        this.#purgeEvents.run(done, to);
+        this.#setMeta.run('purged_seq', String(to));
+      })();
+      more = to < upTo;
+    }
+    if (this.#purgeAppointments.run(cutoffMs, 500).changes === 500) more = true;
+    return more;
+  }
+
+  #purgeRecords(): boolean {
+    const now = this.clock.now();
+    const today = businessDate(now, this.config.hall.timeZone);
+    const cutoffMs = instantOf(addDays(today, -this.config.privacy.retentionDays), 0, this.config.hall.timeZone);
+    const a = this.#purgeOutbox.run(cutoffMs, 500).changes;
+    const b = this.#purgeResults.run(now - 24 * 3600_000, 500).changes;
+    return a === 500 || b === 500;
+  }
+
+  /**
+   * The last seq written before `ms`, by bisection on the seq key (the log's times follow its seqs,
+   * give or take a clock jump, which only moves the line by the jump).
+   */
+  #lastSeqBefore(ms: number): number {
+    let lo = 0;
+    let hi = (this.#lastSeq.get() as { seq: number }).seq;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      const at = (this.#atOf.get(mid) as { at: number } | undefined)?.at;
+      if (at !== undefined && at < ms) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+}
