@@ -24,7 +24,7 @@ import { ClockGuard } from './clock-guard.ts';
 import { startRatingTimeouts } from './rating-timeouts.ts';
 import { ratingRoutes } from './api/rating-routes.ts';
 import { Type } from '@sinclair/typebox';
-import { createAnnouncer, type Announcer } from './announcer/index.ts';
+import { createAnnouncer, type ZonedAnnouncer } from './announcer/index.ts';
 import { errorBody, installErrorHandler } from './api/http-errors.ts';
 import { HallqError } from './domain/errors.ts';
 import { CallerHost } from './devices-bridge/caller-host.ts';
@@ -39,6 +39,7 @@ import { attachRealtime, type HubServer } from './realtime/realtime-server.ts';
 import { hubIdOf } from './store/hub-identity.ts';
 import { CommandHandler, systemClock, type Clock } from './store/handle-command.ts';
 import { openDb, type Db } from './store/open-db.ts';
+import { HistoryReader } from './store/history.ts';
 
 export interface BuildOptions {
   config: HallConfig;
@@ -73,7 +74,7 @@ export interface Hub {
   idcard: IdCardHost | null;
   caller: CallerHost | null;
   led: LedHost | null;
-  announcer: Announcer | null;
+  announcer: ZonedAnnouncer | null;
   handler: CommandHandler;
   guard: ClockGuard;
   io: HubServer;
@@ -242,7 +243,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       await api.register(windowRoutes, { handler, config });
       await api.register(dayRoutes, { handler });
       await api.register(appointmentRoutes, { handler, cardReads });
-      await api.register(ratingRoutes, { handler, config });
+      await api.register(ratingRoutes, { handler, config, history: new HistoryReader(db) });
       api.get(
         '/announcements/calls/:callId',
         {

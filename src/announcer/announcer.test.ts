@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualScheduler, type Scheduler } from '../../devices/scheduler.ts';
+import { ZonedAnnouncer } from './zones.ts';
 import { Announcer, estimateSpeechMs, type Announcement, type AnnouncerOptions } from './announcer.ts';
 import { MemoryClipSource } from './clip-store.ts';
 import { resolveAnnouncerConfig } from './config.ts';
@@ -11,7 +12,8 @@ import { parseWav } from './wav.ts';
 // so a plan of n clips (chime first) plays for 200 + (n − 1) × 100 ms.
 const ms = (n: number) => Buffer.alloc(Math.round((n * 22050) / 1000) * 2, 1);
 const allClips = () => new MemoryClipSource(ALL_CLIP_IDS.map((id): [ClipId, Buffer] => [id, id === 'chime' ? ms(200) : ms(100)]));
-const CONFIG = { repeat: 2, gapMs: 1000, betweenMs: 500, leadMs: 0, clipGapMs: 0, afterChimeMs: 0 };
+/** The calm case: no peak rules in the way (busyAt high); the peak rules have their own tests below. */
+const CONFIG = { repeat: 2, gapMs: 1000, betweenMs: 500, leadMs: 0, clipGapMs: 0, afterChimeMs: 0, busyAt: 100 };
 // 请A012号到3号窗口办理: chime + 11 clips = 1300 ms; two plays and a gap = 3600 ms.
 const A012_AT_3 = { durationMs: 1300, totalMs: 3600 };
 
@@ -145,8 +147,8 @@ describe('Announcer: one hall-wide queue', () => {
     const announcer = new Announcer({ clips: allClips(), scheduler: late, config: CONFIG });
     const heard: Announcement[] = [];
     announcer.on('announcement', (a) => heard.push(a));
-    announcer.announce(call(1));
-    announcer.announce(call(2));
+    announcer.announce(call(1, { windowId: 1 }));
+    announcer.announce(call(2, { windowId: 2 }));
     expect(announcer.pending.map((a) => a.startAt)).toEqual([0, 4100]);
     await clock.advance(20_000);
     expect(heard.map((a) => a.startAt)).toEqual([700, 700 + 3600 + 500]);
@@ -187,6 +189,7 @@ describe('Announcer: what the wall gets', () => {
       queuedAt: 5000,
       startAt: 5000,
       endsAt: 8800,
+      zone: 'hall',
     });
   });
 
@@ -278,6 +281,11 @@ describe('announcer config', () => {
       clipGapMs: 30,
       afterChimeMs: 250,
       pauseMs: 300,
+      busyAt: 2,
+      busyBetweenMs: 300,
+      busyChime: false,
+      maxPending: 20,
+      zones: [],
       espeak: { voice: 'cmn-latn-pinyin', speed: 150, pitch: 50 },
     });
   });
@@ -298,5 +306,83 @@ describe('announcer config', () => {
     expect(err).toBeInstanceOf(VoiceError);
     expect((err as VoiceError).code).toBe(code);
     expect((err as VoiceError).message).toMatch(message);
+  });
+
+  describe('at a peak (issue #11: 10 calls a minute across 30 windows)', () => {
+    const PEAK = { ...CONFIG, busyAt: 2, busyBetweenMs: 300, maxPending: 6 };
+
+    it('plays once, closer together, while calls wait; never drops a first announcement', async () => {
+      const { clock, announcer, heard } = setup({ config: PEAK });
+      for (let i = 1; i <= 12; i++) announcer.announce(call(i, { windowId: i }));
+      const pending = announcer.pending;
+      // The first two are queued calm (two plays); from then on the queue is busy: one play each.
+      expect(pending.map((a) => a.repeat)).toEqual([2, 2, ...Array(10).fill(1)]);
+      // …and without the chime.
+      expect(pending.map((a) => a.plan[0] === 'chime')).toEqual([true, true, ...Array(10).fill(false)]);
+      await clock.until(() => heard.length === 12, 300_000, 100);
+      expect(heard.map((h) => h.a.callId)).toEqual(Array.from({ length: 12 }, (_, i) => `c_${i + 1}`));
+      for (let i = 1; i < heard.length; i++) expect(heard[i]!.a.startAt).toBeGreaterThanOrEqual(heard[i - 1]!.a.endsAt + 300);
+    });
+
+    it("drops a waiting recall when a newer call comes at its window, and cuts that window's waiting first call to one play", () => {
+      const { announcer } = setup({ config: { ...PEAK, busyAt: 100 } });
+      const dropped: string[] = [];
+      announcer.on('dropped', (d) => dropped.push(`${d.callId}:${d.reason}`));
+      announcer.announce(call(1, { windowId: 1 })); // starts now
+      announcer.announce(call(2, { windowId: 2 }));
+      announcer.announce(call(3, { windowId: 2, recall: true }));
+      announcer.announce(call(4, { windowId: 5 }));
+      // The recall at window 2 already makes its first call's second play redundant.
+      expect(announcer.pending.map((a) => [a.callId, a.repeat])).toEqual([
+        ['c_1', 2],
+        ['c_2', 1],
+        ['c_3', 2],
+        ['c_4', 2],
+      ]);
+      announcer.announce(call(5, { windowId: 2 })); // the next resident at window 2
+      expect(announcer.pending.map((a) => [a.callId, a.repeat])).toEqual([
+        ['c_1', 2],
+        ['c_2', 1],
+        ['c_4', 2],
+        ['c_5', 2],
+      ]);
+      expect(dropped).toEqual(['c_3:stale']);
+    });
+
+    it('keeps the queue bounded by dropping the oldest waiting recalls, never a first call', () => {
+      const { announcer } = setup({ config: PEAK });
+      const dropped: string[] = [];
+      announcer.on('dropped', (d) => dropped.push(d.callId));
+      for (let i = 1; i <= 5; i++) announcer.announce(call(i, { windowId: i, recall: true }));
+      for (let i = 6; i <= 15; i++) announcer.announce(call(i, { windowId: i }));
+      const waiting = announcer.pending.map((a) => a.callId);
+      for (let i = 6; i <= 15; i++) expect(waiting).toContain(`c_${i}`);
+      expect(dropped.length).toBeGreaterThan(0);
+      expect(dropped.every((id) => Number(id.slice(2)) <= 5)).toBe(true);
+    });
+  });
+});
+
+describe('zones (issue #11)', () => {
+  it('gives each area its own queue: a call in one never waits behind a call in another', async () => {
+    const clock = new ManualScheduler(0);
+    const config = resolveAnnouncerConfig({ ...CONFIG, zones: [{ id: 'east', windows: [1, 2] }, { id: 'west', windows: [3, 4] }] });
+    const zoned = new ZonedAnnouncer({ clips: allClips(), scheduler: clock, config });
+    const heard: Announcement[] = [];
+    zoned.on('announcement', (a) => heard.push(a));
+    zoned.announce({ callId: 'e1', number: 'A001', windowId: 1 });
+    zoned.announce({ callId: 'e2', number: 'A002', windowId: 2 });
+    zoned.announce({ callId: 'w1', number: 'B001', windowId: 3 });
+    zoned.announce({ callId: 'h1', number: 'C001', windowId: 9 });
+    await clock.advance(0);
+    // Three areas start at once; window 2 waits for window 1 in the east.
+    expect(heard.map((a) => [a.callId, a.zone, a.startAt])).toEqual([
+      ['e1', 'east', 0],
+      ['w1', 'west', 0],
+      ['h1', 'hall', 0],
+    ]);
+    await clock.advance(60_000);
+    expect(heard.find((a) => a.callId === 'e2')).toMatchObject({ zone: 'east' });
+    expect(zoned.wavFor('w1')).not.toBeNull();
   });
 });

@@ -17,6 +17,13 @@ export interface AnnounceInput {
   recall?: boolean;
 }
 
+/** An announcement left out: a recall made stale by a newer call at its window, or over the bound. */
+export interface Dropped {
+  callId: string;
+  windowId: number;
+  reason: 'stale' | 'over-bound';
+}
+
 /**
  * One announcement, as the hub broadcasts it to the wall page. The wall plays `audioUrl` `repeat`
  * times with `gapMs` of silence between plays; if the audio fails (or `audioUrl` is null, when the
@@ -51,6 +58,8 @@ export interface Announcement {
   startAt: number;
   /** startAt + totalMs: the next announcement starts `betweenMs` after this. */
   endsAt: number;
+  /** The area whose speakers play it (config `announcer.zones`); `hall` when there is one. */
+  zone: string;
 }
 
 export type AnnounceResult = { status: 'queued'; announcement: Announcement } | { status: 'duplicate'; callId: string };
@@ -62,6 +71,8 @@ export interface AnnouncerEvents {
   announcement: [Announcement];
   /** Something went wrong but the announcement still goes out (as speech only). */
   warning: [{ callId: string; message: string }];
+  /** A recall that will not be played after all. */
+  dropped: [Dropped];
 }
 
 export interface AnnouncerOptions {
@@ -77,6 +88,8 @@ export interface AnnouncerOptions {
   keepWavs?: number;
   /** Call ids remembered for dedupe. Default 20000, more than a hall calls in a day. */
   keepCallIds?: number;
+  /** The zone this queue speaks for (stamped on its announcements). Default `hall`. */
+  zone?: string;
 }
 
 /** A rough Web Speech duration for speech-only announcements: 4 characters a second, 0.3 s a comma. */
@@ -96,6 +109,8 @@ const defaultAudioUrl = (id: string) => `/api/v1/announcements/${encodeURICompon
 export class Announcer extends EventEmitter<AnnouncerEvents> {
   readonly config: AnnouncerConfig;
   readonly #rules: PlanRules;
+  /** The rules at a peak (see `busyChime`). */
+  readonly #busyRules: PlanRules;
   readonly #timing: RenderTiming;
   readonly #clips: ClipSource | null;
   readonly #clock: Scheduler;
@@ -109,6 +124,10 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
   readonly #seen = new Set<string>();
   #pending: Announcement[] = [];
   #last: Announcement | null = null;
+  /** When the announcement playing now (or the last one) ends. */
+  #playingEndsAt = -Infinity;
+  #armedFor: { a: Announcement; at: number } | null = null;
+  readonly #zone: string;
   #cancelTimer: (() => void) | null = null;
   #closed = false;
 
@@ -116,6 +135,7 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
     super();
     this.config = resolveAnnouncerConfig(opts.config);
     this.#rules = announcerPlanRules(this.config);
+    this.#busyRules = announcerPlanRules({ ...this.config, chime: this.config.chime && this.config.busyChime });
     this.#timing = { clipGapMs: this.config.clipGapMs, afterChimeMs: this.config.afterChimeMs, pauseMs: this.config.pauseMs };
     this.#clips = opts.clips;
     this.#clock = opts.scheduler ?? systemScheduler;
@@ -123,20 +143,64 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
     this.#keep = opts.keep ?? 500;
     this.#keepWavs = opts.keepWavs ?? 32;
     this.#keepCallIds = opts.keepCallIds ?? 20_000;
+    this.#zone = opts.zone ?? 'hall';
   }
 
-  /** Queues a call. Throws HQ_ERR_VOICE_NUMBER for a number or window the rules cannot read. */
+  /**
+   * Queues a call. Throws HQ_ERR_VOICE_NUMBER for a number or window the rules cannot read.
+   *
+   * Keeping up with a peak: a newer call at a window makes that window's waiting recall stale (it is
+   * dropped) and cuts its waiting first call to one play; with `busyAt` waiting, a new announcement
+   * plays once with `busyBetweenMs` before it; past `maxPending` the oldest waiting recall goes. A
+   * first announcement is never dropped, so the queue is bounded by the calls themselves.
+   */
   announce(input: AnnounceInput): AnnounceResult {
     if (this.#closed) throw new Error('announcer is closed');
     if (this.#seen.has(input.callId)) return { status: 'duplicate', callId: input.callId };
-    const now = this.#clock.now();
-    const a = this.#build(input, () => Math.max(now + this.config.leadMs, this.#last ? this.#last.endsAt + this.config.betweenMs : -Infinity), true);
+    const { busyAt, maxPending } = this.config;
+    for (const p of [...this.#pending]) {
+      if (p.windowId !== input.windowId) continue;
+      if (p.recall) this.#drop(p, 'stale');
+      else p.repeat = 1;
+    }
+    const busy = this.#pending.length >= busyAt;
+    while (this.#pending.length >= maxPending) {
+      const oldestRecall = this.#pending.find((p) => p.recall);
+      if (!oldestRecall) break;
+      this.#drop(oldestRecall, 'over-bound');
+    }
+    const a = this.#build(input, () => this.#clock.now(), true, busy);
+    if (busy) a.repeat = 1;
     this.#remember(a);
     this.#pending.push(a);
-    this.#last = a;
+    this.#reschedule();
     this.emit('queued', { ...a, plan: [...a.plan] });
-    if (!this.#cancelTimer) this.#arm();
     return { status: 'queued', announcement: { ...a, plan: [...a.plan] } };
+  }
+
+  #drop(a: Announcement, reason: Dropped['reason']): void {
+    this.#pending = this.#pending.filter((p) => p !== a);
+    this.emit('dropped', { callId: a.callId, windowId: a.windowId, reason });
+  }
+
+  /** Lays the waiting announcements end to end after the one playing, and re-arms the timer. */
+  #reschedule(): void {
+    const { leadMs, betweenMs, busyBetweenMs, busyAt, gapMs } = this.config;
+    let prevEnd = this.#playingEndsAt;
+    const busy = this.#pending.length >= busyAt;
+    for (const p of this.#pending) {
+      p.totalMs = p.repeat * p.durationMs + (p.repeat - 1) * gapMs;
+      p.startAt = Math.max(p.queuedAt + leadMs, prevEnd + (busy ? busyBetweenMs : betweenMs));
+      p.endsAt = p.startAt + p.totalMs;
+      prevEnd = p.endsAt;
+    }
+    this.#last = this.#pending.at(-1) ?? null;
+    // Re-arm only when the head or its start changed: a timer already running late stays the one to fire.
+    const head = this.#pending[0];
+    if (this.#cancelTimer && head && this.#armedFor?.a === head && this.#armedFor.at === head.startAt) return;
+    this.#cancelTimer?.();
+    this.#cancelTimer = null;
+    this.#arm();
   }
 
   /**
@@ -154,9 +218,9 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
   }
 
   /** Plans and renders one announcement starting at `startAt(totalMs)`. */
-  #build(input: AnnounceInput, startAt: () => number, warn: boolean): Announcement {
+  #build(input: AnnounceInput, startAt: () => number, warn: boolean, busy = false): Announcement {
     const recall = input.recall ?? false;
-    const plan = planAnnouncement({ number: input.number, windowId: input.windowId, recall }, this.#rules);
+    const plan = planAnnouncement({ number: input.number, windowId: input.windowId, recall }, busy ? this.#busyRules : this.#rules);
     const id = input.callId;
     let audioUrl: string | null = null;
     let oneMs = estimateSpeechMs(plan.speech);
@@ -192,6 +256,7 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
       queuedAt: this.#clock.now(),
       startAt: start,
       endsAt: start + totalMs,
+      zone: this.#zone,
     };
   }
 
@@ -234,6 +299,7 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
 
   #arm(): void {
     const head = this.#pending[0];
+    this.#armedFor = head ? { a: head, at: head.startAt } : null;
     if (!head) return;
     this.#cancelTimer = this.#clock.schedule(Math.max(0, head.startAt - this.#clock.now()), () => this.#start());
   }
@@ -247,15 +313,10 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
     if (now > a.startAt) {
       a.startAt = now;
       a.endsAt = now + a.totalMs;
-      let prev = a;
-      for (const p of this.#pending) {
-        p.startAt = Math.max(p.startAt, prev.endsAt + this.config.betweenMs);
-        p.endsAt = p.startAt + p.totalMs;
-        prev = p;
-      }
     }
+    this.#playingEndsAt = a.endsAt;
     this.emit('announcement', { ...a, plan: [...a.plan] });
-    this.#arm();
+    this.#reschedule();
   }
 
   #remember(a: Announcement): void {

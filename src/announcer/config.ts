@@ -23,6 +23,24 @@ export const AnnouncerConfigSchema = Type.Object(
     gapMs: Type.Integer({ minimum: 0, maximum: 10_000, default: 1000 }),
     /** Silence between the end of one announcement and the start of the next. */
     betweenMs: Type.Integer({ minimum: 0, maximum: 10_000, default: 800 }),
+    /**
+     * Keeping up with a peak (issue #11): with this many announcements waiting, a new one plays once,
+     * with `busyBetweenMs` before it. A first announcement is never dropped.
+     */
+    busyAt: Type.Integer({ minimum: 1, maximum: 100, default: 2 }),
+    busyBetweenMs: Type.Integer({ minimum: 0, maximum: 10_000, default: 300 }),
+    /** The chime is 1.35 s of a 6.5 s play: at a peak, announcements go without it (the hall is listening already). */
+    busyChime: Type.Boolean({ default: false }),
+    /** Past this many waiting, the oldest waiting recall (重呼) goes; first announcements stay. */
+    maxPending: Type.Integer({ minimum: 2, maximum: 1000, default: 20 }),
+    /**
+     * Areas with their own speakers, each with its own queue (a county hall's floors or wings). A wall
+     * plays one zone (`wall.html?zone=…`). Windows in no zone are in the zone `hall`.
+     */
+    zones: Type.Array(
+      Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$' }), name: Type.Optional(Type.String()), windows: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1 }) }, { additionalProperties: false }),
+      { default: [] },
+    ),
     /** From the call to the start when the queue is idle (time for the wall to fetch the WAV). */
     leadMs: Type.Integer({ minimum: 0, maximum: 1500, default: 0 }),
     /** Silence between words, after the chime, and for a comma. */
@@ -45,7 +63,7 @@ export const AnnouncerConfigSchema = Type.Object(
 export type AnnouncerConfig = Static<typeof AnnouncerConfigSchema>;
 
 /** Anything shaped like the config, with any field left out. */
-export type AnnouncerConfigInput = Partial<Omit<AnnouncerConfig, 'espeak'>> & { espeak?: Partial<AnnouncerConfig['espeak']> };
+export type AnnouncerConfigInput = Partial<Omit<AnnouncerConfig, 'espeak' | 'zones'>> & { espeak?: Partial<AnnouncerConfig['espeak']>; zones?: AnnouncerConfig['zones'] };
 
 export const DEFAULT_ANNOUNCER_CONFIG: AnnouncerConfig = resolveAnnouncerConfig({});
 

@@ -3,11 +3,13 @@
  * played in turn by the wall page. See config/voice/README.md for replacing the generated clips.
  */
 import type { Scheduler } from '../../devices/scheduler.ts';
-import { Announcer, type AnnouncerOptions } from './announcer.ts';
+import type { AnnouncerOptions } from './announcer.ts';
+import { ZonedAnnouncer } from './zones.ts';
 import { ClipStore, type ClipLoadReport } from './clip-store.ts';
 import { resolveAnnouncerConfig, type AnnouncerConfigInput } from './config.ts';
 import { EspeakEngine, type TtsEngine } from './espeak.ts';
 
+export { HALL_ZONE, ZonedAnnouncer } from './zones.ts';
 export { Announcer, estimateSpeechMs, type Announcement, type AnnounceInput, type AnnounceResult, type AnnouncerEvents, type AnnouncerOptions } from './announcer.ts';
 export { ClipStore, MemoryClipSource, readRecording, tidyGeneratedClip, type ClipLoadReport, type ClipOrigin, type ClipSource, type ClipStoreOptions } from './clip-store.ts';
 export { AnnouncerConfigSchema, DEFAULT_ANNOUNCER_CONFIG, resolveAnnouncerConfig, type AnnouncerConfig, type AnnouncerConfigInput } from './config.ts';
@@ -48,13 +50,13 @@ export interface CreateAnnouncerOptions {
  * speech only: events carry `audioUrl: null` and the wall uses Web Speech. A recording in the wrong
  * format rejects (HQ_ERR_VOICE_CLIP_FORMAT), as a bad hall.yaml does.
  */
-export async function createAnnouncer(opts: CreateAnnouncerOptions): Promise<{ announcer: Announcer; report: ClipLoadReport }> {
+export async function createAnnouncer(opts: CreateAnnouncerOptions): Promise<{ announcer: ZonedAnnouncer; report: ClipLoadReport }> {
   const config = resolveAnnouncerConfig(opts.config);
   const tts = opts.tts === undefined ? new EspeakEngine(config.espeak) : opts.tts;
   const store = new ClipStore({ recordingsDir: opts.recordingsDir, cacheDir: opts.cacheDir, tts });
   const report = await store.load();
   const spoken = Object.entries(report.origins).some(([id, origin]) => id !== 'chime' && origin !== 'synthetic');
-  const announcer = new Announcer({
+  const announcer = new ZonedAnnouncer({
     clips: spoken ? store : null,
     config,
     ...(opts.scheduler ? { scheduler: opts.scheduler } : {}),

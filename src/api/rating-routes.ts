@@ -6,6 +6,7 @@ import { HallqError } from '../domain/errors.ts';
 import { BASE_BAD_REASONS, RATING_LABELS } from '../domain/ratings.ts';
 import { newFollowupId, newRatingId } from '../ids.ts';
 import type { CommandHandler } from '../store/handle-command.ts';
+import type { HistoryReader } from '../store/history.ts';
 import { eventOf, idempotencyOf, requireOneOf } from './request-context.ts';
 import { pendingRatingAt } from '../domain/queries.ts';
 import { ErrorSchema, Text } from './schemas.ts';
@@ -13,7 +14,7 @@ import { ErrorSchema, Text } from './schemas.ts';
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 422: ErrorSchema };
 
 /** Ratings from the counter pads (DB3310/T 58 §5.4.3) and the bad-rating follow-ups (差评回访整改). */
-export const ratingRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHandler; config: HallConfig }> = async (app, { handler, config }) => {
+export const ratingRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHandler; config: HallConfig; history: HistoryReader }> = async (app, { handler, config, history }) => {
   app.get('/ratings/options', { schema: { tags: ['ratings'], summary: 'The five levels and the reasons a pad offers for a bad rating' } }, async () => ({
     levels: [5, 4, 3, 2, 1].map((level) => ({ level, ...RATING_LABELS[level]! })),
     badReasons: [...BASE_BAD_REASONS, ...config.ratings.extraReasons],
@@ -96,20 +97,34 @@ export const ratingRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHandler; 
     {
       schema: {
         tags: ['ratings'],
-        summary: 'Bad-rating follow-ups: open, overdue (past their deadline) or all',
-        querystring: Type.Object({ status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('overdue'), Type.Literal('all')])) }, { additionalProperties: false }),
+        summary: 'Bad-rating follow-ups, a page at a time: open, overdue (past their deadline), or all (closed ones too, from the archive)',
+        querystring: Type.Object(
+          {
+            status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('overdue'), Type.Literal('all')])),
+            page: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,5}$' })),
+            pageSize: Type.Optional(Type.String({ pattern: '^([1-9]|[1-9][0-9]|[1-4][0-9][0-9]|500)$' })),
+          },
+          { additionalProperties: false },
+        ),
       },
     },
     async (request) => {
       requireOneOf(request, { roles: ['manager', 'admin'] });
       const which = request.query.status ?? 'open';
-      return handler.read((state, now) => {
-        const today = businessDate(now, config.hall.timeZone);
+      const page = Number(request.query.page ?? 1);
+      const pageSize = Number(request.query.pageSize ?? 50);
+      const today = businessDate(handler.clock.now(), config.hall.timeZone);
+      if (which === 'all') {
+        // Closed ones are not in memory: the archive, newest deadline first.
+        const { total, items } = history.followups(page, pageSize);
+        return { today, page, pageSize, total, followups: items.map((f) => ({ ...f, overdue: f.status === 'open' && f.deadline < today })) };
+      }
+      return handler.read((state) => {
         const list = [...state.followups.values()]
-          .filter((f) => which === 'all' || (f.status === 'open' && (which === 'open' || f.deadline < today)))
-          .sort((a, b) => a.deadline.localeCompare(b.deadline) || a.openedAt - b.openedAt)
-          .map((f) => ({ ...f, overdue: f.status === 'open' && f.deadline < today, rating: state.ratings.get(f.serviceId) ?? null }));
-        return { today, followups: list };
+          .filter((f) => f.status === 'open' && (which === 'open' || f.deadline < today))
+          .sort((a, b) => a.deadline.localeCompare(b.deadline) || a.openedAt - b.openedAt);
+        const items = list.slice((page - 1) * pageSize, page * pageSize).map((f) => ({ ...f, overdue: f.deadline < today, rating: state.ratings.get(f.serviceId) ?? null }));
+        return { today, page, pageSize, total: list.length, followups: items };
       });
     },
   );

@@ -212,5 +212,11 @@ export function pruneFinished(state: HallState, beforeDate: string): number {
   for (const key of state.issued.keys()) if (key.split('|')[0]! < beforeDate) state.issued.delete(key);
   for (const key of state.holderKeys.keys()) if (key.split('|')[0]! < beforeDate) state.holderKeys.delete(key);
   for (const key of state.flowRecorded) if (key.split('|')[0]! < beforeDate) state.flowRecorded.delete(key);
+  // What is over is history: SQLite and the log keep it, memory lets it go.
+  for (const [id, f] of state.followups) if (f.status === 'closed') state.followups.delete(id);
+  for (const [code, a] of state.appointments) {
+    const ticket = a.ticketId ? state.tickets.get(a.ticketId) : undefined;
+    if ((a.ticketId && !ticket) || a.slotEnd < Date.parse(`${beforeDate}T00:00:00Z`) - 24 * 3600_000) state.appointments.delete(code);
+  }
   return n;
 }

@@ -134,6 +134,8 @@ export interface AnnouncementMessage {
   totalMs: number;
   startAt: number;
   endsAt: number;
+  /** The area whose speakers play it: a wall plays its own zone (`wall.html?zone=`). */
+  zone: string;
 }
 
 export interface UpstreamStatusMessage {

@@ -7,6 +7,10 @@ import { renderPng, type RenderPngOptions } from './render-png.ts';
 export interface SimulatedPrinterOptions {
   /** Power-on Chinese mode (most Chinese-market printers). Default false, so a missing FS & shows. */
   bootHanzi?: boolean;
+  /** How much it remembers: connections (64), bytes per connection (256 KiB), receipts (500). */
+  keepSessions?: number;
+  keepBytesPerSession?: number;
+  keepReceipts?: number;
 }
 
 export interface SimulatedPrinterEvents {
@@ -29,13 +33,21 @@ export class SimulatedPrinter extends EventEmitter<SimulatedPrinterEvents> {
   #held: EscPosOp[] = [];
   #muted = false;
   #condition: SimulatedCondition = { paperOut: false, paperNearEnd: false, coverOpen: false, cutterError: false, feeding: false };
-  #sessions: { bytes: Buffer }[] = [];
+  #sessions: { chunks: Buffer[]; size: number }[] = [];
+  readonly #keepSessions: number;
+  readonly #keepBytes: number;
+  readonly #keepReceipts: number;
   /** Connections accepted, including empty ones. */
   connections = 0;
 
   constructor(opts: SimulatedPrinterOptions = {}) {
     super();
     this.#builder = new ReceiptBuilder({ bootHanzi: opts.bootHanzi ?? false });
+    // A bounded memory of what it was sent: a demo hub prints all day (issue #11: the simulated printer
+    // kept every byte, 100 MB after 2,000 tickets).
+    this.#keepSessions = opts.keepSessions ?? 64;
+    this.#keepBytes = opts.keepBytesPerSession ?? 256 * 1024;
+    this.#keepReceipts = opts.keepReceipts ?? 500;
   }
 
   /**
@@ -46,17 +58,19 @@ export class SimulatedPrinter extends EventEmitter<SimulatedPrinterEvents> {
     this.connections++;
     this.emit('connection');
     const tokenizer = new EscPosTokenizer();
-    let session = { bytes: Buffer.alloc(0) };
-    this.#sessions.push(session);
+    let session = this.#newSession();
     return (chunk) => {
       if (!this.#sessions.includes(session)) {
-        // reset() since the last chunk: a long-lived link (serial) starts a new capture
-        session = { bytes: Buffer.alloc(0) };
-        this.#sessions.push(session);
+        // reset() since the last chunk (or the session aged out): a long-lived link (serial) starts a new capture
+        session = this.#newSession();
       }
-      session.bytes = Buffer.concat([session.bytes, chunk]);
+      session.chunks.push(chunk);
+      session.size += chunk.length;
+      while (session.size > this.#keepBytes && session.chunks.length > 1) session.size -= session.chunks.shift()!.length;
       this.emit('data', chunk);
       for (const op of tokenizer.push(chunk)) this.#handle(op, reply);
+      const receipts = this.#builder.receipts;
+      if (receipts.length > this.#keepReceipts) receipts.splice(0, receipts.length - this.#keepReceipts);
     };
   }
 
@@ -73,9 +87,16 @@ export class SimulatedPrinter extends EventEmitter<SimulatedPrinterEvents> {
     return { ...this.#condition };
   }
 
-  /** Every byte received, per connection, in order (status queries included). */
+  #newSession(): { chunks: Buffer[]; size: number } {
+    const session = { chunks: [] as Buffer[], size: 0 };
+    this.#sessions.push(session);
+    if (this.#sessions.length > this.#keepSessions) this.#sessions.shift();
+    return session;
+  }
+
+  /** The bytes received, per connection, in order (status queries included): the latest connections, up to a bound each. */
   get sessions(): Buffer[] {
-    return this.#sessions.map((s) => s.bytes);
+    return this.#sessions.map((s) => Buffer.concat(s.chunks));
   }
 
   /** All bytes received so far, across connections. */
