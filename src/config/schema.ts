@@ -102,6 +102,8 @@ export const HallConfigSchema = Type.Object(
         onePerIdPerCategoryPerDay: Type.Boolean({ default: true }),
         /** Appointment check-in window around the slot. */
         appointmentEarlyMin: Type.Integer({ minimum: 0, maximum: 240, default: 30 }),
+        /** 指定叫号: a clerk may call a chosen waiting number from the window's list (recorded as such). */
+        allowChosenCall: Type.Boolean({ default: false }),
         /** Weight of the newest service time in the moving average (0..1). */
         estimateAlpha: Type.Number({ minimum: 0.01, maximum: 1, default: 0.2 }),
       },

@@ -85,12 +85,18 @@ export const ERRORS = {
     zh: '请指定转往的业务类别或窗口(二选一),且不能转回本窗口',
     en: 'Give either a category or a window to transfer to, not both, and not this window',
   },
+  HQ_ERR_CHOSEN_CALL_DISABLED: { zh: '本大厅未开启指定叫号,请按顺序叫号', en: 'Calling a chosen number is not enabled in this hall; call the next number' },
+  HQ_ERR_CHOSEN_NOT_WAITING: {
+    zh: '该号不在本窗口的等候队列中(可能已被叫走、转走或过号),请刷新列表',
+    en: "That number is not waiting for this window (called, transferred or missed meanwhile); refresh the list",
+  },
   HQ_ERR_PAUSE_REASON_REQUIRED: { zh: '暂停服务须填写原因', en: 'Pausing needs a reason' },
   HQ_ERR_DAY_IN_FUTURE: { zh: '不能结束尚未到来的营业日,请检查日期和服务器时钟', en: 'That business day has not come yet; check the date and the server clock' },
   // Ratings
   HQ_ERR_RATING_NOT_REQUESTED: { zh: '该服务没有待评价的请求', en: 'No rating is waiting for this service' },
   HQ_ERR_ALREADY_RATED: { zh: '该服务已评价,每次服务只能评价一次', en: 'This service has been rated; one rating per service' },
   HQ_ERR_RATING_EXPIRED: { zh: '评价已超时,本次服务记为未评价', en: 'The rating timed out; the service is recorded as unrated' },
+  HQ_ERR_RATING_REASON_REQUIRED: { zh: '请至少选择一项不满意的原因', en: 'Choose at least one reason for a dissatisfied rating' },
   HQ_ERR_NOT_YOUR_PAD: { zh: '只有该窗口的评价器可以评价本次服务', en: "Only this window's pad may rate this service" },
   HQ_ERR_RATING_REASON_UNKNOWN: { zh: '评价原因不在可选范围内', en: 'That reason is not one of the offered reasons' },
   HQ_ERR_FOLLOWUP_NOT_FOUND: { zh: '找不到该差评回访', en: 'No such follow-up' },

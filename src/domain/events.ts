@@ -4,7 +4,8 @@ import type { CallId, Holder, ServiceId, StaffId, TicketId, WindowId } from './s
 
 /** Why `selectNext` chose a ticket; shown on the clerk console. */
 export interface SelectionReason {
-  rule: 'transferred_to_window' | 'appointment' | 'max_wait' | 'priority' | 'ratio' | 'category_order' | 'weighted_wait' | 'arrival';
+  /** `chosen`: the clerk called this ticket from the window's list (指定叫号), where the config allows it. */
+  rule: 'transferred_to_window' | 'appointment' | 'max_wait' | 'priority' | 'ratio' | 'category_order' | 'weighted_wait' | 'arrival' | 'chosen';
   categoryId: string;
   detail: { zh: string; en: string };
 }
@@ -14,6 +15,8 @@ export interface Estimate {
   minutes: number;
   low: number;
   high: number;
+  /** Windows serving the category when estimated (signed in, not paused); 0: nobody is serving it yet. Older logs: absent. */
+  openWindows?: number;
 }
 
 /**

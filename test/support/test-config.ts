@@ -29,6 +29,10 @@ export interface TestConfigOptions {
   upstream?: string;
   /** `hall.demo` (simulator controls on); default true, as the tests drive simulators. */
   demo?: boolean;
+  /** 指定叫号 allowed (`queue.allowChosenCall`). */
+  allowChosenCall?: boolean;
+  /** Stop issuing this many minutes before service stops (default 0). */
+  stopIssuingBeforeEndMin?: number;
   /** The hall's real ticket-issue limits; by default tests (and the bench) may issue thousands a second. */
   realIssueLimits?: boolean;
 }
@@ -67,9 +71,10 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
           },
         }
       : {}),
-    schedule: { week, refuseIfWaitPastClose: o.refuseIfWaitPastClose ?? false, stopIssuingBeforeEndMin: 0 },
+    schedule: { week, refuseIfWaitPastClose: o.refuseIfWaitPastClose ?? false, stopIssuingBeforeEndMin: o.stopIssuingBeforeEndMin ?? 0 },
     queue: {
       recallLimit: o.recallLimit ?? 2,
+      ...(o.allowChosenCall ? { allowChosenCall: true } : {}),
       fairness: {
         ...(o.priorityPerNormal !== undefined ? { priorityPerNormal: o.priorityPerNormal } : {}),
         ...(o.maxWaitMin !== undefined ? { maxWaitMin: o.maxWaitMin } : {}),
