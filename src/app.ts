@@ -22,6 +22,7 @@ import { startDayCloser } from './day-closer.ts';
 import { ClockGuard } from './clock-guard.ts';
 import { startRatingTimeouts } from './rating-timeouts.ts';
 import { ratingRoutes } from './api/rating-routes.ts';
+import { kioskRoutes } from './api/kiosk-routes.ts';
 import { Type } from '@sinclair/typebox';
 import { createAnnouncer, type Announcer } from './announcer/index.ts';
 import { errorBody, installErrorHandler } from './api/http-errors.ts';
@@ -242,6 +243,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       await api.register(dayRoutes, { handler });
       await api.register(appointmentRoutes, { handler, cardReads });
       await api.register(ratingRoutes, { handler, config });
+      await api.register(kioskRoutes, { handler, config, cardReads, printers, principals, announcer });
       api.get(
         '/announcements/calls/:callId',
         {

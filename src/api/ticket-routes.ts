@@ -170,7 +170,17 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
       const v = found.view;
       const jobId =
         printer.reprint(v.id) ??
-        printer.printTicket({ ticketId: v.id, number: v.number, categoryId: v.categoryId, ahead: v.ahead, estimatedWaitMin: v.estimatedWaitMin, issuedAt: v.issuedAt, holderNameMasked: v.holderName, priorityGroup: v.priorityGroup });
+        printer.printTicket({
+          ticketId: v.id,
+          number: v.number,
+          categoryId: v.categoryId,
+          ahead: v.ahead,
+          estimatedWaitMin: v.estimatedWaitMin,
+          issuedAt: v.issuedAt,
+          holderNameMasked: v.holderName,
+          priorityGroup: v.priorityGroup,
+          openWindows: v.openWindows,
+        });
       return { print: { jobId, kioskId: printer.config.kioskId, state: printer.state } };
     },
   );

@@ -5,7 +5,7 @@ import { windowCommand, type WindowAction } from '../commands/window-actions.ts'
 import type { HallConfig } from '../config/schema.ts';
 import type { HallCommand } from '../domain/commands.ts';
 import { HallqError } from '../domain/errors.ts';
-import { liveServiceAt } from '../domain/queries.ts';
+import { callOrderAt, clerkDay, liveServiceAt } from '../domain/queries.ts';
 import type { ReadonlyHallState } from '../domain/state.ts';
 import { ticketView } from '../read-model/hall-view.ts';
 import type { StoredEvent } from '../store/event-log.ts';
@@ -110,6 +110,39 @@ export const windowRoutes: FastifyPluginAsyncTypebox<WindowRouteDeps> = async (a
   );
 
   action(
+    'call-chosen',
+    'CallChosen',
+    'Call a chosen waiting number from the window list (指定叫号), where the hall allows it; recorded as chosen',
+    Type.Object({ serviceId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+    (body: { serviceId: string }) => ({ action: 'call-chosen', serviceId: body.serviceId }),
+    (events) => {
+      const called = events.find((e) => e.type === 'ticket.called');
+      if (!called || called.type !== 'ticket.called') throw new HallqError('HQ_ERR_INTERNAL');
+      return { ticket: ticketRef(called, 'called'), callId: called.data.callId, reason: called.data.reason };
+    },
+    { 200: Type.Object({ ticket: Type.Unknown(), callId: Type.String(), reason: Type.Unknown() }) },
+  );
+
+  action(
+    'complete-and-call',
+    'CompleteAndCallNext',
+    '办结并叫下一位: complete the current number and call the next in one step (no call when nobody waits)',
+    Type.Object({ caseNo: Type.Optional(Text(64)), itemCode: Type.Optional(Text(64)) }, { additionalProperties: false }),
+    (body: { caseNo?: string; itemCode?: string }) => ({ action: 'complete-and-call', ...(body.caseNo ? { caseNo: body.caseNo } : {}), ...(body.itemCode ? { itemCode: body.itemCode } : {}) }),
+    (events) => {
+      const done = events.find((e) => e.type === 'ticket.completed');
+      const called = events.find((e) => e.type === 'ticket.called');
+      return {
+        events: events.map((e) => ({ seq: e.seq, type: e.type })),
+        completed: ticketRef(done, 'done'),
+        serviceId: (done?.data as { serviceId: string } | undefined)?.serviceId ?? null,
+        called: called && called.type === 'ticket.called' ? { ticket: ticketRef(called, 'called'), callId: called.data.callId, reason: called.data.reason } : null,
+      };
+    },
+    { 200: Type.Object({ events: Type.Array(Type.Object({ seq: Type.Integer(), type: Type.String() })), completed: Type.Unknown(), serviceId: Type.Union([Type.String(), Type.Null()]), called: Type.Unknown() }) },
+  );
+
+  action(
     'recall',
     'Recall',
     'Call the current number again (重呼); over the limit it becomes a no-show',
@@ -165,22 +198,43 @@ export const windowRoutes: FastifyPluginAsyncTypebox<WindowRouteDeps> = async (a
       const windowId = Number(request.params.id);
       // Seeing a window's console takes the right to sign in there (its A or B clerk, or a manager).
       await requireWindowActor(request, handler, windowId, 'OpenWindow');
-      return { window: await handler.read((state) => windowPanel(state, config, windowId)) };
+      return { window: await handler.read((state, now) => windowPanel(state, config, windowId, now)) };
     },
   );
 };
 
-/** A window as its console shows it: who is signed in and the live ticket with its service. */
-function windowPanel(state: ReadonlyHallState, config: HallConfig, windowId: number) {
+/** A window as its console shows it: who is signed in, the live ticket with its service, its queue in call order, the clerk's day. */
+function windowPanel(state: ReadonlyHallState, config: HallConfig, windowId: number, now: number) {
   const w = state.windows.get(windowId);
   const live = liveServiceAt(state, windowId);
   const t = live ? state.tickets.get(live.ticketId) : undefined;
+  const from = live?.transfer ?? null;
   return {
     id: windowId,
     status: w?.status ?? 'closed',
     staffId: w?.staffId ?? null,
     role: w?.role ?? null,
     pauseReason: w?.pauseReason ?? null,
-    current: live && t ? { ...ticketView(state, config, t), serviceId: live.id, serviceStatus: live.status, recalls: live.recalls, callId: live.callId } : null,
+    recallLimit: config.queue.recallLimit,
+    allowChosenCall: config.queue.allowChosenCall,
+    now,
+    current:
+      live && t
+        ? {
+            ...ticketView(state, config, t),
+            serviceId: live.id,
+            serviceStatus: live.status,
+            recalls: live.recalls,
+            callId: live.callId,
+            lastCalledAt: live.lastCalledAt ?? live.calledAt,
+            startedAt: live.startedAt,
+            // 转号: where it came from and the note the other clerk left.
+            transfer: from
+              ? { fromWindowId: from.fromWindowId, fromWindowName: config.windows.find((x) => x.id === from.fromWindowId)?.name ?? null, fromCategoryId: from.fromCategoryId, note: from.note, at: from.at }
+              : null,
+          }
+        : null,
+    queue: w && w.status !== 'closed' ? callOrderAt(state, config, windowId, now) : [],
+    day: w?.staffId ? clerkDay(state, config, w.staffId, now) : null,
   };
 }

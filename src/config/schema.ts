@@ -206,6 +206,8 @@ export const HallConfigSchema = Type.Object(
               token: Type.Optional(Type.String({ minLength: 16 })),
               tokenSha256: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
               windowId: Type.Optional(Type.Integer({ minimum: 1 })),
+              /** A kiosk's spoken guidance (请刷身份证, 请选择业务, 请取走号票, refusals); on unless false. */
+              voice: Type.Optional(Type.Boolean()),
               demo: Type.Optional(Type.Boolean()),
             },
             { additionalProperties: false },

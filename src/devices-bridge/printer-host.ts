@@ -2,6 +2,7 @@ import { endpointForUri } from '../../devices/endpoint.ts';
 import { type FakeTcpPrinter, printerForEndpoint, PrintQueue, renderTicket, type PrinterStatusReport, type PrintJobEvent } from '../../devices/printer/index.ts';
 import type { HallConfig } from '../config/schema.ts';
 import type { DeviceStatus, Emit } from './device-status.ts';
+import { receiptFooter } from './receipt-text.ts';
 
 export interface PrinterHostConfig {
   kioskId: string;
@@ -19,13 +20,15 @@ export interface TicketToPrint {
   issuedAt: number;
   holderNameMasked: string | null;
   priorityGroup: string | null;
+  /** Windows serving its category when issued (0: nobody yet); absent on older events. */
+  openWindows?: number | null;
 }
 
 export function ticketToPrint(d: {
   ticketId: string;
   number: string;
   categoryId: string;
-  estimate: { ahead: number; minutes: number };
+  estimate: { ahead: number; minutes: number; openWindows?: number };
   issuedAt: number;
   holder: { nameMasked: string } | null;
   priorityGroup: string | null;
@@ -39,6 +42,7 @@ export function ticketToPrint(d: {
     issuedAt: d.issuedAt,
     holderNameMasked: d.holder?.nameMasked ?? null,
     priorityGroup: d.priorityGroup,
+    openWindows: d.estimate.openWindows ?? null,
   };
 }
 
@@ -104,12 +108,14 @@ export class PrinterHost {
         number: t.number,
         categoryName: category?.name.zh ?? t.categoryId,
         ahead: t.ahead,
-        estimatedWaitMin: t.estimatedWaitMin,
+        // With no window serving yet, the footer says so instead of a number of minutes.
+        estimatedWaitMin: t.openWindows === 0 ? null : t.estimatedWaitMin,
         issuedAt: t.issuedAt,
         timeZone: this.hall.hall.timeZone,
         holderNameMasked: t.holderNameMasked,
         statusUrl: `${this.publicUrl()}/t/${t.ticketId}`,
         priorityLabel: group ? `${group.name.zh}优先` : null,
+        footer: receiptFooter(this.hall, t),
       },
       { paperMm: this.config.paperMm },
     );

@@ -86,7 +86,7 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
     ],
     categories: [
       { id: 'ZX', prefix: 'A', name: { zh: '综合咨询', en: 'Enquiries' }, avgServiceMin: 5, ...(o.quota ? { dailyQuota: o.quota } : {}) },
-      { id: 'SB', prefix: 'B', name: { zh: '社保', en: 'Social insurance' }, avgServiceMin: 10 },
+      { id: 'SB', prefix: 'B', name: { zh: '社保', en: 'Social insurance' }, avgServiceMin: 10, materials: '身份证、社保卡' },
       { id: 'MZ', prefix: 'C', name: { zh: '民政', en: 'Civil affairs' }, avgServiceMin: 10, requiresIdCard: o.requiresIdCard ?? true },
     ],
     windows,
