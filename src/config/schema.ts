@@ -296,6 +296,8 @@ export const HallConfigSchema = Type.Object(
         extraReasons: Type.Array(Type.String({ minLength: 1, maxLength: 20 }), { default: [] }),
         /** Working days to call back, verify and rectify a bad rating (national scheme: 15). */
         followupWorkingDays: Type.Integer({ minimum: 1, maximum: 60, default: 15 }),
+        /** The province's own 好差评 page: the pad shows it as a QR code for rating online as well (optional). */
+        onlineUrl: Type.Optional(Type.String({ pattern: '^https?://[\\x21-\\x7e]+$' })),
         /** Names of service items (事项) by code, shown on the pad. */
         items: Type.Record(Type.String(), Type.String(), { default: {} }),
       },

@@ -124,7 +124,7 @@ export function sessionsOn(config: HallConfig, date: string, categoryId?: string
 }
 
 export type Opening =
-  | { open: true; session: Session; date: string; closesAt: number }
+  | { open: true; session: Session; date: string; closesAt: number; issuingUntil: number }
   | { open: false; nextOpenAt: number | null };
 
 /**
@@ -132,7 +132,7 @@ export type Opening =
  * Sessions that touch (one ends at the minute the next starts, e.g. 09:00–12:00, 12:00–14:00 lunch,
  * 14:00–18:00) are one stretch of service for issuing: the margin applies only where service really
  * stops, not at 11:50 before a lunch session that opens at 12:00. When closed, says when it opens
- * next (within two weeks). `closesAt` is the end of the stretch.
+ * next (within two weeks). `closesAt` is the end of the stretch, `issuingUntil` the stop-issuing margin before it.
  */
 export function openingAt(config: HallConfig, categoryId: string, at: number): Opening {
   const tz = config.hall.timeZone;
@@ -144,7 +144,9 @@ export function openingAt(config: HallConfig, categoryId: string, at: number): O
     const end = minutesOf(s.end);
     if (now.minutes < start || now.minutes >= end) continue;
     const stretchEnd = stretchEndOf(today, end);
-    if (now.minutes < stretchEnd - stop) return { open: true, session: s, date: now.date, closesAt: instantOf(now.date, stretchEnd, tz) };
+    if (now.minutes < stretchEnd - stop) {
+      return { open: true, session: s, date: now.date, closesAt: instantOf(now.date, stretchEnd, tz), issuingUntil: instantOf(now.date, stretchEnd - stop, tz) };
+    }
   }
   for (let day = 0; day < 15; day++) {
     const date = addDays(now.date, day);

@@ -26,6 +26,8 @@ export interface CategoryView {
   open: boolean;
   nextOpenAt: number | null;
   closesAt: number | null;
+  /** When issuing stops (the margin before `closesAt`); a screen looks again then. */
+  issuingUntil: number | null;
   quotaLeft: number | null;
   /**
    * What a tap would meet now, by the issue rules of `decide`: `open`, `full` (号源已满), `closed`
@@ -111,6 +113,7 @@ export function hallView(state: ReadonlyHallState, config: HallConfig, now: numb
       open: opening.open,
       nextOpenAt: opening.open ? null : opening.nextOpenAt,
       closesAt: opening.open ? opening.closesAt : null,
+      issuingUntil: opening.open ? opening.issuingUntil : null,
       quotaLeft: c.dailyQuota === undefined ? null : Math.max(0, c.dailyQuota - issued),
       issue: issueStateOf(probe.ok ? null : probe.code),
       openWindows: openWindowsFor(state, config, c.id),
