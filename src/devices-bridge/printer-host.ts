@@ -46,6 +46,9 @@ export function ticketToPrint(d: {
   };
 }
 
+/** How often an idle printer is asked for its state (paper, cover, link). */
+export const STATUS_POLL_MS = 30_000;
+
 /** What the kiosk is told about its ticket's paper copy, at issue and then as `print.job`. */
 export type PrintState = 'printing' | 'printed' | 'failed' | 'unavailable';
 
@@ -61,6 +64,7 @@ export class PrinterHost {
   #status: DeviceStatus;
   #report: PrinterStatusReport | null = null;
   #failing = false;
+  #poll: NodeJS.Timeout | null = null;
 
   constructor(
     readonly config: PrinterHostConfig,
@@ -79,11 +83,15 @@ export class PrinterHost {
     this.queue = new PrintQueue({ device: printerForEndpoint(endpoint), maxAttempts: 3, backoff: { baseMs: 500, maxMs: 4000 }, maxHoldMs: 60_000 });
     this.queue.on('job', (e: PrintJobEvent) => this.#onJob(e));
     this.queue.on('status', (s: PrinterStatusReport) => this.#onStatus(s));
-    // Know the printer's state before the first resident does.
+    // Know the printer's state before the first resident does, and keep knowing it: the kiosk's home
+    // screen says "out of paper" before anyone takes a number, not after.
     void this.queue.checkStatus().catch(() => undefined);
+    this.#poll = setInterval(() => void this.queue.checkStatus().catch(() => undefined), STATUS_POLL_MS);
+    this.#poll.unref();
   }
 
   async stop(): Promise<void> {
+    if (this.#poll) clearInterval(this.#poll);
     await this.queue?.close();
     await this.fake?.offline();
   }
@@ -148,7 +156,8 @@ export class PrinterHost {
 
   #publish(): void {
     const s = this.#report;
-    const state = this.state === 'printing' ? 'ok' : !s || s.online === false ? 'offline' : s.paperOut ? 'paper-out' : s.coverOpen ? 'cover-open' : s.error ? 'error' : 'failing';
+    // The cause first: a printer out of paper or with its cover open also reports itself offline.
+    const state = this.state === 'printing' ? 'ok' : !s ? 'offline' : s.paperOut ? 'paper-out' : s.coverOpen ? 'cover-open' : s.online === false ? 'offline' : s.error ? 'error' : 'failing';
     const detail = [s?.paperNearEnd ? 'paper near end' : null, s?.lastError ?? null].filter(Boolean).join('; ');
     if (state === this.#status.state && detail === this.#status.detail) return;
     this.#status = { ...this.#status, state, detail, at: Date.now() };

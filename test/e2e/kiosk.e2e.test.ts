@@ -59,7 +59,8 @@ describe.skipIf(!haveChromium)('kiosk in Chromium', () => {
     expect(read.status).toBe(201);
     await page.waitForSelector('[data-test=card-banner]');
     expect(await page.textContent('[data-test=card-banner]')).toContain('张*丰');
-    await page.click('[data-test=category-ZX]');
+    // After the read, the choice of what this card may take (issue #13).
+    await page.click('[data-test=choose-ZX]');
     await page.waitForSelector('[data-test=priority]');
     expect(await page.textContent('[data-test=priority]')).toContain('60');
     const id = await page.evaluate(() => document.querySelector('.qr')?.closest('[data-test=ticket]') !== null);
@@ -235,7 +236,7 @@ describe.skipIf(!haveChromium)('kiosk in Chromium', () => {
     const booking = await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: '王五', idNumber: id } });
     const byCard = await api(h.url, 'POST', '/appointments', { token: guide, body: { categoryId: 'ZX', slotStart: slot(0), slotEnd: slot(30), cardToken: booking.body.card.cardToken } });
     expect(byCard.status).toBe(201);
-    await page.click('[data-test=home]');
+    await page.click('[data-test=done]');
     await page.click('[data-test=appointment]');
     await page.waitForSelector('[data-test=appointment-code]');
     expect((await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: '王五', idNumber: id } })).status).toBe(201);
