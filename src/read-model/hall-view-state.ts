@@ -65,7 +65,8 @@ export function applyEnvelope(s: HallScreenState, env: AnyEnvelope): HallScreenS
         toWindowId: null,
         toCategoryId: null,
       };
-      const rest = s.calls.filter((c) => c !== prev).map((c) => (c.fresh ? { ...c, fresh: false } : c));
+      // A transferred ticket called again (at its new window) is no longer "transferred": its old row goes.
+      const rest = s.calls.filter((c) => c !== prev && !(c.number === d.number && c.status === 'transferred')).map((c) => (c.fresh ? { ...c, fresh: false } : c));
       const calls = [call, ...rest].slice(0, MAX_CALLS);
       return { ...s, seq: env.seq, calls, hall: withWindow(hall, d.windowId, { currentNumber: d.number, currentStatus: 'called' }) };
     }

@@ -165,6 +165,8 @@ function recentCalls(state: ReadonlyHallState, date: string, n: number): CallVie
     const t = state.tickets.get(s.ticketId);
     if (!t || t.businessDate !== date) continue;
     const next = s.status === 'transferred' ? state.services.get(t.serviceIds[t.serviceIds.indexOf(s.id) + 1] ?? '') : undefined;
+    // Once the ticket is called at its new window, that call is what is true of it.
+    if (s.status === 'transferred' && state.services.get(t.currentServiceId)?.callId) continue;
     calls.push({
       callId: s.callId,
       number: t.number,

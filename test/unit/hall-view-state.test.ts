@@ -101,6 +101,9 @@ describe('wall and window screen state', () => {
       ['A004', 'no_show'],
       ['A003', 'transferred'],
     ]);
+    // Called again at its new window: one live row, the transferred one is gone.
+    s = applyEnvelope(s, called(20, 'c9', 'A003', 2));
+    expect(s.calls.filter((c) => c.number === 'A003').map((c) => c.status)).toEqual(['called']);
   });
 
   it('keeps the count of windows serving each category with the windows\' states', () => {
