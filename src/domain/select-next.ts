@@ -66,7 +66,7 @@ export function selectNext(state: ReadonlyHallState, config: HallConfig, windowI
       return {
         service: s,
         reason: reason('max_wait', s, {
-          zh: `已等候超过${maxWaitMin}分钟,优先叫号`,
+          zh: `已等候超过${maxWaitMin}分钟，优先叫号`,
           en: `Waited longer than ${maxWaitMin} min`,
         }),
       };
@@ -86,7 +86,7 @@ export function selectNext(state: ReadonlyHallState, config: HallConfig, windowI
     return {
       service: pick,
       reason: reason('priority', pick, {
-        zh: `优先人群(${name?.zh ?? group})先于普通号`,
+        zh: `优先人群（${name?.zh ?? group}）先于普通号`,
         en: `Priority group (${name?.en ?? group}) before normal tickets`,
       }),
     };
@@ -97,7 +97,7 @@ export function selectNext(state: ReadonlyHallState, config: HallConfig, windowI
     return {
       service: pick,
       reason: reason('ratio', pick, {
-        zh: `已连续叫${streak}个优先号,轮到普通号`,
+        zh: `已连续叫${streak}个优先号，轮到普通号`,
         en: `${streak} priority calls in a row; a normal ticket's turn`,
       }),
     };
