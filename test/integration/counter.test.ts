@@ -3,11 +3,16 @@ import { withCheckDigit } from '../../src/personal/id-number.ts';
 import { api, openWindow, startHub, type RunningHub } from '../support/hub.ts';
 import { KIOSK, testConfig } from '../support/test-config.ts';
 
+const QUIET_KIOSK = 'test-kiosk-token-000000002';
+
 /** Issue #13 through HTTP: the kiosk's settings, card eligibility, prompts, the console's new actions and panel. */
 describe('at the counter, through the API', () => {
   let h: RunningHub;
   beforeAll(async () => {
-    h = await startHub({ config: testConfig({ simPrinter: true, allowChosenCall: true }) });
+    const config = testConfig({ simPrinter: true, allowChosenCall: true });
+    // A second kiosk whose voice guidance is switched off (a quiet corner, a kiosk by the windows).
+    config.devices.tokens.push({ id: 'kiosk-2', kind: 'kiosk', token: QUIET_KIOSK, voice: false });
+    h = await startHub({ config });
   }, 60_000);
   afterAll(async () => {
     await h.dispose();
@@ -29,6 +34,9 @@ describe('at the counter, through the API', () => {
     expect(r.body.voice.prompts.prompt_card.text).toBe('请刷身份证');
     expect(r.body.printer.state).toMatch(/ok|starting/);
     expect((await api(h.url, 'GET', '/kiosk')).status).toBe(401);
+    // Voice guidance can be switched off per kiosk; a kiosk without a printer says so.
+    const quiet = await api(h.url, 'GET', '/kiosk', { token: QUIET_KIOSK });
+    expect(quiet.body).toMatchObject({ kioskId: 'kiosk-2', voice: { enabled: false }, printer: null });
     const url = r.body.voice.prompts.prompt_choose.url as string | null;
     if (url) {
       const wav = await fetch(`${h.url}${url}`);
