@@ -32,7 +32,12 @@ export interface BundleFigures {
 
 const KIOSK_DIST = join(REPO_DIR, 'dist', 'ui', 'kiosk');
 /** The hub modules the UIs bundle (imports of kiosk-ui/src and display-ui/src into src/). */
-const SHARED_SOURCES = [join(REPO_DIR, 'src', 'realtime'), join(REPO_DIR, 'src', 'read-model'), join(REPO_DIR, 'src', 'api', 'browser-client.ts')];
+const SHARED_SOURCES = [
+  join(REPO_DIR, 'src', 'realtime'),
+  join(REPO_DIR, 'src', 'read-model'),
+  join(REPO_DIR, 'src', 'api', 'browser-client.ts'),
+  join(REPO_DIR, 'src', 'announcer', 'vocabulary.ts'),
+];
 /** Each build `npm run build:ui` makes, and what it is made from: its own folder and the shared hub modules. */
 const UI_BUILDS = [
   { dist: KIOSK_DIST, sources: [join(REPO_DIR, 'kiosk-ui'), ...SHARED_SOURCES] },

@@ -147,8 +147,9 @@ export async function tapToPrint(page: Page, hub: Child, base: string, kioskToke
       log(`!!!!! kiosk tap: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
       return null;
     } finally {
-      // Back home for the next tap (the kiosk would go by itself after 30 s idle).
-      if (await page.$('[data-test=home]')) await page.click('[data-test=home]');
+      // Back home for the next tap (the kiosk would go by itself after 30 s idle): 完成 on a ticket, 返回首页 elsewhere.
+      const back = (await page.$('[data-test=done]')) ?? (await page.$('[data-test=confirm-noted]')) ?? (await page.$('[data-test=home]'));
+      if (back) await back.click();
     }
   };
 

@@ -23,6 +23,7 @@ import { checkCongestion, recordDueFlowSlots } from './hub-jobs.ts';
 import { ClockGuard } from './clock-guard.ts';
 import { startRatingTimeouts } from './rating-timeouts.ts';
 import { ratingRoutes } from './api/rating-routes.ts';
+import { kioskRoutes } from './api/kiosk-routes.ts';
 import { Type } from '@sinclair/typebox';
 import { createAnnouncer, type ZonedAnnouncer } from './announcer/index.ts';
 import { errorBody, installErrorHandler } from './api/http-errors.ts';
@@ -244,6 +245,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       await api.register(dayRoutes, { handler });
       await api.register(appointmentRoutes, { handler, cardReads });
       await api.register(ratingRoutes, { handler, config, history: new HistoryReader(db) });
+      await api.register(kioskRoutes, { handler, config, cardReads, printers, principals, announcer });
       api.get(
         '/announcements/calls/:callId',
         {

@@ -69,7 +69,7 @@ try {
     refuseToStart(
       `数据目录无法使用 / the data directory cannot be used: ${dataDir}\n` +
         `  ${code}: ${(err as Error).message}\n` +
-        '  请确认目录存在、磁盘可写且有剩余空间,并属于运行 hub 的用户 / check that it exists, is on a writable disk with free space,\n' +
+        '  请确认目录存在、磁盘可写且有剩余空间，并属于运行 hub 的用户 / check that it exists, is on a writable disk with free space,\n' +
         '  and belongs to the user the hub runs as (e.g. chown -R hallq: /var/lib/hallq).',
     );
   }
@@ -109,7 +109,7 @@ const lines = [
 if (demo.length > 0) {
   lines.push(
     '  !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
-    `  !! 警告:正在使用演示账号和设备令牌 / WARNING: ${demo.length} DEMO credentials are active.`,
+    `  !! 警告：正在使用演示账号和设备令牌 / WARNING: ${demo.length} DEMO credentials are active.`,
     '  !! Replace every `demo: true` entry in the config before a real hall uses this hub.',
     '  !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
     '  Demo staff (password hallq-demo): clerk 1001 (window 1 A), guide 2001, manager 3001, admin 9001',

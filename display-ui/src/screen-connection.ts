@@ -2,7 +2,7 @@ import { reactive } from 'vue';
 import type { HallView } from '../../src/read-model/hall-view.ts';
 import { connectHub, type HubClient } from '../../src/realtime/client.ts';
 import type { SideMessages } from '../../src/realtime/protocol.ts';
-import { applyCounts, applyEnvelope, applySnapshot, emptyScreen, type HallScreenState } from './hall-view-state.ts';
+import { applyCounts, applyEnvelope, applySnapshot, emptyScreen, type HallScreenState } from '../../src/read-model/hall-view-state.ts';
 
 /**
  * A public screen's live state (wall, window screen): snapshot, then envelopes, resumed from the

@@ -31,11 +31,7 @@ export function startTicketPage(): void {
     }, 150);
   };
   connectHub({
-    onSnapshot: (s) => {
-      void load(id);
-      const cat = page.ticket ? s.state.categories.find((c) => c.id === page.ticket?.categoryId) : undefined;
-      if (cat) page.categoryName = cat.name;
-    },
+    onSnapshot: () => void load(id),
     onEvent: (env) => {
       if (env.type.startsWith('ticket.')) refresh();
     },
@@ -57,10 +53,8 @@ async function load(id: string): Promise<void> {
     }
     page.ticket = body.ticket;
     page.error = null;
-    if (!page.categoryName) {
-      const hall = await (await fetch('/api/v1/hall')).json();
-      page.categoryName = hall.categories.find((c: { id: string }) => c.id === body.ticket.categoryId)?.name ?? null;
-    }
+    // The ticket names its category itself (name, materials, windows).
+    page.categoryName = body.ticket.category ?? null;
   } catch {
     page.online = false;
   }

@@ -1,244 +1,210 @@
 import { reactive } from 'vue';
-import type { CategoryView, HallView } from '../../src/read-model/hall-view.ts';
-import { connectHub, type HubClient } from '../../src/realtime/client.ts';
-import { call, deviceTokenFromUrl, HubError, tapKey, type HubErrorBody } from '../../src/api/browser-client.ts';
+import { call, deviceTokenFromUrl, HubError, tapKey } from '../../src/api/browser-client.ts';
+import type { PromptClipId } from '../../src/announcer/vocabulary.ts';
+import type { CategoryView } from '../../src/read-model/hall-view.ts';
+import { connectHub } from '../../src/realtime/client.ts';
+import type { CardReadMessage, DeviceStatus, PrintJobMessage, RefusalMessage, SideMessages } from '../../src/realtime/protocol.ts';
+import { categoryOf, initialKiosk, opensAtText, reduce, type Effect, type Eligibility, type IssuedTicket, type KioskAction, type Lang, type PrinterInfo } from './kiosk-reducer.ts';
 
 /**
- * The kiosk as a small state machine. Screens: home → (card prompt | appointment) → issuing →
- * ticket | refused, and back home after 30 s without a touch. Everything a resident sees comes
- * from the hub; nothing is decided here that the hub would decide differently.
+ * The thin reactive wrapper around the kiosk's pure reducer (`kiosk-reducer.ts`): it dispatches
+ * what the hub and the resident do, and runs the effects the reducer asks for (HTTP calls, spoken
+ * prompts). Everything a resident sees comes from the hub; nothing is decided here.
  */
-export type Screen = 'home' | 'card' | 'appointment' | 'issuing' | 'ticket' | 'refused' | 'guideLogin';
+export { IDLE_MS, needsConfirm, printerWarning } from './kiosk-reducer.ts';
 
-export interface CardInfo {
-  cardToken: string;
-  expiresAt: number;
-  holder: { idMasked: string; nameMasked: string; birthYear: number };
-}
-
-export interface IssuedTicket {
-  id: string;
-  number: string;
-  categoryId: string;
-  ahead: number;
-  estimatedWaitMin: number;
-  priorityGroup: string | null;
-  priorityBy: 'age' | 'guide' | null;
-  issuedAt: number;
-  print: PrintState;
-}
-
-export type PrintState = 'printing' | 'printed' | 'failed' | 'unavailable' | 'none';
-
-export const IDLE_MS = 30_000;
 const TOKEN_KEY = 'hallq.kiosk.token';
 const GUIDE_KEY = 'hallq.kiosk.guide';
 
 export const kiosk = reactive({
-  screen: 'home' as Screen,
-  hall: null as HallView | null,
-  online: true,
-  elder: false,
-  card: null as CardInfo | null,
-  pendingCategory: null as string | null,
-  ticket: null as IssuedTicket | null,
-  refusal: null as HubErrorBody | null,
-  guide: null as { token: string; name: string } | null,
-  priorityGroup: null as string | null,
+  s: initialKiosk(Date.now(), { elder: new URLSearchParams(location.search).get('elder') === '1' }),
   priorityGroups: [] as { id: string; name: { zh: string; en: string } }[],
-  lastTouch: Date.now(),
-  now: Date.now(),
+  prompts: {} as Partial<Record<PromptClipId, { text: string; url: string | null }>>,
 });
 
 let deviceToken: string | null = null;
-let client: HubClient | null = null;
 
-/** The kiosk's device token arrives once as `?token=` and is kept on the machine. */
+export function dispatch(a: KioskAction): void {
+  const r = reduce(kiosk.s, a);
+  kiosk.s = r.state;
+  for (const e of r.effects) run(e);
+}
+
+const now = () => Date.now();
+
 export function start(): void {
-  const params = new URLSearchParams(location.search);
   deviceToken = deviceTokenFromUrl(TOKEN_KEY);
   const guide = sessionStorage.getItem(GUIDE_KEY);
-  if (guide) kiosk.guide = JSON.parse(guide);
-  if (params.get('elder') === '1') kiosk.elder = true;
-  client = connectHub({
+  if (guide) dispatch({ type: 'guide', guide: JSON.parse(guide), at: now() });
+  connectHub({
     ...(deviceToken ? { token: deviceToken } : {}),
-    onSnapshot: (s) => {
-      kiosk.hall = s.state;
+    onSnapshot: (snapshot) => dispatch({ type: 'snapshot', snapshot }),
+    onEvent: (envelope) => dispatch({ type: 'envelope', envelope }),
+    onMessage: (type, message) => {
+      if (type === 'queue.counts') dispatch({ type: 'counts', counts: message as SideMessages['queue.counts'] });
+      else if (type === 'card.read') dispatch({ type: 'card.read', card: message as CardReadMessage, at: now() });
+      else if (type === 'card.refused') dispatch({ type: 'card.refused', refusal: message as RefusalMessage, at: now() });
+      else if (type === 'print.job') dispatch({ type: 'print.job', job: message as PrintJobMessage });
+      else if (type === 'device.status') dispatch({ type: 'device.status', status: message as DeviceStatus });
     },
-    onEvent: (env) => onEvent(env.type, env.data),
-    onMessage: (type, message) => onEvent(type, message),
+    // Opening and closing times follow the clock: a fresh snapshot comes with every reconnect.
     onLink: (up) => {
-      // After an outage, fetch the hall again (the socket's replay carries events, not counts).
-      if (up && !kiosk.online) void refreshHall();
-      kiosk.online = up;
+      dispatch({ type: 'link', up });
+      if (up) void loadSettings();
     },
   });
-  void refreshHall();
   void call<{ groups: { id: string; name: { zh: string; en: string }; source: string }[] }>('GET', '/hall/priority-groups', null)
     .then((r) => (kiosk.priorityGroups = r.groups.filter((g) => g.source === 'guide')))
     .catch(() => {});
-  setInterval(tick, 1000);
+  setInterval(() => {
+    dispatch({ type: 'tick', now: now() });
+    refreshAtBoundaries();
+  }, 1000);
 }
 
-async function refreshHall(): Promise<void> {
+/** The kiosk's voice setting, its prompts and its printer, before anyone takes a number. */
+async function loadSettings(): Promise<void> {
   try {
-    kiosk.hall = await call<HallView>('GET', '/hall', null);
+    const r = await call<{ voice: { enabled: boolean; prompts: typeof kiosk.prompts }; printer: PrinterInfo | null }>('GET', '/kiosk', deviceToken);
+    kiosk.prompts = r.voice.prompts;
+    dispatch({ type: 'settings', voice: r.voice.enabled, printer: r.printer });
   } catch {
-    /* the socket snapshot or the next event brings it */
+    /* an unknown kiosk still takes numbers */
   }
 }
 
-function onEvent(type: string, data: any): void {
-  if (type === 'queue.counts') data = data.data;
-  if (type === 'card.read') {
-    kiosk.card = data as CardInfo;
-    touch();
-    if (kiosk.screen === 'card' && kiosk.pendingCategory) void issue(kiosk.pendingCategory);
-    else if (kiosk.screen === 'card') kiosk.screen = 'home';
-    else if (kiosk.screen === 'appointment') void checkInByCard();
-    return;
-  }
-  if (type === 'card.refused') {
-    touch();
-    kiosk.card = null;
-    kiosk.pendingCategory = null;
-    kiosk.refusal = data as HubErrorBody;
-    kiosk.screen = 'refused';
-    return;
-  }
-  if (type === 'print.job' && kiosk.ticket && data.ticketId === kiosk.ticket.id) {
-    kiosk.ticket.print = data.state === 'printed' ? 'printed' : data.state === 'failed' ? 'failed' : 'printing';
-    return;
-  }
-  if (type === 'queue.counts' && kiosk.hall) {
-    for (const c of data.categories as { id: string; waiting: number; estimatedWaitMin: number }[]) {
-      const view = kiosk.hall.categories.find((x) => x.id === c.id);
-      if (view) {
-        view.waiting = c.waiting;
-        view.estimatedWaitMin = c.estimatedWaitMin;
-      }
+/**
+ * A category opens or closes by the clock, not by an event: when a tile's opening or closing time
+ * has passed, fetch the hall once (not per event).
+ */
+let lastBoundaryFetch = 0;
+function refreshAtBoundaries(): void {
+  const hall = kiosk.s.hall.hall;
+  if (!hall) return;
+  const t = now();
+  const passed = hall.categories.some((c) => (c.nextOpenAt !== null && c.nextOpenAt <= t) || (c.issuingUntil !== null && c.issuingUntil <= t));
+  if (!passed || t - lastBoundaryFetch < 30_000) return;
+  lastBoundaryFetch = t;
+  void call<typeof hall & { seq: number }>('GET', '/hall', null)
+    .then((h) => dispatch({ type: 'snapshot', snapshot: { seq: Math.max(h.seq, kiosk.s.hall.seq), hubId: '', rooms: [], state: h } }))
+    .catch(() => {});
+}
+
+function run(e: Effect): void {
+  switch (e.kind) {
+    case 'issue':
+      void issue(e.categoryId, e.cardToken, e.extra);
+      return;
+    case 'eligibility':
+      void call<{ categories: Eligibility[] }>('POST', '/tickets/eligibility', kiosk.s.guide?.token ?? deviceToken, { cardToken: e.cardToken }, kioskHeader())
+        .then((r) => dispatch({ type: 'eligibility', cardToken: e.cardToken, categories: r.categories }))
+        .catch(() => {});
+      return;
+    case 'say':
+      say(e.prompt);
+      return;
+    default: {
+      const _exhaustive: never = e;
+      return _exhaustive;
     }
-    return;
   }
-  if (type.startsWith('window.') || type === 'notice.updated') void refreshHall();
 }
 
-function tick(): void {
-  kiosk.now = Date.now();
-  // Opening and closing of categories follow the clock: refresh once a minute.
-  if (kiosk.now % 60_000 < 1000) void refreshHall();
-  if (kiosk.screen !== 'home' && kiosk.screen !== 'issuing' && kiosk.now - kiosk.lastTouch > IDLE_MS) goHome();
-  if (kiosk.card && kiosk.card.expiresAt < kiosk.now) kiosk.card = null;
+function kioskHeader(): Record<string, string> {
+  return kiosk.s.guide && deviceToken ? { 'x-hallq-kiosk': deviceToken } : {};
 }
 
-export function touch(): void {
-  kiosk.lastTouch = Date.now();
-}
-
-export function goHome(): void {
-  kiosk.screen = 'home';
-  kiosk.card = null;
-  kiosk.pendingCategory = null;
-  kiosk.ticket = null;
-  kiosk.refusal = null;
-  kiosk.priorityGroup = null;
-  touch();
-}
-
-export function category(id: string): CategoryView | undefined {
-  return kiosk.hall?.categories.find((c) => c.id === id);
-}
-
-/** A tap on a category: ask for the card where the category needs one, else issue at once. */
-export function chooseCategory(id: string): void {
-  touch();
-  const c = category(id);
-  if (!c || !c.open) return;
-  if (c.requiresIdCard && !kiosk.card) {
-    kiosk.pendingCategory = id;
-    kiosk.screen = 'card';
-    return;
-  }
-  void issue(id);
-}
-
-export function cardFirst(): void {
-  touch();
-  kiosk.pendingCategory = null;
-  kiosk.screen = 'card';
-}
-
-async function issue(categoryId: string, extra: Record<string, unknown> = {}): Promise<void> {
-  kiosk.screen = 'issuing';
-  const token = kiosk.guide?.token ?? deviceToken;
+async function issue(categoryId: string | null, cardToken: string | null, extra: Record<string, unknown>): Promise<void> {
   try {
-    const r = await call<{ ticket: Omit<IssuedTicket, 'print' | 'priorityBy'> & { priorityBy?: 'age' | 'guide' | null }; print?: { state: PrintState } }>(
+    const r = await call<{ ticket: Omit<IssuedTicket, 'print'>; print?: { state: IssuedTicket['print'] } }>(
       'POST',
       '/tickets',
-      token,
-      {
-        ...(categoryId ? { categoryId } : {}),
-        ...(kiosk.card ? { cardToken: kiosk.card.cardToken } : {}),
-        ...(kiosk.guide && kiosk.priorityGroup ? { priorityGroup: kiosk.priorityGroup } : {}),
-        ...extra,
-      },
-      { 'idempotency-key': tapKey(), ...(kiosk.guide && deviceToken ? { 'x-hallq-kiosk': deviceToken } : {}) },
+      kiosk.s.guide?.token ?? deviceToken,
+      { ...(categoryId ? { categoryId } : {}), ...(cardToken ? { cardToken } : {}), ...extra },
+      { 'idempotency-key': tapKey(), ...kioskHeader() },
     );
-    kiosk.ticket = { ...r.ticket, priorityBy: r.ticket.priorityBy ?? null, print: r.print?.state ?? 'none' };
-    kiosk.screen = 'ticket';
+    dispatch({ type: 'issued', ticket: { ...r.ticket, priorityBy: r.ticket.priorityBy ?? null, print: r.print?.state ?? 'none' }, at: now() });
   } catch (err) {
-    kiosk.refusal = err instanceof HubError ? err.body : { code: 'HQ_ERR_INTERNAL', message: '', zh: '取号失败,请重试', en: 'Could not take a number; try again' };
-    kiosk.screen = 'refused';
+    const refusal = err instanceof HubError ? err.body : { code: 'HQ_ERR_INTERNAL', message: '', zh: '取号失败，请重试', en: 'Could not take a number; try again' };
+    dispatch({ type: 'refused', refusal, at: now() });
   }
-  kiosk.card = null;
-  kiosk.pendingCategory = null;
-  touch();
 }
 
-export function openAppointment(): void {
-  touch();
-  kiosk.screen = 'appointment';
+// --- voice ----------------------------------------------------------------
+
+let playing: HTMLAudioElement | null = null;
+
+/** Plays a prompt (a recording or espeak-ng clip from the hub; Web Speech when there is none), unless this kiosk is silent. */
+function say(prompt: PromptClipId): void {
+  const g = globalThis as { __hallqKioskSaid?: string[] };
+  (g.__hallqKioskSaid ??= []).push(prompt);
+  if (!kiosk.s.voice) return;
+  const p = kiosk.prompts[prompt];
+  playing?.pause();
+  playing = null;
+  if (p?.url) {
+    const audio = new Audio(p.url);
+    playing = audio;
+    audio.play().catch(() => speak(p.text));
+  } else if (p) speak(p.text);
 }
 
-export function checkInByCode(code: string): Promise<void> {
-  return issue('', { appointmentCode: code });
+function speak(text: string): void {
+  if (!('speechSynthesis' in window)) return;
+  speechSynthesis.cancel();
+  const u = new SpeechSynthesisUtterance(text);
+  u.lang = 'zh-CN';
+  speechSynthesis.speak(u);
 }
 
-async function checkInByCard(): Promise<void> {
-  await issue('', { appointmentByCard: true });
+// --- what the components call ------------------------------------------------
+
+export const touch = () => dispatch({ type: 'touch', at: now() });
+export const goHome = (reset = false) => dispatch({ type: 'home', at: now(), reset });
+export const chooseCategory = (categoryId: string) => dispatch({ type: 'choose', categoryId, at: now() });
+export const cardFirst = () => dispatch({ type: 'cardFirst', at: now() });
+export const openAppointment = () => dispatch({ type: 'appointment', at: now() });
+export const openGuideLogin = () => dispatch({ type: 'guideLogin', at: now() });
+export const checkInByCode = (code: string) => dispatch({ type: 'checkIn', code, at: now() });
+export const toggleLang = () => dispatch({ type: 'toggleLang', at: now() });
+export const toggleElder = () => dispatch({ type: 'toggleElder', at: now() });
+export const backToChoice = () => dispatch({ type: 'backToChoice', at: now() });
+export const pickGroup = (id: string | null) => dispatch({ type: 'priorityGroup', id, at: now() });
+
+export function category(id: string): CategoryView | undefined {
+  return categoryOf(kiosk.s, id);
 }
 
-export async function guideLogin(jobNo: string, password: string): Promise<string | null> {
+export async function guideLogin(jobNo: string, password: string, lang: Lang): Promise<string | null> {
   try {
     const r = await call<{ token: string; staff: { name: string; role: string } }>('POST', '/auth/login', null, { jobNo, password });
-    if (r.staff.role !== 'guide' && r.staff.role !== 'manager' && r.staff.role !== 'admin') return '仅导办台人员可用 / Guide desk staff only';
-    kiosk.guide = { token: r.token, name: r.staff.name };
-    sessionStorage.setItem(GUIDE_KEY, JSON.stringify(kiosk.guide));
-    goHome();
+    if (r.staff.role !== 'guide' && r.staff.role !== 'manager' && r.staff.role !== 'admin') return lang === 'en' ? 'Guide desk staff only' : '仅导办台人员可用';
+    const guide = { token: r.token, name: r.staff.name };
+    sessionStorage.setItem(GUIDE_KEY, JSON.stringify(guide));
+    dispatch({ type: 'guide', guide, at: now() });
     return null;
   } catch (err) {
-    return err instanceof HubError ? err.body.message : '登录失败 / Login failed';
+    return err instanceof HubError ? (lang === 'en' ? err.body.en : err.body.zh) : lang === 'en' ? 'Login failed' : '登录失败';
   }
 }
 
 /** Leaves guide mode and ends the guide's session on the hub: a kiosk is a public machine. */
 export async function guideLogout(): Promise<void> {
-  const token = kiosk.guide?.token;
-  kiosk.guide = null;
+  const token = kiosk.s.guide?.token;
   sessionStorage.removeItem(GUIDE_KEY);
-  goHome();
+  dispatch({ type: 'guide', guide: null, at: now() });
   if (token) await call('POST', '/auth/logout', token).catch(() => undefined);
 }
 
 /** Guide desk: print the ticket on screen again (after a jam, or for a resident who lost it). */
 export async function reprint(): Promise<void> {
-  if (!kiosk.guide || !kiosk.ticket) return;
-  touch();
+  const t = kiosk.s.ticket;
+  if (!kiosk.s.guide || !t) return;
   try {
-    await call('POST', `/tickets/${kiosk.ticket.id}/print`, kiosk.guide.token);
-    kiosk.ticket.print = 'printing';
+    await call('POST', `/tickets/${t.id}/print`, kiosk.s.guide.token);
+    dispatch({ type: 'reprinting', at: now() });
   } catch {
-    kiosk.ticket.print = 'failed';
+    /* the print.job that follows says how it went */
   }
 }
 
@@ -246,16 +212,7 @@ export function statusUrl(ticketId: string): string {
   return `${location.origin}/t/${ticketId}`;
 }
 
-/** Hall-local clock time for "opens at", in the hall's zone rather than the kiosk PC's. */
+/** "Opens at" in the hall's zone, with the month in words in English. */
 export function hallTime(ms: number, lang: string): string {
-  const tz = kiosk.hall?.hall.timeZone ?? 'Asia/Shanghai';
-  const sameDay = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
-  const today = sameDay.format(kiosk.now) === sameDay.format(ms);
-  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'zh-CN', {
-    timeZone: tz,
-    ...(today ? {} : { month: 'numeric', day: 'numeric', weekday: 'short' }),
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(ms);
+  return opensAtText(ms, kiosk.s.now, kiosk.s.hall.hall?.hall.timeZone ?? 'Asia/Shanghai', lang === 'en' ? 'en' : 'zh');
 }

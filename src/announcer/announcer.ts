@@ -4,7 +4,7 @@ import type { ClipSource } from './clip-store.ts';
 import { announcerPlanRules, resolveAnnouncerConfig, type AnnouncerConfig, type AnnouncerConfigInput } from './config.ts';
 import { planAnnouncement, type PlanRules } from './reading.ts';
 import { renderPlan, type RenderTiming } from './render.ts';
-import type { ClipId } from './vocabulary.ts';
+import type { ClipId, PromptClipId } from './vocabulary.ts';
 
 /** A call to announce, as the hub has it from `ticket.called`. */
 export interface AnnounceInput {
@@ -122,6 +122,7 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
   readonly #byId = new Map<string, Announcement>();
   readonly #wavs = new Map<string, Buffer>();
   readonly #seen = new Set<string>();
+  readonly #prompts = new Map<PromptClipId, Buffer>();
   #pending: Announcement[] = [];
   #last: Announcement | null = null;
   /** When the announcement playing now (or the last one) ends. */
@@ -258,6 +259,17 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
       endsAt: start + totalMs,
       zone: this.#zone,
     };
+  }
+
+  /**
+   * The WAV of one kiosk prompt (请刷身份证 …): the clip alone, recorded or generated, or null when
+   * the hub has no audio (the kiosk then speaks the prompt's text with Web Speech).
+   */
+  promptWav(id: PromptClipId): Buffer | null {
+    if (!this.#clips || !this.#clips.has(id)) return null;
+    let wav = this.#prompts.get(id);
+    if (!wav) this.#prompts.set(id, (wav = renderPlan([id], this.#clips, this.#timing).wav));
+    return wav;
   }
 
   /** The WAV of one play of announcement `id`, or null if unknown (forgotten, or speech only). */

@@ -28,7 +28,7 @@ export {
   type Reading,
 } from './reading.ts';
 export { renderPlan, type RenderTiming } from './render.ts';
-export { ALL_CLIP_IDS, CLIPS, type ClipId } from './vocabulary.ts';
+export { ALL_CLIP_IDS, CLIPS, isPromptId, PROMPT_IDS, refusalPrompt, type ClipId, type PromptClipId } from './vocabulary.ts';
 export { CLIP_FORMAT, concatWav, encodeWav, parseWav, wavHeader, type PcmFormat } from './wav.ts';
 
 export interface CreateAnnouncerOptions {

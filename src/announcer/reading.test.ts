@@ -11,7 +11,7 @@ import {
   readWindow,
   type PlanRules,
 } from './reading.ts';
-import { ALL_CLIP_IDS, CLIPS, LETTER_IDS } from './vocabulary.ts';
+import { ALL_CLIP_IDS, CLIPS, isPromptId, LETTER_IDS, PROMPT_IDS } from './vocabulary.ts';
 
 const words = (s: string) => s.split(' ');
 const plan = (number: string, windowId: number, recall = false, rules: PlanRules = DEFAULT_PLAN_RULES) =>
@@ -186,12 +186,17 @@ describe('templates', () => {
 describe('vocabulary', () => {
   it('covers A–Z, 零–九, 十 百 千 幺, the template words, chime and pause, with ASCII ids usable as file names', () => {
     expect(LETTER_IDS.join('')).toBe('ABCDEFGHIJKLMNOPQRSTUVWXYZ');
-    expect(ALL_CLIP_IDS).toHaveLength(26 + 10 + 4 + 10 + 2);
+    // …and the kiosk's ten spoken prompts (issue #13), whole sentences with ids like prompt_card.
+    expect(ALL_CLIP_IDS).toHaveLength(26 + 10 + 4 + 10 + PROMPT_IDS.length + 2);
+    expect(PROMPT_IDS).toHaveLength(10);
     expect(new Set(ALL_CLIP_IDS).size).toBe(ALL_CLIP_IDS.length);
-    for (const id of ALL_CLIP_IDS) expect(id).toMatch(/^[A-Za-z]+$/);
-    expect(ALL_CLIP_IDS.map((id) => CLIPS[id].hanzi).join('')).toBe(
-      'ABCDEFGHIJKLMNOPQRSTUVWXYZ零一二三四五六七八九十百千幺请号到窗口办理尽快再次呼叫顾客业务,',
-    );
+    for (const id of ALL_CLIP_IDS) expect(id).toMatch(/^[A-Za-z_]+$/);
+    expect(
+      ALL_CLIP_IDS.filter((id) => !isPromptId(id))
+        .map((id) => CLIPS[id].hanzi)
+        .join(''),
+    ).toBe('ABCDEFGHIJKLMNOPQRSTUVWXYZ零一二三四五六七八九十百千幺请号到窗口办理尽快再次呼叫顾客业务,');
+    expect(PROMPT_IDS.slice(0, 3).map((id) => CLIPS[id].hanzi)).toEqual(['请刷身份证', '请选择业务', '请取走号票']);
   });
 
   it('every spoken clip has toned pinyin for espeak-ng (a tone digit on each syllable)', () => {

@@ -30,11 +30,29 @@ export type NumeralClipId = (typeof NUMERAL_IDS)[number];
 export const WORD_IDS = ['qing', 'hao', 'dao', 'chuangkou', 'banli', 'jinkuai', 'zaici', 'hujiao', 'guke', 'yewu'] as const;
 export type WordClipId = (typeof WORD_IDS)[number];
 
+/**
+ * The kiosk's spoken guidance: whole sentences, each its own clip (and recording), played by the
+ * kiosk itself, never by the hall's announcement queue. `refuse_*` speak a refusal the screen shows.
+ */
+export const PROMPT_IDS = [
+  'prompt_card',
+  'prompt_choose',
+  'prompt_take',
+  'prompt_no_paper',
+  'refuse_card',
+  'refuse_closed',
+  'refuse_full',
+  'refuse_have',
+  'refuse_late',
+  'refuse_other',
+] as const;
+export type PromptClipId = (typeof PROMPT_IDS)[number];
+
 /** Made in code, not spoken: the ding-dong before an announcement, and a comma's pause. */
 export const SYNTHETIC_IDS = ['chime', 'pause'] as const;
 export type SyntheticClipId = (typeof SYNTHETIC_IDS)[number];
 
-export type ClipId = LetterClipId | DigitClipId | NumeralClipId | WordClipId | SyntheticClipId;
+export type ClipId = LetterClipId | DigitClipId | NumeralClipId | WordClipId | PromptClipId | SyntheticClipId;
 
 export interface SpokenClip {
   kind: 'spoken';
@@ -114,15 +132,50 @@ const WORDS: Record<WordClipId, SpokenClip> = {
   yewu: spoken('ye4 wu4', '业务'),
 };
 
+const PROMPTS: Record<PromptClipId, SpokenClip> = {
+  prompt_card: spoken('qing3 shua1 shen1 fen4 zheng4', '请刷身份证'),
+  prompt_choose: spoken('qing3 xuan3 ze2 ye4 wu4', '请选择业务'),
+  prompt_take: spoken('qing3 qu3 zou3 hao4 piao4', '请取走号票'),
+  prompt_no_paper: spoken('hao4 piao4 mei2 you3 da3 yin4 qing3 ji4 xia4 ping2 mu4 shang4 de5 hao4 ma3', '号票没有打印，请记下屏幕上的号码'),
+  refuse_card: spoken('ban4 li3 zhe4 ge4 ye4 wu4 xu1 yao4 shua1 shen1 fen4 zheng4', '办理这个业务需要刷身份证'),
+  refuse_closed: spoken('zhe4 ge4 ye4 wu4 xian4 zai4 bu4 ban4 li3 qing3 kan4 ping2 mu4 shang4 de5 shi2 jian1', '这个业务现在不办理，请看屏幕上的时间'),
+  refuse_full: spoken('zhe4 ge4 ye4 wu4 jin1 tian1 de5 hao4 yi3 jing1 qu3 wan2 le5', '这个业务今天的号已经取完了'),
+  refuse_have: spoken('nin2 yi3 jing1 you3 zhe4 ge4 ye4 wu4 de5 hao4 le5 qing3 kan4 ping2 mu4', '您已经有这个业务的号了，请看屏幕'),
+  refuse_late: spoken('jin1 tian1 deng3 hou4 hui4 chao1 guo4 xia4 ban1 shi2 jian1 qing3 gai3 tian1 zai4 lai2', '今天等候会超过下班时间，请改天再来'),
+  refuse_other: spoken('zan4 shi2 bu4 neng2 qu3 hao4 qing3 kan4 ping2 mu4 ti2 shi4 huo4 dao4 dao3 ban4 tai2', '暂时不能取号，请看屏幕提示或到导办台'),
+};
+
 const SYNTHETIC: Record<SyntheticClipId, SyntheticClip> = {
   chime: { kind: 'synthetic', hanzi: '' },
   pause: { kind: 'synthetic', hanzi: ',' },
 };
 
 /** Every clip, by id. */
-export const CLIPS: Readonly<Record<ClipId, ClipSpec>> = { ...LETTERS, ...DIGITS, ...NUMERALS, ...WORDS, ...SYNTHETIC };
+export const CLIPS: Readonly<Record<ClipId, ClipSpec>> = { ...LETTERS, ...DIGITS, ...NUMERALS, ...WORDS, ...PROMPTS, ...SYNTHETIC };
 
-export const ALL_CLIP_IDS: readonly ClipId[] = [...LETTER_IDS, ...DIGIT_IDS, ...NUMERAL_IDS, ...WORD_IDS, ...SYNTHETIC_IDS];
+export const ALL_CLIP_IDS: readonly ClipId[] = [...LETTER_IDS, ...DIGIT_IDS, ...NUMERAL_IDS, ...WORD_IDS, ...PROMPT_IDS, ...SYNTHETIC_IDS];
+
+export function isPromptId(s: string): s is PromptClipId {
+  return (PROMPT_IDS as readonly string[]).includes(s);
+}
+
+/** The prompt that speaks a refusal the kiosk shows (by its error code). */
+export function refusalPrompt(code: string): PromptClipId {
+  switch (code) {
+    case 'HQ_ERR_ID_CARD_REQUIRED':
+      return 'refuse_card';
+    case 'HQ_ERR_CATEGORY_CLOSED':
+      return 'refuse_closed';
+    case 'HQ_ERR_QUOTA_REACHED':
+      return 'refuse_full';
+    case 'HQ_ERR_ONE_PER_ID':
+      return 'refuse_have';
+    case 'HQ_ERR_WAIT_PAST_CLOSING':
+      return 'refuse_late';
+    default:
+      return 'refuse_other';
+  }
+}
 
 export function isClipId(s: string): s is ClipId {
   return Object.hasOwn(CLIPS, s);

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Announcer, type AnnounceInput, type AnnounceResult, type Announcement, type AnnouncerEvents, type AnnouncerOptions } from './announcer.ts';
 import type { AnnouncerConfig } from './config.ts';
+import type { PromptClipId } from './vocabulary.ts';
 
 /** The zone of windows no configured zone names. */
 export const HALL_ZONE = 'hall';
@@ -53,6 +54,11 @@ export class ZonedAnnouncer extends EventEmitter<AnnouncerEvents> {
       if (wav) return wav;
     }
     return null;
+  }
+
+  /** A kiosk prompt's WAV: the same clips in every zone, so the hall zone's. */
+  promptWav(id: PromptClipId): Buffer | null {
+    return this.#zones.get(HALL_ZONE)!.promptWav(id);
   }
 
   get(id: string): Announcement | undefined {

@@ -26,7 +26,7 @@ export async function call<T>(method: string, path: string, token: string | null
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
   } catch {
-    throw new HubError(0, { code: 'HQ_ERR_OFFLINE', message: '', zh: '暂时无法连接服务器,请稍候再试或到导办台', en: 'Cannot reach the server; try again shortly or see the guide desk' });
+    throw new HubError(0, { code: 'HQ_ERR_OFFLINE', message: '', zh: '暂时无法连接服务器，请稍候再试或到导办台', en: 'Cannot reach the server; try again shortly or see the guide desk' });
   }
   const text = await res.text();
   const json = text ? JSON.parse(text) : undefined;

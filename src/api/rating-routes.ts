@@ -19,6 +19,7 @@ export const ratingRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHandler; 
     levels: [5, 4, 3, 2, 1].map((level) => ({ level, ...RATING_LABELS[level]! })),
     badReasons: [...BASE_BAD_REASONS, ...config.ratings.extraReasons],
     timeoutSec: config.ratings.timeoutSec,
+    onlineUrl: config.ratings.onlineUrl ?? null,
   }));
 
   app.get(

@@ -29,6 +29,10 @@ export const TicketSchema = Type.Object({
   windowId: Type.Union([Type.Integer(), Type.Null()]),
   calledAt: Type.Union([Type.Number(), Type.Null()]),
   holderName: Type.Union([Type.String(), Type.Null()]),
+  category: Type.Union([Type.Object({ zh: Type.String(), en: Type.String() }), Type.Null()]),
+  materials: Type.Union([Type.String({ description: '一次性告知: what to bring' }), Type.Null()]),
+  windows: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() }), { description: 'windows that serve its category' }),
+  openWindows: Type.Integer({ description: 'windows serving its category now; 0: nobody yet' }),
 });
 
 /** Free text from staff: trimmed, bounded, no control characters. */
@@ -59,6 +63,10 @@ export const IssuedTicketSchema = Type.Object({
     windowId: Type.Null(),
     calledAt: Type.Null(),
     holderName: Type.Union([Type.String(), Type.Null()]),
+    category: Type.Union([Type.Object({ zh: Type.String(), en: Type.String() }), Type.Null()]),
+    materials: Type.Union([Type.String({ description: '一次性告知: what to bring' }), Type.Null()]),
+    windows: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() }), { description: 'windows that serve its category' }),
+    openWindows: Type.Integer({ description: 'windows serving its category now; 0: nobody yet' }),
   }),
   print: Type.Optional(Type.Object({ state: Type.Union([Type.Literal('printing'), Type.Literal('printed'), Type.Literal('failed'), Type.Literal('unavailable')]) })),
 });

@@ -10,7 +10,7 @@ import type { CommandHandler } from '../store/handle-command.ts';
 import type { StoredEvent } from '../store/event-log.ts';
 import type { Principals } from '../auth/principals.ts';
 import type { PrinterHost } from '../devices-bridge/printer-host.ts';
-import { ticketView } from '../read-model/hall-view.ts';
+import { categoryFacts, ticketView } from '../read-model/hall-view.ts';
 import { eventOf, idempotencyOf, refuseBody, requireOneOf } from './request-context.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { ErrorSchema, IssuedTicketSchema, PrintReplySchema, Text, TicketRefSchema, TicketSchema } from './schemas.ts';
@@ -38,8 +38,8 @@ const IssueBody = Type.Object(
 
 const TicketParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 
-/** The reply to an issue, from its `ticket.issued` alone: the same for the first answer and any retry, and what the paper says. */
-export function issuedReply(events: StoredEvent[]) {
+/** The reply to an issue, from its `ticket.issued` (and the config): the same for the first answer and any retry, and what the paper says. */
+export function issuedReply(events: StoredEvent[], config: HallConfig) {
   const d = eventOf(events, 'ticket.issued').data;
   return {
     ticket: {
@@ -57,6 +57,9 @@ export function issuedReply(events: StoredEvent[]) {
       windowId: null,
       calledAt: null,
       holderName: d.holder?.nameMasked ?? null,
+      ...categoryFacts(config, d.categoryId),
+      // Older logs have no count: assume someone serves it.
+      openWindows: d.estimate.openWindows ?? 1,
     },
   };
 }
@@ -89,7 +92,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
       // A guide at a kiosk: the kiosk's own token in `x-hallq-kiosk` names where to print.
       const kioskId = p.kind === 'device' ? p.device.id : kioskOf(request.headers['x-hallq-kiosk']);
       const printer = kioskId ? printers.get(kioskId) : undefined;
-      const answer = (events: StoredEvent[]) => reply.status(201).send({ ...issuedReply(events), ...(printer ? { print: { state: printer.state } } : {}) });
+      const answer = (events: StoredEvent[]) => reply.status(201).send({ ...issuedReply(events, config), ...(printer ? { print: { state: printer.state } } : {}) });
       // A retry gets its first answer even after the card token has expired.
       const idem = idempotencyOf(request, p);
       const known = idem ? handler.replayOf(idem) : null;
@@ -167,7 +170,17 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
       const v = found.view;
       const jobId =
         printer.reprint(v.id) ??
-        printer.printTicket({ ticketId: v.id, number: v.number, categoryId: v.categoryId, ahead: v.ahead, estimatedWaitMin: v.estimatedWaitMin, issuedAt: v.issuedAt, holderNameMasked: v.holderName, priorityGroup: v.priorityGroup });
+        printer.printTicket({
+          ticketId: v.id,
+          number: v.number,
+          categoryId: v.categoryId,
+          ahead: v.ahead,
+          estimatedWaitMin: v.estimatedWaitMin,
+          issuedAt: v.issuedAt,
+          holderNameMasked: v.holderName,
+          priorityGroup: v.priorityGroup,
+          openWindows: v.openWindows,
+        });
       return { print: { jobId, kioskId: printer.config.kioskId, state: printer.state } };
     },
   );

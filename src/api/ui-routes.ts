@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { faviconIco } from './favicon.ts';
 import { errorBody } from './http-errors.ts';
 
 /**
@@ -39,4 +40,6 @@ export async function uiRoutes(app: FastifyInstance, opts: { distDir: string }):
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(readFileSync(ticketPage));
   });
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/display/'));
+  const icon = faviconIco();
+  app.get('/favicon.ico', { schema: { hide: true } }, async (_req, reply) => reply.type('image/x-icon').header('cache-control', 'public, max-age=86400').send(icon));
 }

@@ -5,7 +5,8 @@ import { windowCommand, type WindowAction } from '../commands/window-actions.ts'
 import type { HallConfig } from '../config/schema.ts';
 import type { HallCommand } from '../domain/commands.ts';
 import { HallqError } from '../domain/errors.ts';
-import { liveServiceAt } from '../domain/queries.ts';
+import { callOrderAt, clerkDay, liveServiceAt } from '../domain/queries.ts';
+import type { SelectionReason } from '../domain/events.ts';
 import { describeReason } from '../domain/select-next.ts';
 import type { ReadonlyHallState } from '../domain/state.ts';
 import { ticketView } from '../read-model/hall-view.ts';
@@ -44,7 +45,13 @@ function actionReply(events: StoredEvent[]) {
   return { events: events.map((e) => ({ seq: e.seq, type: e.type })), ...(ticket ? { ticket } : {}) };
 }
 
+/** Why a number was called, with the words the console shows (the log keeps only the rule and its figures). */
+function wordedReason(reason: SelectionReason, config: HallConfig): SelectionReason & { detail: { zh: string; en: string } } {
+  return { ...reason, detail: describeReason(reason, config) };
+}
+
 export const windowRoutes: FastifyPluginAsyncTypebox<WindowRouteDeps> = async (app, { handler, config }) => {
+  const worded = (reason: SelectionReason | null) => (reason ? wordedReason(reason, config) : null);
   /**
    * One route per window action: the body becomes a `WindowAction`, the action its command, and the
    * reply is built from the committed events. `reply` adds what a particular action reports.
@@ -105,10 +112,42 @@ export const windowRoutes: FastifyPluginAsyncTypebox<WindowRouteDeps> = async (a
     (events, reply) => {
       const called = events.find((e) => e.type === 'ticket.called');
       if (!called || called.type !== 'ticket.called') return reply.status(204).send();
-      const reason = called.data.reason;
-      return { ticket: ticketRef(called, 'called'), callId: called.data.callId, reason: reason ? { ...reason, detail: describeReason(reason, config) } : null };
+      return { ticket: ticketRef(called, 'called'), callId: called.data.callId, reason: worded(called.data.reason) };
     },
     { 200: Type.Object({ ticket: Type.Unknown(), callId: Type.String(), reason: Type.Unknown() }), 204: Type.Null() },
+  );
+
+  action(
+    'call-chosen',
+    'CallChosen',
+    'Call a chosen waiting number from the window list (指定叫号), where the hall allows it; recorded as chosen',
+    Type.Object({ serviceId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+    (body: { serviceId: string }) => ({ action: 'call-chosen', serviceId: body.serviceId }),
+    (events) => {
+      const called = events.find((e) => e.type === 'ticket.called');
+      if (!called || called.type !== 'ticket.called') throw new HallqError('HQ_ERR_INTERNAL');
+      return { ticket: ticketRef(called, 'called'), callId: called.data.callId, reason: worded(called.data.reason) };
+    },
+    { 200: Type.Object({ ticket: Type.Unknown(), callId: Type.String(), reason: Type.Unknown() }) },
+  );
+
+  action(
+    'complete-and-call',
+    'CompleteAndCallNext',
+    '办结并叫下一位: complete the current number and call the next in one step (no call when nobody waits)',
+    Type.Object({ caseNo: Type.Optional(Text(64)), itemCode: Type.Optional(Text(64)) }, { additionalProperties: false }),
+    (body: { caseNo?: string; itemCode?: string }) => ({ action: 'complete-and-call', ...(body.caseNo ? { caseNo: body.caseNo } : {}), ...(body.itemCode ? { itemCode: body.itemCode } : {}) }),
+    (events) => {
+      const done = events.find((e) => e.type === 'ticket.completed');
+      const called = events.find((e) => e.type === 'ticket.called');
+      return {
+        events: events.map((e) => ({ seq: e.seq, type: e.type })),
+        completed: ticketRef(done, 'done'),
+        serviceId: (done?.data as { serviceId: string } | undefined)?.serviceId ?? null,
+        called: called && called.type === 'ticket.called' ? { ticket: ticketRef(called, 'called'), callId: called.data.callId, reason: worded(called.data.reason) } : null,
+      };
+    },
+    { 200: Type.Object({ events: Type.Array(Type.Object({ seq: Type.Integer(), type: Type.String() })), completed: Type.Unknown(), serviceId: Type.Union([Type.String(), Type.Null()]), called: Type.Unknown() }) },
   );
 
   action(
@@ -167,22 +206,43 @@ export const windowRoutes: FastifyPluginAsyncTypebox<WindowRouteDeps> = async (a
       const windowId = Number(request.params.id);
       // Seeing a window's console takes the right to sign in there (its A or B clerk, or a manager).
       await requireWindowActor(request, handler, windowId, 'OpenWindow');
-      return { window: await handler.read((state) => windowPanel(state, config, windowId)) };
+      return { window: await handler.read((state, now) => windowPanel(state, config, windowId, now)) };
     },
   );
 };
 
-/** A window as its console shows it: who is signed in and the live ticket with its service. */
-function windowPanel(state: ReadonlyHallState, config: HallConfig, windowId: number) {
+/** A window as its console shows it: who is signed in, the live ticket with its service, its queue in call order, the clerk's day. */
+function windowPanel(state: ReadonlyHallState, config: HallConfig, windowId: number, now: number) {
   const w = state.windows.get(windowId);
   const live = liveServiceAt(state, windowId);
   const t = live ? state.tickets.get(live.ticketId) : undefined;
+  const from = live?.transfer ?? null;
   return {
     id: windowId,
     status: w?.status ?? 'closed',
     staffId: w?.staffId ?? null,
     role: w?.role ?? null,
     pauseReason: w?.pauseReason ?? null,
-    current: live && t ? { ...ticketView(state, config, t), serviceId: live.id, serviceStatus: live.status, recalls: live.recalls, callId: live.callId } : null,
+    recallLimit: config.queue.recallLimit,
+    allowChosenCall: config.queue.allowChosenCall,
+    now,
+    current:
+      live && t
+        ? {
+            ...ticketView(state, config, t),
+            serviceId: live.id,
+            serviceStatus: live.status,
+            recalls: live.recalls,
+            callId: live.callId,
+            lastCalledAt: live.lastCalledAt ?? live.calledAt,
+            startedAt: live.startedAt,
+            // 转号: where it came from and the note the other clerk left.
+            transfer: from
+              ? { fromWindowId: from.fromWindowId, fromWindowName: config.windows.find((x) => x.id === from.fromWindowId)?.name ?? null, fromCategoryId: from.fromCategoryId, note: from.note, at: from.at }
+              : null,
+          }
+        : null,
+    queue: w && w.status !== 'closed' ? callOrderAt(state, config, windowId, now).map((q) => ({ ...q, reason: wordedReason(q.reason, config) })) : [],
+    day: w?.staffId ? clerkDay(state, config, w.staffId, now) : null,
   };
 }

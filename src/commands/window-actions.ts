@@ -11,10 +11,14 @@ export type WindowAction =
   | { action: 'open'; staffId: StaffId; role: 'A' | 'B' }
   | { action: 'close' }
   | { action: 'call' }
+  /** 指定叫号: a waiting service chosen from the window's list. */
+  | { action: 'call-chosen'; serviceId: string }
   | { action: 'recall' }
   | { action: 'no-show' }
   | { action: 'start' }
   | { action: 'complete'; caseNo?: string; itemCode?: string }
+  /** 办结并叫下一位: one key for both. */
+  | { action: 'complete-and-call'; caseNo?: string; itemCode?: string }
   | { action: 'transfer'; toCategoryId?: string; toWindowId?: WindowId; placement?: Placement; note?: string }
   | { action: 'pause'; reason: string }
   | { action: 'resume' }
@@ -29,6 +33,8 @@ export function windowCommand(windowId: WindowId, a: WindowAction): HallCommand 
       return { type: 'CloseWindow', data: { windowId } };
     case 'call':
       return { type: 'CallNext', data: { windowId, callId: newCallId() } };
+    case 'call-chosen':
+      return { type: 'CallChosen', data: { windowId, callId: newCallId(), serviceId: a.serviceId } };
     case 'recall':
       return { type: 'Recall', data: { windowId, callId: newCallId() } };
     case 'no-show':
@@ -37,6 +43,11 @@ export function windowCommand(windowId: WindowId, a: WindowAction): HallCommand 
       return { type: 'StartService', data: { windowId } };
     case 'complete':
       return { type: 'CompleteService', data: { windowId, ...(a.caseNo ? { caseNo: a.caseNo } : {}), ...(a.itemCode ? { itemCode: a.itemCode } : {}) } };
+    case 'complete-and-call':
+      return {
+        type: 'CompleteAndCallNext',
+        data: { windowId, callId: newCallId(), ...(a.caseNo ? { caseNo: a.caseNo } : {}), ...(a.itemCode ? { itemCode: a.itemCode } : {}) },
+      };
     case 'transfer':
       return {
         type: 'TransferTicket',

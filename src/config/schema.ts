@@ -112,6 +112,8 @@ export const HallConfigSchema = Type.Object(
         onePerIdPerCategoryPerDay: Type.Boolean({ default: true }),
         /** Appointment check-in window around the slot. */
         appointmentEarlyMin: Type.Integer({ minimum: 0, maximum: 240, default: 30 }),
+        /** 指定叫号: a clerk may call a chosen waiting number from the window's list (recorded as such). */
+        allowChosenCall: Type.Boolean({ default: false }),
         /** Weight of the newest service time in the moving average (0..1). */
         estimateAlpha: Type.Number({ minimum: 0.01, maximum: 1, default: 0.2 }),
       },
@@ -214,6 +216,8 @@ export const HallConfigSchema = Type.Object(
               token: Type.Optional(Type.String({ minLength: 16 })),
               tokenSha256: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
               windowId: Type.Optional(Type.Integer({ minimum: 1 })),
+              /** A kiosk's spoken guidance (请刷身份证, 请选择业务, 请取走号票, refusals); on unless false. */
+              voice: Type.Optional(Type.Boolean()),
               demo: Type.Optional(Type.Boolean()),
             },
             { additionalProperties: false },
@@ -302,6 +306,8 @@ export const HallConfigSchema = Type.Object(
         extraReasons: Type.Array(Type.String({ minLength: 1, maxLength: 20 }), { default: [] }),
         /** Working days to call back, verify and rectify a bad rating (national scheme: 15). */
         followupWorkingDays: Type.Integer({ minimum: 1, maximum: 60, default: 15 }),
+        /** The province's own 好差评 page: the pad shows it as a QR code for rating online as well (optional). */
+        onlineUrl: Type.Optional(Type.String({ pattern: '^https?://[\\x21-\\x7e]+$' })),
         /** Names of service items (事项) by code, shown on the pad. */
         items: Type.Record(Type.String(), Type.String(), { default: {} }),
       },

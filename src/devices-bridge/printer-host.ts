@@ -2,6 +2,7 @@ import { endpointForUri } from '../../devices/endpoint.ts';
 import { type FakeTcpPrinter, printerForEndpoint, PrintQueue, renderTicket, type PrinterStatusReport, type PrintJobEvent } from '../../devices/printer/index.ts';
 import type { HallConfig } from '../config/schema.ts';
 import { reportStatus, type DeviceStatus, type Emit } from './device-status.ts';
+import { receiptFooter } from './receipt-text.ts';
 
 export interface PrinterHostConfig {
   kioskId: string;
@@ -19,13 +20,15 @@ export interface TicketToPrint {
   issuedAt: number;
   holderNameMasked: string | null;
   priorityGroup: string | null;
+  /** Windows serving its category when issued (0: nobody yet); absent on older events. */
+  openWindows?: number | null;
 }
 
 export function ticketToPrint(d: {
   ticketId: string;
   number: string;
   categoryId: string;
-  estimate: { ahead: number; minutes: number };
+  estimate: { ahead: number; minutes: number; openWindows?: number };
   issuedAt: number;
   holder: { nameMasked: string } | null;
   priorityGroup: string | null;
@@ -39,8 +42,12 @@ export function ticketToPrint(d: {
     issuedAt: d.issuedAt,
     holderNameMasked: d.holder?.nameMasked ?? null,
     priorityGroup: d.priorityGroup,
+    openWindows: d.estimate.openWindows ?? null,
   };
 }
+
+/** How often an idle printer is asked for its state (paper, cover, link). */
+export const STATUS_POLL_MS = 30_000;
 
 /** What the kiosk is told about its ticket's paper copy, at issue and then as `print.job`. */
 export type PrintState = 'printing' | 'printed' | 'failed' | 'unavailable';
@@ -57,6 +64,7 @@ export class PrinterHost {
   #status: DeviceStatus;
   #report: PrinterStatusReport | null = null;
   #failing = false;
+  #poll: NodeJS.Timeout | null = null;
 
   constructor(
     readonly config: PrinterHostConfig,
@@ -75,11 +83,15 @@ export class PrinterHost {
     this.queue = new PrintQueue({ device: printerForEndpoint(endpoint), maxAttempts: 3, backoff: { baseMs: 500, maxMs: 4000 }, maxHoldMs: 60_000 });
     this.queue.on('job', (e: PrintJobEvent) => this.#onJob(e));
     this.queue.on('status', (s: PrinterStatusReport) => this.#onStatus(s));
-    // Know the printer's state before the first resident does.
+    // Know the printer's state before the first resident does, and keep knowing it: the kiosk's home
+    // screen says "out of paper" before anyone takes a number, not after.
     void this.queue.checkStatus().catch(() => undefined);
+    this.#poll = setInterval(() => void this.queue.checkStatus().catch(() => undefined), STATUS_POLL_MS);
+    this.#poll.unref();
   }
 
   async stop(): Promise<void> {
+    if (this.#poll) clearInterval(this.#poll);
     await this.queue?.close();
     await this.fake?.offline();
   }
@@ -104,12 +116,14 @@ export class PrinterHost {
         number: t.number,
         categoryName: category?.name.zh ?? t.categoryId,
         ahead: t.ahead,
-        estimatedWaitMin: t.estimatedWaitMin,
+        // With no window serving yet, the footer says so instead of a number of minutes.
+        estimatedWaitMin: t.openWindows === 0 ? null : t.estimatedWaitMin,
         issuedAt: t.issuedAt,
         timeZone: this.hall.hall.timeZone,
         holderNameMasked: t.holderNameMasked,
         statusUrl: `${this.publicUrl()}/t/${t.ticketId}`,
         priorityLabel: group ? `${group.name.zh}优先` : null,
+        footer: receiptFooter(this.hall, t),
       },
       { paperMm: this.config.paperMm },
     );
@@ -142,7 +156,8 @@ export class PrinterHost {
 
   #publish(): void {
     const s = this.#report;
-    const state = this.state === 'printing' ? 'ok' : !s || s.online === false ? 'offline' : s.paperOut ? 'paper-out' : s.coverOpen ? 'cover-open' : s.error ? 'error' : 'failing';
+    // The cause first: a printer out of paper or with its cover open also reports itself offline.
+    const state = this.state === 'printing' ? 'ok' : !s ? 'offline' : s.paperOut ? 'paper-out' : s.coverOpen ? 'cover-open' : s.online === false ? 'offline' : s.error ? 'error' : 'failing';
     const detail = [s?.paperNearEnd ? 'paper near end' : null, s?.lastError ?? null].filter(Boolean).join('; ');
     if (state === this.#status.state && detail === this.#status.detail) return;
     this.#status = reportStatus(this.emit, this.#status.device, 'printer', { state, detail }, this.config.kioskId);

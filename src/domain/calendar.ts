@@ -124,32 +124,52 @@ export function sessionsOn(config: HallConfig, date: string, categoryId?: string
 }
 
 export type Opening =
-  | { open: true; session: Session; date: string; closesAt: number }
+  | { open: true; session: Session; date: string; closesAt: number; issuingUntil: number }
   | { open: false; nextOpenAt: number | null };
 
 /**
- * Whether a category takes new tickets at `at`: inside a session and before the
- * stop-issuing margin. When closed, says when it opens next (within two weeks).
+ * Whether a category takes new tickets at `at`: inside a session and before the stop-issuing margin.
+ * Sessions that touch (one ends at the minute the next starts, e.g. 09:00–12:00, 12:00–14:00 lunch,
+ * 14:00–18:00) are one stretch of service for issuing: the margin applies only where service really
+ * stops, not at 11:50 before a lunch session that opens at 12:00. When closed, says when it opens
+ * next (within two weeks). `closesAt` is the end of the stretch, `issuingUntil` the stop-issuing margin before it.
  */
 export function openingAt(config: HallConfig, categoryId: string, at: number): Opening {
   const tz = config.hall.timeZone;
   const now = localTime(at, tz);
   const stop = config.schedule.stopIssuingBeforeEndMin;
-  for (const s of sessionsOn(config, now.date, categoryId)) {
+  const today = sessionsOn(config, now.date, categoryId);
+  for (const s of today) {
     const start = minutesOf(s.start);
     const end = minutesOf(s.end);
-    if (now.minutes >= start && now.minutes < end - stop) {
-      return { open: true, session: s, date: now.date, closesAt: instantOf(now.date, end, tz) };
+    if (now.minutes < start || now.minutes >= end) continue;
+    const stretchEnd = stretchEndOf(today, end);
+    if (now.minutes < stretchEnd - stop) {
+      return { open: true, session: s, date: now.date, closesAt: instantOf(now.date, stretchEnd, tz), issuingUntil: instantOf(now.date, stretchEnd - stop, tz) };
     }
   }
   for (let day = 0; day < 15; day++) {
     const date = addDays(now.date, day);
-    for (const s of sessionsOn(config, date, categoryId)) {
+    const sessions = sessionsOn(config, date, categoryId);
+    for (const s of sessions) {
       const start = minutesOf(s.start);
+      // A session that merely continues the stretch the hall is in now does not "open" it again.
+      if (day === 0 && sessions.some((p) => minutesOf(p.end) === start && minutesOf(p.start) <= now.minutes)) continue;
       if (day > 0 || start > now.minutes) return { open: false, nextOpenAt: instantOf(date, start, tz) };
     }
   }
   return { open: false, nextOpenAt: null };
+}
+
+/** The end (minutes) of the run of touching sessions that contains a session ending at `end`. */
+export function stretchEndOf(sessions: readonly Session[], end: number): number {
+  let e = end;
+  for (let guard = 0; guard < sessions.length; guard++) {
+    const next = sessions.find((s) => minutesOf(s.start) === e && minutesOf(s.end) > e);
+    if (!next) break;
+    e = minutesOf(next.end);
+  }
+  return e;
 }
 
 /** End of the last session of the day across the hall and all categories, or null on a closed day. */

@@ -47,6 +47,10 @@ export type HallCommand =
   | { type: 'OpenWindow'; data: { windowId: WindowId; staffId: StaffId; role: 'A' | 'B' } }
   | { type: 'CloseWindow'; data: { windowId: WindowId } }
   | { type: 'CallNext'; data: { windowId: WindowId; callId: CallId } }
+  /** 指定叫号: call this waiting service from the window's list instead of the next one (config `queue.allowChosenCall`). */
+  | { type: 'CallChosen'; data: { windowId: WindowId; callId: CallId; serviceId: ServiceId } }
+  /** 办结并叫下一位: complete the current service and call the next in one step. */
+  | { type: 'CompleteAndCallNext'; data: { windowId: WindowId; callId: CallId; caseNo?: string; itemCode?: string; case?: CaseTerms } }
   | { type: 'Recall'; data: { windowId: WindowId; callId: CallId } }
   | { type: 'MarkNoShow'; data: { windowId: WindowId } }
   | { type: 'StartService'; data: { windowId: WindowId } }

@@ -51,6 +51,9 @@ export function rateService(state: ReadonlyHallState, command: CommandOf<'RateSe
   const reasons = d.level <= BAD_LEVEL ? [...new Set(d.reasons ?? [])] : [];
   const unknown = reasons.find((x) => !offered.has(x));
   if (unknown !== undefined) throw new HallqError('HQ_ERR_RATING_REASON_UNKNOWN', { reason: unknown });
+  // A bad rating from the tablet pad names at least one reason: a mis-tap on 非常不满意 must not open a
+  // 15-working-day follow-up against the clerk. Key pads (HID, RS-485) have no way to give one.
+  if (d.level <= BAD_LEVEL && d.channel === 'pad' && reasons.length === 0) throw new HallqError('HQ_ERR_RATING_REASON_REQUIRED');
   const ticket = state.tickets.get(r.ticketId);
   const holder = ticket?.holder ? { hmac: ticket.holder.hmac, idMasked: ticket.holder.idMasked, nameMasked: ticket.holder.nameMasked } : null;
   const events: HallEvent[] = [

@@ -2,17 +2,17 @@ import type { HallConfig } from '../config/schema.ts';
 import { businessDate, instantOf, localTime, minutesOf, openingAt, sessionsOn } from './calendar.ts';
 import type { Actor, CommandOf, HallCommand } from './commands.ts';
 import type { DecideContext } from './context.ts';
-import { HallqError } from './errors.ts';
+import { HallqError, type ErrorCode } from './errors.ts';
 import { cleanText } from './free-text.ts';
 import { FRONT_OFFSET } from './order.ts';
-import { aheadOfNew, estimateFor } from './estimate.ts';
-import type { HallEvent, SelectionReason } from './events.ts';
+import { aheadOf, aheadOfNew, estimateFor } from './estimate.ts';
+import type { Estimate, HallEvent, SelectionReason } from './events.ts';
 import { expireRating, rateService, ratingRequested, recordFollowup } from './decide-ratings.ts';
 import { selectNext } from './select-next.ts';
 import { liveServiceAt, numberOf as ticketNumber } from './queries.ts';
 import { checkCongestion, completeCase, promisedBy, recordDeduction, recordFlowSlot, revokeDeduction } from './decide-hall-records.ts';
 import type { DeepReadonly } from './readonly.ts';
-import { closedWindow, FINAL_SERVICE_STATUSES, formatNumber, type ReadonlyHallState, type Service, type WindowState } from './state.ts';
+import { closedWindow, FINAL_SERVICE_STATUSES, formatNumber, type Holder, type ReadonlyHallState, type Service, type WindowState } from './state.ts';
 
 type HallState = ReadonlyHallState;
 type ServiceView = DeepReadonly<Service>;
@@ -46,6 +46,10 @@ export function decide(state: HallState, command: HallCommand, ctx: DecideContex
     }
     case 'CallNext':
       return callNext(state, command, ctx);
+    case 'CallChosen':
+      return callChosen(state, command, ctx);
+    case 'CompleteAndCallNext':
+      return completeAndCallNext(state, command, ctx);
     case 'Recall':
       return recall(state, command, ctx);
     case 'MarkNoShow': {
@@ -56,32 +60,8 @@ export function decide(state: HallState, command: HallCommand, ctx: DecideContex
       const { w, s } = current(state, ctx, command.data.windowId, ['called']);
       return [{ type: 'ticket.started', data: { ticketId: s.ticketId, serviceId: s.id, number: numberOf(state, s), windowId: w.id, staffId: w.staffId, startedAt: ctx.at } }];
     }
-    case 'CompleteService': {
-      const { w, s } = current(state, ctx, command.data.windowId, ['called', 'serving']);
-      const terms = command.data.case;
-      if (terms && !command.data.caseNo) throw new HallqError('HQ_ERR_VALIDATION', { field: 'caseNo' }, { zh: '有办件类型时须给出办件编号', en: 'a case type needs its case number' });
-      if (terms?.type === 'promised' && terms.promisedWorkingDays === undefined)
-        throw new HallqError('HQ_ERR_VALIDATION', { field: 'case.promisedWorkingDays' }, { zh: '承诺件须给出承诺办结的工作日数', en: 'a promised case needs its working days' });
-      return [
-        {
-          type: 'ticket.completed',
-          data: {
-            ticketId: s.ticketId,
-            serviceId: s.id,
-            number: numberOf(state, s),
-            categoryId: s.categoryId,
-            windowId: w.id,
-            staffId: w.staffId,
-            caseNo: command.data.caseNo ?? null,
-            itemCode: command.data.itemCode ?? null,
-            ...(terms ? { caseType: terms.type, promisedBy: terms.type === 'promised' ? promisedBy(ctx, terms.promisedWorkingDays) : null } : {}),
-            startedAt: s.startedAt ?? s.calledAt ?? ctx.at,
-            endedAt: ctx.at,
-          },
-        },
-        ratingRequested(state, w, s, command.data.caseNo ?? null, command.data.itemCode ?? null, ctx),
-      ];
-    }
+    case 'CompleteService':
+      return complete(state, command.data, ctx).events;
     case 'TransferTicket':
       return transfer(state, command, ctx);
     case 'PauseWindow': {
@@ -130,7 +110,27 @@ export function decide(state: HallState, command: HallCommand, ctx: DecideContex
   }
 }
 
-function issueTicket(state: HallState, command: CommandOf<'IssueTicket'>, ctx: DecideContext): HallEvent[] {
+/** What a kiosk may learn before it asks for a ticket: would one be issued now, and if not, why. */
+export type IssueProbe = { ok: true; estimate: Estimate } | { ok: false; code: ErrorCode; detail: Record<string, unknown> | undefined };
+
+/**
+ * Runs the issue rules of `decide` without issuing: the tile states of the kiosk (open, full, closed,
+ * wait past closing) and the categories a card holder may take. With `holder: 'any'` the card rule
+ * is taken as met (a tile says "needs your card", not "closed"). Pure.
+ */
+export function probeIssue(state: HallState, config: HallConfig, at: number, categoryId: string, holder: Holder | 'any' | null): IssueProbe {
+  const data: CommandOf<'IssueTicket'>['data'] = { ticketId: 'probe', serviceId: 'probe', categoryId, source: 'kiosk', ...(holder && holder !== 'any' ? { holder } : {}) };
+  try {
+    const events = issueTicket(state, { type: 'IssueTicket', data }, { config, at, actor: { kind: 'system', id: 'probe' }, seq: 0 }, holder === 'any');
+    const issued = events[0];
+    return issued?.type === 'ticket.issued' ? { ok: true, estimate: issued.data.estimate } : { ok: false, code: 'HQ_ERR_INTERNAL', detail: undefined };
+  } catch (err) {
+    if (err instanceof HallqError) return { ok: false, code: err.code, detail: err.detail };
+    throw err;
+  }
+}
+
+function issueTicket(state: HallState, command: CommandOf<'IssueTicket'>, ctx: DecideContext, assumeCard = false): HallEvent[] {
   const { config, at } = ctx;
   const d = command.data;
   let categoryId = d.categoryId;
@@ -169,11 +169,23 @@ function issueTicket(state: HallState, command: CommandOf<'IssueTicket'>, ctx: D
     if (category.dailyQuota !== undefined && issued >= category.dailyQuota) {
       throw new HallqError('HQ_ERR_QUOTA_REACHED', { categoryId, dailyQuota: category.dailyQuota });
     }
-    if (category.requiresIdCard && !d.holder) throw new HallqError('HQ_ERR_ID_CARD_REQUIRED', { categoryId });
+    if (category.requiresIdCard && !d.holder && !assumeCard) throw new HallqError('HQ_ERR_ID_CARD_REQUIRED', { categoryId });
   }
   if (d.holder && config.queue.onePerIdPerCategoryPerDay) {
     const previous = state.tickets.get(state.holderKeys.get(`${date}|${category.id}|${d.holder.hmac}`) ?? '');
-    if (previous && !FINAL_SERVICE_STATUSES.has(previous.status)) throw new HallqError('HQ_ERR_ONE_PER_ID', { categoryId });
+    if (previous && !FINAL_SERVICE_STATUSES.has(previous.status)) {
+      // The resident has the card in hand: say which number they hold and where it stands (no one else sees this).
+      const s = state.services.get(previous.currentServiceId);
+      const ahead = s ? aheadOf(state, s) : 0;
+      throw new HallqError('HQ_ERR_ONE_PER_ID', {
+        categoryId,
+        number: previous.number,
+        status: previous.status,
+        ahead,
+        windowId: s && s.status !== 'waiting' ? s.windowId : null,
+        estimatedWaitMin: s?.status === 'waiting' ? estimateFor(state, config, s.categoryId, ahead).minutes : 0,
+      });
+    }
   }
 
   let priorityGroup: string | null = null;
@@ -305,6 +317,63 @@ function callNext(state: HallState, command: CommandOf<'CallNext'>, ctx: DecideC
   return [called(state, w, sel.service, command.data.callId, false, sel.reason, ctx.at)];
 }
 
+/** 指定叫号: a waiting service of this window's queue, chosen by the clerk; the call says so. */
+function callChosen(state: HallState, command: CommandOf<'CallChosen'>, ctx: DecideContext): HallEvent[] {
+  const w = openWindowOf(state, ctx, command.data.windowId);
+  if (!ctx.config.queue.allowChosenCall) throw new HallqError('HQ_ERR_CHOSEN_CALL_DISABLED');
+  if (busy(state, w)) throw new HallqError('HQ_ERR_WINDOW_BUSY', { windowId: w.id });
+  const s = state.services.get(command.data.serviceId);
+  const win = ctx.config.windows.find((x) => x.id === w.id)!;
+  // Only what this window could call next: waiting (a no-show is final and never waits again), one of its categories, not sent to another window.
+  if (!s || s.status !== 'waiting' || !win.categories.some((c) => c.id === s.categoryId) || (s.targetWindowId !== null && s.targetWindowId !== w.id)) {
+    throw new HallqError('HQ_ERR_CHOSEN_NOT_WAITING', { windowId: w.id });
+  }
+  return [called(state, w, s, command.data.callId, false, { rule: 'chosen', categoryId: s.categoryId }, ctx.at)];
+}
+
+/** 办结: the service ends and the window's pad asks for a rating. */
+function complete(state: HallState, d: CommandOf<'CompleteService'>['data'] | CommandOf<'CompleteAndCallNext'>['data'], ctx: DecideContext): { w: WindowView; events: HallEvent[] } {
+  const { w, s } = current(state, ctx, d.windowId, ['called', 'serving']);
+  const terms = d.case;
+  if (terms && !d.caseNo) throw new HallqError('HQ_ERR_VALIDATION', { field: 'caseNo' }, { zh: '有办件类型时须给出办件编号', en: 'a case type needs its case number' });
+  if (terms?.type === 'promised' && terms.promisedWorkingDays === undefined)
+    throw new HallqError('HQ_ERR_VALIDATION', { field: 'case.promisedWorkingDays' }, { zh: '承诺件须给出承诺办结的工作日数', en: 'a promised case needs its working days' });
+  return {
+    w,
+    events: [
+      {
+        type: 'ticket.completed',
+        data: {
+          ticketId: s.ticketId,
+          serviceId: s.id,
+          number: numberOf(state, s),
+          categoryId: s.categoryId,
+          windowId: w.id,
+          staffId: w.staffId,
+          caseNo: d.caseNo ?? null,
+          itemCode: d.itemCode ?? null,
+          ...(terms ? { caseType: terms.type, promisedBy: terms.type === 'promised' ? promisedBy(ctx, terms.promisedWorkingDays) : null } : {}),
+          startedAt: s.startedAt ?? s.calledAt ?? ctx.at,
+          endedAt: ctx.at,
+        },
+      },
+      ratingRequested(state, w, s, d.caseNo ?? null, d.itemCode ?? null, ctx),
+    ],
+  };
+}
+
+/**
+ * 办结并叫下一位: the completion's events, then the call `CallNext` would make once they are applied.
+ * Completing frees the window and touches neither the waiting queue nor the priority streak, so
+ * `selectNext` on the state before it picks what it would pick after (a test folds both ways).
+ */
+function completeAndCallNext(state: HallState, command: CommandOf<'CompleteAndCallNext'>, ctx: DecideContext): HallEvent[] {
+  const { w, events } = complete(state, command.data, ctx);
+  if (w.status !== 'open') return events;
+  const sel = selectNext(state, ctx.config, w.id, ctx.at);
+  return sel ? [...events, called(state, w, sel.service, command.data.callId, false, sel.reason, ctx.at)] : events;
+}
+
 function called(state: HallState, w: WindowView, s: ServiceView, callId: string, isRecall: boolean, reason: SelectionReason | null, at: number): HallEvent {
   return {
     type: 'ticket.called',
@@ -426,6 +495,8 @@ const WINDOW_COMMANDS: ReadonlySet<HallCommand['type']> = new Set([
   'OpenWindow',
   'CloseWindow',
   'CallNext',
+  'CallChosen',
+  'CompleteAndCallNext',
   'Recall',
   'MarkNoShow',
   'StartService',
@@ -450,6 +521,7 @@ export function mayActAtWindow(state: HallState, config: HallConfig, actor: Acto
       return;
     case 'device':
       if (actor.windowId === windowId && actor.deviceKind === 'caller') return;
+      // 办结 from the window business system; it calls no one.
       if (actor.windowId === windowId && actor.deviceKind === 'integration' && command === 'CompleteService') return;
       throw new HallqError('HQ_ERR_FORBIDDEN');
     case 'staff': {

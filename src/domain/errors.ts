@@ -5,9 +5,9 @@
 export const ERRORS = {
   // Input
   HQ_ERR_VALIDATION: { zh: '请求内容不正确', en: 'The request is malformed' },
-  HQ_ERR_NOT_FOUND: { zh: '找不到该资源,请检查地址', en: 'Not found; check the address' },
+  HQ_ERR_NOT_FOUND: { zh: '找不到该资源，请检查地址', en: 'Not found; check the address' },
   HQ_ERR_IDEMPOTENCY_KEY_REUSED: {
-    zh: '该 Idempotency-Key 已用于另一个请求,请为新请求使用新的键',
+    zh: '该 Idempotency-Key 已用于另一个请求，请为新请求使用新的键',
     en: 'This Idempotency-Key was used for a different request; use a new key for a new request',
   },
   // Auth
@@ -15,11 +15,11 @@ export const ERRORS = {
   HQ_ERR_AUTH_FAILED: { zh: '工号或密码错误', en: 'Wrong job number or password' },
   HQ_ERR_FORBIDDEN: { zh: '您无权执行此操作', en: 'You are not allowed to do this' },
   HQ_ERR_NOT_SIGNED_IN: {
-    zh: '该窗口由其他工作人员签到,请先签到(B角可接替)',
+    zh: '该窗口由其他工作人员签到，请先签到（B角可接替）',
     en: 'Another clerk is signed in at this window; sign in first (the B clerk may take over)',
   },
   HQ_ERR_TOO_MANY_REQUESTS: {
-    zh: '操作过于频繁,请稍候再试',
+    zh: '操作过于频繁，请稍候再试',
     en: 'Too many requests; wait a moment and try again',
   },
   HQ_ERR_SAME_ORIGIN_REQUIRED: {
@@ -27,52 +27,52 @@ export const ERRORS = {
     en: "Use the hub's own pages: this request carries no same-origin proof",
   },
   HQ_ERR_NOT_YOUR_WINDOW: {
-    zh: '您不是该窗口的A角或B角,只能操作自己的窗口',
+    zh: '您不是该窗口的A角或B角，只能操作自己的窗口',
     en: 'You are not the A or B clerk of this window; act only on your own window',
   },
   // Tickets
-  HQ_ERR_CATEGORY_UNKNOWN: { zh: '没有这个业务类别,请重新选择', en: 'No such business category; choose again' },
+  HQ_ERR_CATEGORY_UNKNOWN: { zh: '没有这个业务类别，请重新选择', en: 'No such business category; choose again' },
   HQ_ERR_CATEGORY_CLOSED: { zh: '该业务当前不在办理时间', en: 'This business is not open now' },
-  HQ_ERR_QUOTA_REACHED: { zh: '该业务今日号源已满,请改日再来或预约', en: "Today's tickets for this business are gone; come another day or book" },
-  HQ_ERR_ID_CARD_REQUIRED: { zh: '该业务需刷身份证取号,请将身份证放在读卡区', en: 'This business needs your ID card; place it on the reader' },
+  HQ_ERR_QUOTA_REACHED: { zh: '该业务今日号源已满，请改日再来或预约', en: "Today's tickets for this business are gone; come another day or book" },
+  HQ_ERR_ID_CARD_REQUIRED: { zh: '该业务需刷身份证取号，请将身份证放在读卡区', en: 'This business needs your ID card; place it on the reader' },
   HQ_ERR_ONE_PER_ID: {
-    zh: '您今天已取过该业务的号,请留意叫号',
+    zh: '您今天已取过该业务的号，请留意叫号',
     en: 'You already have a ticket for this business today; watch for your call',
   },
   HQ_ERR_WAIT_PAST_CLOSING: {
-    zh: '预计等候将超过今日下班时间,请改日再来或预约',
+    zh: '预计等候将超过今日下班时间，请改日再来或预约',
     en: 'The wait would run past closing time today; come another day or book',
   },
-  HQ_ERR_PRIORITY_GROUP_UNKNOWN: { zh: '没有这个优先人群,请重新选择', en: 'No such priority group; choose again' },
+  HQ_ERR_PRIORITY_GROUP_UNKNOWN: { zh: '没有这个优先人群，请重新选择', en: 'No such priority group; choose again' },
   HQ_ERR_PRIORITY_GROUP_NOT_ALLOWED: {
     zh: '优先人群只能由导办台设置',
     en: 'Only the guide desk can set a priority group',
   },
   HQ_ERR_CARD_TOKEN_INVALID: {
-    zh: '身份证读取已失效,请重新刷卡',
+    zh: '身份证读取已失效，请重新刷卡',
     en: 'The ID card read has expired; place the card again',
   },
-  HQ_ERR_ID_NUMBER_INVALID: { zh: '身份证号码校验失败,请重新刷卡或到导办台', en: 'The ID number fails its check; read the card again or see the guide desk' },
-  HQ_ERR_ID_CARD_UNREADABLE: { zh: '无法识别该证件,请重新放置或到导办台', en: 'This card cannot be read; place it again or see the guide desk' },
-  HQ_ERR_ID_CARD_EXPIRED: { zh: '身份证已过有效期,请到导办台办理', en: 'The ID card has expired; please see the guide desk' },
-  HQ_ERR_APPOINTMENT_NOT_FOUND: { zh: '找不到该预约,请核对预约码', en: 'No such appointment; check the code' },
+  HQ_ERR_ID_NUMBER_INVALID: { zh: '身份证号码校验失败，请重新刷卡或到导办台', en: 'The ID number fails its check; read the card again or see the guide desk' },
+  HQ_ERR_ID_CARD_UNREADABLE: { zh: '无法识别该证件，请重新放置或到导办台', en: 'This card cannot be read; place it again or see the guide desk' },
+  HQ_ERR_ID_CARD_EXPIRED: { zh: '身份证已过有效期，请到导办台办理', en: 'The ID card has expired; please see the guide desk' },
+  HQ_ERR_APPOINTMENT_NOT_FOUND: { zh: '找不到该预约，请核对预约码', en: 'No such appointment; check the code' },
   HQ_ERR_APPOINTMENT_USED: { zh: '该预约已签到取号', en: 'This appointment has already been checked in' },
   HQ_ERR_APPOINTMENT_OUTSIDE_SLOT: {
-    zh: '不在预约时段内,请在预约时间前后到达',
+    zh: '不在预约时段内，请在预约时间前后到达',
     en: 'Outside the appointment slot; come at the booked time',
   },
   HQ_ERR_APPOINTMENT_HOLDER_MISMATCH: { zh: '身份证与预约人不一致', en: 'The ID card does not match the appointment' },
-  HQ_ERR_APPOINTMENT_SLOT_INVALID: { zh: '预约时段不正确,结束时间须晚于开始时间', en: 'Bad slot: it must end after it starts' },
+  HQ_ERR_APPOINTMENT_SLOT_INVALID: { zh: '预约时段不正确，结束时间须晚于开始时间', en: 'Bad slot: it must end after it starts' },
   HQ_ERR_TICKET_NOT_FOUND: { zh: '找不到该号票', en: 'No such ticket' },
-  HQ_ERR_TICKET_FINISHED: { zh: '该号票已结束,无法再操作', en: 'This ticket is finished and cannot be changed' },
+  HQ_ERR_TICKET_FINISHED: { zh: '该号票已结束，无法再操作', en: 'This ticket is finished and cannot be changed' },
   // Windows
   HQ_ERR_WINDOW_UNKNOWN: { zh: '没有这个窗口', en: 'No such window' },
-  HQ_ERR_WINDOW_CLOSED: { zh: '窗口未签到,请先签到', en: 'The window is not open; sign in first' },
-  HQ_ERR_WINDOW_PAUSED: { zh: '窗口暂停服务中,请先恢复服务', en: 'The window is paused; resume first' },
+  HQ_ERR_WINDOW_CLOSED: { zh: '窗口未签到，请先签到', en: 'The window is not open; sign in first' },
+  HQ_ERR_WINDOW_PAUSED: { zh: '窗口暂停服务中，请先恢复服务', en: 'The window is paused; resume first' },
   HQ_ERR_WINDOW_NOT_PAUSED: { zh: '窗口未暂停', en: 'The window is not paused' },
   HQ_ERR_WINDOW_ALREADY_OPEN: { zh: '您已在该窗口签到', en: 'You are already signed in at this window' },
   HQ_ERR_WINDOW_BUSY: {
-    zh: '当前号票尚未办结,请先办结、过号或转号',
+    zh: '当前号票尚未办结，请先办结、过号或转号',
     en: 'The current ticket is not finished; complete, no-show or transfer it first',
   },
   HQ_ERR_WINDOW_NO_CURRENT: { zh: '窗口当前没有号票', en: 'The window has no current ticket' },
@@ -82,27 +82,33 @@ export const ERRORS = {
     en: 'This staff member is not the A or B clerk of this window',
   },
   HQ_ERR_TRANSFER_TARGET: {
-    zh: '请指定转往的业务类别或窗口(二选一),且不能转回本窗口',
+    zh: '请指定转往的业务类别或窗口（二选一），且不能转回本窗口',
     en: 'Give either a category or a window to transfer to, not both, and not this window',
   },
+  HQ_ERR_CHOSEN_CALL_DISABLED: { zh: '本大厅未开启指定叫号，请按顺序叫号', en: 'Calling a chosen number is not enabled in this hall; call the next number' },
+  HQ_ERR_CHOSEN_NOT_WAITING: {
+    zh: '该号不在本窗口的等候队列中（可能已被叫走、转走或过号），请刷新列表',
+    en: "That number is not waiting for this window (called, transferred or missed meanwhile); refresh the list",
+  },
   HQ_ERR_PAUSE_REASON_REQUIRED: { zh: '暂停服务须填写原因', en: 'Pausing needs a reason' },
-  HQ_ERR_DAY_IN_FUTURE: { zh: '不能结束尚未到来的营业日,请检查日期和服务器时钟', en: 'That business day has not come yet; check the date and the server clock' },
+  HQ_ERR_DAY_IN_FUTURE: { zh: '不能结束尚未到来的营业日，请检查日期和服务器时钟', en: 'That business day has not come yet; check the date and the server clock' },
   // Ratings
   HQ_ERR_RATING_NOT_REQUESTED: { zh: '该服务没有待评价的请求', en: 'No rating is waiting for this service' },
-  HQ_ERR_ALREADY_RATED: { zh: '该服务已评价,每次服务只能评价一次', en: 'This service has been rated; one rating per service' },
-  HQ_ERR_RATING_EXPIRED: { zh: '评价已超时,本次服务记为未评价', en: 'The rating timed out; the service is recorded as unrated' },
+  HQ_ERR_ALREADY_RATED: { zh: '该服务已评价，每次服务只能评价一次', en: 'This service has been rated; one rating per service' },
+  HQ_ERR_RATING_EXPIRED: { zh: '评价已超时，本次服务记为未评价', en: 'The rating timed out; the service is recorded as unrated' },
+  HQ_ERR_RATING_REASON_REQUIRED: { zh: '请至少选择一项不满意的原因', en: 'Choose at least one reason for a dissatisfied rating' },
   HQ_ERR_NOT_YOUR_PAD: { zh: '只有该窗口的评价器可以评价本次服务', en: "Only this window's pad may rate this service" },
   HQ_ERR_RATING_REASON_UNKNOWN: { zh: '评价原因不在可选范围内', en: 'That reason is not one of the offered reasons' },
   HQ_ERR_FOLLOWUP_NOT_FOUND: { zh: '找不到该差评回访', en: 'No such follow-up' },
   HQ_ERR_FOLLOWUP_CLOSED: { zh: '该差评回访已办结', en: 'This follow-up is already closed' },
   // Devices
   HQ_ERR_SIMULATOR_DISABLED: {
-    zh: '未配置模拟读卡器,模拟接口不可用',
+    zh: '未配置模拟读卡器，模拟接口不可用',
     en: 'No simulated reader is configured; the simulator endpoint is off',
   },
   HQ_ERR_NO_PRINTER: { zh: '没有可用的号票打印机', en: 'No ticket printer is configured' },
   // Server
-  HQ_ERR_INTERNAL: { zh: '服务器内部错误,操作未生效,请重试', en: 'Internal error; nothing was changed, try again' },
+  HQ_ERR_INTERNAL: { zh: '服务器内部错误，操作未生效，请重试', en: 'Internal error; nothing was changed, try again' },
 } as const satisfies Record<string, { zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -113,7 +119,7 @@ export class HallqError extends Error {
   readonly detail: Record<string, unknown> | undefined;
   constructor(code: ErrorCode, detail?: Record<string, unknown>, extra?: { zh?: string; en?: string }) {
     const text = ERRORS[code];
-    const zh = extra?.zh ? `${text.zh}:${extra.zh}` : text.zh;
+    const zh = extra?.zh ? `${text.zh}：${extra.zh}` : text.zh;
     const en = extra?.en ? `${text.en}: ${extra.en}` : text.en;
     super(`${zh} / ${en}`);
     this.name = 'HallqError';

@@ -8,7 +8,8 @@ import type { CallId, Holder, ServiceId, StaffId, TicketId, WindowId } from './s
  * rule and its figures, not the sentence.
  */
 export interface SelectionReason {
-  rule: 'transferred_to_window' | 'appointment' | 'max_wait' | 'priority' | 'ratio' | 'category_order' | 'weighted_wait' | 'arrival';
+  /** `chosen`: the clerk called this ticket from the window's list (指定叫号), where the config allows it. */
+  rule: 'transferred_to_window' | 'appointment' | 'max_wait' | 'priority' | 'ratio' | 'category_order' | 'weighted_wait' | 'arrival' | 'chosen';
   categoryId: string;
   /** `priority`: the group; `max_wait`: the limit in minutes; `ratio`: the priority calls in a row. */
   priorityGroup?: string;
@@ -21,6 +22,8 @@ export interface Estimate {
   minutes: number;
   low: number;
   high: number;
+  /** Windows serving the category when estimated (signed in, not paused); 0: nobody is serving it yet. Older logs: absent. */
+  openWindows?: number;
 }
 
 /**

@@ -121,7 +121,11 @@ export function evolve(state: HallState, event: HallEvent, alpha = 0.2): HallSta
       from.endedAt = d.at;
       release(state, d.fromWindowId, from.id);
       const queuedAt = d.placement === 'original' ? t.issuedAt : d.placement === 'back' ? d.at : d.at - FRONT_OFFSET;
-      addService(state, { ...waitingService(d.toServiceId, t.id, d.toCategoryId, d.toWindowId, d.at, d.orderKey, queuedAt), ...(d.waitSeq !== undefined ? { waitSeq: d.waitSeq } : {}) });
+      addService(state, {
+        ...waitingService(d.toServiceId, t.id, d.toCategoryId, d.toWindowId, d.at, d.orderKey, queuedAt),
+        ...(d.waitSeq !== undefined ? { waitSeq: d.waitSeq } : {}),
+        transfer: { fromWindowId: d.fromWindowId, fromCategoryId: d.fromCategoryId, staffId: d.staffId, note: d.note, at: d.at },
+      });
       t.categoryId = d.toCategoryId;
       t.serviceIds.push(d.toServiceId);
       t.currentServiceId = d.toServiceId;

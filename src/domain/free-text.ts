@@ -7,9 +7,11 @@
  */
 const LONG_NUMBER = /\d(?:[\s\-.]?\d){9,}(?:[\s\-.]?[Xx])?/g;
 
+/** Full-width digits, X, hyphen and full stop (１３８…) typed on a Chinese keyboard, as ASCII; other text is kept as typed (full-width ，：；). */
+const FULL_WIDTH_DIGITISH = /[\uff10-\uff19\uff38\uff58\uff0d\uff0e]/g;
+
 export function scrubNumbers(text: string): string {
-  // Full-width digits (１３８…) typed on a Chinese keyboard are digits too.
-  return text.normalize('NFKC').replace(LONG_NUMBER, (run) => {
+  return text.replace(FULL_WIDTH_DIGITISH, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0)).replace(LONG_NUMBER, (run) => {
     const chars = run.replace(/[\s\-.]/g, '');
     if (chars.length < 11) return run;
     return '*'.repeat(chars.length - 4) + chars.slice(-4);

@@ -100,19 +100,21 @@ export function describeReason(r: SelectionReason, config: HallConfig): { zh: st
     case 'appointment':
       return { zh: '预约号在预约时段内优先', en: 'Checked-in appointment in its slot' };
     case 'max_wait':
-      return { zh: `已等候超过${r.maxWaitMin}分钟,优先叫号`, en: `Waited longer than ${r.maxWaitMin} min` };
+      return { zh: `已等候超过${r.maxWaitMin}分钟，优先叫号`, en: `Waited longer than ${r.maxWaitMin} min` };
     case 'priority': {
       const name = config.priorityGroups.find((g) => g.id === r.priorityGroup)?.name;
-      return { zh: `优先人群(${name?.zh ?? r.priorityGroup})先于普通号`, en: `Priority group (${name?.en ?? r.priorityGroup}) before normal tickets` };
+      return { zh: `优先人群（${name?.zh ?? r.priorityGroup}）先于普通号`, en: `Priority group (${name?.en ?? r.priorityGroup}) before normal tickets` };
     }
     case 'ratio':
-      return { zh: `已连续叫${r.streak}个优先号,轮到普通号`, en: `${r.streak} priority calls in a row; a normal ticket's turn` };
+      return { zh: `已连续叫${r.streak}个优先号，轮到普通号`, en: `${r.streak} priority calls in a row; a normal ticket's turn` };
     case 'category_order':
       return { zh: '按窗口业务顺序', en: "By the window's category order" };
     case 'weighted_wait':
       return { zh: '按等候时间与业务权重', en: 'By waiting time and category weight' };
     case 'arrival':
       return { zh: '按取号先后', en: 'First come, first served' };
+    case 'chosen':
+      return { zh: '窗口指定叫号', en: 'Chosen by the clerk from the list' };
     default: {
       const _exhaustive: never = r.rule;
       return _exhaustive;

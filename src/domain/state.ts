@@ -86,6 +86,8 @@ export interface Service {
   endedAt: number | null;
   caseNo: string | null;
   itemCode: string | null;
+  /** Set on a service opened by a transfer: where it came from and the clerk's note, for the next window's console. */
+  transfer?: { fromWindowId: WindowId; fromCategoryId: string; staffId: StaffId | null; note: string | null; at: number } | null;
 }
 
 export interface WindowState {

@@ -1,6 +1,8 @@
 import type { HallConfig } from '../config/schema.ts';
 import { businessDate, openingAt } from '../domain/calendar.ts';
-import { aheadOf, estimateFor } from '../domain/estimate.ts';
+import { probeIssue } from '../domain/decide.ts';
+import { aheadOf, estimateFor, openWindowsFor } from '../domain/estimate.ts';
+import type { ErrorCode } from '../domain/errors.ts';
 import { liveServiceAt } from '../domain/queries.ts';
 import type { DeepReadonly } from '../domain/readonly.ts';
 import type { ReadonlyHallState, Service, Ticket } from '../domain/state.ts';
@@ -24,7 +26,31 @@ export interface CategoryView {
   open: boolean;
   nextOpenAt: number | null;
   closesAt: number | null;
+  /** When issuing stops (the margin before `closesAt`); a screen looks again then. */
+  issuingUntil: number | null;
   quotaLeft: number | null;
+  /**
+   * What a tap would meet now, by the issue rules of `decide`: `open`, `full` (号源已满), `closed`
+   * (see `nextOpenAt`), `past_closing` (the wait would run past closing), or `refused` for another rule.
+   */
+  issue: IssueState;
+  /** Windows serving it now (signed in, not paused); 0: 「暂无窗口受理」. */
+  openWindows: number;
+  /** Windows that serve it, in config order. */
+  windows: number[];
+  /** 一次性告知: what to bring (hall-rules §7), or null. */
+  materials: string | null;
+}
+
+export type IssueState = 'open' | 'full' | 'closed' | 'past_closing' | 'refused';
+
+/** The tile state of a category from a probe of the issue rules (the card rule taken as met). */
+export function issueStateOf(code: ErrorCode | null): IssueState {
+  if (code === null) return 'open';
+  if (code === 'HQ_ERR_QUOTA_REACHED') return 'full';
+  if (code === 'HQ_ERR_CATEGORY_CLOSED') return 'closed';
+  if (code === 'HQ_ERR_WAIT_PAST_CLOSING') return 'past_closing';
+  return 'refused';
 }
 
 export interface WindowView {
@@ -35,8 +61,8 @@ export interface WindowView {
   pauseReason: string | null;
   currentNumber: string | null;
   currentStatus: string | null;
-  /** Only what the window's `screen` config shows: name, job number and photo can each be hidden. */
-  staff: { jobNo: string | null; name: string | null; photo: string | null; role: 'A' | 'B' | null } | null;
+  /** Only what the window's `screen` config shows: name, job number and photo can each be hidden (never the internal A/B role). */
+  staff: { jobNo: string | null; name: string | null; photo: string | null } | null;
   idleMessage: string;
   /** Categories the window serves, in its order. */
   categories: string[];
@@ -50,6 +76,11 @@ export interface CallView {
   /** The latest call or recall of this ticket at this window. */
   lastCalledAt: number;
   recalls: number;
+  /** What is true of it now: still called, being served, missed (过号) or sent on (转号). */
+  status: 'called' | 'serving' | 'no_show' | 'transferred';
+  /** Where a transferred ticket went. */
+  toWindowId: number | null;
+  toCategoryId: string | null;
 }
 
 export interface HallView {
@@ -69,6 +100,7 @@ export function hallView(state: ReadonlyHallState, config: HallConfig, now: numb
     const est = estimateFor(state, config, c.id, waiting);
     const opening = openingAt(config, c.id, now);
     const issued = state.issued.get(`${date}|${c.id}`) ?? 0;
+    const probe = probeIssue(state, config, now, c.id, 'any');
     return {
       id: c.id,
       prefix: c.prefix,
@@ -81,7 +113,12 @@ export function hallView(state: ReadonlyHallState, config: HallConfig, now: numb
       open: opening.open,
       nextOpenAt: opening.open ? null : opening.nextOpenAt,
       closesAt: opening.open ? opening.closesAt : null,
+      issuingUntil: opening.open ? opening.issuingUntil : null,
       quotaLeft: c.dailyQuota === undefined ? null : Math.max(0, c.dailyQuota - issued),
+      issue: issueStateOf(probe.ok ? null : probe.code),
+      openWindows: openWindowsFor(state, config, c.id),
+      windows: config.windows.filter((w) => w.categories.some((x) => x.id === c.id)).map((w) => w.id),
+      materials: c.materials ?? null,
     };
   });
   const windows = config.windows.map((w): WindowView => {
@@ -102,7 +139,6 @@ export function hallView(state: ReadonlyHallState, config: HallConfig, now: numb
               jobNo: w.screen.showJobNo ? staff.id : null,
               name: w.screen.showStaffName ? staff.name : null,
               photo: w.screen.showPhoto && staff.photo ? staff.photo : null,
-              role: ws?.role ?? null,
             }
           : null,
       idleMessage: w.screen.idleMessage,
@@ -120,13 +156,28 @@ export function hallView(state: ReadonlyHallState, config: HallConfig, now: numb
   };
 }
 
+/** Calls of the day that still matter on a wall: live ones, and missed or transferred ones (how they ended). */
 function recentCalls(state: ReadonlyHallState, date: string, n: number): CallView[] {
   const calls: CallView[] = [];
   for (const s of state.services.values()) {
     if (s.calledAt === null || s.callId === null || s.windowId === null) continue;
+    if (s.status !== 'called' && s.status !== 'serving' && s.status !== 'no_show' && s.status !== 'transferred') continue;
     const t = state.tickets.get(s.ticketId);
     if (!t || t.businessDate !== date) continue;
-    calls.push({ callId: s.callId, number: t.number, windowId: s.windowId, calledAt: s.calledAt, lastCalledAt: s.lastCalledAt ?? s.calledAt, recalls: s.recalls });
+    const next = s.status === 'transferred' ? state.services.get(t.serviceIds[t.serviceIds.indexOf(s.id) + 1] ?? '') : undefined;
+    // Once the ticket is called at its new window, that call is what is true of it.
+    if (s.status === 'transferred' && state.services.get(t.currentServiceId)?.callId) continue;
+    calls.push({
+      callId: s.callId,
+      number: t.number,
+      windowId: s.windowId,
+      calledAt: s.calledAt,
+      lastCalledAt: s.lastCalledAt ?? s.calledAt,
+      recalls: s.recalls,
+      status: s.status,
+      toWindowId: next?.targetWindowId ?? null,
+      toCategoryId: next?.categoryId ?? null,
+    });
   }
   return calls.sort((a, b) => b.lastCalledAt - a.lastCalledAt).slice(0, n);
 }
@@ -144,6 +195,13 @@ export interface TicketView {
   windowId: number | null;
   calledAt: number | null;
   holderName: string | null;
+  category: { zh: string; en: string } | null;
+  /** 一次性告知: what to bring. */
+  materials: string | null;
+  /** The windows that serve its category now, as the receipt names them. */
+  windows: { id: number; name: string }[];
+  /** Windows serving its category now; 0: nobody yet (「暂无窗口受理」). */
+  openWindows: number;
 }
 
 /** The live state of one ticket for its holder (QR status page). */
@@ -163,5 +221,17 @@ export function ticketView(state: ReadonlyHallState, config: HallConfig, t: Deep
     windowId: s && s.status !== 'waiting' ? s.windowId : null,
     calledAt: s?.calledAt ?? null,
     holderName: t.holder?.nameMasked ?? null,
+    ...categoryFacts(config, t.categoryId),
+    openWindows: openWindowsFor(state, config, t.categoryId),
+  };
+}
+
+/** Name, materials and serving windows of a category, as tickets (screen, paper, status page) show them. */
+export function categoryFacts(config: HallConfig, categoryId: string): { category: { zh: string; en: string } | null; materials: string | null; windows: { id: number; name: string }[] } {
+  const c = config.categories.find((x) => x.id === categoryId);
+  return {
+    category: c ? { ...c.name } : null,
+    materials: c?.materials ?? null,
+    windows: config.windows.filter((w) => w.categories.some((x) => x.id === categoryId)).map((w) => ({ id: w.id, name: w.name })),
   };
 }

@@ -25,7 +25,8 @@ export const PUBLIC_FIELDS = {
   'ticket.transferred': ['number', 'fromWindowId', 'fromCategoryId', 'toCategoryId', 'toWindowId', 'at'],
   'ticket.cancelled': ['number', 'windowId', 'at'],
   'ticket.abandoned_at_close': ['number', 'categoryId', 'businessDate', 'windowId', 'at'],
-  'window.opened': ['windowId', 'role', 'at'],
+  // Not the A/B role: an internal term the public has no use for.
+  'window.opened': ['windowId', 'at'],
   'window.closed': ['windowId', 'at'],
   // The window screen shows 暂停服务 with its reason (scrubbed of numbers when it was stored).
   'window.paused': ['windowId', 'reason', 'at'],

@@ -1,5 +1,5 @@
 import type { EventOf, EventType } from '../domain/events.ts';
-import type { HallView } from '../read-model/hall-view.ts';
+import type { HallView, IssueState } from '../read-model/hall-view.ts';
 import type { PadData, PadEventType, PublicData, PublicEventType, StaffData } from './disclosure.ts';
 
 /**
@@ -73,7 +73,17 @@ export interface QueueCounts {
   seq: number;
   at: number;
   type: 'queue.counts';
-  data: { categories: { id: string; waiting: number; estimatedWaitMin: number }[] };
+  data: {
+    categories: {
+      id: string;
+      waiting: number;
+      estimatedWaitMin: number;
+      /** The tile state a tap would meet (see `CategoryView.issue`). Older hubs: absent. */
+      issue?: IssueState;
+      openWindows?: number;
+      quotaLeft?: number | null;
+    }[];
+  };
 }
 
 /** One device's health, for the manager room and the kiosk it belongs to. `state` is the driver's word. */

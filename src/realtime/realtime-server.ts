@@ -3,7 +3,9 @@ import { Server, type Socket } from 'socket.io';
 import type { Principal, Principals } from '../auth/principals.ts';
 import type { HallConfig } from '../config/schema.ts';
 import { estimateFor } from '../domain/estimate.ts';
-import { hallView } from '../read-model/hall-view.ts';
+import { businessDate } from '../domain/calendar.ts';
+import { probeIssue } from '../domain/decide.ts';
+import { hallView, issueStateOf } from '../read-model/hall-view.ts';
 import type { StoredEvent } from '../store/event-log.ts';
 import type { CommandHandler } from '../store/handle-command.ts';
 import type { ReadonlyHallState } from '../domain/state.ts';
@@ -160,7 +162,17 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Realtime
             data: {
               categories: config.categories.map((c) => {
                 const waiting = state.waiting.get(c.id)?.size ?? 0;
-                return { id: c.id, waiting, estimatedWaitMin: estimateFor(state, config, c.id, waiting).minutes };
+                const est = estimateFor(state, config, c.id, waiting);
+                const probe = probeIssue(state, config, now, c.id, 'any');
+                const issued = state.issued.get(`${businessDate(now, config.hall.timeZone)}|${c.id}`) ?? 0;
+                return {
+                  id: c.id,
+                  waiting,
+                  estimatedWaitMin: est.minutes,
+                  issue: issueStateOf(probe.ok ? null : probe.code),
+                  openWindows: est.openWindows ?? 0,
+                  quotaLeft: c.dailyQuota === undefined ? null : Math.max(0, c.dailyQuota - issued),
+                };
               }),
             },
           };

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/personal/id-number.ts';
 import { CHROMIUM, launchBrowser } from '../support/browser.ts';
-import { api, login, startHub, type RunningHub, stateOf } from '../support/hub.ts';
+import { api, lastEvent, login, startHub, type RunningHub, stateOf } from '../support/hub.ts';
 import { hasTool } from '../support/require-tool.ts';
 import { KIOSK, testConfig } from '../support/test-config.ts';
 
@@ -59,7 +59,8 @@ describe.skipIf(!haveChromium)('kiosk in Chromium', () => {
     expect(read.status).toBe(201);
     await page.waitForSelector('[data-test=card-banner]');
     expect(await page.textContent('[data-test=card-banner]')).toContain('张*丰');
-    await page.click('[data-test=category-ZX]');
+    // After the read, the choice of what this card may take (issue #13).
+    await page.click('[data-test=choose-ZX]');
     await page.waitForSelector('[data-test=priority]');
     expect(await page.textContent('[data-test=priority]')).toContain('60');
     const id = await page.evaluate(() => document.querySelector('.qr')?.closest('[data-test=ticket]') !== null);
@@ -204,8 +205,8 @@ describe.skipIf(!haveChromium)('kiosk in Chromium', () => {
     expect(await page.textContent('[data-test=priority]')).toContain('残疾人');
     const ticket = [...(await stateOf(h.hub)).tickets.values()].at(-1)!;
     expect(ticket.priorityGroup).toBe('disabled');
-    const actor = h.hub.db.prepare(`SELECT actor FROM events WHERE type = 'ticket.issued' ORDER BY seq DESC LIMIT 1`).get() as { actor: string };
-    expect(JSON.parse(actor.actor)).toMatchObject({ kind: 'staff', id: 'g1', role: 'guide' });
+    const issued = lastEvent(h.hub.db, 'ticket.issued')!;
+    expect(issued.actor).toMatchObject({ kind: 'staff', id: 'g1', role: 'guide' });
     // Printed at this kiosk though a guide issued it, and printed again on request.
     const fake = h.hub.printers.get('kiosk-1')!.fake!;
     await fake.waitForReceipts(1);
@@ -235,7 +236,7 @@ describe.skipIf(!haveChromium)('kiosk in Chromium', () => {
     const booking = await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: '王五', idNumber: id } });
     const byCard = await api(h.url, 'POST', '/appointments', { token: guide, body: { categoryId: 'ZX', slotStart: slot(0), slotEnd: slot(30), cardToken: booking.body.card.cardToken } });
     expect(byCard.status).toBe(201);
-    await page.click('[data-test=home]');
+    await page.click('[data-test=done]');
     await page.click('[data-test=appointment]');
     await page.waitForSelector('[data-test=appointment-code]');
     expect((await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: '王五', idNumber: id } })).status).toBe(201);

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, launchBrowser } from '../support/browser.ts';
-import { api, startHub, type RunningHub, stateOf } from '../support/hub.ts';
+import { api, lastEvent, startHub, type RunningHub, stateOf } from '../support/hub.ts';
 import { hasTool } from '../support/require-tool.ts';
 import { MockUpstream } from '../mock-platform/mock-upstream.ts';
 import { KIOSK, padToken, TEST_PASSWORD, testConfig, UPSTREAM_SECRET } from '../support/test-config.ts';
@@ -50,8 +50,8 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('rating pad in Chromium', () 
     await padPage.screenshot({ path: `${SHOTS}/pad-request.png` });
     await padPage.click('[data-test=level-5]');
     await padPage.waitForSelector('[data-test=pad-thanks]');
-    const row = h.hub.db.prepare(`SELECT data FROM events WHERE type = 'rating.recorded' ORDER BY seq DESC LIMIT 1`).get() as { data: string };
-    expect(JSON.parse(row.data)).toMatchObject({ level: 5, label: '非常满意', caseNo: 'BJ20261123042', itemCode: '330100-ZX-01', windowId: 1, staffId: 'c1', channel: 'pad' });
+    const row = lastEvent(h.hub.db, 'rating.recorded')!;
+    expect(row.data).toMatchObject({ level: 5, label: '非常满意', caseNo: 'BJ20261123042', itemCode: '330100-ZX-01', windowId: 1, staffId: 'c1', channel: 'pad' });
     // The clerk's console shows the rating.
     await clerk.waitForSelector('[data-test=rating]');
     // The province's platform (the mock) receives it exactly once, with the case number and the item.
@@ -79,8 +79,8 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('rating pad in Chromium', () 
     await padPage.screenshot({ path: `${SHOTS}/pad-reasons.png` });
     await padPage.click('[data-test=pad-submit]');
     await padPage.waitForSelector('[data-test=pad-thanks]');
-    const row = h.hub.db.prepare(`SELECT data FROM events WHERE type = 'rating.recorded' ORDER BY seq DESC LIMIT 1`).get() as { data: string };
-    expect(JSON.parse(row.data)).toMatchObject({ level: 2, reasons: ['服务效率'], comment: '排队时间太长', caseNo: 'BJ-BAD' });
+    const row = lastEvent(h.hub.db, 'rating.recorded')!;
+    expect(row.data).toMatchObject({ level: 2, reasons: ['服务效率'], comment: '排队时间太长', caseNo: 'BJ-BAD' });
     expect([...(await stateOf(h.hub)).followups.values()].some((f) => f.level === 2 && f.status === 'open')).toBe(true);
     await padPage.close();
   });

@@ -20,8 +20,15 @@ describe('kiosk ticket printing through the hub', () => {
     const text = receipt!.lines.join('\n');
     expect(text).toContain(r.body.ticket.number);
     expect(text).toContain('社保');
-    expect(text).toContain('请留意叫号,过号请重新取号');
+    expect(text).toContain('请留意叫号，过号请重新取号');
     expect(text).toContain('测试镇便民服务中心');
+    // Issue #13: which windows serve it, what to bring (一次性告知), valid today only.
+    expect(text).toContain('办理窗口：1号 窗口1、2号 窗口2、3号 窗口3');
+    expect(text).toContain('请携带：身份证、社保卡');
+    expect(text).toMatch(/本号票仅限\d{4}-\d{2}-\d{2}当日有效/);
+    // Nobody signed in for 社保 yet: the paper says so instead of a number of minutes.
+    expect(text).toContain('暂无窗口受理，开放后按序叫号');
+    expect(text).not.toContain('预计等候');
     expect(receipt!.qrCodes).toEqual([`${h.url.replace('127.0.0.1', 'localhost')}/t/${r.body.ticket.id}`]);
     const sim = await api(h.url, 'GET', '/sim/printer/receipts', { token: KIOSK });
     expect(sim.body.receipts).toHaveLength(1);

@@ -84,7 +84,9 @@ describe('ratings (评价) over HTTP', () => {
     expect(closed.body.error.code).toBe('HQ_ERR_FOLLOWUP_CLOSED');
     // Another bad rating left open shows as overdue once its deadline has passed.
     const s2 = await serve('BJ-005');
-    const bad = await api(h.url, 'POST', '/ratings', { token: padToken(1), body: { serviceId: s2, level: 1 } });
+    // The tablet pad names at least one reason for a bad rating (issue #13).
+    expect((await api(h.url, 'POST', '/ratings', { token: padToken(1), body: { serviceId: s2, level: 1 } })).body.error.code).toBe('HQ_ERR_RATING_REASON_REQUIRED');
+    const bad = await api(h.url, 'POST', '/ratings', { token: padToken(1), body: { serviceId: s2, level: 1, reasons: ['服务态度'] } });
     clock.set('2026-12-20T02:00:00Z');
     const later = await login(h.url, 'm1'); // a staff session lasts 12 hours
     const overdue = await api(h.url, 'GET', '/followups?status=overdue', { token: later });

@@ -25,7 +25,9 @@ describe('好差评 upload through an outage and a hub restart', () => {
         expect((await inject('POST', '/tickets', KIOSK, { categoryId: 'ZX' })).status).toBe(201);
         expect((await inject('POST', '/windows/1/call-next', clerk)).status).toBe(200);
         const done = await inject('POST', '/windows/1/complete', clerk, { caseNo: `BJ-${String(i).padStart(4, '0')}`, itemCode: 'ITEM-1' });
-        const rated = await inject('POST', '/ratings', padToken(1), { serviceId: done.body.serviceId, level: 5 - (i % 5) });
+        const level = 5 - (i % 5);
+        // The tablet pad names a reason for 不满意 and below (issue #13).
+        const rated = await inject('POST', '/ratings', padToken(1), { serviceId: done.body.serviceId, level, ...(level <= 2 ? { reasons: ['服务效率'] } : {}) });
         expect(rated.status).toBe(201);
       }
       const order = (h.hub.db.prepare(`SELECT json_extract(data, '$.ratingId') AS id FROM events WHERE type = 'rating.recorded' ORDER BY seq`).all() as { id: string }[]).map((r) => r.id);

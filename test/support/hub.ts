@@ -99,3 +99,8 @@ export function eventsIn(db: Hub['db'], where = '1', ...params: unknown[]): Stor
   const codec = codecContext(testConfig());
   return rows.map((r) => decodeRow(r, codec));
 }
+
+/** The newest event of a type, decoded as the hub reads it (the log stores actors and data compactly). */
+export function lastEvent(db: Hub['db'], type: string): StoredEvent | undefined {
+  return eventsIn(db, 'seq = (SELECT MAX(seq) FROM events WHERE type = ?)', type)[0];
+}

@@ -29,6 +29,10 @@ export interface TestConfigOptions {
   upstream?: string;
   /** `hall.demo` (simulator controls on); default true, as the tests drive simulators. */
   demo?: boolean;
+  /** 指定叫号 allowed (`queue.allowChosenCall`). */
+  allowChosenCall?: boolean;
+  /** Stop issuing this many minutes before service stops (default 0). */
+  stopIssuingBeforeEndMin?: number;
   /** The hall's real ticket-issue limits; by default tests (and the bench) may issue thousands a second. */
   realIssueLimits?: boolean;
 }
@@ -67,9 +71,10 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
           },
         }
       : {}),
-    schedule: { week, refuseIfWaitPastClose: o.refuseIfWaitPastClose ?? false, stopIssuingBeforeEndMin: 0 },
+    schedule: { week, refuseIfWaitPastClose: o.refuseIfWaitPastClose ?? false, stopIssuingBeforeEndMin: o.stopIssuingBeforeEndMin ?? 0 },
     queue: {
       recallLimit: o.recallLimit ?? 2,
+      ...(o.allowChosenCall ? { allowChosenCall: true } : {}),
       fairness: {
         ...(o.priorityPerNormal !== undefined ? { priorityPerNormal: o.priorityPerNormal } : {}),
         ...(o.maxWaitMin !== undefined ? { maxWaitMin: o.maxWaitMin } : {}),
@@ -81,7 +86,7 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
     ],
     categories: [
       { id: 'ZX', prefix: 'A', name: { zh: '综合咨询', en: 'Enquiries' }, avgServiceMin: 5, ...(o.quota ? { dailyQuota: o.quota } : {}) },
-      { id: 'SB', prefix: 'B', name: { zh: '社保', en: 'Social insurance' }, avgServiceMin: 10 },
+      { id: 'SB', prefix: 'B', name: { zh: '社保', en: 'Social insurance' }, avgServiceMin: 10, materials: '身份证、社保卡' },
       { id: 'MZ', prefix: 'C', name: { zh: '民政', en: 'Civil affairs' }, avgServiceMin: 10, requiresIdCard: o.requiresIdCard ?? true },
     ],
     windows,

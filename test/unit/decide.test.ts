@@ -27,6 +27,7 @@ function given(config: HallConfig, at = MON_0930) {
   };
   const api = {
     state,
+    config,
     run,
     issue: (categoryId: string, extra: Partial<Extract<HallCommand, { type: 'IssueTicket' }>['data']> = {}, when = at) =>
       run({ type: 'IssueTicket', data: { ticketId: `t${++n}`, serviceId: `s${++n}`, categoryId, source: 'kiosk', ...extra } }, when),
@@ -300,5 +301,184 @@ describe('working days', () => {
     expect(addWorkingDays(config, '2026-09-30', 15)).toBe('2026-10-27'); // 8 9 10 | 12–16 | 19–23 | 26 27
     // An ordinary stretch: 15 working days is three weeks.
     expect(addWorkingDays(config, '2026-11-23', 15)).toBe('2026-12-14');
+  });
+});
+
+describe('issue #13: sessions that touch are one stretch for issuing', () => {
+  const config = loadHallConfig('config/hall.yaml'); // 09–12, 12–14 (lunch), 14–18, stop 10 min before the end
+  it('keeps issuing at 11:55 and 13:55 on a weekday, when the next session starts at that very minute', () => {
+    for (const at of ['2026-11-23T03:55:00Z', '2026-11-23T05:55:00Z', '2026-11-23T03:50:00Z']) {
+      const g = given(config, Date.parse(at));
+      expect(issuedNumber(g.issue('ZX')), at).toMatch(/^A\d{3}$/);
+    }
+    const lunchEdge = openingAt(config, 'ZX', Date.parse('2026-11-23T03:55:00Z'));
+    expect(lunchEdge.open && lunchEdge.closesAt).toBe(Date.parse('2026-11-23T10:00:00Z')); // the stretch ends at 18:00
+  });
+
+  it('still stops before service really stops: 17:55 on a weekday, 11:55 on Saturday, 11:50 for the mornings-only drop-off', () => {
+    const g = given(config, Date.parse('2026-11-23T09:55:00Z'));
+    g.fails({ type: 'IssueTicket', data: { ticketId: 'x', serviceId: 'y', categoryId: 'ZX', source: 'kiosk' } }, 'HQ_ERR_CATEGORY_CLOSED');
+    expect(openingAt(config, 'ZX', Date.parse('2026-11-21T03:55:00Z')).open).toBe(false); // Sat 11:55, nothing after
+    const dropOff = openingAt(config, 'DB', Date.parse('2026-11-23T03:50:00Z')); // Mon 11:50
+    expect(dropOff.open).toBe(false);
+    expect(!dropOff.open && dropOff.nextOpenAt).toBe(Date.parse('2026-11-24T01:00:00Z')); // Tue 09:00
+  });
+});
+
+describe('issue #13: the console', () => {
+  const clerk: Actor = { kind: 'staff', id: 'c1', role: 'clerk' };
+  const at = (g: ReturnType<typeof given>, cmd: HallCommand, actor: Actor = clerk) => {
+    const events = decide(g.state, cmd, { config: g.config, at: MON_0930, actor, seq: 1000 });
+    for (const e of events) evolve(g.state, e);
+    return events;
+  };
+
+  it('calls a chosen number only where the config allows it, records it as chosen, and never a no-show', () => {
+    const off = given(testConfig());
+    off.issue('ZX');
+    off.open(1);
+    const waiting = [...off.state.services.keys()][0]!;
+    off.fails({ type: 'CallChosen', data: { windowId: 1, callId: 'k', serviceId: waiting } }, 'HQ_ERR_CHOSEN_CALL_DISABLED');
+
+    const g = given(testConfig({ allowChosenCall: true }));
+    g.issue('ZX'); // A001
+    g.issue('ZX'); // A002
+    g.open(1);
+    const a002 = [...g.state.services.values()].find((s) => g.state.tickets.get(s.ticketId)?.number === 'A002')!;
+    const e = at(g, { type: 'CallChosen', data: { windowId: 1, callId: 'k1', serviceId: a002.id } });
+    expect(e[0]?.type === 'ticket.called' && [e[0].data.number, e[0].data.reason?.rule, e[0].data.staffId]).toEqual(['A002', 'chosen', 'c1']);
+    at(g, { type: 'MarkNoShow', data: { windowId: 1 } });
+    // 过号重新取号: the missed number cannot be chosen back.
+    g.fails({ type: 'CallChosen', data: { windowId: 1, callId: 'k2', serviceId: a002.id } }, 'HQ_ERR_CHOSEN_NOT_WAITING');
+    // Nor a number of a category the window does not serve, nor one sent to another window.
+    const other = given(testConfig({ allowChosenCall: true, windows: 2 }));
+    other.issue('ZX');
+    other.open(1);
+    other.open(2);
+    other.call(1);
+    other.run({ type: 'TransferTicket', data: { windowId: 1, newServiceId: 'moved', toWindowId: 2, note: '请核对户口簿' } });
+    other.fails({ type: 'CallChosen', data: { windowId: 1, callId: 'k3', serviceId: 'moved' } }, 'HQ_ERR_CHOSEN_NOT_WAITING');
+    // The transfer note travels with the new service, for window 2's console.
+    expect(other.state.services.get('moved')?.transfer).toMatchObject({ fromWindowId: 1, note: '请核对户口簿', staffId: 'c1' });
+  });
+
+  it('completes and calls the next in one step; with nobody waiting it only completes', () => {
+    const g = given(testConfig());
+    g.issue('ZX');
+    g.issue('ZX');
+    g.open(1);
+    g.call(1);
+    const both = g.run({ type: 'CompleteAndCallNext', data: { windowId: 1, callId: 'n1' } });
+    expect(both.map((e) => e.type)).toEqual(['ticket.completed', 'rating.requested', 'ticket.called']);
+    expect(both[2]?.type === 'ticket.called' && both[2].data.number).toBe('A002');
+    expect(g.run({ type: 'CompleteAndCallNext', data: { windowId: 1, callId: 'n2' } }).map((e) => e.type)).toEqual(['ticket.completed', 'rating.requested']);
+    g.fails({ type: 'CompleteAndCallNext', data: { windowId: 1, callId: 'n3' } }, 'HQ_ERR_WINDOW_NO_CURRENT');
+  });
+
+  it("lists the window's queue in call order with reasons, and counts the clerk's day", async () => {
+    const { callOrderAt, clerkDay } = await import('../../src/domain/queries.ts');
+    const g = given(testConfig());
+    g.issue('ZX');
+    g.issue('SB');
+    g.issue('ZX', { priorityGroup: 'disabled' });
+    g.open(1);
+    const list = callOrderAt(g.state, g.config, 1, MON_0930);
+    expect(list.map((x) => [x.number, x.reason.rule])).toEqual([
+      ['A002', 'priority'],
+      ['A001', 'weighted_wait'],
+      ['B001', 'arrival'],
+    ]);
+    at(g, { type: 'CallNext', data: { windowId: 1, callId: 'q1' } });
+    at(g, { type: 'StartService', data: { windowId: 1 } });
+    const done = decide(g.state, { type: 'CompleteService', data: { windowId: 1 } }, { config: g.config, at: MON_0930 + 6 * 60_000, actor: clerk, seq: 2000 });
+    for (const e of done) evolve(g.state, e);
+    const day = clerkDay(g.state, g.config, 'c1', MON_0930 + 7 * 60_000);
+    expect(day).toMatchObject({ served: 1, meanHandlingMin: 6, noShows: 0, ratings: { rated: 0, unrated: 0 } });
+  });
+});
+
+describe('issue #13: what a resident is told', () => {
+  it('shows a resident refused for a second number the number they hold and where it stands', () => {
+    const g = given(testConfig());
+    g.issue('SB');
+    g.issue('SB', { holder: holder('h9') });
+    let err: HallqError | undefined;
+    try {
+      decide(g.state, { type: 'IssueTicket', data: { ticketId: 'x', serviceId: 'y', categoryId: 'SB', holder: holder('h9'), source: 'kiosk' } }, { config: g.config, at: MON_0930, actor: SYSTEM, seq: 99 });
+    } catch (e) {
+      err = e as HallqError;
+    }
+    expect(err?.code).toBe('HQ_ERR_ONE_PER_ID');
+    expect(err?.detail).toMatchObject({ number: 'B002', status: 'waiting', ahead: 1, windowId: null });
+  });
+
+  it('probes the tiles: open, full, closed, wait past closing, and a card holder’s own refusals', async () => {
+    const { probeIssue } = await import('../../src/domain/decide.ts');
+    const g = given(testConfig({ quota: 1, refuseIfWaitPastClose: true, week: weekOf([{ start: '09:00', end: '10:00' }]) }));
+    expect(probeIssue(g.state, g.config, MON_0930, 'ZX', 'any').ok).toBe(true);
+    expect(probeIssue(g.state, g.config, MON_0930, 'MZ', 'any').ok).toBe(true); // needs a card: not "closed"
+    g.issue('ZX');
+    expect(probeIssue(g.state, g.config, MON_0930, 'ZX', 'any')).toMatchObject({ ok: false, code: 'HQ_ERR_QUOTA_REACHED' });
+    expect(probeIssue(g.state, g.config, Date.parse('2026-11-23T03:00:00Z'), 'SB', 'any')).toMatchObject({ ok: false, code: 'HQ_ERR_CATEGORY_CLOSED' });
+    for (let i = 0; i < 10; i++) g.issue('SB');
+    expect(probeIssue(g.state, g.config, MON_0930, 'SB', 'any')).toMatchObject({ ok: false, code: 'HQ_ERR_WAIT_PAST_CLOSING' });
+    g.issue('MZ', { holder: holder('hh') });
+    expect(probeIssue(g.state, g.config, MON_0930, 'MZ', holder('hh'))).toMatchObject({ ok: false, code: 'HQ_ERR_ONE_PER_ID' });
+    // A probe changes nothing.
+    expect(g.state.tickets.size).toBe(12);
+  });
+});
+
+describe('issue #13: estimates', () => {
+  it('are damped: a few quick services (or one very slow one) do not swing them', async () => {
+    const { estimateFor } = await import('../../src/domain/estimate.ts');
+    const g = given(testConfig({ windows: 1 })); // ZX: 5 min configured
+    for (let i = 0; i < 9; i++) g.issue('ZX');
+    g.open(1);
+    const before = estimateFor(g.state, g.config, 'ZX', 9).minutes;
+    expect(before).toBe(45);
+    for (let i = 0; i < 3; i++) {
+      g.call(1, MON_0930 + i * 60_000);
+      g.run({ type: 'CompleteService', data: { windowId: 1 } }, MON_0930 + i * 60_000 + 20_000); // 20 s each
+    }
+    const after = estimateFor(g.state, g.config, 'ZX', 9).minutes;
+    expect(after).toBeGreaterThanOrEqual(before * 0.7);
+    const slow = given(testConfig({ windows: 1 }));
+    slow.issue('ZX');
+    slow.open(1);
+    slow.call(1);
+    slow.run({ type: 'CompleteService', data: { windowId: 1 } }, MON_0930 + 240 * 60_000);
+    expect(estimateFor(slow.state, slow.config, 'ZX', 9).minutes).toBeLessThanOrEqual(45 * 3);
+  });
+
+  it('say when no window serves the category, instead of 0 or a guess as a fact', async () => {
+    const { estimateFor } = await import('../../src/domain/estimate.ts');
+    const g = given(testConfig({ windows: 2 }));
+    expect(estimateFor(g.state, g.config, 'ZX', 0)).toMatchObject({ minutes: 0, openWindows: 0 });
+    g.open(1);
+    expect(estimateFor(g.state, g.config, 'ZX', 4).openWindows).toBe(1);
+    g.run({ type: 'PauseWindow', data: { windowId: 1, reason: '午间休息' } });
+    expect(estimateFor(g.state, g.config, 'ZX', 4).openWindows).toBe(0);
+    const issued = g.issue('ZX');
+    expect(issued[0]?.type === 'ticket.issued' && issued[0].data.estimate.openWindows).toBe(0);
+  });
+});
+
+describe('issue #13: ratings from the tablet pad', () => {
+  it('need a reason for the two lowest levels; key pads cannot give one and are taken as they are', () => {
+    const g = given(testConfig());
+    g.issue('ZX');
+    g.open(1);
+    g.call(1);
+    g.run({ type: 'CompleteService', data: { windowId: 1 } });
+    const serviceId = [...g.state.ratings.keys()][0]!;
+    const pad: Actor = { kind: 'device', id: 'pad-1', deviceKind: 'pad', windowId: 1 };
+    const rate = (level: number, channel: 'pad' | 'hid', reasons?: string[]) =>
+      decide(g.state, { type: 'RateService', data: { ratingId: 'r', followupId: 'f', serviceId, level, channel, ...(reasons ? { reasons } : {}) } }, { config: g.config, at: MON_0930, actor: pad, seq: 50 });
+    expect(() => rate(1, 'pad')).toThrow(expect.objectContaining({ code: 'HQ_ERR_RATING_REASON_REQUIRED' }));
+    expect(() => rate(2, 'pad', [])).toThrow(expect.objectContaining({ code: 'HQ_ERR_RATING_REASON_REQUIRED' }));
+    expect(rate(1, 'pad', ['服务态度']).map((e) => e.type)).toEqual(['rating.recorded', 'followup.opened']);
+    expect(rate(3, 'pad')[0]?.type).toBe('rating.recorded');
+    expect(rate(1, 'hid').map((e) => e.type)).toEqual(['rating.recorded', 'followup.opened']);
   });
 });

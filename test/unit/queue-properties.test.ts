@@ -7,6 +7,7 @@ import { HallqError } from '../../src/domain/errors.ts';
 import type { HallEvent } from '../../src/domain/events.ts';
 import { evolve } from '../../src/domain/evolve.ts';
 import { isPriority } from '../../src/domain/select-next.ts';
+import { callOrderAt } from '../../src/domain/queries.ts';
 import { emptyState, type HallState } from '../../src/domain/state.ts';
 import { testConfig } from '../support/test-config.ts';
 
@@ -27,6 +28,8 @@ type Action =
   | { kind: 'open' | 'call' | 'recall' | 'noShow' | 'start' | 'complete' | 'pause' | 'resume' | 'close'; window: number }
   | { kind: 'transfer'; window: number; toCategory: string | null; toWindow: number | null; placement: 'front' | 'original' | 'back' }
   | { kind: 'cancel'; pick: number }
+  | { kind: 'callChosen'; window: number; pick: number }
+  | { kind: 'completeAndCall'; window: number }
   | { kind: 'tick'; minutes: number };
 
 const windowArb = fc.constantFrom(...WINDOWS);
@@ -52,6 +55,8 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('callChosen' as const), window: windowArb, pick: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('completeAndCall' as const), window: windowArb }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('tick' as const), minutes: fc.integer({ min: 0, max: 25 }) }) },
 );
 
@@ -111,6 +116,13 @@ class Run {
         const ids = [...this.state.tickets.keys()];
         return ids.length === 0 ? null : { type: 'CancelTicket', data: { ticketId: ids[a.pick % ids.length]! } };
       }
+      case 'callChosen': {
+        // Any service, waiting or not (no-shows included): the engine must refuse all but this window's waiting ones.
+        const ids = [...this.state.services.keys()];
+        return ids.length === 0 ? null : { type: 'CallChosen', data: { windowId: a.window, callId: `call${id()}`, serviceId: ids[a.pick % ids.length]! } };
+      }
+      case 'completeAndCall':
+        return { type: 'CompleteAndCallNext', data: { windowId: a.window, callId: `call${id()}` } };
       case 'tick':
         this.now += a.minutes * MINUTE;
         return null;
@@ -131,8 +143,19 @@ class Run {
       return;
     }
     expect(fingerprint(this.state)).toBe(before); // decide never mutates
+    // The console's list is the order of calls: its head is what 叫号 calls now.
+    if (cmd.type === 'CallNext') {
+      const called = events.find((e) => e.type === 'ticket.called');
+      const head = callOrderAt(this.state, this.config, cmd.data.windowId, this.now, 1)[0];
+      expect(called?.type === 'ticket.called' ? called.data.serviceId : undefined).toBe(head?.serviceId);
+    }
+    if (cmd.type === 'CallChosen') {
+      const chosen = this.state.services.get(cmd.data.serviceId)!;
+      expect(chosen.status).toBe('waiting');
+      expect(this.noShows.has(chosen.ticketId)).toBe(false);
+    }
     for (const e of events) {
-      if (e.type === 'ticket.called' && !e.data.recall) checkSelection(this.state, this.config, e, this.now);
+      if (e.type === 'ticket.called' && !e.data.recall && e.data.reason?.rule !== 'chosen') checkSelection(this.state, this.config, e, this.now);
       if (e.type === 'ticket.called') expect(this.noShows.has(e.data.ticketId), `no-show ${e.data.number} called again`).toBe(false);
       const numberBefore = e.type === 'ticket.transferred' ? this.state.tickets.get(e.data.ticketId)?.number : undefined;
       evolve(this.state, e);
@@ -232,9 +255,9 @@ function checkSelection(s: HallState, config: HallConfig, e: Extract<HallEvent, 
 }
 
 const configs: [string, HallConfig][] = [
-  ['N:1 = 2 with max wait 30 min', testConfig({ windows: 4, priorityPerNormal: 2, maxWaitMin: 30 })],
+  ['N:1 = 2 with max wait 30 min', testConfig({ windows: 4, priorityPerNormal: 2, maxWaitMin: 30, allowChosenCall: true })],
   ['strict priority, no max wait', testConfig({ windows: 4 })],
-  ['max wait only', testConfig({ windows: 4, maxWaitMin: 20, recallLimit: 0 })],
+  ['max wait only', testConfig({ windows: 4, maxWaitMin: 20, recallLimit: 0, allowChosenCall: true })],
 ];
 
 describe('queue engine properties', () => {
@@ -250,6 +273,65 @@ describe('queue engine properties', () => {
       );
     });
   }
+
+  it("lists a window's waiting tickets in the order its calls take them", () => {
+    const config = testConfig({ windows: 4, priorityPerNormal: 2, maxWaitMin: 30, allowChosenCall: true });
+    fc.assert(
+      fc.property(fc.array(actionArb, { minLength: 20, maxLength: 150 }), fc.constantFrom(...WINDOWS), (actions, w) => {
+        const run = new Run(config);
+        for (const x of WINDOWS) run.step({ kind: 'open', window: x });
+        for (const a of actions) run.step(a);
+        const state = structuredClone(run.state);
+        const win = state.windows.get(w);
+        if (!win || win.status !== 'open') return;
+        const list = callOrderAt(state, config, w, run.now, 50);
+        const ctx = (seq: number) => ({ config, at: run.now, actor: SYSTEM, seq });
+        let seq = run.events.length + 1;
+        const apply = (events: HallEvent[]) => {
+          for (const e of events) evolve(state, e);
+          seq += events.length;
+          return events;
+        };
+        if (win.currentServiceId && state.services.get(win.currentServiceId)?.status !== 'done') {
+          const cur = state.services.get(win.currentServiceId)!;
+          if (cur.status === 'called' || cur.status === 'serving') apply(decide(state, { type: 'CompleteService', data: { windowId: w } }, ctx(seq)));
+        }
+        for (const expected of list) {
+          const called = apply(decide(state, { type: 'CallNext', data: { windowId: w, callId: `p${seq}` } }, ctx(seq)));
+          expect(called[0]?.type === 'ticket.called' ? called[0].data.serviceId : null).toBe(expected.serviceId);
+          expect(called[0]?.type === 'ticket.called' ? called[0].data.reason?.rule : null).toBe(expected.reason.rule);
+          apply(decide(state, { type: 'CompleteService', data: { windowId: w } }, ctx(seq)));
+        }
+        if (list.length < 50) expect(decide(state, { type: 'CallNext', data: { windowId: w, callId: 'last' } }, ctx(seq))).toEqual([]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('completes and calls next in one step exactly as completing, then calling', () => {
+    const config = testConfig({ windows: 4, priorityPerNormal: 2, maxWaitMin: 30 });
+    fc.assert(
+      fc.property(fc.array(actionArb, { minLength: 20, maxLength: 150 }), fc.constantFrom(...WINDOWS), (actions, w) => {
+        const run = new Run(config);
+        for (const x of WINDOWS) run.step({ kind: 'open', window: x });
+        for (const a of actions) run.step(a);
+        const ctx = { config, at: run.now, actor: SYSTEM, seq: run.events.length + 1 };
+        let oneStep: HallEvent[];
+        try {
+          oneStep = decide(run.state, { type: 'CompleteAndCallNext', data: { windowId: w, callId: 'x' } }, ctx);
+        } catch (err) {
+          expect(() => decide(run.state, { type: 'CompleteService', data: { windowId: w } }, ctx)).toThrow((err as Error).message);
+          return;
+        }
+        const twoSteps = structuredClone(run.state);
+        const completed = decide(twoSteps, { type: 'CompleteService', data: { windowId: w } }, ctx);
+        for (const e of completed) evolve(twoSteps, e);
+        const next = decide(twoSteps, { type: 'CallNext', data: { windowId: w, callId: 'x' } }, { ...ctx, seq: ctx.seq + completed.length });
+        expect(oneStep).toEqual([...completed, ...next]);
+      }),
+      { numRuns: 100 },
+    );
+  });
 
   /** One window calling every 5 min under a flood of priority arrivals; one normal ticket among them. */
   function flood(config: HallConfig, arrivals: boolean[], intervals: number): number | null {

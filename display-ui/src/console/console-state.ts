@@ -15,6 +15,32 @@ export interface ConsoleTicket {
   recalls: number;
   priorityGroup: string | null;
   holderName: string | null;
+  calledAt: number | null;
+  lastCalledAt: number | null;
+  startedAt: number | null;
+  materials: string | null;
+  /** 转号: where it came from and the other clerk's note. */
+  transfer: { fromWindowId: number; fromWindowName: string | null; fromCategoryId: string; note: string | null; at: number } | null;
+}
+
+/** One waiting ticket of this window, in the order 叫号 takes them, with why. */
+export interface QueuedTicket {
+  serviceId: string;
+  number: string;
+  categoryId: string;
+  priorityGroup: string | null;
+  waitingSince: number;
+  transferred: boolean;
+  appointment: boolean;
+  reason: { rule: string; detail: { zh: string; en: string } };
+}
+
+export interface ClerkDay {
+  served: number;
+  meanHandlingMin: number | null;
+  noShows: number;
+  transferred: number;
+  ratings: { rated: number; unrated: number; meanLevel: number | null; byLevel: Record<string, number> };
 }
 
 export interface WindowPanel {
@@ -23,10 +49,16 @@ export interface WindowPanel {
   staffId: string | null;
   role: 'A' | 'B' | null;
   pauseReason: string | null;
+  recallLimit: number;
+  allowChosenCall: boolean;
+  /** The hub's clock when the panel was read (the service timer runs from it). */
+  now: number;
   current: ConsoleTicket | null;
+  queue: QueuedTicket[];
+  day: ClerkDay | null;
 }
 
-export type Dialog = null | 'complete' | 'transfer' | 'pause';
+export type Dialog = null | 'complete' | 'transfer' | 'pause' | 'no-show' | 'recall-over' | 'notices';
 
 const SESSION_KEY = 'hallq.console.session';
 
@@ -42,7 +74,24 @@ export const con = reactive({
   hubDown: false,
   busy: false,
   dialog: null as Dialog,
+  /** The hub's clock minus this PC's, from the last panel read (the timer counts in hub time). */
+  skew: 0,
+  now: Date.now(),
 });
+
+setInterval(() => (con.now = Date.now()), 1000);
+
+/** Seconds since the current ticket was called, or since its service started. */
+export function serviceSeconds(t: ConsoleTicket | null): number | null {
+  const from = t ? (t.serviceStatus === 'serving' ? t.startedAt : t.lastCalledAt) : null;
+  return from === null ? null : Math.max(0, Math.floor((con.now + con.skew - from) / 1000));
+}
+
+/** Recalls left before the next recall becomes a no-show (过号). */
+export function recallsLeft(): number {
+  const cur = con.panel?.current;
+  return cur ? Math.max(0, (con.panel?.recallLimit ?? 0) - cur.recalls) : 0;
+}
 
 let client: HubClient | null = null;
 
@@ -71,8 +120,13 @@ export async function login(jobNo: string, password: string): Promise<void> {
     connect();
     if (r.staff.role === 'manager' || r.staff.role === 'admin') void loadFollowups();
   } catch (err) {
+    // A wrong password is said on the login form (the message shows there).
     fail(err);
   }
+}
+
+export function isManager(): boolean {
+  return con.staff?.role === 'manager' || con.staff?.role === 'admin';
 }
 
 export async function signIn(windowId: number, role: 'A' | 'B'): Promise<void> {
@@ -132,15 +186,20 @@ function connect(): void {
         if (v) {
           v.waiting = c.waiting;
           v.estimatedWaitMin = c.estimatedWaitMin;
+          if (c.openWindows !== undefined) v.openWindows = c.openWindows;
         }
       }
+      // The counts follow every change of the queue: the window's list in call order may have moved.
+      scheduleRefresh();
     },
     onEvent: (env) => {
       const d = env.data as { windowId?: number; fromWindowId?: number | null; toWindowId?: number | null };
       if (env.type === 'rating.recorded' && env.data.windowId === con.windowId) {
         con.rating = { level: env.data.level, label: env.data.label };
+        scheduleRefresh();
         return;
       }
+      if (env.type === 'notice.updated' && con.hall) con.hall.notices = [...env.data.notices];
       if (con.windowId !== null && [d.windowId, d.fromWindowId, d.toWindowId].includes(con.windowId)) void refresh();
     },
     onLink: (up) => {
@@ -151,11 +210,21 @@ function connect(): void {
   });
 }
 
+let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+function scheduleRefresh(): void {
+  if (refreshTimer || con.windowId === null) return;
+  refreshTimer = setTimeout(() => {
+    refreshTimer = null;
+    void refresh();
+  }, 200);
+}
+
 export async function refresh(): Promise<void> {
   if (con.windowId === null || !con.token) return;
   try {
     const r = await call<{ window: WindowPanel }>('GET', `/windows/${con.windowId}`, con.token);
     con.panel = r.window;
+    con.skew = r.window.now - Date.now();
     con.hubDown = false;
   } catch (err) {
     fail(err);
@@ -193,8 +262,32 @@ export async function callNext(): Promise<void> {
   if (r?.reason) con.reason = r.reason;
   else if (r === null && !con.message) con.message = { tone: 'ok', text: '当前没有等候的群众 / Nobody is waiting' };
 }
-export const recall = () => act(`/windows/${con.windowId}/recall`);
-export const noShow = () => act(`/windows/${con.windowId}/no-show`);
+
+export async function recall(): Promise<void> {
+  const r = (await act(`/windows/${con.windowId}/recall`)) as { noShow?: boolean; ticket?: { number: string } } | null;
+  if (r?.noShow) con.message = { tone: 'ok', text: `${r.ticket?.number ?? ''} 已过号（重呼已达上限）/ No-show: recall limit reached` };
+  con.dialog = null;
+}
+export async function noShow(): Promise<void> {
+  await act(`/windows/${con.windowId}/no-show`);
+  con.dialog = null;
+}
+/** 指定叫号: call this number from the list (where the hall allows it). */
+export async function callChosen(serviceId: string): Promise<void> {
+  const r = (await act(`/windows/${con.windowId}/call-chosen`, { serviceId })) as { reason?: typeof con.reason } | null;
+  con.rating = null;
+  if (r?.reason) con.reason = r.reason;
+}
+/** 办结并叫下一位: one key. */
+export async function completeAndCall(): Promise<void> {
+  const r = (await act(`/windows/${con.windowId}/complete-and-call`, {})) as { called?: { reason?: typeof con.reason } | null } | null;
+  con.rating = null;
+  if (r?.called?.reason) con.reason = r.called.reason;
+  else if (r && !r.called) {
+    con.reason = null;
+    con.message = { tone: 'ok', text: '已办结，当前没有等候的群众 / Done; nobody is waiting' };
+  }
+}
 export const start = () => act(`/windows/${con.windowId}/start`);
 export async function complete(caseNo: string, itemCode: string): Promise<void> {
   await act(`/windows/${con.windowId}/complete`, { ...(caseNo.trim() ? { caseNo: caseNo.trim() } : {}), ...(itemCode.trim() ? { itemCode: itemCode.trim() } : {}) });
@@ -210,12 +303,38 @@ export async function pause(reason: string): Promise<void> {
 }
 export const resume = () => act(`/windows/${con.windowId}/resume`);
 
-/** Manager: replace the notices that scroll on the hall wall. */
-export async function saveNotices(text: string): Promise<void> {
+/** The notices the manager is about to save, against what is live: what goes, what comes. */
+export function noticeChanges(text: string, live: readonly string[]): { next: string[]; removed: string[]; added: string[] } {
+  const next = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return { next, removed: live.filter((n) => !next.includes(n)), added: next.filter((n) => !live.includes(n)) };
+}
+
+export const notices = reactive({ live: null as string[] | null, pending: null as { next: string[]; removed: string[]; added: string[] } | null });
+
+/**
+ * Manager: replace the notices that scroll on the hall wall. Nothing is sent when nothing changed
+ * (an untouched box is never "delete all"); removals are confirmed first (`confirmed`); the reply
+ * says what is live now.
+ */
+export async function saveNotices(text: string, confirmed = false): Promise<void> {
+  const live = con.hall?.notices ?? [];
+  const change = noticeChanges(text, live);
+  if (change.removed.length === 0 && change.added.length === 0 && change.next.length === live.length) {
+    con.message = { tone: 'ok', text: '公告没有改动，未保存 / No change; nothing saved' };
+    return;
+  }
+  if (change.removed.length > 0 && !confirmed) {
+    notices.pending = change;
+    con.dialog = 'notices';
+    return;
+  }
   try {
-    const notices = text.split('\n').map((l) => l.trim()).filter(Boolean);
-    await call('PUT', '/hall/notices', con.token, { notices }, { 'idempotency-key': tapKey() });
-    con.message = { tone: 'ok', text: '已更新滚动公告 / Notices updated' };
+    const r = await call<{ notices: string[] }>('PUT', '/hall/notices', con.token, { notices: change.next }, { 'idempotency-key': tapKey() });
+    notices.live = r.notices;
+    notices.pending = null;
+    if (con.hall) con.hall.notices = [...r.notices];
+    con.dialog = null;
+    con.message = { tone: 'ok', text: `已更新滚动公告，现在生效 ${r.notices.length} 条 / Notices updated: ${r.notices.length} live` };
   } catch (err) {
     fail(err);
   }

@@ -25,7 +25,7 @@ export const pad = reactive({
   level: null as number | null,
   reasons: [] as string[],
   comment: '',
-  options: { levels: [] as { level: number; zh: string; en: string }[], badReasons: [] as string[] },
+  options: { levels: [] as { level: number; zh: string; en: string }[], badReasons: [] as string[], onlineUrl: null as string | null },
   message: '',
   online: true,
   now: Date.now(),
@@ -38,6 +38,7 @@ let token: string | null = null;
 /** A keyboard-wedge pad plugged into the tablet types keys: the same table the hub's HID decoder uses. */
 function onKey(e: KeyboardEvent): void {
   if (e.repeat || pad.screen !== 'rate') return;
+  // A key pad's own keys choose a level like a tap; a bad level then asks for a reason on screen.
   const level = levelForKeyboardEvent(e);
   if (level === null) return;
   e.preventDefault();
@@ -50,8 +51,8 @@ export async function startPad(): Promise<void> {
   try {
     const me = await call<{ device?: { windowId: number | null } }>('GET', '/auth/me', token);
     pad.windowId = me.device?.windowId ?? null;
-    const options = await call<{ levels: typeof pad.options.levels; badReasons: string[]; timeoutSec: number }>('GET', '/ratings/options', null);
-    pad.options = { levels: options.levels, badReasons: options.badReasons };
+    const options = await call<{ levels: typeof pad.options.levels; badReasons: string[]; timeoutSec: number; onlineUrl?: string | null }>('GET', '/ratings/options', null);
+    pad.options = { levels: options.levels, badReasons: options.badReasons, onlineUrl: options.onlineUrl ?? null };
     pad.timeoutSec = options.timeoutSec;
   } catch (err) {
     pad.screen = 'error';
@@ -110,14 +111,32 @@ function idle(): void {
   pad.screen = 'idle';
 }
 
+/**
+ * A tap on a level. The two lowest ask for a reason first and can be changed there (a mis-tap on
+ * 非常不满意 must not stand); nothing is sent until a reason is given. If time runs out meanwhile,
+ * the service is recorded as unrated by the hub, never as the low level.
+ */
 export function choose(level: number): void {
   pad.level = level;
+  pad.message = '';
   if (level <= 2) pad.screen = 'reasons';
   else void submit();
 }
 
+/** Back from the reasons to the five levels, within the same countdown. */
+export function changeLevel(): void {
+  pad.level = null;
+  pad.reasons = [];
+  pad.message = '';
+  pad.screen = 'rate';
+}
+
 export async function submit(): Promise<void> {
   if (!pad.request || pad.level === null) return;
+  if (pad.level <= 2 && pad.reasons.length === 0) {
+    pad.message = '请至少选择一项原因 / Choose at least one reason';
+    return;
+  }
   try {
     await call(
       'POST',
