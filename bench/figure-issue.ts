@@ -2,46 +2,55 @@ import { startChild } from './children.ts';
 import { postJson } from './http.ts';
 import { runLoad, type LoadResult } from './load-http.ts';
 import { runPaced } from './paced-load.ts';
+import { collect, loadNow, summarise, type RunSummary, type Runs } from './runs.ts';
 
 /**
  * Figure 1: durable ticket issue through HTTP (POST /api/v1/tickets, kiosk token, category ZX),
- * against a hub child process and against a bare fastify + better-sqlite3 child (same pragmas).
- * Every run gets a fresh server process and database, and a 1 s warm-up whose numbers are dropped,
- * so no run inherits the queue another one built up. Hub and baseline alternate.
+ * against a hub child process and two bare fastify + better-sqlite3 children with the hub's pragmas:
+ * `group` commits each event-loop turn in one transaction, as the hub does (the baseline to beat),
+ * `single` commits every insert on its own (the old baseline, kept as a second line).
+ * Every run gets a fresh server process and database and a 1 s warm-up whose numbers are dropped, so
+ * no run inherits the queue another one built up. Targets alternate within each round; the figure is
+ * the median of `runs` rounds.
  */
 
 export const KIOSK_TOKEN = 'test-kiosk-token-000000001';
 const BODY = JSON.stringify({ categoryId: 'ZX' });
 const HEADERS = { authorization: `Bearer ${KIOSK_TOKEN}` };
 
-export interface Pair {
-  hub: LoadResult;
-  baseline: LoadResult;
-}
+export type Target = 'hub' | 'group' | 'single';
 
 export interface IssueFigures {
   /** Closed loop: `connections` connections, each sending as soon as its last answer came. */
-  throughput: Pair;
+  throughput: Record<Target, Runs>;
   /** Open loop at an even `rate` (bench/paced-load.ts): the target figure. */
-  fixedRate: Pair & { rate: number };
+  fixedRate: Record<'hub' | 'group', Runs> & { rate: number };
   /** autocannon `overallRate: rate`, which sends in a burst every second (see paced-load.ts). */
-  autocannonRate: Pair & { rate: number };
+  autocannonRate: Record<'hub' | 'group', Runs> & { rate: number };
+  /** Responses per second of the median throughput run, to see a trend as the queue grows. */
+  perSecond: Record<Target, number[]>;
 }
 
 export interface IssueSettings {
   connections: number;
   throughputSec: number;
   rate: number;
+  /** rate × rateSec is the sample count of each even-pace run: ≥ 1000 for a p99 worth reading. */
   rateSec: number;
   burstSec: number;
+  runs: number;
 }
 
-type Target = 'hub' | 'baseline';
-const SCRIPT: Record<Target, string> = { hub: 'hub-server.ts', baseline: 'bare-http-server.ts' };
+const SCRIPT: Record<Target, [string, string[]]> = {
+  hub: ['hub-server.ts', []],
+  group: ['bare-http-server.ts', ['group']],
+  single: ['bare-http-server.ts', ['single']],
+};
 type Runner = (url: string, durationSec: number) => Promise<LoadResult>;
 
 async function measure(target: Target, durationSec: number, run: Runner, log: (s: string) => void): Promise<LoadResult> {
-  const child = await startChild(SCRIPT[target]);
+  const [script, args] = SCRIPT[target];
+  const child = await startChild(script, args);
   try {
     const url = `http://127.0.0.1:${Number(child.ready.port)}/api/v1/tickets`;
     await run(url, 1);
@@ -58,37 +67,72 @@ async function measure(target: Target, durationSec: number, run: Runner, log: (s
   }
 }
 
-async function pair(title: string, durationSec: number, run: Runner, show: (r: LoadResult) => string, log: (s: string) => void): Promise<Pair> {
-  log(`figure 1: ${title}, hub…`);
-  const hub = await measure('hub', durationSec, run, log);
-  log(`  hub ${show(hub)}; baseline…`);
-  const baseline = await measure('baseline', durationSec, run, log);
-  log(`  baseline ${show(baseline)}`);
-  return { hub, baseline };
+async function rounds<T extends Target>(
+  title: string,
+  targets: readonly T[],
+  runs: number,
+  durationSec: number,
+  run: Runner,
+  show: (r: RunSummary) => string,
+  log: (s: string) => void,
+): Promise<{ figures: Record<T, Runs>; raw: Record<T, LoadResult[]> }> {
+  const raw = Object.fromEntries(targets.map((t) => [t, [] as LoadResult[]])) as Record<T, LoadResult[]>;
+  const loads = Object.fromEntries(targets.map((t) => [t, [] as number[]])) as Record<T, number[]>;
+  log(`figure 1: ${title}, ${runs} rounds of ${targets.join(' / ')}`);
+  for (let i = 0; i < runs; i++) {
+    const parts: string[] = [];
+    for (const t of targets) {
+      const r = await measure(t, durationSec, run, log);
+      raw[t].push(r);
+      loads[t].push(loadNow());
+      parts.push(`${t} ${show(summarise(r))}`);
+    }
+    log(`  round ${i + 1}: ${parts.join('; ')}; load ${loadNow().toFixed(2)}`);
+  }
+  const figures = Object.fromEntries(targets.map((t) => [t, collect(raw[t].map(summarise), loads[t])])) as Record<T, Runs>;
+  return { figures, raw };
+}
+
+/** The run whose throughput is the median one (for its per-second trend). */
+function medianRun(results: LoadResult[]): LoadResult {
+  const sorted = [...results].sort((a, b) => a.rps2xx - b.rps2xx);
+  return sorted[(sorted.length - 1) >> 1]!;
 }
 
 export async function figureIssue(s: IssueSettings, log: (s: string) => void): Promise<IssueFigures> {
   const load = { body: BODY, headers: HEADERS, connections: s.connections };
-  const throughput = await pair(
+  const throughput = await rounds(
     `ticket issue, ${s.connections} connections × ${s.throughputSec} s`,
+    ['hub', 'group', 'single'] as const,
+    s.runs,
     s.throughputSec,
     (url, durationSec) => runLoad({ url, ...load, durationSec }),
     (r) => `${r.rps2xx} req/s`,
     log,
   );
-  const fixedRate = await pair(
-    `ticket issue at an even ${s.rate} req/s for ${s.rateSec} s`,
+  const fixedRate = await rounds(
+    `ticket issue at an even ${s.rate} req/s for ${s.rateSec} s (${s.rate * s.rateSec} samples a run)`,
+    ['hub', 'group'] as const,
+    s.runs,
     s.rateSec,
     (url, durationSec) => runPaced({ url, body: BODY, headers: HEADERS, rate: s.rate, durationSec, maxSockets: s.connections }),
-    (r) => `p99 ${r.p99} ms`,
+    (r) => `p50 ${r.p50} p99 ${r.p99} ms`,
     log,
   );
-  const autocannonRate = await pair(
+  const autocannonRate = await rounds(
     `ticket issue with autocannon overallRate ${s.rate} for ${s.burstSec} s`,
+    ['hub', 'group'] as const,
+    1,
     s.burstSec,
     (url, durationSec) => runLoad({ url, ...load, durationSec, overallRate: s.rate }),
     (r) => `p99 ${r.p99} ms`,
     log,
   );
-  return { throughput, fixedRate: { ...fixedRate, rate: s.rate }, autocannonRate: { ...autocannonRate, rate: s.rate } };
+  const raw = throughput.raw;
+  return {
+    throughput: throughput.figures,
+    fixedRate: { ...fixedRate.figures, rate: s.rate },
+    autocannonRate: { ...autocannonRate.figures, rate: s.rate },
+    perSecond: { hub: medianRun(raw.hub).perSecond, group: medianRun(raw.group).perSecond, single: medianRun(raw.single).perSecond },
+  };
 }
