@@ -1,6 +1,6 @@
 import type { HallCommand, Placement } from '../domain/commands.ts';
 import type { StaffId, WindowId } from '../domain/state.ts';
-import { newCallId, newServiceId } from '../ids.ts';
+import { hubIds, type Ids } from '../ids.ts';
 
 /**
  * What a clerk can do at a window, whatever they press: a console button, a caller keypad key, or
@@ -21,16 +21,17 @@ export type WindowAction =
   /** One key for both (a keypad's 暂停): pause with the reason, or resume if paused. */
   | { action: 'toggle-pause'; reason: string };
 
-export function windowCommand(windowId: WindowId, a: WindowAction): HallCommand {
+/** `ids`: where fresh ids come from (the hub's by default; a history generator passes seeded ones). */
+export function windowCommand(windowId: WindowId, a: WindowAction, ids: Pick<Ids, 'callId' | 'serviceId'> = hubIds): HallCommand {
   switch (a.action) {
     case 'open':
       return { type: 'OpenWindow', data: { windowId, staffId: a.staffId, role: a.role } };
     case 'close':
       return { type: 'CloseWindow', data: { windowId } };
     case 'call':
-      return { type: 'CallNext', data: { windowId, callId: newCallId() } };
+      return { type: 'CallNext', data: { windowId, callId: ids.callId() } };
     case 'recall':
-      return { type: 'Recall', data: { windowId, callId: newCallId() } };
+      return { type: 'Recall', data: { windowId, callId: ids.callId() } };
     case 'no-show':
       return { type: 'MarkNoShow', data: { windowId } };
     case 'start':
@@ -42,7 +43,7 @@ export function windowCommand(windowId: WindowId, a: WindowAction): HallCommand 
         type: 'TransferTicket',
         data: {
           windowId,
-          newServiceId: newServiceId(),
+          newServiceId: ids.serviceId(),
           ...(a.toCategoryId !== undefined ? { toCategoryId: a.toCategoryId } : {}),
           ...(a.toWindowId !== undefined ? { toWindowId: a.toWindowId } : {}),
           ...(a.placement !== undefined ? { placement: a.placement } : {}),
