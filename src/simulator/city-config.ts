@@ -33,6 +33,8 @@ export async function cityConfigYaml(county: HallConfig): Promise<string> {
     '  nameEn: Qingshi Citizen Service Centre',
     '  timeZone: Asia/Shanghai',
     '  demo: true',
+    '  # No history on a first start: make it with npm run simulate -- --profile city.',
+    '  demoHistoryWeeks: 0',
     '',
     'schedule:',
     '  # Weekdays as the county hall (lunch is extended service); weekends one full session.',
