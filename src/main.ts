@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { buildHub } from './app.ts';
 import { demoEntries, HallConfigError, loadHallConfig } from './config/load-hall-config.ts';
 import { HmacKeyError, loadHmacKey } from './personal/card-reads.ts';
+import { seedDemoHistory } from './simulator/demo-history.ts';
 
 const { values } = parseArgs({
   options: {
@@ -11,6 +12,8 @@ const { values } = parseArgs({
     host: { type: 'string' },
     data: { type: 'string' },
     config: { type: 'string' },
+    /** A demo hall's first start without the simulated history. */
+    'no-history': { type: 'boolean', default: false },
   },
   allowPositionals: false,
 });
@@ -53,6 +56,18 @@ let hmac;
 let hub;
 try {
   hmac = loadHmacKey(dataDir, process.env, { demo: config.hall.demo === true });
+  // A demo hall on a fresh data directory starts with simulated history (docs/decisions.md §39).
+  if (!values['no-history'] && config.hall.demo === true) {
+    const started = performance.now();
+    const seeded = seedDemoHistory({ dataDir, config, hmacKey: hmac.key });
+    if (seeded) {
+      console.log(
+        `  演示历史数据 / demo history: ${seeded.days.length} business days (${seeded.startDate} … ${seeded.endDate}), ` +
+          `${seeded.totals.issued} tickets, simulated in ${((performance.now() - started) / 1000).toFixed(1)} s. ` +
+          'Without it: --no-history, or hall.demoHistoryWeeks: 0.',
+      );
+    }
+  }
   hub = await buildHub({
     config,
     dbFile: resolve(dataDir, 'hallq.db'),

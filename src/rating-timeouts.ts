@@ -7,7 +7,11 @@ const SYSTEM = { kind: 'system', id: 'rating-timeout' } as const;
  * defaulted). Returns how many it closed.
  */
 export function expireRatings(handler: CommandHandler): number {
-  const due = handler.readNow((state, now) => [...state.ratings.values()].filter((r) => r.status === 'requested' && r.expiresAt <= now).map((r) => r.serviceId));
+  const due = handler.readNow((state, now) => {
+    const ids: string[] = [];
+    for (const r of state.ratings.values()) if (r.status === 'requested' && r.expiresAt <= now) ids.push(r.serviceId);
+    return ids;
+  });
   let n = 0;
   for (const serviceId of due) n += handler.run({ type: 'ExpireRating', data: { serviceId } }, SYSTEM).events.length;
   return n;

@@ -1,6 +1,6 @@
 import type { HallCommand, Placement } from '../domain/commands.ts';
 import type { StaffId, WindowId } from '../domain/state.ts';
-import { newCallId, newServiceId } from '../ids.ts';
+import { hubIds, type Ids } from '../ids.ts';
 
 /**
  * What a clerk can do at a window, whatever they press: a console button, a caller keypad key, or
@@ -25,18 +25,19 @@ export type WindowAction =
   /** One key for both (a keypad's 暂停): pause with the reason, or resume if paused. */
   | { action: 'toggle-pause'; reason: string };
 
-export function windowCommand(windowId: WindowId, a: WindowAction): HallCommand {
+/** `ids`: where fresh ids come from (the hub's by default; a history generator passes seeded ones). */
+export function windowCommand(windowId: WindowId, a: WindowAction, ids: Pick<Ids, 'callId' | 'serviceId'> = hubIds): HallCommand {
   switch (a.action) {
     case 'open':
       return { type: 'OpenWindow', data: { windowId, staffId: a.staffId, role: a.role } };
     case 'close':
       return { type: 'CloseWindow', data: { windowId } };
     case 'call':
-      return { type: 'CallNext', data: { windowId, callId: newCallId() } };
+      return { type: 'CallNext', data: { windowId, callId: ids.callId() } };
     case 'call-chosen':
-      return { type: 'CallChosen', data: { windowId, callId: newCallId(), serviceId: a.serviceId } };
+      return { type: 'CallChosen', data: { windowId, callId: ids.callId(), serviceId: a.serviceId } };
     case 'recall':
-      return { type: 'Recall', data: { windowId, callId: newCallId() } };
+      return { type: 'Recall', data: { windowId, callId: ids.callId() } };
     case 'no-show':
       return { type: 'MarkNoShow', data: { windowId } };
     case 'start':
@@ -46,14 +47,14 @@ export function windowCommand(windowId: WindowId, a: WindowAction): HallCommand 
     case 'complete-and-call':
       return {
         type: 'CompleteAndCallNext',
-        data: { windowId, callId: newCallId(), ...(a.caseNo ? { caseNo: a.caseNo } : {}), ...(a.itemCode ? { itemCode: a.itemCode } : {}) },
+        data: { windowId, callId: ids.callId(), ...(a.caseNo ? { caseNo: a.caseNo } : {}), ...(a.itemCode ? { itemCode: a.itemCode } : {}) },
       };
     case 'transfer':
       return {
         type: 'TransferTicket',
         data: {
           windowId,
-          newServiceId: newServiceId(),
+          newServiceId: ids.serviceId(),
           ...(a.toCategoryId !== undefined ? { toCategoryId: a.toCategoryId } : {}),
           ...(a.toWindowId !== undefined ? { toWindowId: a.toWindowId } : {}),
           ...(a.placement !== undefined ? { placement: a.placement } : {}),

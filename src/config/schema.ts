@@ -60,6 +60,11 @@ export const HallConfigSchema = Type.Object(
          * data dir, and the hub says so loudly at start-up. Never in a real hall.
          */
         demo: Type.Optional(Type.Boolean()),
+        /**
+         * Weeks of simulated history a demo hall gets on its first start (a fresh data directory), so
+         * the reports have something to show (default 8; 0: none). Never in a real hall.
+         */
+        demoHistoryWeeks: Type.Optional(Type.Integer({ minimum: 0, maximum: 52 })),
       },
       { additionalProperties: false },
     ),

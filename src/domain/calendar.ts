@@ -41,19 +41,43 @@ function parts(ms: number, timeZone: string): Record<string, string> {
   return out;
 }
 
-// Most calls in a burst fall in the same minute: keep the last answer per zone.
-const lastMinute = new Map<string, { minute: number; local: LocalTime }>();
+/**
+ * Local time by arithmetic on the zone's offset, which is looked up (with Intl) once per quarter hour
+ * of UTC and kept: every zone's offset is a multiple of 15 minutes and changes at a whole local
+ * minute, so a transition never falls inside a quarter hour. The day closer asks for the date of
+ * every open window's sign-in each minute, and the simulator asks millions of times: a formatter
+ * call each time (about 15 µs) was most of a simulated minute.
+ */
+const QUARTER = 900_000;
+const offsetCache = new Map<string, Map<number, number>>();
 
-export function localTime(ms: number, timeZone: string): LocalTime {
-  const minute = Math.floor(ms / 60_000);
-  const cached = lastMinute.get(timeZone);
-  if (cached && cached.minute === minute) return cached.local;
-  const local = computeLocalTime(ms, timeZone);
-  lastMinute.set(timeZone, { minute, local });
-  return local;
+function cachedOffset(ms: number, timeZone: string): number {
+  let zone = offsetCache.get(timeZone);
+  if (!zone) offsetCache.set(timeZone, (zone = new Map()));
+  const q = Math.floor(ms / QUARTER);
+  let off = zone.get(q);
+  if (off === undefined) {
+    if (zone.size > 100_000) zone.clear();
+    zone.set(q, (off = offsetAt(q * QUARTER, timeZone)));
+  }
+  return off;
 }
 
-function computeLocalTime(ms: number, timeZone: string): LocalTime {
+const WEEKDAY_KEYS: WeekdayKey[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+export function localTime(ms: number, timeZone: string): LocalTime {
+  const local = new Date(ms + cachedOffset(ms, timeZone));
+  const year = local.getUTCFullYear();
+  return {
+    date: `${String(year).padStart(4, '0')}-${String(local.getUTCMonth() + 1).padStart(2, '0')}-${String(local.getUTCDate()).padStart(2, '0')}`,
+    weekday: WEEKDAY_KEYS[local.getUTCDay()]!,
+    minutes: local.getUTCHours() * 60 + local.getUTCMinutes(),
+    year,
+  };
+}
+
+/** The same answer from the formatter itself (tests compare the two). */
+export function localTimeByIntl(ms: number, timeZone: string): LocalTime {
   const p = parts(ms, timeZone);
   const weekday = WEEKDAYS[p.weekday ?? ''];
   if (!weekday) throw new Error(`unexpected weekday ${p.weekday}`);
@@ -102,15 +126,30 @@ export function addDays(date: string, days: number): string {
   return new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + days)).toISOString().slice(0, 10);
 }
 
+const weekdays = new Map<string, WeekdayKey>();
+
 function weekdayOf(date: string): WeekdayKey {
-  const [y, m, d] = date.split('-').map(Number);
-  const names: WeekdayKey[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-  return names[new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1)).getUTCDay()] ?? 'sun';
+  let w = weekdays.get(date);
+  if (w === undefined) {
+    const [y, m, d] = date.split('-').map(Number);
+    w = WEEKDAY_KEYS[new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1)).getUTCDay()] ?? 'sun';
+    if (weekdays.size > 10_000) weekdays.clear();
+    weekdays.set(date, w);
+  }
+  return w;
 }
 
+const clockMinutes = new Map<string, number>();
+
 export function minutesOf(hhmm: string): number {
-  const [h, m] = hhmm.split(':').map(Number);
-  return (h ?? 0) * 60 + (m ?? 0);
+  let v = clockMinutes.get(hhmm);
+  if (v === undefined) {
+    const [h, m] = hhmm.split(':').map(Number);
+    v = (h ?? 0) * 60 + (m ?? 0);
+    if (clockMinutes.size > 10_000) clockMinutes.clear();
+    clockMinutes.set(hhmm, v);
+  }
+  return v;
 }
 
 /** Sessions of a category (or of the hall when no category is given) on a local date. */

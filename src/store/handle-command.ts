@@ -81,6 +81,8 @@ export class CommandHandler {
   #dispatching = false;
   #lastCommit: CommitOutcome = { ok: true, at: null, error: null };
   #loadedDates = new Set<string>();
+  /** Set by the first `applyForBatch`: a history generator drives this handler, not a hall. */
+  #generator = false;
 
   constructor(
     private readonly db: Db,
@@ -117,10 +119,11 @@ export class CommandHandler {
 
   /**
    * The synchronous form, for code that runs where no group can be open: a committed-event
-   * listener, or a timer's tick. Throws if a group is open (a bug: use `read`).
+   * listener, or a timer's tick. Throws if a group is open (a bug: use `read`). In a generator
+   * (after `applyForBatch`) it reads the working state: the group is the hall as it stands.
    */
   readNow<T>(fn: (state: ReadonlyHallState, now: number) => T): T {
-    if (this.#batch.length > 0) throw new Error('readNow with a group still to commit: use read()');
+    if (this.#batch.length > 0 && !this.#generator) throw new Error('readNow with a group still to commit: use read()');
     return fn(this.#state, this.clock.now());
   }
 
@@ -169,10 +172,15 @@ export class CommandHandler {
     return done;
   }
 
-  /** The synchronous form, for the hub's own jobs (timers, start-up): commits at once, after any open group. */
+  /**
+   * The synchronous form, for the hub's own jobs (timers, start-up): commits at once, after any open
+   * group. In a generator (after `applyForBatch`) it joins the open group, which the generator's
+   * `commitBatch` writes: a job's command costs no commit of its own there.
+   */
   run(command: HallCommand, actor: Actor): Committed {
     const entry = this.#apply(command, actor, undefined);
     if (entry instanceof Promise) throw new HallqError('HQ_ERR_WRONG_STATE', { reason: 'idempotent retry still committing' });
+    if (this.#generator) return { events: entry.stored, replayed: false };
     const err = this.#flush();
     if (err !== null) throw err;
     return { events: entry.stored, replayed: false };
@@ -182,9 +190,11 @@ export class CommandHandler {
    * For generators (the hall simulator, history for the bench): applies a command now and returns
    * its events, numbered, without committing; `commitBatch` writes everything applied since, in one
    * transaction. The same decide, evolve, projections and log as `submit`; only the grouping differs.
-   * A rule violation throws and changes nothing. Never mix with `submit` in a live hub.
+   * A rule violation throws and changes nothing. Never mix with `submit` in a live hub: the first
+   * call makes this handler a generator's (`readNow` then reads the open group, `run` joins it).
    */
   applyForBatch(command: HallCommand, actor: Actor): StoredEvent[] {
+    this.#generator = true;
     const entry = this.#apply(command, actor, undefined);
     if (entry instanceof Promise) throw new Error('unreachable: no idempotency key');
     return entry.stored;

@@ -30,12 +30,14 @@ export interface SpawnOptions {
   port?: number;
   /** Run as another user (root only): uid and gid. */
   user?: { uid: number; gid: number };
+  /** More command-line options (`--no-history`). */
+  args?: string[];
 }
 
 function startProcess(opts: SpawnOptions): ChildProcess {
   return spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/main.ts', '--port', String(opts.port ?? 0), '--host', '127.0.0.1', '--data', opts.dataDir, '--config', opts.configFile],
+    ['--import', 'tsx', 'src/main.ts', '--port', String(opts.port ?? 0), '--host', '127.0.0.1', '--data', opts.dataDir, '--config', opts.configFile, ...(opts.args ?? [])],
     {
       cwd: REPO_ROOT,
       env: { ...process.env, LOG_LEVEL: 'info', ...opts.env },

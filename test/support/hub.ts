@@ -95,8 +95,13 @@ export function stateOf(hub: Hub): Promise<HallState> {
 
 /** Events from the log as the hub reads them (the log stores them compactly), optionally filtered by SQL. */
 export function eventsIn(db: Hub['db'], where = '1', ...params: unknown[]): StoredEvent[] {
+  return hallEventsIn(db, testConfig(), where, ...params);
+}
+
+/** The same for a hall other than the test hall (the codec puts back fields derived from its config). */
+export function hallEventsIn(db: Hub['db'], config: HallConfig, where = '1', ...params: unknown[]): StoredEvent[] {
   const rows = db.prepare(`SELECT seq, at, type, actor, data FROM events WHERE ${where} ORDER BY seq`).all(...params) as Parameters<typeof decodeRow>[0][];
-  const codec = codecContext(testConfig());
+  const codec = codecContext(config);
   return rows.map((r) => decodeRow(r, codec));
 }
 

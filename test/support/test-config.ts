@@ -57,7 +57,8 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
     { id: 'm1', name: '主任', role: 'manager', passwordHash: HASH },
   ];
   return parseHallConfig({
-    hall: { name: '测试镇便民服务中心', timeZone: 'Asia/Shanghai', ...(o.demo === false ? {} : { demo: true }) },
+    // A test hall starts empty: no simulated history on a first start of main.ts.
+    hall: { name: '测试镇便民服务中心', timeZone: 'Asia/Shanghai', ...(o.demo === false ? {} : { demo: true }), demoHistoryWeeks: 0 },
     ...(o.realIssueLimits ? {} : { limits: { kioskIssue: { burst: 100_000, perMinute: 1_000_000 }, staffIssue: { burst: 100_000, perMinute: 1_000_000 } } }),
     ...(o.upstream
       ? {
