@@ -1,4 +1,4 @@
-import type { HallCommand, Placement } from '../domain/commands.ts';
+import type { CaseTerms, HallCommand, Placement } from '../domain/commands.ts';
 import type { StaffId, WindowId } from '../domain/state.ts';
 import { newCallId, newServiceId } from '../ids.ts';
 
@@ -14,7 +14,7 @@ export type WindowAction =
   | { action: 'recall' }
   | { action: 'no-show' }
   | { action: 'start' }
-  | { action: 'complete'; caseNo?: string; itemCode?: string }
+  | { action: 'complete'; caseNo?: string; itemCode?: string; case?: CaseTerms }
   | { action: 'transfer'; toCategoryId?: string; toWindowId?: WindowId; placement?: Placement; note?: string }
   | { action: 'pause'; reason: string }
   | { action: 'resume' }
@@ -36,7 +36,7 @@ export function windowCommand(windowId: WindowId, a: WindowAction): HallCommand 
     case 'start':
       return { type: 'StartService', data: { windowId } };
     case 'complete':
-      return { type: 'CompleteService', data: { windowId, ...(a.caseNo ? { caseNo: a.caseNo } : {}), ...(a.itemCode ? { itemCode: a.itemCode } : {}) } };
+      return { type: 'CompleteService', data: { windowId, ...(a.caseNo ? { caseNo: a.caseNo } : {}), ...(a.itemCode ? { itemCode: a.itemCode } : {}), ...(a.case ? { case: a.case } : {}) } };
     case 'transfer':
       return {
         type: 'TransferTicket',

@@ -197,4 +197,28 @@ export const MIGRATIONS: readonly string[] = [
     FROM services s JOIN tickets t ON t.id = s.ticket_id LEFT JOIN ratings r ON r.service_id = s.id
     WHERE s.status IN ('done', 'no_show', 'transferred', 'cancelled', 'abandoned_at_close');
   `,
+  /* 6: pauses (暂停服务) for the assessment: one row per pause, ended by the window's resume, sign-out or
+        sign-in. The assessment reads a month of these instead of the whole event log. */ `
+  CREATE TABLE pauses (
+    id         INTEGER PRIMARY KEY,
+    window_id  INTEGER NOT NULL,
+    staff_id   TEXT,
+    started_at INTEGER NOT NULL,
+    ended_at   INTEGER,                   -- NULL while the window is still paused
+    reason     TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX pauses_started ON pauses(started_at);
+  CREATE INDEX pauses_open ON pauses(window_id) WHERE ended_at IS NULL;
+
+  -- A hall upgrading with history: each pause in the log, ended by the first later resume, sign-out or
+  -- sign-in at its window (found by walking forward from the pause, so the cost follows the pauses).
+  INSERT INTO pauses (window_id, staff_id, started_at, ended_at, reason)
+    SELECT json_extract(p.data, '$.windowId'), json_extract(p.data, '$.staffId'), p.at,
+      (SELECT e.at FROM events e
+        WHERE e.seq > p.seq AND e.type IN ('window.resumed', 'window.closed', 'window.opened')
+          AND json_extract(e.data, '$.windowId') = json_extract(p.data, '$.windowId')
+        ORDER BY e.seq LIMIT 1),
+      json_extract(p.data, '$.reason')
+    FROM events p WHERE p.type = 'window.paused' ORDER BY p.seq;
+  `,
 ];

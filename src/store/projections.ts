@@ -114,6 +114,8 @@ export function markTouched(t: Touched, e: HallEvent): void {
     case 'window.paused':
     case 'window.resumed':
       t.windows.add(e.data.windowId);
+      // A pause begins, or ends (resumed, signed out, or signed in again): the pauses table.
+      t.records.push(e);
       return;
     case 'notice.updated':
       t.notices = true;
@@ -178,6 +180,8 @@ export class Projections {
   readonly #countersOfDate;
   readonly #slotsOfDate;
   readonly #serviceById;
+  readonly #pauseBegun;
+  readonly #pauseEnded;
 
   constructor(
     private readonly db: Db,
@@ -223,6 +227,8 @@ export class Projections {
     this.#countersOfDate = db.prepare('SELECT prefix, last FROM counters WHERE business_date = ?');
     this.#slotsOfDate = db.prepare(`SELECT slot FROM flow_slots WHERE business_date = ? AND dim = 'h'`);
     this.#serviceById = db.prepare('SELECT data FROM services WHERE id = ?');
+    this.#pauseBegun = db.prepare('INSERT INTO pauses (window_id, staff_id, started_at, reason) VALUES (?, ?, ?, ?)');
+    this.#pauseEnded = db.prepare('UPDATE pauses SET ended_at = ? WHERE window_id = ? AND ended_at IS NULL');
   }
 
   write(state: HallState, t: Touched): void {
@@ -327,6 +333,15 @@ export class Projections {
         this.#caseAccepted.run(d.caseNo, businessDateOf(d.endedAt, this.timeZone), d.number, d.categoryId, d.caseType, d.endedAt, d.promisedBy ?? null, immediate ? d.endedAt : null, immediate ? 1 : null);
         return;
       }
+      case 'window.paused':
+        this.#pauseEnded.run(e.data.at, e.data.windowId); // never two open at one window
+        this.#pauseBegun.run(e.data.windowId, e.data.staffId, e.data.at, e.data.reason);
+        return;
+      case 'window.resumed':
+      case 'window.closed':
+      case 'window.opened':
+        this.#pauseEnded.run(e.data.at, e.data.windowId);
+        return;
       case 'case.completed':
         this.#caseDone.run(e.data.completedAt, e.data.onTime === null ? null : e.data.onTime ? 1 : 0, e.data.caseNo);
         return;
