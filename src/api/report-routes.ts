@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import type { HallConfig } from '../config/schema.ts';
 import { businessDate } from '../domain/calendar.ts';
-import { assessmentPeriod, checkDate, checkFlowQuery, checkRange, ESTIMATES_MAX_DAYS, INDICATORS_MAX_DAYS, monthPeriod, MONTHLY_TABLES, type FlowQuery, type QuietTimes, type ReportRunner } from '../reports/index.ts';
+import { assessmentPeriod, checkDate, checkFlowQuery, checkRange, ESTIMATES_MAX_DAYS, INDICATORS_MAX_DAYS, monthPeriod, MONTHLY_TABLES, type FlowQuery, type ReportRunner } from '../reports/index.ts';
 import type { CommandHandler } from '../store/handle-command.ts';
 import { requireOneOf } from './request-context.ts';
 import { ErrorSchema } from './schemas.ts';
@@ -20,6 +21,11 @@ const DateParam = (description: string) => Type.String({ pattern: '^\\d{4}-\\d{2
 const Month = Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'YYYY-MM' });
 const CategoryParam = Type.String({ pattern: '^[A-Za-z0-9_-]{1,32}$', description: 'a category id' });
 const WindowParam = Type.String({ pattern: '^[1-9][0-9]{0,2}$', description: 'a window number' });
+
+/** Sends a reply the report thread already serialised (the hall's thread only passes the text on). */
+async function json(reply: FastifyReply, text: Promise<string>): Promise<FastifyReply> {
+  return reply.type('application/json; charset=utf-8').send(await text);
+}
 
 /**
  * The hall's numbers (issue #10) for the manager: every report is checked here (bad input is a 400
@@ -53,11 +59,11 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (a
         response: replyOf('FlowReport'),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
       const query: FlowQuery = { from: q.from, to: q.to, by: q.by ?? 'day', ...(q.categoryId !== undefined ? { categoryId: q.categoryId } : {}), ...(q.windowId !== undefined ? { windowId: Number(q.windowId) } : {}) };
       checkFlowQuery(config, query, today());
-      return reports.run({ kind: 'flow', query }, handler.clock.now());
+      return json(reply, reports.runJson({ kind: 'flow', query }, handler.clock.now()));
     },
   );
 
@@ -71,9 +77,9 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (a
         response: replyOf('StaffingReport'),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       checkDate(request.query.date, 'date');
-      return reports.run({ kind: 'staffing', date: request.query.date }, handler.clock.now());
+      return json(reply, reports.runJson({ kind: 'staffing', date: request.query.date }, handler.clock.now()));
     },
   );
 
@@ -87,9 +93,9 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (a
         response: replyOf('EstimateAccuracy'),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { from, to } = checkRange(request.query.from, request.query.to, today(), ESTIMATES_MAX_DAYS);
-      return reports.run({ kind: 'estimates', from, to }, handler.clock.now());
+      return json(reply, reports.runJson({ kind: 'estimates', from, to }, handler.clock.now()));
     },
   );
 
@@ -110,9 +116,9 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (a
         response: replyOf('AssessmentReport'),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const period = assessmentPeriod(request.query, today());
-      return reports.run({ kind: 'assessment', period }, handler.clock.now());
+      return json(reply, reports.runJson({ kind: 'assessment', period }, handler.clock.now()));
     },
   );
 
@@ -126,9 +132,9 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (a
         response: replyOf('IndicatorsReport'),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { from, to } = checkRange(request.query.from, request.query.to, today(), INDICATORS_MAX_DAYS);
-      return reports.run({ kind: 'indicators', from, to }, handler.clock.now());
+      return json(reply, reports.runJson({ kind: 'indicators', from, to }, handler.clock.now()));
     },
   );
 
@@ -180,7 +186,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (a
  */
 export const quietTimeRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (app, { handler, config, reports }) => {
   const EVERY_MS = 10 * 60_000;
-  let cached: { key: string; value: Promise<QuietTimes> } | null = null;
+  let cached: { key: string; value: Promise<string> } | null = null;
   app.get(
     '/public/quiet-times',
     {
@@ -195,7 +201,7 @@ export const quietTimeRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async
       const now = handler.clock.now();
       const key = `${businessDate(now, config.hall.timeZone)}|${Math.floor(now / EVERY_MS)}`;
       if (!cached || cached.key !== key) {
-        const value = reports.run({ kind: 'quiet' }, now);
+        const value = reports.runJson({ kind: 'quiet' }, now);
         cached = { key, value };
         // A failure is not kept: the next visitor tries again.
         value.catch(() => {
@@ -203,7 +209,7 @@ export const quietTimeRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async
         });
       }
       reply.header('cache-control', 'public, max-age=300');
-      return cached.value;
+      return json(reply, cached.value);
     },
   );
 };

@@ -20,7 +20,9 @@ port.on('message', (m: WorkerRequest) => {
     let reply: WorkerReply;
     let transfer: ArrayBuffer[] = [];
     try {
-      const result = await runReport(db, config, m.job as ReportJob, m.now);
+      const value = await runReport(db, config, m.job as ReportJob, m.now);
+      // Serialised here, off the hall's thread, when the reply is JSON anyway.
+      const result = m.as === 'json' && !(value instanceof Uint8Array) && typeof value !== 'string' ? JSON.stringify(value) : value;
       reply = { id: m.id, ok: true, result };
       if (result instanceof Uint8Array) transfer = [result.buffer as ArrayBuffer];
     } catch (err) {

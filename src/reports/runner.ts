@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { HallConfig } from '../config/schema.ts';
 import { ERRORS, HallqError, type ErrorCode } from '../domain/errors.ts';
@@ -8,6 +9,8 @@ import { runReport, type JobOf, type ReportJob, type ReportKind, type ReportResu
 export interface WorkerRequest {
   id: number;
   job: ReportJob;
+  /** `json`: the thread serialises the reply itself, so the hub's thread only passes a string on. */
+  as: 'value' | 'json';
   /** The hub's clock: "today", "this month" and the history windows are the hub's, not the thread's. */
   now: number;
 }
@@ -22,7 +25,7 @@ export interface ReportRunnerOptions {
   config: HallConfig;
   /** The hub's own connection: used only when there is no file to open (`':memory:'`). */
   db?: Db;
-  /** Report threads at most (default 2: the hub's machine has two cores and the hall comes first). */
+  /** Report threads at most (default: the cores less one for the hall, at least 1 and at most 2). */
   threads?: number;
   /** Jobs that may wait for a thread; more are refused with HQ_ERR_REPORTS_BUSY (default 8). */
   queue?: number;
@@ -35,6 +38,7 @@ interface Task {
   id: number;
   job: ReportJob;
   now: number;
+  as: 'value' | 'json';
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
@@ -62,7 +66,7 @@ export class ReportRunner {
   #closed = false;
 
   constructor(opts: ReportRunnerOptions) {
-    this.#opts = { threads: 2, queue: 8, timeoutMs: 60_000, exportTimeoutMs: 120_000, db: undefined, ...opts };
+    this.#opts = { threads: Math.max(1, Math.min(2, availableParallelism() - 1)), queue: 8, timeoutMs: 60_000, exportTimeoutMs: 120_000, db: undefined, ...opts };
   }
 
   /** Jobs running and waiting, and threads alive. */
@@ -70,18 +74,31 @@ export class ReportRunner {
     return { running: this.#threads.filter((t) => t.task).length, queued: this.#queue.length, threads: this.#threads.length };
   }
 
+  /** Runs a report in a thread and resolves with its value (structured-cloned across). */
   run<K extends ReportKind>(job: JobOf<K>, now: number): Promise<ReportResults[K]> {
+    return this.#submit(job, now, 'value') as Promise<ReportResults[K]>;
+  }
+
+  /**
+   * Runs a report in a thread and resolves with its reply already serialised as JSON: the hub's
+   * thread neither rebuilds the objects nor stringifies them, it passes the text on.
+   */
+  runJson(job: Exclude<ReportJob, { kind: 'xlsx' | 'csv' }>, now: number): Promise<string> {
+    return this.#submit(job, now, 'json') as Promise<string>;
+  }
+
+  #submit(job: ReportJob, now: number, as: 'value' | 'json'): Promise<unknown> {
     if (this.#closed) return Promise.reject(new HallqError('HQ_ERR_REPORTS_BUSY', { reason: 'shutting down', retryAfterSec: 5 }));
     if (this.#opts.dbFile === ':memory:') {
       if (!this.#opts.db) return Promise.reject(new Error('an in-memory hall needs its connection for reports'));
-      return runReport(this.#opts.db, this.#opts.config, job, now);
+      return runReport(this.#opts.db, this.#opts.config, job, now).then((v) => (as === 'json' ? JSON.stringify(v) : v));
     }
     const running = this.#threads.filter((t) => t.task).length;
     if (running >= this.#opts.threads && this.#queue.length >= this.#opts.queue) {
       return Promise.reject(new HallqError('HQ_ERR_REPORTS_BUSY', { running, queued: this.#queue.length, retryAfterSec: 5 }));
     }
-    return new Promise<ReportResults[K]>((resolve, reject) => {
-      this.#queue.push({ id: this.#nextId++, job, now, resolve: resolve as (v: unknown) => void, reject });
+    return new Promise<unknown>((resolve, reject) => {
+      this.#queue.push({ id: this.#nextId++, job, now, as, resolve, reject });
       this.#pump();
     });
   }
@@ -147,7 +164,7 @@ export class ReportRunner {
       this.#pump();
     }, limit);
     thread.timer.unref();
-    const request: WorkerRequest = { id: task.id, job: task.job, now: task.now };
+    const request: WorkerRequest = { id: task.id, job: task.job, now: task.now, as: task.as };
     thread.worker.postMessage(request);
   }
 
