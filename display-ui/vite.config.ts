@@ -14,7 +14,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2020',
     reportCompressedSize: false,
-    rollupOptions: { input: { index: here('index.html'), ticket: here('ticket.html'), wall: here('wall.html'), window: here('window.html'), console: here('console.html'), pad: here('pad.html') } },
+    rollupOptions: { input: { index: here('index.html'), ticket: here('ticket.html'), wall: here('wall.html'), window: here('window.html'), console: here('console.html'), pad: here('pad.html'), quiet: here('quiet.html') } },
   },
   server: { fs: { allow: ['..'] }, proxy: { '/api': 'http://localhost:3000', '/socket.io': { target: 'http://localhost:3000', ws: true } } },
 });

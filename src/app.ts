@@ -15,6 +15,9 @@ import { ticketRoutes } from './api/ticket-routes.ts';
 import { uiRoutes } from './api/ui-routes.ts';
 import { windowRoutes } from './api/window-routes.ts';
 import { dayRoutes } from './api/day-routes.ts';
+import { assessmentRoutes } from './api/assessment-routes.ts';
+import { quietTimeRoutes, reportRoutes } from './api/report-routes.ts';
+import { ReportRunner } from './reports/runner.ts';
 import { Principals } from './auth/principals.ts';
 import type { HallConfig } from './config/schema.ts';
 import { simulatorControls } from './config/load-hall-config.ts';
@@ -67,6 +70,8 @@ export interface BuildOptions {
   openHid?: OpenHid;
   /** How often the wall clock is compared with the monotonic one (default 5 s). */
   clockCheckMs?: number;
+  /** Report threads: how many, how many jobs may wait, and the time limit of one (see ReportRunner). */
+  reports?: { threads?: number; queue?: number; timeoutMs?: number; exportTimeoutMs?: number };
 }
 
 export interface Hub {
@@ -77,6 +82,8 @@ export interface Hub {
   led: LedHost | null;
   announcer: ZonedAnnouncer | null;
   handler: CommandHandler;
+  /** Runs the hall's reports in worker threads, each with its own read-only connection. */
+  reports: ReportRunner;
   guard: ClockGuard;
   io: HubServer;
   db: Db;
@@ -93,6 +100,8 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   const principals = new Principals(db, config, clock);
   const cardReads = new CardReads(opts.hmacKey, clock, config.hall.timeZone, config.devices.idcard?.tokenTtlSec ?? 300);
   const hubId = hubIdOf(db);
+  // Reports read the file from their own threads (WAL lets them read while the hall writes): a year's export never stalls a call.
+  const reports = new ReportRunner({ dbFile: opts.dbFile, config, db, ...opts.reports });
 
   const app = Fastify({
     logger: opts.logger ?? false,
@@ -246,6 +255,9 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       await api.register(appointmentRoutes, { handler, cardReads });
       await api.register(ratingRoutes, { handler, config, history: new HistoryReader(db) });
       await api.register(kioskRoutes, { handler, config, cardReads, printers, principals, announcer });
+      await api.register(reportRoutes, { handler, config, reports });
+      await api.register(quietTimeRoutes, { handler, config, reports });
+      await api.register(assessmentRoutes, { handler, config, reports });
       api.get(
         '/announcements/calls/:callId',
         {
@@ -345,6 +357,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     led,
     announcer,
     handler,
+    reports,
     guard,
     io,
     db,
@@ -363,6 +376,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       await upstream?.worker.stop();
       await led?.stop();
       announcer?.close();
+      await reports.close();
       for (const p of printers.values()) await p.stop();
       // Close the transports, not the sockets: a server-side disconnect is final for socket.io
       // clients, a closed transport is not, so every screen reconnects by itself once the hub is back.

@@ -138,21 +138,32 @@ export const ratingRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHandler; 
         summary: 'Record the call-back (回访), verification (核实) or rectification (整改) of a follow-up',
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
         body: Type.Object(
-          { step: Type.Union([Type.Literal('callback'), Type.Literal('verification'), Type.Literal('rectification')]), note: Type.String({ minLength: 1, maxLength: 500 }) },
+          {
+            step: Type.Union([Type.Literal('callback'), Type.Literal('verification'), Type.Literal('rectification')]),
+            note: Type.String({ minLength: 1, maxLength: 500 }),
+            /** On the call-back: whether the resident was satisfied with how it was handled (回访满意率). */
+            satisfied: Type.Optional(Type.Boolean()),
+          },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ followup: Type.Object({ id: Type.String(), step: Type.String(), note: Type.String(), at: Type.Number(), by: Type.String(), closed: Type.Boolean() }) }), ...errors },
+        response: {
+          200: Type.Object({ followup: Type.Object({ id: Type.String(), step: Type.String(), note: Type.String(), at: Type.Number(), by: Type.String(), closed: Type.Boolean(), satisfied: Type.Optional(Type.Boolean()) }) }),
+          ...errors,
+        },
       },
     },
     async (request) => {
       const p = requireOneOf(request, { roles: ['manager', 'admin'] });
       const { events } = await handler.submit(
-        { type: 'RecordFollowup', data: { followupId: request.params.id, step: request.body.step, note: request.body.note } },
+        {
+          type: 'RecordFollowup',
+          data: { followupId: request.params.id, step: request.body.step, note: request.body.note, ...(request.body.satisfied !== undefined ? { satisfied: request.body.satisfied } : {}) },
+        },
         p.actor,
         idempotencyOf(request, p),
       );
       const d = eventOf(events, 'followup.updated').data;
-      return { followup: { id: d.followupId, step: d.step, note: d.note, at: d.at, by: d.by, closed: d.closed } };
+      return { followup: { id: d.followupId, step: d.step, note: d.note, at: d.at, by: d.by, closed: d.closed, ...(d.satisfied !== undefined && d.satisfied !== null ? { satisfied: d.satisfied } : {}) } };
     },
   );
 };

@@ -6,9 +6,9 @@ import { faviconIco } from './favicon.ts';
 import { errorBody } from './http-errors.ts';
 
 /**
- * Serves the built UIs: the kiosk at /kiosk/, the displays at /display/, and the ticket status
- * page at /t/<ticketId> (the QR on every ticket). `npm start` and `npm test` build them first
- * (`npm run build:ui`); without a build the pages say how to make one.
+ * Serves the built UIs: the kiosk at /kiosk/, the displays at /display/, the ticket status page
+ * at /t/<ticketId> (the QR on every ticket), and the quiet times for phones at /quiet. `npm start`
+ * and `npm test` build them first (`npm run build:ui`); without a build the pages say how to make one.
  */
 export async function uiRoutes(app: FastifyInstance, opts: { distDir: string }): Promise<void> {
   const apps = [
@@ -38,6 +38,12 @@ export async function uiRoutes(app: FastifyInstance, opts: { distDir: string }):
   app.get('/t/:ticketId', { schema: { hide: true } }, async (_req, reply) => {
     if (!existsSync(ticketPage)) return reply.status(503).send(errorBody('HQ_ERR_NOT_FOUND', { reason: 'display-ui not built; run npm run build:ui' }));
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(readFileSync(ticketPage));
+  });
+  // The off-peak advice (错峰办事) for residents' phones: a short address to print and to put in a QR.
+  const quietPage = join(opts.distDir, 'display', 'quiet.html');
+  app.get('/quiet', { schema: { hide: true } }, async (_req, reply) => {
+    if (!existsSync(quietPage)) return reply.status(503).send(errorBody('HQ_ERR_NOT_FOUND', { reason: 'display-ui not built; run npm run build:ui' }));
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(readFileSync(quietPage));
   });
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/display/'));
   const icon = faviconIco();

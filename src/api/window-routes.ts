@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { windowCommand, type WindowAction } from '../commands/window-actions.ts';
 import type { HallConfig } from '../config/schema.ts';
-import type { HallCommand } from '../domain/commands.ts';
+import type { CaseTerms, HallCommand } from '../domain/commands.ts';
 import { HallqError } from '../domain/errors.ts';
 import { callOrderAt, clerkDay, liveServiceAt } from '../domain/queries.ts';
 import type { SelectionReason } from '../domain/events.ts';
@@ -169,9 +169,29 @@ export const windowRoutes: FastifyPluginAsyncTypebox<WindowRouteDeps> = async (a
   action(
     'complete',
     'CompleteService',
-    'Service complete (办结), with the case number and item code of the window business system',
-    Type.Object({ caseNo: Type.Optional(Text(64)), itemCode: Type.Optional(Text(64)) }, { additionalProperties: false }),
-    (body: { caseNo?: string; itemCode?: string }) => ({ action: 'complete', ...(body.caseNo ? { caseNo: body.caseNo } : {}), ...(body.itemCode ? { itemCode: body.itemCode } : {}) }),
+    'Service complete (办结), with the case number, item code and case terms (即办件 / 承诺件 with its working days) of the window business system',
+    Type.Object(
+      {
+        caseNo: Type.Optional(Text(64)),
+        itemCode: Type.Optional(Text(64)),
+        case: Type.Optional(
+          Type.Object(
+            {
+              type: Type.Union([Type.Literal('immediate'), Type.Literal('promised')], { description: 'immediate: 即办件, done now; promised: 承诺件, done when the business system says' }),
+              promisedWorkingDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365, description: '承诺件: working days promised (限时办结)' })),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    (body: { caseNo?: string; itemCode?: string; case?: CaseTerms }) => ({
+      action: 'complete',
+      ...(body.caseNo ? { caseNo: body.caseNo } : {}),
+      ...(body.itemCode ? { itemCode: body.itemCode } : {}),
+      ...(body.case ? { case: body.case } : {}),
+    }),
     (events) => ({ ...actionReply(events), serviceId: (events[0]!.data as { serviceId: string }).serviceId }),
     { 200: Type.Object({ events: Type.Array(Type.Object({ seq: Type.Integer(), type: Type.String() })), ticket: Type.Unknown(), serviceId: Type.String() }) },
   );

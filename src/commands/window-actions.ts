@@ -1,4 +1,4 @@
-import type { HallCommand, Placement } from '../domain/commands.ts';
+import type { CaseTerms, HallCommand, Placement } from '../domain/commands.ts';
 import type { StaffId, WindowId } from '../domain/state.ts';
 import { hubIds, type Ids } from '../ids.ts';
 
@@ -16,9 +16,9 @@ export type WindowAction =
   | { action: 'recall' }
   | { action: 'no-show' }
   | { action: 'start' }
-  | { action: 'complete'; caseNo?: string; itemCode?: string }
+  | { action: 'complete'; caseNo?: string; itemCode?: string; case?: CaseTerms }
   /** 办结并叫下一位: one key for both. */
-  | { action: 'complete-and-call'; caseNo?: string; itemCode?: string }
+  | { action: 'complete-and-call'; caseNo?: string; itemCode?: string; case?: CaseTerms }
   | { action: 'transfer'; toCategoryId?: string; toWindowId?: WindowId; placement?: Placement; note?: string }
   | { action: 'pause'; reason: string }
   | { action: 'resume' }
@@ -43,12 +43,9 @@ export function windowCommand(windowId: WindowId, a: WindowAction, ids: Pick<Ids
     case 'start':
       return { type: 'StartService', data: { windowId } };
     case 'complete':
-      return { type: 'CompleteService', data: { windowId, ...(a.caseNo ? { caseNo: a.caseNo } : {}), ...(a.itemCode ? { itemCode: a.itemCode } : {}) } };
+      return { type: 'CompleteService', data: { windowId, ...caseFields(a) } };
     case 'complete-and-call':
-      return {
-        type: 'CompleteAndCallNext',
-        data: { windowId, callId: ids.callId(), ...(a.caseNo ? { caseNo: a.caseNo } : {}), ...(a.itemCode ? { itemCode: a.itemCode } : {}) },
-      };
+      return { type: 'CompleteAndCallNext', data: { windowId, callId: ids.callId(), ...caseFields(a) } };
     case 'transfer':
       return {
         type: 'TransferTicket',
@@ -72,4 +69,9 @@ export function windowCommand(windowId: WindowId, a: WindowAction, ids: Pick<Ids
       return _exhaustive;
     }
   }
+}
+
+/** What a completion says about its case (办件编号, 事项编码, 即办/承诺), only what was given. */
+function caseFields(a: { caseNo?: string; itemCode?: string; case?: CaseTerms }): { caseNo?: string; itemCode?: string; case?: CaseTerms } {
+  return { ...(a.caseNo ? { caseNo: a.caseNo } : {}), ...(a.itemCode ? { itemCode: a.itemCode } : {}), ...(a.case ? { case: a.case } : {}) };
 }

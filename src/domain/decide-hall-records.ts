@@ -99,7 +99,11 @@ function mayRecordDeductions(state: ReadonlyHallState, ctx: DecideContext): void
   throw new HallqError('HQ_ERR_FORBIDDEN');
 }
 
+/** A commitment case is declared done by the window business system (an `integration` device) or a manager. */
 export function completeCase(state: ReadonlyHallState, command: CommandOf<'CompleteCase'>, ctx: DecideContext): HallEvent[] {
+  const a = ctx.actor;
+  const may = a.kind === 'system' || (a.kind === 'device' && a.deviceKind === 'integration') || (a.kind === 'staff' && (a.role === 'manager' || a.role === 'admin'));
+  if (!may) throw new HallqError('HQ_ERR_FORBIDDEN');
   const c = state.openCases.get(command.data.caseNo);
   if (!c) throw new HallqError('HQ_ERR_NOT_FOUND', { caseNo: command.data.caseNo, reason: 'no open commitment case with this number' });
   const today = businessDate(ctx.at, ctx.config.hall.timeZone);

@@ -338,6 +338,9 @@ function complete(state: HallState, d: CommandOf<'CompleteService'>['data'] | Co
   if (terms && !d.caseNo) throw new HallqError('HQ_ERR_VALIDATION', { field: 'caseNo' }, { zh: '有办件类型时须给出办件编号', en: 'a case type needs its case number' });
   if (terms?.type === 'promised' && terms.promisedWorkingDays === undefined)
     throw new HallqError('HQ_ERR_VALIDATION', { field: 'case.promisedWorkingDays' }, { zh: '承诺件须给出承诺办结的工作日数', en: 'a promised case needs its working days' });
+  // Counting working days walks the calendar day by day: a limit is bounded (法定时限 are at most months).
+  if (terms?.promisedWorkingDays !== undefined && !(Number.isInteger(terms.promisedWorkingDays) && terms.promisedWorkingDays >= 1 && terms.promisedWorkingDays <= 365))
+    throw new HallqError('HQ_ERR_VALIDATION', { field: 'case.promisedWorkingDays' }, { zh: '承诺办结工作日数须为1至365的整数', en: 'the working days must be a whole number from 1 to 365' });
   return {
     w,
     events: [

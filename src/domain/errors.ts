@@ -101,6 +101,13 @@ export const ERRORS = {
   HQ_ERR_RATING_REASON_UNKNOWN: { zh: '评价原因不在可选范围内', en: 'That reason is not one of the offered reasons' },
   HQ_ERR_FOLLOWUP_NOT_FOUND: { zh: '找不到该差评回访', en: 'No such follow-up' },
   HQ_ERR_FOLLOWUP_CLOSED: { zh: '该差评回访已办结', en: 'This follow-up is already closed' },
+  // Reports (the hall's numbers)
+  HQ_ERR_REPORT_RANGE_INVERTED: { zh: '开始日期晚于结束日期，请对调后重试', en: 'The start date is after the end date; swap them and try again' },
+  HQ_ERR_REPORT_PERIOD_IN_FUTURE: { zh: '所选期间尚未开始，没有数据可统计', en: 'That period has not begun yet; there is nothing to count' },
+  HQ_ERR_REPORT_RANGE_TOO_LONG: { zh: '日期范围过长，请缩短范围或改按日、周、月汇总', en: 'The range is too long; shorten it or ask for days, weeks or months' },
+  HQ_ERR_REPORT_UNKNOWN_FILTER: { zh: '没有这个业务类别或窗口，请检查筛选条件', en: 'No such category or window; check the filter' },
+  HQ_ERR_REPORTS_BUSY: { zh: '正在生成的报表过多，请稍后再试', en: 'Too many reports are being built; try again shortly' },
+  HQ_ERR_REPORT_TIMEOUT: { zh: '报表生成超时，请缩短期间后重试', en: 'The report took too long; try a shorter period' },
   // Devices
   HQ_ERR_SIMULATOR_DISABLED: {
     zh: '未配置模拟读卡器，模拟接口不可用',

@@ -10,8 +10,9 @@ import type { Db } from './open-db.ts';
  *
  * - Projection rows of finished tickets older than yesterday leave the database: the log keeps them,
  *   the fact tables keep what the reports count, memory never loads them again.
- * - Personal fields older than `privacy.retentionDays` leave the log and the appointments
- *   (DESIGN §5), walking the log by seq with a watermark, so each event is rewritten once.
+ * - Personal fields older than `privacy.retentionDays` leave the log, the appointments and the service
+ *   facts (DESIGN §5), walking the log by seq and the facts by date with watermarks, so each row is
+ *   rewritten once.
  * - Delivered upload records past the retention, and idempotency records older than a day, go.
  */
 export class Maintenance {
@@ -27,6 +28,8 @@ export class Maintenance {
   readonly #lastSeq;
   readonly #purgeEvents;
   readonly #purgeAppointments;
+  readonly #purgeFacts;
+  readonly #firstFactDate;
   readonly #purgeOutbox;
   readonly #purgeResults;
 
@@ -38,8 +41,9 @@ export class Maintenance {
     this.#oldTickets = db.prepare(`SELECT id, data FROM tickets WHERE business_date < ? AND status NOT IN ('waiting', 'called', 'serving') LIMIT ?`);
     this.#servicesOf = (data: string) => (JSON.parse(data) as { serviceIds: string[] }).serviceIds;
     this.#deleteService = db.prepare('DELETE FROM services WHERE id = ?');
-    // A rating with a follow-up stays while the follow-up is open: the manager's list shows it.
-    this.#keepRating = db.prepare(`SELECT 1 FROM followups WHERE status = 'open' AND json_extract(data, '$.serviceId') = ?`);
+    // A rating with a follow-up stays: the manager's list and the monthly 差评回访 table show its words.
+    // Follow-ups are a few in a hundred ratings, so this keeps little.
+    this.#keepRating = db.prepare(`SELECT 1 FROM followups WHERE json_extract(data, '$.serviceId') = ?`);
     this.#deleteRating = db.prepare('DELETE FROM ratings WHERE service_id = ?');
     this.#deleteTicket = db.prepare('DELETE FROM tickets WHERE id = ?');
     this.#meta = db.prepare('SELECT value FROM hall_meta WHERE key = ?');
@@ -54,6 +58,8 @@ export class Maintenance {
          ELSE json_remove(data, '$.holderHmac', '$.nameMasked', '$.phoneMasked') END
        WHERE seq > ? AND seq <= ? AND type IN ('ticket.issued', 'rating.recorded', 'appointment.booked')`,
     );
+    this.#firstFactDate = db.prepare('SELECT MIN(business_date) AS d FROM service_facts');
+    this.#purgeFacts = db.prepare('UPDATE service_facts SET holder_masked = NULL WHERE business_date >= ? AND business_date < ? AND holder_masked IS NOT NULL');
     this.#purgeAppointments = db.prepare(
       `UPDATE appointments SET data = json_set(data, '$.holderHmac', json('null'), '$.nameMasked', json('null'), '$.phoneMasked', json('null'))
        WHERE code IN (SELECT code FROM appointments WHERE used IN (0, 1) AND slot_end < ? AND json_extract(data, '$.nameMasked') IS NOT NULL LIMIT ?)`,
@@ -116,6 +122,18 @@ export class Maintenance {
       more = to < upTo;
     }
     if (this.#purgeAppointments.run(cutoffMs, 500).changes === 500) more = true;
+    // The facts' masked names, a day per step (a city day is ~10,000 rows), up to the retention's first day.
+    const cutoffDate = addDays(today, -this.config.privacy.retentionDays);
+    const factsDone = (this.#meta.get('facts_purged_date') as { value: string } | undefined)?.value ?? '0000-00-00';
+    if (factsDone < cutoffDate) {
+      const first = factsDone === '0000-00-00' ? ((this.#firstFactDate.get() as { d: string | null }).d ?? cutoffDate) : factsDone;
+      const next = first < cutoffDate ? addDays(first, 1) : cutoffDate;
+      this.db.transaction(() => {
+        this.#purgeFacts.run(factsDone, next);
+        this.#setMeta.run('facts_purged_date', next);
+      })();
+      if (next < cutoffDate) more = true;
+    }
     return more;
   }
 

@@ -226,4 +226,38 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX appointments_live ON appointments(used, slot_end);
   CREATE INDEX cases_open ON cases(case_type) WHERE completed_at IS NULL;
   `,
+  /* 8: pauses (暂停服务) for the assessment: one row per pause, ended by the window's resume, sign-out or
+        sign-in. The assessment reads a month of these instead of the whole event log. */ `
+  CREATE TABLE pauses (
+    id         INTEGER PRIMARY KEY,
+    window_id  INTEGER NOT NULL,
+    staff_id   TEXT,
+    started_at INTEGER NOT NULL,
+    ended_at   INTEGER,                   -- NULL while the window is still paused
+    reason     TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX pauses_started ON pauses(started_at);
+  CREATE INDEX pauses_open ON pauses(window_id) WHERE ended_at IS NULL;
+
+  -- A hall upgrading with history: each pause in the log, ended by the first later resume, sign-out or
+  -- sign-in at its window (found by walking forward from the pause, so the cost follows the pauses).
+  INSERT INTO pauses (window_id, staff_id, started_at, ended_at, reason)
+    SELECT json_extract(p.data, '$.windowId'), json_extract(p.data, '$.staffId'), p.at,
+      (SELECT e.at FROM events e
+        WHERE e.seq > p.seq AND e.type IN ('window.resumed', 'window.closed', 'window.opened')
+          AND json_extract(e.data, '$.windowId') = json_extract(p.data, '$.windowId')
+        ORDER BY e.seq LIMIT 1),
+      json_extract(p.data, '$.reason')
+    FROM events p WHERE p.type = 'window.paused' ORDER BY p.seq;
+  `,
+  /* 9: projection rows of finished tickets leave after a day (7), so what the monthly export shows of a
+        rating's resident (the masked name) is kept with its fact, and cleared past the retention. */ `
+  ALTER TABLE service_facts ADD COLUMN holder_masked TEXT;
+  UPDATE service_facts SET holder_masked = (
+    SELECT json_extract(t.data, '$.holder.nameMasked') FROM tickets t
+     WHERE t.business_date = service_facts.business_date AND t.number = service_facts.number)
+   WHERE rating IS NOT NULL;
+  -- The housekeeping keeps a rating while a follow-up names it: found by this index, not a scan per rating.
+  CREATE INDEX followups_service ON followups(json_extract(data, '$.serviceId'));
+  `,
 ];

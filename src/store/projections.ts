@@ -115,6 +115,8 @@ export function markTouched(t: Touched, e: StoredEvent): void {
     case 'window.paused':
     case 'window.resumed':
       t.windows.add(e.data.windowId);
+      // A pause begins, or ends (resumed, signed out, or signed in again): the pauses table.
+      t.records.push(e);
       return;
     case 'notice.updated':
       t.notices = true;
@@ -179,6 +181,8 @@ export class Projections {
   readonly #countersOfDate;
   readonly #slotsOfDate;
   readonly #serviceById;
+  readonly #pauseBegun;
+  readonly #pauseEnded;
 
   constructor(
     private readonly db: Db,
@@ -207,11 +211,11 @@ export class Projections {
     this.#outbox = db.prepare('INSERT OR IGNORE INTO upstream_outbox (rating_id, event_seq, created_at) VALUES (?, ?, ?)');
     this.#fact = db.prepare(
       `INSERT INTO service_facts (business_date, number, idx, category_id, window_id, staff_id, source, priority, extended, outcome, waiting_since, called_at, started_at, ended_at, recalls,
-         est_min, est_low, est_high, case_no, item_code, rating, rating_reasons, rated_at, unrated)
+         est_min, est_low, est_high, case_no, item_code, rating, rating_reasons, rated_at, unrated, holder_masked)
        VALUES (@date, @number, @idx, @category, @window, @staff, @source, @priority, @extended, @outcome, @waitingSince, @calledAt, @startedAt, @endedAt, @recalls,
-         @estMin, @estLow, @estHigh, @caseNo, @itemCode, @rating, @reasons, @ratedAt, @unrated)
+         @estMin, @estLow, @estHigh, @caseNo, @itemCode, @rating, @reasons, @ratedAt, @unrated, @holderMasked)
        ON CONFLICT (business_date, number, idx) DO UPDATE SET outcome = excluded.outcome, ended_at = excluded.ended_at, case_no = excluded.case_no, item_code = excluded.item_code,
-         rating = excluded.rating, rating_reasons = excluded.rating_reasons, rated_at = excluded.rated_at, unrated = excluded.unrated`,
+         rating = excluded.rating, rating_reasons = excluded.rating_reasons, rated_at = excluded.rated_at, unrated = excluded.unrated, holder_masked = excluded.holder_masked`,
     );
     this.#flow = db.prepare(
       `INSERT OR REPLACE INTO flow_slots VALUES (${Array(24).fill('?').join(', ')})`,
@@ -226,6 +230,8 @@ export class Projections {
     this.#countersOfDate = db.prepare('SELECT prefix, last FROM counters WHERE business_date = ?');
     this.#slotsOfDate = db.prepare(`SELECT slot FROM flow_slots WHERE business_date = ? AND dim = 'h'`);
     this.#serviceById = db.prepare('SELECT data FROM services WHERE id = ?');
+    this.#pauseBegun = db.prepare('INSERT INTO pauses (window_id, staff_id, started_at, reason) VALUES (?, ?, ?, ?)');
+    this.#pauseEnded = db.prepare('UPDATE pauses SET ended_at = ? WHERE window_id = ? AND ended_at IS NULL');
   }
 
   write(state: HallState, t: Touched): void {
@@ -302,6 +308,8 @@ export class Projections {
       reasons: r?.status === 'rated' && r.reasons.length > 0 ? r.reasons.join(',') : null,
       ratedAt: r?.ratedAt ?? null,
       unrated: r?.status === 'unrated' ? 1 : 0,
+      // Only with a rating: the export's 评价明细 names the resident who rated, masked.
+      holderMasked: r?.status === 'rated' ? (t.holder?.nameMasked ?? null) : null,
     });
   }
 
@@ -330,6 +338,15 @@ export class Projections {
         this.#caseAccepted.run(d.caseNo, businessDateOf(d.endedAt, this.timeZone), d.number, d.categoryId, d.caseType, d.endedAt, d.promisedBy ?? null, immediate ? d.endedAt : null, immediate ? 1 : null);
         return;
       }
+      case 'window.paused':
+        this.#pauseEnded.run(e.data.at, e.data.windowId); // never two open at one window
+        this.#pauseBegun.run(e.data.windowId, e.data.staffId, e.data.at, e.data.reason);
+        return;
+      case 'window.resumed':
+      case 'window.closed':
+      case 'window.opened':
+        this.#pauseEnded.run(e.data.at, e.data.windowId);
+        return;
       case 'case.completed':
         this.#caseDone.run(e.data.completedAt, e.data.onTime === null ? null : e.data.onTime ? 1 : 0, e.data.caseNo);
         return;

@@ -1,0 +1,207 @@
+import type { HallConfig } from '../config/schema.ts';
+import { businessDate } from '../domain/calendar.ts';
+import { HallqError } from '../domain/errors.ts';
+import { percentile } from '../domain/flow.ts';
+import type { Db } from '../store/open-db.ts';
+import { checkRange, isoWeek, slotLabel } from './period.ts';
+import type { FlowQuery, FlowReport, FlowReportRow } from './types.ts';
+
+/** The longest range a report of each grain reads: a year of half hours, ten years of days. */
+export const MAX_DAYS: Record<FlowQuery['by'], number> = { halfhour: 370, day: 3700, week: 3700, month: 3700 };
+
+interface SlotRecord {
+  business_date: string;
+  slot: number;
+  from_at: number;
+  to_at: number;
+  extended: number;
+  issued: number;
+  called: number;
+  served: number;
+  no_show: number;
+  transfers_in: number;
+  transfers_out: number;
+  waiting_end: number;
+  wait_max: number;
+  wait_mean: number;
+  handle_mean: number;
+  appointments: number;
+  extended_issued: number;
+  windows_open: number;
+  clerks: number;
+}
+
+/** Checks a flow query against the hall: the range for its grain, a known category or window, not both. */
+export function checkFlowQuery(config: HallConfig, q: FlowQuery, today: string): FlowQuery {
+  checkRange(q.from, q.to, today, MAX_DAYS[q.by]);
+  if (q.categoryId !== undefined && q.windowId !== undefined)
+    throw new HallqError('HQ_ERR_REPORT_UNKNOWN_FILTER', { field: 'categoryId' }, { zh: '业务类别和窗口只能选一个', en: 'give a category or a window, not both' });
+  if (q.categoryId !== undefined && !config.categories.some((c) => c.id === q.categoryId))
+    throw new HallqError('HQ_ERR_REPORT_UNKNOWN_FILTER', { field: 'categoryId', categoryId: q.categoryId }, { zh: '没有这个业务类别', en: 'no such category' });
+  if (q.windowId !== undefined && !config.windows.some((w) => w.id === q.windowId))
+    throw new HallqError('HQ_ERR_REPORT_UNKNOWN_FILTER', { field: 'windowId', windowId: q.windowId }, { zh: '没有这个窗口', en: 'no such window' });
+  return q;
+}
+
+/**
+ * The half-hour flow (§5.2.6) by half hour, day, ISO week or month, for the hall, a category or a
+ * window, read from the flow records. Counts add up; means are weighted by what they average; the
+ * p90 wait is the real one, from the waits of the services called in each period.
+ */
+export function flowReport(db: Db, config: HallConfig, q: FlowQuery, now: number): FlowReport {
+  checkFlowQuery(config, q, businessDate(now, config.hall.timeZone));
+  const [dim, dimId] = q.categoryId !== undefined ? ['c', q.categoryId] : q.windowId !== undefined ? ['w', String(q.windowId)] : ['h', 'hall'];
+  const records = db
+    .prepare(
+      `SELECT business_date, slot, from_at, to_at, extended, issued, called, served, no_show, transfers_in, transfers_out, waiting_end, wait_max, wait_mean,
+              handle_mean, appointments, extended_issued, windows_open, clerks
+         FROM flow_slots WHERE business_date BETWEEN ? AND ? AND dim = ? AND dim_id = ? ORDER BY business_date, slot`,
+    )
+    .all(q.from, q.to, dim, dimId) as SlotRecord[];
+  // A window has rows only for the slots it was open or active in; the waits are those it called.
+  const waits = waitsOf(db, q);
+
+  const keyOf = (r: SlotRecord): { period: string; from: string; to: string } => {
+    switch (q.by) {
+      case 'halfhour':
+        return { period: `${r.business_date} ${slotLabel(r.slot)}`, from: r.business_date, to: r.business_date };
+      case 'day':
+        return { period: r.business_date, from: r.business_date, to: r.business_date };
+      case 'week': {
+        const w = isoWeek(r.business_date);
+        return { period: w.label, from: w.monday, to: addDaysIso(w.monday, 6) };
+      }
+      case 'month':
+        return { period: r.business_date.slice(0, 7), from: `${r.business_date.slice(0, 7)}-01`, to: monthEnd(r.business_date) };
+    }
+  };
+
+  const groups = new Map<string, { key: { period: string; from: string; to: string }; records: SlotRecord[] }>();
+  for (const r of records) {
+    const key = keyOf(r);
+    const g = groups.get(key.period) ?? (groups.set(key.period, { key, records: [] }), groups.get(key.period)!);
+    g.records.push(r);
+  }
+  const rows = [...groups.values()].map((g) => {
+    const row = combine(g.key.period, clamp(g.key.from, q.from), clamp2(g.key.to, q.to), g.records, waits);
+    if (q.by === 'halfhour') {
+      row.slot = g.records[0]!.slot;
+      row.extended = g.records[0]!.extended === 1;
+    }
+    return row;
+  });
+  const total = combine(`${q.from}/${q.to}`, q.from, q.to, records, waits);
+  const scope =
+    dim === 'c'
+      ? { kind: 'category' as const, id: dimId, name: config.categories.find((c) => c.id === dimId)?.name ?? null }
+      : dim === 'w'
+        ? { kind: 'window' as const, id: dimId, name: windowName(config, Number(dimId)) }
+        : { kind: 'hall' as const, id: null, name: { zh: config.hall.name, en: config.hall.nameEn ?? config.hall.name } };
+  return { query: q, scope, rows, total };
+}
+
+function windowName(config: HallConfig, id: number) {
+  const w = config.windows.find((x) => x.id === id);
+  return w ? { zh: w.name, en: `Window ${id}` } : null;
+}
+
+const clamp = (d: string, min: string) => (d < min ? min : d);
+const clamp2 = (d: string, max: string) => (d > max ? max : d);
+
+function addDaysIso(date: string, n: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+function monthEnd(date: string): string {
+  const y = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7));
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
+
+/** Waits (seconds) of the services called in the range, with the instant of the call, for the scope. */
+function waitsOf(db: Db, q: FlowQuery): { at: number; wait: number }[] {
+  const filter = q.categoryId !== undefined ? 'AND category_id = ?' : q.windowId !== undefined ? 'AND window_id = ?' : '';
+  const args: unknown[] = [q.from, q.to];
+  if (q.categoryId !== undefined) args.push(q.categoryId);
+  if (q.windowId !== undefined) args.push(q.windowId);
+  const rows = db
+    .prepare(`SELECT called_at AS at, MAX(0, ROUND((called_at - waiting_since) / 1000.0)) AS wait FROM service_facts WHERE business_date BETWEEN ? AND ? AND called_at IS NOT NULL ${filter} ORDER BY called_at`)
+    .all(...args) as { at: number; wait: number }[];
+  return rows;
+}
+
+/** The waits whose call falls in [from, to) of a sorted list. */
+function waitsBetween(waits: { at: number; wait: number }[], from: number, to: number): number[] {
+  let lo = 0;
+  let hi = waits.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (waits[mid]!.at < from) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: number[] = [];
+  for (let i = lo; i < waits.length && waits[i]!.at < to; i++) out.push(waits[i]!.wait);
+  return out;
+}
+
+function combine(period: string, from: string, to: string, records: SlotRecord[], waits: { at: number; wait: number }[]): FlowReportRow {
+  let called = 0;
+  let served = 0;
+  let waitSum = 0;
+  let handleSum = 0;
+  const row: FlowReportRow = {
+    period,
+    from,
+    to,
+    issued: 0,
+    called: 0,
+    served: 0,
+    noShow: 0,
+    transfersIn: 0,
+    transfersOut: 0,
+    waitingEnd: 0,
+    waitingPeak: 0,
+    waitMaxSec: 0,
+    waitMeanSec: 0,
+    waitP90Sec: 0,
+    handleMeanSec: 0,
+    appointments: 0,
+    extendedIssued: 0,
+    windowsOpen: 0,
+    clerks: 0,
+    slots: records.length,
+  };
+  const spans: [number, number][] = [];
+  for (const r of records) {
+    row.issued += r.issued;
+    called += r.called;
+    served += r.served;
+    row.noShow += r.no_show;
+    row.transfersIn += r.transfers_in;
+    row.transfersOut += r.transfers_out;
+    row.waitingPeak = Math.max(row.waitingPeak, r.waiting_end);
+    row.waitMaxSec = Math.max(row.waitMaxSec, r.wait_max);
+    waitSum += r.wait_mean * r.called;
+    handleSum += r.handle_mean * r.served;
+    row.appointments += r.appointments;
+    row.extendedIssued += r.extended_issued;
+    row.windowsOpen = Math.max(row.windowsOpen, r.windows_open);
+    row.clerks = Math.max(row.clerks, r.clerks);
+    const last = spans.at(-1);
+    if (last && last[1] === r.from_at) last[1] = r.to_at;
+    else spans.push([r.from_at, r.to_at]);
+  }
+  const lastRecord = records.at(-1);
+  row.waitingEnd = lastRecord?.waiting_end ?? 0;
+  if (records.length === 1) {
+    row.windowsOpen = lastRecord!.windows_open;
+    row.clerks = lastRecord!.clerks;
+  }
+  row.called = called;
+  row.served = served;
+  row.waitMeanSec = called ? Math.round(waitSum / called) : 0;
+  row.handleMeanSec = served ? Math.round(handleSum / served) : 0;
+  const list = spans.flatMap(([a, b]) => waitsBetween(waits, a, b)).sort((a, b) => a - b);
+  row.waitP90Sec = percentile(list, 0.9);
+  return row;
+}

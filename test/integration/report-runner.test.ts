@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HallqError } from '../../src/domain/errors.ts';
+import { ReportRunner } from '../../src/reports/runner.ts';
+import { openDb } from '../../src/store/open-db.ts';
+import { reportsConfig } from '../support/history.ts';
+
+const config = reportsConfig();
+const NOW = Date.parse('2026-10-22T10:00:00+08:00');
+let dir: string;
+let dbFile: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'hallq-runner-'));
+  dbFile = join(dir, 'hallq.db');
+  openDb(dbFile).close();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof HallqError ? e.code : String(e)));
+
+describe('the report threads', () => {
+  it('run a report on their own connection, and bring its refusal back with its code and message', async () => {
+    const r = new ReportRunner({ dbFile, config });
+    try {
+      const q = await r.run({ kind: 'quiet' }, NOW);
+      expect(q.today).toBe('2026-10-22');
+      const err = await r.run({ kind: 'flow', query: { from: '2026-10-21', to: '2026-10-01', by: 'day' } }, NOW).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(HallqError);
+      expect((err as HallqError).code).toBe('HQ_ERR_REPORT_RANGE_INVERTED');
+      expect((err as HallqError).message).toContain('开始日期晚于结束日期');
+      expect(r.load).toEqual({ running: 0, queued: 0, threads: 1 });
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('cap the jobs: beyond the threads and the queue a job is refused at once, with a time to retry', async () => {
+    const r = new ReportRunner({ dbFile, config, threads: 1, queue: 1 });
+    try {
+      const first = r.run({ kind: 'quiet' }, NOW);
+      const second = r.run({ kind: 'quiet' }, NOW);
+      const third = r.run({ kind: 'quiet' }, NOW).catch((e: unknown) => e);
+      expect(r.load).toMatchObject({ running: 1, queued: 1 });
+      const refused = (await third) as HallqError;
+      expect(refused.code).toBe('HQ_ERR_REPORTS_BUSY');
+      expect(refused.detail?.retryAfterSec).toBe(5);
+      expect(await codeOf(first)).toBe('ok');
+      expect(await codeOf(second)).toBe('ok');
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('abandon a job past its time limit and end its thread; the next job gets a fresh one', async () => {
+    const r = new ReportRunner({ dbFile, config, threads: 1, timeoutMs: 1 });
+    try {
+      expect(await codeOf(r.run({ kind: 'quiet' }, NOW))).toBe('HQ_ERR_REPORT_TIMEOUT');
+      expect(r.load.threads).toBe(0);
+    } finally {
+      await r.close();
+    }
+    const again = new ReportRunner({ dbFile, config, threads: 1 });
+    try {
+      expect(await codeOf(again.run({ kind: 'quiet' }, NOW))).toBe('ok');
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('refuse what is still waiting when the hub closes', async () => {
+    const r = new ReportRunner({ dbFile, config, threads: 1, queue: 4 });
+    const jobs = [r.run({ kind: 'quiet' }, NOW), r.run({ kind: 'quiet' }, NOW), r.run({ kind: 'quiet' }, NOW)].map(codeOf);
+    await r.close();
+    expect(await Promise.all(jobs)).toEqual(['HQ_ERR_REPORTS_BUSY', 'HQ_ERR_REPORTS_BUSY', 'HQ_ERR_REPORTS_BUSY']);
+    expect(await codeOf(r.run({ kind: 'quiet' }, NOW))).toBe('HQ_ERR_REPORTS_BUSY');
+  });
+});
