@@ -258,7 +258,7 @@ class HallSimulation {
       throw new Error(`simulate: the database already holds history up to ${new Date(last).toISOString()}; start after it, or use a fresh data directory`);
     }
     const idRng = Rng.stream(this.seed, 'ids');
-    this.ids = idsFrom({ bytes: (n) => idRng.bytes(n), int: (max) => idRng.int(max) });
+    this.ids = idsFrom({ now: () => this.clock.t, bytes: (n) => idRng.bytes(n), int: (max) => idRng.int(max) });
     // The hub's card path; a token is resolved the moment it is made, so it need not outlive ten seconds.
     this.cards = new CardReads(opts.hmacKey, this.clock, this.tz, 10);
     this.people = new People(this.seed, Number(first.slice(0, 4)), this.profile.regions, this.profile.ages);
