@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 
 /**
  * Ids are written into nearly every event, so they are short. Those that key a projection table
@@ -85,6 +85,16 @@ function pooledRandom(): (n: number) => Buffer {
     at += n;
     return out;
   };
+}
+
+/**
+ * The id of a ticket's first service, made from the ticket's id: the same time, then 30 bits of its
+ * SHA-256 (which say nothing of the ticket id's random part, the key to its status page). Nearly every
+ * event of a ticket names both ids; the log leaves this one out when it follows (event-codec.ts).
+ * A service after a transfer gets a random id (`serviceId()`).
+ */
+export function firstServiceIdOf(ticketId: string): string {
+  return `s${ticketId.slice(1, 8)}${createHash('sha256').update(ticketId).digest('base64url').slice(0, 5)}`;
 }
 
 /** The hub's ids: the system CSPRNG and clock. */

@@ -6,7 +6,7 @@ import { BAD_LEVEL, BASE_BAD_REASONS, type FollowupStep } from '../domain/rating
 import type { Session } from '../config/schema.ts';
 import type { WindowId } from '../domain/state.ts';
 import { runDueJobs } from '../hub-jobs.ts';
-import { idsFrom, type Ids } from '../ids.ts';
+import { firstServiceIdOf, idsFrom, type Ids } from '../ids.ts';
 import { CardReads } from '../personal/card-reads.ts';
 import type { StoredEvent } from '../store/event-log.ts';
 import { CommandHandler, type Clock } from '../store/handle-command.ts';
@@ -446,6 +446,12 @@ class HallSimulation {
     return events;
   }
 
+  /** A new ticket's id and its first service's, as the hub makes them (`firstServiceIdOf`). */
+  firstIds(): { ticketId: string; serviceId: string } {
+    const ticketId = this.ids.ticketId();
+    return { ticketId, serviceId: firstServiceIdOf(ticketId) };
+  }
+
   // --- days -------------------------------------------------------------------
 
   beginDay(date: string): void {
@@ -588,8 +594,7 @@ class HallSimulation {
     const command: HallCommand = {
       type: 'IssueTicket',
       data: {
-        ticketId: this.ids.ticketId(),
-        serviceId: this.ids.serviceId(),
+        ...this.firstIds(),
         source: v.channel === 'guide' ? 'guide' : 'kiosk',
         kioskId: actor.kind === 'device' ? actor.id : this.readerKiosk.id,
         ...(v.appointment && code && !byCard ? { appointmentCode: code } : {}),
