@@ -94,8 +94,16 @@ function pooledRandom(): (n: number) => Buffer {
  * A service after a transfer gets a random id (`serviceId()`).
  */
 export function firstServiceIdOf(ticketId: string): string {
-  return `s${ticketId.slice(1, 8)}${createHash('sha256').update(ticketId).digest('base64url').slice(0, 5)}`;
+  let id = recentFirstServices.get(ticketId);
+  if (id === undefined) {
+    id = `s${ticketId.slice(1, 8)}${createHash('sha256').update(ticketId).digest('base64url').slice(0, 5)}`;
+    // Each ticket's events ask several times within minutes (writing and reading the log): remember the latest.
+    if (recentFirstServices.size >= 4096) recentFirstServices.clear();
+    recentFirstServices.set(ticketId, id);
+  }
+  return id;
 }
+const recentFirstServices = new Map<string, string>();
 
 /** The hub's ids: the system CSPRNG and clock. */
 export const hubIds: Ids = idsFrom({ now: () => Date.now(), bytes: pooledRandom(), int: (max) => randomInt(max) });

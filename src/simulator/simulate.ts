@@ -22,7 +22,7 @@ import { addCounts, emptyCounts, WaitHistogram, waitStats, type Counts, type Day
 const SECOND = 1000;
 const MINUTE = 60_000;
 /** Commands applied between commits, at most (and a commit at every virtual minute). */
-const BATCH = 500;
+const BATCH = 5000;
 /** Days planned ahead of the one being run, so appointments can be booked before their day. */
 const LOOKAHEAD_DAYS = 8;
 
