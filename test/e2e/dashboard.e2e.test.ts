@@ -229,6 +229,15 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('the manager’s dashboard an
       // UTF-8 with a BOM, so Excel reads the Chinese.
       expect([...csv.bytes.subarray(0, 3)], table).toEqual([0xef, 0xbb, 0xbf]);
     }
+    // The publication page, opened from the dashboard, reads the ranking with the manager's session cookie.
+    // (The hub's clock is days behind this machine's, so the browser drops the cookie the login set as
+    // already expired; the test puts the same session back as a browser-session cookie.)
+    const session = await page.evaluate(() => JSON.parse(sessionStorage.getItem('hallq.console.session')!).token as string);
+    await context.addCookies([{ name: 'hallq_session', value: session, url: h.url, httpOnly: true, sameSite: 'Strict' }]);
+    const [publication] = await Promise.all([context.waitForEvent('page'), page.click('[data-test=open-ranking]')]);
+    await publication.waitForSelector('[data-test=ranking-table] tbody tr');
+    expect(await publication.textContent('[data-test=ranking-period]')).toBe('2026年11月窗口考核排名');
+    await publication.close();
     // The downloads carried the bearer token: the same address without it is refused.
     expect((await api(h.url, 'GET', '/reports/monthly.csv?month=2026-11&table=summary')).status).toBe(401);
     await page.$eval('#month', (e) => e.scrollIntoView());
