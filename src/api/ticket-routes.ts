@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { HallConfig } from '../config/schema.ts';
 import { HallqError } from '../domain/errors.ts';
 import type { Holder } from '../domain/state.ts';
-import { newServiceId, newTicketId } from '../ids.ts';
+import { firstServiceIdOf, newTicketId } from '../ids.ts';
 import type { CardReads } from '../personal/card-reads.ts';
 import { maskPhone } from '../personal/id-number.ts';
 import type { CommandHandler } from '../store/handle-command.ts';
@@ -15,6 +15,12 @@ import { eventOf, idempotencyOf, refuseBody, requireOneOf } from './request-cont
 import { RateLimiter } from './rate-limit.ts';
 import { ErrorSchema, IssuedTicketSchema, PrintReplySchema, Text, TicketRefSchema, TicketSchema } from './schemas.ts';
 
+
+/** A new ticket's id and its first service's (derived from it, so the log need not repeat it). */
+function firstIds(): { ticketId: string; serviceId: string } {
+  const ticketId = newTicketId();
+  return { ticketId, serviceId: firstServiceIdOf(ticketId) };
+}
 export interface TicketRouteDeps {
   handler: CommandHandler;
   config: HallConfig;
@@ -105,8 +111,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
         {
           type: 'IssueTicket',
           data: {
-            ticketId: newTicketId(),
-            serviceId: newServiceId(),
+            ...firstIds(),
             ...(body.categoryId !== undefined ? { categoryId: body.categoryId } : {}),
             ...(body.priorityGroup !== undefined ? { priorityGroup: body.priorityGroup } : {}),
             ...(holder ? { holder } : {}),

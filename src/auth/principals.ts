@@ -61,6 +61,21 @@ export class Principals {
     for (const l of this.#ended) l(token);
   }
 
+  /**
+   * A token's SHA-256, remembered for the tokens seen lately: every request and socket presents one,
+   * and hashing it each time was a visible share of a ticket's cost. Bounded; the oldest go first.
+   */
+  readonly #hashes = new Map<string, string>();
+  #hashOf(token: string): string {
+    let h = this.#hashes.get(token);
+    if (h === undefined) {
+      h = sha256(token);
+      if (this.#hashes.size >= 1024) this.#hashes.delete(this.#hashes.keys().next().value!);
+      this.#hashes.set(token, h);
+    }
+    return h;
+  }
+
   /** Called with the token of every session that ends (logout), so live sockets can be closed. */
   onSessionEnded(listener: (token: string) => void): void {
     this.#ended.push(listener);
@@ -68,7 +83,7 @@ export class Principals {
 
   resolve(token: string | undefined): Principal | null {
     if (!token) return null;
-    const hash = sha256(token);
+    const hash = this.#hashOf(token);
     const device = this.#devices.get(hash);
     if (device) return { kind: 'device', device, actor: { kind: 'device', id: device.id, deviceKind: device.kind, ...(device.windowId !== undefined ? { windowId: device.windowId } : {}) } };
     const row = this.#find.get(hash) as { staff_id: string; expires_at: number } | undefined;

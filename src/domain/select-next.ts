@@ -24,68 +24,74 @@ const MINUTE = 60_000;
 export function selectNext(state: ReadonlyHallState, config: HallConfig, windowId: WindowId, now: number): Selection | null {
   const win = config.windows.find((w) => w.id === windowId);
   if (!win) return null;
-  const targeted: RService[] = [];
-  const pool: RService[] = [];
+  // One pass over the window's waiting services, keeping only what each rule needs (its best candidate,
+  // each category's head): no sort, no list. A city hall's queue is hundreds long and every call asks.
+  const early = config.queue.appointmentEarlyMin * MINUTE;
+  const maxWaitMin = config.queue.fairness.maxWaitMin;
+  let targeted: RService | null = null;
+  let pooled = 0;
+  let appt: RService | null = null;
+  let apptStart = 0;
+  let overdue: RService | null = null;
+  const priorityHeads = new Map<string, RService>();
+  const normalHeads = new Map<string, RService>();
+  let priorityCount = 0;
+  let normalCount = 0;
   for (const wc of win.categories) {
     const ids = state.waiting.get(wc.id);
     if (!ids) continue;
     for (const id of ids) {
       const s = state.services.get(id);
       if (!s || s.status !== 'waiting') continue;
-      if (s.targetWindowId === windowId) targeted.push(s);
-      else if (s.targetWindowId === null) pool.push(s);
+      if (s.targetWindowId === windowId) {
+        if (!targeted || byOrder(s, targeted) < 0) targeted = s;
+        continue;
+      }
+      if (s.targetWindowId !== null) continue;
+      pooled++;
+      const a = apptOf(state, s);
+      if (a !== null && a.slotStart - early <= now && (!appt || a.slotStart < apptStart || (a.slotStart === apptStart && byOrder(s, appt) < 0))) {
+        appt = s;
+        apptStart = a.slotStart;
+      }
+      // Longest first: whoever began to wait earliest in the log's order, which a clock jump cannot reorder.
+      if (maxWaitMin !== undefined && now - s.waitingSince > maxWaitMin * MINUTE && (!overdue || byWait(s, overdue) < 0)) overdue = s;
+      const heads = isPriority(state, s) ? (priorityCount++, priorityHeads) : (normalCount++, normalHeads);
+      const h = heads.get(s.categoryId);
+      if (!h || s.orderKey < h.orderKey || (s.orderKey === h.orderKey && s.id < h.id)) heads.set(s.categoryId, s);
     }
   }
 
-  const byOrder = (a: RService, b: RService) => a.orderKey - b.orderKey || a.waitingSince - b.waitingSince || (a.id < b.id ? -1 : 1);
+  if (targeted) return { service: targeted, reason: reason('transferred_to_window', targeted) };
+  if (pooled === 0) return null;
+  if (appt) return { service: appt, reason: reason('appointment', appt) };
+  if (overdue) return { service: overdue, reason: reason('max_wait', overdue, { maxWaitMin }) };
 
-  if (targeted.length > 0) {
-    const s = targeted.sort(byOrder)[0]!;
-    return { service: s, reason: reason('transferred_to_window', s) };
-  }
-  if (pool.length === 0) return null;
-
-  const early = config.queue.appointmentEarlyMin * MINUTE;
-  const appointments = pool
-    .map((s) => ({ s, a: apptOf(state, s) }))
-    .filter((x): x is { s: Service; a: NonNullable<ReturnType<typeof apptOf>> } => x.a !== null && x.a.slotStart - early <= now)
-    .sort((x, y) => x.a.slotStart - y.a.slotStart || byOrder(x.s, y.s));
-  if (appointments.length > 0) {
-    const s = appointments[0]!.s;
-    return { service: s, reason: reason('appointment', s) };
-  }
-
-  const maxWaitMin = config.queue.fairness.maxWaitMin;
-  if (maxWaitMin !== undefined) {
-    // Longest first: whoever began to wait earliest in the log's order, which a clock jump cannot reorder.
-    const overdue = pool
-      .filter((s) => now - s.waitingSince > maxWaitMin * MINUTE)
-      .sort((a, b) => (a.waitSeq ?? a.waitingSince) - (b.waitSeq ?? b.waitingSince) || byOrder(a, b));
-    if (overdue.length > 0) {
-      const s = overdue[0]!;
-      return { service: s, reason: reason('max_wait', s, { maxWaitMin }) };
-    }
-  }
-
-  const priority = pool.filter((s) => isPriority(state, s));
-  const normal = pool.filter((s) => !isPriority(state, s));
   const n = config.queue.fairness.priorityPerNormal;
   const streak = state.windows.get(windowId)?.priorityStreak ?? 0;
-  const ratioDue = n !== undefined && streak >= n && normal.length > 0;
+  const ratioDue = n !== undefined && streak >= n && normalCount > 0;
 
-  if (priority.length > 0 && !ratioDue) {
-    const pick = byCategory(win, priority, now);
+  if (priorityCount > 0 && !ratioDue) {
+    const pick = bestHead(win, priorityHeads, now);
     const group = state.tickets.get(pick.ticketId)?.priorityGroup ?? '';
     return { service: pick, reason: reason('priority', pick, { priorityGroup: group }) };
   }
-  if (normal.length === 0) return null;
-  const pick = byCategory(win, normal, now);
-  if (priority.length > 0) {
+  if (normalCount === 0) return null;
+  const pick = bestHead(win, normalHeads, now);
+  if (priorityCount > 0) {
     return { service: pick, reason: reason('ratio', pick, { streak }) };
   }
-  const categories = new Set(normal.map((s) => s.categoryId));
-  if (categories.size <= 1) return { service: pick, reason: reason('arrival', pick) };
+  if (normalHeads.size <= 1) return { service: pick, reason: reason('arrival', pick) };
   return { service: pick, reason: reason(win.selection === 'order' ? 'category_order' : 'weighted_wait', pick) };
+}
+
+/** Arrival order: the log's order key, then when it began to wait, then the id (never equal). */
+function byOrder(a: RService, b: RService): number {
+  return a.orderKey - b.orderKey || a.waitingSince - b.waitingSince || (a.id < b.id ? -1 : 1);
+}
+
+function byWait(a: RService, b: RService): number {
+  return (a.waitSeq ?? a.waitingSince) - (b.waitSeq ?? b.waitingSince) || byOrder(a, b);
 }
 
 function reason(rule: SelectionReason['rule'], s: RService, figures: Pick<SelectionReason, 'priorityGroup' | 'maxWaitMin' | 'streak'> = {}): SelectionReason {
@@ -122,11 +128,11 @@ export function describeReason(r: SelectionReason, config: HallConfig): { zh: st
   }
 }
 
-export function isPriority(state: ReadonlyHallState, s: Service): boolean {
+export function isPriority(state: ReadonlyHallState, s: RService): boolean {
   return (state.tickets.get(s.ticketId)?.priorityGroup ?? null) !== null;
 }
 
-function apptOf(state: ReadonlyHallState, s: Service) {
+function apptOf(state: ReadonlyHallState, s: RService) {
   const code = state.tickets.get(s.ticketId)?.appointmentCode;
   if (!code) return null;
   return state.appointments.get(code) ?? null;
@@ -136,18 +142,13 @@ function apptOf(state: ReadonlyHallState, s: Service) {
 const queuedAtOf = (s: RService) => s.queuedAt ?? s.orderKey;
 
 /**
- * Within one class: each category's head is its first arrival (log order); between heads, the
+ * Within one class, between the categories' heads (each its first arrival, in log order): the
  * window's category order, or the longest wait × category weight.
  */
-function byCategory(win: WindowConfig, services: readonly RService[], now: number): Service {
-  const heads = new Map<string, Service>();
-  for (const s of services) {
-    const h = heads.get(s.categoryId);
-    if (!h || s.orderKey < h.orderKey || (s.orderKey === h.orderKey && s.id < h.id)) heads.set(s.categoryId, s);
-  }
+function bestHead(win: WindowConfig, heads: ReadonlyMap<string, RService>, now: number): RService {
   const index = new Map(win.categories.map((c, i) => [c.id, i]));
   const weight = new Map(win.categories.map((c) => [c.id, c.weight]));
-  let best: Service | null = null;
+  let best: RService | null = null;
   for (const s of heads.values()) {
     if (!best) {
       best = s;

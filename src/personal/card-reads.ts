@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { holderKeyOf } from './holder-key.ts';
 import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { businessDate } from '../domain/calendar.ts';
@@ -37,7 +38,7 @@ export class CardReads {
   ) {}
 
   hmacOf(idNumber: string): string {
-    return createHmac('sha256', this.hmacKey).update(idNumber).digest('hex');
+    return holderKeyOf(createHmac('sha256', this.hmacKey).update(idNumber).digest());
   }
 
   accept(read: CardRead): CardReadResult {

@@ -195,7 +195,10 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Realtime
 
 /** Each audience once, in its own form: manager whole, named clerks, pads, then public screens. */
 function broadcast(io: HubServer, e: StoredEvent): void {
+  const present = io.sockets.adapter.rooms;
   const send = (rooms: string[], except: string[], data: unknown) => {
+    // Encoding a message for rooms nobody is in is work for nothing (socket.io encodes before it looks).
+    if (!rooms.some((r) => present.has(r))) return;
     const op = io.to(rooms).except(except);
     // Logged events are typed per name in the map; here the name is a runtime value.
     (op.emit as (ev: string, m: unknown) => boolean).call(op, e.type, { seq: e.seq, at: e.at, type: e.type, data });

@@ -6,7 +6,7 @@ import { BAD_LEVEL, BASE_BAD_REASONS, type FollowupStep } from '../domain/rating
 import type { Session } from '../config/schema.ts';
 import type { WindowId } from '../domain/state.ts';
 import { runDueJobs } from '../hub-jobs.ts';
-import { idsFrom, type Ids } from '../ids.ts';
+import { firstServiceIdOf, idsFrom, type Ids } from '../ids.ts';
 import { CardReads } from '../personal/card-reads.ts';
 import type { StoredEvent } from '../store/event-log.ts';
 import { CommandHandler, type Clock } from '../store/handle-command.ts';
@@ -22,7 +22,7 @@ import { addCounts, emptyCounts, WaitHistogram, waitStats, type Counts, type Day
 const SECOND = 1000;
 const MINUTE = 60_000;
 /** Commands applied between commits, at most (and a commit at every virtual minute). */
-const BATCH = 500;
+const BATCH = 5000;
 /** Days planned ahead of the one being run, so appointments can be booked before their day. */
 const LOOKAHEAD_DAYS = 8;
 
@@ -258,7 +258,7 @@ class HallSimulation {
       throw new Error(`simulate: the database already holds history up to ${new Date(last).toISOString()}; start after it, or use a fresh data directory`);
     }
     const idRng = Rng.stream(this.seed, 'ids');
-    this.ids = idsFrom({ bytes: (n) => idRng.bytes(n), int: (max) => idRng.int(max) });
+    this.ids = idsFrom({ now: () => this.clock.t, bytes: (n) => idRng.bytes(n), int: (max) => idRng.int(max) });
     // The hub's card path; a token is resolved the moment it is made, so it need not outlive ten seconds.
     this.cards = new CardReads(opts.hmacKey, this.clock, this.tz, 10);
     this.people = new People(this.seed, Number(first.slice(0, 4)), this.profile.regions, this.profile.ages);
@@ -446,6 +446,12 @@ class HallSimulation {
     return events;
   }
 
+  /** A new ticket's id and its first service's, as the hub makes them (`firstServiceIdOf`). */
+  firstIds(): { ticketId: string; serviceId: string } {
+    const ticketId = this.ids.ticketId();
+    return { ticketId, serviceId: firstServiceIdOf(ticketId) };
+  }
+
   // --- days -------------------------------------------------------------------
 
   beginDay(date: string): void {
@@ -588,8 +594,7 @@ class HallSimulation {
     const command: HallCommand = {
       type: 'IssueTicket',
       data: {
-        ticketId: this.ids.ticketId(),
-        serviceId: this.ids.serviceId(),
+        ...this.firstIds(),
         source: v.channel === 'guide' ? 'guide' : 'kiosk',
         kioskId: actor.kind === 'device' ? actor.id : this.readerKiosk.id,
         ...(v.appointment && code && !byCard ? { appointmentCode: code } : {}),

@@ -2,12 +2,14 @@ import type { Actor } from '../domain/commands.ts';
 import type { HallEvent } from '../domain/events.ts';
 import type { HallConfig } from '../config/schema.ts';
 import { decodeActor, decodeData, encodeActor, encodeData, type CodecContext } from './event-codec.ts';
-import type { Db } from './open-db.ts';
+import { EVENT_TYPE_CODES, typeOfColumn } from './event-keys.ts';
+import type { Db } from './db.ts';
 
 /** An `events` row back to the event the hub decided. */
 export function decodeRow(r: { seq: number; at: number; type: string; actor: string; data: string }, c: CodecContext): StoredEvent {
-  const type = r.type as StoredEvent['type'];
-  return { seq: r.seq, at: r.at, type, actor: decodeActor(r.actor), data: decodeData(type, r.data, r.seq, r.at, c) } as StoredEvent;
+  const type = typeOfColumn(r.type);
+  const actor = decodeActor(r.actor);
+  return { seq: r.seq, at: r.at, type, actor, data: decodeData(type, r.data, r.seq, r.at, c, actor) } as StoredEvent;
 }
 
 /** The codec's context from the hall config. */
@@ -51,7 +53,7 @@ export class EventLog {
 
   /** Writes numbered events, compactly (`event-codec.ts`); must run inside the commit's transaction. */
   insert(events: StoredEvent[]): void {
-    for (const e of events) this.#insert.run(e.seq, e.at, e.type, encodeActor(e.actor), encodeData(e.type, e.data as unknown as Record<string, unknown>, e.seq, e.at, this.codec));
+    for (const e of events) this.#insert.run(e.seq, e.at, EVENT_TYPE_CODES[e.type], encodeActor(e.actor), encodeData(e.type, e.data as unknown as Record<string, unknown>, e.seq, e.at, this.codec, e.actor));
   }
 
   /** Events after `seq`, oldest first, at most `limit`. */

@@ -1,6 +1,7 @@
 import type { HallConfig } from '../config/schema.ts';
 import { addDays, businessDate, instantOf } from '../domain/calendar.ts';
 import type { Clock } from '../clock.ts';
+import { EVENT_KEYS, typeColumnValues } from './event-keys.ts';
 import type { Db } from './open-db.ts';
 
 /**
@@ -9,12 +10,17 @@ import type { Db } from './open-db.ts';
  * milliseconds, however long the history. `step()` does one batch and says whether work remains.
  *
  * - Projection rows of finished tickets older than yesterday leave the database: the log keeps them,
- *   the fact tables keep what the reports count, memory never loads them again.
+ *   the fact tables keep what the reports count, memory never loads them again. So do appointments
+ *   whose slot ended before memory would load them.
  * - Personal fields older than `privacy.retentionDays` leave the log, the appointments and the service
  *   facts (DESIGN §5), walking the log by seq and the facts by date with watermarks, so each row is
  *   rewritten once.
- * - Delivered upload records past the retention, and idempotency records older than a day, go.
+ * - Delivered upload records older than 30 days (they point at the rating event, which stays), and
+ *   idempotency records older than a day, go.
  */
+/** How long a delivered upload's record stays: enough to answer "was it sent?" for a month. */
+const DELIVERED_KEEP_DAYS = 30;
+
 export class Maintenance {
   readonly #oldTickets;
   readonly #servicesOf;
@@ -32,6 +38,7 @@ export class Maintenance {
   readonly #firstFactDate;
   readonly #purgeOutbox;
   readonly #purgeResults;
+  readonly #oldAppointments;
 
   constructor(
     private readonly db: Db,
@@ -51,12 +58,14 @@ export class Maintenance {
     this.#atOf = db.prepare('SELECT at FROM events WHERE seq = ?');
     this.#lastSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events');
     // Compact events leave null fields out (event-codec.ts): removing a field is setting it to null.
+    // Each field and type under both of its names: rows from before short names (event-keys.ts) have the long one.
+    const paths = (...fields: string[]) => fields.flatMap((f) => [`'$.${f}'`, `'$.${EVENT_KEYS[f]}'`]).join(', ');
     this.#purgeEvents = db.prepare(
-      `UPDATE events SET data = CASE type
-         WHEN 'ticket.issued' THEN json_remove(data, '$.holder', '$.phoneMasked')
-         WHEN 'rating.recorded' THEN json_remove(data, '$.holder', '$.comment')
-         ELSE json_remove(data, '$.holderHmac', '$.nameMasked', '$.phoneMasked') END
-       WHERE seq > ? AND seq <= ? AND type IN ('ticket.issued', 'rating.recorded', 'appointment.booked')`,
+      `UPDATE events SET data = CASE
+         WHEN type IN (${typeColumnValues('ticket.issued')}) THEN json_remove(data, ${paths('holder', 'phoneMasked')})
+         WHEN type IN (${typeColumnValues('rating.recorded')}) THEN json_remove(data, ${paths('holder', 'comment')})
+         ELSE json_remove(data, ${paths('holderHmac', 'nameMasked', 'phoneMasked')}) END
+       WHERE seq > ? AND seq <= ? AND type IN (${typeColumnValues('ticket.issued', 'rating.recorded', 'appointment.booked')})`,
     );
     this.#firstFactDate = db.prepare('SELECT MIN(business_date) AS d FROM service_facts');
     this.#purgeFacts = db.prepare('UPDATE service_facts SET holder_masked = NULL WHERE business_date >= ? AND business_date < ? AND holder_masked IS NOT NULL');
@@ -68,6 +77,7 @@ export class Maintenance {
       `DELETE FROM upstream_outbox WHERE seq IN (SELECT seq FROM upstream_outbox WHERE delivered_at IS NOT NULL AND delivered_at < ? LIMIT ?)
        AND seq < (SELECT MAX(seq) FROM upstream_outbox WHERE delivered_at IS NOT NULL)`,
     );
+    this.#oldAppointments = db.prepare('DELETE FROM appointments WHERE code IN (SELECT code FROM appointments WHERE used IN (0, 1) AND slot_end < ? LIMIT ?)');
     this.#purgeResults = db.prepare('DELETE FROM command_results WHERE key IN (SELECT key FROM command_results WHERE at < ? LIMIT ?)');
   }
 
@@ -92,8 +102,11 @@ export class Maintenance {
   #compact(): boolean {
     const today = businessDate(this.clock.now(), this.config.hall.timeZone);
     const batch = 200;
+    // The same line as the start-up load (projections.ts): a day before yesterday began, in UTC terms.
+    const appointmentsBefore = Date.parse(`${addDays(today, -1)}T00:00:00Z`) - 24 * 3600_000;
+    const apptsMore = this.#oldAppointments.run(appointmentsBefore, 500).changes === 500;
     const rows = this.#oldTickets.all(addDays(today, -1), batch) as { id: string; data: string }[];
-    if (rows.length === 0) return false;
+    if (rows.length === 0) return apptsMore;
     this.db.transaction(() => {
       for (const r of rows) {
         for (const sid of this.#servicesOf(r.data)) {
@@ -103,7 +116,7 @@ export class Maintenance {
         this.#deleteTicket.run(r.id);
       }
     })();
-    return rows.length === batch;
+    return rows.length === batch || apptsMore;
   }
 
   /** Walks the log from the watermark up to the first event inside the retention, one window at a time. */
@@ -139,9 +152,7 @@ export class Maintenance {
 
   #purgeRecords(): boolean {
     const now = this.clock.now();
-    const today = businessDate(now, this.config.hall.timeZone);
-    const cutoffMs = instantOf(addDays(today, -this.config.privacy.retentionDays), 0, this.config.hall.timeZone);
-    const a = this.#purgeOutbox.run(cutoffMs, 500).changes;
+    const a = this.#purgeOutbox.run(now - DELIVERED_KEEP_DAYS * 24 * 3600_000, 500).changes;
     const b = this.#purgeResults.run(now - 24 * 3600_000, 500).changes;
     return a === 500 || b === 500;
   }

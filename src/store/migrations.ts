@@ -1,3 +1,7 @@
+import { decodeRow } from './event-log.ts';
+import { typeColumnValues } from './event-keys.ts';
+import type { Db } from './db.ts';
+
 /**
  * Every commit is fsynced, and WAL writes each page a commit dirties: text-keyed tables are
  * WITHOUT ROWID (one b-tree, not two) and there are no indexes the hub does not read.
@@ -5,7 +9,10 @@
  * Schema migrations, applied in order inside one transaction each; `PRAGMA user_version` records
  * the last applied. Append only: a shipped migration is never edited.
  */
-export const MIGRATIONS: readonly string[] = [
+/** A migration: its SQL, and for some a step that needs the codec (reading the log as the hub does). */
+export type Migration = string | { sql: string; run: (db: Db) => void };
+
+export const MIGRATIONS: readonly Migration[] = [
   /* 1: event log and projections */ `
   CREATE TABLE events (
     seq    INTEGER PRIMARY KEY,           -- contiguous, assigned by the hub inside the transaction
@@ -227,7 +234,9 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX cases_open ON cases(case_type) WHERE completed_at IS NULL;
   `,
   /* 8: pauses (暂停服务) for the assessment: one row per pause, ended by the window's resume, sign-out or
-        sign-in. The assessment reads a month of these instead of the whole event log. */ `
+        sign-in. The assessment reads a month of these instead of the whole event log. A hall upgrading
+        with history gets them from its log (rebuildPauses, through the codec: any form of row). */ {
+    sql: `
   CREATE TABLE pauses (
     id         INTEGER PRIMARY KEY,
     window_id  INTEGER NOT NULL,
@@ -238,18 +247,9 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX pauses_started ON pauses(started_at);
   CREATE INDEX pauses_open ON pauses(window_id) WHERE ended_at IS NULL;
-
-  -- A hall upgrading with history: each pause in the log, ended by the first later resume, sign-out or
-  -- sign-in at its window (found by walking forward from the pause, so the cost follows the pauses).
-  INSERT INTO pauses (window_id, staff_id, started_at, ended_at, reason)
-    SELECT json_extract(p.data, '$.windowId'), json_extract(p.data, '$.staffId'), p.at,
-      (SELECT e.at FROM events e
-        WHERE e.seq > p.seq AND e.type IN ('window.resumed', 'window.closed', 'window.opened')
-          AND json_extract(e.data, '$.windowId') = json_extract(p.data, '$.windowId')
-        ORDER BY e.seq LIMIT 1),
-      json_extract(p.data, '$.reason')
-    FROM events p WHERE p.type = 'window.paused' ORDER BY p.seq;
   `,
+    run: rebuildPauses,
+  },
   /* 9: projection rows of finished tickets leave after a day (7), so what the monthly export shows of a
         rating's resident (the masked name) is kept with its fact, and cleared past the retention. */ `
   ALTER TABLE service_facts ADD COLUMN holder_masked TEXT;
@@ -260,4 +260,50 @@ export const MIGRATIONS: readonly string[] = [
   -- The housekeeping keeps a rating while a follow-up names it: found by this index, not a scan per rating.
   CREATE INDEX followups_service ON followups(json_extract(data, '$.serviceId'));
   `,
+  /* 10: the log writes short field names (issue #11); an auditor with sqlite3 reads them back through
+         the legend and the view (docs/event-log.md). The legend's rows come from event-keys.ts at each
+         start (syncEventKeys), so a field named later is in it too. */ `
+  CREATE TABLE event_keys (short TEXT PRIMARY KEY, long TEXT NOT NULL UNIQUE) STRICT, WITHOUT ROWID;
+  CREATE TABLE event_types (code TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE) STRICT, WITHOUT ROWID;
+  CREATE VIEW events_readable AS
+    SELECT e.seq, e.at, strftime('%Y-%m-%d %H:%M:%f', e.at / 1000.0, 'unixepoch') AS at_utc,
+      COALESCE((SELECT name FROM event_types WHERE code = e.type), e.type) AS type, e.actor,
+      (SELECT json_group_object(COALESCE(k.long, j.key), CASE j.type WHEN 'true' THEN json('true') WHEN 'false' THEN json('false') ELSE j.value END)
+         FROM json_each(e.data) j LEFT JOIN event_keys k ON k.short = j.key) AS data
+    FROM events e;
+  -- The manager's list of follow-ups pages by deadline (store/history.ts), not by a sort of all of them.
+  CREATE INDEX followups_deadline ON followups(deadline DESC, id);
+  -- Every report reads the facts by date (the key); these two only cost 60 bytes a ticket, and tempted
+  -- the planner to walk all of history for a GROUP BY.
+  DROP INDEX service_facts_staff;
+  DROP INDEX service_facts_window;
+  `,
 ];
+
+/**
+ * Each pause in the log, ended by the first later resume, sign-out or sign-in at its window: one walk
+ * over the window events in seq order, read through the codec so any form of row counts.
+ */
+export function rebuildPauses(db: Db): void {
+  const codec = { timeZone: 'UTC', ratingTimeoutMs: 0 };
+  const insert = db.prepare('INSERT INTO pauses (window_id, staff_id, started_at, ended_at, reason) VALUES (?, ?, ?, ?, ?)');
+  const end = db.prepare('UPDATE pauses SET ended_at = ? WHERE id = ?');
+  const open = new Map<number, number | bigint>();
+  // Read in pages: a statement being iterated cannot share the connection with the inserts.
+  const page = db.prepare(`SELECT seq, at, type, actor, data FROM events WHERE seq > ? AND type IN (${typeColumnValues('window.paused', 'window.resumed', 'window.closed', 'window.opened')}) ORDER BY seq LIMIT 5000`);
+  for (let after = 0; ; ) {
+    const rows = page.all(after) as { seq: number; at: number; type: string; actor: string; data: string }[];
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      const e = decodeRow(r, codec);
+      const w = (e.data as { windowId: number }).windowId;
+      const was = open.get(w);
+      if (was !== undefined) {
+        end.run(e.at, was);
+        open.delete(w);
+      }
+      if (e.type === 'window.paused') open.set(w, insert.run(w, e.data.staffId, e.at, null, e.data.reason).lastInsertRowid);
+    }
+    after = rows.at(-1)!.seq;
+  }
+}

@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { EVENT_KEYS, EVENT_TYPE_CODES } from './event-keys.ts';
 import { MIGRATIONS } from './migrations.ts';
 
-export type Db = Database.Database;
+export type { Db } from './db.ts';
+import type { Db } from './db.ts';
 
 /**
  * The pragmas every hallq database runs with. WAL with synchronous=FULL: a commit is on disk
@@ -23,7 +25,19 @@ export function openDb(file: string, opts: { durability?: 'full' | 'generator' }
   for (const p of PRAGMAS) db.pragma(p);
   if (opts.durability === 'generator') db.pragma('synchronous = OFF');
   migrate(db);
+  syncEventKeys(db);
   return db;
+}
+
+/** The legend of the log's short field names and type codes, for `events_readable` (it only ever grows). */
+export function syncEventKeys(db: Db): void {
+  const add = db.prepare('INSERT OR IGNORE INTO event_keys (short, long) VALUES (?, ?)');
+  const addType = db.prepare('INSERT OR IGNORE INTO event_types (code, name) VALUES (?, ?)');
+  db.transaction(() => {
+    for (const [long, short] of Object.entries(EVENT_KEYS)) add.run(short, long);
+    add.run('i4', 'idMasked (last four)');
+    for (const [name, code] of Object.entries(EVENT_TYPE_CODES)) addType.run(code, name);
+  })();
 }
 
 export function migrate(db: Db): void {
@@ -33,7 +47,12 @@ export function migrate(db: Db): void {
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[v]!);
+      const m = MIGRATIONS[v]!;
+      if (typeof m === 'string') db.exec(m);
+      else {
+        db.exec(m.sql);
+        m.run(db);
+      }
       db.pragma(`user_version = ${v + 1}`);
     })();
   }

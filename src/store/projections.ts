@@ -4,6 +4,7 @@ import { businessDate as businessDateOf } from '../domain/calendar.ts';
 import type { FlowRow } from '../domain/flow.ts';
 import { emptyState, FINAL_SERVICE_STATUSES, noteIssued, type Appointment, type CategoryStats, type HallState, type Service, type Ticket, type WindowState } from '../domain/state.ts';
 import type { Followup, RatingState } from '../domain/ratings.ts';
+import { holderKey } from '../personal/holder-key.ts';
 import type { StoredEvent } from './event-log.ts';
 import type { Db } from './open-db.ts';
 
@@ -373,6 +374,7 @@ export class Projections {
     // Appointments still to be checked in (a used or long-past one is in SQLite and the log, not in memory).
     for (const r of this.db.prepare('SELECT data FROM appointments WHERE used = 0 AND slot_end >= ?').all(Date.parse(`${addDays(today, -1)}T00:00:00Z`) - 24 * 3600_000) as { data: string }[]) {
       const a = JSON.parse(r.data) as Appointment;
+      if (a.holderHmac) a.holderHmac = holderKey(a.holderHmac);
       state.appointments.set(a.code, a);
     }
     for (const r of this.db.prepare('SELECT category_id, data FROM category_stats').all() as { category_id: string; data: string }[]) {
@@ -441,6 +443,7 @@ export class Projections {
       const t = JSON.parse(r.data) as Ticket;
       if (state.tickets.has(t.id)) continue;
       t.arrival ??= t.issuedAt;
+      if (t.holder) t.holder.hmac = holderKey(t.holder.hmac);
       state.tickets.set(t.id, t);
       for (const id of t.serviceIds) {
         const row = this.#serviceById.get(id) as { data: string } | undefined;

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { decodeData } from '../store/event-codec.ts';
+import { decodeActor, decodeData } from '../store/event-codec.ts';
 import type { Db } from '../store/open-db.ts';
 
 /**
@@ -59,6 +59,7 @@ interface RawRow {
   rating_id: string;
   payload: string | null;
   event_at: number | null;
+  event_actor: string | null;
   event_data: string | null;
   created_at: number;
   attempts: number;
@@ -71,11 +72,11 @@ interface RawRow {
 const RATING_CODEC = { timeZone: 'UTC', ratingTimeoutMs: 0 };
 
 /** The row, and its rating event where the row points at one (the record is built from it). */
-const COLUMNS = 'o.seq AS seq, rating_id, payload, created_at, attempts, last_error, next_attempt_at, delivered_at, e.at AS event_at, e.data AS event_data';
+const COLUMNS = 'o.seq AS seq, rating_id, payload, created_at, attempts, last_error, next_attempt_at, delivered_at, e.at AS event_at, e.actor AS event_actor, e.data AS event_data';
 const FROM = 'upstream_outbox o LEFT JOIN events e ON e.seq = o.event_seq';
 
 function toRow(r: RawRow): OutboxRow {
-  const payload = r.payload ?? (r.event_data !== null && r.event_at !== null ? JSON.stringify(decodeData('rating.recorded', r.event_data, 0, r.event_at, RATING_CODEC)) : '{}');
+  const payload = r.payload ?? (r.event_data !== null && r.event_at !== null ? JSON.stringify(decodeData('rating.recorded', r.event_data, 0, r.event_at, RATING_CODEC, decodeActor(r.event_actor ?? 'system:unknown'))) : '{}');
   return {
     seq: r.seq,
     ratingId: r.rating_id,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startDayCloser } from '../../src/day-closer.ts';
-import { api, login, openWindow, startHub } from '../support/hub.ts';
+import { api, lastEvent, login, openWindow, startHub } from '../support/hub.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { RecordingClient } from '../support/socket-client.ts';
 import { KIOSK } from '../support/test-config.ts';
@@ -54,7 +54,7 @@ describe('the clock', () => {
       await new Promise((r) => setTimeout(r, 100)); // several day-closer ticks
       clock.advance(2 * MIN);
       await new Promise((r) => setTimeout(r, 100));
-      const types = (h.hub.db.prepare('SELECT type FROM events').all() as { type: string }[]).map((r) => r.type);
+      const types = (h.hub.db.prepare('SELECT type FROM events_readable').all() as { type: string }[]).map((r) => r.type);
       expect(types).toContain('clock.jumped');
       expect(types).not.toContain('ticket.abandoned_at_close');
       expect(types).not.toContain('window.closed');
@@ -66,7 +66,7 @@ describe('the clock', () => {
       // A real new day, reached by time passing and confirmed, still closes the old one.
       clock.advance(24 * 60 * MIN);
       await new Promise((r) => setTimeout(r, 100));
-      const after = (h.hub.db.prepare('SELECT type FROM events').all() as { type: string }[]).map((r) => r.type);
+      const after = (h.hub.db.prepare('SELECT type FROM events_readable').all() as { type: string }[]).map((r) => r.type);
       expect(after.filter((t) => t === 'ticket.abandoned_at_close')).toHaveLength(2);
     } finally {
       stop();
@@ -107,8 +107,7 @@ describe('the clock', () => {
       await h.stop();
       clock.jump(-2 * 24 * 60 * MIN);
       h = await startHub({ clock, dir: h.dir });
-      const row = h.hub.db.prepare(`SELECT data FROM events WHERE type = 'clock.jumped'`).get() as { data: string };
-      expect(JSON.parse(row.data)).toMatchObject({ detectedAt: 'startup', deltaMs: -2 * 24 * 60 * MIN });
+      expect(lastEvent(h.hub.db, 'clock.jumped')!.data).toMatchObject({ detectedAt: 'startup', deltaMs: -2 * 24 * 60 * MIN });
     } finally {
       await h.dispose();
     }

@@ -22,7 +22,7 @@ const events = (dbFile: string) => {
   const db = new Database(dbFile, { readonly: true });
   try {
     // What the hall did, not the hub's own records (it writes the half-hour flow of an empty hall too).
-    return (db.prepare(`SELECT COUNT(*) AS n FROM events WHERE type NOT LIKE 'flow.%'`).get() as { n: number }).n;
+    return (db.prepare(`SELECT COUNT(*) AS n FROM events_readable WHERE type NOT LIKE 'flow.%'`).get() as { n: number }).n;
   } finally {
     db.close();
   }

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HallConfigError, parseHallConfig } from '../../src/config/load-hall-config.ts';
 import { demoEntries } from '../../src/config/load-hall-config.ts';
-import { api, login, openWindow, startHub, type RunningHub } from '../support/hub.ts';
+import { api, lastEvent, login, openWindow, startHub, type RunningHub } from '../support/hub.ts';
 import { KIOSK, TEST_PASSWORD, testConfig } from '../support/test-config.ts';
 
 /** An HTTP call from a chosen local address: a second client on the hall's LAN, as far as the hub can tell. */
@@ -71,8 +71,7 @@ describe('authorization holes (issue #8 §2)', () => {
     expect(notSignedIn.body.error.code).toBe('HQ_ERR_NOT_SIGNED_IN');
     expect(h.hub.handler.seq).toBe(seq);
     expect((await press(c1)).status).toBe(200);
-    const called = h.hub.db.prepare(`SELECT data FROM events WHERE type = 'ticket.called' ORDER BY seq DESC LIMIT 1`).get() as { data: string };
-    expect(JSON.parse(called.data).staffId).toBe('c1');
+    expect((lastEvent(h.hub.db, 'ticket.called')!.data as { staffId: string }).staffId).toBe('c1');
   });
 
   it('answers nobody anonymous on the simulators: receipts, the ticket picture, the LED contents', async () => {

@@ -51,7 +51,10 @@ describe('the pauses projection (migration 8)', () => {
 
       // A hall upgrading from version 7: migration 8 makes the same rows from the log alone.
       db.exec('DROP TABLE pauses');
-      db.exec(MIGRATIONS[7]!);
+      const m = MIGRATIONS[7]!;
+      if (typeof m === 'string') throw new Error('migration 8 rebuilds from the log');
+      db.exec(m.sql);
+      m.run(db);
       expect(rows()).toEqual(live);
       db.close();
     } finally {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MockUpstream } from '../mock-platform/mock-upstream.ts';
-import { startHub, type RunningHub } from '../support/hub.ts';
+import { eventsIn, startHub, type RunningHub } from '../support/hub.ts';
 import { KIOSK, MONITOR, padToken, TEST_PASSWORD, testConfig, UPSTREAM_SECRET } from '../support/test-config.ts';
 
 /**
@@ -30,7 +30,7 @@ describe('好差评 upload through an outage and a hub restart', () => {
         const rated = await inject('POST', '/ratings', padToken(1), { serviceId: done.body.serviceId, level, ...(level <= 2 ? { reasons: ['服务效率'] } : {}) });
         expect(rated.status).toBe(201);
       }
-      const order = (h.hub.db.prepare(`SELECT json_extract(data, '$.ratingId') AS id FROM events WHERE type = 'rating.recorded' ORDER BY seq`).all() as { id: string }[]).map((r) => r.id);
+      const order = eventsIn(h.hub.db, `type = 'rating.recorded'`).map((e) => (e.data as { ratingId: string }).ratingId);
       expect(order).toHaveLength(1000);
       expect(mock.received()).toHaveLength(0); // all failed so far: nothing lost, nothing acknowledged
 

@@ -98,14 +98,18 @@ export function eventsIn(db: Hub['db'], where = '1', ...params: unknown[]): Stor
   return hallEventsIn(db, testConfig(), where, ...params);
 }
 
-/** The same for a hall other than the test hall (the codec puts back fields derived from its config). */
+/**
+ * The same for a hall other than the test hall (the codec puts back fields derived from its config).
+ * Read through `events_readable`, so `where` names types in full, as the auditor's view does.
+ */
 export function hallEventsIn(db: Hub['db'], config: HallConfig, where = '1', ...params: unknown[]): StoredEvent[] {
-  const rows = db.prepare(`SELECT seq, at, type, actor, data FROM events WHERE ${where} ORDER BY seq`).all(...params) as Parameters<typeof decodeRow>[0][];
+  const rows = db.prepare(`SELECT seq, at, type, actor, data FROM events_readable WHERE ${where} ORDER BY seq`).all(...params) as Parameters<typeof decodeRow>[0][];
   const codec = codecContext(config);
   return rows.map((r) => decodeRow(r, codec));
 }
 
 /** The newest event of a type, decoded as the hub reads it (the log stores actors and data compactly). */
 export function lastEvent(db: Hub['db'], type: string): StoredEvent | undefined {
-  return eventsIn(db, 'seq = (SELECT MAX(seq) FROM events WHERE type = ?)', type)[0];
+  const seq = (db.prepare('SELECT MAX(seq) AS seq FROM events_readable WHERE type = ?').get(type) as { seq: number | null }).seq;
+  return seq === null ? undefined : eventsIn(db, 'seq = ?', seq)[0];
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor, HallCommand } from '../../src/domain/commands.ts';
 import { codecContext, type StoredEvent } from '../../src/store/event-log.ts';
-import { decodeActor, encodeActor, encodeData } from '../../src/store/event-codec.ts';
+import { decodeActor, decodeData, encodeActor, encodeData } from '../../src/store/event-codec.ts';
+import { EVENT_KEYS } from '../../src/store/event-keys.ts';
+import type { FlowRow } from '../../src/domain/flow.ts';
 import { CommandHandler } from '../../src/store/handle-command.ts';
 import { openDb } from '../../src/store/open-db.ts';
 import { FakeClock } from '../support/fake-clock.ts';
@@ -12,7 +14,7 @@ const GUIDE: Actor = { kind: 'staff', id: 'g1', role: 'guide' };
 const MANAGER: Actor = { kind: 'staff', id: 'm1', role: 'manager' };
 const clerk = (w: number): Actor => ({ kind: 'staff', id: `c${w}`, role: 'clerk' });
 const pad = (w: number): Actor => ({ kind: 'device', id: `pad-${w}`, deviceKind: 'pad', windowId: w });
-const holder = { hmac: 'ab'.repeat(32), idMasked: '**************1234', nameMasked: '张*丰', birthYear: 1950 };
+const holder = { hmac: 'q83vEjRWeJASNFZ4kBI0Vg', idMasked: '**************1234', nameMasked: '张*丰', birthYear: 1950 };
 
 describe('the compact event log', () => {
   it('gives back every event exactly as decided, for every type a hall day makes', () => {
@@ -62,8 +64,8 @@ describe('the compact event log', () => {
     // And it is smaller: no default, no repeated time.
     const verbose = decided.reduce((b, e) => b + JSON.stringify(e.data).length, 0);
     const codec = codecContext(testConfig({ windows: 2 }));
-    const compact = decided.reduce((b, e) => b + encodeData(e.type, e.data as unknown as Record<string, unknown>, e.seq, e.at, codec).length, 0);
-    expect(compact / verbose).toBeLessThan(0.8);
+    const compact = decided.reduce((b, e) => b + encodeData(e.type, e.data as unknown as Record<string, unknown>, e.seq, e.at, codec, e.actor).length, 0);
+    expect(compact / verbose).toBeLessThan(0.5);
     db.close();
   });
 
@@ -71,5 +73,82 @@ describe('the compact event log', () => {
     for (const a of [clerk(3), pad(4), KIOSK, { kind: 'system', id: 'day-closer' } as Actor]) expect(decodeActor(encodeActor(a))).toEqual(a);
     expect(encodeActor(pad(4))).toBe('device:pad-4:pad:4');
     expect(decodeActor('{"kind":"staff","id":"1001","role":"clerk"}')).toEqual({ kind: 'staff', id: '1001', role: 'clerk' });
+  });
+
+  it('reads rows of every earlier form: full names, verbose JSON, the 256-bit hex holder key', () => {
+    const codec = codecContext(testConfig());
+    const at = Date.parse('2026-11-23T02:00:00Z');
+    // The first compact form (full field names, staff id written), with an old hex holder key.
+    const older = '{"ticketId":"t1","serviceId":"s1","number":"A001","categoryId":"ZX","holder":{"hmac":"' + 'ab'.repeat(32) + '","idMasked":"**************1234","nameMasked":"张*丰","birthYear":1950},"estimate":{"ahead":0,"minutes":0,"low":0,"high":0}}';
+    const d = decodeData('ticket.issued', older, 5, at, codec, KIOSK) as Record<string, unknown>;
+    expect(d).toMatchObject({ ticketId: 't1', number: 'A001', prefix: 'A', serial: 1, issuedAt: at, source: 'kiosk', estimate: { ahead: 0, minutes: 0, low: 0, high: 0 } });
+    expect((d.holder as { hmac: string }).hmac).toBe(Buffer.from('ab'.repeat(16), 'hex').toString('base64url'));
+    const verbose = JSON.stringify({ ticketId: 't1', serviceId: 's1', number: 'A001', windowId: 1, staffId: 'c9', startedAt: at });
+    expect(decodeData('ticket.started', verbose, 6, at, codec, clerk(1))).toEqual({ ticketId: 't1', serviceId: 's1', number: 'A001', windowId: 1, staffId: 'c9', startedAt: at });
+  });
+
+  it('writes a staff id or window that is the actor\'s own once (in the actor), and any other as it is, null included', () => {
+    const codec = codecContext(testConfig());
+    const at = Date.parse('2026-11-23T02:00:00Z');
+    const started = { ticketId: 't1', serviceId: 's1', number: 'A001', windowId: 1, startedAt: at };
+    for (const [staffId, actor] of [['c1', clerk(1)], [null, clerk(1)], ['c2', MANAGER], [null, KIOSK]] as const) {
+      const json = encodeData('ticket.started', { ...started, staffId }, 1, at, codec, actor);
+      expect(decodeData('ticket.started', json, 1, at, codec, actor)).toEqual({ ...started, staffId });
+    }
+    expect(encodeData('ticket.started', { ...started, staffId: 'c1' }, 1, at, codec, clerk(1))).not.toContain('c1');
+    const unrated = { serviceId: 's1', ticketId: 't1', number: 'A001', staffId: null, at };
+    for (const [windowId, actor] of [[3, pad(3)], [2, pad(3)], [3, { kind: 'system', id: 'rating-timeout' } as Actor]] as const) {
+      const json = encodeData('rating.unrated', { ...unrated, windowId }, 1, at, codec, actor);
+      expect(decodeData('rating.unrated', json, 1, at, codec, actor)).toEqual({ ...unrated, windowId });
+    }
+  });
+
+  it('leaves the zeros out of a flow record\'s rows and puts them back', () => {
+    const codec = codecContext(testConfig());
+    const at = Date.parse('2026-11-23T02:30:00Z');
+    const row = (id: string, over: Partial<FlowRow> = {}): FlowRow => ({ id, issued: 0, called: 0, served: 0, noShow: 0, transfersIn: 0, transfersOut: 0, waitingEnd: 0, waitMax: 0, waitMean: 0, waitP90: 0, handleMean: 0, appointments: 0, extendedIssued: 0, ...over });
+    const data = {
+      businessDate: '2026-11-23',
+      slot: 600,
+      from: at - 1_800_000,
+      to: at,
+      extended: false,
+      live: true,
+      categories: [row('ZX', { issued: 4, called: 3, waitMean: 310 }), row('SB')],
+      windows: [row('1', { served: 2, open: true, staffId: 'c1' }), row('2', { open: false, staffId: null })],
+      windowsOpen: 1,
+      clerks: 1,
+    };
+    const json = encodeData('flow.recorded', data, 1, at, codec, { kind: 'system', id: 'flow' });
+    expect(json.length).toBeLessThan(JSON.stringify(data).length / 3);
+    expect(decodeData('flow.recorded', json, 1, at, codec, { kind: 'system', id: 'flow' })).toEqual(data);
+  });
+
+  it('has one short name per field, none of them a field name, so rows of either form read the same', () => {
+    const shorts = Object.values(EVENT_KEYS);
+    expect(new Set(shorts).size).toBe(shorts.length);
+    const longs = new Set([...Object.keys(EVENT_KEYS), 'id', 'by', 'to', 'from', 'at', 'data', 'type', 'extendedIssued', 'notices']);
+    for (const s of [...shorts, 'i4']) {
+      expect(s).toMatch(/^[a-z][a-z0-9]$/);
+      expect(longs.has(s), s).toBe(false);
+    }
+  });
+
+  it('reads back for an auditor with sqlite3 alone: events_readable names types and fields in full', () => {
+    const db = openDb(':memory:');
+    const clock = new FakeClock(Date.parse('2026-11-23T02:00:00Z'));
+    const h = new CommandHandler(db, testConfig({ windows: 2 }), clock);
+    h.run({ type: 'IssueTicket', data: { ticketId: 't1', serviceId: 's1', categoryId: 'ZX', source: 'kiosk', kioskId: 'kiosk-1', holder } }, KIOSK);
+    h.run({ type: 'OpenWindow', data: { windowId: 1, staffId: 'c1', role: 'A' } }, clerk(1));
+    h.run({ type: 'CallNext', data: { windowId: 1, callId: 'k1' } }, clerk(1));
+    h.run({ type: 'Recall', data: { windowId: 1, callId: 'k2' } }, clerk(1));
+    const rows = db.prepare('SELECT type, data FROM events_readable ORDER BY seq').all() as { type: string; data: string }[];
+    expect(rows.map((r) => r.type)).toEqual(['ticket.issued', 'window.opened', 'ticket.called', 'ticket.called']);
+    const recall = JSON.parse(rows[3]!.data) as Record<string, unknown>;
+    expect(recall).toMatchObject({ ticketId: 't1', number: 'A001', windowId: 1, callId: 'k2', recall: true, recalls: 1 });
+    const issued = JSON.parse(rows[0]!.data) as { holder: Record<string, unknown> };
+    expect(issued.holder).toMatchObject({ hm: holder.hmac, i4: '1234' });
+    expect(db.prepare("SELECT long FROM event_keys WHERE short = 'hm'").get()).toEqual({ long: 'hmac' });
+    db.close();
   });
 });

@@ -6,7 +6,8 @@ import { decide } from '../../src/domain/decide.ts';
 import { HallqError } from '../../src/domain/errors.ts';
 import type { HallEvent } from '../../src/domain/events.ts';
 import { evolve } from '../../src/domain/evolve.ts';
-import { isPriority } from '../../src/domain/select-next.ts';
+import { isPriority, selectNext } from '../../src/domain/select-next.ts';
+import { referenceSelectNext } from '../support/select-next-reference.ts';
 import { callOrderAt } from '../../src/domain/queries.ts';
 import { emptyState, type HallState } from '../../src/domain/state.ts';
 import { testConfig } from '../support/test-config.ts';
@@ -143,6 +144,8 @@ class Run {
       return;
     }
     expect(fingerprint(this.state)).toBe(before); // decide never mutates
+    // The one-pass selection picks exactly what the plain sort-and-filter one did, for every window.
+    for (const w of WINDOWS) expect(selectNext(this.state, this.config, w, this.now)).toEqual(referenceSelectNext(this.state, this.config, w, this.now));
     // The console's list is the order of calls: its head is what 叫号 calls now.
     if (cmd.type === 'CallNext') {
       const called = events.find((e) => e.type === 'ticket.called');
