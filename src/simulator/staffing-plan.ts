@@ -1,14 +1,17 @@
 import type { HallConfig } from '../config/schema.ts';
 import type { StaffingReport } from '../reports/types.ts';
 import type { WindowId } from '../domain/state.ts';
-import type { StaffingPlan } from './simulate.ts';
 
 /**
  * A staffing report (clerks per group of windows and half hour) as a simulator plan (the window
  * ids open in each half hour of the report's date), so that a day can be run with the staffing the
  * hall was told to have. `clerks` may change a group's number in a slot (one fewer at the peak).
  */
-export function planFromStaffing(report: StaffingReport, config: HallConfig, clerks: (groupId: string, label: string, recommended: number) => number = (_g, _l, n) => n): StaffingPlan {
+export function planFromStaffing(
+  report: StaffingReport,
+  config: HallConfig,
+  clerks: (groupId: string, label: string, recommended: number) => number = (_g, _l, n) => n,
+): Record<string, Record<string, WindowId[]>> {
   const slots: Record<string, WindowId[]> = {};
   for (const group of report.groups) {
     const order = windowOrder(config, group.windows.map((w) => w.id), group.categories);
