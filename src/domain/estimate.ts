@@ -46,7 +46,7 @@ export function openWindowsFor(state: ReadonlyHallState, config: HallConfig, cat
 /**
  * The band around "about N minutes": from 0.6 N − 1 to 1.5 N + 3 minutes, never narrower than three
  * minutes (nobody ahead and a clerk free: 0–4, for the clerk still has to press call). Set from the
- * errors of the projection over simulated months (decision 43): about nine in ten waits fall
+ * errors of the projection over simulated months (decision 47): about nine in ten waits fall
  * inside, in a quiet township and a busy county alike.
  */
 export const BAND = { lowFactor: 0.6, lowLessMin: 1, highFactor: 1.5, highPlusMin: 3 } as const;

@@ -5,7 +5,7 @@ import type { HallConfig } from '../config/schema.ts';
 import { estimateFor } from '../domain/estimate.ts';
 import { businessDate } from '../domain/calendar.ts';
 import { probeIssue } from '../domain/decide.ts';
-import { hallView, issueStateOf } from '../read-model/hall-view.ts';
+import { hallView, issueStateOf, longestWaitingSince } from '../read-model/hall-view.ts';
 import type { StoredEvent } from '../store/event-log.ts';
 import type { CommandHandler } from '../store/handle-command.ts';
 import type { ReadonlyHallState } from '../domain/state.ts';
@@ -172,6 +172,7 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Realtime
                   issue: issueStateOf(probe.ok ? null : probe.code),
                   openWindows: est.openWindows ?? 0,
                   quotaLeft: c.dailyQuota === undefined ? null : Math.max(0, c.dailyQuota - issued),
+                  longestWaitingSince: longestWaitingSince(state, c.id),
                 };
               }),
             },

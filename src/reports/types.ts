@@ -294,6 +294,34 @@ export interface AssessmentReport {
   windows: WindowAssessment[];
 }
 
+/**
+ * The month-end publication (月底公示, §7): the windows in rank order with their grade and the
+ * 红旗窗口, as a hall screen shows it. Windows only: the clerks' own scores stay with the manager.
+ */
+export interface RankingPublication {
+  hall: Bilingual;
+  period: PeriodRef;
+  /** The period has ended: what a screen may publish. A manager may preview a period still running. */
+  final: boolean;
+  generatedAt: number;
+  /** How the grades are cut (from the assessment's rules). */
+  grades: string;
+  windows: RankedWindow[];
+}
+
+export interface RankedWindow {
+  rank: number | null;
+  windowId: number;
+  name: string;
+  department: string | null;
+  grade: Grade | null;
+  gradeLabel: string | null;
+  redFlag: boolean;
+  total: number | null;
+  satisfactionRate: number | null;
+  served: number;
+}
+
 // --- indicators (§7) ------------------------------------------------------------------------------
 
 export interface IndicatorFigures {

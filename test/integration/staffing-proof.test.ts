@@ -24,7 +24,7 @@ import { api, login, startHub, TEST_HMAC_KEY } from '../support/hub.ts';
  * most (at least two, so that one fewer still leaves someone at the counter; a group the hall has
  * too few windows for is not one whose clerk can be taken away). Days without such a group are run
  * alike in both. One half hour holds a handful of residents in a township, so the peak halves are
- * pooled over the four weeks (decision 44 gives the figures of other seeds: PROOF_SEED=… runs one).
+ * pooled over the four weeks (decision 48 gives the figures of other seeds: PROOF_SEED=… runs one).
  */
 
 const base = loadHallConfig('config/hall.yaml');

@@ -12,7 +12,7 @@ import { emptyState, type HallState } from '../../src/domain/state.ts';
 import { testConfig } from '../support/test-config.ts';
 
 /**
- * The wait estimate (issue #10 §5, decision 43): a ticket's place in the call order of its group's
+ * The wait estimate (issue #10 §5, decision 47): a ticket's place in the call order of its group's
  * windows, played forward from the services in hand, and a band never narrower than three minutes.
  */
 
