@@ -162,7 +162,7 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Realtime
             data: {
               categories: config.categories.map((c) => {
                 const waiting = state.waiting.get(c.id)?.size ?? 0;
-                const est = estimateFor(state, config, c.id, waiting);
+                const est = estimateFor(state, config, c.id, waiting, now);
                 const probe = probeIssue(state, config, now, c.id, 'any');
                 const issued = state.issued.get(`${businessDate(now, config.hall.timeZone)}|${c.id}`) ?? 0;
                 return {
