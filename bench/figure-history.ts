@@ -140,8 +140,15 @@ function fileBytes(dataDir: string): number {
   return n;
 }
 
-/** The profile's config with sessions round the clock, so the bench can issue at any hour. */
-function benchConfig(profile: string, dir: string): string {
+/** The monitoring token the round-the-clock config adds (GET /api/v1/health). */
+export const HISTORY_MONITOR = 'bench-monitor-token-000001';
+
+/**
+ * The profile's config with sessions round the clock, so a bench or a test can issue at any hour,
+ * and the kiosks' issue limits lifted (the hall's limit per kiosk is not what is measured). Written
+ * to `dir/bench-hall.yaml`, with the voice clips linked beside it.
+ */
+export function roundTheClockConfig(profile: string, dir: string): string {
   const file = join(REPO_DIR, 'config', profile === 'township' ? 'hall.yaml' : `${profile}.yaml`);
   const cfg = parse(readFileSync(file, 'utf8'), { maxAliasCount: -1 }) as Record<string, any>;
   const day = [{ start: '00:00', end: '24:00' }];
@@ -150,11 +157,10 @@ function benchConfig(profile: string, dir: string): string {
   cfg.schedule.refuseIfWaitPastClose = false;
   cfg.schedule.stopIssuingBeforeEndMin = 0;
   cfg.hall.demoHistoryWeeks = 0;
-  // The bench's kiosk issues thousands a second (as in the other figures): the hall's limit per kiosk is not what is measured.
   cfg.limits = { ...(cfg.limits ?? {}), kioskIssue: { burst: 100_000, perMinute: 1_000_000 }, staffIssue: { burst: 100_000, perMinute: 1_000_000 } };
+  cfg.devices.tokens.push({ id: 'monitor-bench', kind: 'monitor', token: HISTORY_MONITOR });
   const out = join(dir, 'bench-hall.yaml');
   writeFileSync(out, stringify(cfg, { aliasDuplicateObjects: false }));
-  // The voice clips are found beside the config.
   if (!existsSync(join(dir, 'voice'))) symlinkSync(join(REPO_DIR, 'config', 'voice'), join(dir, 'voice'));
   return out;
 }
@@ -245,7 +251,7 @@ export async function figureHistory(s: HistorySettings, log: (l: string) => void
   const work = mkdtempSync(join(tmpdir(), 'hallq-bench-history-'));
   const children: Child[] = [];
   try {
-    const configFile = benchConfig(s.profile, work);
+    const configFile = roundTheClockConfig(s.profile, work);
     const histData = join(work, 'history');
     const emptyData = join(work, 'empty');
     log('history: copying the data dir …');
