@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { killAll, killAllNow, REPO_DIR } from './children.ts';
 import { figureCalling, type CallingSettings } from './figure-calling.ts';
 import { figureFanout, type FanoutSettings } from './figure-fanout.ts';
+import { figureHistory, type HistorySettings } from './figure-history.ts';
 import { figureIssue, type IssueSettings } from './figure-issue.ts';
 import { figureKiosk, type KioskSettings } from './figure-kiosk.ts';
-import { formatTable, rowsOf } from './report.ts';
+import { formatTable, rowsOf, rowsOfHistory } from './report.ts';
 import { fsyncProbe } from './fsync-probe.ts';
 
 /**
@@ -18,6 +19,9 @@ import { fsyncProbe } from './fsync-probe.ts';
  * (test/support/browser.ts; CHROMIUM_PATH): without it figures 3 and 5 are skipped with a loud message.
  * Figures 6–7 (calling: call → wall, call → announcement) need Chromium too and the display build; without
  * Chromium they are skipped loudly. Figure 7 waits out each announcement (~7 s apart), so it takes about a minute.
+ * Figure 8 (issue #11) runs the hub on a simulated city centre's history (bench/figure-history.ts): made once
+ * per length and schema and kept in test-output/bench-history; BENCH_HISTORY_DAYS sets its length,
+ * BENCH_HISTORY=0 leaves the figure out.
  */
 const quick = process.env.BENCH_QUICK === '1';
 // 50 req/s × 20 s = 1,000 samples per even-pace run, three runs: a p99 from 10 samples is not a p99.
@@ -30,6 +34,22 @@ const fanoutSettings: FanoutSettings = {
 const kioskSettings: KioskSettings = { taps: quick ? 10 : 40, renders: quick ? 4 : 10 };
 // One play of an announcement is ~6.3 s, so with the idle wait each of figure 7's calls takes ~7.3 s: 1 warm-up + 7 ≈ 60 s.
 const callingSettings: CallingSettings = { calls: quick ? 10 : 40, announcements: quick ? 2 : 7, repeat: 1 };
+// Figure 8 runs on a simulated city centre, made once and kept in test-output/bench-history (a month
+// by default; BENCH_HISTORY_DAYS=300 for a year, which takes the generator about an hour the first time).
+const historySettings: HistorySettings = {
+  profile: 'city',
+  days: Number(process.env.BENCH_HISTORY_DAYS ?? (quick ? 2 : 20)),
+  seed: 'bench',
+  startRuns: quick ? 1 : 3,
+  opRepeats: quick ? 1 : 3,
+  rssTickets: quick ? 2_000 : 20_000,
+  rssSockets: 200,
+  storms: quick ? 2 : 10,
+  stormClients: 30,
+  behind: 5_000,
+  callRate: 50,
+  idleCalls: quick ? 100 : 1_000,
+};
 const OUT = join(REPO_DIR, 'test-output', 'bench-latest.json');
 
 const log = (s: string) => process.stdout.write(`${s}\n`);
@@ -66,7 +86,8 @@ async function main(): Promise<void> {
   const fanout = await figureFanout(fanoutSettings, log);
   const kiosk = await figureKiosk(kioskSettings, log);
   const calling = await figureCalling(callingSettings, log);
-  const rows = rowsOf(issue, fanout, kiosk, calling);
+  const history = process.env.BENCH_HISTORY === '0' ? null : await figureHistory(historySettings, log);
+  const rows = [...rowsOf(issue, fanout, kiosk, calling), ...(history ? rowsOfHistory(history) : [])];
   const seconds = Math.round((performance.now() - started) / 100) / 10;
 
   log('');
@@ -109,11 +130,11 @@ async function main(): Promise<void> {
         cores: cpus().length,
         ulimitN: Number.isFinite(limit) ? limit : String(limit),
         quick,
-        settings: { issue: issueSettings, fanout: fanoutSettings, kiosk: kioskSettings, calling: callingSettings },
+        settings: { issue: issueSettings, fanout: fanoutSettings, kiosk: kioskSettings, calling: callingSettings, history: historySettings },
         seconds,
         fsync,
         rows,
-        raw: { issue, fanout, kiosk, calling },
+        raw: { issue, fanout, kiosk, calling, history },
       },
       null,
       2,
