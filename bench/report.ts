@@ -1,6 +1,7 @@
 import type { CallingFigures } from './figure-calling.ts';
 import type { FanoutResult } from './figure-fanout.ts';
 import type { HistoryFigures } from './figure-history.ts';
+import type { VoiceFigures } from './figure-voice.ts';
 import type { IssueFigures } from './figure-issue.ts';
 import type { KioskFigures } from './figure-kiosk.ts';
 import { kB } from './kiosk-bundle.ts';
@@ -159,4 +160,18 @@ export function rowsOfHistory(h: HistoryFigures): Row[] {
     row('  storm: event-loop stall, median of the storms (ms)', med(s.delayMaxMs), null, '', null),
   );
   return rows;
+}
+
+/** Figure 9: the announcer at a county peak, on a virtual clock (bench/figure-voice.ts). */
+export function rowsOfVoice(v: VoiceFigures): Row[] {
+  const s = v.settings;
+  const p = v.peak;
+  const c = v.calm;
+  return [
+    row(`voice: ${s.callsPerMin} calls/min over ${s.windows} windows, ${s.minutes} min: call → announcement starts p99 (ms)`, p.lagMs.p99, c.lagMs.p99, '<= 60000 ms', p.lagMs.p99 <= 60_000),
+    row('  voice: call → announcement starts max (ms)', p.lagMs.max, c.lagMs.max, '', null),
+    row('  voice: announcements waiting, at most', p.maxPending, c.maxPending, '<= maxPending (20)', p.maxPending <= 20),
+    row('  voice: first announcements dropped', p.firstsDropped, null, '0', p.firstsDropped === 0),
+    row(`  voice: one calm play (ms), syllables a minute`, v.onePlayMs, v.syllablesPerMin, '', null),
+  ];
 }

@@ -6,9 +6,10 @@ import { killAll, killAllNow, REPO_DIR } from './children.ts';
 import { figureCalling, type CallingSettings } from './figure-calling.ts';
 import { figureFanout, type FanoutSettings } from './figure-fanout.ts';
 import { figureHistory, type HistorySettings } from './figure-history.ts';
+import { figureVoice, type VoiceSettings } from './figure-voice.ts';
 import { figureIssue, type IssueSettings } from './figure-issue.ts';
 import { figureKiosk, type KioskSettings } from './figure-kiosk.ts';
-import { formatTable, rowsOf, rowsOfHistory } from './report.ts';
+import { formatTable, rowsOf, rowsOfHistory, rowsOfVoice } from './report.ts';
 import { fsyncProbe } from './fsync-probe.ts';
 
 /**
@@ -21,7 +22,8 @@ import { fsyncProbe } from './fsync-probe.ts';
  * Chromium they are skipped loudly. Figure 7 waits out each announcement (~7 s apart), so it takes about a minute.
  * Figure 8 (issue #11) runs the hub on a simulated city centre's history (bench/figure-history.ts): made once
  * per length and schema and kept in test-output/bench-history; BENCH_HISTORY_DAYS sets its length,
- * BENCH_HISTORY=0 leaves the figure out.
+ * BENCH_HISTORY=0 leaves the figure out. Figure 9 (voice at a county peak) runs the real announcer and clips
+ * on a virtual clock, against the same announcer without its peak rules.
  */
 const quick = process.env.BENCH_QUICK === '1';
 // 50 req/s × 20 s = 1,000 samples per even-pace run, three runs: a p99 from 10 samples is not a p99.
@@ -50,6 +52,8 @@ const historySettings: HistorySettings = {
   callRate: 50,
   idleCalls: quick ? 100 : 1_000,
 };
+// Figure 9: a county peak (issue #11) on a virtual clock; the hour takes seconds.
+const voiceSettings: VoiceSettings = { callsPerMin: 10, windows: 30, minutes: 60, recallShare: 0.1 };
 const OUT = join(REPO_DIR, 'test-output', 'bench-latest.json');
 
 const log = (s: string) => process.stdout.write(`${s}\n`);
@@ -87,7 +91,8 @@ async function main(): Promise<void> {
   const kiosk = await figureKiosk(kioskSettings, log);
   const calling = await figureCalling(callingSettings, log);
   const history = process.env.BENCH_HISTORY === '0' ? null : await figureHistory(historySettings, log);
-  const rows = [...rowsOf(issue, fanout, kiosk, calling), ...(history ? rowsOfHistory(history) : [])];
+  const voice = await figureVoice(voiceSettings, log);
+  const rows = [...rowsOf(issue, fanout, kiosk, calling), ...(history ? rowsOfHistory(history) : []), ...rowsOfVoice(voice)];
   const seconds = Math.round((performance.now() - started) / 100) / 10;
 
   log('');
@@ -130,11 +135,11 @@ async function main(): Promise<void> {
         cores: cpus().length,
         ulimitN: Number.isFinite(limit) ? limit : String(limit),
         quick,
-        settings: { issue: issueSettings, fanout: fanoutSettings, kiosk: kioskSettings, calling: callingSettings, history: historySettings },
+        settings: { issue: issueSettings, fanout: fanoutSettings, kiosk: kioskSettings, calling: callingSettings, history: historySettings, voice: voiceSettings },
         seconds,
         fsync,
         rows,
-        raw: { issue, fanout, kiosk, calling, history },
+        raw: { issue, fanout, kiosk, calling, history, voice },
       },
       null,
       2,
