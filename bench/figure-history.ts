@@ -83,6 +83,8 @@ export interface HistoryFigures {
     idle: { p50: number; p99: number; n: number };
     during: { p50: number; p99: number; n: number };
     delayMaxMs: number[];
+    /** call-next while the whole history's half-hour flow is exported again and again. */
+    duringExport: { p50: number; p99: number; n: number };
   };
   loadAvg: number;
 }
@@ -390,6 +392,41 @@ export async function figureHistory(s: HistorySettings, log: (l: string) => void
     await measure(`estimate accuracy over the whole history`, () => must(api('GET', `/reports/estimates?from=${meta.startDate}&to=${meta.endDate}`, manager), [200], 'estimates'));
     await measure(`the month's workbook (${lastMonth}, .xlsx)`, () => must(api('GET', `/reports/monthly.xlsx?month=${lastMonth}`, manager), [200], 'monthly.xlsx'));
     await measure(`assessment of the first month (${firstMonth})`, () => must(api('GET', `/reports/assessment?month=${firstMonth}`, manager), [200], 'assessment'));
+    // Issue #10 §10: a month report (flow by half hour, assessment, indicators) for the history's last whole month, or its middle one.
+    const month = monthOf(meta);
+    await measure(`month report ${month.month}: flow by half hour, assessment, indicators`, async () => {
+      await must(api('GET', `/reports/flow?from=${month.from}&to=${month.to}&by=halfhour`, manager), [200], 'flow');
+      await must(api('GET', `/reports/assessment?month=${month.month}`, manager), [200], 'assessment');
+      await must(api('GET', `/reports/indicators?from=${month.from}&to=${month.to}`, manager), [200], 'indicators');
+    });
+
+    // Issue #10 §10: the largest report (every half hour of the whole history) asked for again and
+    // again while the clerks call at an even pace; call-next's p99 beside its idle p99 (the storms' phase).
+    const duringExport: number[] = [];
+    {
+      let exporting = true;
+      let exports = 0;
+      const exporter = (async () => {
+        while (exporting) {
+          await must(api('GET', `/reports/flow?from=${meta.startDate}&to=${meta.endDate}&by=halfhour`, manager), [200, 429, 503], 'year flow');
+          exports++;
+        }
+      })();
+      await pool(s.idleCalls + 100, 10, async () => void (await issue()));
+      let n = 0;
+      const gap = 1000 / s.callRate;
+      const inFlight: Promise<void>[] = [];
+      for (; n < s.idleCalls; n++) {
+        const t = performance.now();
+        inFlight.push(callAt(n).then((ms) => void (ms !== null && duringExport.push(ms))));
+        const wait = gap - (performance.now() - t);
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
+      await Promise.all(inFlight);
+      exporting = false;
+      await exporter;
+      log(`  call-next while the whole history's half-hour flow was exported ${exports} times: p50 ${round(percentile(duringExport, 50), 2)} ms, p99 ${round(percentile(duringExport, 99), 2)} ms (n ${duringExport.length})`);
+    }
 
     // The housekeeping's personal-data purge walks the whole log again, in its own steps.
     await ask(hub.proc, 'delay');
@@ -483,13 +520,25 @@ export async function figureHistory(s: HistorySettings, log: (l: string) => void
       stormDelay.push(round((await ask(hub.proc, 'delay')).maxMs, 1));
     }
     const sum = (xs: number[]) => ({ p50: round(percentile(xs, 50), 2), p99: round(percentile(xs, 99), 2), n: xs.length });
-    const stormFig = { caughtUpMs: caughtUp, snapshots, replayed, idle: sum(idle), during: sum(during), delayMaxMs: stormDelay };
+    const stormFig = { caughtUpMs: caughtUp, snapshots, replayed, idle: sum(idle), during: sum(during), delayMaxMs: stormDelay, duringExport: sum(duringExport) };
     log(`storms: ${s.storms} × ${s.stormClients} screens ${s.behind} behind: all caught up in max ${Math.max(...caughtUp)} ms (p50 ${round(percentile(caughtUp, 50), 1)}); snapshots ${snapshots}; call-next p99 idle ${stormFig.idle.p99} ms (n ${idle.length}), during ${stormFig.during.p99} ms (n ${during.length})`);
     return { meta, generated, start: { ...start, loadAvg: loads.map((l) => round(l, 2)) }, ops, purge, rss, storm: stormFig, loadAvg: round(loadNow(), 2) };
   } finally {
     for (const c of children) await c.stop().catch(() => undefined);
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The history's last whole calendar month (or the month of its middle day, for a short one), within the history. */
+function monthOf(meta: HistoryMeta): { month: string; from: string; to: string } {
+  const end = new Date(`${meta.endDate}T00:00:00Z`);
+  const lastWhole = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+  const mid = new Date((Date.parse(`${meta.startDate}T00:00:00Z`) + end.getTime()) / 2).toISOString().slice(0, 7);
+  const month = `${lastWhole}-01` >= meta.startDate ? lastWhole : mid;
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const last = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+  const from = `${month}-01` < meta.startDate ? meta.startDate : `${month}-01`;
+  return { month, from, to: last > meta.endDate ? meta.endDate : last };
 }
 
 /** The median of a list, for the report. */

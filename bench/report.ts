@@ -158,8 +158,16 @@ export function rowsOfHistory(h: HistoryFigures): Row[] {
     row(`storm: ${s.caughtUpMs.length / Math.max(1, s.delayMaxMs.length)} staff screens 5,000 events behind, all caught up, max over ${s.delayMaxMs.length} storms (ms)`, round(caught, 0), null, '<= 1000 ms', caught <= 1000),
     row(`storm: call-next p99 during the storms (ms, n ${s.during.n})`, s.during.p99, s.idle.p99, '<= 2× idle', s.during.p99 <= 2 * s.idle.p99),
     row('  storm: event-loop stall, median of the storms (ms)', med(s.delayMaxMs), null, '', null),
+    row(`call-next p99 while the whole history's half-hour flow is exported (ms, n ${s.duringExport.n})`, s.duringExport.p99, s.idle.p99, '<= 2× idle', s.duringExport.p99 <= 2 * s.idle.p99),
   );
-  return rows;
+  const monthOp = h.ops.find((o) => o.name.startsWith('month report'));
+  if (monthOp) {
+    const limit = m.profile === 'city' ? 5000 : 1000;
+    rows.push(row(`${monthOp.name}, answered in (ms), median`, med(monthOp.tookMs), null, `<= ${limit} ms (${m.profile} year)`, med(monthOp.tookMs) <= limit));
+  }
+  // Each row says which history it ran on.
+  const tag = `[${m.profile} ${m.days} d] `;
+  return rows.map((r) => ({ ...r, figure: r.figure.startsWith('  ') ? `  ${tag}${r.figure.trimStart()}` : `${tag}${r.figure}` }));
 }
 
 /** Figure 9: the announcer at a county peak, on a virtual clock (bench/figure-voice.ts). */
