@@ -34,6 +34,7 @@ import { HallqError } from './domain/errors.ts';
 import { CallerHost } from './devices-bridge/caller-host.ts';
 import { rateByDevice } from './commands/rate-by-device.ts';
 import { createUpstream, resolveUpstreamConfig } from './upstream/index.ts';
+import { BASE_BAD_REASONS } from './domain/ratings.ts';
 import { HidPadDriver, parseRatingPadsConfig, type OpenHid } from '../devices/ratingpad/index.ts';
 import { LedHost } from './devices-bridge/led-host.ts';
 import { IdCardHost } from './devices-bridge/idcard-host.ts';
@@ -187,9 +188,16 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
 
   // The 好差评 upload: rows are written with each rating; the worker posts them in order.
   const upstream = config.upstream
-    ? createUpstream(db, resolveUpstreamConfig(config.upstream, { baseDir: opts.configDir ?? fileURLToPath(new URL('../config', import.meta.url)) }), {
-        onStatus: (s) => emit('manager', 'upstream.status', s),
-      })
+    ? createUpstream(
+        db,
+        resolveUpstreamConfig(config.upstream, {
+          baseDir: opts.configDir ?? fileURLToPath(new URL('../config', import.meta.url)),
+          hall: { items: Object.keys(config.ratings.items), reasons: [...BASE_BAD_REASONS, ...config.ratings.extraReasons] },
+        }),
+        {
+          onStatus: (s) => emit('manager', 'upstream.status', s),
+        },
+      )
     : null;
   if (upstream) {
     handler.onCommitted((events) => {

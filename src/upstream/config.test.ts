@@ -71,7 +71,17 @@ describe('resolveUpstreamConfig', () => {
       pollMs: 5000,
       backoff: { baseMs: 1000, maxMs: 300_000 },
       deadLetter: { afterAttempts: 5, maxInARow: 3 },
+      adapter: 'generic-json',
+      acceptResults: ['0'],
+      unrated: 'none',
+      applicant: { eraseAfterHours: 72 },
     });
+  });
+
+  it('the generic adapter needs a mapping', () => {
+    const { mapping, ...rest } = base;
+    void mapping;
+    expect(problems(rest)).toContain('/mapping: the generic-json adapter needs a field mapping');
   });
 
   it('reads the secret from a file, relative to the config directory', () => {

@@ -1,14 +1,24 @@
 import type { Scheduler } from '../../devices/scheduler.ts';
 import type { Db } from '../store/open-db.ts';
 import type { ResolvedUpstreamConfig } from './config.ts';
+import type { UpstreamAdapter } from './adapter.ts';
 import { GenericJsonAdapter } from './generic-json-adapter.ts';
+import { ZhejiangFormAdapter } from './zhejiang-form-adapter.ts';
 import { OutboxStore } from './outbox-store.ts';
 import { UpstreamWorker, type UpstreamStatus } from './worker.ts';
 
 export { classifyStatus, type DeliveryResult, type StatusClass, type UpstreamAdapter } from './adapter.ts';
 export {
+  AdapterKindSchema,
+  codeProblems,
   FieldFormatSchema,
   resolveUpstreamConfig,
+  UpstreamCodesSchema,
+  UpstreamItemSchema,
+  type AdapterKind,
+  type HallCodesContext,
+  type UpstreamCodes,
+  type UpstreamItem,
   UpstreamConfigSchema,
   UpstreamMappingSchema,
   type FieldFormat,
@@ -18,6 +28,8 @@ export {
 } from './config.ts';
 export { UpstreamError, type UpstreamErrorCode } from './errors.ts';
 export { GenericJsonAdapter, signBody, type GenericJsonAdapterOptions } from './generic-json-adapter.ts';
+export { ZhejiangFormAdapter, readResult, type ZhejiangFormAdapterOptions } from './zhejiang-form-adapter.ts';
+export type { Applicant, RatingRecord, RecordKind } from './record.ts';
 export { buildBody } from './mapping.ts';
 export { DEAD_LETTER, enqueueOutbox, OUTBOX_INSERT_SQL, OutboxStore, type Backlog, type OutboxRow } from './outbox-store.ts';
 export {
@@ -31,8 +43,22 @@ export {
   type UpstreamWorkerOptions,
 } from './worker.ts';
 
+/** The configured province's adapter. */
+export function createAdapter(config: ResolvedUpstreamConfig, extra: { scheduler?: Scheduler; fetch?: typeof fetch } = {}): UpstreamAdapter {
+  switch (config.adapter) {
+    case 'generic-json':
+      return GenericJsonAdapter.fromConfig(config, extra);
+    case 'zhejiang-form':
+      return ZhejiangFormAdapter.fromConfig(config, extra);
+    default: {
+      const _exhaustive: never = config.adapter;
+      return _exhaustive;
+    }
+  }
+}
+
 /**
- * The hub's wiring in one call: the store over the hub's database, the generic JSON adapter and the
+ * The hub's wiring in one call: the store over the hub's database, the configured adapter and the
  * worker, from a resolved `upstream:` config. Call `worker.start()` once the hub is up,
  * `worker.notify()` after each commit that recorded a rating, and `await worker.stop()` before
  * closing the database.
@@ -41,9 +67,9 @@ export function createUpstream(
   db: Db,
   config: ResolvedUpstreamConfig,
   opts: { scheduler?: Scheduler; fetch?: typeof fetch; onStatus?: (status: UpstreamStatus) => void } = {},
-): { store: OutboxStore; adapter: GenericJsonAdapter; worker: UpstreamWorker } {
+): { store: OutboxStore; adapter: UpstreamAdapter; worker: UpstreamWorker } {
   const store = new OutboxStore(db);
-  const adapter = GenericJsonAdapter.fromConfig(config, { scheduler: opts.scheduler, fetch: opts.fetch });
+  const adapter = createAdapter(config, { ...(opts.scheduler ? { scheduler: opts.scheduler } : {}), ...(opts.fetch ? { fetch: opts.fetch } : {}) });
   const worker = new UpstreamWorker(store, adapter, {
     scheduler: opts.scheduler,
     backoff: config.backoff,

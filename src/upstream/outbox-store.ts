@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { decodeActor, decodeData } from '../store/event-codec.ts';
 import type { Db } from '../store/open-db.ts';
+import type { Applicant, RecordKind } from './record.ts';
 
 /**
  * `next_attempt_at` of a dead letter: a record the platform refused as malformed, parked so the
@@ -33,8 +34,12 @@ export interface OutboxRow {
   seq: number;
   /** Also the idempotency key sent upstream. */
   ratingId: string;
-  /** The JSON rating record, as enqueued. */
+  /** What it is a record of. */
+  kind: RecordKind;
+  /** The JSON record: the data of its event (a rating's `rating.recorded`), as enqueued. */
   payload: string;
+  /** The applicant, opened from the row's sealed copy for this attempt only; null when none is held. */
+  applicant: Applicant | null;
   createdAt: number;
   /** Failed attempts so far. */
   attempts: number;
@@ -80,7 +85,9 @@ function toRow(r: RawRow): OutboxRow {
   return {
     seq: r.seq,
     ratingId: r.rating_id,
+    kind: 'rating',
     payload,
+    applicant: null,
     createdAt: r.created_at,
     attempts: r.attempts,
     lastError: r.last_error,

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemScheduler, type Scheduler } from '../../devices/scheduler.ts';
+import { checkZhejiangReport } from './zhejiang-rules.ts';
 
 /**
  * - `ok`: records the rating and answers 200 `{"code":0}`.
@@ -17,6 +18,50 @@ import { systemScheduler, type Scheduler } from '../../devices/scheduler.ts';
 export const DEMO_SECRET = 'hallq-demo-upstream-secret';
 
 export type MockMode = 'ok' | 'fail' | 'stall' | 'slow' | 'reject' | 'ack-lost';
+
+/**
+ * Which platform the mock plays (`npm run mock-upstream -- --platform zhejiang`):
+ * - `generic`: our JSON, answered by HTTP status (400 malformed, 409 already there, 200 `{"code":0}`);
+ * - `zhejiang`: the pushed form report, every field checked as `zhejiang-rules.ts` says, answered
+ *   HTTP 200 with `{"result","resultmsg"}` (`-1` and the platform's message when refused).
+ */
+export type MockPlatform = 'generic' | 'zhejiang';
+export const MOCK_PLATFORMS: readonly MockPlatform[] = ['generic', 'zhejiang'];
+
+/** How one platform reads a body and words its answers. */
+interface Dialect {
+  /** The parsed record, or the platform's refusal. */
+  parse(raw: Buffer, contentType: string | null): { body: unknown } | { refused: string };
+  refuse(msg: string): { status: number; body: unknown };
+  duplicate(): { status: number; body: unknown };
+  ok(): { status: number; body: unknown };
+}
+
+const DIALECTS: Record<MockPlatform, Dialect> = {
+  generic: {
+    parse(raw) {
+      try {
+        return { body: JSON.parse(raw.toString('utf8')) as unknown };
+      } catch {
+        return { refused: 'body is not JSON' };
+      }
+    },
+    refuse: (msg) => ({ status: 400, body: { code: 400, msg } }),
+    duplicate: () => ({ status: 409, body: { code: 'duplicate', msg: '重复上报,已存在 / already received' } }),
+    ok: () => ({ status: 200, body: { code: 0, msg: 'ok' } }),
+  },
+  zhejiang: {
+    parse(raw, contentType) {
+      if (!contentType?.toLowerCase().startsWith('application/x-www-form-urlencoded')) return { refused: '请求须为表单参数(application/x-www-form-urlencoded)' };
+      const form = new URLSearchParams(raw.toString('utf8'));
+      const problem = checkZhejiangReport(form);
+      return problem ? { refused: problem } : { body: Object.fromEntries(form) };
+    },
+    refuse: (msg) => ({ status: 200, body: { result: '-1', resultmsg: msg } }),
+    duplicate: () => ({ status: 200, body: { result: '-1', resultmsg: '该评价记录已存在' } }),
+    ok: () => ({ status: 200, body: { result: '0', resultmsg: '成功' } }),
+  },
+};
 export const MOCK_MODES: readonly MockMode[] = ['ok', 'fail', 'stall', 'slow', 'reject', 'ack-lost'];
 
 export interface MockReceived {
@@ -69,6 +114,8 @@ export interface MockUpstreamOptions {
   scheduler?: Scheduler;
   /** Called for every POST to the rating endpoint (the CLI prints them). */
   onPost?: (post: MockPost) => void;
+  /** Default `generic`. */
+  platform?: MockPlatform;
 }
 
 const MAX_BODY = 1 << 20;
@@ -88,6 +135,9 @@ export class MockUpstream {
   readonly #path: string;
   readonly #clock: Scheduler;
   readonly #onPost: ((post: MockPost) => void) | undefined;
+  readonly #dialect: Dialect;
+  /** The last refusals' messages, newest last (what the hub's dead letters must keep). */
+  #refusals: { ratingId: string | null; msg: string }[] = [];
   #mode: MockMode;
   #delayMs: number;
   #received: MockReceived[] = [];
@@ -106,6 +156,7 @@ export class MockUpstream {
     this.#path = opts.path ?? '/ratings';
     this.#clock = opts.scheduler ?? systemScheduler;
     this.#onPost = opts.onPost;
+    this.#dialect = DIALECTS[opts.platform ?? 'generic'];
     this.#mode = opts.mode ?? 'ok';
     this.#delayMs = opts.delayMs ?? 2000;
     this.#server = createServer((req, res) => {
@@ -153,6 +204,11 @@ export class MockUpstream {
     return (ratingId === undefined ? this.#posts : this.#posts.filter((p) => p.ratingId === ratingId)).map((p) => ({ ...p }));
   }
 
+  /** The platform's messages for records it refused, oldest first. */
+  refusals(): { ratingId: string | null; msg: string }[] {
+    return this.#refusals.map((r) => ({ ...r }));
+  }
+
   stats(): MockStats {
     return { mode: this.#mode, delayMs: this.#delayMs, posts: this.#posts.length, accepted: this.#received.length, ...this.#stats };
   }
@@ -162,6 +218,7 @@ export class MockUpstream {
     this.#received = [];
     this.#accepted.clear();
     this.#posts = [];
+    this.#refusals = [];
     this.#stats = { badSignature: 0, failed: 0, rejected: 0, stalled: 0, dropped: 0, duplicates: 0 };
   }
 
@@ -204,24 +261,24 @@ export class MockUpstream {
       this.#stats.failed += 1;
       return answer(500, { code: 500, msg: '系统繁忙 / platform failing (mock)' });
     }
-    if (this.#mode === 'reject' || this.#poisoned.has(key)) {
+    const refuse = (msg: string): void => {
       this.#stats.rejected += 1;
-      return answer(400, { code: 400, msg: '数据格式错误 / record rejected (mock)' });
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      this.#stats.rejected += 1;
-      return answer(400, { code: 400, msg: 'body is not JSON' });
-    }
+      this.#refusals.push({ ratingId: key, msg });
+      const a = this.#dialect.refuse(msg);
+      answer(a.status, a.body);
+    };
+    if (this.#mode === 'reject' || this.#poisoned.has(key)) return refuse('数据格式错误 / record rejected (mock)');
+    const parsed = this.#dialect.parse(raw, header(req, 'content-type'));
+    if ('refused' in parsed) return refuse(parsed.refused);
+    const body = parsed.body;
     const mode = this.#mode;
     if (mode === 'slow') await this.#sleep(this.#delayMs);
 
     if (this.#accepted.has(key)) {
       this.#stats.duplicates += 1;
       post.repeat = true;
-      return answer(409, { code: 'duplicate', msg: '重复上报,已存在 / already received' });
+      const a = this.#dialect.duplicate();
+      return answer(a.status, a.body);
     }
     this.#accepted.add(key);
     this.#received.push({ ratingId: key, body, timestamp: header(req, 'x-timestamp'), at: this.#clock.now() });
@@ -232,7 +289,8 @@ export class MockUpstream {
       req.socket.destroy();
       return;
     }
-    return answer(200, { code: 0, msg: 'ok' });
+    const a = this.#dialect.ok();
+    return answer(a.status, a.body);
   }
 
   async #control(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {

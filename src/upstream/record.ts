@@ -1,0 +1,34 @@
+import type { EventOf } from '../domain/events.ts';
+
+/**
+ * The applicant the platform files a rating under: a person (full ID number, GB 11643) or a company
+ * (unified social credit code, GB 32100), with the name. Only ever in memory, or sealed in the
+ * outbox row (applicant-seal.ts); never in the log, a projection, a socket or a screen.
+ */
+export interface Applicant {
+  type: 'person' | 'company';
+  name: string;
+  /** The ID number or the credit code, upper case. */
+  id: string;
+}
+
+/**
+ * What an outbox row is a record of:
+ * - `rating`: a resident's rating (`rating.recorded`);
+ * - `unrated`: a service nobody rated, for a platform that records its own default (config `unrated`);
+ * - `followup`: the result of a bad rating's call-back or rectification (回访, 整改).
+ */
+export type RecordKind = 'rating' | 'unrated' | 'followup';
+
+/** The data of the event a rating row is built from. */
+export type RatingRecord = EventOf<'rating.recorded'>['data'];
+
+/** The record as the generic mapping reads it: the row's event data, plus `applicant` when held. */
+export function recordOf(row: { payload: string; applicant?: Applicant | null; kind?: RecordKind }): Record<string, unknown> {
+  const data = JSON.parse(row.payload) as Record<string, unknown>;
+  return {
+    ...data,
+    ...(row.kind && row.kind !== 'rating' ? { kind: row.kind } : {}),
+    ...(row.applicant ? { applicant: { ...row.applicant } } : {}),
+  };
+}
