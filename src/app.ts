@@ -40,6 +40,7 @@ import { LedHost } from './devices-bridge/led-host.ts';
 import { IdCardHost } from './devices-bridge/idcard-host.ts';
 import { PrinterHost, ticketToPrint } from './devices-bridge/printer-host.ts';
 import { CardReads } from './personal/card-reads.ts';
+import { ApplicantSeal } from './personal/applicant-seal.ts';
 import { attachRealtime, type HubServer } from './realtime/realtime-server.ts';
 import { hubIdOf } from './store/hub-identity.ts';
 import { CommandHandler, systemClock, type Clock } from './store/handle-command.ts';
@@ -51,6 +52,8 @@ export interface BuildOptions {
   /** SQLite file, or ':memory:' for unit-level tests. */
   dbFile: string;
   hmacKey: Buffer;
+  /** AES-256 key the 好差评 applicant is sealed with in the outbox (`loadApplicantKey`); without it no applicant is kept. */
+  applicantKey?: Buffer;
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
   /** Run the day-close timer (closing abandoned tickets); off in tests that drive the clock themselves. */
@@ -99,7 +102,21 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   const db = openDb(opts.dbFile);
   const handler = new CommandHandler(db, config, clock);
   const principals = new Principals(db, config, clock);
-  const cardReads = new CardReads(opts.hmacKey, clock, config.hall.timeZone, config.devices.idcard?.tokenTtlSec ?? 300);
+  // The 好差评 upload: rows are written with each rating; the worker posts them in order.
+  const upstreamConfig = config.upstream
+    ? resolveUpstreamConfig(config.upstream, {
+        baseDir: opts.configDir ?? fileURLToPath(new URL('../config', import.meta.url)),
+        hall: { items: Object.keys(config.ratings.items), reasons: [...BASE_BAD_REASONS, ...config.ratings.extraReasons] },
+      })
+    : null;
+  const upstream = upstreamConfig
+    ? createUpstream(db, upstreamConfig, {
+        seal: opts.applicantKey ? new ApplicantSeal(opts.applicantKey) : null,
+        onStatus: (s) => emit('manager', 'upstream.status', s),
+      })
+    : null;
+  handler.setApplicantKeeper(upstream?.keeper ?? null);
+  const cardReads = new CardReads(opts.hmacKey, clock, config.hall.timeZone, config.devices.idcard?.tokenTtlSec ?? 300, upstream?.keeper != null);
   const hubId = hubIdOf(db);
   // Reports read the file from their own threads (WAL lets them read while the hall writes): a year's export never stalls a call.
   const reports = new ReportRunner({ dbFile: opts.dbFile, config, db, ...opts.reports });
@@ -186,19 +203,6 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   led?.start();
   if (led) handler.onCommitted((events) => led.onEvents(events));
 
-  // The 好差评 upload: rows are written with each rating; the worker posts them in order.
-  const upstream = config.upstream
-    ? createUpstream(
-        db,
-        resolveUpstreamConfig(config.upstream, {
-          baseDir: opts.configDir ?? fileURLToPath(new URL('../config', import.meta.url)),
-          hall: { items: Object.keys(config.ratings.items), reasons: [...BASE_BAD_REASONS, ...config.ratings.extraReasons] },
-        }),
-        {
-          onStatus: (s) => emit('manager', 'upstream.status', s),
-        },
-      )
-    : null;
   if (upstream) {
     handler.onCommitted((events) => {
       if (events.some((e) => e.type === 'rating.recorded')) upstream.worker.notify();

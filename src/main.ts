@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildHub } from './app.ts';
 import { demoEntries, HallConfigError, loadHallConfig } from './config/load-hall-config.ts';
-import { HmacKeyError, loadHmacKey } from './personal/card-reads.ts';
+import { HmacKeyError, loadApplicantKey, loadHmacKey } from './personal/card-reads.ts';
 import { seedDemoHistory } from './simulator/demo-history.ts';
 
 const { values } = parseArgs({
@@ -72,6 +72,8 @@ try {
     config,
     dbFile: resolve(dataDir, 'hallq.db'),
     hmacKey: hmac.key,
+    // Only a hall that uploads to a 好差评 platform keeps applicants, and so needs the key.
+    ...(config.upstream ? { applicantKey: loadApplicantKey(dataDir, process.env, { demo: config.hall.demo === true }).key } : {}),
     publicUrl: config.hall.publicUrl ?? lanUrl(),
     voiceCacheDir: resolve(dataDir, 'voice-cache'),
     configDir: dirname(configFile),

@@ -101,6 +101,9 @@ export const ERRORS = {
   HQ_ERR_RATING_REASON_UNKNOWN: { zh: '评价原因不在可选范围内', en: 'That reason is not one of the offered reasons' },
   HQ_ERR_FOLLOWUP_NOT_FOUND: { zh: '找不到该差评回访', en: 'No such follow-up' },
   HQ_ERR_FOLLOWUP_CLOSED: { zh: '该差评回访已办结', en: 'This follow-up is already closed' },
+  // The applicant the window business system names at completion (好差评 record)
+  HQ_ERR_APPLICANT_ID_INVALID: { zh: '申请人身份证号码校验失败（GB 11643），请核对', en: "The applicant's ID number fails its GB 11643 check; check it" },
+  HQ_ERR_CREDIT_CODE_INVALID: { zh: '统一社会信用代码校验失败（GB 32100），请核对', en: 'The unified social credit code fails its GB 32100 check; check it' },
   // Reports (the hall's numbers)
   HQ_ERR_REPORT_RANGE_INVERTED: { zh: '开始日期晚于结束日期，请对调后重试', en: 'The start date is after the end date; swap them and try again' },
   HQ_ERR_REPORT_PERIOD_IN_FUTURE: { zh: '所选期间尚未开始，没有数据可统计', en: 'That period has not begun yet; there is nothing to count' },

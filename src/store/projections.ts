@@ -7,6 +7,7 @@ import type { Followup, RatingState } from '../domain/ratings.ts';
 import { holderKey } from '../personal/holder-key.ts';
 import type { StoredEvent } from './event-log.ts';
 import type { Db } from './open-db.ts';
+import { HOLD_PREFIX } from '../upstream/outbox-store.ts';
 
 interface Touched {
   tickets: Set<string>;
@@ -19,7 +20,9 @@ interface Touched {
   ratings: Set<string>;
   followups: Set<string>;
   /** Ratings to queue for the 好差评 upload, in the order they were recorded: their event's seq. */
-  outbox: { ratingId: string; eventSeq: number; at: number }[];
+  outbox: { ratingId: string; ticketId: string; eventSeq: number; at: number }[];
+  /** Tickets whose held applicant (if any) has no record to go with any more: ended unrated, or without a service to rate. */
+  released: string[];
   /** Services whose fact row (ended, or rated since) is to be written. */
   facts: Set<string>;
   /** The hall's records, written as they come (each is its own row set). */
@@ -39,6 +42,7 @@ export function emptyTouched(): Touched {
     ratings: new Set(),
     followups: new Set(),
     outbox: [],
+    released: [],
     facts: new Set(),
     records: [],
     congestion: false,
@@ -88,6 +92,7 @@ export function markTouched(t: Touched, e: StoredEvent): void {
       t.services.add(e.data.serviceId);
       t.windows.add(e.data.windowId);
       if (e.type !== 'ticket.called') t.facts.add(e.data.serviceId);
+      if (e.type === 'ticket.no_show') t.released.push(e.data.ticketId);
       if (e.type === 'ticket.completed') {
         t.stats.add(e.data.categoryId);
         if (e.data.caseNo && e.data.caseType) t.records.push(e);
@@ -110,6 +115,7 @@ export function markTouched(t: Touched, e: StoredEvent): void {
       t.services.add(e.data.serviceId);
       if (e.data.windowId !== null) t.windows.add(e.data.windowId);
       t.facts.add(e.data.serviceId);
+      t.released.push(e.data.ticketId);
       return;
     case 'window.opened':
     case 'window.closed':
@@ -128,12 +134,14 @@ export function markTouched(t: Touched, e: StoredEvent): void {
     case 'rating.unrated':
       t.ratings.add(e.data.serviceId);
       t.facts.add(e.data.serviceId);
+      t.released.push(e.data.ticketId);
       return;
     case 'rating.recorded':
       t.ratings.add(e.data.serviceId);
       t.facts.add(e.data.serviceId);
       // In the same transaction as the rating: a recorded rating can never miss its upload.
-      t.outbox.push({ ratingId: e.data.ratingId, eventSeq: e.seq, at: e.data.ratedAt });
+      // The ticket's held applicant, if any, moves into the record's row.
+      t.outbox.push({ ratingId: e.data.ratingId, ticketId: e.data.ticketId, eventSeq: e.seq, at: e.data.ratedAt });
       return;
     case 'followup.opened':
     case 'followup.updated':
@@ -172,6 +180,7 @@ export class Projections {
   readonly #rating;
   readonly #followup;
   readonly #outbox;
+  readonly #release;
   readonly #ticketsOfDate;
   readonly #fact;
   readonly #flow;
@@ -209,7 +218,11 @@ export class Projections {
     this.#meta = db.prepare('INSERT INTO hall_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
     this.#rating = db.prepare('INSERT INTO ratings (service_id, status, window_id, data) VALUES (?, ?, ?, ?) ON CONFLICT(service_id) DO UPDATE SET status = excluded.status, data = excluded.data');
     this.#followup = db.prepare('INSERT INTO followups (id, status, deadline, data) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET status = excluded.status, data = excluded.data');
-    this.#outbox = db.prepare('INSERT OR IGNORE INTO upstream_outbox (rating_id, event_seq, created_at) VALUES (?, ?, ?)');
+    this.#outbox = db.prepare(
+      `INSERT OR IGNORE INTO upstream_outbox (rating_id, kind, ticket_id, event_seq, created_at, applicant, erase_at)
+       SELECT ?, 'rating', ?, ?, ?, h.applicant, h.erase_at FROM (SELECT 1) LEFT JOIN upstream_outbox h ON h.rating_id = ?`,
+    );
+    this.#release = db.prepare('DELETE FROM upstream_outbox WHERE rating_id = ?');
     this.#fact = db.prepare(
       `INSERT INTO service_facts (business_date, number, idx, category_id, window_id, staff_id, source, priority, extended, outcome, waiting_since, called_at, started_at, ended_at, recalls,
          est_min, est_low, est_high, case_no, item_code, rating, rating_reasons, rated_at, unrated, holder_masked)
@@ -270,7 +283,11 @@ export class Projections {
       const x = state.followups.get(id);
       if (x) this.#followup.run(x.id, x.status, x.deadline, JSON.stringify(x));
     }
-    for (const o of t.outbox) this.#outbox.run(o.ratingId, o.eventSeq, o.at);
+    for (const o of t.outbox) {
+      this.#outbox.run(o.ratingId, o.ticketId, o.eventSeq, o.at, `${HOLD_PREFIX}${o.ticketId}`);
+      this.#release.run(`${HOLD_PREFIX}${o.ticketId}`);
+    }
+    for (const ticketId of t.released) this.#release.run(`${HOLD_PREFIX}${ticketId}`);
     for (const id of t.facts) this.#writeFact(state, id);
     for (const e of t.records) this.#writeRecord(e);
     if (t.congestion) this.#meta.run('congestion', JSON.stringify([...state.congestion]));

@@ -1,5 +1,7 @@
 import type { Scheduler } from '../../devices/scheduler.ts';
 import type { Db } from '../store/open-db.ts';
+import type { ApplicantSeal } from '../personal/applicant-seal.ts';
+import type { ApplicantKeeper } from '../store/handle-command.ts';
 import type { ResolvedUpstreamConfig } from './config.ts';
 import type { UpstreamAdapter } from './adapter.ts';
 import { GenericJsonAdapter } from './generic-json-adapter.ts';
@@ -66,9 +68,9 @@ export function createAdapter(config: ResolvedUpstreamConfig, extra: { scheduler
 export function createUpstream(
   db: Db,
   config: ResolvedUpstreamConfig,
-  opts: { scheduler?: Scheduler; fetch?: typeof fetch; onStatus?: (status: UpstreamStatus) => void } = {},
-): { store: OutboxStore; adapter: UpstreamAdapter; worker: UpstreamWorker } {
-  const store = new OutboxStore(db);
+  opts: { scheduler?: Scheduler; fetch?: typeof fetch; onStatus?: (status: UpstreamStatus) => void; seal?: ApplicantSeal | null } = {},
+): { store: OutboxStore; adapter: UpstreamAdapter; worker: UpstreamWorker; keeper: ApplicantKeeper | null } {
+  const store = new OutboxStore(db, opts.seal ?? null);
   const adapter = createAdapter(config, { ...(opts.scheduler ? { scheduler: opts.scheduler } : {}), ...(opts.fetch ? { fetch: opts.fetch } : {}) });
   const worker = new UpstreamWorker(store, adapter, {
     scheduler: opts.scheduler,
@@ -76,6 +78,12 @@ export function createUpstream(
     pollMs: config.pollMs,
     deadLetter: config.deadLetter,
     onStatus: opts.onStatus,
+    applicantEraseAfterHours: config.applicant.eraseAfterHours,
   });
-  return { store, adapter, worker };
+  const seal = opts.seal ?? null;
+  const eraseAfterMs = Math.round(config.applicant.eraseAfterHours * 3_600_000);
+  const keeper: ApplicantKeeper | null = seal && {
+    hold: (ticketId, applicant, at) => store.holdApplicant(ticketId, seal.seal(applicant, ticketId), at, at + eraseAfterMs),
+  };
+  return { store, adapter, worker, keeper };
 }
