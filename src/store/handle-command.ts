@@ -11,6 +11,7 @@ import { emptyTouched, markTouched, Projections } from './projections.ts';
 import { Maintenance } from './maintenance.ts';
 import type { Clock } from '../clock.ts';
 import type { Applicant } from '../upstream/record.ts';
+import { uploadChoices } from '../upstream/config.ts';
 
 export { systemClock, type Clock } from '../clock.ts';
 
@@ -107,7 +108,9 @@ export class CommandHandler {
     readonly clock: Clock,
   ) {
     this.#log = new EventLog(db, codecContext(config));
-    this.#projections = new Projections(db, config.hall.timeZone);
+    this.#projections = new Projections(db, config.hall.timeZone, uploadChoices(config.upstream), (id) =>
+      id === null ? null : (config.staff.find((s) => s.id === id)?.name ?? null),
+    );
     this.#maintenance = new Maintenance(db, config, clock);
     this.#findIdem = db.prepare('SELECT fingerprint, first_seq, event_count FROM command_results WHERE key = ?');
     this.#saveIdem = db.prepare('INSERT INTO command_results (key, fingerprint, first_seq, event_count, at) VALUES (?, ?, ?, ?, ?)');

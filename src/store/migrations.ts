@@ -287,6 +287,7 @@ export const MIGRATIONS: readonly Migration[] = [
     rating_id       TEXT NOT NULL UNIQUE, -- the record's key, also the idempotency key sent upstream ('hold:<ticket>' for a held applicant)
     kind            TEXT NOT NULL DEFAULT 'rating', -- rating | unrated | followup | hold
     ticket_id       TEXT,                 -- whose applicant (the seal is bound to it)
+    answers         TEXT,                 -- a follow-up result: the rating it answers (goes after it, parks and resends with it)
     event_seq       INTEGER,              -- the event the record is built from
     payload         TEXT,                 -- rows from before version 6, and tools: the record itself
     created_at      INTEGER NOT NULL,

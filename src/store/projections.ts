@@ -7,7 +7,7 @@ import type { Followup, RatingState } from '../domain/ratings.ts';
 import { holderKey } from '../personal/holder-key.ts';
 import type { StoredEvent } from './event-log.ts';
 import type { Db } from './open-db.ts';
-import { HOLD_PREFIX } from '../upstream/outbox-store.ts';
+import { DEAD_LETTER, HOLD_PREFIX } from '../upstream/outbox-store.ts';
 
 interface Touched {
   tickets: Set<string>;
@@ -23,11 +23,23 @@ interface Touched {
   outbox: { ratingId: string; ticketId: string; eventSeq: number; at: number }[];
   /** Tickets whose held applicant (if any) has no record to go with any more: ended unrated, or without a service to rate. */
   released: string[];
+  /** Upload records built at commit time from the state (an unrated service, a follow-up result), in order. */
+  uploads: UploadRecord[];
   /** Services whose fact row (ended, or rated since) is to be written. */
   facts: Set<string>;
   /** The hall's records, written as they come (each is its own row set). */
   records: HallEvent[];
   congestion: boolean;
+}
+
+type UploadRecord = { kind: 'unrated'; event: StoredEvent & { type: 'rating.unrated' } } | { kind: 'followup'; event: StoredEvent & { type: 'followup.updated' } };
+
+/** What the upload takes besides ratings (hall config `upstream`). */
+export interface UploadChoices {
+  /** `upstream.unrated: platform-default`: an unrated service goes up for the platform's own default. */
+  unrated: boolean;
+  /** 回访 and 整改 results go up (`uploadChoices`). */
+  followups: boolean;
 }
 
 export function emptyTouched(): Touched {
@@ -43,6 +55,7 @@ export function emptyTouched(): Touched {
     followups: new Set(),
     outbox: [],
     released: [],
+    uploads: [],
     facts: new Set(),
     records: [],
     congestion: false,
@@ -134,6 +147,8 @@ export function markTouched(t: Touched, e: StoredEvent): void {
     case 'rating.unrated':
       t.ratings.add(e.data.serviceId);
       t.facts.add(e.data.serviceId);
+      // Sent (with its applicant) or not according to upstream.unrated; either way nothing stays held.
+      t.uploads.push({ kind: 'unrated', event: e });
       t.released.push(e.data.ticketId);
       return;
     case 'rating.recorded':
@@ -144,8 +159,12 @@ export function markTouched(t: Touched, e: StoredEvent): void {
       t.outbox.push({ ratingId: e.data.ratingId, ticketId: e.data.ticketId, eventSeq: e.seq, at: e.data.ratedAt });
       return;
     case 'followup.opened':
+      t.followups.add(e.data.followupId);
+      return;
     case 'followup.updated':
       t.followups.add(e.data.followupId);
+      // 回访 and 整改 results go to the platform after the rating they answer.
+      if (e.data.step === 'callback' || e.data.step === 'rectification') t.uploads.push({ kind: 'followup', event: e });
       return;
     case 'clock.jumped':
       return;
@@ -181,6 +200,8 @@ export class Projections {
   readonly #followup;
   readonly #outbox;
   readonly #release;
+  readonly #unrated;
+  readonly #followupRow;
   readonly #ticketsOfDate;
   readonly #fact;
   readonly #flow;
@@ -197,6 +218,8 @@ export class Projections {
   constructor(
     private readonly db: Db,
     private readonly timeZone: string,
+    private readonly uploads: UploadChoices = { unrated: false, followups: false },
+    private readonly staffName: (staffId: string | null) => string | null = () => null,
   ) {
     this.#ticket = db.prepare(
       `INSERT INTO tickets (id, business_date, number, category_id, status, data) VALUES (@id, @businessDate, @number, @categoryId, @status, @data)
@@ -223,6 +246,17 @@ export class Projections {
        SELECT ?, 'rating', ?, ?, ?, h.applicant, h.erase_at FROM (SELECT 1) LEFT JOIN upstream_outbox h ON h.rating_id = ?`,
     );
     this.#release = db.prepare('DELETE FROM upstream_outbox WHERE rating_id = ?');
+    this.#unrated = db.prepare(
+      `INSERT OR IGNORE INTO upstream_outbox (rating_id, kind, ticket_id, event_seq, payload, created_at, applicant, erase_at)
+       SELECT ?, 'unrated', ?, ?, ?, ?, h.applicant, h.erase_at FROM (SELECT 1) LEFT JOIN upstream_outbox h ON h.rating_id = ?`,
+    );
+    // A result whose rating is parked as a dead letter is parked with it, and resent after it.
+    this.#followupRow = db.prepare(
+      `INSERT OR IGNORE INTO upstream_outbox (rating_id, kind, answers, event_seq, payload, created_at, next_attempt_at, last_error)
+       SELECT @key, 'followup', @answers, @seq, @payload, @at, COALESCE(r.next_attempt_at = ${DEAD_LETTER}, 0) * ${DEAD_LETTER},
+         CASE WHEN r.next_attempt_at = ${DEAD_LETTER} THEN 'waiting for the rating it answers (' || @answers || '), a dead letter' END
+       FROM (SELECT 1) LEFT JOIN upstream_outbox r ON r.rating_id = @answers AND r.delivered_at IS NULL`,
+    );
     this.#fact = db.prepare(
       `INSERT INTO service_facts (business_date, number, idx, category_id, window_id, staff_id, source, priority, extended, outcome, waiting_since, called_at, started_at, ended_at, recalls,
          est_min, est_low, est_high, case_no, item_code, rating, rating_reasons, rated_at, unrated, holder_masked)
@@ -287,10 +321,35 @@ export class Projections {
       this.#outbox.run(o.ratingId, o.ticketId, o.eventSeq, o.at, `${HOLD_PREFIX}${o.ticketId}`);
       this.#release.run(`${HOLD_PREFIX}${o.ticketId}`);
     }
+    // Before the releases: an unrated record takes the ticket's applicant with it.
+    for (const u of t.uploads) this.#writeUpload(state, u);
     for (const ticketId of t.released) this.#release.run(`${HOLD_PREFIX}${ticketId}`);
     for (const id of t.facts) this.#writeFact(state, id);
     for (const e of t.records) this.#writeRecord(e);
     if (t.congestion) this.#meta.run('congestion', JSON.stringify([...state.congestion]));
+  }
+
+  /**
+   * An unrated service (when the platform takes it, for its own default) and a follow-up result:
+   * records made of the event and what the state knows of the rating and its case, so the adapter
+   * needs nothing else. The key is the platform's idempotency key.
+   */
+  #writeUpload(state: HallState, u: UploadRecord): void {
+    if (u.kind === 'unrated') {
+      if (!this.uploads.unrated) return;
+      const d = u.event.data;
+      const r = state.ratings.get(d.serviceId);
+      const record = { serviceId: d.serviceId, ticketId: d.ticketId, number: d.number, windowId: d.windowId, staffId: d.staffId, staffName: this.staffName(d.staffId), caseNo: r?.caseNo ?? null, itemCode: r?.itemCode ?? null, requestedAt: r?.requestedAt ?? d.at, at: d.at };
+      this.#unrated.run(`unrated:${d.serviceId}`, d.ticketId, u.event.seq, JSON.stringify(record), d.at, `${HOLD_PREFIX}${d.ticketId}`);
+      return;
+    }
+    if (!this.uploads.followups) return;
+    const d = u.event.data;
+    const f = state.followups.get(d.followupId);
+    if (!f) return;
+    const r = state.ratings.get(f.serviceId);
+    const record = { followupId: f.id, ratingId: f.ratingId, serviceId: f.serviceId, caseNo: r?.caseNo ?? null, itemCode: r?.itemCode ?? null, level: f.level, step: d.step, note: d.note, satisfied: d.satisfied ?? null, closed: d.closed, by: d.by, at: d.at };
+    this.#followupRow.run({ key: `${d.followupId}:${d.step}`, answers: f.ratingId, seq: u.event.seq, payload: JSON.stringify(record), at: d.at });
   }
 
   /** The fact row of an ended service, with its rating if it has one (rewritten when the rating comes). */

@@ -78,6 +78,12 @@ describe('resolveUpstreamConfig', () => {
     });
   });
 
+  it('the generic adapter uploads an unrated service only with its body mapped, and checks the extra mappings', () => {
+    expect(problems({ ...base, unrated: 'platform-default' })).toContain('/unratedMapping: unrated: platform-default needs the body of an unrated record');
+    expect(resolveUpstreamConfig({ ...base, unrated: 'platform-default', unratedMapping: { fields: { serviceId: 'fwbh' } } }).unrated).toBe('platform-default');
+    expect(problems({ ...base, followupMapping: { fields: { a: 'x', b: 'x' } } })).toContain('/followupMapping: target x is written twice');
+  });
+
   it('the generic adapter needs a mapping', () => {
     const { mapping, ...rest } = base;
     void mapping;

@@ -125,6 +125,12 @@ export const UpstreamConfigSchema = Type.Object(
     secretFile: Type.Optional(Type.String({ minLength: 1 })),
     /** generic-json: how our record becomes the province's JSON. */
     mapping: Type.Optional(UpstreamMappingSchema),
+    /** generic-json: the body of a follow-up result (回访, 整改); without it results are not uploaded. */
+    followupMapping: Type.Optional(UpstreamMappingSchema),
+    /** generic-json: the body of an unrated service, with `unrated: platform-default`. */
+    unratedMapping: Type.Optional(UpstreamMappingSchema),
+    /** Where follow-up results go, when the platform takes them at another URL than ratings. */
+    followupEndpoint: Type.Optional(Type.String({ pattern: '^https?://[\\x21-\\x7e]+$' })),
     /** zhejiang-form and anhui-page: the province's codes. */
     codes: Type.Optional(UpstreamCodesSchema),
     /** zhejiang-form: the `result` values of the platform's reply that mean "accepted". */
@@ -187,6 +193,13 @@ export type UpstreamConfig = Static<typeof UpstreamConfigSchema>;
 /** The config with defaults filled and the secret loaded. */
 export type ResolvedUpstreamConfig = Omit<UpstreamConfig, 'secret' | 'secretFile' | 'adapter'> & { secret: string; adapter: AdapterKind };
 
+/** Which records besides ratings this config uploads (the projections write rows only for those). */
+export function uploadChoices(config: Pick<UpstreamConfig, 'adapter' | 'unrated' | 'followupMapping'> | undefined): { unrated: boolean; followups: boolean } {
+  if (!config) return { unrated: false, followups: false };
+  const generic = (config.adapter ?? 'generic-json') === 'generic-json';
+  return { unrated: config.unrated === 'platform-default', followups: !generic || config.followupMapping !== undefined };
+}
+
 /** What of the hall config the code check needs: the items a completion may name, the reasons a pad offers. */
 export interface HallCodesContext {
   items: readonly string[];
@@ -216,6 +229,9 @@ export function resolveUpstreamConfig(input: unknown, opts: ResolveOptions = {})
   if (adapter === 'generic-json') {
     if (config.mapping === undefined) problems.push('/mapping: the generic-json adapter needs a field mapping');
     else problems.push(...mappingProblems(config.mapping));
+    if (config.followupMapping) problems.push(...mappingProblems(config.followupMapping).map((p) => p.replace('/mapping', '/followupMapping')));
+    if (config.unratedMapping) problems.push(...mappingProblems(config.unratedMapping).map((p) => p.replace('/mapping', '/unratedMapping')));
+    if (config.unrated === 'platform-default' && !config.unratedMapping) problems.push('/unratedMapping: unrated: platform-default needs the body of an unrated record');
   } else {
     if (config.codes === undefined) problems.push(`/codes: the ${adapter} adapter needs the province's codes (channels, reasons, items)`);
     else problems.push(...codeProblems(config.codes, opts.hall));

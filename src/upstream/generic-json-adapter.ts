@@ -12,6 +12,11 @@ export interface GenericJsonAdapterOptions {
   endpoint: string;
   secret: string;
   mapping: UpstreamMapping;
+  /** The body of a follow-up result and of an unrated service, where the hall uploads them. */
+  followupMapping?: UpstreamMapping;
+  unratedMapping?: UpstreamMapping;
+  /** Follow-up results go here when set; else to `endpoint`. */
+  followupEndpoint?: string;
   headers?: Record<string, string>;
   ackWhen?: UpstreamConfig['ackWhen'];
   /** For `datetime` formats. Default Asia/Shanghai. */
@@ -33,7 +38,8 @@ export interface GenericJsonAdapterOptions {
  * retried. A request (with its answer) that outlasts `timeoutMs` is aborted and retried.
  */
 export class GenericJsonAdapter implements UpstreamAdapter {
-  readonly #o: Required<Omit<GenericJsonAdapterOptions, 'ackWhen' | 'headers'>> & Pick<GenericJsonAdapterOptions, 'ackWhen' | 'headers'>;
+  readonly #o: Required<Omit<GenericJsonAdapterOptions, 'ackWhen' | 'headers' | 'followupMapping' | 'unratedMapping' | 'followupEndpoint'>> &
+    Pick<GenericJsonAdapterOptions, 'ackWhen' | 'headers' | 'followupMapping' | 'unratedMapping' | 'followupEndpoint'>;
 
   constructor(opts: GenericJsonAdapterOptions) {
     this.#o = {
@@ -53,7 +59,10 @@ export class GenericJsonAdapter implements UpstreamAdapter {
 
   /** The exact body this row is sent as: the record (with `applicant` when held) through the mapping. Throws if the payload is not JSON. */
   body(row: Pick<OutboxRow, 'payload'> & Partial<Pick<OutboxRow, 'applicant' | 'kind'>>): string {
-    return JSON.stringify(buildBody(recordOf(row), this.#o.mapping, this.#o.timeZone));
+    const kind = row.kind ?? 'rating';
+    const mapping = kind === 'followup' ? this.#o.followupMapping : kind === 'unrated' ? this.#o.unratedMapping : this.#o.mapping;
+    if (!mapping) throw new Error(`no ${kind}Mapping is configured for a ${kind} record`);
+    return JSON.stringify(buildBody(recordOf(row), mapping, this.#o.timeZone));
   }
 
   async deliver(row: OutboxRow): Promise<DeliveryResult> {
@@ -65,7 +74,7 @@ export class GenericJsonAdapter implements UpstreamAdapter {
     }
     const { scheduler, timeoutMs } = this.#o;
     const answer = await postSigned({
-      endpoint: this.#o.endpoint,
+      endpoint: row.kind === 'followup' ? (this.#o.followupEndpoint ?? this.#o.endpoint) : this.#o.endpoint,
       secret: this.#o.secret,
       key: row.ratingId,
       body,

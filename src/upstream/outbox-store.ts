@@ -147,6 +147,9 @@ export class OutboxStore {
   readonly #erase: Statement<[string, number, number]>;
   readonly #hold: Statement<[string, string, number, Buffer, number]>;
   readonly #seal: ApplicantSeal | null;
+  readonly #parkAnswers: Statement<[{ error: string; seq: number }]>;
+  readonly #requeueAnswers: Statement<[{ dead: number; seq: number }]>;
+  readonly #keyOf: Statement<[number], { rating_id: string }>;
 
   /** `seal` opens the applicants rows hold; without it a row holding one is not sent (`applicantError`). */
   constructor(
@@ -166,7 +169,7 @@ export class OutboxStore {
     );
     this.#lastDelivered = db.prepare<[], { at: number | null }>('SELECT MAX(delivered_at) AS at FROM upstream_outbox');
     this.#deadStreak = db.prepare<[number], { n: number }>(
-      `SELECT COUNT(*) AS n FROM upstream_outbox WHERE delivered_at IS NULL AND next_attempt_at = ? AND ${RECORD}
+      `SELECT COUNT(*) AS n FROM upstream_outbox WHERE delivered_at IS NULL AND next_attempt_at = ? AND ${RECORD} AND kind <> 'followup'
        AND seq > COALESCE((SELECT MAX(seq) FROM upstream_outbox WHERE delivered_at IS NOT NULL), 0)`,
     );
     this.#deadList = db.prepare<[number, number], RawRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE delivered_at IS NULL AND next_attempt_at = ? AND ${RECORD} ORDER BY o.seq LIMIT ?`);
@@ -182,6 +185,15 @@ export class OutboxStore {
     this.#expired = db.prepare<[number], { seq: number; rating_id: string; kind: string; attempts: number }>(
       'SELECT seq, rating_id, kind, attempts FROM upstream_outbox WHERE applicant IS NOT NULL AND erase_at <= ? ORDER BY seq',
     );
+    this.#parkAnswers = db.prepare<[{ error: string; seq: number }]>(
+      `UPDATE upstream_outbox SET next_attempt_at = ${DEAD_LETTER}, last_error = @error
+       WHERE delivered_at IS NULL AND answers = (SELECT rating_id FROM upstream_outbox WHERE seq = @seq)`,
+    );
+    this.#requeueAnswers = db.prepare<[{ dead: number; seq: number }]>(
+      `UPDATE upstream_outbox SET attempts = 0, next_attempt_at = 0
+       WHERE delivered_at IS NULL AND next_attempt_at = @dead AND answers = (SELECT rating_id FROM upstream_outbox WHERE seq = @seq)`,
+    );
+    this.#keyOf = db.prepare<[number], { rating_id: string }>('SELECT rating_id FROM upstream_outbox WHERE seq = ?');
     this.#dropHold = db.prepare<[number]>(`DELETE FROM upstream_outbox WHERE seq = ? AND kind = 'hold'`);
     this.#erase = db.prepare<[string, number, number]>(
       'UPDATE upstream_outbox SET applicant = NULL, erase_at = NULL, last_error = ?, next_attempt_at = ? WHERE seq = ? AND delivered_at IS NULL',
@@ -211,7 +223,10 @@ export class OutboxStore {
     this.db.transaction(() => {
       for (const r of this.#expired.all(now)) {
         if (r.kind === 'hold') this.#dropHold.run(r.seq);
-        else if (this.#erase.run(why, DEAD_LETTER, r.seq).changes === 1) parked.push({ seq: r.seq, ratingId: r.rating_id, attempts: r.attempts });
+        else if (this.#erase.run(why, DEAD_LETTER, r.seq).changes === 1) {
+          this.#parkAnswers.run({ error: this.#waitingFor(r.seq), seq: r.seq });
+          parked.push({ seq: r.seq, ratingId: r.rating_id, attempts: r.attempts });
+        }
       }
     })();
     return parked;
@@ -242,9 +257,21 @@ export class OutboxStore {
     return this.#failed.run(error, Math.min(nextAttemptAt, DEAD_LETTER - 1), seq).changes === 1;
   }
 
-  /** Parks the row: counted as an attempt, kept with its error, skipped by `next` until `requeue`. */
+  /**
+   * Parks the row: counted as an attempt, kept with its error, skipped by `next` until `requeue`.
+   * The follow-up results answering it are parked with it: the platform cannot take a result for a
+   * rating it does not have.
+   */
   markDeadLetter(seq: number, error: string): boolean {
-    return this.#failed.run(error, DEAD_LETTER, seq).changes === 1;
+    return this.db.transaction(() => {
+      const parked = this.#failed.run(error, DEAD_LETTER, seq).changes === 1;
+      if (parked) this.#parkAnswers.run({ error: this.#waitingFor(seq), seq });
+      return parked;
+    })();
+  }
+
+  #waitingFor(seq: number): string {
+    return `waiting for the rating it answers (${this.#keyOf.get(seq)?.rating_id ?? seq}), a dead letter`;
   }
 
   backlog(): Backlog {
@@ -278,7 +305,12 @@ export class OutboxStore {
    * among the others. Returns how many were requeued.
    */
   requeue(seq?: number): number {
-    return (seq === undefined ? this.#requeueAll.run(DEAD_LETTER) : this.#requeueOne.run(DEAD_LETTER, seq)).changes;
+    if (seq === undefined) return this.#requeueAll.run(DEAD_LETTER).changes;
+    return this.db.transaction(() => {
+      const n = this.#requeueOne.run(DEAD_LETTER, seq).changes;
+      // Its follow-up results go again after it (they have higher seqs).
+      return n === 0 ? 0 : n + this.#requeueAnswers.run({ dead: DEAD_LETTER, seq }).changes;
+    })();
   }
 
   byRatingId(ratingId: string): OutboxRow | null {

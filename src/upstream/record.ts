@@ -23,6 +23,36 @@ export type RecordKind = 'rating' | 'unrated' | 'followup';
 /** The data of the event a rating row is built from. */
 export type RatingRecord = EventOf<'rating.recorded'>['data'];
 
+/** An unrated service as its row records it (projections.ts): the service, its case and when it expired. */
+export interface UnratedRecord {
+  serviceId: string;
+  ticketId: string;
+  number: string;
+  windowId: number;
+  staffId: string | null;
+  staffName: string | null;
+  caseNo: string | null;
+  itemCode: string | null;
+  requestedAt: number;
+  at: number;
+}
+
+/** A follow-up result as its row records it: the rating it answers, the case, the step and what was done. */
+export interface FollowupRecord {
+  followupId: string;
+  ratingId: string;
+  serviceId: string;
+  caseNo: string | null;
+  itemCode: string | null;
+  level: number;
+  step: 'callback' | 'rectification';
+  note: string;
+  satisfied: boolean | null;
+  closed: boolean;
+  by: string;
+  at: number;
+}
+
 /** The record as the generic mapping reads it: the row's event data, plus `applicant` when held. */
 export function recordOf(row: { payload: string; applicant?: Applicant | null; kind?: RecordKind }): Record<string, unknown> {
   const data = JSON.parse(row.payload) as Record<string, unknown>;

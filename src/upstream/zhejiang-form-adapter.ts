@@ -4,12 +4,14 @@ import type { ResolvedUpstreamConfig, UpstreamCodes } from './config.ts';
 import { parseJson, postSigned, resultOfStatus, snippet } from './http-post.ts';
 import { formatDateTime } from './mapping.ts';
 import type { OutboxRow } from './outbox-store.ts';
-import type { RatingRecord } from './record.ts';
+import type { FollowupRecord, RatingRecord, UnratedRecord } from './record.ts';
 
 export interface ZhejiangFormAdapterOptions {
   endpoint: string;
   secret: string;
   codes: UpstreamCodes;
+  /** Follow-up results go here when set; else to `endpoint`. */
+  followupEndpoint?: string;
   /** `result` values meaning accepted. Default `['0']`. */
   acceptResults?: string[];
   headers?: Record<string, string>;
@@ -32,7 +34,7 @@ const ALREADY_THERE = /已存在|重复/;
  * message, which the dead letter keeps for the manager (a missing item code in the config, say).
  */
 export class ZhejiangFormAdapter implements UpstreamAdapter {
-  readonly #o: Required<Omit<ZhejiangFormAdapterOptions, 'headers'>> & Pick<ZhejiangFormAdapterOptions, 'headers'>;
+  readonly #o: Required<Omit<ZhejiangFormAdapterOptions, 'headers' | 'followupEndpoint'>> & Pick<ZhejiangFormAdapterOptions, 'headers' | 'followupEndpoint'>;
 
   constructor(opts: ZhejiangFormAdapterOptions) {
     this.#o = {
@@ -52,10 +54,25 @@ export class ZhejiangFormAdapter implements UpstreamAdapter {
 
   /** The form fields of a row, in a stable order (the signature covers the exact bytes). */
   fields(row: Pick<OutboxRow, 'payload' | 'applicant' | 'kind'>): [string, string][] {
-    const r = JSON.parse(row.payload) as RatingRecord;
+    const out = row.kind === 'followup' ? this.#followupFields(JSON.parse(row.payload) as FollowupRecord) : this.#reportFields(row);
+    return out.filter((f): f is [string, string] => typeof f[1] === 'string' && f[1] !== '');
+  }
+
+  #item(code: string | null) {
+    const items = this.#o.codes.items;
+    return code !== null && Object.hasOwn(items, code) ? items[code]! : null;
+  }
+
+  /**
+   * The evaluation report: a rating, or an unrated service on channel 7 (系统默认评价) with no level,
+   * the platform recording its own default: the level is the platform's act, never ours.
+   */
+  #reportFields(row: Pick<OutboxRow, 'payload' | 'applicant' | 'kind'>): [string, string | null | undefined][] {
     const { codes, timeZone } = this.#o;
-    const item = r.itemCode !== null && Object.hasOwn(codes.items, r.itemCode) ? codes.items[r.itemCode]! : null;
-    const out: [string, string | null | undefined][] = [
+    const unrated = row.kind === 'unrated';
+    const r = JSON.parse(row.payload) as RatingRecord & UnratedRecord;
+    const item = this.#item(r.itemCode);
+    return [
       ['areaCode', item?.areaCode],
       ['areaName', item?.areaName],
       ['deptCode', item?.deptCode],
@@ -67,21 +84,42 @@ export class ZhejiangFormAdapter implements UpstreamAdapter {
       ['proStatus', item ? (item.caseType === 'immediate' ? '3' : '2') : null],
       ['proDepart', item?.deptName],
       ['proManager', r.staffName],
-      ['pf', codes.channels[r.channel]],
+      ['pf', unrated ? codes.channels.systemDefault : codes.channels[r.channel]],
       ['certkeyGOV', row.applicant?.id],
       ['userName', row.applicant?.name],
       ['userProp', row.applicant ? (row.applicant.type === 'person' ? '1' : '2') : null],
-      ['satisfaction', String(r.level)],
-      ['evalDetail', r.reasons.length > 0 ? r.reasons.map((x) => codes.reasons[x] ?? x).join(',') : null],
-      ['writingEvaluation', r.comment],
-      ['assessTime', formatDateTime(r.ratedAt, timeZone)],
+      ['satisfaction', unrated ? null : String(r.level)],
+      ['evalDetail', !unrated && r.reasons.length > 0 ? r.reasons.map((x) => codes.reasons[x] ?? x).join(',') : null],
+      ['writingEvaluation', unrated ? null : r.comment],
+      ['assessTime', formatDateTime(unrated ? r.at : r.ratedAt, timeZone)],
       ['assessNumber', '1'],
       ['promiseTime', item ? (item.caseType === 'promised' ? '1' : '2') : null],
       // The case was accepted at the window; the service's end is when the hub learns it.
       ['acceptDate', formatDateTime(r.requestedAt, timeZone)],
       ['dataSource', codes.dataSource],
     ];
-    return out.filter((f): f is [string, string] => typeof f[1] === 'string' && f[1] !== '');
+  }
+
+  /**
+   * A follow-up result (回访 or 整改) of a bad rating, filed by the case it answers. The public
+   * sources give no field list for it; these names are ours, in the report's style (docs/upstream.md).
+   */
+  #followupFields(f: FollowupRecord): [string, string | null | undefined][] {
+    const item = this.#item(f.itemCode);
+    return [
+      ['areaCode', item?.areaCode],
+      ['deptCode', item?.deptCode],
+      ['taskCode', item ? f.itemCode : null],
+      ['projectNo', f.caseNo],
+      ['assessNumber', '1'],
+      ['reviewType', f.step === 'callback' ? '1' : '2'],
+      ['reviewContent', f.note],
+      ['reviewTime', formatDateTime(f.at, this.#o.timeZone)],
+      ['reviewSatisfaction', f.satisfied === null ? null : f.satisfied ? '1' : '0'],
+      ['rectifyStatus', f.step === 'rectification' ? (f.closed ? '1' : '0') : null],
+      ['reviewer', f.by],
+      ['dataSource', this.#o.codes.dataSource],
+    ];
   }
 
   body(row: Pick<OutboxRow, 'payload' | 'applicant' | 'kind'>): string {
@@ -97,7 +135,7 @@ export class ZhejiangFormAdapter implements UpstreamAdapter {
     }
     const { scheduler } = this.#o;
     const answer = await postSigned({
-      endpoint: this.#o.endpoint,
+      endpoint: row.kind === 'followup' ? (this.#o.followupEndpoint ?? this.#o.endpoint) : this.#o.endpoint,
       secret: this.#o.secret,
       key: row.ratingId,
       body,

@@ -2,9 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/personal/id-number.ts';
+import { OutboxStore } from '../../src/upstream/outbox-store.ts';
 import { MockUpstream } from '../mock-platform/mock-upstream.ts';
-import { api, eventsIn, openWindow, startHub, type RunningHub } from '../support/hub.ts';
-import { KIOSK, padToken, testConfig, UPSTREAM_SECRET } from '../support/test-config.ts';
+import { expireRatings } from '../../src/rating-timeouts.ts';
+import { FakeClock } from '../support/fake-clock.ts';
+import { api, eventsIn, login, openWindow, startHub, type RunningHub } from '../support/hub.ts';
+import { KIOSK, MONITOR, padToken, testConfig, UPSTREAM_SECRET } from '../support/test-config.ts';
 import { TEST_COMPANY_CODE, TEST_DEPT_CODE } from '../support/upstream-testing.ts';
 
 /**
@@ -180,7 +183,7 @@ describe('好差评, Zhejiang-style pushed form, through the hub', () => {
       await expect
         .poll(() => h.hub.db.prepare('SELECT applicant IS NULL AS erased, last_error FROM upstream_outbox WHERE rating_id = ?').get(rid), { timeout: 15_000, interval: 100 })
         .toMatchObject({ erased: 1, last_error: expect.stringContaining('applicant was erased after 0.001 h') });
-      const health = await api(h.url, 'GET', '/health', { token: (await import('../support/test-config.ts')).MONITOR });
+      const health = await api(h.url, 'GET', '/health', { token: MONITOR });
       expect(health.body.upstream.deadLetters).toBe(1);
       mock.fail('ok');
       await new Promise((r) => setTimeout(r, 500));
@@ -205,6 +208,90 @@ describe('好差评, Zhejiang-style pushed form, through the hub', () => {
       expect(row.sealed).toBe(1); // kept, sealed, for a resend after the config is fixed (until its limit)
     } finally {
       await h.dispose();
+    }
+  }, 60_000);
+
+  it('a bad rating, then its 回访 and 整改 results: each uploaded once, after the rating it answers', async () => {
+    mock.reset();
+    mock.fail('ok');
+    const h = await startHub({ config: testConfig({ windows: 1, upstream: mock.url, upstreamAdapter: 'zhejiang-form' }) });
+    try {
+      const clerk = await openWindow(h.url, 1);
+      const s = await serve(h, clerk, { caseNo: 'BJ-F1', itemCode: 'ITEM-1' }, PEOPLE[0]);
+      const bad = await api(h.url, 'POST', '/ratings', { token: padToken(1), body: { serviceId: s, level: 2, reasons: ['服务效率', '服务态度'], comment: '等太久' } });
+      expect(bad.status).toBe(201);
+      const followupId = bad.body.followup.id as string;
+      const manager = await login(h.url, 'm1');
+      const step = (body: unknown) => api(h.url, 'POST', `/followups/${followupId}`, { token: manager, body });
+      expect((await step({ step: 'callback', note: '已电话回访,群众表示理解', satisfied: false })).status).toBe(200);
+      expect((await step({ step: 'verification', note: '核实:高峰时段窗口不足' })).status).toBe(200);
+      expect((await step({ step: 'rectification', note: '增开高峰时段窗口,已整改' })).status).toBe(200);
+      await expect.poll(() => mock.received().length, { timeout: 10_000 }).toBe(3);
+      const got = mock.received();
+      // The rating, then the call-back, then the rectification (核实 is the hall's own step); each once.
+      expect(got.map((r) => r.ratingId)).toEqual([bad.body.rating.id, `${followupId}:callback`, `${followupId}:rectification`]);
+      expect(got[0]!.body).toMatchObject({ satisfaction: '2', evalDetail: 'A01,A03', writingEvaluation: '等太久', projectNo: 'BJ-F1' });
+      expect(got[1]!.body).toEqual({ areaCode: '330106', deptCode: TEST_DEPT_CODE, taskCode: 'ITEM-1', projectNo: 'BJ-F1', assessNumber: '1', reviewType: '1', reviewContent: '已电话回访,群众表示理解', reviewTime: expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/), reviewSatisfaction: '0', reviewer: 'm1', dataSource: '133' });
+      expect(got[2]!.body).toMatchObject({ reviewType: '2', reviewContent: '增开高峰时段窗口,已整改', rectifyStatus: '1' });
+      expect(mock.refusals()).toEqual([]);
+    } finally {
+      await h.dispose();
+    }
+  }, 60_000);
+
+  it('a result whose rating is a dead letter is parked with it, and goes after it once the rating is resent', async () => {
+    mock.reset();
+    mock.fail('ok');
+    const h = await startHub({ config: testConfig({ windows: 1, upstream: mock.url, upstreamAdapter: 'zhejiang-form' }) });
+    try {
+      const clerk = await openWindow(h.url, 1);
+      mock.fail('reject');
+      const s = await serve(h, clerk, { caseNo: 'BJ-F2', itemCode: 'ITEM-1' }, PEOPLE[1]);
+      const bad = await api(h.url, 'POST', '/ratings', { token: padToken(1), body: { serviceId: s, level: 1, reasons: ['服务水平'] } });
+      const rid = bad.body.rating.id as string;
+      await expect.poll(() => (h.hub.db.prepare('SELECT next_attempt_at FROM upstream_outbox WHERE rating_id = ?').get(rid) as { next_attempt_at: number }).next_attempt_at, { timeout: 15_000 }).toBe(Number.MAX_SAFE_INTEGER);
+      const manager = await login(h.url, 'm1');
+      await api(h.url, 'POST', `/followups/${bad.body.followup.id}`, { token: manager, body: { step: 'callback', note: '已回访', satisfied: true } });
+      const row = h.hub.db.prepare(`SELECT next_attempt_at, last_error FROM upstream_outbox WHERE kind = 'followup'`).get() as { next_attempt_at: number; last_error: string };
+      expect(row).toEqual({ next_attempt_at: Number.MAX_SAFE_INTEGER, last_error: `waiting for the rating it answers (${rid}), a dead letter` });
+      mock.fail('ok');
+      const seq = (h.hub.db.prepare('SELECT seq FROM upstream_outbox WHERE rating_id = ?').get(rid) as { seq: number }).seq;
+      expect(new OutboxStore(h.hub.db).requeue(seq)).toBe(2); // the rating and the result parked with it
+      await expect.poll(() => mock.received().map((r) => r.ratingId), { timeout: 10_000 }).toEqual([rid, `${bad.body.followup.id}:callback`]);
+    } finally {
+      await h.dispose();
+    }
+  }, 60_000);
+
+  it('an unrated service: nothing is sent where the province takes nothing; the platform’s own default (channel 7, no level of ours) where it records one', async () => {
+    for (const unrated of ['none', 'platform-default'] as const) {
+      mock.reset();
+      mock.fail('ok');
+      const clock = new FakeClock(Date.now());
+      const h = await startHub({ clock, config: testConfig({ windows: 1, upstream: mock.url, upstreamAdapter: 'zhejiang-form', upstreamUnrated: unrated }) });
+      try {
+        const clerk = await openWindow(h.url, 1);
+        const s = await serve(h, clerk, { caseNo: `BJ-U-${unrated}`, itemCode: 'ITEM-1' }, PEOPLE[2]);
+        clock.advance(31_000);
+        expect(expireRatings(h.hub.handler)).toBe(1);
+        const rated = await rate(h, await serve(h, clerk, { caseNo: `BJ-V-${unrated}`, itemCode: 'ITEM-1' }, PEOPLE[3]), 5);
+        await expect.poll(() => mock.received().some((r) => r.ratingId === rated), { timeout: 10_000 }).toBe(true);
+        const got = mock.received();
+        if (unrated === 'none') {
+          expect(got.map((r) => r.ratingId)).toEqual([rated]);
+          // Its held applicant went with the unrated end: nothing of it is left.
+          expect(h.hub.db.prepare('SELECT COUNT(*) AS n FROM upstream_outbox WHERE applicant IS NOT NULL').get()).toEqual({ n: 0 });
+        } else {
+          expect(got.map((r) => r.ratingId)).toEqual([`unrated:${s}`, rated]);
+          expect(got[0]!.body).toMatchObject({ pf: '7', certkeyGOV: PEOPLE[2]!.id, projectNo: `BJ-U-${unrated}` });
+          expect(got[0]!.body).not.toHaveProperty('satisfaction');
+          expect(got[0]!.body).not.toHaveProperty('evalDetail');
+        }
+        // Our own record never gains a level for it.
+        expect((h.hub.db.prepare('SELECT status, json_extract(data, \'$.level\') AS level FROM ratings WHERE service_id = ?').get(s) as object)).toEqual({ status: 'unrated', level: null });
+      } finally {
+        await h.dispose();
+      }
     }
   }, 60_000);
 });

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemScheduler, type Scheduler } from '../../devices/scheduler.ts';
-import { checkZhejiangReport } from './zhejiang-rules.ts';
+import { checkZhejiangFollowup, checkZhejiangReport } from './zhejiang-rules.ts';
 
 /**
  * - `ok`: records the rating and answers 200 `{"code":0}`.
@@ -31,7 +31,7 @@ export const MOCK_PLATFORMS: readonly MockPlatform[] = ['generic', 'zhejiang'];
 /** How one platform reads a body and words its answers. */
 interface Dialect {
   /** The parsed record, or the platform's refusal. */
-  parse(raw: Buffer, contentType: string | null): { body: unknown } | { refused: string };
+  parse(raw: Buffer, contentType: string | null, received: readonly MockReceived[]): { body: unknown } | { refused: string };
   refuse(msg: string): { status: number; body: unknown };
   duplicate(): { status: number; body: unknown };
   ok(): { status: number; body: unknown };
@@ -51,10 +51,12 @@ const DIALECTS: Record<MockPlatform, Dialect> = {
     ok: () => ({ status: 200, body: { code: 0, msg: 'ok' } }),
   },
   zhejiang: {
-    parse(raw, contentType) {
+    parse(raw, contentType, received) {
       if (!contentType?.toLowerCase().startsWith('application/x-www-form-urlencoded')) return { refused: '请求须为表单参数(application/x-www-form-urlencoded)' };
       const form = new URLSearchParams(raw.toString('utf8'));
-      const problem = checkZhejiangReport(form);
+      // A follow-up result carries reviewType; it needs an evaluation of its case on file first.
+      const rated = () => new Set(received.map((r) => r.body as Record<string, string>).filter((b) => b.reviewType === undefined).map((b) => b.projectNo ?? ''));
+      const problem = form.has('reviewType') ? checkZhejiangFollowup(form, rated()) : checkZhejiangReport(form);
       return problem ? { refused: problem } : { body: Object.fromEntries(form) };
     },
     refuse: (msg) => ({ status: 200, body: { result: '-1', resultmsg: msg } }),
@@ -268,7 +270,7 @@ export class MockUpstream {
       answer(a.status, a.body);
     };
     if (this.#mode === 'reject' || this.#poisoned.has(key)) return refuse('数据格式错误 / record rejected (mock)');
-    const parsed = this.#dialect.parse(raw, header(req, 'content-type'));
+    const parsed = this.#dialect.parse(raw, header(req, 'content-type'), this.#received);
     if ('refused' in parsed) return refuse(parsed.refused);
     const body = parsed.body;
     const mode = this.#mode;

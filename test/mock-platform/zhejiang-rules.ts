@@ -72,3 +72,24 @@ export function checkZhejiangReport(form: URLSearchParams): string | null {
   if (!/^\d{3}$/.test(f('dataSource'))) return '参数[dataSource]应为三位数字';
   return null;
 }
+
+const FOLLOWUP_FIELDS = new Set(['areaCode', 'deptCode', 'taskCode', 'projectNo', 'assessNumber', 'reviewType', 'reviewContent', 'reviewTime', 'reviewSatisfaction', 'rectifyStatus', 'reviewer', 'dataSource']);
+
+/**
+ * A follow-up result (回访 1, 整改 2) of a bad rating, filed by its case: refused unless the platform
+ * already holds an evaluation of that case (the hub must send it after the rating it answers).
+ */
+export function checkZhejiangFollowup(form: URLSearchParams, ratedCases: ReadonlySet<string>): string | null {
+  for (const key of new Set(form.keys())) {
+    if (!FOLLOWUP_FIELDS.has(key)) return `未知参数[${key}]`;
+    if (form.getAll(key).length > 1) return `参数[${key}]重复`;
+  }
+  for (const key of ['projectNo', 'reviewType', 'reviewContent', 'reviewTime', 'dataSource']) if (!form.get(key)) return `参数[${key}]不能为空`;
+  const f = (k: string) => form.get(k) ?? '';
+  if (!['1', '2'].includes(f('reviewType'))) return '参数[reviewType]取值应为1(回访)或2(整改)';
+  if (!DATETIME.test(f('reviewTime'))) return '参数[reviewTime]格式应为yyyy-MM-dd HH:mm:ss';
+  if (form.has('reviewSatisfaction') && !['0', '1'].includes(f('reviewSatisfaction'))) return '参数[reviewSatisfaction]取值应为0或1';
+  if (form.has('rectifyStatus') && !['0', '1'].includes(f('rectifyStatus'))) return '参数[rectifyStatus]取值应为0或1';
+  if (!ratedCases.has(f('projectNo'))) return `办件[${f('projectNo')}]的评价记录不存在,请先上报评价`;
+  return null;
+}
