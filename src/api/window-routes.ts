@@ -274,6 +274,9 @@ function windowPanel(state: ReadonlyHallState, config: HallConfig, windowId: num
     pauseReason: w?.pauseReason ?? null,
     recallLimit: config.queue.recallLimit,
     allowChosenCall: config.queue.allowChosenCall,
+    // The console asks for the case and the item on completion where the hall requires them.
+    requireCase: config.ratings.requireCase,
+    items: Object.entries(config.ratings.items).map(([code, name]) => ({ code, name })),
     now,
     current:
       live && t

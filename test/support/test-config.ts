@@ -30,6 +30,8 @@ export interface TestConfigOptions {
   upstream?: string;
   /** The province's protocol (default generic-json); zhejiang-form comes with TEST_CODES and their items. */
   upstreamAdapter?: 'generic-json' | 'zhejiang-form';
+  /** `ratings.requireCase`: a completion must name its case and item. */
+  requireCase?: boolean;
   /** `upstream.unrated` (default none). */
   upstreamUnrated?: 'none' | 'platform-default';
   /** `upstream.applicant.eraseAfterHours` (default 72). */
@@ -83,7 +85,10 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
           },
         }
       : {}),
-    ...(o.upstreamAdapter === 'zhejiang-form' ? { ratings: { items: Object.fromEntries(Object.entries(TEST_CODES.items).map(([code, item]) => [code, item.name])) } } : {}),
+    ratings: {
+      ...(o.upstreamAdapter === 'zhejiang-form' ? { items: Object.fromEntries(Object.entries(TEST_CODES.items).map(([code, item]) => [code, item.name])) } : {}),
+      ...(o.requireCase ? { requireCase: true } : {}),
+    },
     schedule: { week, refuseIfWaitPastClose: o.refuseIfWaitPastClose ?? false, stopIssuingBeforeEndMin: o.stopIssuingBeforeEndMin ?? 0 },
     queue: {
       recallLimit: o.recallLimit ?? 2,

@@ -51,6 +51,10 @@ export interface WindowPanel {
   pauseReason: string | null;
   recallLimit: number;
   allowChosenCall: boolean;
+  /** The hall requires the case number and item code on completion (好差评): the dialog asks for both. */
+  requireCase: boolean;
+  /** The hall's items (事项), offered in the completion dialog. */
+  items: { code: string; name: string }[];
   /** The hub's clock when the panel was read (the service timer runs from it). */
   now: number;
   current: ConsoleTicket | null;
@@ -278,9 +282,9 @@ export async function callChosen(serviceId: string): Promise<void> {
   con.rating = null;
   if (r?.reason) con.reason = r.reason;
 }
-/** 办结并叫下一位: one key. */
-export async function completeAndCall(): Promise<void> {
-  const r = (await act(`/windows/${con.windowId}/complete-and-call`, {})) as { called?: { reason?: typeof con.reason } | null } | null;
+/** 办结并叫下一位: one key (with the case and item, where the hall requires them: the dialog asks first). */
+export async function completeAndCall(caseNo = '', itemCode = ''): Promise<void> {
+  const r = (await act(`/windows/${con.windowId}/complete-and-call`, caseFields(caseNo, itemCode))) as { called?: { reason?: typeof con.reason } | null } | null;
   con.rating = null;
   if (r?.called?.reason) con.reason = r.called.reason;
   else if (r && !r.called) {
@@ -289,8 +293,11 @@ export async function completeAndCall(): Promise<void> {
   }
 }
 export const start = () => act(`/windows/${con.windowId}/start`);
+function caseFields(caseNo: string, itemCode: string): { caseNo?: string; itemCode?: string } {
+  return { ...(caseNo.trim() ? { caseNo: caseNo.trim() } : {}), ...(itemCode.trim() ? { itemCode: itemCode.trim() } : {}) };
+}
 export async function complete(caseNo: string, itemCode: string): Promise<void> {
-  await act(`/windows/${con.windowId}/complete`, { ...(caseNo.trim() ? { caseNo: caseNo.trim() } : {}), ...(itemCode.trim() ? { itemCode: itemCode.trim() } : {}) });
+  await act(`/windows/${con.windowId}/complete`, caseFields(caseNo, itemCode));
   con.dialog = null;
 }
 export async function transfer(target: { toCategoryId?: string; toWindowId?: number }, placement: 'front' | 'original' | 'back', note: string): Promise<void> {
