@@ -26,6 +26,7 @@ import { checkCongestion, recordDueFlowSlots } from './hub-jobs.ts';
 import { ClockGuard } from './clock-guard.ts';
 import { startRatingTimeouts } from './rating-timeouts.ts';
 import { ratingRoutes } from './api/rating-routes.ts';
+import { upstreamRoutes } from './api/upstream-routes.ts';
 import { kioskRoutes } from './api/kiosk-routes.ts';
 import { Type } from '@sinclair/typebox';
 import { createAnnouncer, type ZonedAnnouncer } from './announcer/index.ts';
@@ -112,6 +113,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   const upstream = upstreamConfig
     ? createUpstream(db, upstreamConfig, {
         seal: opts.applicantKey ? new ApplicantSeal(opts.applicantKey) : null,
+        hallTimeZone: config.hall.timeZone,
         onStatus: (s) => emit('manager', 'upstream.status', s),
       })
     : null;
@@ -270,6 +272,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       await api.register(reportRoutes, { handler, config, reports });
       await api.register(quietTimeRoutes, { handler, config, reports });
       await api.register(assessmentRoutes, { handler, config, reports });
+      await api.register(upstreamRoutes, { upstream, clock, timeZone: config.hall.timeZone, announce: (type, message) => emit('manager', type, message) });
       api.get(
         '/announcements/calls/:callId',
         {
@@ -360,6 +363,26 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     }
   }
 
+  // The daily reconciliation, where the platform can be asked: yesterday, once past the configured hour.
+  let reconcileTimer: NodeJS.Timeout | null = null;
+  const reconciler = upstream?.reconciler ?? null;
+  if (reconciler && upstreamConfig?.reconcile && opts.dayCloser !== false) {
+    const atHour = upstreamConfig.reconcile.atHour;
+    let running = false;
+    const check = () => {
+      const date = running ? null : reconciler.dueDate(clock.now(), atHour);
+      if (!date) return;
+      running = true;
+      void reconciler
+        .run(date, clock.now())
+        .then((r) => emit('manager', 'upstream.reconciled', r))
+        .catch((err: unknown) => app.log.error({ err }, 'reconciliation failed'))
+        .finally(() => (running = false));
+    };
+    reconcileTimer = setInterval(check, 10 * 60_000);
+    reconcileTimer.unref();
+  }
+
   let closed = false;
   return {
     app,
@@ -382,6 +405,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       clearInterval(guardTimer);
       if (recordsTimer) clearInterval(recordsTimer);
       if (maintenanceTimer) clearTimeout(maintenanceTimer);
+      if (reconcileTimer) clearInterval(reconcileTimer);
       await idcard?.stop();
       await caller?.stop();
       for (const d of hidPads) await d.stop();

@@ -305,6 +305,16 @@ export const MIGRATIONS: readonly Migration[] = [
   ALTER TABLE upstream_outbox_v11 RENAME TO upstream_outbox;
   CREATE INDEX upstream_outbox_pending ON upstream_outbox(delivered_at, seq);
   CREATE INDEX upstream_outbox_erase ON upstream_outbox(erase_at) WHERE applicant IS NOT NULL;
+  -- The daily comparison of what we delivered with what the platform says it received (where it can be asked).
+  CREATE TABLE upstream_reconciliations (
+    business_date TEXT PRIMARY KEY,
+    checked_at    INTEGER NOT NULL,
+    delivered     INTEGER NOT NULL,       -- records we delivered that day
+    received      INTEGER,                -- records the platform reports for that day (NULL: it could not be asked)
+    missing       TEXT NOT NULL,          -- JSON keys we delivered that the platform does not report
+    extra         TEXT NOT NULL,          -- JSON keys the platform reports that we never delivered
+    error         TEXT
+  ) STRICT, WITHOUT ROWID;
   `,
 ];
 

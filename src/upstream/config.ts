@@ -149,6 +149,21 @@ export const UpstreamConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /**
+     * Where the platform can be asked what it received (`GET ?from=&to=`, ms since the epoch, signed
+     * like a post): the daily reconciliation runs only where this is set. The public interfaces name
+     * no such query; a province that offers one is configured here (docs/upstream.md).
+     */
+    reconcile: Type.Optional(
+      Type.Object(
+        {
+          url: Type.String({ pattern: '^https?://[\\x21-\\x7e]+$' }),
+          /** Local hour at which yesterday is compared. */
+          atHour: Type.Integer({ minimum: 0, maximum: 23, default: 2 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     /** Extra fixed request headers (an app key, say). Cannot replace the four hallq sets. */
     headers: Type.Optional(
       Type.Record(Type.String({ pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$" }), Type.String(), { additionalProperties: false }),

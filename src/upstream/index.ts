@@ -8,6 +8,7 @@ import { GenericJsonAdapter } from './generic-json-adapter.ts';
 import { ZhejiangFormAdapter } from './zhejiang-form-adapter.ts';
 import { OutboxStore } from './outbox-store.ts';
 import { UpstreamWorker, type UpstreamStatus } from './worker.ts';
+import { Reconciler, receivedQuery } from './reconcile.ts';
 
 export { classifyStatus, type DeliveryResult, type StatusClass, type UpstreamAdapter } from './adapter.ts';
 export {
@@ -33,6 +34,7 @@ export { GenericJsonAdapter, signBody, type GenericJsonAdapterOptions } from './
 export { ZhejiangFormAdapter, readResult, type ZhejiangFormAdapterOptions } from './zhejiang-form-adapter.ts';
 export type { Applicant, RatingRecord, RecordKind } from './record.ts';
 export { buildBody } from './mapping.ts';
+export { Reconciler, receivedQuery, type Reconciliation, type ReceivedQuery } from './reconcile.ts';
 export { DEAD_LETTER, enqueueOutbox, OUTBOX_INSERT_SQL, OutboxStore, type Backlog, type OutboxRow } from './outbox-store.ts';
 export {
   backoffDelay,
@@ -68,8 +70,8 @@ export function createAdapter(config: ResolvedUpstreamConfig, extra: { scheduler
 export function createUpstream(
   db: Db,
   config: ResolvedUpstreamConfig,
-  opts: { scheduler?: Scheduler; fetch?: typeof fetch; onStatus?: (status: UpstreamStatus) => void; seal?: ApplicantSeal | null } = {},
-): { store: OutboxStore; adapter: UpstreamAdapter; worker: UpstreamWorker; keeper: ApplicantKeeper | null } {
+  opts: { scheduler?: Scheduler; fetch?: typeof fetch; onStatus?: (status: UpstreamStatus) => void; seal?: ApplicantSeal | null; hallTimeZone?: string } = {},
+): { store: OutboxStore; adapter: UpstreamAdapter; worker: UpstreamWorker; keeper: ApplicantKeeper | null; reconciler: Reconciler | null } {
   const store = new OutboxStore(db, opts.seal ?? null);
   const adapter = createAdapter(config, { ...(opts.scheduler ? { scheduler: opts.scheduler } : {}), ...(opts.fetch ? { fetch: opts.fetch } : {}) });
   const worker = new UpstreamWorker(store, adapter, {
@@ -85,5 +87,12 @@ export function createUpstream(
   const keeper: ApplicantKeeper | null = seal && {
     hold: (ticketId, applicant, at) => store.holdApplicant(ticketId, seal.seal(applicant, ticketId), at, at + eraseAfterMs),
   };
-  return { store, adapter, worker, keeper };
+  const reconciler = config.reconcile
+    ? new Reconciler(
+        db,
+        receivedQuery({ url: config.reconcile.url, secret: config.secret, timeoutMs: config.timeoutMs, ...(opts.scheduler ? { scheduler: opts.scheduler } : {}), ...(opts.fetch ? { fetch: opts.fetch } : {}) }),
+        opts.hallTimeZone ?? config.timeZone,
+      )
+    : null;
+  return { store, adapter, worker, keeper, reconciler };
 }

@@ -234,6 +234,7 @@ export class MockUpstream {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/_control' || path === '/_received') return this.#control(path, req, res);
+    if (path === '/query' && req.method === 'GET') return this.#query(req, res);
     if (path !== this.#path) return this.#json(res, 404, { code: 404, msg: `no such endpoint; ratings go to POST ${this.#path}` });
     if (req.method !== 'POST') return this.#json(res, 405, { code: 405, msg: 'POST only' });
 
@@ -293,6 +294,31 @@ export class MockUpstream {
     }
     const a = this.#dialect.ok();
     return answer(a.status, a.body);
+  }
+
+  /**
+   * What the platform holds for a period (`GET /query?from=&to=`, ms; `X-Signature` over the query
+   * string): the daily reconciliation's question.
+   */
+  #query(req: IncomingMessage, res: ServerResponse): void {
+    const query = (req.url ?? '').split('?')[1] ?? '';
+    if (!this.#signatureOk(Buffer.from(query), header(req, 'x-signature'))) return this.#json(res, 401, { code: 401, msg: 'bad signature' });
+    const q = new URLSearchParams(query);
+    const from = Number(q.get('from'));
+    const to = Number(q.get('to'));
+    if (!Number.isFinite(from) || !Number.isFinite(to)) return this.#json(res, 400, { code: 400, msg: 'from and to are required' });
+    const keys = this.#received.filter((r) => r.at >= from && r.at < to).map((r) => r.ratingId);
+    return this.#json(res, 200, this.#dialect === DIALECTS.zhejiang ? { result: '0', resultmsg: '成功', data: keys } : { keys });
+  }
+
+  /** The platform loses a record it had acknowledged (what a reconciliation must show). */
+  lose(ratingId: string): void {
+    this.#received = this.#received.filter((r) => r.ratingId !== ratingId);
+  }
+
+  /** The platform holds a record the hub never sent (made elsewhere): the other difference. */
+  inject(ratingId: string, body: unknown = {}): void {
+    this.#received.push({ ratingId, body, timestamp: null, at: this.#clock.now() });
   }
 
   async #control(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {

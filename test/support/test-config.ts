@@ -30,6 +30,8 @@ export interface TestConfigOptions {
   upstream?: string;
   /** The province's protocol (default generic-json); zhejiang-form comes with TEST_CODES and their items. */
   upstreamAdapter?: 'generic-json' | 'zhejiang-form';
+  /** `upstream.reconcile`: the mock's `/query` beside its `/ratings`. */
+  upstreamReconcile?: boolean;
   /** `ratings.requireCase`: a completion must name its case and item. */
   requireCase?: boolean;
   /** `upstream.unrated` (default none). */
@@ -78,6 +80,7 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
               ? { adapter: 'zhejiang-form', codes: TEST_CODES }
               : { mapping: { fields: { ratingId: 'pjid', caseNo: 'bjbh', itemCode: 'sxbm', level: 'pjdj', windowId: 'ckbh', staffId: 'gzrybh' } } }),
             ...(o.upstreamUnrated ? { unrated: o.upstreamUnrated } : {}),
+            ...(o.upstreamReconcile ? { reconcile: { url: o.upstream.replace(/\/ratings$/, '/query') } } : {}),
             ...(o.applicantEraseAfterHours ? { applicant: { eraseAfterHours: o.applicantEraseAfterHours } } : {}),
             backoff: { baseMs: 100, maxMs: 400 },
             pollMs: 200,

@@ -122,7 +122,10 @@ export async function login(jobNo: string, password: string): Promise<void> {
     con.message = null;
     save();
     connect();
-    if (r.staff.role === 'manager' || r.staff.role === 'admin') void loadFollowups();
+    if (r.staff.role === 'manager' || r.staff.role === 'admin') {
+      void loadFollowups();
+      void loadUpstream();
+    }
   } catch (err) {
     // A wrong password is said on the login form (the message shows there).
     fail(err);
@@ -382,3 +385,61 @@ export async function recordStep(id: string, step: 'callback' | 'verification' |
 }
 
 export const PAUSE_REASONS = ['临时离岗', '午间休息', '业务咨询', '系统故障', '外出送件', '会议'];
+
+/** A record the 好差评 platform refused, as the manager's view shows it (never the applicant). */
+export interface DeadLetterView {
+  seq: number;
+  key: string;
+  kind: 'rating' | 'unrated' | 'followup';
+  createdAt: number;
+  attempts: number;
+  error: string | null;
+  number: string | null;
+  caseNo: string | null;
+  itemCode: string | null;
+  level: number | null;
+  step: string | null;
+  applicantHeld: boolean;
+}
+
+export const upload = reactive({
+  /** False where the hall uploads nothing (the section is hidden). */
+  on: false,
+  status: null as SideMessages['upstream.status'] | null,
+  deadLetters: [] as DeadLetterView[],
+  reconcile: false,
+  reconciliations: [] as SideMessages['upstream.reconciled'][],
+});
+
+/** Manager: the upload's state, the refused records and the latest reconciliations. */
+export async function loadUpstream(): Promise<void> {
+  try {
+    const r = await call<{ status: SideMessages['upstream.status']; deadLetters: DeadLetterView[]; reconcile: boolean; reconciliations: SideMessages['upstream.reconciled'][] }>('GET', '/upstream', con.token);
+    Object.assign(upload, { on: true, ...r });
+  } catch (err) {
+    // A hall without an upload: nothing to show, and nothing wrong.
+    if (err instanceof HubError && err.body.code === 'HQ_ERR_UPSTREAM_OFF') upload.on = false;
+    else fail(err);
+  }
+}
+
+/** Sends a refused record again, once its cause is fixed (the config, then a restart). */
+export async function resendDeadLetter(seq: number): Promise<void> {
+  try {
+    await call('POST', `/upstream/dead-letters/${seq}/resend`, con.token, undefined, { 'idempotency-key': tapKey() });
+    con.message = { tone: 'ok', text: '已重新上报 / Sent again' };
+    await loadUpstream();
+  } catch (err) {
+    fail(err);
+  }
+}
+
+/** Compares yesterday now, instead of waiting for the night's run. */
+export async function reconcileNow(): Promise<void> {
+  try {
+    await call('POST', '/upstream/reconciliations', con.token, {});
+    await loadUpstream();
+  } catch (err) {
+    fail(err);
+  }
+}
