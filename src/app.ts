@@ -27,6 +27,8 @@ import { ClockGuard } from './clock-guard.ts';
 import { startRatingTimeouts } from './rating-timeouts.ts';
 import { ratingRoutes } from './api/rating-routes.ts';
 import { upstreamRoutes } from './api/upstream-routes.ts';
+import { provincePageRoutes } from './api/province-page-routes.ts';
+import { AnhuiPageAdapter } from './upstream/anhui-page-adapter.ts';
 import { kioskRoutes } from './api/kiosk-routes.ts';
 import { Type } from '@sinclair/typebox';
 import { createAnnouncer, type ZonedAnnouncer } from './announcer/index.ts';
@@ -272,6 +274,10 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       await api.register(reportRoutes, { handler, config, reports });
       await api.register(quietTimeRoutes, { handler, config, reports });
       await api.register(assessmentRoutes, { handler, config, reports });
+      await api.register(provincePageRoutes, {
+        handler,
+        page: upstream && upstreamConfig?.codes && upstream.adapter instanceof AnhuiPageAdapter ? { adapter: upstream.adapter, codes: upstreamConfig.codes, secret: upstreamConfig.secret } : null,
+      });
       await api.register(upstreamRoutes, { upstream, clock, timeZone: config.hall.timeZone, announce: (type, message) => emit('manager', type, message) });
       api.get(
         '/announcements/calls/:callId',

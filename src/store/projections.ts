@@ -32,7 +32,10 @@ interface Touched {
   congestion: boolean;
 }
 
-type UploadRecord = { kind: 'unrated'; event: StoredEvent & { type: 'rating.unrated' } } | { kind: 'followup'; event: StoredEvent & { type: 'followup.updated' } };
+type UploadRecord =
+  | { kind: 'unrated'; event: StoredEvent & { type: 'rating.unrated' } }
+  | { kind: 'followup'; event: StoredEvent & { type: 'followup.updated' } }
+  | { kind: 'case'; event: StoredEvent & { type: 'rating.requested' } };
 
 /** What the upload takes besides ratings (hall config `upstream`). */
 export interface UploadChoices {
@@ -40,6 +43,8 @@ export interface UploadChoices {
   unrated: boolean;
   /** 回访 and 整改 results go up (`uploadChoices`). */
   followups: boolean;
+  /** The province's page takes the rating: the case (with its applicant) goes up when the service ends. */
+  cases: boolean;
 }
 
 export function emptyTouched(): Touched {
@@ -143,6 +148,7 @@ export function markTouched(t: Touched, e: StoredEvent): void {
       return;
     case 'rating.requested':
       t.ratings.add(e.data.serviceId);
+      t.uploads.push({ kind: 'case', event: e });
       return;
     case 'rating.unrated':
       t.ratings.add(e.data.serviceId);
@@ -155,8 +161,10 @@ export function markTouched(t: Touched, e: StoredEvent): void {
       t.ratings.add(e.data.serviceId);
       t.facts.add(e.data.serviceId);
       // In the same transaction as the rating: a recorded rating can never miss its upload.
-      // The ticket's held applicant, if any, moves into the record's row.
-      t.outbox.push({ ratingId: e.data.ratingId, ticketId: e.data.ticketId, eventSeq: e.seq, at: e.data.ratedAt });
+      // The ticket's held applicant, if any, moves into the record's row. A rating made on the
+      // province's own page is the province's record already: nothing goes back up.
+      if (e.data.channel === 'page') t.released.push(e.data.ticketId);
+      else t.outbox.push({ ratingId: e.data.ratingId, ticketId: e.data.ticketId, eventSeq: e.seq, at: e.data.ratedAt });
       return;
     case 'followup.opened':
       t.followups.add(e.data.followupId);
@@ -202,6 +210,7 @@ export class Projections {
   readonly #release;
   readonly #unrated;
   readonly #followupRow;
+  readonly #caseRow;
   readonly #ticketsOfDate;
   readonly #fact;
   readonly #flow;
@@ -218,7 +227,7 @@ export class Projections {
   constructor(
     private readonly db: Db,
     private readonly timeZone: string,
-    private readonly uploads: UploadChoices = { unrated: false, followups: false },
+    private readonly uploads: UploadChoices = { unrated: false, followups: false, cases: false },
     private readonly staffName: (staffId: string | null) => string | null = () => null,
   ) {
     this.#ticket = db.prepare(
@@ -249,6 +258,10 @@ export class Projections {
     this.#unrated = db.prepare(
       `INSERT OR IGNORE INTO upstream_outbox (rating_id, kind, ticket_id, event_seq, payload, created_at, applicant, erase_at)
        SELECT ?, 'unrated', ?, ?, ?, ?, h.applicant, h.erase_at FROM (SELECT 1) LEFT JOIN upstream_outbox h ON h.rating_id = ?`,
+    );
+    this.#caseRow = db.prepare(
+      `INSERT OR IGNORE INTO upstream_outbox (rating_id, kind, ticket_id, event_seq, payload, created_at, applicant, erase_at)
+       SELECT ?, 'case', ?, ?, ?, ?, h.applicant, h.erase_at FROM (SELECT 1) LEFT JOIN upstream_outbox h ON h.rating_id = ?`,
     );
     // A result whose rating is parked as a dead letter is parked with it, and resent after it.
     this.#followupRow = db.prepare(
@@ -335,6 +348,15 @@ export class Projections {
    * needs nothing else. The key is the platform's idempotency key.
    */
   #writeUpload(state: HallState, u: UploadRecord): void {
+    if (u.kind === 'case') {
+      if (!this.uploads.cases) return;
+      const d = u.event.data;
+      const record = { serviceId: d.serviceId, ticketId: d.ticketId, number: d.number, windowId: d.windowId, staffId: d.staffId, staffName: d.staff?.name ?? this.staffName(d.staffId), caseNo: d.caseNo, itemCode: d.itemCode, itemName: d.itemName, requestedAt: d.requestedAt };
+      // The applicant goes with the case, pushed before the resident rates on the province's page.
+      this.#caseRow.run(`case:${d.serviceId}`, d.ticketId, u.event.seq, JSON.stringify(record), d.requestedAt, `${HOLD_PREFIX}${d.ticketId}`);
+      this.#release.run(`${HOLD_PREFIX}${d.ticketId}`);
+      return;
+    }
     if (u.kind === 'unrated') {
       if (!this.uploads.unrated) return;
       const d = u.event.data;

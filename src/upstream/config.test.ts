@@ -120,3 +120,12 @@ describe('resolveUpstreamConfig', () => {
     expect(problems({ ...base, extra: 1 })).toContain('/');
   });
 });
+
+describe('the anhui-page adapter config', () => {
+  const codes = { channels: {}, reasons: {}, items: {} };
+  it('needs the province page, and leaves unrated services to the province', () => {
+    expect(() => resolveUpstreamConfig({ adapter: 'anhui-page', endpoint: 'https://hcp.example.gov.cn/push', secret: TEST_SECRET, codes })).toThrow('/pageUrl: the anhui-page adapter needs the province rating page');
+    expect(() => resolveUpstreamConfig({ adapter: 'anhui-page', endpoint: 'https://hcp.example.gov.cn/push', pageUrl: 'https://hcp.example.gov.cn/page', secret: TEST_SECRET, codes, unrated: 'platform-default' })).toThrow('/unrated: with anhui-page');
+    expect(resolveUpstreamConfig({ adapter: 'anhui-page', endpoint: 'https://hcp.example.gov.cn/push', pageUrl: 'https://hcp.example.gov.cn/page', secret: TEST_SECRET, codes }).adapter).toBe('anhui-page');
+  });
+});

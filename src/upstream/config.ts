@@ -61,6 +61,8 @@ export const AdapterKindSchema = Type.Union([
   Type.Literal('generic-json'),
   /** A pushed evaluation report of form parameters, like Zhejiang's `offlinereport`. */
   Type.Literal('zhejiang-form'),
+  /** The province's own rating page on the pad (like Anhui's): we push the case, its page takes the rating and reports it back. */
+  Type.Literal('anhui-page'),
 ]);
 export type AdapterKind = Static<typeof AdapterKindSchema>;
 
@@ -93,6 +95,8 @@ export const UpstreamCodesSchema = Type.Object(
         pad: Type.String({ pattern: '^\\d{1,2}$', default: '4' }),
         hid: Type.String({ pattern: '^\\d{1,2}$', default: '5' }),
         rs485: Type.String({ pattern: '^\\d{1,2}$', default: '5' }),
+        /** The province's own page shown on the counter tablet (the province files it; we only name it in the URL). */
+        page: Type.String({ pattern: '^\\d{1,2}$', default: '4' }),
         /** The platform's own default for an unrated service (系统默认评价). */
         systemDefault: Type.String({ pattern: '^\\d{1,2}$', default: '7' }),
       },
@@ -129,6 +133,11 @@ export const UpstreamConfigSchema = Type.Object(
     followupMapping: Type.Optional(UpstreamMappingSchema),
     /** generic-json: the body of an unrated service, with `unrated: platform-default`. */
     unratedMapping: Type.Optional(UpstreamMappingSchema),
+    /**
+     * anhui-page: the province's rating page. The pad shows it (and its QR) with the case in the URL,
+     * base64 applied twice as the province's page expects; never the applicant.
+     */
+    pageUrl: Type.Optional(Type.String({ pattern: '^https?://[\\x21-\\x7e]+$' })),
     /** Where follow-up results go, when the platform takes them at another URL than ratings. */
     followupEndpoint: Type.Optional(Type.String({ pattern: '^https?://[\\x21-\\x7e]+$' })),
     /** zhejiang-form and anhui-page: the province's codes. */
@@ -209,10 +218,12 @@ export type UpstreamConfig = Static<typeof UpstreamConfigSchema>;
 export type ResolvedUpstreamConfig = Omit<UpstreamConfig, 'secret' | 'secretFile' | 'adapter'> & { secret: string; adapter: AdapterKind };
 
 /** Which records besides ratings this config uploads (the projections write rows only for those). */
-export function uploadChoices(config: Pick<UpstreamConfig, 'adapter' | 'unrated' | 'followupMapping'> | undefined): { unrated: boolean; followups: boolean } {
-  if (!config) return { unrated: false, followups: false };
+export function uploadChoices(config: Pick<UpstreamConfig, 'adapter' | 'unrated' | 'followupMapping'> | undefined): { unrated: boolean; followups: boolean; cases: boolean } {
+  if (!config) return { unrated: false, followups: false, cases: false };
   const generic = (config.adapter ?? 'generic-json') === 'generic-json';
-  return { unrated: config.unrated === 'platform-default', followups: !generic || config.followupMapping !== undefined };
+  // The province's page takes the rating itself: what we send is the case, pushed when the service ends.
+  const page = config.adapter === 'anhui-page';
+  return { unrated: config.unrated === 'platform-default', followups: !generic || config.followupMapping !== undefined, cases: page };
 }
 
 /** What of the hall config the code check needs: the items a completion may name, the reasons a pad offers. */
@@ -250,6 +261,9 @@ export function resolveUpstreamConfig(input: unknown, opts: ResolveOptions = {})
   } else {
     if (config.codes === undefined) problems.push(`/codes: the ${adapter} adapter needs the province's codes (channels, reasons, items)`);
     else problems.push(...codeProblems(config.codes, opts.hall));
+    if (adapter === 'anhui-page' && config.pageUrl === undefined) problems.push('/pageUrl: the anhui-page adapter needs the province rating page');
+    // The province's page records a default (or nothing) itself; we have nothing of our own to send.
+    if (adapter === 'anhui-page' && config.unrated === 'platform-default') problems.push('/unrated: with anhui-page the province records unrated services itself: use none');
   }
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: config.timeZone });

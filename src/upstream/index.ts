@@ -6,6 +6,7 @@ import type { ResolvedUpstreamConfig } from './config.ts';
 import type { UpstreamAdapter } from './adapter.ts';
 import { GenericJsonAdapter } from './generic-json-adapter.ts';
 import { ZhejiangFormAdapter } from './zhejiang-form-adapter.ts';
+import { AnhuiPageAdapter } from './anhui-page-adapter.ts';
 import { OutboxStore } from './outbox-store.ts';
 import { UpstreamWorker, type UpstreamStatus } from './worker.ts';
 import { Reconciler, receivedQuery } from './reconcile.ts';
@@ -33,6 +34,7 @@ export { UpstreamError, type UpstreamErrorCode } from './errors.ts';
 export { GenericJsonAdapter, signBody, type GenericJsonAdapterOptions } from './generic-json-adapter.ts';
 export { ZhejiangFormAdapter, readResult, type ZhejiangFormAdapterOptions } from './zhejiang-form-adapter.ts';
 export type { Applicant, RatingRecord, RecordKind } from './record.ts';
+export { AnhuiPageAdapter, readCustom, type AnhuiPageAdapterOptions, type PageCase } from './anhui-page-adapter.ts';
 export { buildBody } from './mapping.ts';
 export { Reconciler, receivedQuery, type Reconciliation, type ReceivedQuery } from './reconcile.ts';
 export { DEAD_LETTER, enqueueOutbox, OUTBOX_INSERT_SQL, OutboxStore, type Backlog, type OutboxRow } from './outbox-store.ts';
@@ -54,6 +56,8 @@ export function createAdapter(config: ResolvedUpstreamConfig, extra: { scheduler
       return GenericJsonAdapter.fromConfig(config, extra);
     case 'zhejiang-form':
       return ZhejiangFormAdapter.fromConfig(config, extra);
+    case 'anhui-page':
+      return AnhuiPageAdapter.fromConfig(config, extra);
     default: {
       const _exhaustive: never = config.adapter;
       return _exhaustive;

@@ -16,9 +16,24 @@ export interface Applicant {
  * What an outbox row is a record of:
  * - `rating`: a resident's rating (`rating.recorded`);
  * - `unrated`: a service nobody rated, for a platform that records its own default (config `unrated`);
- * - `followup`: the result of a bad rating's call-back or rectification (回访, 整改).
+ * - `followup`: the result of a bad rating's call-back or rectification (回访, 整改);
+ * - `case`: a service's case and applicant, pushed for the province's own rating page (anhui-page).
  */
-export type RecordKind = 'rating' | 'unrated' | 'followup';
+export type RecordKind = 'rating' | 'unrated' | 'followup' | 'case';
+
+/** A service's case, pushed for the province's page to be rated against (anhui-page). */
+export interface CaseRecord {
+  serviceId: string;
+  ticketId: string;
+  number: string;
+  windowId: number;
+  staffId: string | null;
+  staffName: string | null;
+  caseNo: string | null;
+  itemCode: string | null;
+  itemName: string | null;
+  requestedAt: number;
+}
 
 /** The data of the event a rating row is built from. */
 export type RatingRecord = EventOf<'rating.recorded'>['data'];

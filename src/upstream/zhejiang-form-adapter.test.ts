@@ -108,7 +108,7 @@ describe('the codes check', () => {
   it('accepts a complete table and fills the channel defaults', () => {
     const c = resolveUpstreamConfig({ ...base, codes: { ...TEST_CODES, channels: undefined } }, { hall });
     expect(c.adapter).toBe('zhejiang-form');
-    expect(c.codes?.channels).toEqual({ pad: '4', hid: '5', rs485: '5', systemDefault: '7' });
+    expect(c.codes?.channels).toEqual({ pad: '4', hid: '5', rs485: '5', page: '4', systemDefault: '7' });
   });
 
   it('refuses an item the hall uploads without codes, a reason without an indicator code, a bad department code', () => {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEMO_SECRET, MOCK_MODES, MOCK_PLATFORMS, MockUpstream, type MockMode, type MockPlatform } from './mock-upstream.ts';
 
-// Usage: npm run mock-upstream -- [--platform generic|zhejiang] [--port 3900] [--host 127.0.0.1] [--secret <key>] [--mode ok] [--delay 3000]
+// Usage: npm run mock-upstream -- [--platform generic|zhejiang|anhui] [--callback <hub>/api/v1/upstream/page-results] [--port 3900] [--host 127.0.0.1] [--secret <key>] [--mode ok] [--delay 3000]
 // Env: HALLQ_MOCK_UPSTREAM_PORT, HALLQ_MOCK_UPSTREAM_SECRET. A bare number is taken as the port.
 
 const { values, positionals } = parseArgs({
@@ -13,6 +13,7 @@ const { values, positionals } = parseArgs({
     delay: { type: 'string', default: '2000' },
     quiet: { type: 'boolean', default: false },
     platform: { type: 'string', default: 'generic' },
+    callback: { type: 'string' },
   },
   allowPositionals: true,
 });
@@ -35,6 +36,7 @@ const mock = await MockUpstream.start({
   mode,
   delayMs,
   platform,
+  ...(values.callback ? { callbackUrl: values.callback } : {}),
   onPost: values.quiet
     ? undefined
     : (p) => console.log(`${new Date(p.at).toISOString()}  ${p.ratingId ?? '(no key)'}  ${p.result}${p.repeat ? '  (repeat key)' : ''}`),
@@ -47,7 +49,8 @@ console.log(
     `  endpoint:  ${mock.url}`,
     `  secret:    ${secret}${secret === DEMO_SECRET ? '   (demo secret: never use it for a real platform)' : ''}`,
     `  platform:  ${platform}`,
-    `  expects:   POST ${platform === 'zhejiang' ? 'form parameters (offlinereport, every field checked)' : 'JSON'}, X-Idempotency-Key: <ratingId>, X-Signature: hex HMAC-SHA256(secret, body bytes)`,
+    ...(platform === 'anhui' ? [`  page:      ${mock.origin}/page?param=…   (ratings reported to ${values.callback ?? '(no --callback given)'})`] : []),
+    `  expects:   POST ${platform === 'zhejiang' ? 'form parameters (offlinereport, every field checked)' : platform === 'anhui' ? 'JSON {"params":{...}} (the case and applicant first, every field checked)' : 'JSON'}, X-Idempotency-Key: <ratingId>, X-Signature: hex HMAC-SHA256(secret, body bytes)`,
     `  mode:      ${mode}${mode === 'slow' ? ` (${delayMs} ms)` : ''}`,
     ``,
     `controls:`,

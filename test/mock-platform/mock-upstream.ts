@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { systemScheduler, type Scheduler } from '../../devices/scheduler.ts';
 import { checkZhejiangFollowup, checkZhejiangReport } from './zhejiang-rules.ts';
+import { checkAnhuiPush, decodePageParam, kindOfPush } from './anhui-rules.ts';
 
 /**
  * - `ok`: records the rating and answers 200 `{"code":0}`.
@@ -23,15 +24,18 @@ export type MockMode = 'ok' | 'fail' | 'stall' | 'slow' | 'reject' | 'ack-lost';
  * Which platform the mock plays (`npm run mock-upstream -- --platform zhejiang`):
  * - `generic`: our JSON, answered by HTTP status (400 malformed, 409 already there, 200 `{"code":0}`);
  * - `zhejiang`: the pushed form report, every field checked as `zhejiang-rules.ts` says, answered
- *   HTTP 200 with `{"result","resultmsg"}` (`-1` and the platform's message when refused).
+ *   HTTP 200 with `{"result","resultmsg"}` (`-1` and the platform's message when refused);
+ * - `anhui`: the province's own rating page. It takes `{"params":{...}}` pushes (the case and its
+ *   applicant first, as `anhui-rules.ts` checks), answers `{"status":{"code":"200"},"custom":{…}}`,
+ *   serves its page at `/page?param=…` and reports each rating made there to the hub (`callbackUrl`).
  */
-export type MockPlatform = 'generic' | 'zhejiang';
-export const MOCK_PLATFORMS: readonly MockPlatform[] = ['generic', 'zhejiang'];
+export type MockPlatform = 'generic' | 'zhejiang' | 'anhui';
+export const MOCK_PLATFORMS: readonly MockPlatform[] = ['generic', 'zhejiang', 'anhui'];
 
 /** How one platform reads a body and words its answers. */
 interface Dialect {
   /** The parsed record, or the platform's refusal. */
-  parse(raw: Buffer, contentType: string | null, received: readonly MockReceived[]): { body: unknown } | { refused: string };
+  parse(raw: Buffer, contentType: string | null, received: readonly MockReceived[], pageRated: ReadonlySet<string>): { body: unknown } | { refused: string };
   refuse(msg: string): { status: number; body: unknown };
   duplicate(): { status: number; body: unknown };
   ok(): { status: number; body: unknown };
@@ -62,6 +66,24 @@ const DIALECTS: Record<MockPlatform, Dialect> = {
     refuse: (msg) => ({ status: 200, body: { result: '-1', resultmsg: msg } }),
     duplicate: () => ({ status: 200, body: { result: '-1', resultmsg: '该评价记录已存在' } }),
     ok: () => ({ status: 200, body: { result: '0', resultmsg: '成功' } }),
+  },
+  anhui: {
+    parse(raw, _contentType, received, pageRated) {
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        return { refused: '请求体不是JSON' };
+      }
+      const pushes = received.map((r) => (r.body as { params: Record<string, string> }).params);
+      const cases = new Set(pushes.filter((p) => kindOfPush(p) === 'case').map((p) => p.serviceNumber!));
+      const rated = new Set([...pageRated, ...pushes.filter((p) => kindOfPush(p) === 'rating').map((p) => p.serviceNumber!)]);
+      const problem = checkAnhuiPush(body, { cases, rated });
+      return problem ? { refused: problem } : { body };
+    },
+    refuse: (msg) => ({ status: 200, body: { status: { code: '200' }, custom: { code: '0', text: msg } } }),
+    duplicate: () => ({ status: 200, body: { status: { code: '200' }, custom: { code: '0', text: '已存在该条服务信息' } } }),
+    ok: () => ({ status: 200, body: { status: { code: '200' }, custom: { code: '1', text: '成功' } } }),
   },
 };
 export const MOCK_MODES: readonly MockMode[] = ['ok', 'fail', 'stall', 'slow', 'reject', 'ack-lost'];
@@ -118,6 +140,8 @@ export interface MockUpstreamOptions {
   onPost?: (post: MockPost) => void;
   /** Default `generic`. */
   platform?: MockPlatform;
+  /** anhui: where the platform reports a rating made on its page (the hub's `/api/v1/upstream/page-results`). */
+  callbackUrl?: string;
 }
 
 const MAX_BODY = 1 << 20;
@@ -138,6 +162,10 @@ export class MockUpstream {
   readonly #clock: Scheduler;
   readonly #onPost: ((post: MockPost) => void) | undefined;
   readonly #dialect: Dialect;
+  readonly #platform: MockPlatform;
+  #callbackUrl: string | undefined;
+  /** anhui: ratings made on the platform's own page, by service, as the platform recorded them. */
+  #pageRatings = new Map<string, { level: number; evalDetail: string; at: number }>();
   /** The last refusals' messages, newest last (what the hub's dead letters must keep). */
   #refusals: { ratingId: string | null; msg: string }[] = [];
   #mode: MockMode;
@@ -159,6 +187,8 @@ export class MockUpstream {
     this.#clock = opts.scheduler ?? systemScheduler;
     this.#onPost = opts.onPost;
     this.#dialect = DIALECTS[opts.platform ?? 'generic'];
+    this.#platform = opts.platform ?? 'generic';
+    this.#callbackUrl = opts.callbackUrl;
     this.#mode = opts.mode ?? 'ok';
     this.#delayMs = opts.delayMs ?? 2000;
     this.#server = createServer((req, res) => {
@@ -221,6 +251,7 @@ export class MockUpstream {
     this.#accepted.clear();
     this.#posts = [];
     this.#refusals = [];
+    this.#pageRatings.clear();
     this.#stats = { badSignature: 0, failed: 0, rejected: 0, stalled: 0, dropped: 0, duplicates: 0 };
   }
 
@@ -235,6 +266,7 @@ export class MockUpstream {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/_control' || path === '/_received') return this.#control(path, req, res);
     if (path === '/query' && req.method === 'GET') return this.#query(req, res);
+    if (this.#platform === 'anhui' && path === '/page') return this.#page(req, res);
     if (path !== this.#path) return this.#json(res, 404, { code: 404, msg: `no such endpoint; ratings go to POST ${this.#path}` });
     if (req.method !== 'POST') return this.#json(res, 405, { code: 405, msg: 'POST only' });
 
@@ -271,7 +303,7 @@ export class MockUpstream {
       answer(a.status, a.body);
     };
     if (this.#mode === 'reject' || this.#poisoned.has(key)) return refuse('数据格式错误 / record rejected (mock)');
-    const parsed = this.#dialect.parse(raw, header(req, 'content-type'), this.#received);
+    const parsed = this.#dialect.parse(raw, header(req, 'content-type'), this.#received, new Set(this.#pageRatings.keys()));
     if ('refused' in parsed) return refuse(parsed.refused);
     const body = parsed.body;
     const mode = this.#mode;
@@ -308,7 +340,64 @@ export class MockUpstream {
     const to = Number(q.get('to'));
     if (!Number.isFinite(from) || !Number.isFinite(to)) return this.#json(res, 400, { code: 400, msg: 'from and to are required' });
     const keys = this.#received.filter((r) => r.at >= from && r.at < to).map((r) => r.ratingId);
-    return this.#json(res, 200, this.#dialect === DIALECTS.zhejiang ? { result: '0', resultmsg: '成功', data: keys } : { keys });
+    return this.#json(res, 200, this.#platform === 'zhejiang' ? { result: '0', resultmsg: '成功', data: keys } : { keys });
+  }
+
+  /** anhui: where ratings made on the page are reported (the hub's URL is known only once it listens). */
+  setCallback(url: string): void {
+    this.#callbackUrl = url;
+  }
+
+  /** anhui: the ratings made on the page, as the platform holds them. */
+  pageRatings(): Map<string, { level: number; evalDetail: string; at: number }> {
+    return new Map(this.#pageRatings);
+  }
+
+  /**
+   * anhui: a resident rates on the province's page the pad shows. The platform refuses a page whose
+   * case it was never sent, records the rating as its own, and reports it to the hub, signed; the
+   * hub's answer is returned.
+   */
+  async rateOnPage(pageUrl: string, level: number, evalDetail: string[] = [], writingEvaluation?: string): Promise<{ status: number; body: unknown }> {
+    const c = decodePageParam(pageUrl);
+    const serviceNumber = c.serviceNumber ?? '';
+    const pushed = this.#received.some((r) => (r.body as { params?: Record<string, string> }).params?.serviceNumber === serviceNumber);
+    if (!pushed) throw new Error(`服务${serviceNumber}的办件信息不存在 / the page's case was never pushed`);
+    if (!this.#callbackUrl) throw new Error('no callbackUrl to report the rating to');
+    this.#pageRatings.set(serviceNumber, { level, evalDetail: evalDetail.join(','), at: this.#clock.now() });
+    const body = JSON.stringify({ serviceNumber, satisfaction: String(level), evalDetail: evalDetail.join(','), ...(writingEvaluation ? { writingEvaluation } : {}), pf: c.pf });
+    const res = await fetch(this.#callbackUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': createHmac('sha256', this.#secret).update(body).digest('hex') }, body });
+    return { status: res.status, body: (await res.json()) as unknown };
+  }
+
+  /** anhui: the page itself, for the demo: five buttons that rate through `rateOnPage`. */
+  async #page(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.origin);
+    if (req.method === 'POST') {
+      const form = new URLSearchParams((await readBody(req)).toString('utf8'));
+      const page = `${this.origin}/page?param=${encodeURIComponent(form.get('param') ?? '')}`;
+      try {
+        await this.rateOnPage(page, Number(form.get('level')));
+        return this.#html(res, 200, '<p>感谢您的评价 · Thank you</p>');
+      } catch (err) {
+        return this.#html(res, 400, `<p>${escapeHtml((err as Error).message)}</p>`);
+      }
+    }
+    let c: Record<string, string>;
+    try {
+      c = decodePageParam(url.toString());
+    } catch (err) {
+      return this.#html(res, 400, `<p>${escapeHtml((err as Error).message)}</p>`);
+    }
+    const param = escapeHtml(url.searchParams.get('param') ?? '');
+    const buttons = [5, 4, 3, 2, 1].map((l) => `<button name="level" value="${l}">${['', '非常不满意', '不满意', '基本满意', '满意', '非常满意'][l]}</button>`).join(' ');
+    return this.#html(res, 200, `<h1>省好差评平台(模拟)</h1><p>办件 ${escapeHtml(c.projectNo ?? '')} · 事项 ${escapeHtml(c.taskCode ?? '')}</p><form method="post"><input type="hidden" name="param" value="${param}">${buttons}</form>`);
+  }
+
+  #html(res: ServerResponse, status: number, body: string): void {
+    const text = `<!doctype html><meta charset="utf-8"><title>好差评</title>${body}`;
+    res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
   }
 
   /** The platform loses a record it had acknowledged (what a reconciliation must show). */
@@ -368,6 +457,10 @@ export class MockUpstream {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
     res.end(text);
   }
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 function header(req: IncomingMessage, name: string): string | null {

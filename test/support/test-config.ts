@@ -29,7 +29,7 @@ export interface TestConfigOptions {
   /** The 好差评 endpoint (a MockUpstream's url); secret UPSTREAM_SECRET. */
   upstream?: string;
   /** The province's protocol (default generic-json); zhejiang-form comes with TEST_CODES and their items. */
-  upstreamAdapter?: 'generic-json' | 'zhejiang-form';
+  upstreamAdapter?: 'generic-json' | 'zhejiang-form' | 'anhui-page';
   /** `upstream.reconcile`: the mock's `/query` beside its `/ratings`. */
   upstreamReconcile?: boolean;
   /** `ratings.requireCase`: a completion must name its case and item. */
@@ -76,8 +76,8 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
           upstream: {
             endpoint: o.upstream,
             secret: UPSTREAM_SECRET,
-            ...(o.upstreamAdapter === 'zhejiang-form'
-              ? { adapter: 'zhejiang-form', codes: TEST_CODES }
+            ...(o.upstreamAdapter === 'zhejiang-form' || o.upstreamAdapter === 'anhui-page'
+              ? { adapter: o.upstreamAdapter, codes: TEST_CODES, ...(o.upstreamAdapter === 'anhui-page' ? { pageUrl: o.upstream.replace(/\/ratings$/, '/page') } : {}) }
               : { mapping: { fields: { ratingId: 'pjid', caseNo: 'bjbh', itemCode: 'sxbm', level: 'pjdj', windowId: 'ckbh', staffId: 'gzrybh' } } }),
             ...(o.upstreamUnrated ? { unrated: o.upstreamUnrated } : {}),
             ...(o.upstreamReconcile ? { reconcile: { url: o.upstream.replace(/\/ratings$/, '/query') } } : {}),
@@ -89,7 +89,7 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
         }
       : {}),
     ratings: {
-      ...(o.upstreamAdapter === 'zhejiang-form' ? { items: Object.fromEntries(Object.entries(TEST_CODES.items).map(([code, item]) => [code, item.name])) } : {}),
+      ...(o.upstreamAdapter === 'zhejiang-form' || o.upstreamAdapter === 'anhui-page' ? { items: Object.fromEntries(Object.entries(TEST_CODES.items).map(([code, item]) => [code, item.name])) } : {}),
       ...(o.requireCase ? { requireCase: true } : {}),
     },
     schedule: { week, refuseIfWaitPastClose: o.refuseIfWaitPastClose ?? false, stopIssuingBeforeEndMin: o.stopIssuingBeforeEndMin ?? 0 },
