@@ -142,6 +142,11 @@ export interface MockUpstreamOptions {
   platform?: MockPlatform;
   /** anhui: where the platform reports a rating made on its page (the hub's `/api/v1/upstream/page-results`). */
   callbackUrl?: string;
+  /**
+   * generic: the hall's own contract for its JSON (its mapping is the hall's to define): the
+   * platform's message for a body it must refuse (400), or null. Sees what was received before.
+   */
+  check?: (body: unknown, received: readonly MockReceived[]) => string | null;
 }
 
 const MAX_BODY = 1 << 20;
@@ -163,6 +168,7 @@ export class MockUpstream {
   readonly #onPost: ((post: MockPost) => void) | undefined;
   readonly #dialect: Dialect;
   readonly #platform: MockPlatform;
+  readonly #check: MockUpstreamOptions['check'];
   #callbackUrl: string | undefined;
   /** anhui: ratings made on the platform's own page, by service, as the platform recorded them. */
   #pageRatings = new Map<string, { level: number; evalDetail: string; at: number }>();
@@ -188,6 +194,7 @@ export class MockUpstream {
     this.#onPost = opts.onPost;
     this.#dialect = DIALECTS[opts.platform ?? 'generic'];
     this.#platform = opts.platform ?? 'generic';
+    this.#check = opts.check;
     this.#callbackUrl = opts.callbackUrl;
     this.#mode = opts.mode ?? 'ok';
     this.#delayMs = opts.delayMs ?? 2000;
@@ -306,6 +313,8 @@ export class MockUpstream {
     const parsed = this.#dialect.parse(raw, header(req, 'content-type'), this.#received, new Set(this.#pageRatings.keys()));
     if ('refused' in parsed) return refuse(parsed.refused);
     const body = parsed.body;
+    const problem = this.#check?.(body, this.#received) ?? null;
+    if (problem !== null) return refuse(problem);
     const mode = this.#mode;
     if (mode === 'slow') await this.#sleep(this.#delayMs);
 
