@@ -132,7 +132,7 @@ if (demo.length > 0) {
     '  Demo staff (password hallq-demo): clerk 1001 (window 1 A), guide 2001, manager 3001, admin 9001',
     '  Demo kiosk token: demo-kiosk-token-0001   wall: demo-wall-token-0001   pad of window N: demo-pad-token-000N',
     `  Kiosk (demo): ${base}/kiosk/?token=demo-kiosk-token-0001   Pad of window 1: ${base}/display/pad.html?token=demo-pad-token-0001`,
-    '  好差评 mock platform: npm run mock-upstream (port 3900); without it ratings wait in the outbox.',
+    '  好差评 mock platform: npm run mock-upstream (port 3900; --platform zhejiang|anhui for those provinces); without it ratings wait in the outbox.',
     '',
   );
   hub.app.log.warn({ demo }, 'demo credentials in use');
