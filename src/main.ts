@@ -53,9 +53,12 @@ function refuseToStart(message: string): never {
 const DATA_DIR_ERRORS = /^(EACCES|EPERM|EROFS|ENOENT|ENOTDIR|EISDIR|ENOSPC|EDQUOT|SQLITE_(CANTOPEN|READONLY|IOERR|FULL|NOTADB|CORRUPT|PERM|AUTH))/;
 
 let hmac;
+/** Only a hall that uploads to a 好差评 platform keeps applicants, and so needs this key. */
+let applicantKey: ReturnType<typeof loadApplicantKey> | null = null;
 let hub;
 try {
   hmac = loadHmacKey(dataDir, process.env, { demo: config.hall.demo === true });
+  applicantKey = config.upstream ? loadApplicantKey(dataDir, process.env, { demo: config.hall.demo === true }) : null;
   // A demo hall on a fresh data directory starts with simulated history (docs/decisions.md §39).
   if (!values['no-history'] && config.hall.demo === true) {
     const started = performance.now();
@@ -72,8 +75,7 @@ try {
     config,
     dbFile: resolve(dataDir, 'hallq.db'),
     hmacKey: hmac.key,
-    // Only a hall that uploads to a 好差评 platform keeps applicants, and so needs the key.
-    ...(config.upstream ? { applicantKey: loadApplicantKey(dataDir, process.env, { demo: config.hall.demo === true }).key } : {}),
+    ...(applicantKey ? { applicantKey: applicantKey.key } : {}),
     publicUrl: config.hall.publicUrl ?? lanUrl(),
     voiceCacheDir: resolve(dataDir, 'voice-cache'),
     configDir: dirname(configFile),
@@ -146,5 +148,14 @@ if (hmac.source === 'data-dir') {
     '',
   );
   hub.app.log.warn({ file: hmac.file }, 'ID HMAC key stored in the data directory');
+}
+if (applicantKey?.source === 'data-dir') {
+  lines.push(
+    `  !! 申请人信息加密密钥与数据库放在一起 / The applicant key is stored beside the database (${applicantKey.file}).`,
+    '  !! Whoever copies the data directory can open the applicants waiting for upload. For a real hall set',
+    '  !! HALLQ_APPLICANT_KEY_FILE to a file outside the data directory and its backups.',
+    '',
+  );
+  hub.app.log.warn({ file: applicantKey.file }, 'applicant key stored in the data directory');
 }
 console.log(lines.join('\n'));
