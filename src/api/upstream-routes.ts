@@ -40,7 +40,7 @@ export function deadLetterView(row: OutboxRow) {
     level: pick('level'),
     windowId: pick('windowId'),
     step: pick('step'),
-    applicantHeld: row.applicant !== null || row.applicantError !== undefined,
+    applicantHeld: row.applicantHeld,
   };
 }
 

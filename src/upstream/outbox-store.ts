@@ -46,6 +46,8 @@ export interface OutboxRow {
   applicant: Applicant | null;
   /** The row holds a sealed applicant that would not open (the key was changed?): the row must not go without it. */
   applicantError?: string;
+  /** The row holds a sealed applicant (opened or not). */
+  applicantHeld: boolean;
   createdAt: number;
   /** Failed attempts so far. */
   attempts: number;
@@ -98,11 +100,12 @@ function eventTypeOf(kind: string): 'rating.recorded' | 'rating.unrated' | 'foll
   return kind === 'unrated' ? 'rating.unrated' : kind === 'followup' ? 'followup.updated' : 'rating.recorded';
 }
 
-function toRow(r: RawRow, seal: ApplicantSeal | null): OutboxRow {
+function toRow(r: RawRow, seal: ApplicantSeal | null | undefined): OutboxRow {
   const payload = r.payload ?? (r.event_data !== null && r.event_at !== null ? JSON.stringify(decodeData(eventTypeOf(r.kind), r.event_data, 0, r.event_at, RATING_CODEC, decodeActor(r.event_actor ?? 'system:unknown'))) : '{}');
   let applicant: Applicant | null = null;
   let applicantError: string | undefined;
-  if (r.applicant !== null) {
+  // A listing (the manager's dead letters) passes `undefined`: it only says whether one is held.
+  if (r.applicant !== null && seal !== undefined) {
     try {
       if (!seal) throw new Error('no applicant key is loaded');
       applicant = seal.open(r.applicant, r.ticket_id ?? '');
@@ -117,6 +120,7 @@ function toRow(r: RawRow, seal: ApplicantSeal | null): OutboxRow {
     payload,
     applicant,
     ...(applicantError ? { applicantError } : {}),
+    applicantHeld: r.applicant !== null,
     createdAt: r.created_at,
     attempts: r.attempts,
     lastError: r.last_error,
@@ -295,8 +299,9 @@ export class OutboxStore {
     return this.#deadStreak.get(DEAD_LETTER)?.n ?? 0;
   }
 
+  /** The parked rows, oldest first; their applicants are not opened (`applicantHeld` says whether one is kept). */
   deadLetters(limit = 100): OutboxRow[] {
-    return this.#deadList.all(DEAD_LETTER, limit).map((r) => toRow(r, this.#seal));
+    return this.#deadList.all(DEAD_LETTER, limit).map((r) => toRow(r, undefined));
   }
 
   /**

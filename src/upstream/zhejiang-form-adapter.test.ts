@@ -17,7 +17,7 @@ const company: Applicant = { type: 'company', name: '杭州某某科技有限公
 
 function row(i: number, applicant: Applicant | null, patch: Record<string, unknown> = {}): OutboxRow {
   const payload = { ...sampleRating(i, Date.UTC(2025, 2, 1, 2, 4, 5)), itemCode: 'ITEM-1', staffName: '李四', ...patch };
-  return { seq: i, ratingId: `r${i}`, kind: 'rating', payload: JSON.stringify(payload), applicant, createdAt: 0, attempts: 0, lastError: null, nextAttemptAt: 0, deliveredAt: null };
+  return { seq: i, ratingId: `r${i}`, kind: 'rating', payload: JSON.stringify(payload), applicant, applicantHeld: applicant !== null, createdAt: 0, attempts: 0, lastError: null, nextAttemptAt: 0, deliveredAt: null };
 }
 
 const adapter = () => new ZhejiangFormAdapter({ endpoint: mock.url, secret: TEST_SECRET, codes: TEST_CODES, timeoutMs: 2000 });
