@@ -16,7 +16,7 @@ import { uiRoutes } from './api/ui-routes.ts';
 import { windowRoutes } from './api/window-routes.ts';
 import { dayRoutes } from './api/day-routes.ts';
 import { assessmentRoutes } from './api/assessment-routes.ts';
-import { quietTimeRoutes, reportRoutes } from './api/report-routes.ts';
+import { quietTimeRoutes, rankingRoutes, reportRoutes } from './api/report-routes.ts';
 import { ReportRunner } from './reports/runner.ts';
 import { Principals } from './auth/principals.ts';
 import type { HallConfig } from './config/schema.ts';
@@ -273,6 +273,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       await api.register(kioskRoutes, { handler, config, cardReads, printers, principals, announcer });
       await api.register(reportRoutes, { handler, config, reports });
       await api.register(quietTimeRoutes, { handler, config, reports });
+      await api.register(rankingRoutes, { handler, config, reports });
       await api.register(assessmentRoutes, { handler, config, reports });
       await api.register(provincePageRoutes, {
         handler,

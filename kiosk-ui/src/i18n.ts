@@ -75,6 +75,9 @@ const zh = {
   offline: '连接中断，正在重连…',
   guideOnly: '仅导办台人员可用',
   loginFailed: '登录失败',
+  quietLongWait: '现在人多，要等比较久',
+  quietAnotherDay: '改天来，人少的时候：',
+  quietNextTime: '下次可以挑人少的时候来：',
 };
 
 const en: typeof zh = {
@@ -151,6 +154,9 @@ const en: typeof zh = {
   offline: 'Reconnecting…',
   guideOnly: 'Guide desk staff only',
   loginFailed: 'Login failed',
+  quietLongWait: 'It is busy now; the wait is long',
+  quietAnotherDay: 'Come another day, at a quiet time:',
+  quietNextTime: 'Next time, come at a quiet time:',
 };
 
 export const messages = { zh, en };

@@ -64,6 +64,8 @@ export interface KioskState {
   /** The kiosk's own printer, before anyone takes a number; null when it has none. */
   printer: PrinterInfo | null;
   voice: boolean;
+  /** Past this estimated wait (minutes) the kiosk suggests the quiet times (错峰); null: the hub did not say. */
+  quietAboveMin: number | null;
   guide: { token: string; name: string } | null;
   priorityGroup: string | null;
   lastTouch: number;
@@ -75,7 +77,7 @@ export type KioskAction =
   | { type: 'envelope'; envelope: AnyEnvelope }
   | { type: 'counts'; counts: SideMessages['queue.counts'] }
   | { type: 'link'; up: boolean }
-  | { type: 'settings'; voice: boolean; printer: PrinterInfo | null }
+  | { type: 'settings'; voice: boolean; printer: PrinterInfo | null; quietAboveMin?: number | null }
   | { type: 'device.status'; status: DeviceStatus }
   | { type: 'card.read'; card: CardInfo; at: number }
   | { type: 'card.refused'; refusal: HubErrorBody; at: number }
@@ -124,6 +126,7 @@ export function initialKiosk(now: number, opts: { elder?: boolean } = {}): Kiosk
     refusal: null,
     printer: null,
     voice: true,
+    quietAboveMin: null,
     guide: null,
     priorityGroup: null,
     lastTouch: now,
@@ -141,6 +144,17 @@ export function categoryOf(s: KioskState, id: string): CategoryView | undefined 
 /** The ticket did not reach paper: the resident must note the number, and confirms they have. */
 export function needsConfirm(s: KioskState): boolean {
   return s.screen === 'ticket' && !!s.ticket && (s.ticket.print === 'failed' || s.ticket.print === 'unavailable');
+}
+
+/**
+ * Whether to suggest the quiet times (错峰办事, issue #10 §3): the number just taken will wait longer
+ * than the hall's `quietHintAboveMin`, or the wait would run past closing. A number that waits for a
+ * window to open says so itself, with no minutes to compare.
+ */
+export function quietHintDue(s: KioskState): 'long-wait' | 'come-another-day' | null {
+  if (s.screen === 'refused' && s.refusal?.code === 'HQ_ERR_WAIT_PAST_CLOSING') return 'come-another-day';
+  if (s.screen !== 'ticket' || !s.ticket || s.quietAboveMin === null) return null;
+  return s.ticket.openWindows > 0 && s.ticket.estimatedWaitMin > s.quietAboveMin ? 'long-wait' : null;
 }
 
 /** Whether the home screen should warn before a number is taken, and what it says (see i18n `printer.*`). */
@@ -162,7 +176,7 @@ export function reduce(s: KioskState, a: KioskAction): Result {
     case 'link':
       return only({ ...s, online: a.up });
     case 'settings':
-      return only({ ...s, voice: a.voice, printer: a.printer });
+      return only({ ...s, voice: a.voice, printer: a.printer, ...(a.quietAboveMin !== undefined ? { quietAboveMin: a.quietAboveMin } : {}) });
     case 'device.status':
       return a.status.kind === 'printer' ? only({ ...s, printer: { state: a.status.state, detail: a.status.detail } }) : only(s);
     case 'card.read': {

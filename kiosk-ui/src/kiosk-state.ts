@@ -4,14 +4,16 @@ import type { PromptClipId } from '../../src/announcer/vocabulary.ts';
 import type { CategoryView } from '../../src/read-model/hall-view.ts';
 import { connectHub } from '../../src/realtime/client.ts';
 import type { CardReadMessage, DeviceStatus, PrintJobMessage, RefusalMessage, SideMessages } from '../../src/realtime/protocol.ts';
-import { categoryOf, initialKiosk, opensAtText, reduce, type Effect, type Eligibility, type IssuedTicket, type KioskAction, type Lang, type PrinterInfo } from './kiosk-reducer.ts';
+import { quietDayLines, type QuietDayLine } from '../../src/read-model/quiet-days.ts';
+import type { QuietTimes } from '../../src/reports/types.ts';
+import { categoryOf, initialKiosk, opensAtText, quietHintDue, reduce, type Effect, type Eligibility, type IssuedTicket, type KioskAction, type Lang, type PrinterInfo } from './kiosk-reducer.ts';
 
 /**
  * The thin reactive wrapper around the kiosk's pure reducer (`kiosk-reducer.ts`): it dispatches
  * what the hub and the resident do, and runs the effects the reducer asks for (HTTP calls, spoken
  * prompts). Everything a resident sees comes from the hub; nothing is decided here.
  */
-export { IDLE_MS, needsConfirm, printerWarning } from './kiosk-reducer.ts';
+export { IDLE_MS, needsConfirm, printerWarning, quietHintDue } from './kiosk-reducer.ts';
 
 const TOKEN_KEY = 'hallq.kiosk.token';
 const GUIDE_KEY = 'hallq.kiosk.guide';
@@ -20,6 +22,8 @@ export const kiosk = reactive({
   s: initialKiosk(Date.now(), { elder: new URLSearchParams(location.search).get('elder') === '1' }),
   priorityGroups: [] as { id: string; name: { zh: string; en: string } }[],
   prompts: {} as Partial<Record<PromptClipId, { text: string; url: string | null }>>,
+  /** The published quiet times (错峰), fetched when a hint is first due and kept ten minutes. */
+  quiet: null as QuietTimes | null,
 });
 
 let deviceToken: string | null = null;
@@ -28,6 +32,25 @@ export function dispatch(a: KioskAction): void {
   const r = reduce(kiosk.s, a);
   kiosk.s = r.state;
   for (const e of r.effects) run(e);
+  if (quietHintDue(kiosk.s)) void loadQuiet();
+}
+
+let quietAt = 0;
+/** The quiet times, fetched when a hint is due (the hub recomputes them at most every ten minutes). */
+async function loadQuiet(): Promise<void> {
+  if (kiosk.quiet && Date.now() - quietAt < 10 * 60_000) return;
+  quietAt = Date.now();
+  try {
+    kiosk.quiet = await call<QuietTimes>('GET', '/public/quiet-times', null);
+  } catch {
+    quietAt = 0; // no hint this time; the next one tries again
+  }
+}
+
+/** The days to suggest: from tomorrow (the number in hand is for today), at most three. */
+export function quietSuggestions(): QuietDayLine[] {
+  const q = kiosk.quiet;
+  return q ? quietDayLines({ ...q, days: q.days.filter((d) => d.date !== q.today) }, 3, 2) : [];
 }
 
 const now = () => Date.now();
@@ -65,9 +88,9 @@ export function start(): void {
 /** The kiosk's voice setting, its prompts and its printer, before anyone takes a number. */
 async function loadSettings(): Promise<void> {
   try {
-    const r = await call<{ voice: { enabled: boolean; prompts: typeof kiosk.prompts }; printer: PrinterInfo | null }>('GET', '/kiosk', deviceToken);
+    const r = await call<{ voice: { enabled: boolean; prompts: typeof kiosk.prompts }; printer: PrinterInfo | null; quietHint?: { aboveMin: number } }>('GET', '/kiosk', deviceToken);
     kiosk.prompts = r.voice.prompts;
-    dispatch({ type: 'settings', voice: r.voice.enabled, printer: r.printer });
+    dispatch({ type: 'settings', voice: r.voice.enabled, printer: r.printer, quietAboveMin: r.quietHint?.aboveMin ?? null });
   } catch {
     /* an unknown kiosk still takes numbers */
   }

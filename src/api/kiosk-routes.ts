@@ -47,6 +47,8 @@ export const kioskRoutes: FastifyPluginAsyncTypebox<KioskRouteDeps> = async (app
       kioskId: kiosk?.id ?? null,
       voice: { enabled: kiosk?.voice !== false, prompts },
       printer: printer ? { state: printer.status.state, detail: printer.status.detail, at: printer.status.at } : null,
+      // Past this estimated wait the kiosk suggests the quiet times (错峰, /public/quiet-times) with the number.
+      quietHint: { aboveMin: config.reports.quietHintAboveMin },
     };
   });
 

@@ -5,6 +5,7 @@ import type { HallConfig } from '../config/schema.ts';
 import { businessDate } from '../domain/calendar.ts';
 import { assessmentPeriod, checkDate, checkFlowQuery, checkRange, ESTIMATES_MAX_DAYS, INDICATORS_MAX_DAYS, monthPeriod, MONTHLY_TABLES, type FlowQuery, type ReportRunner } from '../reports/index.ts';
 import type { CommandHandler } from '../store/handle-command.ts';
+import { HallqError } from '../domain/errors.ts';
 import { requireOneOf } from './request-context.ts';
 import { ErrorSchema } from './schemas.ts';
 
@@ -72,7 +73,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (a
     {
       schema: {
         tags: ['reports'],
-        summary: 'Staffing (合理排班): Erlang C clerks per half hour and window group, beside the windows planned or open (StaffingReport)',
+        summary: 'Staffing (合理排班): Erlang C clerks per half hour and window group, beside the windows planned or open, and the service level a finished day had (StaffingReport)',
         querystring: Type.Object({ date: DateParam('the business date to staff') }, { additionalProperties: false }),
         response: replyOf('StaffingReport'),
       },
@@ -176,6 +177,37 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (a
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="hallq-${period.key}-${request.query.table}.csv"`)
         .send(csv);
+    },
+  );
+};
+
+/**
+ * The month-end publication (月底公示, issue #10 §7) for a hall screen: the windows ranked, with
+ * 一/二/三等 and the 红旗窗口. A screen's device token (the wall's) or a manager: the ranking is
+ * posted in the hall, not on the open network. A screen gets only months that have ended; a manager
+ * may preview the month still running (`final: false`). Shape: `RankingPublication`.
+ */
+export const rankingRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (app, { handler, config, reports }) => {
+  app.get(
+    '/reports/ranking',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Window ranking of a month for a hall screen (月底公示): rank, 一/二/三等, 红旗窗口 (RankingPublication); a screen token or a manager',
+        querystring: Type.Object({ month: Month }, { additionalProperties: false }),
+        response: replyOf('RankingPublication'),
+      },
+      preValidation: async (request) => {
+        requireOneOf(request, { roles: ['manager', 'admin'], devices: ['screen'] });
+      },
+    },
+    async (request, reply) => {
+      const now = handler.clock.now();
+      const today = businessDate(now, config.hall.timeZone);
+      const period = monthPeriod(request.query.month, today);
+      const screen = request.principal?.kind === 'device';
+      if (screen && period.to >= today) throw new HallqError('HQ_ERR_RANKING_NOT_ENDED', { month: period.key, today });
+      return json(reply, reports.runJson({ kind: 'ranking', period, today }, now));
     },
   );
 };

@@ -119,6 +119,7 @@ export const ERRORS = {
   HQ_ERR_REPORT_UNKNOWN_FILTER: { zh: '没有这个业务类别或窗口，请检查筛选条件', en: 'No such category or window; check the filter' },
   HQ_ERR_REPORTS_BUSY: { zh: '正在生成的报表过多，请稍后再试', en: 'Too many reports are being built; try again shortly' },
   HQ_ERR_REPORT_TIMEOUT: { zh: '报表生成超时，请缩短期间后重试', en: 'The report took too long; try a shorter period' },
+  HQ_ERR_RANKING_NOT_ENDED: { zh: '该月尚未结束，窗口排名在月底后公示', en: 'That month has not ended; its window ranking is published after month end' },
   // Devices
   HQ_ERR_SIMULATOR_DISABLED: {
     zh: '未配置模拟读卡器，模拟接口不可用',

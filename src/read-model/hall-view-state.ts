@@ -1,4 +1,4 @@
-import type { CallView, CategoryView, HallView, WindowView } from './hall-view.ts';
+import type { CallView, CategoryView, CongestionView, HallView, WindowView } from './hall-view.ts';
 import type { AnyEnvelope, SideMessages, Snapshot } from '../realtime/protocol.ts';
 
 /**
@@ -107,6 +107,9 @@ export function applyEnvelope(s: HallScreenState, env: AnyEnvelope): HallScreenS
       return { ...s, seq: env.seq, hall: withOpenCounts(withWindow(hall, env.data.windowId, { status: 'open', pauseReason: null })) };
     case 'notice.updated':
       return { ...s, seq: env.seq, hall: { ...hall, notices: [...env.data.notices] } };
+    case 'hall.congested':
+    case 'hall.cleared':
+      return { ...s, seq: env.seq, hall: applyCongestion(hall, env) };
     default:
       return env.seq > s.seq ? { ...s, seq: env.seq } : s;
   }
@@ -131,10 +134,31 @@ export function applyCounts(s: HallScreenState, counts: SideMessages['queue.coun
           ...(n.issue !== undefined ? { issue: n.issue, open: n.issue !== 'closed' } : {}),
           ...(n.openWindows !== undefined ? { openWindows: n.openWindows } : {}),
           ...(n.quotaLeft !== undefined ? { quotaLeft: n.quotaLeft } : {}),
+          ...(n.longestWaitingSince !== undefined ? { longestWaitingSince: n.longestWaitingSince } : {}),
         };
       }),
     },
   };
+}
+
+/**
+ * The congestion alarm (应急处置) folded into a hall view: `hall.congested` adds its category (with
+ * what crossed which threshold, where the audience sees it), `hall.cleared` removes it. A screen
+ * that shows a banner reads `hall.congested` of the view; the console uses this alone.
+ */
+export function applyCongestion(hall: HallView, env: AnyEnvelope): HallView {
+  const list = hall.congested ?? [];
+  if (env.type === 'hall.cleared') return { ...hall, congested: list.filter((c) => c.categoryId !== env.data.categoryId) };
+  if (env.type !== 'hall.congested') return hall;
+  const d = env.data as { categoryId: string; at: number; measure?: CongestionView['measure']; value?: number; threshold?: number };
+  const entry: CongestionView = {
+    categoryId: d.categoryId,
+    since: d.at,
+    ...(d.measure !== undefined ? { measure: d.measure } : {}),
+    ...(d.value !== undefined ? { value: d.value } : {}),
+    ...(d.threshold !== undefined ? { threshold: d.threshold } : {}),
+  };
+  return { ...hall, congested: [...list.filter((c) => c.categoryId !== d.categoryId), entry].sort((a, b) => a.since - b.since) };
 }
 
 /** A missed call older than this is not announced any more: the resident has gone to the window or been passed over. */

@@ -40,6 +40,8 @@ export interface CategoryView {
   windows: number[];
   /** 一次性告知: what to bring (hall-rules §7), or null. */
   materials: string | null;
+  /** When the longest-waiting ticket of the category began to wait (the longest wait is now − this); null when nobody waits. */
+  longestWaitingSince: number | null;
 }
 
 export type IssueState = 'open' | 'full' | 'closed' | 'past_closing' | 'refused';
@@ -83,6 +85,18 @@ export interface CallView {
   toCategoryId: string | null;
 }
 
+/**
+ * A category in congestion (应急处置, `hall.congested` until `hall.cleared`). Public screens know the
+ * category and since when; the manager's events add what crossed which threshold.
+ */
+export interface CongestionView {
+  categoryId: string;
+  since: number;
+  measure?: 'waiting' | 'longestWaitMin' | 'estimatedWaitMin';
+  value?: number;
+  threshold?: number;
+}
+
 export interface HallView {
   hall: { name: string; nameEn: string | null; timeZone: string };
   businessDate: string;
@@ -91,13 +105,15 @@ export interface HallView {
   windows: WindowView[];
   notices: string[];
   recentCalls: CallView[];
+  /** Categories congested now, the longest first. */
+  congested: CongestionView[];
 }
 
 export function hallView(state: ReadonlyHallState, config: HallConfig, now: number): HallView {
   const date = businessDate(now, config.hall.timeZone);
   const categories = config.categories.map((c): CategoryView => {
     const waiting = state.waiting.get(c.id)?.size ?? 0;
-    const est = estimateFor(state, config, c.id, waiting);
+    const est = estimateFor(state, config, c.id, waiting, now);
     const opening = openingAt(config, c.id, now);
     const issued = state.issued.get(`${date}|${c.id}`) ?? 0;
     const probe = probeIssue(state, config, now, c.id, 'any');
@@ -119,6 +135,7 @@ export function hallView(state: ReadonlyHallState, config: HallConfig, now: numb
       openWindows: openWindowsFor(state, config, c.id),
       windows: config.windows.filter((w) => w.categories.some((x) => x.id === c.id)).map((w) => w.id),
       materials: c.materials ?? null,
+      longestWaitingSince: longestWaitingSince(state, c.id),
     };
   });
   const windows = config.windows.map((w): WindowView => {
@@ -153,7 +170,19 @@ export function hallView(state: ReadonlyHallState, config: HallConfig, now: numb
     windows,
     notices: [...(state.notices ?? config.notices)],
     recentCalls: recentCalls(state, date, 10),
+    // The measure is the manager's (the public form of `hall.congested` has only the category and the time).
+    congested: [...state.congestion].map(([categoryId, c]) => ({ categoryId, since: c.since })).sort((a, b) => a.since - b.since),
   };
+}
+
+/** When the longest-waiting ticket of a category began to wait, or null when nobody waits. */
+export function longestWaitingSince(state: ReadonlyHallState, categoryId: string): number | null {
+  let oldest: number | null = null;
+  for (const id of state.waiting.get(categoryId) ?? []) {
+    const s = state.services.get(id);
+    if (s && (oldest === null || s.waitingSince < oldest)) oldest = s.waitingSince;
+  }
+  return oldest;
 }
 
 /** Calls of the day that still matter on a wall: live ones, and missed or transferred ones (how they ended). */
@@ -204,8 +233,8 @@ export interface TicketView {
   openWindows: number;
 }
 
-/** The live state of one ticket for its holder (QR status page). */
-export function ticketView(state: ReadonlyHallState, config: HallConfig, t: DeepReadonly<Ticket>): TicketView {
+/** The live state of one ticket for its holder (QR status page); `now` places it in the projected call order. */
+export function ticketView(state: ReadonlyHallState, config: HallConfig, t: DeepReadonly<Ticket>, now?: number): TicketView {
   const s: RService | undefined = state.services.get(t.currentServiceId);
   const ahead = s ? aheadOf(state, s) : 0;
   return {
@@ -217,7 +246,7 @@ export function ticketView(state: ReadonlyHallState, config: HallConfig, t: Deep
     issuedAt: t.issuedAt,
     businessDate: t.businessDate,
     ahead,
-    estimatedWaitMin: s?.status === 'waiting' ? estimateFor(state, config, t.categoryId, ahead).minutes : 0,
+    estimatedWaitMin: s?.status === 'waiting' ? estimateFor(state, config, t.categoryId, ahead, now, { serviceId: s.id }).minutes : 0,
     windowId: s && s.status !== 'waiting' ? s.windowId : null,
     calledAt: s?.calledAt ?? null,
     holderName: t.holder?.nameMasked ?? null,

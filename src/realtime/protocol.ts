@@ -82,6 +82,8 @@ export interface QueueCounts {
       issue?: IssueState;
       openWindows?: number;
       quotaLeft?: number | null;
+      /** See `CategoryView.longestWaitingSince`. Older hubs: absent. */
+      longestWaitingSince?: number | null;
     }[];
   };
 }

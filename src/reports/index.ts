@@ -16,6 +16,7 @@ export { runReport, type JobOf, type ReportJob, type ReportKind, type ReportResu
 export { monthlyTables } from './monthly.ts';
 export { assessmentPeriod, checkDate, checkRange, isoWeek, monthPeriod, quarterPeriod, slotLabel, yearPeriod } from './period.ts';
 export { hallHalfHours, pickQuietSlots, quietTimes } from './quiet-times.ts';
+export { rankingPublication } from './ranking.ts';
 export { ReportRunner, type ReportRunnerOptions } from './runner.ts';
 export { followupsOpened, pausesBegun } from './sources.ts';
 export { groupMinimum, handlingTime, staffingGroups, staffingReport } from './staffing.ts';

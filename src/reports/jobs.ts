@@ -7,9 +7,9 @@ import { flowReport } from './flow-report.ts';
 import { indicatorsReport } from './indicators.ts';
 import { monthlyTables } from './monthly.ts';
 import { quietTimes } from './quiet-times.ts';
+import { rankingPublication } from './ranking.ts';
 import { staffingReport } from './staffing.ts';
-import type { AssessmentReport, DeductionRow, EstimateAccuracy, FlowQuery, FlowReport, IndicatorsReport, MonthlyTableKey, PeriodRef, QuietTimes, StaffingReport } from './types.ts';
-import { toCsv, toXlsx } from './writers.ts';
+import type { AssessmentReport, DeductionRow, EstimateAccuracy, FlowQuery, FlowReport, IndicatorsReport, MonthlyTableKey, PeriodRef, QuietTimes, RankingPublication, StaffingReport } from './types.ts';
 
 /** A report the hub asks for: what the worker thread runs. Plain data, so it crosses threads. */
 export type ReportJob =
@@ -17,6 +17,7 @@ export type ReportJob =
   | { kind: 'staffing'; date: string }
   | { kind: 'estimates'; from: string; to: string }
   | { kind: 'assessment'; period: PeriodRef }
+  | { kind: 'ranking'; period: PeriodRef; today: string }
   | { kind: 'indicators'; from: string; to: string }
   | { kind: 'quiet' }
   | { kind: 'deductions'; from: string; to: string }
@@ -28,6 +29,7 @@ export interface ReportResults {
   staffing: StaffingReport;
   estimates: EstimateAccuracy;
   assessment: AssessmentReport;
+  ranking: RankingPublication;
   indicators: IndicatorsReport;
   quiet: QuietTimes;
   deductions: DeductionRow[];
@@ -51,6 +53,8 @@ export async function runReport<K extends ReportKind>(db: Db, config: HallConfig
         return estimateAccuracy(db, config, j.from, j.to, now);
       case 'assessment':
         return assessmentReport(db, config, j.period, now);
+      case 'ranking':
+        return rankingPublication(assessmentReport(db, config, j.period, now), config, j.today, now);
       case 'indicators':
         return indicatorsReport(db, config, j.from, j.to, now);
       case 'quiet':
@@ -58,12 +62,15 @@ export async function runReport<K extends ReportKind>(db: Db, config: HallConfig
       case 'deductions':
         return listDeductions(db, config, j.from, j.to);
       case 'xlsx': {
+        // ExcelJS (and its CSV parser) load only in a thread that writes a workbook: not on the hub's start path.
+        const { toXlsx } = await import('./writers.ts');
         const buf = await toXlsx(monthlyTables(db, config, j.month, now));
         // A fresh buffer of its own, so it can be handed to the hub's thread without a copy.
         return new Uint8Array(buf);
       }
       case 'csv': {
         const t = monthlyTables(db, config, j.month, now);
+        const { toCsv } = await import('./writers.ts');
         return toCsv(t, t.tables.find((x) => x.key === j.table)!);
       }
       default: {

@@ -155,6 +155,16 @@ export interface StaffingSlot {
   /** Erlang C's expected share called within the target with the recommended and the compared clerks. */
   serviceLevelRecommended: number | null;
   serviceLevelCompared: number | null;
+  /** What the slot had, measured once the day is over (`achievedServiceLevel`); null before. */
+  achieved: ServiceLevelAchieved | null;
+}
+
+/** A service level measured from the day's facts: walk-in waits begun, and how many were called within the target. */
+export interface ServiceLevelAchieved {
+  waited: number;
+  within: number;
+  /** within ÷ waited, to four places; null when nobody waited. */
+  level: number | null;
 }
 
 export interface StaffingGroup {
@@ -167,6 +177,8 @@ export interface StaffingGroup {
   ahtSource: 'history' | 'config';
   ahtSamples: number;
   slots: StaffingSlot[];
+  /** The group's whole day, once it is over; null before. */
+  achieved: ServiceLevelAchieved | null;
 }
 
 export interface StaffingReport {
@@ -179,7 +191,9 @@ export interface StaffingReport {
   forecast: { from: string; to: string; dayType: DayType | null; days: number; fallback: DayType | null };
   groups: StaffingGroup[];
   /** The hall, per slot: the groups added up. */
-  totals: { slot: number; label: string; arrivals: number; recommended: number; compared: number | null; shortfall: number }[];
+  totals: { slot: number; label: string; arrivals: number; recommended: number; compared: number | null; shortfall: number; achieved: ServiceLevelAchieved | null }[];
+  /** The hall's whole day, once it is over (a date before today); null before. */
+  achieved: ServiceLevelAchieved | null;
 }
 
 // --- estimate accuracy (§5) -----------------------------------------------------------------------
@@ -278,6 +292,34 @@ export interface AssessmentReport {
   rules: { dailyBase: number; satisfactionWeight: number; grades: string };
   staff: StaffAssessment[];
   windows: WindowAssessment[];
+}
+
+/**
+ * The month-end publication (月底公示, §7): the windows in rank order with their grade and the
+ * 红旗窗口, as a hall screen shows it. Windows only: the clerks' own scores stay with the manager.
+ */
+export interface RankingPublication {
+  hall: Bilingual;
+  period: PeriodRef;
+  /** The period has ended: what a screen may publish. A manager may preview a period still running. */
+  final: boolean;
+  generatedAt: number;
+  /** How the grades are cut (from the assessment's rules). */
+  grades: string;
+  windows: RankedWindow[];
+}
+
+export interface RankedWindow {
+  rank: number | null;
+  windowId: number;
+  name: string;
+  department: string | null;
+  grade: Grade | null;
+  gradeLabel: string | null;
+  redFlag: boolean;
+  total: number | null;
+  satisfactionRate: number | null;
+  served: number;
 }
 
 // --- indicators (§7) ------------------------------------------------------------------------------

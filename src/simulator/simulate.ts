@@ -456,8 +456,9 @@ class HallSimulation {
 
   beginDay(date: string): void {
     this.finishDay();
-    // Yesterday is closed: memory keeps today only (the rest stays in SQLite).
-    this.handler.pruneBefore(date);
+    // Memory lets go of the dates before yesterday, as the hub's day closer does: the half-hour job
+    // still looks at yesterday's slots, and a slot pruned from memory would be recorded again, empty.
+    this.handler.pruneBefore(addDays(date, -1));
     if (this.opts.purgePersonalData !== false) {
       this.commit();
       this.handler.runAllMaintenance();

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/commands.ts';
 import { slotsOf } from '../../src/domain/flow.ts';
 import { checkCongestion, recordDueFlowSlots } from '../../src/hub-jobs.ts';
+import { hallView } from '../../src/read-model/hall-view.ts';
 import { CommandHandler } from '../../src/store/handle-command.ts';
 import { openDb } from '../../src/store/open-db.ts';
 import { FakeClock } from '../support/fake-clock.ts';
@@ -68,7 +69,7 @@ describe('half-hour records through the store', () => {
     );
   });
 
-  it('raises the congestion alarm past a threshold and clears it below it, with its times', () => {
+  it('raises the congestion alarm past a threshold and clears it below it, with its times', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hallq-congestion-'));
     const db = openDb(join(dir, 'hallq.db'));
     try {
@@ -82,6 +83,10 @@ describe('half-hour records through the store', () => {
       issue(4);
       expect(checkCongestion(h)).toBe(1);
       expect(checkCongestion(h)).toBe(0); // still congested: said once
+      // Every screen's snapshot says so (a dashboard opened now shows the banner at once), with the longest wait.
+      const view = await h.read((st, now) => hallView(st, config, now));
+      expect(view.congested).toEqual([{ categoryId: 'ZX', since: clock.now() }]);
+      expect(view.categories.find((c) => c.id === 'ZX')!.longestWaitingSince).toBe(clock.now());
       h.run({ type: 'OpenWindow', data: { windowId: 1, staffId: 'c1', role: 'A' } }, { kind: 'staff', id: 'c1', role: 'clerk' });
       for (let i = 0; i < 2; i++) {
         h.run({ type: 'CallNext', data: { windowId: 1, callId: `k${i}` } }, { kind: 'staff', id: 'c1', role: 'clerk' });
@@ -95,6 +100,7 @@ describe('half-hour records through the store', () => {
       expect(rows.map((r) => r.type)).toEqual(['hall.congested', 'hall.cleared']);
       expect(rows[0]!.data).toMatchObject({ categoryId: 'ZX', measure: 'waiting', value: 5, threshold: 5 });
       expect((rows[1]!.data as { since: number }).since).toBe((rows[0]!.data as { at: number }).at);
+      expect((await h.read((st, now) => hallView(st, config, now))).congested).toEqual([]);
     } finally {
       db.close();
       rmSync(dir, { recursive: true, force: true });

@@ -40,6 +40,7 @@ const PATHS = [
   '/reports/indicators',
   '/reports/monthly.xlsx',
   '/reports/monthly.csv',
+  '/reports/ranking',
   '/assessment/deductions',
   '/public/quiet-times',
 ];
@@ -74,6 +75,7 @@ const shaped: Record<string, fc.Arbitrary<Record<string, string | undefined>>> =
   ),
   '/reports/monthly.xlsx': fc.record({ month: fc.constantFrom('2026-09', '2026-10', '2026-11', '2026-1') }),
   '/reports/monthly.csv': fc.record({ month: fc.constantFrom('2026-09', '2026-10', '2027-01'), table: fc.constantFrom('summary', 'flow', 'categories', 'windows', 'staff', 'ratings', 'followups', 'x') }),
+  '/reports/ranking': fc.record({ month: fc.constantFrom('2026-09', '2026-10', '2026-11', '2026-13') }),
   '/assessment/deductions': fc.record({ month: fc.constantFrom('2026-09', '2026-10', '2026-13') }),
   '/public/quiet-times': fc.constant({}),
 };

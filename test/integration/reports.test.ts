@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AssessmentReport, EstimateAccuracy, FlowReport, IndicatorsReport, QuietTimes, StaffingReport } from '../../src/reports/types.ts';
+import type { AssessmentReport, EstimateAccuracy, FlowReport, IndicatorsReport, QuietTimes, RankingPublication, StaffingReport } from '../../src/reports/types.ts';
 import { CommandHandler } from '../../src/store/handle-command.ts';
 import { openDb } from '../../src/store/open-db.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { makeHistory, reportsConfig, type HistoryTotals } from '../support/history.ts';
 import { api, login, startHub, type RunningHub } from '../support/hub.ts';
-import { INTEGRATION } from '../support/test-config.ts';
+import { INTEGRATION, KIOSK, WALL } from '../support/test-config.ts';
 
 /**
  * The hall's numbers through real HTTP on a real SQLite file: three and a half weeks of history made
@@ -193,6 +193,32 @@ describe('indicators and assessment (§7)', () => {
     expect(q.staff.find((s) => s.staffId === 'c1')!.served).toBe(a2.staff.find((s) => s.staffId === 'c1')!.served);
     const y = await get<AssessmentReport>('/reports/assessment?year=2026');
     expect(y.staff.reduce((n, s) => n + s.served, 0)).toBe(totals.served);
+  });
+
+  it('publishes the window ranking of an ended month to a hall screen (月底公示), and lets a manager preview the month running', async () => {
+    const sept = await get<AssessmentReport>('/reports/assessment?month=2026-09');
+    const wall = await api(h.url, 'GET', '/reports/ranking?month=2026-09', { token: WALL });
+    expect(wall.status).toBe(200);
+    const pub = wall.body as RankingPublication;
+    expect(pub.final).toBe(true);
+    expect(pub.period.key).toBe('2026-09');
+    // The windows in rank order, as the assessment ranks them, and nothing about a clerk.
+    const ranked = sept.windows.filter((w) => w.rank !== null).sort((a, b) => a.rank! - b.rank! || a.windowId - b.windowId);
+    expect(pub.windows.slice(0, ranked.length).map((w) => [w.windowId, w.rank, w.gradeLabel, w.redFlag])).toEqual(ranked.map((w) => [w.windowId, w.rank, w.gradeLabel, w.redFlag]));
+    expect(pub.windows.filter((w) => w.redFlag).map((w) => w.rank)).toEqual([1]);
+    expect(JSON.stringify(pub)).not.toMatch(/"staff|甲1|dailyScore/);
+    // This month has not ended: a screen may not publish it yet; the manager sees a preview.
+    const early = await api(h.url, 'GET', '/reports/ranking?month=2026-10', { token: WALL });
+    expect(early.status).toBe(400);
+    expect(early.body.error.code).toBe('HQ_ERR_RANKING_NOT_ENDED');
+    expect(early.body.error.zh).toContain('月底');
+    expect(early.body.error.en).toContain('month end');
+    expect((await get<RankingPublication>('/reports/ranking?month=2026-10')).final).toBe(false);
+    // Nobody else: a clerk, a kiosk, no token.
+    expect((await api(h.url, 'GET', '/reports/ranking?month=2026-09', { token: clerk })).status).toBe(403);
+    expect((await api(h.url, 'GET', '/reports/ranking?month=2026-09', { token: KIOSK })).status).toBe(403);
+    expect((await api(h.url, 'GET', '/reports/ranking?month=2026-09')).status).toBe(401);
+    expect((await api(h.url, 'GET', '/reports/ranking?month=2026-13', { token: WALL })).status).toBe(400);
   });
 
   it('the supervision window records deductions; other clerks may not', async () => {

@@ -126,6 +126,24 @@ describe('the hall simulator', () => {
       expect(t.served + t.noShows + t.abandoned).toBe(t.issued);
     });
 
+    it('records each half hour once, as it ends: the hall rows add up to the day’s tickets, and no slot is written again the next morning', () => {
+      const db = new Database(dbFile, { readonly: true });
+      try {
+        // The day after a business day, the job still looks at yesterday: a slot let go of from memory was recorded again, empty.
+        expect(hallEventsIn(db, township, `type = 'flow.recorded'`).filter((r) => (r.data as { live: boolean }).live === false)).toEqual([]);
+        const perDay = db.prepare(`SELECT business_date AS d, SUM(issued) AS issued FROM flow_slots WHERE dim = 'h' GROUP BY 1 ORDER BY 1`).all() as { d: string; issued: number }[];
+        expect(perDay.map((r) => r.d)).toEqual(s.days.map((d) => d.date));
+        const issued = new Map<string, number>();
+        for (const r of hallEventsIn(db, township, `type = 'ticket.issued'`)) {
+          const d = (r.data as { businessDate: string }).businessDate;
+          issued.set(d, (issued.get(d) ?? 0) + 1);
+        }
+        for (const r of perDay) expect(r.issued, r.d).toBe(issued.get(r.d));
+      } finally {
+        db.close();
+      }
+    });
+
     it('writes what the hall would: the kiosk issues, clerks act at their own windows, pads rate, the hub closes the day', () => {
       const db = new Database(dbFile, { readonly: true });
       try {

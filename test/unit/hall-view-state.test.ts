@@ -120,4 +120,23 @@ describe('wall and window screen state', () => {
     s = applyCounts(s, { seq: 15, at: NOW, type: 'queue.counts', data: { categories: [{ id: 'ZX', waiting: 3, estimatedWaitMin: 0, issue: 'full', openWindows: 0, quotaLeft: 0 }] } });
     expect(zx()).toMatchObject({ issue: 'full', quotaLeft: 0, open: true });
   });
+
+  it('follows the congestion alarm: a category congested until it clears, with the measure where the audience sees it', () => {
+    let s = applySnapshot(emptyScreen(), snapshot());
+    expect(s.hall!.congested).toEqual([]);
+    // The public form: the category and the time.
+    s = applyEnvelope(s, env(11, 'hall.congested', { categoryId: 'ZX', at: NOW }));
+    // The manager's form: what crossed which threshold.
+    s = applyEnvelope(s, env(12, 'hall.congested', { categoryId: 'SB', measure: 'waiting', value: 21, threshold: 20, at: NOW + 1 }));
+    expect(s.hall!.congested).toEqual([
+      { categoryId: 'ZX', since: NOW },
+      { categoryId: 'SB', since: NOW + 1, measure: 'waiting', value: 21, threshold: 20 },
+    ]);
+    s = applyEnvelope(s, env(13, 'hall.cleared', { categoryId: 'ZX', at: NOW + 2 }));
+    expect(s.hall!.congested.map((c) => c.categoryId)).toEqual(['SB']);
+    expect(s.seq).toBe(13);
+    // The longest wait follows the counts.
+    s = applyCounts(s, { seq: 14, at: NOW, type: 'queue.counts', data: { categories: [{ id: 'SB', waiting: 2, estimatedWaitMin: 5, longestWaitingSince: NOW - 600_000 }] } });
+    expect(s.hall!.categories.find((c) => c.id === 'SB')!.longestWaitingSince).toBe(NOW - 600_000);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IDLE_MS, initialKiosk, needsConfirm, opensAtText, printerWarning, reduce, UNPRINTED_HOLD_MS, type IssuedTicket, type KioskAction, type KioskState } from '../../kiosk-ui/src/kiosk-reducer.ts';
+import { IDLE_MS, initialKiosk, needsConfirm, opensAtText, printerWarning, quietHintDue, reduce, UNPRINTED_HOLD_MS, type IssuedTicket, type KioskAction, type KioskState } from '../../kiosk-ui/src/kiosk-reducer.ts';
 import { emptyState } from '../../src/domain/state.ts';
 import { hallView } from '../../src/read-model/hall-view.ts';
 import type { AnyEnvelope } from '../../src/realtime/protocol.ts';
@@ -114,5 +114,23 @@ describe('the kiosk reducer', () => {
     expect(opensAtText(tue, NOW, 'Asia/Shanghai', 'en')).toBe('Tue 24 Nov, 09:00');
     expect(opensAtText(tue, NOW, 'Asia/Shanghai', 'zh')).toBe('11月24日（周二）09:00');
     expect(opensAtText(NOW + 3_600_000, NOW, 'Asia/Shanghai', 'en')).toBe('11:00');
+  });
+
+  it('suggests the quiet times past the hall’s threshold, and when the wait would run past closing; not before the hub says the threshold', () => {
+    const long = { ...ticket('printed'), estimatedWaitMin: 45 };
+    // No threshold from the hub yet (an older hub): no hint.
+    expect(quietHintDue(run([{ type: 'issued', ticket: long, at: NOW }]).s)).toBeNull();
+    const settings: KioskAction = { type: 'settings', voice: true, printer: null, quietAboveMin: 30 };
+    expect(quietHintDue(run([settings, { type: 'issued', ticket: long, at: NOW }]).s)).toBe('long-wait');
+    expect(quietHintDue(run([settings, { type: 'issued', ticket: { ...long, estimatedWaitMin: 30 }, at: NOW }]).s)).toBeNull();
+    // Nobody serves it yet: the ticket says so, with no minutes to compare.
+    expect(quietHintDue(run([settings, { type: 'issued', ticket: { ...long, openWindows: 0 }, at: NOW }]).s)).toBeNull();
+    const refusal = (code: string) => ({ type: 'refused', refusal: { code, message: '', zh: '', en: '' }, at: NOW }) as KioskAction;
+    expect(quietHintDue(run([settings, refusal('HQ_ERR_WAIT_PAST_CLOSING')]).s)).toBe('come-another-day');
+    expect(quietHintDue(run([settings, refusal('HQ_ERR_QUOTA_REACHED')]).s)).toBeNull();
+    // Home again: gone; a settings message without the field keeps the threshold.
+    const { s } = run([settings, { type: 'issued', ticket: long, at: NOW }, { type: 'settings', voice: true, printer: null }, { type: 'home', at: NOW, reset: true }]);
+    expect(s.quietAboveMin).toBe(30);
+    expect(quietHintDue(s)).toBeNull();
   });
 });

@@ -10,6 +10,9 @@ const FILES = [
   ...filesUnder('kiosk-ui/src', ['.ts', '.vue']),
   ...filesUnder('display-ui/src', ['.ts', '.vue']),
   'display-ui/index.html',
+  'display-ui/manager.html',
+  'display-ui/ranking.html',
+  'src/read-model/quiet-days.ts',
   'src/domain/errors.ts',
   'src/domain/select-next.ts',
   'src/api/browser-client.ts',
@@ -24,6 +27,8 @@ describe('punctuation in Chinese text', () => {
   it('is full width in the locale files, the screens, the messages and the receipt', () => {
     expect(FILES).toContain('kiosk-ui/src/i18n.ts');
     expect(FILES.some((f) => f.endsWith('ConsolePage.vue'))).toBe(true);
+    // The manager's dashboard, the month-end publication and the congestion words are screens too.
+    for (const f of ['display-ui/src/manager/ManagerPage.vue', 'display-ui/src/manager/dashboard-model.ts', 'display-ui/src/ranking/RankingPage.vue', 'display-ui/src/congestion.ts', 'kiosk-ui/src/components/QuietHint.vue']) expect(FILES).toContain(f);
     expect(halfWidthPunctuation(FILES)).toEqual([]);
   });
 

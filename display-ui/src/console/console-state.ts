@@ -1,7 +1,9 @@
 import { reactive } from 'vue';
 import { call, HubError, tapKey } from '../../../src/api/browser-client.ts';
 import type { HallView } from '../../../src/read-model/hall-view.ts';
+import { applyCongestion } from '../../../src/read-model/hall-view-state.ts';
 import { connectHub, type HubClient } from '../../../src/realtime/client.ts';
+import { endSession, isManagerRole, savedSession, saveSession, staffLogin, type StaffInfo } from '../staff-session.ts';
 import type { SideMessages } from '../../../src/realtime/protocol.ts';
 
 /** The clerk console: sign in, then one window's current ticket and the actions on it. */
@@ -64,11 +66,10 @@ export interface WindowPanel {
 
 export type Dialog = null | 'complete' | 'transfer' | 'pause' | 'no-show' | 'recall-over' | 'notices';
 
-const SESSION_KEY = 'hallq.console.session';
 
 export const con = reactive({
   token: null as string | null,
-  staff: null as { id: string; name: string; role: string; windows: { id: number; role: 'A' | 'B' }[] } | null,
+  staff: null as StaffInfo | null,
   windowId: null as number | null,
   panel: null as WindowPanel | null,
   hall: null as HallView | null,
@@ -100,9 +101,8 @@ export function recallsLeft(): number {
 let client: HubClient | null = null;
 
 export function restore(): void {
-  const saved = sessionStorage.getItem(SESSION_KEY);
-  if (!saved) return;
-  const s = JSON.parse(saved) as { token: string; staff: typeof con.staff; windowId: number | null };
+  const s = savedSession();
+  if (!s) return;
   con.token = s.token;
   con.staff = s.staff;
   con.windowId = s.windowId;
@@ -111,12 +111,12 @@ export function restore(): void {
 }
 
 function save(): void {
-  sessionStorage.setItem(SESSION_KEY, JSON.stringify({ token: con.token, staff: con.staff, windowId: con.windowId }));
+  if (con.token && con.staff) saveSession({ token: con.token, staff: con.staff, windowId: con.windowId });
 }
 
 export async function login(jobNo: string, password: string): Promise<void> {
   try {
-    const r = await call<{ token: string; staff: NonNullable<typeof con.staff> }>('POST', '/auth/login', null, { jobNo, password });
+    const r = await staffLogin(jobNo, password);
     con.token = r.token;
     con.staff = r.staff;
     con.message = null;
@@ -133,7 +133,7 @@ export async function login(jobNo: string, password: string): Promise<void> {
 }
 
 export function isManager(): boolean {
-  return con.staff?.role === 'manager' || con.staff?.role === 'admin';
+  return isManagerRole(con.staff?.role);
 }
 
 export async function signIn(windowId: number, role: 'A' | 'B'): Promise<void> {
@@ -169,13 +169,12 @@ export async function logout(): Promise<void> {
   const token = con.token;
   client?.close();
   client = null;
-  if (token) await call('POST', '/auth/logout', token).catch(() => undefined);
+  await endSession(token);
   con.token = null;
   con.staff = null;
   con.windowId = null;
   con.panel = null;
   con.hall = null;
-  sessionStorage.removeItem(SESSION_KEY);
 }
 
 function connect(): void {
@@ -207,6 +206,7 @@ function connect(): void {
         return;
       }
       if (env.type === 'notice.updated' && con.hall) con.hall.notices = [...env.data.notices];
+      if ((env.type === 'hall.congested' || env.type === 'hall.cleared') && con.hall) con.hall = applyCongestion(con.hall, env);
       if (con.windowId !== null && [d.windowId, d.fromWindowId, d.toWindowId].includes(con.windowId)) void refresh();
     },
     onLink: (up) => {
