@@ -224,8 +224,11 @@ export class OutboxStore {
    */
   eraseExpired(now: number, why: string): { seq: number; ratingId: string; attempts: number }[] {
     const parked: { seq: number; ratingId: string; attempts: number }[] = [];
+    // Looked at before every send: nothing due costs one index probe, no transaction.
+    const due = this.#expired.all(now);
+    if (due.length === 0) return parked;
     this.db.transaction(() => {
-      for (const r of this.#expired.all(now)) {
+      for (const r of due) {
         if (r.kind === 'hold') this.#dropHold.run(r.seq);
         else if (this.#erase.run(why, DEAD_LETTER, r.seq).changes === 1) {
           this.#parkAnswers.run({ error: this.#waitingFor(r.seq), seq: r.seq });
