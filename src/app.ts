@@ -26,6 +26,9 @@ import { checkCongestion, recordDueFlowSlots } from './hub-jobs.ts';
 import { ClockGuard } from './clock-guard.ts';
 import { startRatingTimeouts } from './rating-timeouts.ts';
 import { ratingRoutes } from './api/rating-routes.ts';
+import { upstreamRoutes } from './api/upstream-routes.ts';
+import { provincePageRoutes } from './api/province-page-routes.ts';
+import { AnhuiPageAdapter } from './upstream/anhui-page-adapter.ts';
 import { kioskRoutes } from './api/kiosk-routes.ts';
 import { Type } from '@sinclair/typebox';
 import { createAnnouncer, type ZonedAnnouncer } from './announcer/index.ts';
@@ -34,11 +37,13 @@ import { HallqError } from './domain/errors.ts';
 import { CallerHost } from './devices-bridge/caller-host.ts';
 import { rateByDevice } from './commands/rate-by-device.ts';
 import { createUpstream, resolveUpstreamConfig } from './upstream/index.ts';
+import { BASE_BAD_REASONS } from './domain/ratings.ts';
 import { HidPadDriver, parseRatingPadsConfig, type OpenHid } from '../devices/ratingpad/index.ts';
 import { LedHost } from './devices-bridge/led-host.ts';
 import { IdCardHost } from './devices-bridge/idcard-host.ts';
 import { PrinterHost, ticketToPrint } from './devices-bridge/printer-host.ts';
 import { CardReads } from './personal/card-reads.ts';
+import { ApplicantSeal } from './personal/applicant-seal.ts';
 import { attachRealtime, type HubServer } from './realtime/realtime-server.ts';
 import { hubIdOf } from './store/hub-identity.ts';
 import { CommandHandler, systemClock, type Clock } from './store/handle-command.ts';
@@ -50,6 +55,8 @@ export interface BuildOptions {
   /** SQLite file, or ':memory:' for unit-level tests. */
   dbFile: string;
   hmacKey: Buffer;
+  /** AES-256 key the 好差评 applicant is sealed with in the outbox (`loadApplicantKey`); without it no applicant is kept. */
+  applicantKey?: Buffer;
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
   /** Run the day-close timer (closing abandoned tickets); off in tests that drive the clock themselves. */
@@ -98,7 +105,22 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   const db = openDb(opts.dbFile);
   const handler = new CommandHandler(db, config, clock);
   const principals = new Principals(db, config, clock);
-  const cardReads = new CardReads(opts.hmacKey, clock, config.hall.timeZone, config.devices.idcard?.tokenTtlSec ?? 300);
+  // The 好差评 upload: rows are written with each rating; the worker posts them in order.
+  const upstreamConfig = config.upstream
+    ? resolveUpstreamConfig(config.upstream, {
+        baseDir: opts.configDir ?? fileURLToPath(new URL('../config', import.meta.url)),
+        hall: { items: Object.keys(config.ratings.items), reasons: [...BASE_BAD_REASONS, ...config.ratings.extraReasons] },
+      })
+    : null;
+  const upstream = upstreamConfig
+    ? createUpstream(db, upstreamConfig, {
+        seal: opts.applicantKey ? new ApplicantSeal(opts.applicantKey) : null,
+        hallTimeZone: config.hall.timeZone,
+        onStatus: (s) => emit('manager', 'upstream.status', s),
+      })
+    : null;
+  handler.setApplicantKeeper(upstream?.keeper ?? null);
+  const cardReads = new CardReads(opts.hmacKey, clock, config.hall.timeZone, config.devices.idcard?.tokenTtlSec ?? 300, upstream?.keeper != null);
   const hubId = hubIdOf(db);
   // Reports read the file from their own threads (WAL lets them read while the hall writes): a year's export never stalls a call.
   const reports = new ReportRunner({ dbFile: opts.dbFile, config, db, ...opts.reports });
@@ -185,12 +207,6 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   led?.start();
   if (led) handler.onCommitted((events) => led.onEvents(events));
 
-  // The 好差评 upload: rows are written with each rating; the worker posts them in order.
-  const upstream = config.upstream
-    ? createUpstream(db, resolveUpstreamConfig(config.upstream, { baseDir: opts.configDir ?? fileURLToPath(new URL('../config', import.meta.url)) }), {
-        onStatus: (s) => emit('manager', 'upstream.status', s),
-      })
-    : null;
   if (upstream) {
     handler.onCommitted((events) => {
       if (events.some((e) => e.type === 'rating.recorded')) upstream.worker.notify();
@@ -259,6 +275,11 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       await api.register(quietTimeRoutes, { handler, config, reports });
       await api.register(rankingRoutes, { handler, config, reports });
       await api.register(assessmentRoutes, { handler, config, reports });
+      await api.register(provincePageRoutes, {
+        handler,
+        page: upstream && upstreamConfig?.codes && upstream.adapter instanceof AnhuiPageAdapter ? { adapter: upstream.adapter, codes: upstreamConfig.codes, secret: upstreamConfig.secret } : null,
+      });
+      await api.register(upstreamRoutes, { upstream, clock, timeZone: config.hall.timeZone, announce: (type, message) => emit('manager', type, message) });
       api.get(
         '/announcements/calls/:callId',
         {
@@ -349,6 +370,26 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     }
   }
 
+  // The daily reconciliation, where the platform can be asked: yesterday, once past the configured hour.
+  let reconcileTimer: NodeJS.Timeout | null = null;
+  const reconciler = upstream?.reconciler ?? null;
+  if (reconciler && upstreamConfig?.reconcile && opts.dayCloser !== false) {
+    const atHour = upstreamConfig.reconcile.atHour;
+    let running = false;
+    const check = () => {
+      const date = running ? null : reconciler.dueDate(clock.now(), atHour);
+      if (!date) return;
+      running = true;
+      void reconciler
+        .run(date, clock.now())
+        .then((r) => emit('manager', 'upstream.reconciled', r))
+        .catch((err: unknown) => app.log.error({ err }, 'reconciliation failed'))
+        .finally(() => (running = false));
+    };
+    reconcileTimer = setInterval(check, 10 * 60_000);
+    reconcileTimer.unref();
+  }
+
   let closed = false;
   return {
     app,
@@ -371,6 +412,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       clearInterval(guardTimer);
       if (recordsTimer) clearInterval(recordsTimer);
       if (maintenanceTimer) clearTimeout(maintenanceTimer);
+      if (reconcileTimer) clearInterval(reconcileTimer);
       await idcard?.stop();
       await caller?.stop();
       for (const d of hidPads) await d.stop();

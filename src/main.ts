@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildHub } from './app.ts';
 import { demoEntries, HallConfigError, loadHallConfig } from './config/load-hall-config.ts';
-import { HmacKeyError, loadHmacKey } from './personal/card-reads.ts';
+import { HmacKeyError, loadApplicantKey, loadHmacKey } from './personal/card-reads.ts';
 import { seedDemoHistory } from './simulator/demo-history.ts';
 
 const { values } = parseArgs({
@@ -53,9 +53,12 @@ function refuseToStart(message: string): never {
 const DATA_DIR_ERRORS = /^(EACCES|EPERM|EROFS|ENOENT|ENOTDIR|EISDIR|ENOSPC|EDQUOT|SQLITE_(CANTOPEN|READONLY|IOERR|FULL|NOTADB|CORRUPT|PERM|AUTH))/;
 
 let hmac;
+/** Only a hall that uploads to a 好差评 platform keeps applicants, and so needs this key. */
+let applicantKey: ReturnType<typeof loadApplicantKey> | null = null;
 let hub;
 try {
   hmac = loadHmacKey(dataDir, process.env, { demo: config.hall.demo === true });
+  applicantKey = config.upstream ? loadApplicantKey(dataDir, process.env, { demo: config.hall.demo === true }) : null;
   // A demo hall on a fresh data directory starts with simulated history (docs/decisions.md §39).
   if (!values['no-history'] && config.hall.demo === true) {
     const started = performance.now();
@@ -72,6 +75,7 @@ try {
     config,
     dbFile: resolve(dataDir, 'hallq.db'),
     hmacKey: hmac.key,
+    ...(applicantKey ? { applicantKey: applicantKey.key } : {}),
     publicUrl: config.hall.publicUrl ?? lanUrl(),
     voiceCacheDir: resolve(dataDir, 'voice-cache'),
     configDir: dirname(configFile),
@@ -130,7 +134,7 @@ if (demo.length > 0) {
     '  Demo staff (password hallq-demo): clerk 1001 (window 1 A), guide 2001, manager 3001, admin 9001',
     '  Demo kiosk token: demo-kiosk-token-0001   wall: demo-wall-token-0001   pad of window N: demo-pad-token-000N',
     `  Kiosk (demo): ${base}/kiosk/?token=demo-kiosk-token-0001   Pad of window 1: ${base}/display/pad.html?token=demo-pad-token-0001`,
-    '  好差评 mock platform: npm run mock-upstream (port 3900); without it ratings wait in the outbox.',
+    '  好差评 mock platform: npm run mock-upstream (port 3900; --platform zhejiang|anhui for those provinces); without it ratings wait in the outbox.',
     '',
   );
   hub.app.log.warn({ demo }, 'demo credentials in use');
@@ -144,5 +148,14 @@ if (hmac.source === 'data-dir') {
     '',
   );
   hub.app.log.warn({ file: hmac.file }, 'ID HMAC key stored in the data directory');
+}
+if (applicantKey?.source === 'data-dir') {
+  lines.push(
+    `  !! 申请人信息加密密钥与数据库放在一起 / The applicant key is stored beside the database (${applicantKey.file}).`,
+    '  !! Whoever copies the data directory can open the applicants waiting for upload. For a real hall set',
+    '  !! HALLQ_APPLICANT_KEY_FILE to a file outside the data directory and its backups.',
+    '',
+  );
+  hub.app.log.warn({ file: applicantKey.file }, 'applicant key stored in the data directory');
 }
 console.log(lines.join('\n'));

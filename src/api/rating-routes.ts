@@ -20,6 +20,8 @@ export const ratingRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHandler; 
     badReasons: [...BASE_BAD_REASONS, ...config.ratings.extraReasons],
     timeoutSec: config.ratings.timeoutSec,
     onlineUrl: config.ratings.onlineUrl ?? null,
+    // The province's own page takes the rating (upstream.adapter anhui-page): the pad shows it instead of its levels.
+    provincePage: config.upstream?.adapter === 'anhui-page',
   }));
 
   app.get(

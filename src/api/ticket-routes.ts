@@ -107,6 +107,8 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
       const wait = (p.kind === 'device' ? kioskRate : guideRate).take(p.actor.id);
       if (wait > 0) throw new HallqError('HQ_ERR_TOO_MANY_REQUESTS', { retryAfterSec: Math.ceil(wait / 1000) });
       const holder: Holder | undefined = body.cardToken ? cardReads.resolve(body.cardToken) : undefined;
+      // The card is the applicant of the 好差评 record unless the business system names another at completion.
+      const applicant = body.cardToken ? cardReads.applicantOf(body.cardToken) : null;
       const done = await handler.submit(
         {
           type: 'IssueTicket',
@@ -124,6 +126,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
         },
         p.actor,
         idem,
+        applicant ? { applicant } : undefined,
       );
       // The paper copy is queued once this issue is committed; a dead printer shows here at once.
       return answer(done.events);

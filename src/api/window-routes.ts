@@ -11,7 +11,8 @@ import { describeReason } from '../domain/select-next.ts';
 import type { ReadonlyHallState } from '../domain/state.ts';
 import { ticketView } from '../read-model/hall-view.ts';
 import type { StoredEvent } from '../store/event-log.ts';
-import type { CommandHandler } from '../store/handle-command.ts';
+import type { Attachments, CommandHandler } from '../store/handle-command.ts';
+import { applicantOf, type ApplicantInput } from '../personal/applicant.ts';
 import { idempotencyOf, refuseBody, requirePrincipal, requireWindowActor } from './request-context.ts';
 import { ErrorSchema, Text, WindowActionSchema, WindowIdParams } from './schemas.ts';
 
@@ -50,6 +51,29 @@ function wordedReason(reason: SelectionReason, config: HallConfig): SelectionRea
   return { ...reason, detail: describeReason(reason, config) };
 }
 
+/**
+ * The applicant of the case, from the window business system: for a resident who took a number
+ * without a card, or when the card's holder is not the applicant (an agent). Checked here (GB 11643,
+ * GB 32100) before anything is done; it never enters the command's events (see `Attachments`).
+ */
+const ApplicantSchema = Type.Union(
+  [
+    Type.Object(
+      { type: Type.Literal('person'), name: Type.String({ minLength: 1, maxLength: 100 }), idNumber: Type.String({ minLength: 15, maxLength: 18, description: 'resident ID number (GB 11643)' }) },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      { type: Type.Literal('company'), name: Type.String({ minLength: 1, maxLength: 100 }), creditCode: Type.String({ minLength: 18, maxLength: 18, description: 'unified social credit code (GB 32100)' }) },
+      { additionalProperties: false },
+    ),
+  ],
+  { description: '申请人: the person or company the 好差评 platform files the rating under; held encrypted until uploaded' },
+);
+
+function applicantAttachment(body: { applicant?: ApplicantInput }): Attachments | undefined {
+  return body.applicant ? { applicant: applicantOf(body.applicant) } : undefined;
+}
+
 export const windowRoutes: FastifyPluginAsyncTypebox<WindowRouteDeps> = async (app, { handler, config }) => {
   const worded = (reason: SelectionReason | null) => (reason ? wordedReason(reason, config) : null);
   /**
@@ -64,6 +88,7 @@ export const windowRoutes: FastifyPluginAsyncTypebox<WindowRouteDeps> = async (a
     toAction: (body: never, request: FastifyRequest) => WindowAction,
     answer: (events: StoredEvent[], reply: FastifyReply) => unknown = (events) => actionReply(events),
     response: Record<number, TSchema> = { 200: WindowActionSchema },
+    attach: (body: never) => Attachments | undefined = () => undefined,
   ) {
     // The schemas vary per action; the handler's return type is checked against them at run time.
     const schema: Record<string, unknown> = { tags: ['windows'], summary, params: WindowIdParams, ...(body ? { body } : {}), response: { ...response, ...errors } };
@@ -84,7 +109,8 @@ export const windowRoutes: FastifyPluginAsyncTypebox<WindowRouteDeps> = async (a
         const p = requirePrincipal(request);
         // A call without a body schema takes no body: junk is refused, not ignored.
         if (!body) refuseBody(request);
-        const done = await handler.submit(windowCommand(windowId, toAction((request.body ?? {}) as never, request)), p.actor, idempotencyOf(request, p));
+        const b = (request.body ?? {}) as never;
+        const done = await handler.submit(windowCommand(windowId, toAction(b, request)), p.actor, idempotencyOf(request, p), attach(b));
         return answer(done.events, reply);
       },
     );
@@ -135,7 +161,7 @@ export const windowRoutes: FastifyPluginAsyncTypebox<WindowRouteDeps> = async (a
     'complete-and-call',
     'CompleteAndCallNext',
     '办结并叫下一位: complete the current number and call the next in one step (no call when nobody waits)',
-    Type.Object({ caseNo: Type.Optional(Text(64)), itemCode: Type.Optional(Text(64)) }, { additionalProperties: false }),
+    Type.Object({ caseNo: Type.Optional(Text(64)), itemCode: Type.Optional(Text(64)), applicant: Type.Optional(ApplicantSchema) }, { additionalProperties: false }),
     (body: { caseNo?: string; itemCode?: string }) => ({ action: 'complete-and-call', ...(body.caseNo ? { caseNo: body.caseNo } : {}), ...(body.itemCode ? { itemCode: body.itemCode } : {}) }),
     (events) => {
       const done = events.find((e) => e.type === 'ticket.completed');
@@ -148,6 +174,7 @@ export const windowRoutes: FastifyPluginAsyncTypebox<WindowRouteDeps> = async (a
       };
     },
     { 200: Type.Object({ events: Type.Array(Type.Object({ seq: Type.Integer(), type: Type.String() })), completed: Type.Unknown(), serviceId: Type.Union([Type.String(), Type.Null()]), called: Type.Unknown() }) },
+    applicantAttachment,
   );
 
   action(
@@ -183,6 +210,7 @@ export const windowRoutes: FastifyPluginAsyncTypebox<WindowRouteDeps> = async (a
             { additionalProperties: false },
           ),
         ),
+        applicant: Type.Optional(ApplicantSchema),
       },
       { additionalProperties: false },
     ),
@@ -194,6 +222,7 @@ export const windowRoutes: FastifyPluginAsyncTypebox<WindowRouteDeps> = async (a
     }),
     (events) => ({ ...actionReply(events), serviceId: (events[0]!.data as { serviceId: string }).serviceId }),
     { 200: Type.Object({ events: Type.Array(Type.Object({ seq: Type.Integer(), type: Type.String() })), ticket: Type.Unknown(), serviceId: Type.String() }) },
+    applicantAttachment,
   );
   action(
     'transfer',
@@ -245,6 +274,9 @@ function windowPanel(state: ReadonlyHallState, config: HallConfig, windowId: num
     pauseReason: w?.pauseReason ?? null,
     recallLimit: config.queue.recallLimit,
     allowChosenCall: config.queue.allowChosenCall,
+    // The console asks for the case and the item on completion where the hall requires them.
+    requireCase: config.ratings.requireCase,
+    items: Object.entries(config.ratings.items).map(([code, name]) => ({ code, name })),
     now,
     current:
       live && t

@@ -315,6 +315,12 @@ export const HallConfigSchema = Type.Object(
         onlineUrl: Type.Optional(Type.String({ pattern: '^https?://[\\x21-\\x7e]+$' })),
         /** Names of service items (事项) by code, shown on the pad. */
         items: Type.Record(Type.String(), Type.String(), { default: {} }),
+        /**
+         * The window business system must name the case (办件编号) and the item (事项编码) on every
+         * completion: the 好差评 record is filed by them (DB3310/T 58 §5.4.3). A completion without
+         * them is refused, and the console asks for them.
+         */
+        requireCase: Type.Boolean({ default: false }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -4,7 +4,7 @@ import type { DecideContext } from './context.ts';
 import { HallqError } from './errors.ts';
 import { cleanText } from './free-text.ts';
 import type { HallEvent } from './events.ts';
-import { BAD_LEVEL, BASE_BAD_REASONS, RATING_LABELS } from './ratings.ts';
+import { BAD_LEVEL, BASE_BAD_REASONS, PROVINCE_PAGE_ACTOR, RATING_LABELS } from './ratings.ts';
 import type { DeepReadonly } from './readonly.ts';
 import { pendingRatingAt } from './queries.ts';
 import type { ReadonlyHallState, Service, WindowState } from './state.ts';
@@ -35,13 +35,16 @@ export function ratingRequested(state: ReadonlyHallState, w: DeepReadonly<Window
 /** One rating per service, from the pad of its window, within the timeout; a bad one opens a follow-up. */
 export function rateService(state: ReadonlyHallState, command: CommandOf<'RateService'>, ctx: DecideContext): HallEvent[] {
   const d = command.data;
-  // Only a window's own pad rates its services: the pad is the actor, bound to its window.
+  // Only a window's own pad rates its services: the pad is the actor, bound to its window. Where the
+  // pad shows the province's page, the province records the rating and reports it (signed) for the service it names.
+  const viaPage = d.channel === 'page' && ctx.actor.kind === 'system' && ctx.actor.id === PROVINCE_PAGE_ACTOR;
+  if ((d.channel === 'page') !== viaPage) throw new HallqError('HQ_ERR_FORBIDDEN');
   const padWindowId = ctx.actor.kind === 'device' && ctx.actor.deviceKind === 'pad' ? ctx.actor.windowId : undefined;
-  if (padWindowId === undefined) throw new HallqError('HQ_ERR_FORBIDDEN');
+  if (padWindowId === undefined && !viaPage) throw new HallqError('HQ_ERR_FORBIDDEN');
   // A pad that knows only its window (an HID pad, an RS-485 evaluator) rates the window's pending request.
-  const r = d.serviceId !== undefined ? state.ratings.get(d.serviceId) : (pendingRatingAt(state, padWindowId, ctx.at) ?? undefined);
-  if (!r) throw new HallqError('HQ_ERR_RATING_NOT_REQUESTED', { windowId: padWindowId });
-  if (r.windowId !== padWindowId) throw new HallqError('HQ_ERR_NOT_YOUR_PAD', { windowId: r.windowId });
+  const r = d.serviceId !== undefined ? state.ratings.get(d.serviceId) : padWindowId !== undefined ? (pendingRatingAt(state, padWindowId, ctx.at) ?? undefined) : undefined;
+  if (!r) throw new HallqError('HQ_ERR_RATING_NOT_REQUESTED', { windowId: padWindowId ?? null });
+  if (!viaPage && r.windowId !== padWindowId) throw new HallqError('HQ_ERR_NOT_YOUR_PAD', { windowId: r.windowId });
   if (r.status === 'rated') throw new HallqError('HQ_ERR_ALREADY_RATED');
   if (r.status === 'unrated' || ctx.at > r.expiresAt) throw new HallqError('HQ_ERR_RATING_EXPIRED');
   if (!Number.isInteger(d.level) || d.level < 1 || d.level > 5) {

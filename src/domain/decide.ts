@@ -334,6 +334,10 @@ function callChosen(state: HallState, command: CommandOf<'CallChosen'>, ctx: Dec
 /** 办结: the service ends and the window's pad asks for a rating. */
 function complete(state: HallState, d: CommandOf<'CompleteService'>['data'] | CommandOf<'CompleteAndCallNext'>['data'], ctx: DecideContext): { w: WindowView; events: HallEvent[] } {
   const { w, s } = current(state, ctx, d.windowId, ['called', 'serving']);
+  if (ctx.config.ratings.requireCase) {
+    const missing = [...(d.caseNo ? [] : ['caseNo']), ...(d.itemCode ? [] : ['itemCode'])];
+    if (missing.length > 0) throw new HallqError('HQ_ERR_CASE_REQUIRED', { missing });
+  }
   const terms = d.case;
   if (terms && !d.caseNo) throw new HallqError('HQ_ERR_VALIDATION', { field: 'caseNo' }, { zh: '有办件类型时须给出办件编号', en: 'a case type needs its case number' });
   if (terms?.type === 'promised' && terms.promisedWorkingDays === undefined)

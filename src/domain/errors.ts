@@ -101,6 +101,17 @@ export const ERRORS = {
   HQ_ERR_RATING_REASON_UNKNOWN: { zh: '评价原因不在可选范围内', en: 'That reason is not one of the offered reasons' },
   HQ_ERR_FOLLOWUP_NOT_FOUND: { zh: '找不到该差评回访', en: 'No such follow-up' },
   HQ_ERR_FOLLOWUP_CLOSED: { zh: '该差评回访已办结', en: 'This follow-up is already closed' },
+  HQ_ERR_CASE_REQUIRED: {
+    zh: '本厅要求办结时提供办件编号和事项编码（好差评按办件上报），请在业务系统中补填后再办结',
+    en: 'This hall requires the case number and item code on completion (the 好差评 record is filed by them); fill them in and complete again',
+  },
+  // The 好差评 upload, as the manager sees it
+  HQ_ERR_UPSTREAM_OFF: { zh: '本厅未配置好差评上报', en: 'This hall has no 好差评 upload configured' },
+  HQ_ERR_DEAD_LETTER_NOT_FOUND: { zh: '没有这条被退回的记录（可能已重新上报）', en: 'No such refused record (it may have been resent already)' },
+  HQ_ERR_RECONCILE_UNAVAILABLE: { zh: '本省平台未提供对账查询，无法对账', en: "The province's platform offers no query to reconcile against" },
+  // The applicant the window business system names at completion (好差评 record)
+  HQ_ERR_APPLICANT_ID_INVALID: { zh: '申请人身份证号码校验失败（GB 11643），请核对', en: "The applicant's ID number fails its GB 11643 check; check it" },
+  HQ_ERR_CREDIT_CODE_INVALID: { zh: '统一社会信用代码校验失败（GB 32100），请核对', en: 'The unified social credit code fails its GB 32100 check; check it' },
   // Reports (the hall's numbers)
   HQ_ERR_REPORT_RANGE_INVERTED: { zh: '开始日期晚于结束日期，请对调后重试', en: 'The start date is after the end date; swap them and try again' },
   HQ_ERR_REPORT_PERIOD_IN_FUTURE: { zh: '所选期间尚未开始，没有数据可统计', en: 'That period has not begun yet; there is nothing to count' },

@@ -13,7 +13,11 @@ export const BASE_BAD_REASONS = ['服务效率', '服务水平', '服务态度']
 /** 不满意 and below open a follow-up. */
 export const BAD_LEVEL = 2;
 
-export type RatingChannel = 'pad' | 'hid' | 'rs485';
+/** `page`: the province's own rating page (the pad shows it); the platform recorded it and told us. */
+export type RatingChannel = 'pad' | 'hid' | 'rs485' | 'page';
+
+/** The actor of a rating the province's page recorded and reported back (src/api/page-result-routes.ts). */
+export const PROVINCE_PAGE_ACTOR = 'province-page';
 
 export interface RatingState {
   serviceId: string;

@@ -5,6 +5,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { businessDate } from '../domain/calendar.ts';
 import { HallqError } from '../domain/errors.ts';
 import type { Holder } from '../domain/state.ts';
+import type { Applicant } from '../upstream/record.ts';
 import type { Clock } from '../store/handle-command.ts';
 import { birthYearOf, isValidIdNumber, maskIdNumber, maskName } from './id-number.ts';
 
@@ -28,13 +29,19 @@ export interface CardReadResult {
  * simply asks the resident to place the card again.
  */
 export class CardReads {
-  readonly #tokens = new Map<string, { holder: Holder; expiresAt: number }>();
+  readonly #tokens = new Map<string, { holder: Holder; expiresAt: number; applicant: Applicant | null }>();
 
+  /**
+   * `keepApplicant`: the hall uploads ratings to a 好差评 platform that files them under the
+   * applicant, so the name and full number stay with the token (in memory, for its few minutes)
+   * until a ticket is issued with it; the ticket's commit then seals them into the upload outbox.
+   */
   constructor(
     private readonly hmacKey: Buffer,
     private readonly clock: Clock,
     private readonly timeZone: string,
     private readonly ttlSec = 300,
+    private readonly keepApplicant = false,
   ) {}
 
   hmacOf(idNumber: string): string {
@@ -53,7 +60,7 @@ export class CardReads {
     const holder = this.holderOf(read);
     const cardToken = `ct_${randomBytes(18).toString('base64url')}`;
     const expiresAt = this.clock.now() + this.ttlSec * 1000;
-    this.#tokens.set(cardToken, { holder, expiresAt });
+    this.#tokens.set(cardToken, { holder, expiresAt, applicant: this.keepApplicant ? { type: 'person', name: read.name.trim(), id } : null });
     const { hmac: _hmac, ...visible } = holder;
     return { cardToken, expiresAt, holder: visible };
   }
@@ -70,6 +77,12 @@ export class CardReads {
     const entry = this.#tokens.get(cardToken);
     if (!entry || entry.expiresAt < this.clock.now()) throw new HallqError('HQ_ERR_CARD_TOKEN_INVALID');
     return entry.holder;
+  }
+
+  /** The card's applicant for the 好差评 record, when the hall keeps it (see the constructor). */
+  applicantOf(cardToken: string): Applicant | null {
+    const entry = this.#tokens.get(cardToken);
+    return entry && entry.expiresAt >= this.clock.now() ? entry.applicant : null;
   }
 
   #sweep(): void {
@@ -98,20 +111,42 @@ export class HmacKeyError extends Error {
  * while the key would sit inside the data directory (which is what gets copied and backed up).
  */
 export function loadHmacKey(dataDir: string, env: NodeJS.ProcessEnv = process.env, opts: { demo?: boolean } = {}): HmacKey {
-  const fromEnv = env.HALLQ_ID_HMAC_KEY;
-  if (fromEnv) return { key: parseKey(fromEnv, 'HALLQ_ID_HMAC_KEY'), source: 'env', file: null };
-  const named = env.HALLQ_ID_HMAC_KEY_FILE;
-  const file = resolve(named ?? join(dataDir, 'id-hmac.key'));
+  return loadHallKey(dataDir, env, opts, { envHex: 'HALLQ_ID_HMAC_KEY', envFile: 'HALLQ_ID_HMAC_KEY_FILE', fileName: 'id-hmac.key', what: { zh: '身份证HMAC密钥', en: 'the ID HMAC key' }, example: '/etc/hallq/id-hmac.key' });
+}
+
+/**
+ * The AES-256 key the applicant's ID number or credit code is sealed with in the upload outbox
+ * (applicant-seal.ts): `HALLQ_APPLICANT_KEY` (hex), else `HALLQ_APPLICANT_KEY_FILE`, else — in a
+ * demo hall only — `<data>/applicant.key`. Apart from the data directory for the same reason as the
+ * HMAC key: a backup of the database must not carry what opens it.
+ */
+export function loadApplicantKey(dataDir: string, env: NodeJS.ProcessEnv = process.env, opts: { demo?: boolean } = {}): HmacKey {
+  return loadHallKey(dataDir, env, opts, { envHex: 'HALLQ_APPLICANT_KEY', envFile: 'HALLQ_APPLICANT_KEY_FILE', fileName: 'applicant.key', what: { zh: '申请人信息加密密钥', en: 'the applicant encryption key' }, example: '/etc/hallq/applicant.key' });
+}
+
+interface KeySpec {
+  envHex: string;
+  envFile: string;
+  fileName: string;
+  what: { zh: string; en: string };
+  example: string;
+}
+
+function loadHallKey(dataDir: string, env: NodeJS.ProcessEnv, opts: { demo?: boolean }, spec: KeySpec): HmacKey {
+  const fromEnv = env[spec.envHex];
+  if (fromEnv) return { key: parseKey(fromEnv, spec.envHex, spec.what), source: 'env', file: null };
+  const named = env[spec.envFile];
+  const file = resolve(named ?? join(dataDir, spec.fileName));
   if (!opts.demo && isInside(file, resolve(dataDir))) {
     throw new HmacKeyError(
-      `身份证HMAC密钥不能放在数据目录中 / the ID HMAC key must not be inside the data directory (${file}).\n` +
-        '  Set HALLQ_ID_HMAC_KEY_FILE to a file outside it and its backups, for example /etc/hallq/id-hmac.key;\n' +
+      `${spec.what.zh}不能放在数据目录中 / ${spec.what.en} must not be inside the data directory (${file}).\n` +
+        `  Set ${spec.envFile} to a file outside it and its backups, for example ${spec.example};\n` +
         '  the hub creates it (mode 0600) on its first start. Only a demo hall (hall.demo: true) may keep it in the data directory.',
     );
   }
   // An empty file was left by a start that failed while writing it; it never keyed anything.
   if (!existsSync(file) || statSync(file).size === 0) writeKeyAtomically(file);
-  return { key: parseKey(readFileSync(file, 'utf8').trim(), file), source: named ? 'file' : 'data-dir', file };
+  return { key: parseKey(readFileSync(file, 'utf8').trim(), file, spec.what), source: named ? 'file' : 'data-dir', file };
 }
 
 /**
@@ -150,7 +185,7 @@ function isInside(file: string, dir: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
-function parseKey(hex: string, where: string): Buffer {
-  if (!/^[0-9a-fA-F]{64,}$/.test(hex)) throw new HmacKeyError(`身份证HMAC密钥格式错误 / the ID HMAC key in ${where} must be at least 64 hex characters (32 bytes)`);
+function parseKey(hex: string, where: string, what: { zh: string; en: string }): Buffer {
+  if (!/^[0-9a-fA-F]{64,}$/.test(hex)) throw new HmacKeyError(`${what.zh}格式错误 / ${what.en} in ${where} must be at least 64 hex characters (32 bytes)`);
   return Buffer.from(hex, 'hex');
 }

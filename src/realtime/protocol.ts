@@ -159,6 +159,24 @@ export interface UpstreamStatusMessage {
   lastDeliveredAt: number | null;
 }
 
+/** A refused 好差评 record sent again by a manager (it and the follow-up results parked with it). */
+export interface UpstreamResentMessage {
+  seq: number;
+  requeued: number;
+  by: string;
+}
+
+/** A day's delivered records compared with what the platform reports (the wire owns its types). */
+export interface UpstreamReconciledMessage {
+  businessDate: string;
+  checkedAt: number;
+  delivered: number;
+  received: number | null;
+  missing: string[];
+  extra: string[];
+  error: string | null;
+}
+
 /** Said before the hub closes a socket on purpose (logout, expired session): do not reconnect. */
 export interface SessionEndedMessage {
   reason: 'logout' | 'expired';
@@ -174,6 +192,8 @@ export interface SideMessages {
   'keypad.refused': KeypadRefusedMessage;
   announcement: AnnouncementMessage;
   'upstream.status': UpstreamStatusMessage;
+  'upstream.resent': UpstreamResentMessage;
+  'upstream.reconciled': UpstreamReconciledMessage;
   'session.ended': SessionEndedMessage;
 }
 export type SideMessageType = keyof SideMessages;

@@ -116,14 +116,14 @@ export async function cityConfigYaml(county: HallConfig): Promise<string> {
   out.push(`  extraReasons: [${county.ratings.extraReasons.join(', ')}]`, '  items:');
   for (const [code, name] of Object.entries(county.ratings.items)) out.push(`    ${code}: ${name}`);
   out.push('');
-  if (county.upstream) {
+  if (county.upstream?.mapping) {
     out.push('# The province\'s 好差评 platform (the mock: npm run mock-upstream).', 'upstream:', `  endpoint: ${county.upstream.endpoint}`);
     out.push("  secret: hallq-demo-upstream-secret   # demo only", '  mapping:', '    fields:');
-    for (const [k, v] of Object.entries(county.upstream.mapping.fields ?? {})) out.push(`      ${k}: ${v}`);
+    for (const [k, v] of Object.entries(county.upstream.mapping!.fields ?? {})) out.push(`      ${k}: ${v}`);
     out.push('    formats:');
-    for (const [k, v] of Object.entries(county.upstream.mapping.formats ?? {})) out.push(`      ${k}: ${v}`);
+    for (const [k, v] of Object.entries(county.upstream.mapping!.formats ?? {})) out.push(`      ${k}: ${v}`);
     out.push('    constants:');
-    for (const [k, v] of Object.entries(county.upstream.mapping.constants ?? {})) out.push(`      ${k}: '${v}'`);
+    for (const [k, v] of Object.entries(county.upstream.mapping!.constants ?? {})) out.push(`      ${k}: '${v}'`);
     out.push('');
   }
   out.push('notices:', '  - 提供方便是我们的职责,让您满意是我们的追求', '  - 过号请重新取号', '  - 全年无休,周末照常办理', '');

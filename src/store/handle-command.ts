@@ -10,6 +10,8 @@ import type { Db } from './open-db.ts';
 import { emptyTouched, markTouched, Projections } from './projections.ts';
 import { Maintenance } from './maintenance.ts';
 import type { Clock } from '../clock.ts';
+import type { Applicant } from '../upstream/record.ts';
+import { uploadChoices } from '../upstream/config.ts';
 
 export { systemClock, type Clock } from '../clock.ts';
 
@@ -38,9 +40,24 @@ export interface CommitOutcome {
 
 type CommittedListener = (events: StoredEvent[]) => void;
 
+/**
+ * What comes with a command but never goes into its events: the applicant the 好差评 platform needs
+ * (full ID number or credit code). It is handed to the keeper inside the command's own transaction,
+ * so it is held exactly when the ticket's issue or completion is on disk, and never otherwise.
+ */
+export interface Attachments {
+  applicant?: Applicant;
+}
+
+/** Keeps an applicant for a ticket (the upload outbox, sealed); runs inside the commit's transaction. */
+export interface ApplicantKeeper {
+  hold(ticketId: string, applicant: Applicant, at: number): void;
+}
+
 interface Pending {
   stored: StoredEvent[];
   idem: Idempotency | undefined;
+  attach?: Attachments;
   at: number;
   settle: { resolve: (c: Committed) => void; reject: (err: unknown) => void } | null;
 }
@@ -83,6 +100,7 @@ export class CommandHandler {
   #loadedDates = new Set<string>();
   /** Set by the first `applyForBatch`: a history generator drives this handler, not a hall. */
   #generator = false;
+  #keeper: ApplicantKeeper | null = null;
 
   constructor(
     private readonly db: Db,
@@ -90,7 +108,9 @@ export class CommandHandler {
     readonly clock: Clock,
   ) {
     this.#log = new EventLog(db, codecContext(config));
-    this.#projections = new Projections(db, config.hall.timeZone);
+    this.#projections = new Projections(db, config.hall.timeZone, uploadChoices(config.upstream), (id) =>
+      id === null ? null : (config.staff.find((s) => s.id === id)?.name ?? null),
+    );
     this.#maintenance = new Maintenance(db, config, clock);
     this.#findIdem = db.prepare('SELECT fingerprint, first_seq, event_count FROM command_results WHERE key = ?');
     this.#saveIdem = db.prepare('INSERT INTO command_results (key, fingerprint, first_seq, event_count, at) VALUES (?, ?, ?, ?, ?)');
@@ -145,6 +165,11 @@ export class CommandHandler {
     };
   }
 
+  /** Where applicants attached to commands are kept; without one (no upload configured) they are dropped. */
+  setApplicantKeeper(keeper: ApplicantKeeper | null): void {
+    this.#keeper = keeper;
+  }
+
   onListenerError: (err: unknown) => void = (err) => console.error('committed-event listener failed', err);
 
   /**
@@ -152,7 +177,7 @@ export class CommandHandler {
    * `HallqError` and changes nothing; a retry with the same idempotency key gets the first command's
    * events again (`replayed: true`) and changes nothing either.
    */
-  submit(command: HallCommand, actor: Actor, idem?: Idempotency): Promise<Committed> {
+  submit(command: HallCommand, actor: Actor, idem?: Idempotency, attach?: Attachments): Promise<Committed> {
     let entry: Pending | Promise<Committed>;
     try {
       entry = this.#apply(command, actor, idem);
@@ -161,6 +186,7 @@ export class CommandHandler {
     }
     if (entry instanceof Promise) return entry;
     const pending = entry;
+    if (attach) pending.attach = attach;
     const done = new Promise<Committed>((resolve, reject) => {
       pending.settle = { resolve, reject };
     });
@@ -268,6 +294,8 @@ export class CommandHandler {
       this.db
         .transaction(() => {
           let next = this.#committedSeq + 1;
+          // Before the projections: a rating in this same group then finds the applicant it goes with.
+          for (const p of batch) if (p.attach?.applicant) this.#hold(p, p.attach.applicant);
           for (const p of batch) {
             this.#log.insert(p.stored);
             if (p.idem) this.#saveIdem.run(p.idem.key, p.idem.fingerprint, next, p.stored.length, p.at);
@@ -291,6 +319,13 @@ export class CommandHandler {
     this.#wake();
     if (events.length > 0) this.#dispatch(events);
     return null;
+  }
+
+  /** The ticket the command issued or completed holds the applicant until its record is made. */
+  #hold(p: Pending, applicant: Applicant): void {
+    if (!this.#keeper) return;
+    const e = p.stored.find((x) => x.type === 'ticket.issued' || x.type === 'ticket.completed');
+    if (e && (e.type === 'ticket.issued' || e.type === 'ticket.completed')) this.#keeper.hold(e.data.ticketId, applicant, p.at);
   }
 
   /**

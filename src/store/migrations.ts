@@ -282,6 +282,44 @@ export const MIGRATIONS: readonly Migration[] = [
          each delete read every service still in the table (two days of a city hall: 20 k rows). */ `
   CREATE INDEX services_ticket ON services(ticket_id);
   `,
+  /* 12: the 好差评 record the provinces take (issue #12): what a row is a record of, and the applicant the
+         platform files it under, sealed (AES-256-GCM, key apart from the data directory) in this row alone
+         from the moment it is known until the platform acknowledges it or its time is up. A row of kind
+         'hold' keeps a ticket's applicant until its rating (or unrated service) makes the record. */ `
+  CREATE TABLE upstream_outbox_v12 (
+    seq             INTEGER PRIMARY KEY,  -- upload order = order the records were made
+    rating_id       TEXT NOT NULL UNIQUE, -- the record's key, also the idempotency key sent upstream ('hold:<ticket>' for a held applicant)
+    kind            TEXT NOT NULL DEFAULT 'rating', -- rating | unrated | followup | hold
+    ticket_id       TEXT,                 -- whose applicant (the seal is bound to it)
+    answers         TEXT,                 -- a follow-up result: the rating it answers (goes after it, parks and resends with it)
+    event_seq       INTEGER,              -- the event the record is built from
+    payload         TEXT,                 -- rows from before version 6, and tools: the record itself
+    created_at      INTEGER NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    last_error      TEXT,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0,
+    delivered_at    INTEGER,
+    applicant       BLOB,                 -- sealed applicant; NULL once acknowledged, or erased at erase_at
+    erase_at        INTEGER,
+    CHECK (kind = 'hold' OR event_seq IS NOT NULL OR payload IS NOT NULL)
+  ) STRICT;
+  INSERT INTO upstream_outbox_v12 (seq, rating_id, kind, event_seq, payload, created_at, attempts, last_error, next_attempt_at, delivered_at)
+    SELECT seq, rating_id, 'rating', event_seq, payload, created_at, attempts, last_error, next_attempt_at, delivered_at FROM upstream_outbox;
+  DROP TABLE upstream_outbox;
+  ALTER TABLE upstream_outbox_v12 RENAME TO upstream_outbox;
+  CREATE INDEX upstream_outbox_pending ON upstream_outbox(delivered_at, seq);
+  CREATE INDEX upstream_outbox_erase ON upstream_outbox(erase_at) WHERE applicant IS NOT NULL;
+  -- The daily comparison of what we delivered with what the platform says it received (where it can be asked).
+  CREATE TABLE upstream_reconciliations (
+    business_date TEXT PRIMARY KEY,
+    checked_at    INTEGER NOT NULL,
+    delivered     INTEGER NOT NULL,       -- records we delivered that day
+    received      INTEGER,                -- records the platform reports for that day (NULL: it could not be asked)
+    missing       TEXT NOT NULL,          -- JSON keys we delivered that the platform does not report
+    extra         TEXT NOT NULL,          -- JSON keys the platform reports that we never delivered
+    error         TEXT
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];
 
 /**

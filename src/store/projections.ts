@@ -7,6 +7,7 @@ import type { Followup, RatingState } from '../domain/ratings.ts';
 import { holderKey } from '../personal/holder-key.ts';
 import type { StoredEvent } from './event-log.ts';
 import type { Db } from './open-db.ts';
+import { DEAD_LETTER, HOLD_PREFIX } from '../upstream/outbox-store.ts';
 
 interface Touched {
   tickets: Set<string>;
@@ -19,12 +20,31 @@ interface Touched {
   ratings: Set<string>;
   followups: Set<string>;
   /** Ratings to queue for the 好差评 upload, in the order they were recorded: their event's seq. */
-  outbox: { ratingId: string; eventSeq: number; at: number }[];
+  outbox: { ratingId: string; ticketId: string; eventSeq: number; at: number }[];
+  /** Tickets whose held applicant (if any) has no record to go with any more: ended unrated, or without a service to rate. */
+  released: string[];
+  /** Upload records built at commit time from the state (an unrated service, a follow-up result), in order. */
+  uploads: UploadRecord[];
   /** Services whose fact row (ended, or rated since) is to be written. */
   facts: Set<string>;
   /** The hall's records, written as they come (each is its own row set). */
   records: HallEvent[];
   congestion: boolean;
+}
+
+type UploadRecord =
+  | { kind: 'unrated'; event: StoredEvent & { type: 'rating.unrated' } }
+  | { kind: 'followup'; event: StoredEvent & { type: 'followup.updated' } }
+  | { kind: 'case'; event: StoredEvent & { type: 'rating.requested' } };
+
+/** What the upload takes besides ratings (hall config `upstream`). */
+export interface UploadChoices {
+  /** `upstream.unrated: platform-default`: an unrated service goes up for the platform's own default. */
+  unrated: boolean;
+  /** 回访 and 整改 results go up (`uploadChoices`). */
+  followups: boolean;
+  /** The province's page takes the rating: the case (with its applicant) goes up when the service ends. */
+  cases: boolean;
 }
 
 export function emptyTouched(): Touched {
@@ -39,6 +59,8 @@ export function emptyTouched(): Touched {
     ratings: new Set(),
     followups: new Set(),
     outbox: [],
+    released: [],
+    uploads: [],
     facts: new Set(),
     records: [],
     congestion: false,
@@ -88,6 +110,7 @@ export function markTouched(t: Touched, e: StoredEvent): void {
       t.services.add(e.data.serviceId);
       t.windows.add(e.data.windowId);
       if (e.type !== 'ticket.called') t.facts.add(e.data.serviceId);
+      if (e.type === 'ticket.no_show') t.released.push(e.data.ticketId);
       if (e.type === 'ticket.completed') {
         t.stats.add(e.data.categoryId);
         if (e.data.caseNo && e.data.caseType) t.records.push(e);
@@ -110,6 +133,7 @@ export function markTouched(t: Touched, e: StoredEvent): void {
       t.services.add(e.data.serviceId);
       if (e.data.windowId !== null) t.windows.add(e.data.windowId);
       t.facts.add(e.data.serviceId);
+      t.released.push(e.data.ticketId);
       return;
     case 'window.opened':
     case 'window.closed':
@@ -124,20 +148,31 @@ export function markTouched(t: Touched, e: StoredEvent): void {
       return;
     case 'rating.requested':
       t.ratings.add(e.data.serviceId);
+      t.uploads.push({ kind: 'case', event: e });
       return;
     case 'rating.unrated':
       t.ratings.add(e.data.serviceId);
       t.facts.add(e.data.serviceId);
+      // Sent (with its applicant) or not according to upstream.unrated; either way nothing stays held.
+      t.uploads.push({ kind: 'unrated', event: e });
+      t.released.push(e.data.ticketId);
       return;
     case 'rating.recorded':
       t.ratings.add(e.data.serviceId);
       t.facts.add(e.data.serviceId);
       // In the same transaction as the rating: a recorded rating can never miss its upload.
-      t.outbox.push({ ratingId: e.data.ratingId, eventSeq: e.seq, at: e.data.ratedAt });
+      // The ticket's held applicant, if any, moves into the record's row. A rating made on the
+      // province's own page is the province's record already: nothing goes back up.
+      if (e.data.channel === 'page') t.released.push(e.data.ticketId);
+      else t.outbox.push({ ratingId: e.data.ratingId, ticketId: e.data.ticketId, eventSeq: e.seq, at: e.data.ratedAt });
       return;
     case 'followup.opened':
+      t.followups.add(e.data.followupId);
+      return;
     case 'followup.updated':
       t.followups.add(e.data.followupId);
+      // 回访 and 整改 results go to the platform after the rating they answer.
+      if (e.data.step === 'callback' || e.data.step === 'rectification') t.uploads.push({ kind: 'followup', event: e });
       return;
     case 'clock.jumped':
       return;
@@ -172,6 +207,10 @@ export class Projections {
   readonly #rating;
   readonly #followup;
   readonly #outbox;
+  readonly #release;
+  readonly #unrated;
+  readonly #followupRow;
+  readonly #caseRow;
   readonly #ticketsOfDate;
   readonly #fact;
   readonly #flow;
@@ -188,6 +227,8 @@ export class Projections {
   constructor(
     private readonly db: Db,
     private readonly timeZone: string,
+    private readonly uploads: UploadChoices = { unrated: false, followups: false, cases: false },
+    private readonly staffName: (staffId: string | null) => string | null = () => null,
   ) {
     this.#ticket = db.prepare(
       `INSERT INTO tickets (id, business_date, number, category_id, status, data) VALUES (@id, @businessDate, @number, @categoryId, @status, @data)
@@ -209,7 +250,26 @@ export class Projections {
     this.#meta = db.prepare('INSERT INTO hall_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
     this.#rating = db.prepare('INSERT INTO ratings (service_id, status, window_id, data) VALUES (?, ?, ?, ?) ON CONFLICT(service_id) DO UPDATE SET status = excluded.status, data = excluded.data');
     this.#followup = db.prepare('INSERT INTO followups (id, status, deadline, data) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET status = excluded.status, data = excluded.data');
-    this.#outbox = db.prepare('INSERT OR IGNORE INTO upstream_outbox (rating_id, event_seq, created_at) VALUES (?, ?, ?)');
+    this.#outbox = db.prepare(
+      `INSERT OR IGNORE INTO upstream_outbox (rating_id, kind, ticket_id, event_seq, created_at, applicant, erase_at)
+       SELECT ?, 'rating', ?, ?, ?, h.applicant, h.erase_at FROM (SELECT 1) LEFT JOIN upstream_outbox h ON h.rating_id = ?`,
+    );
+    this.#release = db.prepare('DELETE FROM upstream_outbox WHERE rating_id = ?');
+    this.#unrated = db.prepare(
+      `INSERT OR IGNORE INTO upstream_outbox (rating_id, kind, ticket_id, event_seq, payload, created_at, applicant, erase_at)
+       SELECT ?, 'unrated', ?, ?, ?, ?, h.applicant, h.erase_at FROM (SELECT 1) LEFT JOIN upstream_outbox h ON h.rating_id = ?`,
+    );
+    this.#caseRow = db.prepare(
+      `INSERT OR IGNORE INTO upstream_outbox (rating_id, kind, ticket_id, event_seq, payload, created_at, applicant, erase_at)
+       SELECT ?, 'case', ?, ?, ?, ?, h.applicant, h.erase_at FROM (SELECT 1) LEFT JOIN upstream_outbox h ON h.rating_id = ?`,
+    );
+    // A result whose rating is parked as a dead letter is parked with it, and resent after it.
+    this.#followupRow = db.prepare(
+      `INSERT OR IGNORE INTO upstream_outbox (rating_id, kind, answers, event_seq, payload, created_at, next_attempt_at, last_error)
+       SELECT @key, 'followup', @answers, @seq, @payload, @at, COALESCE(r.next_attempt_at = ${DEAD_LETTER}, 0) * ${DEAD_LETTER},
+         CASE WHEN r.next_attempt_at = ${DEAD_LETTER} THEN 'waiting for the rating it answers (' || @answers || '), a dead letter' END
+       FROM (SELECT 1) LEFT JOIN upstream_outbox r ON r.rating_id = @answers AND r.delivered_at IS NULL`,
+    );
     this.#fact = db.prepare(
       `INSERT INTO service_facts (business_date, number, idx, category_id, window_id, staff_id, source, priority, extended, outcome, waiting_since, called_at, started_at, ended_at, recalls,
          est_min, est_low, est_high, case_no, item_code, rating, rating_reasons, rated_at, unrated, holder_masked)
@@ -270,10 +330,48 @@ export class Projections {
       const x = state.followups.get(id);
       if (x) this.#followup.run(x.id, x.status, x.deadline, JSON.stringify(x));
     }
-    for (const o of t.outbox) this.#outbox.run(o.ratingId, o.eventSeq, o.at);
+    for (const o of t.outbox) {
+      this.#outbox.run(o.ratingId, o.ticketId, o.eventSeq, o.at, `${HOLD_PREFIX}${o.ticketId}`);
+      this.#release.run(`${HOLD_PREFIX}${o.ticketId}`);
+    }
+    // Before the releases: an unrated record takes the ticket's applicant with it.
+    for (const u of t.uploads) this.#writeUpload(state, u);
+    for (const ticketId of t.released) this.#release.run(`${HOLD_PREFIX}${ticketId}`);
     for (const id of t.facts) this.#writeFact(state, id);
     for (const e of t.records) this.#writeRecord(e);
     if (t.congestion) this.#meta.run('congestion', JSON.stringify([...state.congestion]));
+  }
+
+  /**
+   * An unrated service (when the platform takes it, for its own default) and a follow-up result:
+   * records made of the event and what the state knows of the rating and its case, so the adapter
+   * needs nothing else. The key is the platform's idempotency key.
+   */
+  #writeUpload(state: HallState, u: UploadRecord): void {
+    if (u.kind === 'case') {
+      if (!this.uploads.cases) return;
+      const d = u.event.data;
+      const record = { serviceId: d.serviceId, ticketId: d.ticketId, number: d.number, windowId: d.windowId, staffId: d.staffId, staffName: d.staff?.name ?? this.staffName(d.staffId), caseNo: d.caseNo, itemCode: d.itemCode, itemName: d.itemName, requestedAt: d.requestedAt };
+      // The applicant goes with the case, pushed before the resident rates on the province's page.
+      this.#caseRow.run(`case:${d.serviceId}`, d.ticketId, u.event.seq, JSON.stringify(record), d.requestedAt, `${HOLD_PREFIX}${d.ticketId}`);
+      this.#release.run(`${HOLD_PREFIX}${d.ticketId}`);
+      return;
+    }
+    if (u.kind === 'unrated') {
+      if (!this.uploads.unrated) return;
+      const d = u.event.data;
+      const r = state.ratings.get(d.serviceId);
+      const record = { serviceId: d.serviceId, ticketId: d.ticketId, number: d.number, windowId: d.windowId, staffId: d.staffId, staffName: this.staffName(d.staffId), caseNo: r?.caseNo ?? null, itemCode: r?.itemCode ?? null, requestedAt: r?.requestedAt ?? d.at, at: d.at };
+      this.#unrated.run(`unrated:${d.serviceId}`, d.ticketId, u.event.seq, JSON.stringify(record), d.at, `${HOLD_PREFIX}${d.ticketId}`);
+      return;
+    }
+    if (!this.uploads.followups) return;
+    const d = u.event.data;
+    const f = state.followups.get(d.followupId);
+    if (!f) return;
+    const r = state.ratings.get(f.serviceId);
+    const record = { followupId: f.id, ratingId: f.ratingId, serviceId: f.serviceId, caseNo: r?.caseNo ?? null, itemCode: r?.itemCode ?? null, level: f.level, step: d.step, note: d.note, satisfied: d.satisfied ?? null, closed: d.closed, by: d.by, at: d.at };
+    this.#followupRow.run({ key: `${d.followupId}:${d.step}`, answers: f.ratingId, seq: u.event.seq, payload: JSON.stringify(record), at: d.at });
   }
 
   /** The fact row of an ended service, with its rating if it has one (rewritten when the rating comes). */

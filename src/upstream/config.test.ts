@@ -71,7 +71,23 @@ describe('resolveUpstreamConfig', () => {
       pollMs: 5000,
       backoff: { baseMs: 1000, maxMs: 300_000 },
       deadLetter: { afterAttempts: 5, maxInARow: 3 },
+      adapter: 'generic-json',
+      acceptResults: ['0'],
+      unrated: 'none',
+      applicant: { eraseAfterHours: 72 },
     });
+  });
+
+  it('the generic adapter uploads an unrated service only with its body mapped, and checks the extra mappings', () => {
+    expect(problems({ ...base, unrated: 'platform-default' })).toContain('/unratedMapping: unrated: platform-default needs the body of an unrated record');
+    expect(resolveUpstreamConfig({ ...base, unrated: 'platform-default', unratedMapping: { fields: { serviceId: 'fwbh' } } }).unrated).toBe('platform-default');
+    expect(problems({ ...base, followupMapping: { fields: { a: 'x', b: 'x' } } })).toContain('/followupMapping: target x is written twice');
+  });
+
+  it('the generic adapter needs a mapping', () => {
+    const { mapping, ...rest } = base;
+    void mapping;
+    expect(problems(rest)).toContain('/mapping: the generic-json adapter needs a field mapping');
   });
 
   it('reads the secret from a file, relative to the config directory', () => {
@@ -102,5 +118,14 @@ describe('resolveUpstreamConfig', () => {
     expect(problems({ ...base, backoff: { baseMs: 5000, maxMs: 1000 } })).toContain('baseMs is greater than maxMs');
     expect(problems({ ...base, timeZone: 'Mars/Olympus' })).toContain('unknown time zone');
     expect(problems({ ...base, extra: 1 })).toContain('/');
+  });
+});
+
+describe('the anhui-page adapter config', () => {
+  const codes = { channels: {}, reasons: {}, items: {} };
+  it('needs the province page, and leaves unrated services to the province', () => {
+    expect(() => resolveUpstreamConfig({ adapter: 'anhui-page', endpoint: 'https://hcp.example.gov.cn/push', secret: TEST_SECRET, codes })).toThrow('/pageUrl: the anhui-page adapter needs the province rating page');
+    expect(() => resolveUpstreamConfig({ adapter: 'anhui-page', endpoint: 'https://hcp.example.gov.cn/push', pageUrl: 'https://hcp.example.gov.cn/page', secret: TEST_SECRET, codes, unrated: 'platform-default' })).toThrow('/unrated: with anhui-page');
+    expect(resolveUpstreamConfig({ adapter: 'anhui-page', endpoint: 'https://hcp.example.gov.cn/push', pageUrl: 'https://hcp.example.gov.cn/page', secret: TEST_SECRET, codes }).adapter).toBe('anhui-page');
   });
 });

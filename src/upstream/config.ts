@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { UpstreamError } from './errors.ts';
+import { isValidCreditCode } from '../personal/credit-code.ts';
 
 /** A dotted path: `level`, `holder.idMasked`, `data.pjdj`. Segments are anything but dots and spaces. */
 const DottedPath = Type.String({ pattern: '^[^.\\s]+(\\.[^.\\s]+)*$', description: 'dotted path, e.g. data.pjdj' });
@@ -54,20 +55,124 @@ export const UpstreamMappingSchema = Type.Object(
 );
 export type UpstreamMapping = Static<typeof UpstreamMappingSchema>;
 
+/** Which protocol the hall's province speaks (docs/upstream.md has each one's fields). */
+export const AdapterKindSchema = Type.Union([
+  /** Our record as JSON, shaped by `mapping`, signed (the first upload, issue #5). */
+  Type.Literal('generic-json'),
+  /** A pushed evaluation report of form parameters, like Zhejiang's `offlinereport`. */
+  Type.Literal('zhejiang-form'),
+  /** The province's own rating page on the pad (like Anhui's): we push the case, its page takes the rating and reports it back. */
+  Type.Literal('anhui-page'),
+]);
+export type AdapterKind = Static<typeof AdapterKindSchema>;
+
+/** A service item (事项) as the platform knows it: codes it files the rating under. */
+export const UpstreamItemSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    /** The owning department's 18-character unified social credit code (GB 32100). */
+    deptCode: Type.String({ pattern: '^[0-9A-Z]{18}$' }),
+    /** The department's administrative division code: 6 or 12 digits. */
+    areaCode: Type.String({ pattern: '^(\\d{6}|\\d{12})$' }),
+    /** 即办件 (immediate) or 承诺件 (promised, with its working days). */
+    caseType: Type.Union([Type.Literal('immediate'), Type.Literal('promised')]),
+    promisedDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
+    /** 事项主题, e.g. 户籍办理. */
+    subMatter: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+    deptName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    areaName: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  },
+  { additionalProperties: false },
+);
+export type UpstreamItem = Static<typeof UpstreamItemSchema>;
+
+/** Codes from the province's lists: never free text on the record (docs/upstream.md). */
+export const UpstreamCodesSchema = Type.Object(
+  {
+    /** Rating channel (评价渠道 `pf`) per source: a counter tablet is 4, any other hall terminal 5. */
+    channels: Type.Object(
+      {
+        pad: Type.String({ pattern: '^\\d{1,2}$', default: '4' }),
+        hid: Type.String({ pattern: '^\\d{1,2}$', default: '5' }),
+        rs485: Type.String({ pattern: '^\\d{1,2}$', default: '5' }),
+        /** The province's own page shown on the counter tablet (the province files it; we only name it in the URL). */
+        page: Type.String({ pattern: '^\\d{1,2}$', default: '4' }),
+        /** The platform's own default for an unrated service (系统默认评价). */
+        systemDefault: Type.String({ pattern: '^\\d{1,2}$', default: '7' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    /** Indicator code (测评内容代码, `evalDetail`) for each rating reason the pads offer. */
+    reasons: Type.Record(Type.String({ minLength: 1 }), Type.String({ pattern: '^[0-9A-Za-z_-]{1,32}$' }), { default: {} }),
+    /** The items (事项) by our item code: code, name, department, area, case type, promised time. */
+    items: Type.Record(Type.String({ minLength: 1, maxLength: 64 }), UpstreamItemSchema, { default: {} }),
+    /** `dataSource`: three digits naming the sending system's province (Zhejiang: 133). */
+    dataSource: Type.String({ pattern: '^\\d{3}$', default: '133' }),
+  },
+  { additionalProperties: false },
+);
+export type UpstreamCodes = Static<typeof UpstreamCodesSchema>;
+
 /**
  * The `upstream:` section of the hall config (好差评 upload). Every field but `endpoint`, `mapping`
- * and one of `secret`/`secretFile` has a default; `resolveUpstreamConfig` fills them, loads the
- * secret and checks the mapping.
+ * (generic-json only) and one of `secret`/`secretFile` has a default; `resolveUpstreamConfig` fills
+ * them, loads the secret and checks the mapping and the codes.
  */
 export const UpstreamConfigSchema = Type.Object(
   {
-    /** The platform's URL for one rating, POSTed as JSON. */
+    adapter: Type.Optional(AdapterKindSchema),
+    /** The platform's URL for one record (a rating, an unrated service, a follow-up result). */
     endpoint: Type.String({ pattern: '^https?://[\\x21-\\x7e]+$' }),
     /** HMAC-SHA256 key for `X-Signature`. Prefer `secretFile` outside the data directory and its backups. */
     secret: Type.Optional(Type.String({ minLength: 16 })),
     /** File holding the key (trimmed); relative paths are from the config file's directory. */
     secretFile: Type.Optional(Type.String({ minLength: 1 })),
-    mapping: UpstreamMappingSchema,
+    /** generic-json: how our record becomes the province's JSON. */
+    mapping: Type.Optional(UpstreamMappingSchema),
+    /** generic-json: the body of a follow-up result (回访, 整改); without it results are not uploaded. */
+    followupMapping: Type.Optional(UpstreamMappingSchema),
+    /** generic-json: the body of an unrated service, with `unrated: platform-default`. */
+    unratedMapping: Type.Optional(UpstreamMappingSchema),
+    /**
+     * anhui-page: the province's rating page. The pad shows it (and its QR) with the case in the URL,
+     * base64 applied twice as the province's page expects; never the applicant.
+     */
+    pageUrl: Type.Optional(Type.String({ pattern: '^https?://[\\x21-\\x7e]+$' })),
+    /** Where follow-up results go, when the platform takes them at another URL than ratings. */
+    followupEndpoint: Type.Optional(Type.String({ pattern: '^https?://[\\x21-\\x7e]+$' })),
+    /** zhejiang-form and anhui-page: the province's codes. */
+    codes: Type.Optional(UpstreamCodesSchema),
+    /** zhejiang-form: the `result` values of the platform's reply that mean "accepted". */
+    acceptResults: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, default: ['0'] }),
+    /**
+     * An unrated service: `none` sends nothing (our record says unrated, and so does nobody else);
+     * `platform-default` sends the service without a level, and the platform records its own default
+     * (channel 7), which is the platform's act, shown as such. We never invent a level.
+     */
+    unrated: Type.Union([Type.Literal('none'), Type.Literal('platform-default')], { default: 'none' }),
+    /** The applicant's ID or credit code, held encrypted in the outbox row until acknowledged. */
+    applicant: Type.Object(
+      {
+        /** Erased after this long even if never delivered; the record becomes a dead letter. */
+        eraseAfterHours: Type.Number({ minimum: 0.001, maximum: 24 * 90, default: 72 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    /**
+     * Where the platform can be asked what it received (`GET ?from=&to=`, ms since the epoch, signed
+     * like a post): the daily reconciliation runs only where this is set. The public interfaces name
+     * no such query; a province that offers one is configured here (docs/upstream.md).
+     */
+    reconcile: Type.Optional(
+      Type.Object(
+        {
+          url: Type.String({ pattern: '^https?://[\\x21-\\x7e]+$' }),
+          /** Local hour at which yesterday is compared. */
+          atHour: Type.Integer({ minimum: 0, maximum: 23, default: 2 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     /** Extra fixed request headers (an app key, say). Cannot replace the four hallq sets. */
     headers: Type.Optional(
       Type.Record(Type.String({ pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$" }), Type.String(), { additionalProperties: false }),
@@ -110,9 +215,26 @@ export const UpstreamConfigSchema = Type.Object(
 export type UpstreamConfig = Static<typeof UpstreamConfigSchema>;
 
 /** The config with defaults filled and the secret loaded. */
-export type ResolvedUpstreamConfig = Omit<UpstreamConfig, 'secret' | 'secretFile'> & { secret: string };
+export type ResolvedUpstreamConfig = Omit<UpstreamConfig, 'secret' | 'secretFile' | 'adapter'> & { secret: string; adapter: AdapterKind };
+
+/** Which records besides ratings this config uploads (the projections write rows only for those). */
+export function uploadChoices(config: Pick<UpstreamConfig, 'adapter' | 'unrated' | 'followupMapping'> | undefined): { unrated: boolean; followups: boolean; cases: boolean } {
+  if (!config) return { unrated: false, followups: false, cases: false };
+  const generic = (config.adapter ?? 'generic-json') === 'generic-json';
+  // The province's page takes the rating itself: what we send is the case, pushed when the service ends.
+  const page = config.adapter === 'anhui-page';
+  return { unrated: config.unrated === 'platform-default', followups: !generic || config.followupMapping !== undefined, cases: page };
+}
+
+/** What of the hall config the code check needs: the items a completion may name, the reasons a pad offers. */
+export interface HallCodesContext {
+  items: readonly string[];
+  reasons: readonly string[];
+}
 
 export interface ResolveOptions {
+  /** Check the codes against the hall: every item and reason must have its codes. */
+  hall?: HallCodesContext;
   /** Where a relative `secretFile` is looked up. Default: the working directory. */
   baseDir?: string;
   readFile?: (file: string) => string;
@@ -129,7 +251,20 @@ export function resolveUpstreamConfig(input: unknown, opts: ResolveOptions = {})
     problems.push('/secret: give exactly one of secret and secretFile');
   }
   if (config.backoff.baseMs > config.backoff.maxMs) problems.push('/backoff: baseMs is greater than maxMs');
-  problems.push(...mappingProblems(config.mapping));
+  const adapter = config.adapter ?? 'generic-json';
+  if (adapter === 'generic-json') {
+    if (config.mapping === undefined) problems.push('/mapping: the generic-json adapter needs a field mapping');
+    else problems.push(...mappingProblems(config.mapping));
+    if (config.followupMapping) problems.push(...mappingProblems(config.followupMapping).map((p) => p.replace('/mapping', '/followupMapping')));
+    if (config.unratedMapping) problems.push(...mappingProblems(config.unratedMapping).map((p) => p.replace('/mapping', '/unratedMapping')));
+    if (config.unrated === 'platform-default' && !config.unratedMapping) problems.push('/unratedMapping: unrated: platform-default needs the body of an unrated record');
+  } else {
+    if (config.codes === undefined) problems.push(`/codes: the ${adapter} adapter needs the province's codes (channels, reasons, items)`);
+    else problems.push(...codeProblems(config.codes, opts.hall));
+    if (adapter === 'anhui-page' && config.pageUrl === undefined) problems.push('/pageUrl: the anhui-page adapter needs the province rating page');
+    // The province's page records a default (or nothing) itself; we have nothing of our own to send.
+    if (adapter === 'anhui-page' && config.unrated === 'platform-default') problems.push('/unrated: with anhui-page the province records unrated services itself: use none');
+  }
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: config.timeZone });
   } catch {
@@ -151,7 +286,29 @@ export function resolveUpstreamConfig(input: unknown, opts: ResolveOptions = {})
     }
     if (key.length < 16) throw configError([`/secretFile: ${file} holds fewer than 16 characters`]);
   }
-  return { ...rest, secret: key ?? '' };
+  return { ...rest, adapter, secret: key ?? '' };
+}
+
+/**
+ * Every item uploaded must carry its department and area codes, and every reason its indicator
+ * code: a record the platform would file under no department, or with a free-text reason, is
+ * refused at start-up rather than at 3 a.m. by the platform.
+ */
+export function codeProblems(codes: UpstreamCodes, hall?: HallCodesContext): string[] {
+  const problems: string[] = [];
+  for (const [code, item] of Object.entries(codes.items)) {
+    if (!isValidCreditCode(item.deptCode)) problems.push(`/codes/items/${code}/deptCode: ${item.deptCode} fails the GB 32100 check`);
+    if (item.caseType === 'promised' && item.promisedDays === undefined) problems.push(`/codes/items/${code}/promisedDays: a promised item (承诺件) needs its working days`);
+  }
+  if (hall) {
+    for (const code of hall.items) {
+      if (!Object.hasOwn(codes.items, code)) problems.push(`/codes/items/${code}: item ${code} (ratings.items) has no entry with deptCode, areaCode and case type`);
+    }
+    for (const reason of hall.reasons) {
+      if (!Object.hasOwn(codes.reasons, reason)) problems.push(`/codes/reasons: the reason ${reason} has no indicator code`);
+    }
+  }
+  return problems;
 }
 
 export const RESERVED_HEADERS = new Set(['content-type', 'x-idempotency-key', 'x-signature', 'x-timestamp', 'content-length', 'host']);

@@ -17,7 +17,7 @@ afterEach(() => {
 });
 
 function row(i: number, payload: unknown = sampleRating(i)): OutboxRow {
-  return { seq: i, ratingId: `r${i}`, payload: JSON.stringify(payload), createdAt: 0, attempts: 0, lastError: null, nextAttemptAt: 0, deliveredAt: null };
+  return { seq: i, ratingId: `r${i}`, kind: 'rating', payload: JSON.stringify(payload), applicant: null, applicantHeld: false, createdAt: 0, attempts: 0, lastError: null, nextAttemptAt: 0, deliveredAt: null };
 }
 
 function adapter(opts: Partial<GenericJsonAdapterOptions> = {}): GenericJsonAdapter {

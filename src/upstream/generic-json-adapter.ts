@@ -1,14 +1,22 @@
-import { createHmac } from 'node:crypto';
 import { systemScheduler, type Scheduler } from '../../devices/scheduler.ts';
-import { classifyStatus, type DeliveryResult, type UpstreamAdapter } from './adapter.ts';
+import type { DeliveryResult, UpstreamAdapter } from './adapter.ts';
 import type { ResolvedUpstreamConfig, UpstreamConfig, UpstreamMapping } from './config.ts';
+import { parseJson, postSigned, resultOfStatus, snippet } from './http-post.ts';
 import { buildBody, getPath } from './mapping.ts';
 import type { OutboxRow } from './outbox-store.ts';
+import { recordOf } from './record.ts';
+
+export { parseRetryAfter, signBody } from './http-post.ts';
 
 export interface GenericJsonAdapterOptions {
   endpoint: string;
   secret: string;
   mapping: UpstreamMapping;
+  /** The body of a follow-up result and of an unrated service, where the hall uploads them. */
+  followupMapping?: UpstreamMapping;
+  unratedMapping?: UpstreamMapping;
+  /** Follow-up results go here when set; else to `endpoint`. */
+  followupEndpoint?: string;
   headers?: Record<string, string>;
   ackWhen?: UpstreamConfig['ackWhen'];
   /** For `datetime` formats. Default Asia/Shanghai. */
@@ -18,11 +26,6 @@ export interface GenericJsonAdapterOptions {
   scheduler?: Scheduler;
   /** Default: the global fetch. */
   fetch?: typeof fetch;
-}
-
-/** Hex HMAC-SHA256 of the exact body bytes: what `X-Signature` carries and the platform recomputes. */
-export function signBody(secret: string, body: string | Uint8Array): string {
-  return createHmac('sha256', secret).update(body).digest('hex');
 }
 
 /**
@@ -35,7 +38,8 @@ export function signBody(secret: string, body: string | Uint8Array): string {
  * retried. A request (with its answer) that outlasts `timeoutMs` is aborted and retried.
  */
 export class GenericJsonAdapter implements UpstreamAdapter {
-  readonly #o: Required<Omit<GenericJsonAdapterOptions, 'ackWhen' | 'headers'>> & Pick<GenericJsonAdapterOptions, 'ackWhen' | 'headers'>;
+  readonly #o: Required<Omit<GenericJsonAdapterOptions, 'ackWhen' | 'headers' | 'followupMapping' | 'unratedMapping' | 'followupEndpoint'>> &
+    Pick<GenericJsonAdapterOptions, 'ackWhen' | 'headers' | 'followupMapping' | 'unratedMapping' | 'followupEndpoint'>;
 
   constructor(opts: GenericJsonAdapterOptions) {
     this.#o = {
@@ -49,12 +53,16 @@ export class GenericJsonAdapter implements UpstreamAdapter {
   }
 
   static fromConfig(config: ResolvedUpstreamConfig, extra: { scheduler?: Scheduler; fetch?: typeof fetch } = {}): GenericJsonAdapter {
-    return new GenericJsonAdapter({ ...config, ...extra });
+    if (!config.mapping) throw new Error('the generic-json adapter needs a mapping (resolveUpstreamConfig checks this)');
+    return new GenericJsonAdapter({ ...config, mapping: config.mapping, ...extra });
   }
 
-  /** The exact body this row is sent as. Throws if the payload is not JSON. */
-  body(row: Pick<OutboxRow, 'payload'>): string {
-    return JSON.stringify(buildBody(JSON.parse(row.payload), this.#o.mapping, this.#o.timeZone));
+  /** The exact body this row is sent as: the record (with `applicant` when held) through the mapping. Throws if the payload is not JSON. */
+  body(row: Pick<OutboxRow, 'payload'> & Partial<Pick<OutboxRow, 'applicant' | 'kind'>>): string {
+    const kind = row.kind ?? 'rating';
+    const mapping = kind === 'followup' ? this.#o.followupMapping : kind === 'unrated' ? this.#o.unratedMapping : this.#o.mapping;
+    if (!mapping) throw new Error(`no ${kind}Mapping is configured for a ${kind} record`);
+    return JSON.stringify(buildBody(recordOf(row), mapping, this.#o.timeZone));
   }
 
   async deliver(row: OutboxRow): Promise<DeliveryResult> {
@@ -65,85 +73,26 @@ export class GenericJsonAdapter implements UpstreamAdapter {
       return { outcome: 'rejected', error: `payload: ${(err as Error).message}` };
     }
     const { scheduler, timeoutMs } = this.#o;
-    const headers: Record<string, string> = {
-      ...this.#o.headers,
-      'Content-Type': 'application/json; charset=utf-8',
-      'X-Idempotency-Key': row.ratingId,
-      'X-Signature': signBody(this.#o.secret, body),
-      'X-Timestamp': String(scheduler.now()),
-    };
-    const abort = new AbortController();
-    let timedOut = false;
-    const cancel = scheduler.schedule(timeoutMs, () => {
-      timedOut = true;
-      abort.abort();
+    const answer = await postSigned({
+      endpoint: row.kind === 'followup' ? (this.#o.followupEndpoint ?? this.#o.endpoint) : this.#o.endpoint,
+      secret: this.#o.secret,
+      key: row.ratingId,
+      body,
+      contentType: 'application/json; charset=utf-8',
+      ...(this.#o.headers ? { headers: this.#o.headers } : {}),
+      timeoutMs,
+      scheduler,
+      fetch: this.#o.fetch,
     });
-    try {
-      // A redirect is not followed: a POST sent somewhere else than configured is a config problem.
-      const res = await this.#o.fetch(this.#o.endpoint, { method: 'POST', headers, body, signal: abort.signal, redirect: 'manual' });
-      const text = await res.text();
-      return this.#read(res.status, text, res.headers.get('retry-after'));
-    } catch (err) {
-      if (timedOut) return { outcome: 'retry', error: `timeout: no answer within ${timeoutMs} ms` };
-      return { outcome: 'retry', error: `network: ${describeFetchError(err)}` };
-    } finally {
-      cancel();
+    if ('outcome' in answer) return answer;
+    const { status, text } = answer;
+    const other = resultOfStatus(status, text, answer.retryAfter, scheduler.now());
+    if (other) return other;
+    const ack = this.#o.ackWhen;
+    if (ack) {
+      const code = getPath(parseJson(text), ack.path);
+      if (!ack.equals.some((v) => v === code)) return { outcome: 'retry', status, error: `HTTP ${status}${text ? `: ${snippet(text)}` : ''} (${ack.path} is not an accepted value)` };
     }
+    return { outcome: 'acknowledged', status, duplicate: false };
   }
-
-  #read(status: number, text: string, retryAfter: string | null): DeliveryResult {
-    const what = `HTTP ${status}${text ? `: ${snippet(text)}` : ''}`;
-    const kind = classifyStatus(status);
-    switch (kind) {
-      case 'acknowledged': {
-        const ack = this.#o.ackWhen;
-        if (ack) {
-          const code = getPath(parseJson(text), ack.path);
-          if (!ack.equals.some((v) => v === code)) return { outcome: 'retry', status, error: `${what} (${ack.path} is not an accepted value)` };
-        }
-        return { outcome: 'acknowledged', status, duplicate: false };
-      }
-      case 'duplicate':
-        // The key is the rating id, so a conflict on it means the platform holds this very record.
-        return { outcome: 'acknowledged', status, duplicate: true };
-      case 'rejected':
-        return { outcome: 'rejected', status, error: what };
-      case 'retry': {
-        const ms = parseRetryAfter(retryAfter, this.#o.scheduler.now());
-        return ms === undefined ? { outcome: 'retry', status, error: what } : { outcome: 'retry', status, error: what, retryAfterMs: ms };
-      }
-      default: {
-        const _exhaustive: never = kind;
-        return _exhaustive;
-      }
-    }
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function snippet(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
-}
-
-/** `Retry-After` as seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-/** undici's "fetch failed" hides the reason in `cause`. */
-function describeFetchError(err: unknown): string {
-  const e = err as { message?: string; cause?: { code?: string; message?: string } };
-  const cause = e.cause?.code ?? e.cause?.message;
-  return cause ? `${e.message ?? 'fetch failed'} (${cause})` : (e.message ?? String(err));
 }

@@ -1,6 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import { decodeActor, decodeData } from '../store/event-codec.ts';
 import type { Db } from '../store/open-db.ts';
+import type { ApplicantSeal } from '../personal/applicant-seal.ts';
+import type { Applicant, RecordKind } from './record.ts';
 
 /**
  * `next_attempt_at` of a dead letter: a record the platform refused as malformed, parked so the
@@ -15,6 +17,9 @@ export const DEAD_LETTER = Number.MAX_SAFE_INTEGER;
  * its upload. `OR IGNORE`: a rating enqueued twice (a replayed event) is sent once. `seq` is the
  * rowid, so upload order is the order of the commits.
  */
+/** The key of the row holding a ticket's applicant before its record exists. */
+export const HOLD_PREFIX = 'hold:';
+
 export const OUTBOX_INSERT_SQL = 'INSERT OR IGNORE INTO upstream_outbox (rating_id, payload, created_at) VALUES (?, ?, ?)';
 
 const insertStatements = new WeakMap<Db, Statement>();
@@ -33,8 +38,16 @@ export interface OutboxRow {
   seq: number;
   /** Also the idempotency key sent upstream. */
   ratingId: string;
-  /** The JSON rating record, as enqueued. */
+  /** What it is a record of. */
+  kind: RecordKind;
+  /** The JSON record: the data of its event (a rating's `rating.recorded`), as enqueued. */
   payload: string;
+  /** The applicant, opened from the row's sealed copy for this attempt only; null when none is held. */
+  applicant: Applicant | null;
+  /** The row holds a sealed applicant that would not open (the key was changed?): the row must not go without it. */
+  applicantError?: string;
+  /** The row holds a sealed applicant (opened or not). */
+  applicantHeld: boolean;
   createdAt: number;
   /** Failed attempts so far. */
   attempts: number;
@@ -66,21 +79,48 @@ interface RawRow {
   last_error: string | null;
   next_attempt_at: number;
   delivered_at: number | null;
+  kind: string;
+  ticket_id: string | null;
+  applicant: Buffer | null;
 }
 
 /** A rating.recorded event needs nothing of the hall's context to be read back (only its level). */
 const RATING_CODEC = { timeZone: 'UTC', ratingTimeoutMs: 0 };
 
 /** The row, and its rating event where the row points at one (the record is built from it). */
-const COLUMNS = 'o.seq AS seq, rating_id, payload, created_at, attempts, last_error, next_attempt_at, delivered_at, e.at AS event_at, e.actor AS event_actor, e.data AS event_data';
+const COLUMNS =
+  'o.seq AS seq, o.rating_id AS rating_id, o.payload AS payload, o.created_at AS created_at, o.attempts AS attempts, o.last_error AS last_error, o.next_attempt_at AS next_attempt_at, ' +
+  'o.delivered_at AS delivered_at, o.kind AS kind, o.ticket_id AS ticket_id, o.applicant AS applicant, e.at AS event_at, e.actor AS event_actor, e.data AS event_data';
+/** Rows that are records; a `hold` row only keeps a ticket's applicant until its record is made. */
+const RECORD = "kind <> 'hold'";
 const FROM = 'upstream_outbox o LEFT JOIN events e ON e.seq = o.event_seq';
 
-function toRow(r: RawRow): OutboxRow {
-  const payload = r.payload ?? (r.event_data !== null && r.event_at !== null ? JSON.stringify(decodeData('rating.recorded', r.event_data, 0, r.event_at, RATING_CODEC, decodeActor(r.event_actor ?? 'system:unknown'))) : '{}');
+/** The event a record of this kind is built from. */
+function eventTypeOf(kind: string): 'rating.recorded' | 'rating.unrated' | 'followup.updated' {
+  return kind === 'unrated' ? 'rating.unrated' : kind === 'followup' ? 'followup.updated' : 'rating.recorded';
+}
+
+function toRow(r: RawRow, seal: ApplicantSeal | null | undefined): OutboxRow {
+  const payload = r.payload ?? (r.event_data !== null && r.event_at !== null ? JSON.stringify(decodeData(eventTypeOf(r.kind), r.event_data, 0, r.event_at, RATING_CODEC, decodeActor(r.event_actor ?? 'system:unknown'))) : '{}');
+  let applicant: Applicant | null = null;
+  let applicantError: string | undefined;
+  // A listing (the manager's dead letters) passes `undefined`: it only says whether one is held.
+  if (r.applicant !== null && seal !== undefined) {
+    try {
+      if (!seal) throw new Error('no applicant key is loaded');
+      applicant = seal.open(r.applicant, r.ticket_id ?? '');
+    } catch (err) {
+      applicantError = `the sealed applicant does not open (${(err as Error).message}): check HALLQ_APPLICANT_KEY_FILE`;
+    }
+  }
   return {
     seq: r.seq,
     ratingId: r.rating_id,
+    kind: r.kind as RecordKind,
     payload,
+    applicant,
+    ...(applicantError ? { applicantError } : {}),
+    applicantHeld: r.applicant !== null,
     createdAt: r.created_at,
     attempts: r.attempts,
     lastError: r.last_error,
@@ -106,24 +146,38 @@ export class OutboxStore {
   readonly #requeueOne: Statement<[number, number]>;
   readonly #get: Statement<[string], RawRow>;
   readonly #purge: Statement<[number]>;
+  readonly #expired: Statement<[number], { seq: number; rating_id: string; kind: string; attempts: number }>;
+  readonly #dropHold: Statement<[number]>;
+  readonly #erase: Statement<[string, number, number]>;
+  readonly #hold: Statement<[string, string, number, Buffer, number]>;
+  readonly #seal: ApplicantSeal | null;
+  readonly #parkAnswers: Statement<[{ error: string; seq: number }]>;
+  readonly #requeueAnswers: Statement<[{ dead: number; seq: number }]>;
+  readonly #keyOf: Statement<[number], { rating_id: string }>;
 
-  constructor(readonly db: Db) {
-    this.#head = db.prepare<[number], RawRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE delivered_at IS NULL AND next_attempt_at < ? ORDER BY o.seq LIMIT 1`);
-    this.#delivered = db.prepare<[number, number]>('UPDATE upstream_outbox SET delivered_at = ? WHERE seq = ? AND delivered_at IS NULL');
+  /** `seal` opens the applicants rows hold; without it a row holding one is not sent (`applicantError`). */
+  constructor(
+    readonly db: Db,
+    seal: ApplicantSeal | null = null,
+  ) {
+    this.#seal = seal;
+    this.#head = db.prepare<[number], RawRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE delivered_at IS NULL AND next_attempt_at < ? AND ${RECORD} ORDER BY o.seq LIMIT 1`);
+    // Acknowledged: the applicant has reached the platform and is erased here at once.
+    this.#delivered = db.prepare<[number, number]>('UPDATE upstream_outbox SET delivered_at = ?, applicant = NULL, erase_at = NULL WHERE seq = ? AND delivered_at IS NULL');
     this.#failed = db.prepare<[string, number, number]>(
       'UPDATE upstream_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE seq = ? AND delivered_at IS NULL',
     );
     this.#backlog = db.prepare<[number, number], { count: number | null; oldest: number | null; dead: number | null }>(
       `SELECT SUM(next_attempt_at < ?) AS count, MIN(CASE WHEN next_attempt_at < ? THEN created_at END) AS oldest, SUM(next_attempt_at = ${DEAD_LETTER}) AS dead
-       FROM upstream_outbox WHERE delivered_at IS NULL`,
+       FROM upstream_outbox WHERE delivered_at IS NULL AND ${RECORD}`,
     );
     this.#lastDelivered = db.prepare<[], { at: number | null }>('SELECT MAX(delivered_at) AS at FROM upstream_outbox');
     this.#deadStreak = db.prepare<[number], { n: number }>(
-      `SELECT COUNT(*) AS n FROM upstream_outbox WHERE delivered_at IS NULL AND next_attempt_at = ?
+      `SELECT COUNT(*) AS n FROM upstream_outbox WHERE delivered_at IS NULL AND next_attempt_at = ? AND ${RECORD} AND kind <> 'followup'
        AND seq > COALESCE((SELECT MAX(seq) FROM upstream_outbox WHERE delivered_at IS NOT NULL), 0)`,
     );
-    this.#deadList = db.prepare<[number, number], RawRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE delivered_at IS NULL AND next_attempt_at = ? ORDER BY o.seq LIMIT ?`);
-    this.#requeueAll = db.prepare<[number]>('UPDATE upstream_outbox SET attempts = 0, next_attempt_at = 0 WHERE delivered_at IS NULL AND next_attempt_at = ?');
+    this.#deadList = db.prepare<[number, number], RawRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE delivered_at IS NULL AND next_attempt_at = ? AND ${RECORD} ORDER BY o.seq LIMIT ?`);
+    this.#requeueAll = db.prepare<[number]>(`UPDATE upstream_outbox SET attempts = 0, next_attempt_at = 0 WHERE delivered_at IS NULL AND next_attempt_at = ? AND ${RECORD}`);
     this.#requeueOne = db.prepare<[number, number]>(
       'UPDATE upstream_outbox SET attempts = 0, next_attempt_at = 0 WHERE delivered_at IS NULL AND next_attempt_at = ? AND seq = ?',
     );
@@ -132,6 +186,57 @@ export class OutboxStore {
       `DELETE FROM upstream_outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?
        AND seq < (SELECT MAX(seq) FROM upstream_outbox WHERE delivered_at IS NOT NULL)`,
     );
+    this.#expired = db.prepare<[number], { seq: number; rating_id: string; kind: string; attempts: number }>(
+      'SELECT seq, rating_id, kind, attempts FROM upstream_outbox WHERE applicant IS NOT NULL AND erase_at <= ? ORDER BY seq',
+    );
+    this.#parkAnswers = db.prepare<[{ error: string; seq: number }]>(
+      `UPDATE upstream_outbox SET next_attempt_at = ${DEAD_LETTER}, last_error = @error
+       WHERE delivered_at IS NULL AND answers = (SELECT rating_id FROM upstream_outbox WHERE seq = @seq)`,
+    );
+    this.#requeueAnswers = db.prepare<[{ dead: number; seq: number }]>(
+      `UPDATE upstream_outbox SET attempts = 0, next_attempt_at = 0
+       WHERE delivered_at IS NULL AND next_attempt_at = @dead AND answers = (SELECT rating_id FROM upstream_outbox WHERE seq = @seq)`,
+    );
+    this.#keyOf = db.prepare<[number], { rating_id: string }>('SELECT rating_id FROM upstream_outbox WHERE seq = ?');
+    this.#dropHold = db.prepare<[number]>(`DELETE FROM upstream_outbox WHERE seq = ? AND kind = 'hold'`);
+    this.#erase = db.prepare<[string, number, number]>(
+      'UPDATE upstream_outbox SET applicant = NULL, erase_at = NULL, last_error = ?, next_attempt_at = ? WHERE seq = ? AND delivered_at IS NULL',
+    );
+    this.#hold = db.prepare<[string, string, number, Buffer, number]>(
+      `INSERT INTO upstream_outbox (rating_id, kind, ticket_id, created_at, applicant, erase_at) VALUES (?, 'hold', ?, ?, ?, ?)
+       ON CONFLICT(rating_id) DO UPDATE SET applicant = excluded.applicant, erase_at = excluded.erase_at`,
+    );
+  }
+
+  /**
+   * Keeps a ticket's applicant, sealed, until its rating (or unrated service) makes the record it
+   * goes with; a later word (the business system's, after the card's) replaces an earlier one.
+   * Runs inside the transaction that records what made it known.
+   */
+  holdApplicant(ticketId: string, sealed: Buffer, at: number, eraseAt: number): void {
+    this.#hold.run(`${HOLD_PREFIX}${ticketId}`, ticketId, at, sealed, eraseAt);
+  }
+
+  /**
+   * Applicants past their time (`upstream.applicant.eraseAfterHours`) are erased whether or not
+   * they were delivered: a held one is dropped; a record still waiting becomes a dead letter saying
+   * so (it can be resent, without the applicant). Returns the records so parked.
+   */
+  eraseExpired(now: number, why: string): { seq: number; ratingId: string; attempts: number }[] {
+    const parked: { seq: number; ratingId: string; attempts: number }[] = [];
+    // Looked at before every send: nothing due costs one index probe, no transaction.
+    const due = this.#expired.all(now);
+    if (due.length === 0) return parked;
+    this.db.transaction(() => {
+      for (const r of due) {
+        if (r.kind === 'hold') this.#dropHold.run(r.seq);
+        else if (this.#erase.run(why, DEAD_LETTER, r.seq).changes === 1) {
+          this.#parkAnswers.run({ error: this.#waitingFor(r.seq), seq: r.seq });
+          parked.push({ seq: r.seq, ratingId: r.rating_id, attempts: r.attempts });
+        }
+      }
+    })();
+    return parked;
   }
 
   /** Same as the hub's insert; for tests and tools. False if the rating is already there. */
@@ -146,7 +251,7 @@ export class OutboxStore {
   next(now: number): { row: OutboxRow; dueInMs: number } | null {
     const raw = this.#head.get(DEAD_LETTER);
     if (!raw) return null;
-    return { row: toRow(raw), dueInMs: Math.max(0, raw.next_attempt_at - now) };
+    return { row: toRow(raw, this.#seal), dueInMs: Math.max(0, raw.next_attempt_at - now) };
   }
 
   /** The platform acknowledged the row. False if it was already marked (or does not exist). */
@@ -159,9 +264,21 @@ export class OutboxStore {
     return this.#failed.run(error, Math.min(nextAttemptAt, DEAD_LETTER - 1), seq).changes === 1;
   }
 
-  /** Parks the row: counted as an attempt, kept with its error, skipped by `next` until `requeue`. */
+  /**
+   * Parks the row: counted as an attempt, kept with its error, skipped by `next` until `requeue`.
+   * The follow-up results answering it are parked with it: the platform cannot take a result for a
+   * rating it does not have.
+   */
   markDeadLetter(seq: number, error: string): boolean {
-    return this.#failed.run(error, DEAD_LETTER, seq).changes === 1;
+    return this.db.transaction(() => {
+      const parked = this.#failed.run(error, DEAD_LETTER, seq).changes === 1;
+      if (parked) this.#parkAnswers.run({ error: this.#waitingFor(seq), seq });
+      return parked;
+    })();
+  }
+
+  #waitingFor(seq: number): string {
+    return `waiting for the rating it answers (${this.#keyOf.get(seq)?.rating_id ?? seq}), a dead letter`;
   }
 
   backlog(): Backlog {
@@ -185,8 +302,9 @@ export class OutboxStore {
     return this.#deadStreak.get(DEAD_LETTER)?.n ?? 0;
   }
 
+  /** The parked rows, oldest first; their applicants are not opened (`applicantHeld` says whether one is kept). */
   deadLetters(limit = 100): OutboxRow[] {
-    return this.#deadList.all(DEAD_LETTER, limit).map(toRow);
+    return this.#deadList.all(DEAD_LETTER, limit).map((r) => toRow(r, undefined));
   }
 
   /**
@@ -195,12 +313,17 @@ export class OutboxStore {
    * among the others. Returns how many were requeued.
    */
   requeue(seq?: number): number {
-    return (seq === undefined ? this.#requeueAll.run(DEAD_LETTER) : this.#requeueOne.run(DEAD_LETTER, seq)).changes;
+    if (seq === undefined) return this.#requeueAll.run(DEAD_LETTER).changes;
+    return this.db.transaction(() => {
+      const n = this.#requeueOne.run(DEAD_LETTER, seq).changes;
+      // Its follow-up results go again after it (they have higher seqs).
+      return n === 0 ? 0 : n + this.#requeueAnswers.run({ dead: DEAD_LETTER, seq }).changes;
+    })();
   }
 
   byRatingId(ratingId: string): OutboxRow | null {
     const raw = this.#get.get(ratingId);
-    return raw ? toRow(raw) : null;
+    return raw ? toRow(raw, this.#seal) : null;
   }
 
   /**

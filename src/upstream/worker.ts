@@ -39,6 +39,8 @@ export interface UpstreamWorkerOptions {
   statusEveryMs?: number;
   /** Called with every `status` event. */
   onStatus?: (status: UpstreamStatus) => void;
+  /** `upstream.applicant.eraseAfterHours`, for the dead letter's words when an applicant is erased undelivered. */
+  applicantEraseAfterHours?: number;
 }
 
 export interface DeliveredEvent {
@@ -122,6 +124,7 @@ export class UpstreamWorker extends EventEmitter<UpstreamWorkerEvents> {
   readonly #maxDeadInARow: number;
   readonly #statusEveryMs: number;
   readonly #onStatus: ((status: UpstreamStatus) => void) | undefined;
+  readonly #eraseAfterHours: number;
 
   #started = false;
   #stopping = false;
@@ -148,6 +151,7 @@ export class UpstreamWorker extends EventEmitter<UpstreamWorkerEvents> {
     this.#maxDeadInARow = Math.max(1, opts.deadLetter?.maxInARow ?? 3);
     this.#statusEveryMs = opts.statusEveryMs ?? 1000;
     this.#onStatus = opts.onStatus;
+    this.#eraseAfterHours = opts.applicantEraseAfterHours ?? 72;
     const stored = store.lastError();
     this.#lastError = stored && { ratingId: stored.ratingId, message: stored.error, at: null };
     this.#lastDeliveredAt = store.lastDeliveredAt();
@@ -209,6 +213,7 @@ export class UpstreamWorker extends EventEmitter<UpstreamWorkerEvents> {
     if (!this.#started || this.#stopping || this.#inflight) return;
     let head: ReturnType<OutboxStore['next']>;
     try {
+      this.#eraseExpired();
       head = this.#store.next(this.#clock.now());
     } catch (err) {
       this.#wait(this.#storeFailed(null, err));
@@ -236,6 +241,17 @@ export class UpstreamWorker extends EventEmitter<UpstreamWorkerEvents> {
     });
   }
 
+  /** Applicants past their time are erased, delivered or not; a record still waiting becomes a dead letter. */
+  #eraseExpired(): void {
+    const now = this.#clock.now();
+    const error = `dead-letter: the applicant was erased after ${this.#eraseAfterHours} h without delivery (upstream.applicant.eraseAfterHours); resend to upload the record without it`;
+    for (const r of this.#store.eraseExpired(now, error)) {
+      this.#lastError = { ratingId: r.ratingId, message: error, at: now };
+      this.#tell(() => this.emit('dead-letter', { seq: r.seq, ratingId: r.ratingId, error, attempts: r.attempts, at: now }));
+      this.#emitStatus(true);
+    }
+  }
+
   #wait(ms: number): void {
     this.#clearTimer();
     this.#nextAttemptAt = this.#clock.now() + ms;
@@ -247,7 +263,8 @@ export class UpstreamWorker extends EventEmitter<UpstreamWorkerEvents> {
   async #attempt(row: OutboxRow): Promise<number> {
     let result: DeliveryResult;
     try {
-      result = await this.#adapter.deliver(row);
+      // A sealed applicant that will not open is the key's fault, not the record's: hold the queue, never send it without.
+      result = row.applicantError ? { outcome: 'retry', error: row.applicantError } : await this.#adapter.deliver(row);
     } catch (err) {
       result = { outcome: 'retry', error: `adapter: ${message(err)}` };
     }

@@ -173,3 +173,57 @@ describe('numbers typed into free text', () => {
     }
   });
 });
+
+describe('the applicant of the 好差评 record (issue #12)', () => {
+  it('is never in clear in the database, its WAL or a backup: while records wait through an outage and a restart, and after they are delivered once, in order', async () => {
+    const { MockUpstream } = await import('../mock-platform/mock-upstream.ts');
+    const { genericCheck, genericHall } = await import('../support/generic-upstream.ts');
+    const { UPSTREAM_SECRET } = await import('../support/test-config.ts');
+    const mock = await MockUpstream.start({ secret: UPSTREAM_SECRET, check: genericCheck, mode: 'fail' });
+    const config = genericHall(mock.url);
+    const people = [
+      { name: '诸葛孔明', id: withCheckDigit('51010219810101123') },
+      { name: '赵子龙', id: withCheckDigit('13010219820202234') },
+      { name: '黄汉升', id: withCheckDigit('42010219830303345') },
+    ];
+    const secrets = people.flatMap((p) => [p.id, p.id.slice(0, 17), p.name]);
+    const grep = (dir: string, what: string, walToo = true) => {
+      const files = readdirSync(dir).map((f) => join(dir, f));
+      // A running hub writes through its WAL: that file is searched too (a clean stop folds it in).
+      if (walToo) expect(files.some((f) => f.endsWith('-wal'))).toBe(true);
+      for (const f of files) {
+        const bytes = readFileSync(f);
+        for (const s of secrets) expect(bytes.includes(Buffer.from(s, 'utf8')), `${what}: ${f} holds "${s.slice(0, 2)}…" in clear`).toBe(false);
+      }
+    };
+    let h = await startHub({ config });
+    try {
+      const clerk = await openWindow(h.url, 1);
+      const keys: string[] = [];
+      for (const [i, p] of [...people, ...people].entries()) {
+        const card = i < 3 ? (await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: p.name, idNumber: p.id } })).body.card.cardToken : undefined;
+        await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'ZX', ...(card ? { cardToken: card } : {}) } });
+        await api(h.url, 'POST', '/windows/1/call-next', { token: clerk });
+        // The second round names the applicant from the business system instead of the card.
+        const done = await api(h.url, 'POST', '/windows/1/complete', { token: clerk, body: { caseNo: `PII-${i}`, itemCode: 'I-1', ...(card ? {} : { applicant: { type: 'person', name: p.name, idNumber: p.id } }) } });
+        keys.push((await api(h.url, 'POST', '/ratings', { token: padToken(1), body: { serviceId: done.body.serviceId, level: 5 } })).body.rating.id);
+      }
+      await expect.poll(() => mock.stats().failed, { timeout: 5000 }).toBeGreaterThan(0);
+      grep(h.dir, 'waiting');
+      await h.hub.db.backup(join(h.dir, 'backup.db'));
+      grep(h.dir, 'backup while waiting');
+      await h.stop();
+      grep(h.dir, 'stopped with records waiting', false);
+      h = await startHub({ config, dir: h.dir });
+      mock.fail('ok');
+      await expect.poll(() => mock.received().length, { timeout: 15_000 }).toBe(6);
+      expect(mock.received().map((r) => r.ratingId)).toEqual(keys);
+      expect(mock.received().map((r) => (r.body as { zjhm: string }).zjhm)).toEqual([...people, ...people].map((p) => p.id));
+      await expect.poll(() => h.hub.db.prepare('SELECT COUNT(*) AS n FROM upstream_outbox WHERE applicant IS NOT NULL').get(), { timeout: 5000 }).toEqual({ n: 0 });
+      grep(h.dir, 'delivered');
+    } finally {
+      await h.dispose();
+      await mock.close();
+    }
+  }, 60_000);
+});

@@ -10,6 +10,7 @@ import type { OpenHid } from '../../devices/ratingpad/index.ts';
 import { TEST_PASSWORD, testConfig } from './test-config.ts';
 
 export const TEST_HMAC_KEY = Buffer.alloc(32, 7);
+export const TEST_APPLICANT_KEY = Buffer.alloc(32, 9);
 
 export interface RunningHub {
   hub: Hub;
@@ -29,6 +30,7 @@ export async function startHub(opts: { config?: HallConfig; clock?: Clock; dir?:
     config: opts.config ?? testConfig(),
     dbFile,
     hmacKey: TEST_HMAC_KEY,
+    applicantKey: TEST_APPLICANT_KEY,
     ...(opts.clock ? { clock: opts.clock } : {}),
     dayCloser: false,
     // Generated clips are shared by every test hub: generating them costs half a second.

@@ -1,5 +1,6 @@
 import { parseHallConfig } from '../../src/config/load-hall-config.ts';
 import type { HallConfig } from '../../src/config/schema.ts';
+import { TEST_CODES } from './upstream-testing.ts';
 
 /** scrypt hash of `hallq-demo`, as in config/hall.yaml. */
 export const TEST_PASSWORD = 'hallq-demo';
@@ -27,6 +28,16 @@ export interface TestConfigOptions {
   simLed?: boolean;
   /** The 好差评 endpoint (a MockUpstream's url); secret UPSTREAM_SECRET. */
   upstream?: string;
+  /** The province's protocol (default generic-json); zhejiang-form comes with TEST_CODES and their items. */
+  upstreamAdapter?: 'generic-json' | 'zhejiang-form' | 'anhui-page';
+  /** `upstream.reconcile`: the mock's `/query` beside its `/ratings`. */
+  upstreamReconcile?: boolean;
+  /** `ratings.requireCase`: a completion must name its case and item. */
+  requireCase?: boolean;
+  /** `upstream.unrated` (default none). */
+  upstreamUnrated?: 'none' | 'platform-default';
+  /** `upstream.applicant.eraseAfterHours` (default 72). */
+  applicantEraseAfterHours?: number;
   /** `hall.demo` (simulator controls on); default true, as the tests drive simulators. */
   demo?: boolean;
   /** 指定叫号 allowed (`queue.allowChosenCall`). */
@@ -65,13 +76,22 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
           upstream: {
             endpoint: o.upstream,
             secret: UPSTREAM_SECRET,
-            mapping: { fields: { ratingId: 'pjid', caseNo: 'bjbh', itemCode: 'sxbm', level: 'pjdj', windowId: 'ckbh', staffId: 'gzrybh' } },
+            ...(o.upstreamAdapter === 'zhejiang-form' || o.upstreamAdapter === 'anhui-page'
+              ? { adapter: o.upstreamAdapter, codes: TEST_CODES, ...(o.upstreamAdapter === 'anhui-page' ? { pageUrl: o.upstream.replace(/\/ratings$/, '/page') } : {}) }
+              : { mapping: { fields: { ratingId: 'pjid', caseNo: 'bjbh', itemCode: 'sxbm', level: 'pjdj', windowId: 'ckbh', staffId: 'gzrybh' } } }),
+            ...(o.upstreamUnrated ? { unrated: o.upstreamUnrated } : {}),
+            ...(o.upstreamReconcile ? { reconcile: { url: o.upstream.replace(/\/ratings$/, '/query') } } : {}),
+            ...(o.applicantEraseAfterHours ? { applicant: { eraseAfterHours: o.applicantEraseAfterHours } } : {}),
             backoff: { baseMs: 100, maxMs: 400 },
             pollMs: 200,
             timeoutMs: 2000,
           },
         }
       : {}),
+    ratings: {
+      ...(o.upstreamAdapter === 'zhejiang-form' || o.upstreamAdapter === 'anhui-page' ? { items: Object.fromEntries(Object.entries(TEST_CODES.items).map(([code, item]) => [code, item.name])) } : {}),
+      ...(o.requireCase ? { requireCase: true } : {}),
+    },
     schedule: { week, refuseIfWaitPastClose: o.refuseIfWaitPastClose ?? false, stopIssuingBeforeEndMin: o.stopIssuingBeforeEndMin ?? 0 },
     queue: {
       recallLimit: o.recallLimit ?? 2,

@@ -62,3 +62,18 @@ export function tempDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'hallq-upstream-'));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** A department's credit code and an item table as a Zhejiang hall would configure them (valid GB 32100 check characters). */
+export const TEST_DEPT_CODE = '11330106002508000B';
+export const TEST_PERSON_ID = '330106198503120028';
+export const TEST_COMPANY_CODE = '91350100M000100Y43';
+
+export const TEST_CODES = {
+  channels: { pad: '4', hid: '5', rs485: '5', page: '4', systemDefault: '7' },
+  reasons: { 服务效率: 'A01', 服务水平: 'A02', 服务态度: 'A03' },
+  items: {
+    'ITEM-1': { name: '户籍证明', deptCode: TEST_DEPT_CODE, areaCode: '330106', areaName: '西湖区', caseType: 'immediate' as const, subMatter: '户籍办理', deptName: '西湖区公安分局' },
+    'ITEM-2': { name: '企业开办', deptCode: TEST_DEPT_CODE, areaCode: '330106', caseType: 'promised' as const, promisedDays: 3 },
+  },
+  dataSource: '133',
+};

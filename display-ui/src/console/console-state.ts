@@ -53,6 +53,10 @@ export interface WindowPanel {
   pauseReason: string | null;
   recallLimit: number;
   allowChosenCall: boolean;
+  /** The hall requires the case number and item code on completion (好差评): the dialog asks for both. */
+  requireCase: boolean;
+  /** The hall's items (事项), offered in the completion dialog. */
+  items: { code: string; name: string }[];
   /** The hub's clock when the panel was read (the service timer runs from it). */
   now: number;
   current: ConsoleTicket | null;
@@ -118,7 +122,10 @@ export async function login(jobNo: string, password: string): Promise<void> {
     con.message = null;
     save();
     connect();
-    if (r.staff.role === 'manager' || r.staff.role === 'admin') void loadFollowups();
+    if (r.staff.role === 'manager' || r.staff.role === 'admin') {
+      void loadFollowups();
+      void loadUpstream();
+    }
   } catch (err) {
     // A wrong password is said on the login form (the message shows there).
     fail(err);
@@ -278,9 +285,9 @@ export async function callChosen(serviceId: string): Promise<void> {
   con.rating = null;
   if (r?.reason) con.reason = r.reason;
 }
-/** 办结并叫下一位: one key. */
-export async function completeAndCall(): Promise<void> {
-  const r = (await act(`/windows/${con.windowId}/complete-and-call`, {})) as { called?: { reason?: typeof con.reason } | null } | null;
+/** 办结并叫下一位: one key (with the case and item, where the hall requires them: the dialog asks first). */
+export async function completeAndCall(caseNo = '', itemCode = ''): Promise<void> {
+  const r = (await act(`/windows/${con.windowId}/complete-and-call`, caseFields(caseNo, itemCode))) as { called?: { reason?: typeof con.reason } | null } | null;
   con.rating = null;
   if (r?.called?.reason) con.reason = r.called.reason;
   else if (r && !r.called) {
@@ -289,8 +296,11 @@ export async function completeAndCall(): Promise<void> {
   }
 }
 export const start = () => act(`/windows/${con.windowId}/start`);
+function caseFields(caseNo: string, itemCode: string): { caseNo?: string; itemCode?: string } {
+  return { ...(caseNo.trim() ? { caseNo: caseNo.trim() } : {}), ...(itemCode.trim() ? { itemCode: itemCode.trim() } : {}) };
+}
 export async function complete(caseNo: string, itemCode: string): Promise<void> {
-  await act(`/windows/${con.windowId}/complete`, { ...(caseNo.trim() ? { caseNo: caseNo.trim() } : {}), ...(itemCode.trim() ? { itemCode: itemCode.trim() } : {}) });
+  await act(`/windows/${con.windowId}/complete`, caseFields(caseNo, itemCode));
   con.dialog = null;
 }
 export async function transfer(target: { toCategoryId?: string; toWindowId?: number }, placement: 'front' | 'original' | 'back', note: string): Promise<void> {
@@ -375,3 +385,61 @@ export async function recordStep(id: string, step: 'callback' | 'verification' |
 }
 
 export const PAUSE_REASONS = ['临时离岗', '午间休息', '业务咨询', '系统故障', '外出送件', '会议'];
+
+/** A record the 好差评 platform refused, as the manager's view shows it (never the applicant). */
+export interface DeadLetterView {
+  seq: number;
+  key: string;
+  kind: 'rating' | 'unrated' | 'followup';
+  createdAt: number;
+  attempts: number;
+  error: string | null;
+  number: string | null;
+  caseNo: string | null;
+  itemCode: string | null;
+  level: number | null;
+  step: string | null;
+  applicantHeld: boolean;
+}
+
+export const upload = reactive({
+  /** False where the hall uploads nothing (the section is hidden). */
+  on: false,
+  status: null as SideMessages['upstream.status'] | null,
+  deadLetters: [] as DeadLetterView[],
+  reconcile: false,
+  reconciliations: [] as SideMessages['upstream.reconciled'][],
+});
+
+/** Manager: the upload's state, the refused records and the latest reconciliations. */
+export async function loadUpstream(): Promise<void> {
+  try {
+    const r = await call<{ status: SideMessages['upstream.status']; deadLetters: DeadLetterView[]; reconcile: boolean; reconciliations: SideMessages['upstream.reconciled'][] }>('GET', '/upstream', con.token);
+    Object.assign(upload, { on: true, ...r });
+  } catch (err) {
+    // A hall without an upload: nothing to show, and nothing wrong.
+    if (err instanceof HubError && err.body.code === 'HQ_ERR_UPSTREAM_OFF') upload.on = false;
+    else fail(err);
+  }
+}
+
+/** Sends a refused record again, once its cause is fixed (the config, then a restart). */
+export async function resendDeadLetter(seq: number): Promise<void> {
+  try {
+    await call('POST', `/upstream/dead-letters/${seq}/resend`, con.token, undefined, { 'idempotency-key': tapKey() });
+    con.message = { tone: 'ok', text: '已重新上报 / Sent again' };
+    await loadUpstream();
+  } catch (err) {
+    fail(err);
+  }
+}
+
+/** Compares yesterday now, instead of waiting for the night's run. */
+export async function reconcileNow(): Promise<void> {
+  try {
+    await call('POST', '/upstream/reconciliations', con.token, {});
+    await loadUpstream();
+  } catch (err) {
+    fail(err);
+  }
+}

@@ -25,7 +25,9 @@ export const pad = reactive({
   level: null as number | null,
   reasons: [] as string[],
   comment: '',
-  options: { levels: [] as { level: number; zh: string; en: string }[], badReasons: [] as string[], onlineUrl: null as string | null },
+  options: { levels: [] as { level: number; zh: string; en: string }[], badReasons: [] as string[], onlineUrl: null as string | null, provincePage: false },
+  /** Where the province's own page takes the rating: that page for the open request (its URL names the case, never the applicant). */
+  pageUrl: null as string | null,
   message: '',
   online: true,
   now: Date.now(),
@@ -51,8 +53,8 @@ export async function startPad(): Promise<void> {
   try {
     const me = await call<{ device?: { windowId: number | null } }>('GET', '/auth/me', token);
     pad.windowId = me.device?.windowId ?? null;
-    const options = await call<{ levels: typeof pad.options.levels; badReasons: string[]; timeoutSec: number; onlineUrl?: string | null }>('GET', '/ratings/options', null);
-    pad.options = { levels: options.levels, badReasons: options.badReasons, onlineUrl: options.onlineUrl ?? null };
+    const options = await call<{ levels: typeof pad.options.levels; badReasons: string[]; timeoutSec: number; onlineUrl?: string | null; provincePage?: boolean }>('GET', '/ratings/options', null);
+    pad.options = { levels: options.levels, badReasons: options.badReasons, onlineUrl: options.onlineUrl ?? null, provincePage: options.provincePage === true };
     pad.timeoutSec = options.timeoutSec;
   } catch (err) {
     pad.screen = 'error';
@@ -103,11 +105,24 @@ function show(r: RatingRequest): void {
   pad.reasons = [];
   pad.comment = '';
   pad.message = '';
+  pad.pageUrl = null;
   pad.screen = 'rate';
+  if (pad.options.provincePage) void loadPage(r.serviceId);
+}
+
+/** The province's page for this service: the pad shows it, and its QR for rating on a phone. */
+async function loadPage(serviceId: string): Promise<void> {
+  try {
+    const r = await call<{ url: string }>('GET', `/ratings/${encodeURIComponent(serviceId)}/province-page`, token);
+    if (pad.request?.serviceId === serviceId) pad.pageUrl = r.url;
+  } catch (err) {
+    pad.message = err instanceof HubError ? `${err.body.zh} / ${err.body.en}` : String(err);
+  }
 }
 
 function idle(): void {
   pad.request = null;
+  pad.pageUrl = null;
   pad.screen = 'idle';
 }
 
