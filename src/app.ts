@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
@@ -44,6 +45,11 @@ import { hubIdOf } from './store/hub-identity.ts';
 import { CommandHandler, systemClock, type Clock } from './store/handle-command.ts';
 import { openDb, type Db } from './store/open-db.ts';
 import { HistoryReader } from './store/history.ts';
+import { backupRoutes } from './api/backup-routes.ts';
+import { BackupService, type BackupSettings } from './backup/backup-service.ts';
+import { backupFileName, backupStamp } from './backup/backup-files.ts';
+import { backupIfMigrating } from './backup/online-backup.ts';
+import { MIGRATIONS } from './store/migrations.ts';
 
 export interface BuildOptions {
   config: HallConfig;
@@ -72,6 +78,8 @@ export interface BuildOptions {
   clockCheckMs?: number;
   /** Report threads: how many, how many jobs may wait, and the time limit of one (see ReportRunner). */
   reports?: { threads?: number; queue?: number; timeoutMs?: number; exportTimeoutMs?: number };
+  /** Nightly and pre-migration backups (`resolveBackupSettings`); none when absent. */
+  backups?: BackupSettings | null;
 }
 
 export interface Hub {
@@ -84,6 +92,7 @@ export interface Hub {
   handler: CommandHandler;
   /** Runs the hall's reports in worker threads, each with its own read-only connection. */
   reports: ReportRunner;
+  backups: BackupService | null;
   guard: ClockGuard;
   io: HubServer;
   db: Db;
@@ -95,6 +104,12 @@ export interface Hub {
 export async function buildHub(opts: BuildOptions): Promise<Hub> {
   const { config } = opts;
   const clock = opts.clock ?? systemClock;
+  // Before a migration changes the schema, the database as it was goes to the backups.
+  if (opts.backups) {
+    const dir = opts.backups.dir;
+    const t = backupStamp(clock.now(), config.hall.timeZone);
+    await backupIfMigrating(opts.dbFile, MIGRATIONS.length, (from) => join(dir, backupFileName(t.date, t.hhmmss, from)));
+  }
   const db = openDb(opts.dbFile);
   const handler = new CommandHandler(db, config, clock);
   const principals = new Principals(db, config, clock);
@@ -111,6 +126,8 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);
+  const backups = opts.backups && opts.dbFile !== ':memory:' ? new BackupService(opts.dbFile, opts.backups, clock, config.hall.timeZone, app.log) : null;
+  if (backups && opts.dayCloser !== false) backups.start();
   app.addSchema(ErrorSchema);
   await app.register(cookie);
   await app.register(swagger, {
@@ -240,6 +257,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       // Read now, not a cached status: the backlog counts every rating still to go.
       upstream: upstream ? upstream.worker.status() : null,
       devices: [...deviceStates.values()],
+      backup: backups ? { dir: backups.settings.dir, last: backups.last } : null,
     };
   });
 
@@ -259,6 +277,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       await api.register(quietTimeRoutes, { handler, config, reports });
       await api.register(rankingRoutes, { handler, config, reports });
       await api.register(assessmentRoutes, { handler, config, reports });
+      await api.register(backupRoutes, { backups });
       api.get(
         '/announcements/calls/:callId',
         {
@@ -359,6 +378,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     announcer,
     handler,
     reports,
+    backups,
     guard,
     io,
     db,
@@ -378,6 +398,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       await led?.stop();
       announcer?.close();
       await reports.close();
+      await backups?.stop();
       for (const p of printers.values()) await p.stop();
       // Close the transports, not the sockets: a server-side disconnect is final for socket.io
       // clients, a closed transport is not, so every screen reconnects by itself once the hub is back.

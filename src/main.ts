@@ -5,6 +5,8 @@ import { buildHub } from './app.ts';
 import { demoEntries, HallConfigError, loadHallConfig } from './config/load-hall-config.ts';
 import { HmacKeyError, loadHmacKey } from './personal/card-reads.ts';
 import { seedDemoHistory } from './simulator/demo-history.ts';
+import { BackupError } from './backup/errors.ts';
+import { resolveBackupSettings } from './backup/settings.ts';
 
 const { values } = parseArgs({
   options: {
@@ -54,8 +56,10 @@ const DATA_DIR_ERRORS = /^(EACCES|EPERM|EROFS|ENOENT|ENOTDIR|EISDIR|ENOSPC|EDQUO
 
 let hmac;
 let hub;
+let backups;
 try {
   hmac = loadHmacKey(dataDir, process.env, { demo: config.hall.demo === true });
+  backups = resolveBackupSettings(config, { configDir: dirname(configFile), dataDir, keyFile: hmac.file, env: process.env });
   // A demo hall on a fresh data directory starts with simulated history (docs/decisions.md §39).
   if (!values['no-history'] && config.hall.demo === true) {
     const started = performance.now();
@@ -75,10 +79,11 @@ try {
     publicUrl: config.hall.publicUrl ?? lanUrl(),
     voiceCacheDir: resolve(dataDir, 'voice-cache'),
     configDir: dirname(configFile),
+    backups,
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
   });
 } catch (err) {
-  if (err instanceof HmacKeyError) refuseToStart(err.message);
+  if (err instanceof HmacKeyError || err instanceof BackupError) refuseToStart(err.message);
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && DATA_DIR_ERRORS.test(code)) {
     refuseToStart(
@@ -119,6 +124,7 @@ const lines = [
   `  API docs   ${base}/docs`,
   `  Health     ${base}/healthz`,
   `  Data       ${dataDir}`,
+  `  Backups    ${backups ? `${backups.dir} (nightly at ${backups.at}, ${backups.keepDaily} daily, ${backups.keepMonthly} monthly)` : '无 / none: set backups.dir in the config or HALLQ_BACKUP_DIR'}`,
   '',
 ];
 if (demo.length > 0) {

@@ -419,6 +419,23 @@ export const HallConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /**
+     * Online backups of the database (issue #14): nightly at `at` (the hall's time) and before every
+     * migration, into `dir` (relative to the config file; `HALLQ_BACKUP_DIR` overrides it), rotated.
+     * Without this section (and without the variable) the hub makes none, and says so at start-up.
+     */
+    backups: Type.Optional(
+      Type.Object(
+        {
+          dir: Type.String({ minLength: 1 }),
+          at: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', default: '02:30' }),
+          keepDaily: Type.Integer({ minimum: 1, maximum: 3650, default: 14 }),
+          keepMonthly: Type.Integer({ minimum: 0, maximum: 600, default: 12 }),
+          keepPreMigration: Type.Integer({ minimum: 1, maximum: 100, default: 3 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -115,6 +115,9 @@ export const ERRORS = {
     en: 'No simulated reader is configured; the simulator endpoint is off',
   },
   HQ_ERR_NO_PRINTER: { zh: '没有可用的号票打印机', en: 'No ticket printer is configured' },
+  // Backups
+  HQ_ERR_BACKUPS_OFF: { zh: '本 hub 未配置备份目录（backups.dir 或 HALLQ_BACKUP_DIR）', en: 'No backup directory is configured on this hub (backups.dir or HALLQ_BACKUP_DIR)' },
+  HQ_ERR_BACKUP_FAILED: { zh: '备份未能写入，请检查备份目录的磁盘空间和权限', en: 'The backup could not be written; check the backup directory: free space and permissions' },
   // Server
   HQ_ERR_INTERNAL: { zh: '服务器内部错误，操作未生效，请重试', en: 'Internal error; nothing was changed, try again' },
 } as const satisfies Record<string, { zh: string; en: string }>;
