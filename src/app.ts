@@ -41,11 +41,15 @@ import { IdCardHost } from './devices-bridge/idcard-host.ts';
 import { PrinterHost, ticketToPrint } from './devices-bridge/printer-host.ts';
 import { CardReads } from './personal/card-reads.ts';
 import { attachRealtime, type HubServer } from './realtime/realtime-server.ts';
+import type { SideMessages } from './realtime/protocol.ts';
 import { hubIdOf } from './store/hub-identity.ts';
 import { CommandHandler, systemClock, type Clock } from './store/handle-command.ts';
 import { openDb, type Db } from './store/open-db.ts';
 import { HistoryReader } from './store/history.ts';
 import { backupRoutes } from './api/backup-routes.ts';
+import { deviceRoutes } from './api/device-routes.ts';
+import { declaredDevices, DeviceRegistry } from './devices-bridge/device-registry.ts';
+import { HubMetrics } from './metrics/hub-metrics.ts';
 import { BackupService, type BackupSettings } from './backup/backup-service.ts';
 import { backupFileName, backupStamp } from './backup/backup-files.ts';
 import { backupIfMigrating } from './backup/online-backup.ts';
@@ -88,6 +92,8 @@ export interface Hub {
   idcard: IdCardHost | null;
   caller: CallerHost | null;
   led: LedHost | null;
+  /** The device health board. */
+  devices: DeviceRegistry;
   announcer: ZonedAnnouncer | null;
   handler: CommandHandler;
   /** Runs the hall's reports in worker threads, each with its own read-only connection. */
@@ -149,10 +155,24 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   const { io } = realtime;
   // The latest device.status of every device, for the health details.
   const deviceStates = new Map<string, DeviceStatus>();
+  // The health board: every device of the config, kept from its host's reports and its traffic.
+  const devices = new DeviceRegistry(declaredDevices(config), clock, config.hall.timeZone, config.devices.downAlarmMin * 60_000, (entry) =>
+    realtime.emitTo(['manager', 'guide'], 'device.health', entry),
+  );
   const emit: Emit = (room, type, message) => {
-    if (type === 'device.status') deviceStates.set((message as DeviceStatus).device, message as DeviceStatus);
+    if (type === 'device.status') {
+      deviceStates.set((message as DeviceStatus).device, message as DeviceStatus);
+      devices.onStatus(message as DeviceStatus);
+    }
+    if (room.startsWith('kiosk:')) {
+      const job = type === 'print.job' ? (message as SideMessages['print.job']) : null;
+      if (job && (job.event === 'printed' || job.event === 'failed')) devices.onPrint(room.slice(6), job.event);
+      if (type === 'card.read') devices.onCardRead(room.slice(6));
+    }
     realtime.emitTo(room, type, message);
   };
+  const alarmTimer = setInterval(() => devices.tick(), 5_000);
+  alarmTimer.unref();
   const idcardConfig = config.devices.idcard;
   const idcard = idcardConfig
     ? new IdCardHost(
@@ -238,6 +258,13 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     }
   });
 
+  // Prometheus scrapes with the monitoring token (a manager's session works too, to look).
+  const metrics = new HubMetrics({ handler, config, devices, upstream: upstream ? () => upstream.worker.status() : null, socketClients: () => io.engine.clientsCount });
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    requireOneOf(request, { roles: ['manager', 'admin'], devices: ['monitor'] });
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(await metrics.render());
+  });
+
   // Liveness for anyone (a supervisor, a load balancer): is the hub up, and did its last write land?
   app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
     const ok = handler.lastCommit.ok;
@@ -278,6 +305,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       await api.register(rankingRoutes, { handler, config, reports });
       await api.register(assessmentRoutes, { handler, config, reports });
       await api.register(backupRoutes, { backups });
+      await api.register(deviceRoutes, { devices });
       api.get(
         '/announcements/calls/:callId',
         {
@@ -375,6 +403,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     idcard,
     caller,
     led,
+    devices,
     announcer,
     handler,
     reports,
@@ -389,6 +418,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       stopDayCloser();
       stopRatingTimeouts();
       clearInterval(guardTimer);
+      clearInterval(alarmTimer);
       if (recordsTimer) clearInterval(recordsTimer);
       if (maintenanceTimer) clearTimeout(maintenanceTimer);
       await idcard?.stop();

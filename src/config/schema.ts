@@ -262,6 +262,8 @@ export const HallConfigSchema = Type.Object(
             { additionalProperties: false },
           ),
         ),
+        /** A device down this long raises an alarm on the health board that stays until someone clears it. */
+        downAlarmMin: Type.Integer({ minimum: 1, maximum: 1440, default: 5 }),
         /** USB HID rating pads (评价器), one per window; see devices/ratingpad/README.md. */
         ratingPads: RatingPadsConfigSchema,
         /** The RS-485 bus of caller keypads (呼叫器): `sim` or `serial:/dev/ttyUSB2?baud=9600`. */

@@ -98,6 +98,36 @@ export interface DeviceStatus {
   at: number;
 }
 
+/**
+ * One device on the health board (issue #14 §2): what it is, where, who hosts it, how it is, and
+ * today's counts. Sent to the `manager` and `guide` rooms on every change.
+ */
+export interface DeviceHealth {
+  id: string;
+  kind: DeviceStatus['kind'];
+  /** Its transport address (`tcp://…`, `serial:/dev/ttyUSB0`, `sim`). */
+  address: string;
+  /** `hub`, or the name of the agent that hosts it. */
+  host: string;
+  kioskId?: string;
+  health: 'ok' | 'degraded' | 'down';
+  /** The driver's own word (`paper-out`, `no-sam`, `down`) and detail. */
+  state: string;
+  detail: string;
+  printer: { paper: 'ok' | 'low' | 'out'; coverOpen: boolean } | null;
+  /** When the hub last heard from it working; null: not yet. */
+  lastSeen: number | null;
+  lastError: { message: string; at: number } | null;
+  /** Down since (null when not down). */
+  downSince: number | null;
+  /** Raised once down for `devices.downAlarmMin`; stays until cleared, even after it recovers. */
+  alarm: { raisedAt: number; downSince: number; recovered: boolean } | null;
+  /** What the guide desk should go and fix (paper, cover, reader), in both languages; null: nothing. */
+  guideAlert: { zh: string; en: string } | null;
+  today: { date: string; prints: number; printFailures: number; cardReads: number; faults: number };
+  at: number;
+}
+
 /** A card was read at a kiosk: a short-lived token and the masked holder, never the number. */
 export interface CardReadMessage {
   cardToken: string;
@@ -168,6 +198,7 @@ export interface SessionEndedMessage {
 export interface SideMessages {
   'queue.counts': QueueCounts;
   'device.status': DeviceStatus;
+  'device.health': DeviceHealth;
   'card.read': CardReadMessage;
   'card.refused': RefusalMessage;
   'print.job': PrintJobMessage;
@@ -205,6 +236,7 @@ export const REPLAY_CHUNK = 1_000;
 export const SIDE_MESSAGES: ReadonlySet<string> = new Set<SideMessageType>([
   'queue.counts',
   'device.status',
+  'device.health',
   'card.read',
   'card.refused',
   'print.job',

@@ -55,7 +55,7 @@ export interface Realtime {
   io: HubServer;
   recent: RecentEvents;
   /** Sends an unlogged message (device traffic, counts) to one room. */
-  emitTo<K extends SideMessageType>(room: string, type: K, message: SideMessages[K]): void;
+  emitTo<K extends SideMessageType>(room: string | string[], type: K, message: SideMessages[K]): void;
 }
 
 /**

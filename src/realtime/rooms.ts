@@ -17,6 +17,8 @@ export function allowedRooms(p: Principal | null, config: HallConfig): Set<strin
     return rooms;
   }
   rooms.add(`clerk:${p.staff.id}`);
+  // The guide desk hears of the devices it fixes (paper, cover, reader); the manager hears everything.
+  if (p.staff.role === 'guide' || p.staff.role === 'manager' || p.staff.role === 'admin') rooms.add('guide');
   if (p.staff.role === 'manager' || p.staff.role === 'admin') {
     rooms.add('manager');
     for (const w of config.windows) rooms.add(`window:${w.id}`);
@@ -36,6 +38,7 @@ export function defaultRooms(p: Principal | null): string[] {
     return ['hall'];
   }
   if (p.staff.role === 'manager' || p.staff.role === 'admin') return ['hall', 'manager', `clerk:${p.staff.id}`];
+  if (p.staff.role === 'guide') return ['hall', 'guide', `clerk:${p.staff.id}`];
   return ['hall', `clerk:${p.staff.id}`, ...p.windows.map((w) => `window:${w.id}`)];
 }
 
