@@ -29,7 +29,7 @@ import { startRatingTimeouts } from './rating-timeouts.ts';
 import { ratingRoutes } from './api/rating-routes.ts';
 import { kioskRoutes } from './api/kiosk-routes.ts';
 import { Type } from '@sinclair/typebox';
-import { createAnnouncer, type ZonedAnnouncer } from './announcer/index.ts';
+import { createAnnouncer, missingClipsSummary, type ZonedAnnouncer } from './announcer/index.ts';
 import { errorBody, installErrorHandler } from './api/http-errors.ts';
 import { HallqError } from './domain/errors.ts';
 import { CallerHost } from './devices-bridge/caller-host.ts';
@@ -202,7 +202,8 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
           recordingsDir: opts.voiceDir === undefined ? fileURLToPath(new URL('../config/voice', import.meta.url)) : opts.voiceDir,
           cacheDir: opts.voiceCacheDir ?? null,
         });
-  if (voice && voice.report.missing.length > 0) app.log.warn({ missing: voice.report.missing }, 'voice clips missing: those calls are spoken by the browser');
+  // One line however many clips are missing (all of them when espeak-ng is absent): the reasons, counted.
+  if (voice && voice.report.missing.length > 0) app.log.warn(missingClipsSummary(voice.report.missing), 'voice clips missing: those calls are spoken by the browser');
   const announcer = voice?.announcer ?? null;
   // The hall wall plays each announcement when the hub's single queue reaches it: never two at once.
   announcer?.on('announcement', (a) => emit('hall', 'announcement', a));

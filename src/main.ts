@@ -7,6 +7,7 @@ import { HmacKeyError, loadHmacKey } from './personal/card-reads.ts';
 import { seedDemoHistory } from './simulator/demo-history.ts';
 import { BackupError } from './backup/errors.ts';
 import { resolveBackupSettings } from './backup/settings.ts';
+import { logDestination } from './log-output.ts';
 
 const { values } = parseArgs({
   options: {
@@ -80,7 +81,8 @@ try {
     voiceCacheDir: resolve(dataDir, 'voice-cache'),
     configDir: dirname(configFile),
     backups,
-    logger: { level: process.env.LOG_LEVEL ?? 'info' },
+    // JSON for the journal and pipes, readable lines at a terminal.
+    logger: { level: process.env.LOG_LEVEL ?? 'info', ...logDestination() },
   });
 } catch (err) {
   if (err instanceof HmacKeyError || err instanceof BackupError) refuseToStart(err.message);
