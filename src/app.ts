@@ -48,6 +48,8 @@ import { openDb, type Db } from './store/open-db.ts';
 import { HistoryReader } from './store/history.ts';
 import { backupRoutes } from './api/backup-routes.ts';
 import { deviceRoutes } from './api/device-routes.ts';
+import { agentRoutes } from './api/agent-routes.ts';
+import { AgentStore } from './agents/agent-store.ts';
 import { declaredDevices, DeviceRegistry } from './devices-bridge/device-registry.ts';
 import { HubMetrics } from './metrics/hub-metrics.ts';
 import { BackupService, type BackupSettings } from './backup/backup-service.ts';
@@ -119,6 +121,9 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   const db = openDb(opts.dbFile);
   const handler = new CommandHandler(db, config, clock);
   const principals = new Principals(db, config, clock);
+  // Device agents pair with the hub and hold tokens of their own, kept here as hashes.
+  const agents = new AgentStore(db, clock);
+  principals.agentByTokenHash = (hash) => agents.byTokenHash(hash);
   const cardReads = new CardReads(opts.hmacKey, clock, config.hall.timeZone, config.devices.idcard?.tokenTtlSec ?? 300);
   const hubId = hubIdOf(db);
   // Reports read the file from their own threads (WAL lets them read while the hall writes): a year's export never stalls a call.
@@ -307,6 +312,16 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       await api.register(assessmentRoutes, { handler, config, reports });
       await api.register(backupRoutes, { backups });
       await api.register(deviceRoutes, { devices });
+      await api.register(agentRoutes, {
+        agents,
+        // A revoked agent's link closes now; its token will not open another.
+        onRevoked: (id) => {
+          for (const s of io.of('/').sockets.values()) {
+            const p = (s.data as { principal?: { kind: string; device?: { id: string; kind: string } } }).principal;
+            if (p?.kind === 'device' && p.device?.kind === 'agent' && p.device.id === id) s.disconnect(true);
+          }
+        },
+      });
       api.get(
         '/announcements/calls/:callId',
         {

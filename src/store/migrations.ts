@@ -278,6 +278,24 @@ export const MIGRATIONS: readonly Migration[] = [
   DROP INDEX service_facts_staff;
   DROP INDEX service_facts_window;
   `,
+  /* 11: device agents (issue #14 §1): a pairing request, then the manager's approval, then the agent's own
+         token, kept only as its SHA-256 (the plain token exists once, in the reply the agent collects). */ `
+  CREATE TABLE agents (
+    id            TEXT PRIMARY KEY,       -- chosen by the agent at its first start
+    code          TEXT NOT NULL,          -- the pairing code the agent shows; the manager types it to approve
+    secret_sha256 TEXT NOT NULL,          -- the agent's pairing secret: only that agent collects the token
+    hostname      TEXT NOT NULL,
+    status        TEXT NOT NULL,          -- pending | approved | revoked
+    name          TEXT,
+    devices       TEXT NOT NULL DEFAULT '[]',
+    token_sha256  TEXT UNIQUE,            -- set when the agent collects its token
+    requested_at  INTEGER NOT NULL,
+    approved_at   INTEGER,
+    approved_by   TEXT,
+    revoked_at    INTEGER,
+    revoked_by    TEXT
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];
 
 /**
