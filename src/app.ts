@@ -38,7 +38,7 @@ import { createUpstream, resolveUpstreamConfig } from './upstream/index.ts';
 import { HidPadDriver, parseRatingPadsConfig, type OpenHid } from '../devices/ratingpad/index.ts';
 import { LedHost } from './devices-bridge/led-host.ts';
 import { IdCardHost } from './devices-bridge/idcard-host.ts';
-import { PrinterHost, ticketToPrint } from './devices-bridge/printer-host.ts';
+import { PrinterHost, ticketBytes, ticketToPrint, type TicketToPrint } from './devices-bridge/printer-host.ts';
 import { CardReads } from './personal/card-reads.ts';
 import { attachRealtime, type HubServer } from './realtime/realtime-server.ts';
 import type { SideMessages } from './realtime/protocol.ts';
@@ -50,6 +50,7 @@ import { backupRoutes } from './api/backup-routes.ts';
 import { deviceRoutes } from './api/device-routes.ts';
 import { agentRoutes } from './api/agent-routes.ts';
 import { AgentStore } from './agents/agent-store.ts';
+import { AgentCommands } from './agents/agent-commands.ts';
 import { declaredDevices, DeviceRegistry } from './devices-bridge/device-registry.ts';
 import { HubMetrics } from './metrics/hub-metrics.ts';
 import { BackupService, type BackupSettings } from './backup/backup-service.ts';
@@ -195,6 +196,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   };
   const printers = new Map<string, PrinterHost>();
   for (const p of config.devices.printers) {
+    if (p.agent) continue; // run by the kiosk PC's agent (below)
     const host = new PrinterHost({ kioskId: p.kioskId, uri: p.uri, paperMm: p.paperMm }, config, emit, publicUrl);
     await host.start();
     printers.set(p.kioskId, host);
@@ -271,6 +273,36 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(await metrics.render());
   });
 
+  // Printers on agents: each ticket's print is a durable command to the agent that hosts the printer,
+  // sent now and again at each of its reconnects until it reports the outcome (issue #14 §1).
+  const agentCommands = new AgentCommands(db, clock);
+  const agentPrinters = new Map(config.devices.printers.filter((p) => p.agent).map((p) => [p.kioskId, p]));
+  const hostsOf = (device: string) => agents.list().filter((a) => a.status === 'approved' && a.devices.includes(device));
+  const printOnAgent = (kioskId: string, t: TicketToPrint): string | null => {
+    const p = agentPrinters.get(kioskId);
+    if (!p) return null;
+    const msg = agentCommands.print(`printer:${p.kioskId}`, ticketBytes(config, t, p.paperMm, publicUrl()), t.ticketId, t.number);
+    for (const a of hostsOf(msg.device)) realtime.emitTo(`agent:${a.id}`, 'agent.command', msg);
+    emit(`kiosk:${p.kioskId}`, 'print.job', { jobId: msg.id, ticketId: t.ticketId, number: t.number, state: 'printing', event: 'sent', attempt: 1, error: null });
+    return msg.id;
+  };
+  if (agentPrinters.size > 0) {
+    handler.onCommitted((events) => {
+      for (const e of events) {
+        if (e.type !== 'ticket.issued' || !e.data.kioskId) continue;
+        const p = agentPrinters.get(e.data.kioskId);
+        if (!p) continue;
+        printOnAgent(p.kioskId, ticketToPrint(e.data));
+      }
+    });
+  }
+  io.on('connection', (socket) => {
+    const p = (socket.data as { principal?: { kind: string; device?: { id: string; kind: string } } }).principal;
+    if (p?.kind !== 'device' || p.device?.kind !== 'agent') return;
+    const agent = agents.get(p.device.id);
+    if (agent) for (const msg of agentCommands.openFor(agent.devices)) socket.emit('agent.command', msg);
+  });
+
   // Liveness for anyone (a supervisor, a load balancer): is the hub up, and did its last write land?
   app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
     const ok = handler.lastCommit.ok;
@@ -300,7 +332,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     async (api) => {
       await api.register(authRoutes, { principals, clock });
       await api.register(hallRoutes, { handler, config });
-      await api.register(ticketRoutes, { handler, config, cardReads, printers, principals });
+      await api.register(ticketRoutes, { handler, config, cardReads, printers, principals, agentReprint: printOnAgent });
       await api.register(windowRoutes, { handler, config });
       await api.register(dayRoutes, { handler });
       await api.register(appointmentRoutes, { handler, cardReads });
@@ -314,6 +346,19 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       await api.register(deviceRoutes, { devices });
       await api.register(agentRoutes, {
         agents,
+        commands: agentCommands,
+        config,
+        onOutcome: (msg, outcome) => {
+          const kioskId = msg.device.slice('printer:'.length);
+          // Failed or uncertain (the agent stopped mid-print): the resident is told, the guide desk reprints.
+          emit(`kiosk:${kioskId}`, 'print.job', { jobId: msg.id, ticketId: msg.ticketId, number: msg.number, state: outcome === 'printed' ? 'printed' : 'failed', event: outcome, attempt: 1, error: outcome === 'printed' ? null : outcome });
+          if (outcome !== 'printed') app.log.warn({ ticket: msg.number, outcome, device: msg.device }, 'ticket not printed: for the guide desk to reprint');
+        },
+        onStatus: (status, agentName) => {
+          devices.setHost(status.device, agentName);
+          emit('manager', 'device.status', status);
+          if (status.kioskId) emit(`kiosk:${status.kioskId}`, 'device.status', status);
+        },
         // A revoked agent's link closes now; its token will not open another.
         onRevoked: (id) => {
           for (const s of io.of('/').sockets.values()) {

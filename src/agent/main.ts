@@ -2,7 +2,10 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
+import type { AgentCommandMessage } from '../realtime/protocol.ts';
 import { AgentFiles } from './agent-identity.ts';
+import { CommandJournal, type Outcome } from './command-journal.ts';
+import { CommandRunner, type AgentPrinter } from './command-runner.ts';
 import { servePairingPage } from './pairing-page.ts';
 
 /**
@@ -27,12 +30,36 @@ async function post(path: string, body: unknown): Promise<{ status: number; body
 }
 
 /** Whether the hub still knows this token as an approved agent (false: revoked). */
-async function whoAmI(token: string): Promise<{ id: string; name: string; devices: string[] } | false> {
+interface Self {
+  id: string;
+  name: string;
+  devices: string[];
+  printers: AgentPrinter[];
+}
+
+async function whoAmI(token: string): Promise<Self | false> {
   const res = await fetch(`${hub}/api/v1/agents/self`, { headers: { authorization: `Bearer ${token}` } });
   if (res.status === 401 || res.status === 403) return false;
   if (!res.ok) throw new Error(`hub answered ${res.status}`);
-  return ((await res.json()) as { agent: { id: string; name: string; devices: string[] } }).agent;
+  const body = (await res.json()) as { agent: Omit<Self, 'printers'>; printers: AgentPrinter[] };
+  return { ...body.agent, printers: body.printers };
 }
+
+/** An authenticated call to the hub, tried a few times (a command the hub does not hear of is sent again at the next reconnect). */
+async function tell(token: string, path: string, body: unknown): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(`${hub}/api/v1${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      if (res.ok || res.status === 404) return;
+      throw new Error(`hub answered ${res.status}`);
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await sleep(300 * attempt);
+    }
+  }
+}
+
+const journal = new CommandJournal(files.dir);
 
 let page = { code: null as string | null, status: '正在联系 hub / contacting the hub', hub };
 
@@ -72,13 +99,25 @@ async function run(): Promise<void> {
   if (server) say(`本机配对页面 http://127.0.0.1:${server.port}/`, `local pairing page http://127.0.0.1:${server.port}/`);
   for (;;) {
     const token = files.token() ?? (await pair());
-    const me = await whoAmI(token).catch(() => null);
+    let me: Self | false | null = null;
+    while (me === null) {
+      me = await whoAmI(token).catch(() => null);
+      if (me === null) await sleep(1000);
+    }
     if (me === false) {
       say('令牌已被吊销，重新配对', 'the token was revoked; pairing again');
       files.forget();
       continue;
     }
-    await link(token);
+    const runner = new CommandRunner(
+      me.printers,
+      journal,
+      (id: string, outcome: Outcome) => tell(token, `/agents/self/commands/${id}`, { outcome }),
+      (device, state, detail) => void tell(token, '/agents/self/status', { device, state, detail }).catch(() => undefined),
+    );
+    say(`本机设备：${me.devices.join('、') || '无'}`, `devices here: ${me.devices.join(', ') || 'none'}`);
+    await link(token, me.id, runner);
+    await runner.close();
     // The link ended because the hub refused the token: pair again.
     say('令牌已被吊销，重新配对', 'the token was revoked; pairing again');
     files.forget();
@@ -86,9 +125,9 @@ async function run(): Promise<void> {
 }
 
 /** The socket.io link, reconnecting by itself; resolves only when the hub no longer takes the token. */
-function link(token: string): Promise<void> {
+function link(token: string, agentId: string, runner: CommandRunner): Promise<void> {
   return new Promise((done) => {
-    const socket: Socket = io(hub, { path: '/socket.io', transports: ['websocket'], auth: { token }, reconnectionDelay: 500, reconnectionDelayMax: 3000 });
+    const socket: Socket = io(hub, { path: '/socket.io', transports: ['websocket'], auth: { token, rooms: [`agent:${agentId}`] }, reconnectionDelay: 500, reconnectionDelayMax: 3000 });
     let up = false;
     const check = async () => {
       if ((await whoAmI(token).catch(() => null)) === false) {
@@ -107,6 +146,8 @@ function link(token: string): Promise<void> {
       if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000);
     });
     socket.on('connect_error', () => void check());
+    // Sent when made and again at each reconnect until reported; the journal runs each id once.
+    socket.on('agent.command', (msg: AgentCommandMessage) => runner.handle(msg));
   });
 }
 

@@ -1,6 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AgentStore } from '../agents/agent-store.ts';
+import type { AgentCommands, CommandOutcome } from '../agents/agent-commands.ts';
+import type { HallConfig } from '../config/schema.ts';
+import type { AgentCommandMessage, DeviceStatus } from '../realtime/protocol.ts';
+import { HallqError } from '../domain/errors.ts';
 import { requireOneOf } from './request-context.ts';
 import { ErrorSchema } from './schemas.ts';
 
@@ -12,7 +16,22 @@ const Agent = Type.Object({}, { additionalProperties: true });
  * Pairing of device agents (issue #14 §1). The agent's two calls need no token (it has none yet) and
  * prove themselves with the agent's secret; the manager's list, approval and revocation need a manager.
  */
-export const agentRoutes: FastifyPluginAsyncTypebox<{ agents: AgentStore; onRevoked: (id: string) => void }> = async (app, { agents, onRevoked }) => {
+export interface AgentRouteDeps {
+  agents: AgentStore;
+  commands: AgentCommands;
+  config: HallConfig;
+  onRevoked: (id: string) => void;
+  /** A command's end, told once (a repeated report is answered but not told again). */
+  onOutcome: (message: AgentCommandMessage, outcome: CommandOutcome) => void;
+  onStatus: (status: DeviceStatus, agentName: string) => void;
+}
+
+export const agentRoutes: FastifyPluginAsyncTypebox<AgentRouteDeps> = async (app, { agents, commands, config, onRevoked, onOutcome, onStatus }) => {
+  /** The calling agent, approved (its token resolved). */
+  const self = (request: Parameters<typeof requireOneOf>[0]) => {
+    const p = requireOneOf(request, { devices: ['agent'] });
+    return agents.get(p.kind === 'device' ? p.device.id : '')!;
+  };
   app.post(
     '/agents/pair',
     {
@@ -43,11 +62,49 @@ export const agentRoutes: FastifyPluginAsyncTypebox<{ agents: AgentStore; onRevo
       return got;
     },
   );
-  app.get('/agents/self', { schema: { tags: ['devices'], summary: 'The calling agent: its name and devices (agent token)', response: { 200: Type.Object({ agent: Agent }), 401: ErrorSchema, 403: ErrorSchema } } }, async (request) => {
-    const p = requireOneOf(request, { devices: ['agent'] });
-    const agent = agents.get(p.kind === 'device' ? p.device.id : '')!;
-    return { agent: { id: agent.id, name: agent.name, devices: agent.devices } };
+  const Printer = Type.Object({ device: Type.String(), kioskId: Type.String(), uri: Type.String() });
+  app.get('/agents/self', { schema: { tags: ['devices'], summary: 'The calling agent: its name, devices and the printers it opens (agent token)', response: { 200: Type.Object({ agent: Agent, printers: Type.Array(Printer) }), 401: ErrorSchema, 403: ErrorSchema } } }, async (request) => {
+    const agent = self(request);
+    // What it needs to open its devices: the printers' addresses on its PC.
+    const printers = config.devices.printers.filter((p) => p.agent && agent.devices.includes(`printer:${p.kioskId}`)).map((p) => ({ device: `printer:${p.kioskId}`, kioskId: p.kioskId, uri: p.uri }));
+    return { agent: { id: agent.id, name: agent.name, devices: agent.devices }, printers };
   });
+  app.post(
+    '/agents/self/commands/:id',
+    {
+      schema: {
+        tags: ['devices'],
+        summary: 'The agent reports how a command ended (printed, failed, uncertain); a repeat changes nothing',
+        params: Type.Object({ id: Type.String({ pattern: '^cmd_[A-Za-z0-9_-]{8,40}$' }) }),
+        body: Type.Object({ outcome: Type.Union([Type.Literal('printed'), Type.Literal('failed'), Type.Literal('uncertain')]) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ id: Type.String(), outcome: Type.String() }), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const agent = self(request);
+      const r = commands.report(agent.devices, request.params.id, request.body.outcome);
+      if (r.first) onOutcome(r.message, r.outcome);
+      return { id: r.message.id, outcome: r.outcome };
+    },
+  );
+  app.post(
+    '/agents/self/status',
+    {
+      schema: {
+        tags: ['devices'],
+        summary: "The agent reports one of its devices' state, as the hub's own hosts do",
+        body: Type.Object({ device: Type.String({ pattern: '^[A-Za-z0-9:_-]{1,64}$' }), state: Type.String({ minLength: 1, maxLength: 32 }), detail: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
+        response: { 204: Type.Null(), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const agent = self(request);
+      const { device, state, detail } = request.body;
+      if (!agent.devices.includes(device) || !device.startsWith('printer:')) throw new HallqError('HQ_ERR_NOT_FOUND', { reason: 'not a device of this agent' });
+      onStatus({ device, kind: 'printer', kioskId: device.slice('printer:'.length), state, detail, at: Date.now() }, agent.name ?? agent.id);
+      return reply.status(204).send(null);
+    },
+  );
   app.get('/agents', { schema: { tags: ['devices'], summary: 'Device agents: pending, approved, revoked (manager)', response: { 200: Type.Object({ agents: Type.Array(Agent) }), 401: ErrorSchema, 403: ErrorSchema } } }, async (request) => {
     requireOneOf(request, { roles: ['manager', 'admin'] });
     return { agents: agents.list() };

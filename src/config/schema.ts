@@ -235,6 +235,8 @@ export const HallConfigSchema = Type.Object(
               /** `tcp://host:9100`, `serial:/dev/ttyUSB0?baud=9600`, `file:/dev/usb/lp0`, or `sim` (a fake LAN printer in the hub). */
               uri: Type.String({ minLength: 3 }),
               paperMm: Type.Union([Type.Literal(80), Type.Literal(58)], { default: 80 }),
+              /** Plugged into the kiosk PC and run by the device agent approved with `printer:<kioskId>`; `uri` is on that PC. */
+              agent: Type.Optional(Type.Boolean()),
               /** Serve this simulator's controls (`/api/v1/sim/printer/...`) even in a real hall's config. */
               demo: Type.Optional(Type.Boolean()),
             },

@@ -19,7 +19,7 @@ export function declaredDevices(config: HallConfig): DeclaredDevice[] {
   const d = config.devices;
   const kioskOfReader = d.idcard ? (d.idcard.kioskId ?? d.tokens.find((t) => t.kind === 'kiosk')?.id) : undefined;
   return [
-    ...d.printers.map((p) => ({ id: `printer:${p.kioskId}`, kind: 'printer' as const, address: p.uri, host: 'hub', kioskId: p.kioskId })),
+    ...d.printers.map((p) => ({ id: `printer:${p.kioskId}`, kind: 'printer' as const, address: p.uri, host: p.agent ? 'agent' : 'hub', kioskId: p.kioskId })),
     ...(d.idcard && kioskOfReader ? [{ id: `idcard:${kioskOfReader}`, kind: 'idcard' as const, address: d.idcard.uri, host: 'hub', kioskId: kioskOfReader }] : []),
     ...(d.led?.bars ? [{ id: 'led-bars', kind: 'led' as const, address: d.led.bars.uri, host: 'hub' }] : []),
     ...(d.led?.wall ? [{ id: 'led-wall', kind: 'led' as const, address: d.led.wall.uri, host: 'hub' }] : []),
@@ -117,6 +117,15 @@ export class DeviceRegistry {
     Object.assign(e, next, { state: s.state, detail: s.detail, at: now });
     this.#checkAlarm(e, now);
     this.publish(structuredClone(e));
+  }
+
+  /** The agent that runs a device, by its name (set when it reports). */
+  setHost(id: string, host: string): void {
+    const e = this.#entries.get(id);
+    if (e && e.host !== host) {
+      e.host = host;
+      this.publish(structuredClone(e));
+    }
   }
 
   /** A print job's outcome counts for its kiosk's printer. */

@@ -128,6 +128,22 @@ export interface DeviceHealth {
   at: number;
 }
 
+/**
+ * A command to a device on an agent (room `agent:<id>`), sent when made and again at every reconnect
+ * until the agent reports how it ended; the agent runs each `id` at most once.
+ */
+export interface AgentCommandMessage {
+  id: string;
+  seq: number;
+  device: string;
+  kind: 'print';
+  /** ESC/POS bytes, base64. */
+  bytes: string;
+  ticketId: string;
+  number: string;
+  at: number;
+}
+
 /** A card was read at a kiosk: a short-lived token and the masked holder, never the number. */
 export interface CardReadMessage {
   cardToken: string;
@@ -199,6 +215,7 @@ export interface SideMessages {
   'queue.counts': QueueCounts;
   'device.status': DeviceStatus;
   'device.health': DeviceHealth;
+  'agent.command': AgentCommandMessage;
   'card.read': CardReadMessage;
   'card.refused': RefusalMessage;
   'print.job': PrintJobMessage;
@@ -237,6 +254,7 @@ export const SIDE_MESSAGES: ReadonlySet<string> = new Set<SideMessageType>([
   'queue.counts',
   'device.status',
   'device.health',
+  'agent.command',
   'card.read',
   'card.refused',
   'print.job',

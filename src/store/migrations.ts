@@ -296,6 +296,20 @@ export const MIGRATIONS: readonly Migration[] = [
     revoked_by    TEXT
   ) STRICT, WITHOUT ROWID;
   `,
+  /* 12: commands to devices on agents (issue #14 §1), kept until the agent says how they ended: a ticket
+         committed but not printed survives a crash of the hub or the agent, and is printed once. */ `
+  CREATE TABLE agent_commands (
+    seq        INTEGER PRIMARY KEY,       -- the order the agent runs them in
+    id         TEXT NOT NULL UNIQUE,      -- what the agent remembers it ran
+    device     TEXT NOT NULL,             -- printer:<kiosk>
+    kind       TEXT NOT NULL,             -- print
+    payload    TEXT NOT NULL,             -- JSON: the bytes (base64), the ticket and its number
+    created_at INTEGER NOT NULL,
+    done_at    INTEGER,
+    outcome    TEXT                       -- printed | failed | uncertain (the agent crashed mid-print: the guide desk reprints)
+  ) STRICT;
+  CREATE INDEX agent_commands_open ON agent_commands(done_at, seq);
+  `,
 ];
 
 /**

@@ -50,6 +50,10 @@ describe.skipIf(!present('/usr/bin/systemd-analyze'))('the systemd units', () =>
     expect(text).toMatch(/^StartLimitIntervalSec=0$/m);
     const ok = await verify(hub);
     expect(ok, ok.out).toEqual({ code: 0, out: '' });
+    const agentUnit = join(REPO_ROOT, 'deploy/systemd/hallq-agent.service');
+    expect(readFileSync(agentUnit, 'utf8')).toMatch(/^Restart=always$/m);
+    const agentOk = await verify(agentUnit);
+    expect(agentOk, agentOk.out).toEqual({ code: 0, out: '' });
 
     const dir = fresh('hallq-units-');
     const broken = join(dir, 'hallq-hub.service');
