@@ -10,12 +10,13 @@ import { stringify } from 'yaml';
 import { SimulatedPrinter } from '../../devices/printer/index.ts';
 import { REPO_ROOT, spawnHub, type HubProcess } from '../support/hub-process.ts';
 import { hasTool } from '../support/require-tool.ts';
+import { TcpProxy } from '../support/tcp-proxy.ts';
 import { KIOSK, TEST_PASSWORD, testConfig } from '../support/test-config.ts';
 
 /**
  * The kiosk's printer on a device agent (issue #14 §1): hub and agent are separate processes, the
  * printer a simulated one on the far end of a socat pty pair. Tickets print through the agent; the
- * agent is killed and tickets taken meanwhile print once it is back; the agent is stopped, tickets are
+ * network between them is cut and restored; the agent is killed and tickets taken meanwhile print once it is back; the agent is stopped, tickets are
  * taken, the hub is killed and restarted, and they print once the agent links again. Every ticket
  * prints exactly once.
  */
@@ -23,9 +24,11 @@ const dirs: string[] = [];
 const children: ChildProcess[] = [];
 const procs: HubProcess[] = [];
 let far: SerialPort | null = null;
+let proxyToClose: TcpProxy | null = null;
 afterAll(async () => {
   for (const c of children) c.kill('SIGKILL');
   for (const p of procs) await p.kill('SIGKILL');
+  await proxyToClose?.close();
   if (far?.isOpen) await new Promise((r) => far!.close(r));
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
@@ -91,7 +94,10 @@ describe.skipIf(!hasTool('socat'))('a printer on a device agent', () => {
     procs.push(hub);
     const manager = (await call(hub.url, 'POST', '/auth/login', undefined, { jobNo: 'm1', password: TEST_PASSWORD })).body.token as string;
     const agentDir = join(root, 'agent');
-    let agent = startAgent(hub.url, agentDir);
+    // The agent reaches the hub through a forwarder the test can cut: the network between them.
+    const proxy = await TcpProxy.start(port);
+    proxyToClose = proxy;
+    let agent = startAgent(proxy.url, agentDir);
     const code = (await agent.waitFor(/配对码 (\d{6})/))[1]!;
     const id = (await call(hub.url, 'GET', '/agents', manager)).body.agents[0].id as string;
     expect((await call(hub.url, 'POST', `/agents/${id}/approve`, manager, { code, name: '自助机1', devices: ['printer:kiosk-1'] })).status).toBe(200);
@@ -114,11 +120,19 @@ describe.skipIf(!hasTool('socat'))('a printer on a device agent', () => {
     await sim.waitForReceipts(3, 20_000);
     await expect.poll(async () => (await call(hub.url, 'GET', '/devices', manager)).body.devices.find((d: { id: string }) => d.id === 'printer:kiosk-1')?.host, { timeout: 10_000 }).toBe('自助机1');
 
+    // The network between them is cut: nothing prints; once it is back, what was taken meanwhile prints.
+    await proxy.cut();
+    await take(2);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(sim.receipts).toHaveLength(3);
+    await proxy.restore();
+    await sim.waitForReceipts(5, 30_000);
+
     // The agent is killed; tickets taken meanwhile print once it is back.
     await agent.kill();
     await take(2);
-    agent = startAgent(hub.url, agentDir);
-    await sim.waitForReceipts(5, 30_000);
+    agent = startAgent(proxy.url, agentDir);
+    await sim.waitForReceipts(7, 30_000);
 
     // The agent is down, tickets are taken, the hub is killed and comes back: they still print, once.
     await agent.kill();
@@ -126,12 +140,12 @@ describe.skipIf(!hasTool('socat'))('a printer on a device agent', () => {
     await hub.kill('SIGKILL');
     hub = await spawnHub({ dataDir, configFile, port });
     procs.push(hub);
-    agent = startAgent(hub.url, agentDir);
-    await sim.waitForReceipts(7, 30_000);
+    agent = startAgent(proxy.url, agentDir);
+    await sim.waitForReceipts(9, 30_000);
     // Give a duplicate every chance to show up before counting.
     await agent.waitFor(/linked to the hub/);
     await new Promise((r) => setTimeout(r, 1500));
-    expect(numbers).toEqual(['A001', 'A002', 'A003', 'A004', 'A005', 'A006', 'A007']);
+    expect(numbers).toEqual(['A001', 'A002', 'A003', 'A004', 'A005', 'A006', 'A007', 'A008', 'A009']);
     expect(printed()).toEqual(numbers);
 
     // The guide desk reprints a ticket on the kiosk's printer, through its agent.
@@ -139,7 +153,7 @@ describe.skipIf(!hasTool('socat'))('a printer on a device agent', () => {
     const again = await call(hub.url, 'POST', `/tickets/${ids[0]}/print`, guide);
     expect(again.status).toBe(200);
     expect(again.body.print).toMatchObject({ kioskId: 'kiosk-1', state: 'printing' });
-    await sim.waitForReceipts(8, 20_000);
+    await sim.waitForReceipts(10, 20_000);
     expect(printed()).toEqual([...numbers, 'A001']);
 
     // Every command is closed by the agent's report. One the agent was killed in the middle of (its bytes
