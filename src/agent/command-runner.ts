@@ -13,6 +13,8 @@ export interface AgentPrinter {
  */
 export class CommandRunner {
   readonly #queues = new Map<string, PrintQueue>();
+  readonly #told = new Map<string, { state: string; detail: string; at: number }>();
+  readonly #poll: NodeJS.Timeout;
   #chain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -20,16 +22,27 @@ export class CommandRunner {
     private readonly journal: CommandJournal,
     private readonly report: (id: string, outcome: Outcome) => Promise<void>,
     reportStatus: (device: string, state: string, detail: string) => void,
+    /** How often the printers are asked how they are: the guide desk hears of paper out within about this. */
+    statusPollMs = 1000,
   ) {
     for (const p of printers) {
       const queue = new PrintQueue({ device: printerFromUri(p.uri, { statusTimeoutMs: 1000 }), maxAttempts: 3, backoff: { baseMs: 500, maxMs: 4000 }, maxHoldMs: 60_000 });
       queue.on('status', (s: PrinterStatusReport) => {
         const state = s.paperOut ? 'paper-out' : s.coverOpen ? 'cover-open' : !s.online ? 'offline' : s.error ? 'error' : 'ok';
-        reportStatus(p.device, state, [s.paperNearEnd ? 'paper near end' : null, s.lastError].filter(Boolean).join('; '));
+        const detail = [s.paperNearEnd ? 'paper near end' : null, s.lastError].filter(Boolean).join('; ');
+        // Told when it changes, and once a minute anyway (the board's "last seen").
+        const last = this.#told.get(p.device);
+        if (last && last.state === state && last.detail === detail && Date.now() - last.at < 60_000) return;
+        this.#told.set(p.device, { state, detail, at: Date.now() });
+        reportStatus(p.device, state, detail);
       });
       void queue.checkStatus().catch(() => undefined);
       this.#queues.set(p.device, queue);
     }
+    this.#poll = setInterval(() => {
+      for (const q of this.#queues.values()) void q.checkStatus().catch(() => undefined);
+    }, statusPollMs);
+    this.#poll.unref();
   }
 
   handle(msg: AgentCommandMessage): void {
@@ -41,6 +54,7 @@ export class CommandRunner {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#poll);
     for (const q of this.#queues.values()) await q.close();
   }
 
