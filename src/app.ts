@@ -51,6 +51,8 @@ import { deviceRoutes } from './api/device-routes.ts';
 import { agentRoutes } from './api/agent-routes.ts';
 import { AgentStore } from './agents/agent-store.ts';
 import { AgentCommands } from './agents/agent-commands.ts';
+import { RemoteCardReads } from './agents/remote-card-reads.ts';
+import { ERRORS } from './domain/errors.ts';
 import { declaredDevices, DeviceRegistry } from './devices-bridge/device-registry.ts';
 import { HubMetrics } from './metrics/hub-metrics.ts';
 import { BackupService, type BackupSettings } from './backup/backup-service.ts';
@@ -180,7 +182,8 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   const alarmTimer = setInterval(() => devices.tick(), 5_000);
   alarmTimer.unref();
   const idcardConfig = config.devices.idcard;
-  const idcard = idcardConfig
+  const idcard =
+    idcardConfig && !idcardConfig.agent
     ? new IdCardHost(
         { uri: idcardConfig.uri, kioskId: idcardConfig.kioskId ?? config.devices.tokens.find((d) => d.kind === 'kiosk')!.id },
         cardReads,
@@ -354,6 +357,11 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
           emit(`kiosk:${kioskId}`, 'print.job', { jobId: msg.id, ticketId: msg.ticketId, number: msg.number, state: outcome === 'printed' ? 'printed' : 'failed', event: outcome, attempt: 1, error: outcome === 'printed' ? null : outcome });
           if (outcome !== 'printed') app.log.warn({ ticket: msg.number, outcome, device: msg.device }, 'ticket not printed: for the guide desk to reprint');
         },
+        // A card read at an agent's reader goes to its kiosk as a card read in the hub does.
+        cardReads: new RemoteCardReads(cardReads, (kioskId, outcome) => {
+          if (outcome.ok) emit(`kiosk:${kioskId}`, 'card.read', outcome.read);
+          else emit(`kiosk:${kioskId}`, 'card.refused', { code: outcome.error.code, message: outcome.error.message, zh: ERRORS[outcome.error.code].zh, en: ERRORS[outcome.error.code].en });
+        }),
         onStatus: (status, agentName) => {
           devices.setHost(status.device, agentName);
           emit('manager', 'device.status', status);

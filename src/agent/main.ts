@@ -6,6 +6,7 @@ import type { AgentCommandMessage } from '../realtime/protocol.ts';
 import { AgentFiles } from './agent-identity.ts';
 import { CommandJournal, type Outcome } from './command-journal.ts';
 import { CommandRunner, type AgentPrinter } from './command-runner.ts';
+import { AgentReaders, type AgentReader, type CardReadPost } from './agent-readers.ts';
 import { servePairingPage } from './pairing-page.ts';
 
 /**
@@ -35,21 +36,22 @@ interface Self {
   name: string;
   devices: string[];
   printers: AgentPrinter[];
+  readers: AgentReader[];
 }
 
 async function whoAmI(token: string): Promise<Self | false> {
   const res = await fetch(`${hub}/api/v1/agents/self`, { headers: { authorization: `Bearer ${token}` } });
   if (res.status === 401 || res.status === 403) return false;
   if (!res.ok) throw new Error(`hub answered ${res.status}`);
-  const body = (await res.json()) as { agent: Omit<Self, 'printers'>; printers: AgentPrinter[] };
-  return { ...body.agent, printers: body.printers };
+  const body = (await res.json()) as { agent: Omit<Self, 'printers' | 'readers'>; printers: AgentPrinter[]; readers: AgentReader[] };
+  return { ...body.agent, printers: body.printers, readers: body.readers };
 }
 
 /** An authenticated call to the hub, tried a few times (a command the hub does not hear of is sent again at the next reconnect). */
 async function tell(token: string, path: string, body: unknown): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const res = await fetch(`${hub}/api/v1${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${hub}/api/v1${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
       if (res.ok || res.status === 404) return;
       throw new Error(`hub answered ${res.status}`);
     } catch (err) {
@@ -115,9 +117,30 @@ async function run(): Promise<void> {
       (id: string, outcome: Outcome) => tell(token, `/agents/self/commands/${id}`, { outcome }),
       (device, state, detail) => void tell(token, '/agents/self/status', { device, state, detail }).catch(() => undefined),
     );
+    const readers = new AgentReaders(
+      me.readers,
+      async (read: CardReadPost) => {
+        const res = await fetch(`${hub}/api/v1/agents/self/card-reads`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(read),
+          // A hub that does not answer is as good as none: the resident is standing there.
+          signal: AbortSignal.timeout(2000),
+        });
+        if (res.status === 409) return 'refused';
+        if (!res.ok) throw new Error(`hub answered ${res.status}`);
+        return 'applied';
+      },
+      (zh, en) => {
+        page = { ...page, status: `${zh} / ${en}` };
+        say(`读卡器：${zh}`, `card reader: ${en}`);
+      },
+      (device, state, detail) => void tell(token, '/agents/self/status', { device, state, detail }).catch(() => undefined),
+    );
     say(`本机设备：${me.devices.join('、') || '无'}`, `devices here: ${me.devices.join(', ') || 'none'}`);
     await link(token, me.id, runner);
     await runner.close();
+    await readers.close();
     // The link ended because the hub refused the token: pair again.
     say('令牌已被吊销，重新配对', 'the token was revoked; pairing again');
     files.forget();

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AgentStore } from '../agents/agent-store.ts';
 import type { AgentCommands, CommandOutcome } from '../agents/agent-commands.ts';
+import type { RemoteCardReads } from '../agents/remote-card-reads.ts';
 import type { HallConfig } from '../config/schema.ts';
 import type { AgentCommandMessage, DeviceStatus } from '../realtime/protocol.ts';
 import { HallqError } from '../domain/errors.ts';
@@ -24,9 +25,10 @@ export interface AgentRouteDeps {
   /** A command's end, told once (a repeated report is answered but not told again). */
   onOutcome: (message: AgentCommandMessage, outcome: CommandOutcome) => void;
   onStatus: (status: DeviceStatus, agentName: string) => void;
+  cardReads: RemoteCardReads;
 }
 
-export const agentRoutes: FastifyPluginAsyncTypebox<AgentRouteDeps> = async (app, { agents, commands, config, onRevoked, onOutcome, onStatus }) => {
+export const agentRoutes: FastifyPluginAsyncTypebox<AgentRouteDeps> = async (app, { agents, commands, config, onRevoked, onOutcome, onStatus, cardReads }) => {
   /** The calling agent, approved (its token resolved). */
   const self = (request: Parameters<typeof requireOneOf>[0]) => {
     const p = requireOneOf(request, { devices: ['agent'] });
@@ -63,11 +65,14 @@ export const agentRoutes: FastifyPluginAsyncTypebox<AgentRouteDeps> = async (app
     },
   );
   const Printer = Type.Object({ device: Type.String(), kioskId: Type.String(), uri: Type.String() });
-  app.get('/agents/self', { schema: { tags: ['devices'], summary: 'The calling agent: its name, devices and the printers it opens (agent token)', response: { 200: Type.Object({ agent: Agent, printers: Type.Array(Printer) }), 401: ErrorSchema, 403: ErrorSchema } } }, async (request) => {
+  app.get('/agents/self', { schema: { tags: ['devices'], summary: 'The calling agent: its name, devices and the printers it opens (agent token)', response: { 200: Type.Object({ agent: Agent, printers: Type.Array(Printer), readers: Type.Array(Printer) }), 401: ErrorSchema, 403: ErrorSchema } } }, async (request) => {
     const agent = self(request);
     // What it needs to open its devices: the printers' addresses on its PC.
     const printers = config.devices.printers.filter((p) => p.agent && agent.devices.includes(`printer:${p.kioskId}`)).map((p) => ({ device: `printer:${p.kioskId}`, kioskId: p.kioskId, uri: p.uri }));
-    return { agent: { id: agent.id, name: agent.name, devices: agent.devices }, printers };
+    const ic = config.devices.idcard;
+    const readerKiosk = ic?.agent ? (ic.kioskId ?? config.devices.tokens.find((t) => t.kind === 'kiosk')?.id) : undefined;
+    const readers = ic && readerKiosk && agent.devices.includes(`idcard:${readerKiosk}`) ? [{ device: `idcard:${readerKiosk}`, kioskId: readerKiosk, uri: ic.uri }] : [];
+    return { agent: { id: agent.id, name: agent.name, devices: agent.devices }, printers, readers };
   });
   app.post(
     '/agents/self/commands/:id',
@@ -88,6 +93,31 @@ export const agentRoutes: FastifyPluginAsyncTypebox<AgentRouteDeps> = async (app
     },
   );
   app.post(
+    '/agents/self/card-reads',
+    {
+      schema: {
+        tags: ['devices'],
+        summary: "A card read at the agent's reader: applied once (by readId), refused when it arrives late",
+        body: Type.Object(
+          {
+            device: Type.String({ pattern: '^idcard:[A-Za-z0-9_-]{1,48}$' }),
+            readId: Type.String({ pattern: '^[A-Za-z0-9_-]{8,40}$' }),
+            ageMs: Type.Integer({ minimum: 0 }),
+            card: Type.Object({ name: Type.String({ minLength: 1, maxLength: 64 }), idNumber: Type.String({ minLength: 15, maxLength: 18 }), validUntil: Type.Optional(Type.String({ maxLength: 16 })) }, { additionalProperties: false }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ applied: Type.Boolean(), duplicate: Type.Optional(Type.Boolean()), code: Type.Optional(Type.String()) }), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const agent = self(request);
+      const { device, readId, ageMs, card } = request.body;
+      if (!agent.devices.includes(device)) throw new HallqError('HQ_ERR_NOT_FOUND', { reason: 'not a device of this agent' });
+      return cardReads.apply(device.slice('idcard:'.length), readId, ageMs, card);
+    },
+  );
+  app.post(
     '/agents/self/status',
     {
       schema: {
@@ -100,8 +130,9 @@ export const agentRoutes: FastifyPluginAsyncTypebox<AgentRouteDeps> = async (app
     async (request, reply) => {
       const agent = self(request);
       const { device, state, detail } = request.body;
-      if (!agent.devices.includes(device) || !device.startsWith('printer:')) throw new HallqError('HQ_ERR_NOT_FOUND', { reason: 'not a device of this agent' });
-      onStatus({ device, kind: 'printer', kioskId: device.slice('printer:'.length), state, detail, at: Date.now() }, agent.name ?? agent.id);
+      const kind = device.startsWith('printer:') ? ('printer' as const) : device.startsWith('idcard:') ? ('idcard' as const) : null;
+      if (!agent.devices.includes(device) || !kind) throw new HallqError('HQ_ERR_NOT_FOUND', { reason: 'not a device of this agent' });
+      onStatus({ device, kind, kioskId: device.slice(kind.length + 1), state, detail, at: Date.now() }, agent.name ?? agent.id);
       return reply.status(204).send(null);
     },
   );

@@ -296,6 +296,8 @@ export const HallConfigSchema = Type.Object(
               uri: Type.String({ minLength: 3 }),
               /** The kiosk the reader sits in; defaults to the first kiosk token. */
               kioskId: Type.Optional(Id),
+              /** Plugged into the kiosk PC and run by the agent approved with `idcard:<kioskId>`; `uri` is on that PC. */
+              agent: Type.Optional(Type.Boolean()),
               /** Lifetime of a cardToken handed to the kiosk. */
               tokenTtlSec: Type.Integer({ minimum: 10, maximum: 3600, default: 300 }),
               demo: Type.Optional(Type.Boolean()),

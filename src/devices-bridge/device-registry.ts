@@ -20,7 +20,7 @@ export function declaredDevices(config: HallConfig): DeclaredDevice[] {
   const kioskOfReader = d.idcard ? (d.idcard.kioskId ?? d.tokens.find((t) => t.kind === 'kiosk')?.id) : undefined;
   return [
     ...d.printers.map((p) => ({ id: `printer:${p.kioskId}`, kind: 'printer' as const, address: p.uri, host: p.agent ? 'agent' : 'hub', kioskId: p.kioskId })),
-    ...(d.idcard && kioskOfReader ? [{ id: `idcard:${kioskOfReader}`, kind: 'idcard' as const, address: d.idcard.uri, host: 'hub', kioskId: kioskOfReader }] : []),
+    ...(d.idcard && kioskOfReader ? [{ id: `idcard:${kioskOfReader}`, kind: 'idcard' as const, address: d.idcard.uri, host: d.idcard.agent ? 'agent' : 'hub', kioskId: kioskOfReader }] : []),
     ...(d.led?.bars ? [{ id: 'led-bars', kind: 'led' as const, address: d.led.bars.uri, host: 'hub' }] : []),
     ...(d.led?.wall ? [{ id: 'led-wall', kind: 'led' as const, address: d.led.wall.uri, host: 'hub' }] : []),
     ...(d.caller ? [{ id: 'caller-bus', kind: 'caller' as const, address: d.caller.uri, host: 'hub' }] : []),
