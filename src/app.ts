@@ -50,7 +50,7 @@ import { backupRoutes } from './api/backup-routes.ts';
 import { deviceRoutes } from './api/device-routes.ts';
 import { agentRoutes } from './api/agent-routes.ts';
 import { AgentStore } from './agents/agent-store.ts';
-import { AgentCommands } from './agents/agent-commands.ts';
+import { AgentCommands, attentionOf } from './agents/agent-commands.ts';
 import { RemoteCardReads } from './agents/remote-card-reads.ts';
 import { ERRORS } from './domain/errors.ts';
 import { declaredDevices, DeviceRegistry } from './devices-bridge/device-registry.ts';
@@ -335,7 +335,19 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     async (api) => {
       await api.register(authRoutes, { principals, clock });
       await api.register(hallRoutes, { handler, config });
-      await api.register(ticketRoutes, { handler, config, cardReads, printers, principals, agentReprint: printOnAgent });
+      await api.register(ticketRoutes, {
+        handler,
+        config,
+        cardReads,
+        printers,
+        principals,
+        // The guide desk's reprint also settles what waited for it on the guide desk's list.
+        agentReprint: (kioskId, t) => {
+          const id = printOnAgent(kioskId, t);
+          if (id) for (const m of agentCommands.reprinted(t.ticketId)) realtime.emitTo(['guide', 'manager'], 'print.attention', m);
+          return id;
+        },
+      });
       await api.register(windowRoutes, { handler, config });
       await api.register(dayRoutes, { handler });
       await api.register(appointmentRoutes, { handler, cardReads });
@@ -346,7 +358,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       await api.register(rankingRoutes, { handler, config, reports });
       await api.register(assessmentRoutes, { handler, config, reports });
       await api.register(backupRoutes, { backups });
-      await api.register(deviceRoutes, { devices });
+      await api.register(deviceRoutes, { devices, reprints: () => agentCommands.needingReprint() });
       await api.register(agentRoutes, {
         agents,
         commands: agentCommands,
@@ -355,7 +367,10 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
           const kioskId = msg.device.slice('printer:'.length);
           // Failed or uncertain (the agent stopped mid-print): the resident is told, the guide desk reprints.
           emit(`kiosk:${kioskId}`, 'print.job', { jobId: msg.id, ticketId: msg.ticketId, number: msg.number, state: outcome === 'printed' ? 'printed' : 'failed', event: outcome, attempt: 1, error: outcome === 'printed' ? null : outcome });
-          if (outcome !== 'printed') app.log.warn({ ticket: msg.number, outcome, device: msg.device }, 'ticket not printed: for the guide desk to reprint');
+          if (outcome !== 'printed') {
+            app.log.warn({ ticket: msg.number, outcome, device: msg.device }, 'ticket not printed: for the guide desk to reprint');
+            realtime.emitTo(['guide', 'manager'], 'print.attention', attentionOf({ ...msg, outcome }, false));
+          }
         },
         // A card read at an agent's reader goes to its kiosk as a card read in the hub does.
         cardReads: new RemoteCardReads(cardReads, (kioskId, outcome) => {

@@ -1,6 +1,6 @@
 import { reactive } from 'vue';
 import { call, HubError } from '../../src/api/browser-client.ts';
-import type { DeviceHealth } from '../../src/realtime/protocol.ts';
+import type { DeviceHealth, PrintAttentionMessage } from '../../src/realtime/protocol.ts';
 
 /**
  * The device health board as a screen holds it (manager's dashboard, the console's manager and
@@ -8,10 +8,26 @@ import type { DeviceHealth } from '../../src/realtime/protocol.ts';
  */
 export interface DeviceBoard {
   devices: DeviceHealth[];
+  /** Tickets an agent could not print, or is not sure it printed, for the guide desk to reprint. */
+  reprints: PrintAttentionMessage[];
   error: { zh: string; en: string } | null;
 }
 
-export const newBoard = (): DeviceBoard => reactive({ devices: [], error: null });
+export const newBoard = (): DeviceBoard => reactive({ devices: [], reprints: [], error: null });
+
+/** A `print.attention`: added while it waits, gone once handled. */
+export function applyAttention(board: DeviceBoard, m: PrintAttentionMessage): void {
+  board.reprints = [...board.reprints.filter((r) => r.commandId !== m.commandId), ...(m.handled ? [] : [m])];
+}
+
+export async function reprint(board: DeviceBoard, token: string | null, ticketId: string): Promise<void> {
+  try {
+    await call('POST', `/tickets/${encodeURIComponent(ticketId)}/print`, token);
+    board.reprints = board.reprints.filter((r) => r.ticketId !== ticketId);
+  } catch (err) {
+    board.error = err instanceof HubError ? { zh: err.body.zh, en: err.body.en } : { zh: '补打失败', en: 'Reprint failed' };
+  }
+}
 
 /** The list with one entry replaced (or added), in a stable order: alarms, then down, degraded, ok. */
 export function withEntry(list: readonly DeviceHealth[], entry: DeviceHealth): DeviceHealth[] {
@@ -51,8 +67,9 @@ export function timeOf(ms: number | null, timeZone: string): string {
 
 export async function loadBoard(board: DeviceBoard, token: string | null): Promise<void> {
   try {
-    const r = await call<{ devices: DeviceHealth[] }>('GET', '/devices', token);
+    const [r, p] = await Promise.all([call<{ devices: DeviceHealth[] }>('GET', '/devices', token), call<{ tickets: PrintAttentionMessage[] }>('GET', '/devices/reprints', token)]);
     board.devices = sortBoard(r.devices);
+    board.reprints = p.tickets;
     board.error = null;
   } catch (err) {
     board.error = err instanceof HubError ? { zh: err.body.zh, en: err.body.en } : { zh: '设备状态加载失败', en: 'Cannot load the devices' };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { HallqError } from '../domain/errors.ts';
-import type { AgentCommandMessage } from '../realtime/protocol.ts';
+import type { AgentCommandMessage, PrintAttentionMessage } from '../realtime/protocol.ts';
 import type { Db } from '../store/db.ts';
 
 export type CommandOutcome = 'printed' | 'failed' | 'uncertain';
@@ -27,6 +27,8 @@ export class AgentCommands {
   readonly #open;
   readonly #byId;
   readonly #close;
+  readonly #attention;
+  readonly #handle;
 
   constructor(
     db: Db,
@@ -36,6 +38,8 @@ export class AgentCommands {
     this.#open = db.prepare('SELECT * FROM agent_commands WHERE done_at IS NULL ORDER BY seq');
     this.#byId = db.prepare('SELECT * FROM agent_commands WHERE id = ?');
     this.#close = db.prepare('UPDATE agent_commands SET done_at = ?, outcome = ? WHERE id = ? AND done_at IS NULL');
+    this.#attention = db.prepare(`SELECT * FROM agent_commands WHERE outcome IN ('failed', 'uncertain') AND handled_at IS NULL ORDER BY seq`);
+    this.#handle = db.prepare(`UPDATE agent_commands SET handled_at = ? WHERE outcome IN ('failed', 'uncertain') AND handled_at IS NULL AND json_extract(payload, '$.ticketId') = ? RETURNING *`);
   }
 
   print(device: string, bytes: Buffer, ticketId: string, number: string): AgentCommandMessage {
@@ -50,6 +54,16 @@ export class AgentCommands {
     return (this.#open.all() as Row[]).filter((r) => devices.includes(r.device)).map(toMessage);
   }
 
+  /** Tickets not printed, or not surely printed, that the guide desk has not reprinted yet. */
+  needingReprint(): PrintAttentionMessage[] {
+    return (this.#attention.all() as Row[]).map((r) => attentionOf({ ...toMessage(r), outcome: r.outcome! }, false));
+  }
+
+  /** The guide desk reprinted this ticket: what waited for it is handled. */
+  reprinted(ticketId: string): PrintAttentionMessage[] {
+    return (this.#handle.all(this.clock.now(), ticketId) as Row[]).map((r) => attentionOf({ ...toMessage(r), outcome: r.outcome! }, true));
+  }
+
   /** The agent's report; a repeated report changes nothing and answers as the first did. */
   report(devices: readonly string[], id: string, outcome: CommandOutcome): { message: AgentCommandMessage; outcome: CommandOutcome; first: boolean } {
     const row = this.#byId.get(id) as Row | undefined;
@@ -58,6 +72,10 @@ export class AgentCommands {
     const now = this.#byId.get(id) as Row;
     return { message: toMessage(now), outcome: now.outcome!, first };
   }
+}
+
+export function attentionOf(r: AgentCommandMessage & { outcome: CommandOutcome }, handled: boolean): PrintAttentionMessage {
+  return { commandId: r.id, ticketId: r.ticketId, number: r.number, kioskId: r.device.slice('printer:'.length), outcome: r.outcome === 'printed' ? 'failed' : r.outcome, at: r.at, handled };
 }
 
 function toMessage(r: Row): AgentCommandMessage {

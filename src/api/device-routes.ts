@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { DeviceRegistry } from '../devices-bridge/device-registry.ts';
+import type { PrintAttentionMessage } from '../realtime/protocol.ts';
 import { HallqError } from '../domain/errors.ts';
 import { requireOneOf } from './request-context.ts';
 import { ErrorSchema } from './schemas.ts';
@@ -9,7 +10,15 @@ import { ErrorSchema } from './schemas.ts';
  * The device health board: every device, how it is, what the guide desk should fix, and the alarms
  * of devices down too long. Clearing an alarm says someone has seen to it; it is logged with who.
  */
-export const deviceRoutes: FastifyPluginAsyncTypebox<{ devices: DeviceRegistry }> = async (app, { devices }) => {
+export const deviceRoutes: FastifyPluginAsyncTypebox<{ devices: DeviceRegistry; reprints: () => PrintAttentionMessage[] }> = async (app, { devices, reprints }) => {
+  app.get(
+    '/devices/reprints',
+    { schema: { tags: ['hall'], summary: 'Tickets an agent could not print, or is not sure it printed: for the guide desk to reprint', response: { 200: Type.Object({ tickets: Type.Array(Type.Object({}, { additionalProperties: true })) }), 401: ErrorSchema, 403: ErrorSchema } } },
+    async (request) => {
+      requireOneOf(request, { roles: ['manager', 'admin', 'guide'] });
+      return { tickets: reprints() };
+    },
+  );
   app.get(
     '/devices',
     { schema: { tags: ['hall'], summary: 'The device health board (manager, guide desk, monitoring token)', response: { 200: Type.Object({ devices: Type.Array(Type.Object({}, { additionalProperties: true })) }), 401: ErrorSchema, 403: ErrorSchema } } },

@@ -144,6 +144,18 @@ export interface AgentCommandMessage {
   at: number;
 }
 
+/** A ticket its agent could not print, or is not sure it printed: for the guide desk to reprint (rooms `guide`, `manager`). */
+export interface PrintAttentionMessage {
+  commandId: string;
+  ticketId: string;
+  number: string;
+  kioskId: string;
+  outcome: 'failed' | 'uncertain';
+  at: number;
+  /** Set once the guide desk has reprinted it. */
+  handled: boolean;
+}
+
 /** A card was read at a kiosk: a short-lived token and the masked holder, never the number. */
 export interface CardReadMessage {
   cardToken: string;
@@ -216,6 +228,7 @@ export interface SideMessages {
   'device.status': DeviceStatus;
   'device.health': DeviceHealth;
   'agent.command': AgentCommandMessage;
+  'print.attention': PrintAttentionMessage;
   'card.read': CardReadMessage;
   'card.refused': RefusalMessage;
   'print.job': PrintJobMessage;
@@ -255,6 +268,7 @@ export const SIDE_MESSAGES: ReadonlySet<string> = new Set<SideMessageType>([
   'device.status',
   'device.health',
   'agent.command',
+  'print.attention',
   'card.read',
   'card.refused',
   'print.job',

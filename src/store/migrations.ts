@@ -306,7 +306,8 @@ export const MIGRATIONS: readonly Migration[] = [
     payload    TEXT NOT NULL,             -- JSON: the bytes (base64), the ticket and its number
     created_at INTEGER NOT NULL,
     done_at    INTEGER,
-    outcome    TEXT                       -- printed | failed | uncertain (the agent crashed mid-print: the guide desk reprints)
+    outcome    TEXT,                      -- printed | failed | uncertain (the agent crashed mid-print: the guide desk reprints)
+    handled_at INTEGER                    -- failed or uncertain: when the guide desk reprinted the ticket
   ) STRICT;
   CREATE INDEX agent_commands_open ON agent_commands(done_at, seq);
   `,

@@ -5,7 +5,7 @@ import { applyCongestion } from '../../../src/read-model/hall-view-state.ts';
 import { connectHub, type HubClient } from '../../../src/realtime/client.ts';
 import { endSession, isManagerRole, savedSession, saveSession, staffLogin, type StaffInfo } from '../staff-session.ts';
 import type { SideMessages } from '../../../src/realtime/protocol.ts';
-import { applyHealth, loadBoard, newBoard } from '../device-board.ts';
+import { applyAttention, applyHealth, loadBoard, newBoard } from '../device-board.ts';
 
 /** The clerk console: sign in, then one window's current ticket and the actions on it. */
 export interface ConsoleTicket {
@@ -191,6 +191,7 @@ function connect(): void {
     },
     onMessage: (type, message) => {
       if (type === 'device.health') applyHealth(board, message as SideMessages['device.health']);
+      if (type === 'print.attention') applyAttention(board, message as SideMessages['print.attention']);
       if (type !== 'queue.counts' || !con.hall) return;
       for (const c of (message as SideMessages['queue.counts']).data.categories) {
         const v = con.hall.categories.find((x) => x.id === c.id);
