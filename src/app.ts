@@ -53,6 +53,7 @@ import { AgentStore } from './agents/agent-store.ts';
 import { AgentCommands, attentionOf } from './agents/agent-commands.ts';
 import { RemoteCardReads } from './agents/remote-card-reads.ts';
 import { ERRORS } from './domain/errors.ts';
+import { businessDate } from './domain/calendar.ts';
 import { declaredDevices, DeviceRegistry } from './devices-bridge/device-registry.ts';
 import { HubMetrics } from './metrics/hub-metrics.ts';
 import { BackupService, type BackupSettings } from './backup/backup-service.ts';
@@ -298,6 +299,16 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
         printOnAgent(p.kioskId, ticketToPrint(e.data));
       }
     });
+  }
+  if (agentPrinters.size > 0) {
+    const today = businessDate(clock.now(), config.hall.timeZone);
+    const waiting = await handler.read((state) =>
+      [...state.tickets.values()]
+        .filter((t) => t.kioskId && agentPrinters.has(t.kioskId) && t.businessDate === today && (t.status === 'waiting' || t.status === 'called'))
+        .map((t) => ({ ticketId: t.id, number: t.number, kioskId: t.kioskId! })),
+    );
+    const missed = agentCommands.reconcile(waiting);
+    if (missed > 0) app.log.warn({ missed }, 'tickets committed before a crash without a print command: on the guide desk list to reprint');
   }
   io.on('connection', (socket) => {
     const p = (socket.data as { principal?: { kind: string; device?: { id: string; kind: string } } }).principal;

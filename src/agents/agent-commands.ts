@@ -31,7 +31,7 @@ export class AgentCommands {
   readonly #handle;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly clock: Clock,
   ) {
     this.#insert = db.prepare('INSERT INTO agent_commands (id, device, kind, payload, created_at) VALUES (?, ?, ?, ?, ?)');
@@ -52,6 +52,25 @@ export class AgentCommands {
   /** Still to be done for these devices, in order. */
   openFor(devices: readonly string[]): AgentCommandMessage[] {
     return (this.#open.all() as Row[]).filter((r) => devices.includes(r.device)).map(toMessage);
+  }
+
+  /**
+   * At start: the tickets of these kiosks still waiting today that have no print command (the hub died
+   * between a ticket's commit and its command) go straight to the guide desk's list, not to the printer:
+   * the resident may have walked on with the number from the screen.
+   */
+  reconcile(tickets: readonly { ticketId: string; number: string; kioskId: string }[]): number {
+    const known = new Set((this.db.prepare(`SELECT json_extract(payload, '$.ticketId') AS t FROM agent_commands`).all() as { t: string }[]).map((r) => r.t));
+    let added = 0;
+    for (const t of tickets) {
+      if (known.has(t.ticketId)) continue;
+      const id = `cmd_${randomBytes(9).toString('base64url')}`;
+      const at = this.clock.now();
+      this.#insert.run(id, `printer:${t.kioskId}`, 'print', JSON.stringify({ bytes: '', ticketId: t.ticketId, number: t.number }), at);
+      this.#close.run(at, 'failed', id);
+      added++;
+    }
+    return added;
   }
 
   /** Tickets not printed, or not surely printed, that the guide desk has not reprinted yet. */

@@ -61,3 +61,22 @@ describe('a print the agent is not sure of', () => {
     await kiosk.waitForEvent('print.job', (j) => j.jobId === second.id && j.state === 'printed');
   });
 });
+
+describe('a ticket the hub committed but died before it could send to the printer', () => {
+  it('is on the guide desk’s list after the restart, not printed late', { timeout: 60_000 }, async () => {
+    const base = testConfig({ simReader: false });
+    const config = { ...base, devices: { ...base.devices, printers: [{ kioskId: 'kiosk-1', uri: 'serial:/dev/ttyUSB0', paperMm: 80 as const, agent: true }] } };
+    running = await startHub({ config });
+    const { url, dir } = running;
+    const a001 = (await api(url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'ZX' } })).body.ticket;
+    const a002 = (await api(url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'ZX' } })).body.ticket;
+    // The crash between A002's commit and its command, as the file would be left.
+    running.hub.db.prepare(`DELETE FROM agent_commands WHERE json_extract(payload, '$.ticketId') = ?`).run(a002.id);
+    await running.stop();
+    running = await startHub({ config, dir });
+    const guide = await login(running.url, 'g1');
+    const list = (await api(running.url, 'GET', '/devices/reprints', { token: guide })).body.tickets;
+    expect(list).toEqual([expect.objectContaining({ ticketId: a002.id, number: 'A002', kioskId: 'kiosk-1', outcome: 'failed', handled: false })]);
+    expect(list.some((t: { ticketId: string }) => t.ticketId === a001.id)).toBe(false);
+  });
+});
