@@ -25,7 +25,9 @@ export interface Child {
 
 /** Starts `bench/<script>` and resolves with its first JSON line on stdout. */
 export function startChild(script: string, args: string[] = [], opts: { readyTimeoutMs?: number } = {}): Promise<Child> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(BENCH_DIR, script), ...args], {
+  // BENCH_PROFILE_DIR=DIR: each child writes a V8 CPU profile there (where did a figure's time go?).
+  const prof = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const proc = spawn(process.execPath, [...prof, '--import', 'tsx', join(BENCH_DIR, script), ...args], {
     cwd: REPO_DIR,
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production' },

@@ -1,9 +1,11 @@
 import type { CallingFigures } from './figure-calling.ts';
 import type { FanoutResult } from './figure-fanout.ts';
+import type { HistoryFigures } from './figure-history.ts';
+import type { VoiceFigures } from './figure-voice.ts';
 import type { IssueFigures } from './figure-issue.ts';
 import type { KioskFigures } from './figure-kiosk.ts';
 import { kB } from './kiosk-bundle.ts';
-import { loadText } from './runs.ts';
+import { loadText, median } from './runs.ts';
 import { round } from './stats.ts';
 
 export interface Row {
@@ -128,4 +130,56 @@ export function formatTable(rows: Row[]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => c.map((x, i) => (i === 0 || i >= 4 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('   ').trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line), '', 'ratio = hallq / baseline (for latencies, lower is better); load = 1-minute load average while the figure ran, median (range) of its runs.'].join('\n');
+}
+
+/** Figure 8: the hub on a simulated history (bench/figure-history.ts). */
+export function rowsOfHistory(h: HistoryFigures): Row[] {
+  const m = h.meta;
+  const med = (xs: number[]) => round(median(xs), 1);
+  const load = (xs: number[]) => (xs.length ? `${round(median(xs), 2)} (${Math.min(...xs)}–${Math.max(...xs)})` : '');
+  const cityYear = 3_650_000;
+  const genRate = m.ticketsPerSec;
+  const startH = med(h.start.history);
+  const startE = med(h.start.empty);
+  const perTicket = Math.round(m.fileBytes / m.tickets);
+  const base = h.ops[0]!;
+  const baseMax = med(base.maxMs);
+  const rows: Row[] = [
+    row(`history generator, tickets/s (${m.profile}, ${m.days} days, ${m.tickets} tickets)`, genRate, null, `>= ${Math.ceil(cityYear / 900)} (a city year in 15 min)`, genRate >= cityYear / 900),
+    row(`start → /healthz on that history, median of ${h.start.history.length} (ms)`, startH, startE, '<= 3000 ms, <= 1.2×', startH <= 3000 && startH / startE <= 1.2, load(h.start.loadAvg)),
+    row('disk per ticket (B), log and projections', perTicket, null, '<= 1500', perTicket <= 1500),
+  ];
+  for (const op of h.ops.slice(1)) rows.push(row(`event-loop stall while: ${op.name} (ms)`, med(op.maxMs), baseMax, '<= 50 ms', med(op.maxMs) <= 50));
+  rows.push(row(`  (baseline: ${base.name})`, baseMax, null, '', null));
+  rows.push(row(`RSS max through ${h.rss.tickets} tickets with ${h.rss.sockets} sockets (MB)`, Math.round(h.rss.max / 1e6), Math.round(h.rss.before / 1e6), '<= 300 MB', h.rss.max <= 300e6));
+  const s = h.storm;
+  const caught = s.caughtUpMs.length ? Math.max(...s.caughtUpMs) : Number.NaN;
+  rows.push(
+    row(`storm: ${s.caughtUpMs.length / Math.max(1, s.delayMaxMs.length)} staff screens 5,000 events behind, all caught up, max over ${s.delayMaxMs.length} storms (ms)`, round(caught, 0), null, '<= 1000 ms', caught <= 1000),
+    row(`storm: call-next p99 during the storms (ms, n ${s.during.n})`, s.during.p99, s.idle.p99, '<= 2× idle', s.during.p99 <= 2 * s.idle.p99),
+    row('  storm: event-loop stall, median of the storms (ms)', med(s.delayMaxMs), null, '', null),
+    row(`call-next p99 while the whole history's half-hour flow is exported (ms, n ${s.duringExport.n})`, s.duringExport.p99, s.idle.p99, '<= 2× idle', s.duringExport.p99 <= 2 * s.idle.p99),
+  );
+  const monthOp = h.ops.find((o) => o.name.startsWith('month report'));
+  if (monthOp) {
+    const limit = m.profile === 'city' ? 5000 : 1000;
+    rows.push(row(`${monthOp.name}, answered in (ms), median`, med(monthOp.tookMs), null, `<= ${limit} ms (${m.profile} year)`, med(monthOp.tookMs) <= limit));
+  }
+  // Each row says which history it ran on.
+  const tag = `[${m.profile} ${m.days} d] `;
+  return rows.map((r) => ({ ...r, figure: r.figure.startsWith('  ') ? `  ${tag}${r.figure.trimStart()}` : `${tag}${r.figure}` }));
+}
+
+/** Figure 9: the announcer at a county peak, on a virtual clock (bench/figure-voice.ts). */
+export function rowsOfVoice(v: VoiceFigures): Row[] {
+  const s = v.settings;
+  const p = v.peak;
+  const c = v.calm;
+  return [
+    row(`voice: ${s.callsPerMin} calls/min over ${s.windows} windows, ${s.minutes} min: call → announcement starts p99 (ms)`, p.lagMs.p99, c.lagMs.p99, '<= 60000 ms', p.lagMs.p99 <= 60_000),
+    row('  voice: call → announcement starts max (ms)', p.lagMs.max, c.lagMs.max, '', null),
+    row('  voice: announcements waiting, at most', p.maxPending, c.maxPending, '<= maxPending (20)', p.maxPending <= 20),
+    row('  voice: first announcements dropped', p.firstsDropped, null, '0', p.firstsDropped === 0),
+    row(`  voice: one calm play (ms), syllables a minute`, v.onePlayMs, v.syllablesPerMin, '', null),
+  ];
 }

@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { killAll, killAllNow, REPO_DIR } from './children.ts';
 import { figureCalling, type CallingSettings } from './figure-calling.ts';
 import { figureFanout, type FanoutSettings } from './figure-fanout.ts';
+import { figureHistory, type HistorySettings } from './figure-history.ts';
+import { figureVoice, type VoiceSettings } from './figure-voice.ts';
 import { figureIssue, type IssueSettings } from './figure-issue.ts';
 import { figureKiosk, type KioskSettings } from './figure-kiosk.ts';
-import { formatTable, rowsOf } from './report.ts';
+import { formatTable, rowsOf, rowsOfHistory, rowsOfVoice } from './report.ts';
 import { fsyncProbe } from './fsync-probe.ts';
 
 /**
@@ -18,6 +20,10 @@ import { fsyncProbe } from './fsync-probe.ts';
  * (test/support/browser.ts; CHROMIUM_PATH): without it figures 3 and 5 are skipped with a loud message.
  * Figures 6–7 (calling: call → wall, call → announcement) need Chromium too and the display build; without
  * Chromium they are skipped loudly. Figure 7 waits out each announcement (~7 s apart), so it takes about a minute.
+ * Figure 8 (issues #10, #11) runs the hub on simulated histories (bench/figure-history.ts): made once per
+ * profile, length and schema and kept in test-output/bench-history; BENCH_HISTORIES=county:250,city:20
+ * (the default) names them, BENCH_HISTORY=0 leaves the figure out. Figure 9 (voice at a county peak) runs the real announcer and clips
+ * on a virtual clock, against the same announcer without its peak rules.
  */
 const quick = process.env.BENCH_QUICK === '1';
 // 50 req/s × 20 s = 1,000 samples per even-pace run, three runs: a p99 from 10 samples is not a p99.
@@ -30,6 +36,28 @@ const fanoutSettings: FanoutSettings = {
 const kioskSettings: KioskSettings = { taps: quick ? 10 : 40, renders: quick ? 4 : 10 };
 // One play of an announcement is ~6.3 s, so with the idle wait each of figure 7's calls takes ~7.3 s: 1 warm-up + 7 ≈ 60 s.
 const callingSettings: CallingSettings = { calls: quick ? 10 : 40, announcements: quick ? 2 : 7, repeat: 1 };
+// Figure 8 runs on simulated histories, each made once and kept in test-output/bench-history: a county
+// year (issue #10 §10, ~175,000 tickets) and a month of a city centre (issue #11). BENCH_HISTORIES sets
+// them (profile:days,…); a city year (city:300) takes the generator about an hour the first time.
+const histories = (process.env.BENCH_HISTORIES ?? (quick ? 'city:2' : 'county:250,city:20')).split(',').map((h) => {
+  const [profile, days] = h.split(':');
+  return { profile: profile as HistorySettings['profile'], days: Number(days) };
+});
+const historySettings = (h: { profile: HistorySettings['profile']; days: number }): HistorySettings => ({
+  ...h,
+  seed: 'bench',
+  startRuns: quick ? 1 : 3,
+  opRepeats: quick ? 1 : 3,
+  rssTickets: quick ? 2_000 : 20_000,
+  rssSockets: 200,
+  storms: quick ? 2 : 10,
+  stormClients: 30,
+  behind: 5_000,
+  callRate: 50,
+  idleCalls: quick ? 100 : 1_000,
+});
+// Figure 9: a county peak (issue #11) on a virtual clock; the hour takes seconds.
+const voiceSettings: VoiceSettings = { callsPerMin: 10, windows: 30, minutes: 60, recallShare: 0.1 };
 const OUT = join(REPO_DIR, 'test-output', 'bench-latest.json');
 
 const log = (s: string) => process.stdout.write(`${s}\n`);
@@ -66,7 +94,10 @@ async function main(): Promise<void> {
   const fanout = await figureFanout(fanoutSettings, log);
   const kiosk = await figureKiosk(kioskSettings, log);
   const calling = await figureCalling(callingSettings, log);
-  const rows = rowsOf(issue, fanout, kiosk, calling);
+  const history = [];
+  if (process.env.BENCH_HISTORY !== '0') for (const h of histories) history.push(await figureHistory(historySettings(h), log));
+  const voice = await figureVoice(voiceSettings, log);
+  const rows = [...rowsOf(issue, fanout, kiosk, calling), ...history.flatMap(rowsOfHistory), ...rowsOfVoice(voice)];
   const seconds = Math.round((performance.now() - started) / 100) / 10;
 
   log('');
@@ -109,11 +140,11 @@ async function main(): Promise<void> {
         cores: cpus().length,
         ulimitN: Number.isFinite(limit) ? limit : String(limit),
         quick,
-        settings: { issue: issueSettings, fanout: fanoutSettings, kiosk: kioskSettings, calling: callingSettings },
+        settings: { issue: issueSettings, fanout: fanoutSettings, kiosk: kioskSettings, calling: callingSettings, history: histories.map(historySettings), voice: voiceSettings },
         seconds,
         fsync,
         rows,
-        raw: { issue, fanout, kiosk, calling },
+        raw: { issue, fanout, kiosk, calling, history, voice },
       },
       null,
       2,

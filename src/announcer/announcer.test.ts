@@ -272,6 +272,8 @@ describe('announcer config', () => {
     expect(resolveAnnouncerConfig({})).toEqual({
       template: '请{number}号到{window}号窗口办理',
       recallTemplate: '请{number}号尽快到{window}号窗口办理',
+      busyTemplate: '{number}号到{window}号窗口',
+      busyRecallTemplate: '{number}号尽快到{window}号窗口',
       chime: true,
       readOneAs: 'yi',
       repeat: 2,
@@ -322,6 +324,18 @@ describe('announcer config', () => {
       await clock.until(() => heard.length === 12, 300_000, 100);
       expect(heard.map((h) => h.a.callId)).toEqual(Array.from({ length: 12 }, (_, i) => `c_${i + 1}`));
       for (let i = 1; i < heard.length; i++) expect(heard[i]!.a.startAt).toBeGreaterThanOrEqual(heard[i - 1]!.a.endsAt + 300);
+    });
+
+    it('reads the short words at a peak: the number and the window, without 请 and 办理', () => {
+      const { announcer } = setup({ config: PEAK });
+      for (let i = 1; i <= 3; i++) announcer.announce(call(i, { windowId: i }));
+      const [calm, , busy] = announcer.pending;
+      expect(calm!.plan).toContain('qing');
+      expect(calm!.plan).toContain('banli');
+      expect(busy!.plan).not.toContain('qing');
+      expect(busy!.plan).not.toContain('banli');
+      expect(busy!.plan).toContain('chuangkou');
+      expect(busy!.durationMs).toBeLessThan(calm!.durationMs);
     });
 
     it("drops a waiting recall when a newer call comes at its window, and cuts that window's waiting first call to one play", () => {

@@ -136,7 +136,7 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
     super();
     this.config = resolveAnnouncerConfig(opts.config);
     this.#rules = announcerPlanRules(this.config);
-    this.#busyRules = announcerPlanRules({ ...this.config, chime: this.config.chime && this.config.busyChime });
+    this.#busyRules = announcerPlanRules(this.config, true);
     this.#timing = { clipGapMs: this.config.clipGapMs, afterChimeMs: this.config.afterChimeMs, pauseMs: this.config.pauseMs };
     this.#clips = opts.clips;
     this.#clock = opts.scheduler ?? systemScheduler;

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { VoiceError } from './errors.ts';
-import { DEFAULT_RECALL_TEMPLATE, DEFAULT_TEMPLATE, planRules, type PlanRules } from './reading.ts';
+import { DEFAULT_BUSY_RECALL_TEMPLATE, DEFAULT_BUSY_TEMPLATE, DEFAULT_RECALL_TEMPLATE, DEFAULT_TEMPLATE, planRules, type PlanRules } from './reading.ts';
 
 /**
  * The announcer's settings. Shaped to drop into `HallConfigSchema` as an optional `announcer:`
@@ -29,6 +29,9 @@ export const AnnouncerConfigSchema = Type.Object(
      */
     busyAt: Type.Integer({ minimum: 1, maximum: 100, default: 2 }),
     busyBetweenMs: Type.Integer({ minimum: 0, maximum: 10_000, default: 300 }),
+    /** What is read at a peak (with `busyAt` waiting): shorter words, the same number and window. */
+    busyTemplate: Type.String({ default: DEFAULT_BUSY_TEMPLATE }),
+    busyRecallTemplate: Type.String({ default: DEFAULT_BUSY_RECALL_TEMPLATE }),
     /** The chime is 1.35 s of a 6.5 s play: at a peak, announcements go without it (the hall is listening already). */
     busyChime: Type.Boolean({ default: false }),
     /** Past this many waiting, the oldest waiting recall (重呼) goes; first announcements stay. */
@@ -74,10 +77,15 @@ export function resolveAnnouncerConfig(input: AnnouncerConfigInput | undefined):
   if (problems.length > 0 || !Value.Check(AnnouncerConfigSchema, filled)) {
     throw new VoiceError('HQ_ERR_VOICE_CONFIG', `invalid announcer config:\n  - ${problems.join('\n  - ')}`);
   }
-  announcerPlanRules(filled); // templates are checked here, at start-up, not on the first call
+  // Templates are checked here, at start-up, not on the first call.
+  announcerPlanRules(filled);
+  announcerPlanRules(filled, true);
   return filled;
 }
 
-export function announcerPlanRules(config: AnnouncerConfig): PlanRules {
-  return planRules({ template: config.template, recallTemplate: config.recallTemplate, chime: config.chime, one: config.readOneAs });
+/** How a call is read: the hall's templates, or at a peak (`busy`) the short ones, with or without the chime. */
+export function announcerPlanRules(config: AnnouncerConfig, busy = false): PlanRules {
+  return busy
+    ? planRules({ template: config.busyTemplate, recallTemplate: config.busyRecallTemplate, chime: config.chime && config.busyChime, one: config.readOneAs })
+    : planRules({ template: config.template, recallTemplate: config.recallTemplate, chime: config.chime, one: config.readOneAs });
 }

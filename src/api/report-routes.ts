@@ -73,7 +73,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (a
     {
       schema: {
         tags: ['reports'],
-        summary: 'Staffing (合理排班): Erlang C clerks per half hour and window group, beside the windows planned or open (StaffingReport)',
+        summary: 'Staffing (合理排班): Erlang C clerks per half hour and window group, beside the windows planned or open, and the service level a finished day had (StaffingReport)',
         querystring: Type.Object({ date: DateParam('the business date to staff') }, { additionalProperties: false }),
         response: replyOf('StaffingReport'),
       },

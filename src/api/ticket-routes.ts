@@ -143,9 +143,9 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
       },
     },
     async (request) => {
-      const view = await handler.read((state) => {
+      const view = await handler.read((state, now) => {
         const t = state.tickets.get(request.params.id);
-        return t ? ticketView(state, config, t) : null;
+        return t ? ticketView(state, config, t, now) : null;
       });
       if (!view) throw new HallqError('HQ_ERR_TICKET_NOT_FOUND');
       return { ticket: view };
@@ -166,9 +166,9 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
       requireOneOf(request, { roles: ['guide', 'manager', 'admin'] });
       refuseBody(request);
       // From memory, by id: no walk of the log however long it has grown.
-      const found = await handler.read((state) => {
+      const found = await handler.read((state, now) => {
         const t = state.tickets.get(request.params.id);
-        return t ? { kioskId: t.kioskId ?? null, view: ticketView(state, config, t) } : null;
+        return t ? { kioskId: t.kioskId ?? null, view: ticketView(state, config, t, now) } : null;
       });
       if (!found) throw new HallqError('HQ_ERR_TICKET_NOT_FOUND');
       const v = found.view;

@@ -249,7 +249,7 @@ function windowPanel(state: ReadonlyHallState, config: HallConfig, windowId: num
     current:
       live && t
         ? {
-            ...ticketView(state, config, t),
+            ...ticketView(state, config, t, now),
             serviceId: live.id,
             serviceStatus: live.status,
             recalls: live.recalls,

@@ -47,7 +47,9 @@ export function checkCongestion(state: ReadonlyHallState, ctx: DecideContext): H
       const s = state.services.get(id);
       if (s) longest = Math.max(longest, (ctx.at - s.waitingSince) / 60_000);
     }
-    const values: Record<Measure, number> = { waiting, longestWaitMin: Math.floor(longest), estimatedWaitMin: estimateFor(state, ctx.config, c.id, aheadOfNew(state, c.id, false)).minutes };
+    // The estimate plays the queue forward: worked out only where a threshold asks for it.
+    const estimated = limits.estimatedWaitMin === undefined ? 0 : estimateFor(state, ctx.config, c.id, aheadOfNew(state, c.id, false), ctx.at).minutes;
+    const values: Record<Measure, number> = { waiting, longestWaitMin: Math.floor(longest), estimatedWaitMin: estimated };
     const current = state.congestion.get(c.id);
     const over = (Object.keys(values) as Measure[]).find((m) => limits[m] !== undefined && values[m] >= limits[m]!);
     if (!current && over) {

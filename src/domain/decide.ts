@@ -183,7 +183,7 @@ function issueTicket(state: HallState, command: CommandOf<'IssueTicket'>, ctx: D
         status: previous.status,
         ahead,
         windowId: s && s.status !== 'waiting' ? s.windowId : null,
-        estimatedWaitMin: s?.status === 'waiting' ? estimateFor(state, config, s.categoryId, ahead).minutes : 0,
+        estimatedWaitMin: s?.status === 'waiting' ? estimateFor(state, config, s.categoryId, ahead, at, { serviceId: s.id }).minutes : 0,
       });
     }
   }
@@ -207,7 +207,7 @@ function issueTicket(state: HallState, command: CommandOf<'IssueTicket'>, ctx: D
     }
   }
 
-  const estimate = estimateFor(state, config, category.id, aheadOfNew(state, category.id, priorityGroup !== null));
+  const estimate = estimateFor(state, config, category.id, aheadOfNew(state, category.id, priorityGroup !== null), at, { priorityGroup, appointmentCode });
   if (!appointmentCode && config.schedule.refuseIfWaitPastClose) {
     const lastEnd = Math.max(-1, ...sessionsOn(config, date, category.id).map((s) => minutesOf(s.end)));
     const closesAt = lastEnd >= 0 ? instantOf(date, lastEnd, config.hall.timeZone) : at;

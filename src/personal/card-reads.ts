@@ -50,12 +50,19 @@ export class CardReads {
       if (read.validUntil < today) throw new HallqError('HQ_ERR_ID_CARD_EXPIRED');
     }
     this.#sweep();
-    const holder: Holder = { hmac: this.hmacOf(id), idMasked: maskIdNumber(id), nameMasked: maskName(read.name), birthYear: birthYearOf(id) };
+    const holder = this.holderOf(read);
     const cardToken = `ct_${randomBytes(18).toString('base64url')}`;
     const expiresAt = this.clock.now() + this.ttlSec * 1000;
     this.#tokens.set(cardToken, { holder, expiresAt });
     const { hmac: _hmac, ...visible } = holder;
     return { cardToken, expiresAt, holder: visible };
+  }
+
+  /** The holder a card read names (its key, masked ID and name), without issuing a token: for a history generator. */
+  holderOf(read: CardRead): Holder {
+    const id = read.idNumber.trim().toUpperCase();
+    if (!isValidIdNumber(id)) throw new HallqError('HQ_ERR_ID_NUMBER_INVALID');
+    return { hmac: this.hmacOf(id), idMasked: maskIdNumber(id), nameMasked: maskName(read.name), birthYear: birthYearOf(id) };
   }
 
   /** The holder behind a token; one token serves one kiosk session until it expires. */

@@ -113,7 +113,7 @@ export function hallView(state: ReadonlyHallState, config: HallConfig, now: numb
   const date = businessDate(now, config.hall.timeZone);
   const categories = config.categories.map((c): CategoryView => {
     const waiting = state.waiting.get(c.id)?.size ?? 0;
-    const est = estimateFor(state, config, c.id, waiting);
+    const est = estimateFor(state, config, c.id, waiting, now);
     const opening = openingAt(config, c.id, now);
     const issued = state.issued.get(`${date}|${c.id}`) ?? 0;
     const probe = probeIssue(state, config, now, c.id, 'any');
@@ -233,8 +233,8 @@ export interface TicketView {
   openWindows: number;
 }
 
-/** The live state of one ticket for its holder (QR status page). */
-export function ticketView(state: ReadonlyHallState, config: HallConfig, t: DeepReadonly<Ticket>): TicketView {
+/** The live state of one ticket for its holder (QR status page); `now` places it in the projected call order. */
+export function ticketView(state: ReadonlyHallState, config: HallConfig, t: DeepReadonly<Ticket>, now?: number): TicketView {
   const s: RService | undefined = state.services.get(t.currentServiceId);
   const ahead = s ? aheadOf(state, s) : 0;
   return {
@@ -246,7 +246,7 @@ export function ticketView(state: ReadonlyHallState, config: HallConfig, t: Deep
     issuedAt: t.issuedAt,
     businessDate: t.businessDate,
     ahead,
-    estimatedWaitMin: s?.status === 'waiting' ? estimateFor(state, config, t.categoryId, ahead).minutes : 0,
+    estimatedWaitMin: s?.status === 'waiting' ? estimateFor(state, config, t.categoryId, ahead, now, { serviceId: s.id }).minutes : 0,
     windowId: s && s.status !== 'waiting' ? s.windowId : null,
     calledAt: s?.calledAt ?? null,
     holderName: t.holder?.nameMasked ?? null,

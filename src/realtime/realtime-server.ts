@@ -24,6 +24,7 @@ import {
 } from './protocol.ts';
 import { envelopeJson, RecentEvents } from './recent-events.ts';
 import { allowedRooms, defaultRooms, isPublicRoom } from './rooms.ts';
+import { TurnBudget } from './turn-budget.ts';
 
 export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -58,6 +59,9 @@ export interface Realtime {
   emitTo<K extends SideMessageType>(room: string | string[], type: K, message: SideMessages[K]): void;
 }
 
+/** Replay work (the JSON of chunks and their sending) done in one turn of the event loop at most. */
+const REPLAY_TURN_MS = 8;
+
 /**
  * socket.io on the hub's HTTP server. Events are broadcast only after their transaction commits, each
  * audience in its own form (`disclosure.ts`); a reconnecting client is caught up from the ring of
@@ -83,6 +87,7 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Realtime
     next();
   });
 
+  const replayTurn = new TurnBudget(REPLAY_TURN_MS);
   let snapshotCache: { seq: number; at: number; state: Snapshot['state'] } | null = null;
   const snapshotState = (state: ReadonlyHallState, seq: number, now: number) => {
     if (!snapshotCache || snapshotCache.seq !== seq || now - snapshotCache.at > SNAPSHOT_REUSE_MS || now < snapshotCache.at) {
@@ -113,14 +118,18 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Realtime
     const tierOf = (route: Route) => tierFor(route, rooms);
     let replayed = 0;
     // Chunks go out on separate turns: a long catch-up never holds the hall up (live envelopes
-    // reach this socket meanwhile, and the client holds them until `resumed`).
+    // reach this socket meanwhile, and the client holds them until `resumed`). Every catch-up shares
+    // one budget per turn, so thirty screens back at once do not add up to one long turn.
     for (let from = lastSeq; from < seq; from = Math.min(seq, from + REPLAY_CHUNK)) {
       const to = Math.min(seq, from + REPLAY_CHUNK);
-      const parts = recent.covers(from) ? recent.envelopesJson(from, to, tierOf) : fromLog(handler.readLog(from, to - from), tierOf);
-      replayed += parts.length;
-      if (parts.length > 0) socket.emit('replay', { hubId, fromSeq: from, toSeq: to, events: `[${parts.join(',')}]` });
-      if (to < seq) await new Promise((r) => setImmediate(r));
-      if (socket.disconnected) return;
+      const gone = await replayTurn.run(() => {
+        if (socket.disconnected) return true;
+        const parts = recent.covers(from) ? recent.envelopesJson(from, to, tierOf) : fromLog(handler.readLog(from, to - from), tierOf);
+        replayed += parts.length;
+        if (parts.length > 0) socket.emit('replay', { hubId, fromSeq: from, toSeq: to, events: `[${parts.join(',')}]` });
+        return false;
+      });
+      if (gone) return;
     }
     socket.emit('resumed', { hubId, fromSeq: lastSeq, seq, replayed, now: handler.clock.now() });
   });
@@ -162,7 +171,7 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Realtime
             data: {
               categories: config.categories.map((c) => {
                 const waiting = state.waiting.get(c.id)?.size ?? 0;
-                const est = estimateFor(state, config, c.id, waiting);
+                const est = estimateFor(state, config, c.id, waiting, now);
                 const probe = probeIssue(state, config, now, c.id, 'any');
                 const issued = state.issued.get(`${businessDate(now, config.hall.timeZone)}|${c.id}`) ?? 0;
                 return {

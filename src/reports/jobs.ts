@@ -10,7 +10,6 @@ import { quietTimes } from './quiet-times.ts';
 import { rankingPublication } from './ranking.ts';
 import { staffingReport } from './staffing.ts';
 import type { AssessmentReport, DeductionRow, EstimateAccuracy, FlowQuery, FlowReport, IndicatorsReport, MonthlyTableKey, PeriodRef, QuietTimes, RankingPublication, StaffingReport } from './types.ts';
-import { toCsv, toXlsx } from './writers.ts';
 
 /** A report the hub asks for: what the worker thread runs. Plain data, so it crosses threads. */
 export type ReportJob =
@@ -63,12 +62,15 @@ export async function runReport<K extends ReportKind>(db: Db, config: HallConfig
       case 'deductions':
         return listDeductions(db, config, j.from, j.to);
       case 'xlsx': {
+        // ExcelJS (and its CSV parser) load only in a thread that writes a workbook: not on the hub's start path.
+        const { toXlsx } = await import('./writers.ts');
         const buf = await toXlsx(monthlyTables(db, config, j.month, now));
         // A fresh buffer of its own, so it can be handed to the hub's thread without a copy.
         return new Uint8Array(buf);
       }
       case 'csv': {
         const t = monthlyTables(db, config, j.month, now);
+        const { toCsv } = await import('./writers.ts');
         return toCsv(t, t.tables.find((x) => x.key === j.table)!);
       }
       default: {

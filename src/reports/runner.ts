@@ -32,6 +32,12 @@ export interface ReportRunnerOptions {
   /** A job that runs longer is abandoned and its thread ended (default 60 s; exports 120 s). */
   timeoutMs?: number;
   exportTimeoutMs?: number;
+  /**
+   * A thread with nothing to do for this long is ended (default 60 s): each holds its own heap and
+   * page cache, ~200 MB after a year's workbook, which a hall that asks for a report now and then
+   * should not carry all day. The next report starts a thread again (~1 s).
+   */
+  idleMs?: number;
 }
 
 interface Task {
@@ -48,6 +54,7 @@ interface Thread {
   ready: Promise<void>;
   task: Task | null;
   timer: ReturnType<typeof setTimeout> | null;
+  idle: ReturnType<typeof setTimeout> | null;
 }
 
 const WORKER_URL = new URL('./worker-boot.mjs', import.meta.url);
@@ -66,7 +73,7 @@ export class ReportRunner {
   #closed = false;
 
   constructor(opts: ReportRunnerOptions) {
-    this.#opts = { threads: Math.max(1, Math.min(2, availableParallelism() - 1)), queue: 8, timeoutMs: 60_000, exportTimeoutMs: 120_000, db: undefined, ...opts };
+    this.#opts = { threads: Math.max(1, Math.min(2, availableParallelism() - 1)), queue: 8, timeoutMs: 60_000, exportTimeoutMs: 120_000, idleMs: 60_000, db: undefined, ...opts };
   }
 
   /** Jobs running and waiting, and threads alive. */
@@ -127,7 +134,7 @@ export class ReportRunner {
     worker.unref();
     let markReady: () => void = () => {};
     let failReady: (e: unknown) => void = () => {};
-    const thread: Thread = { worker, ready: new Promise<void>((res, rej) => ((markReady = res), (failReady = rej))), task: null, timer: null };
+    const thread: Thread = { worker, ready: new Promise<void>((res, rej) => ((markReady = res), (failReady = rej))), task: null, timer: null, idle: null };
     thread.ready.catch(() => {});
     worker.on('message', (m: WorkerReply | { ready: true }) => {
       if ('ready' in m) return markReady();
@@ -137,6 +144,7 @@ export class ReportRunner {
       if (m.ok) task.resolve(m.result);
       else task.reject(toError(m.error));
       this.#pump();
+      if (!thread.task) this.#endWhenIdle(thread);
     });
     const lost = (err: unknown) => {
       failReady(err);
@@ -153,7 +161,21 @@ export class ReportRunner {
     return thread;
   }
 
+  #endWhenIdle(thread: Thread): void {
+    if (thread.idle) clearTimeout(thread.idle);
+    thread.idle = setTimeout(() => {
+      thread.idle = null;
+      const i = this.#threads.indexOf(thread);
+      if (thread.task || i < 0) return;
+      this.#threads.splice(i, 1);
+      void this.#end(thread, null);
+    }, this.#opts.idleMs);
+    thread.idle.unref();
+  }
+
   #start(thread: Thread, task: Task): void {
+    if (thread.idle) clearTimeout(thread.idle);
+    thread.idle = null;
     thread.task = task;
     const limit = task.job.kind === 'xlsx' || task.job.kind === 'csv' ? this.#opts.exportTimeoutMs : this.#opts.timeoutMs;
     thread.timer = setTimeout(() => {
@@ -176,6 +198,7 @@ export class ReportRunner {
 
   async #end(thread: Thread, reason: unknown): Promise<void> {
     const task = thread.task;
+    if (thread.idle) clearTimeout(thread.idle);
     this.#finish(thread);
     task?.reject(reason);
     thread.worker.removeAllListeners('exit');

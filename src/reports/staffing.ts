@@ -4,9 +4,10 @@ import { CLOSE_SLOT, slotsOf } from '../domain/flow.ts';
 import type { Db } from '../store/open-db.ts';
 import { dayTypeOf } from './day-type.ts';
 import { clerksNeeded, serviceLevel } from './erlang.ts';
+import { achievedServiceLevel, levelOf } from './service-level.ts';
 import { daysOfType, historyRange, meanPerSlot, placeholders, recordedDays } from './history.ts';
 import { checkDate, slotLabel } from './period.ts';
-import type { DayType, StaffingGroup, StaffingReport, StaffingSlot } from './types.ts';
+import type { DayType, ServiceLevelAchieved, StaffingGroup, StaffingReport, StaffingSlot } from './types.ts';
 
 /**
  * Staffing (合理排班, §5.2.6 and hall-rules §4): Erlang C per half hour for each group of windows
@@ -85,6 +86,9 @@ export function staffingReport(db: Db, config: HallConfig, date: string, now: nu
     basisType = 'weekday';
   }
   const slots = dayType ? slotsOf(config, date).filter((s) => s.slot !== CLOSE_SLOT) : [];
+  // A day that is over has the service level it actually had, beside what was recommended for it.
+  const over = date < today;
+  const slotStarts = slots.map((s) => instantOf(date, s.slot, tz));
   const dateRecorded = date <= today ? new Set((db.prepare(`SELECT slot FROM flow_slots WHERE business_date = ? AND dim = 'h'`).all(date) as { slot: number }[]).map((r) => r.slot)) : new Set<number>();
 
   const groups: StaffingGroup[] = staffingGroups(config).map((g) => {
@@ -104,8 +108,9 @@ export function staffingReport(db: Db, config: HallConfig, date: string, now: nu
     const ahtMin = history.samples > 0 ? history.minutes : configured.reduce((a, b) => a + b, 0) / configured.length;
     const minimum = groupMinimum(config, windowIds, dayType);
     const sessions = g.categories.map((id) => sessionsOn(config, date, id).map((s) => [minutesOf(s.start), minutesOf(s.end)] as const));
+    const achieved = over ? achievedServiceLevel(db, date, g.categories, withinMin, slotStarts) : null;
 
-    const out: StaffingSlot[] = slots.map((s) => {
+    const out: StaffingSlot[] = slots.map((s, i) => {
       const open = sessions.some((list) => list.some(([a, b]) => a <= s.slot && s.slot < b));
       const minutes = Math.max(1, (s.to - instantOf(date, s.slot, tz)) / 60_000);
       const expected = open ? (arrivals.get(s.slot) ?? 0) : 0;
@@ -135,6 +140,7 @@ export function staffingReport(db: Db, config: HallConfig, date: string, now: nu
         overCapacity: recommended > g.windows.length,
         serviceLevelRecommended: sl(recommended),
         serviceLevelCompared: sl(compared),
+        achieved: achieved?.slots[i] ?? null,
       };
     });
     return {
@@ -145,6 +151,7 @@ export function staffingReport(db: Db, config: HallConfig, date: string, now: nu
       ahtSource: history.samples > 0 ? 'history' : 'config',
       ahtSamples: history.samples,
       slots: out,
+      achieved: achieved?.day ?? null,
     };
   });
 
@@ -158,6 +165,7 @@ export function staffingReport(db: Db, config: HallConfig, date: string, now: nu
       recommended: per.reduce((n, x) => n + x.recommended, 0),
       compared,
       shortfall: per.reduce((n, x) => n + x.shortfall, 0),
+      achieved: over ? sumLevels(per.map((x) => x.achieved)) : null,
     };
   });
   return {
@@ -168,7 +176,19 @@ export function staffingReport(db: Db, config: HallConfig, date: string, now: nu
     forecast: { from: range.from, to: range.to, dayType: basisType, days: days.length, fallback },
     groups,
     totals,
+    achieved: over ? sumLevels(groups.map((g) => g.achieved)) : null,
   };
+}
+
+/** Groups share no category, so their counts add up. */
+function sumLevels(list: readonly (ServiceLevelAchieved | null)[]): ServiceLevelAchieved {
+  let waited = 0;
+  let within = 0;
+  for (const x of list) {
+    waited += x?.waited ?? 0;
+    within += x?.within ?? 0;
+  }
+  return levelOf({ waited, within });
 }
 
 function round(x: number, digits: number): number {

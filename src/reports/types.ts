@@ -155,6 +155,16 @@ export interface StaffingSlot {
   /** Erlang C's expected share called within the target with the recommended and the compared clerks. */
   serviceLevelRecommended: number | null;
   serviceLevelCompared: number | null;
+  /** What the slot had, measured once the day is over (`achievedServiceLevel`); null before. */
+  achieved: ServiceLevelAchieved | null;
+}
+
+/** A service level measured from the day's facts: walk-in waits begun, and how many were called within the target. */
+export interface ServiceLevelAchieved {
+  waited: number;
+  within: number;
+  /** within ÷ waited, to four places; null when nobody waited. */
+  level: number | null;
 }
 
 export interface StaffingGroup {
@@ -167,6 +177,8 @@ export interface StaffingGroup {
   ahtSource: 'history' | 'config';
   ahtSamples: number;
   slots: StaffingSlot[];
+  /** The group's whole day, once it is over; null before. */
+  achieved: ServiceLevelAchieved | null;
 }
 
 export interface StaffingReport {
@@ -179,7 +191,9 @@ export interface StaffingReport {
   forecast: { from: string; to: string; dayType: DayType | null; days: number; fallback: DayType | null };
   groups: StaffingGroup[];
   /** The hall, per slot: the groups added up. */
-  totals: { slot: number; label: string; arrivals: number; recommended: number; compared: number | null; shortfall: number }[];
+  totals: { slot: number; label: string; arrivals: number; recommended: number; compared: number | null; shortfall: number; achieved: ServiceLevelAchieved | null }[];
+  /** The hall's whole day, once it is over (a date before today); null before. */
+  achieved: ServiceLevelAchieved | null;
 }
 
 // --- estimate accuracy (§5) -----------------------------------------------------------------------

@@ -68,7 +68,8 @@ export class People {
 
 /** A card placed on the kiosk's reader, as the hub takes it: a token, then the holder behind it. */
 export function holderOf(cards: CardReads, r: Resident): Holder {
-  return cards.resolve(cards.accept({ name: r.name, idNumber: r.idNumber }).cardToken);
+  // The holder the kiosk's card read would name; no session token, which only a kiosk needs.
+  return cards.holderOf({ name: r.name, idNumber: r.idNumber });
 }
 
 export function maskedPhoneOf(r: Resident): string {

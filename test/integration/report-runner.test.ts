@@ -70,6 +70,20 @@ describe('the report threads', () => {
     }
   });
 
+  it('end a thread that has been idle, and start one again for the next report (memory is given back)', async () => {
+    const r = new ReportRunner({ dbFile, config, threads: 1, idleMs: 200 });
+    try {
+      expect(await codeOf(r.run({ kind: 'quiet' }, NOW))).toBe('ok');
+      expect(r.load.threads).toBe(1);
+      await new Promise((res) => setTimeout(res, 500));
+      expect(r.load.threads).toBe(0);
+      expect(await codeOf(r.run({ kind: 'quiet' }, NOW))).toBe('ok');
+      expect(r.load.threads).toBe(1);
+    } finally {
+      await r.close();
+    }
+  });
+
   it('refuse what is still waiting when the hub closes', async () => {
     const r = new ReportRunner({ dbFile, config, threads: 1, queue: 4 });
     const jobs = [r.run({ kind: 'quiet' }, NOW), r.run({ kind: 'quiet' }, NOW), r.run({ kind: 'quiet' }, NOW)].map(codeOf);
