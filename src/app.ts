@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
@@ -31,7 +32,7 @@ import { provincePageRoutes } from './api/province-page-routes.ts';
 import { AnhuiPageAdapter } from './upstream/anhui-page-adapter.ts';
 import { kioskRoutes } from './api/kiosk-routes.ts';
 import { Type } from '@sinclair/typebox';
-import { createAnnouncer, type ZonedAnnouncer } from './announcer/index.ts';
+import { createAnnouncer, missingClipsSummary, type ZonedAnnouncer } from './announcer/index.ts';
 import { errorBody, installErrorHandler } from './api/http-errors.ts';
 import { HallqError } from './domain/errors.ts';
 import { CallerHost } from './devices-bridge/caller-host.ts';
@@ -41,14 +42,29 @@ import { BASE_BAD_REASONS } from './domain/ratings.ts';
 import { HidPadDriver, parseRatingPadsConfig, type OpenHid } from '../devices/ratingpad/index.ts';
 import { LedHost } from './devices-bridge/led-host.ts';
 import { IdCardHost } from './devices-bridge/idcard-host.ts';
-import { PrinterHost, ticketToPrint } from './devices-bridge/printer-host.ts';
+import { PrinterHost, ticketBytes, ticketToPrint, type TicketToPrint } from './devices-bridge/printer-host.ts';
 import { CardReads } from './personal/card-reads.ts';
 import { ApplicantSeal } from './personal/applicant-seal.ts';
 import { attachRealtime, type HubServer } from './realtime/realtime-server.ts';
+import type { SideMessages } from './realtime/protocol.ts';
 import { hubIdOf } from './store/hub-identity.ts';
 import { CommandHandler, systemClock, type Clock } from './store/handle-command.ts';
 import { openDb, type Db } from './store/open-db.ts';
 import { HistoryReader } from './store/history.ts';
+import { backupRoutes } from './api/backup-routes.ts';
+import { deviceRoutes } from './api/device-routes.ts';
+import { agentRoutes } from './api/agent-routes.ts';
+import { AgentStore } from './agents/agent-store.ts';
+import { AgentCommands, attentionOf } from './agents/agent-commands.ts';
+import { RemoteCardReads } from './agents/remote-card-reads.ts';
+import { ERRORS } from './domain/errors.ts';
+import { businessDate } from './domain/calendar.ts';
+import { declaredDevices, DeviceRegistry } from './devices-bridge/device-registry.ts';
+import { HubMetrics } from './metrics/hub-metrics.ts';
+import { BackupService, type BackupSettings } from './backup/backup-service.ts';
+import { backupFileName, backupStamp } from './backup/backup-files.ts';
+import { backupIfMigrating } from './backup/online-backup.ts';
+import { MIGRATIONS } from './store/migrations.ts';
 
 export interface BuildOptions {
   config: HallConfig;
@@ -79,6 +95,8 @@ export interface BuildOptions {
   clockCheckMs?: number;
   /** Report threads: how many, how many jobs may wait, and the time limit of one (see ReportRunner). */
   reports?: { threads?: number; queue?: number; timeoutMs?: number; exportTimeoutMs?: number };
+  /** Nightly and pre-migration backups (`resolveBackupSettings`); none when absent. */
+  backups?: BackupSettings | null;
 }
 
 export interface Hub {
@@ -87,10 +105,13 @@ export interface Hub {
   idcard: IdCardHost | null;
   caller: CallerHost | null;
   led: LedHost | null;
+  /** The device health board. */
+  devices: DeviceRegistry;
   announcer: ZonedAnnouncer | null;
   handler: CommandHandler;
   /** Runs the hall's reports in worker threads, each with its own read-only connection. */
   reports: ReportRunner;
+  backups: BackupService | null;
   guard: ClockGuard;
   io: HubServer;
   db: Db;
@@ -102,6 +123,12 @@ export interface Hub {
 export async function buildHub(opts: BuildOptions): Promise<Hub> {
   const { config } = opts;
   const clock = opts.clock ?? systemClock;
+  // Before a migration changes the schema, the database as it was goes to the backups.
+  if (opts.backups) {
+    const dir = opts.backups.dir;
+    const t = backupStamp(clock.now(), config.hall.timeZone);
+    await backupIfMigrating(opts.dbFile, MIGRATIONS.length, (from) => join(dir, backupFileName(t.date, t.hhmmss, from)));
+  }
   const db = openDb(opts.dbFile);
   const handler = new CommandHandler(db, config, clock);
   const principals = new Principals(db, config, clock);
@@ -121,6 +148,9 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     : null;
   handler.setApplicantKeeper(upstream?.keeper ?? null);
   const cardReads = new CardReads(opts.hmacKey, clock, config.hall.timeZone, config.devices.idcard?.tokenTtlSec ?? 300, upstream?.keeper != null);
+  // Device agents pair with the hub and hold tokens of their own, kept here as hashes.
+  const agents = new AgentStore(db, clock);
+  principals.agentByTokenHash = (hash) => agents.byTokenHash(hash);
   const hubId = hubIdOf(db);
   // Reports read the file from their own threads (WAL lets them read while the hall writes): a year's export never stalls a call.
   const reports = new ReportRunner({ dbFile: opts.dbFile, config, db, ...opts.reports });
@@ -133,6 +163,8 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);
+  const backups = opts.backups && opts.dbFile !== ':memory:' ? new BackupService(opts.dbFile, opts.backups, clock, config.hall.timeZone, app.log) : null;
+  if (backups && opts.dayCloser !== false) backups.start();
   app.addSchema(ErrorSchema);
   await app.register(cookie);
   await app.register(swagger, {
@@ -154,12 +186,27 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   const { io } = realtime;
   // The latest device.status of every device, for the health details.
   const deviceStates = new Map<string, DeviceStatus>();
+  // The health board: every device of the config, kept from its host's reports and its traffic.
+  const devices = new DeviceRegistry(declaredDevices(config), clock, config.hall.timeZone, config.devices.downAlarmMin * 60_000, (entry) =>
+    realtime.emitTo(['manager', 'guide'], 'device.health', entry),
+  );
   const emit: Emit = (room, type, message) => {
-    if (type === 'device.status') deviceStates.set((message as DeviceStatus).device, message as DeviceStatus);
+    if (type === 'device.status') {
+      deviceStates.set((message as DeviceStatus).device, message as DeviceStatus);
+      devices.onStatus(message as DeviceStatus);
+    }
+    if (room.startsWith('kiosk:')) {
+      const job = type === 'print.job' ? (message as SideMessages['print.job']) : null;
+      if (job && (job.event === 'printed' || job.event === 'failed')) devices.onPrint(room.slice(6), job.event);
+      if (type === 'card.read') devices.onCardRead(room.slice(6));
+    }
     realtime.emitTo(room, type, message);
   };
+  const alarmTimer = setInterval(() => devices.tick(), 5_000);
+  alarmTimer.unref();
   const idcardConfig = config.devices.idcard;
-  const idcard = idcardConfig
+  const idcard =
+    idcardConfig && !idcardConfig.agent
     ? new IdCardHost(
         { uri: idcardConfig.uri, kioskId: idcardConfig.kioskId ?? config.devices.tokens.find((d) => d.kind === 'kiosk')!.id },
         cardReads,
@@ -175,6 +222,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   };
   const printers = new Map<string, PrinterHost>();
   for (const p of config.devices.printers) {
+    if (p.agent) continue; // run by the kiosk PC's agent (below)
     const host = new PrinterHost({ kioskId: p.kioskId, uri: p.uri, paperMm: p.paperMm }, config, emit, publicUrl);
     await host.start();
     printers.set(p.kioskId, host);
@@ -187,7 +235,8 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
           recordingsDir: opts.voiceDir === undefined ? fileURLToPath(new URL('../config/voice', import.meta.url)) : opts.voiceDir,
           cacheDir: opts.voiceCacheDir ?? null,
         });
-  if (voice && voice.report.missing.length > 0) app.log.warn({ missing: voice.report.missing }, 'voice clips missing: those calls are spoken by the browser');
+  // One line however many clips are missing (all of them when espeak-ng is absent): the reasons, counted.
+  if (voice && voice.report.missing.length > 0) app.log.warn(missingClipsSummary(voice.report.missing), 'voice clips missing: those calls are spoken by the browser');
   const announcer = voice?.announcer ?? null;
   // The hall wall plays each announcement when the hub's single queue reaches it: never two at once.
   announcer?.on('announcement', (a) => emit('hall', 'announcement', a));
@@ -237,6 +286,53 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     }
   });
 
+  // Prometheus scrapes with the monitoring token (a manager's session works too, to look).
+  const metrics = new HubMetrics({ handler, config, devices, upstream: upstream ? () => upstream.worker.status() : null, socketClients: () => io.engine.clientsCount });
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    requireOneOf(request, { roles: ['manager', 'admin'], devices: ['monitor'] });
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(await metrics.render());
+  });
+
+  // Printers on agents: each ticket's print is a durable command to the agent that hosts the printer,
+  // sent now and again at each of its reconnects until it reports the outcome (issue #14 §1).
+  const agentCommands = new AgentCommands(db, clock);
+  const agentPrinters = new Map(config.devices.printers.filter((p) => p.agent).map((p) => [p.kioskId, p]));
+  const hostsOf = (device: string) => agents.list().filter((a) => a.status === 'approved' && a.devices.includes(device));
+  const printOnAgent = (kioskId: string, t: TicketToPrint): string | null => {
+    const p = agentPrinters.get(kioskId);
+    if (!p) return null;
+    const msg = agentCommands.print(`printer:${p.kioskId}`, ticketBytes(config, t, p.paperMm, publicUrl()), t.ticketId, t.number);
+    for (const a of hostsOf(msg.device)) realtime.emitTo(`agent:${a.id}`, 'agent.command', msg);
+    emit(`kiosk:${p.kioskId}`, 'print.job', { jobId: msg.id, ticketId: t.ticketId, number: t.number, state: 'printing', event: 'sent', attempt: 1, error: null });
+    return msg.id;
+  };
+  if (agentPrinters.size > 0) {
+    handler.onCommitted((events) => {
+      for (const e of events) {
+        if (e.type !== 'ticket.issued' || !e.data.kioskId) continue;
+        const p = agentPrinters.get(e.data.kioskId);
+        if (!p) continue;
+        printOnAgent(p.kioskId, ticketToPrint(e.data));
+      }
+    });
+  }
+  if (agentPrinters.size > 0) {
+    const today = businessDate(clock.now(), config.hall.timeZone);
+    const waiting = await handler.read((state) =>
+      [...state.tickets.values()]
+        .filter((t) => t.kioskId && agentPrinters.has(t.kioskId) && t.businessDate === today && (t.status === 'waiting' || t.status === 'called'))
+        .map((t) => ({ ticketId: t.id, number: t.number, kioskId: t.kioskId! })),
+    );
+    const missed = agentCommands.reconcile(waiting);
+    if (missed > 0) app.log.warn({ missed }, 'tickets committed before a crash without a print command: on the guide desk list to reprint');
+  }
+  io.on('connection', (socket) => {
+    const p = (socket.data as { principal?: { kind: string; device?: { id: string; kind: string } } }).principal;
+    if (p?.kind !== 'device' || p.device?.kind !== 'agent') return;
+    const agent = agents.get(p.device.id);
+    if (agent) for (const msg of agentCommands.openFor(agent.devices)) socket.emit('agent.command', msg);
+  });
+
   // Liveness for anyone (a supervisor, a load balancer): is the hub up, and did its last write land?
   app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
     const ok = handler.lastCommit.ok;
@@ -256,6 +352,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       // Read now, not a cached status: the backlog counts every rating still to go.
       upstream: upstream ? upstream.worker.status() : null,
       devices: [...deviceStates.values()],
+      backup: backups ? { dir: backups.settings.dir, last: backups.last } : null,
     };
   });
 
@@ -265,7 +362,19 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     async (api) => {
       await api.register(authRoutes, { principals, clock });
       await api.register(hallRoutes, { handler, config });
-      await api.register(ticketRoutes, { handler, config, cardReads, printers, principals });
+      await api.register(ticketRoutes, {
+        handler,
+        config,
+        cardReads,
+        printers,
+        principals,
+        // The guide desk's reprint also settles what waited for it on the guide desk's list.
+        agentReprint: (kioskId, t) => {
+          const id = printOnAgent(kioskId, t);
+          if (id) for (const m of agentCommands.reprinted(t.ticketId)) realtime.emitTo(['guide', 'manager'], 'print.attention', m);
+          return id;
+        },
+      });
       await api.register(windowRoutes, { handler, config });
       await api.register(dayRoutes, { handler });
       await api.register(appointmentRoutes, { handler, cardReads });
@@ -280,6 +389,39 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
         page: upstream && upstreamConfig?.codes && upstream.adapter instanceof AnhuiPageAdapter ? { adapter: upstream.adapter, codes: upstreamConfig.codes, secret: upstreamConfig.secret } : null,
       });
       await api.register(upstreamRoutes, { upstream, clock, timeZone: config.hall.timeZone, announce: (type, message) => emit('manager', type, message) });
+      await api.register(backupRoutes, { backups });
+      await api.register(deviceRoutes, { devices, reprints: () => agentCommands.needingReprint() });
+      await api.register(agentRoutes, {
+        agents,
+        commands: agentCommands,
+        config,
+        onOutcome: (msg, outcome) => {
+          const kioskId = msg.device.slice('printer:'.length);
+          // Failed or uncertain (the agent stopped mid-print): the resident is told, the guide desk reprints.
+          emit(`kiosk:${kioskId}`, 'print.job', { jobId: msg.id, ticketId: msg.ticketId, number: msg.number, state: outcome === 'printed' ? 'printed' : 'failed', event: outcome, attempt: 1, error: outcome === 'printed' ? null : outcome });
+          if (outcome !== 'printed') {
+            app.log.warn({ ticket: msg.number, outcome, device: msg.device }, 'ticket not printed: for the guide desk to reprint');
+            realtime.emitTo(['guide', 'manager'], 'print.attention', attentionOf({ ...msg, outcome }, false));
+          }
+        },
+        // A card read at an agent's reader goes to its kiosk as a card read in the hub does.
+        cardReads: new RemoteCardReads(cardReads, (kioskId, outcome) => {
+          if (outcome.ok) emit(`kiosk:${kioskId}`, 'card.read', outcome.read);
+          else emit(`kiosk:${kioskId}`, 'card.refused', { code: outcome.error.code, message: outcome.error.message, zh: ERRORS[outcome.error.code].zh, en: ERRORS[outcome.error.code].en });
+        }),
+        onStatus: (status, agentName) => {
+          devices.setHost(status.device, agentName);
+          emit('manager', 'device.status', status);
+          if (status.kioskId) emit(`kiosk:${status.kioskId}`, 'device.status', status);
+        },
+        // A revoked agent's link closes now; its token will not open another.
+        onRevoked: (id) => {
+          for (const s of io.of('/').sockets.values()) {
+            const p = (s.data as { principal?: { kind: string; device?: { id: string; kind: string } } }).principal;
+            if (p?.kind === 'device' && p.device?.kind === 'agent' && p.device.id === id) s.disconnect(true);
+          }
+        },
+      });
       api.get(
         '/announcements/calls/:callId',
         {
@@ -397,9 +539,11 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     idcard,
     caller,
     led,
+    devices,
     announcer,
     handler,
     reports,
+    backups,
     guard,
     io,
     db,
@@ -410,6 +554,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       stopDayCloser();
       stopRatingTimeouts();
       clearInterval(guardTimer);
+      clearInterval(alarmTimer);
       if (recordsTimer) clearInterval(recordsTimer);
       if (maintenanceTimer) clearTimeout(maintenanceTimer);
       if (reconcileTimer) clearInterval(reconcileTimer);
@@ -420,6 +565,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       await led?.stop();
       announcer?.close();
       await reports.close();
+      await backups?.stop();
       for (const p of printers.values()) await p.stop();
       // Close the transports, not the sockets: a server-side disconnect is final for socket.io
       // clients, a closed transport is not, so every screen reconnects by itself once the hub is back.

@@ -3,6 +3,7 @@ import { VOICE_ERRORS } from './announcer/errors.ts';
 import { STATUS_OF } from './api/http-errors.ts';
 import { ERRORS } from './domain/errors.ts';
 import { UPSTREAM_ERRORS } from './upstream/errors.ts';
+import { BACKUP_ERRORS } from './backup/errors.ts';
 
 /** One error code of hallq, wherever it is raised. */
 export interface CatalogueEntry {
@@ -20,6 +21,7 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   ...Object.entries(ERRORS).map(([code, t]) => ({ code, area: 'hub', zh: t.zh, en: t.en, httpStatus: STATUS_OF[code as keyof typeof ERRORS] })),
   ...Object.entries(VOICE_ERRORS).map(([code, t]) => ({ code, area: 'voice', zh: t.zh, en: t.en, httpStatus: null })),
   ...Object.entries(UPSTREAM_ERRORS).map(([code, t]) => ({ code, area: 'upstream', zh: t.zh, en: t.en, httpStatus: null })),
+  ...Object.entries(BACKUP_ERRORS).map(([code, t]) => ({ code, area: 'backup', zh: t.zh, en: t.en, httpStatus: null })),
   ...DEVICE_ERRORS.map((e) => ({ code: e.code, area: `device: ${e.area}`, zh: e.zh, en: e.en, httpStatus: null })),
 ];
 

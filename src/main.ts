@@ -5,6 +5,9 @@ import { buildHub } from './app.ts';
 import { demoEntries, HallConfigError, loadHallConfig } from './config/load-hall-config.ts';
 import { HmacKeyError, loadApplicantKey, loadHmacKey } from './personal/card-reads.ts';
 import { seedDemoHistory } from './simulator/demo-history.ts';
+import { BackupError } from './backup/errors.ts';
+import { resolveBackupSettings } from './backup/settings.ts';
+import { logDestination } from './log-output.ts';
 
 const { values } = parseArgs({
   options: {
@@ -56,9 +59,11 @@ let hmac;
 /** Only a hall that uploads to a 好差评 platform keeps applicants, and so needs this key. */
 let applicantKey: ReturnType<typeof loadApplicantKey> | null = null;
 let hub;
+let backups;
 try {
   hmac = loadHmacKey(dataDir, process.env, { demo: config.hall.demo === true });
   applicantKey = config.upstream ? loadApplicantKey(dataDir, process.env, { demo: config.hall.demo === true }) : null;
+  backups = resolveBackupSettings(config, { configDir: dirname(configFile), dataDir, keyFile: hmac.file, env: process.env });
   // A demo hall on a fresh data directory starts with simulated history (docs/decisions.md §39).
   if (!values['no-history'] && config.hall.demo === true) {
     const started = performance.now();
@@ -79,10 +84,12 @@ try {
     publicUrl: config.hall.publicUrl ?? lanUrl(),
     voiceCacheDir: resolve(dataDir, 'voice-cache'),
     configDir: dirname(configFile),
-    logger: { level: process.env.LOG_LEVEL ?? 'info' },
+    backups,
+    // JSON for the journal and pipes, readable lines at a terminal.
+    logger: { level: process.env.LOG_LEVEL ?? 'info', ...logDestination() },
   });
 } catch (err) {
-  if (err instanceof HmacKeyError) refuseToStart(err.message);
+  if (err instanceof HmacKeyError || err instanceof BackupError) refuseToStart(err.message);
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && DATA_DIR_ERRORS.test(code)) {
     refuseToStart(
@@ -123,6 +130,7 @@ const lines = [
   `  API docs   ${base}/docs`,
   `  Health     ${base}/healthz`,
   `  Data       ${dataDir}`,
+  `  Backups    ${backups ? `${backups.dir} (nightly at ${backups.at}, ${backups.keepDaily} daily, ${backups.keepMonthly} monthly)` : '无 / none: set backups.dir in the config or HALLQ_BACKUP_DIR'}`,
   '',
 ];
 if (demo.length > 0) {

@@ -64,3 +64,14 @@ export async function createAnnouncer(opts: CreateAnnouncerOptions): Promise<{ a
   });
   return { announcer, report };
 }
+
+/**
+ * The missing clips as one log record: how many, by reason, and the first few ids, so that a hub
+ * without a speech engine says so in one line instead of one per clip.
+ */
+export function missingClipsSummary(missing: readonly { id: string; reason: string }[]): { missing: number; reasons: Record<string, number>; clips: string } {
+  const reasons: Record<string, number> = {};
+  for (const m of missing) reasons[m.reason] = (reasons[m.reason] ?? 0) + 1;
+  const ids = missing.map((m) => m.id);
+  return { missing: missing.length, reasons, clips: ids.length > 8 ? `${ids.slice(0, 8).join(', ')} … (${ids.length - 8} more)` : ids.join(', ') };
+}

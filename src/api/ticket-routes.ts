@@ -9,7 +9,7 @@ import { maskPhone } from '../personal/id-number.ts';
 import type { CommandHandler } from '../store/handle-command.ts';
 import type { StoredEvent } from '../store/event-log.ts';
 import type { Principals } from '../auth/principals.ts';
-import type { PrinterHost } from '../devices-bridge/printer-host.ts';
+import type { PrinterHost, TicketToPrint } from '../devices-bridge/printer-host.ts';
 import { categoryFacts, ticketView } from '../read-model/hall-view.ts';
 import { eventOf, idempotencyOf, refuseBody, requireOneOf } from './request-context.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -28,6 +28,8 @@ export interface TicketRouteDeps {
   /** Ticket printers by kiosk id. */
   printers: Map<string, PrinterHost>;
   principals: Principals;
+  /** A reprint on a kiosk whose printer is on its agent: the command's id, or null when it is not. */
+  agentReprint?: (kioskId: string, t: TicketToPrint) => string | null;
 }
 
 const IssueBody = Type.Object(
@@ -70,7 +72,7 @@ export function issuedReply(events: StoredEvent[], config: HallConfig) {
   };
 }
 
-export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (app, { handler, config, cardReads, printers, principals }) => {
+export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (app, { handler, config, cardReads, printers, principals, agentReprint }) => {
   // Per device and per guide (config `limits`): a stolen kiosk token cannot empty a day's quota.
   const kioskRate = new RateLimiter(config.limits.kioskIssue.burst, config.limits.kioskIssue.perMinute, () => handler.clock.now());
   const guideRate = new RateLimiter(config.limits.staffIssue.burst, config.limits.staffIssue.perMinute, () => handler.clock.now());
@@ -172,23 +174,25 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
         return t ? { kioskId: t.kioskId ?? null, view: ticketView(state, config, t, now) } : null;
       });
       if (!found) throw new HallqError('HQ_ERR_TICKET_NOT_FOUND');
+      const v = found.view;
+      const asItStands: TicketToPrint = {
+        ticketId: v.id,
+        number: v.number,
+        categoryId: v.categoryId,
+        ahead: v.ahead,
+        estimatedWaitMin: v.estimatedWaitMin,
+        issuedAt: v.issuedAt,
+        holderNameMasked: v.holderName,
+        priorityGroup: v.priorityGroup,
+        openWindows: v.openWindows,
+      };
+      // A kiosk whose printer is on its agent: a new print command (a reprint is a new paper, asked for by a person).
+      const remote = found.kioskId && agentReprint ? agentReprint(found.kioskId, asItStands) : null;
+      if (remote) return { print: { jobId: remote, kioskId: found.kioskId!, state: 'printing' } };
       const printer = (found.kioskId ? printers.get(found.kioskId) : undefined) ?? [...printers.values()][0];
       if (!printer) throw new HallqError('HQ_ERR_NO_PRINTER');
       // The same paper again if the queue still has it; else the ticket as it stands now.
-      const v = found.view;
-      const jobId =
-        printer.reprint(v.id) ??
-        printer.printTicket({
-          ticketId: v.id,
-          number: v.number,
-          categoryId: v.categoryId,
-          ahead: v.ahead,
-          estimatedWaitMin: v.estimatedWaitMin,
-          issuedAt: v.issuedAt,
-          holderNameMasked: v.holderName,
-          priorityGroup: v.priorityGroup,
-          openWindows: v.openWindows,
-        });
+      const jobId = printer.reprint(v.id) ?? printer.printTicket(asItStands);
       return { print: { jobId, kioskId: printer.config.kioskId, state: printer.state } };
     },
   );

@@ -22,6 +22,8 @@ export class Principals {
   readonly #find;
   readonly #delete;
   readonly #ended: ((token: string) => void)[] = [];
+  /** Paired device agents, by their token's SHA-256 (`AgentStore.byTokenHash`); set by the hub. */
+  agentByTokenHash: ((hash: string) => { id: string; name: string } | null) | null = null;
 
   constructor(
     db: Db,
@@ -86,6 +88,8 @@ export class Principals {
     const hash = this.#hashOf(token);
     const device = this.#devices.get(hash);
     if (device) return { kind: 'device', device, actor: { kind: 'device', id: device.id, deviceKind: device.kind, ...(device.windowId !== undefined ? { windowId: device.windowId } : {}) } };
+    const agent = token.startsWith('ag_') ? (this.agentByTokenHash?.(hash) ?? null) : null;
+    if (agent) return { kind: 'device', device: { id: agent.id, kind: 'agent' }, actor: { kind: 'device', id: agent.id, deviceKind: 'agent' } };
     const row = this.#find.get(hash) as { staff_id: string; expires_at: number } | undefined;
     if (!row || row.expires_at < this.clock.now()) return null;
     const staff = this.#staff.get(row.staff_id);

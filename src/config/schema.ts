@@ -235,6 +235,8 @@ export const HallConfigSchema = Type.Object(
               /** `tcp://host:9100`, `serial:/dev/ttyUSB0?baud=9600`, `file:/dev/usb/lp0`, or `sim` (a fake LAN printer in the hub). */
               uri: Type.String({ minLength: 3 }),
               paperMm: Type.Union([Type.Literal(80), Type.Literal(58)], { default: 80 }),
+              /** Plugged into the kiosk PC and run by the device agent approved with `printer:<kioskId>`; `uri` is on that PC. */
+              agent: Type.Optional(Type.Boolean()),
               /** Serve this simulator's controls (`/api/v1/sim/printer/...`) even in a real hall's config. */
               demo: Type.Optional(Type.Boolean()),
             },
@@ -262,6 +264,8 @@ export const HallConfigSchema = Type.Object(
             { additionalProperties: false },
           ),
         ),
+        /** A device down this long raises an alarm on the health board that stays until someone clears it. */
+        downAlarmMin: Type.Integer({ minimum: 1, maximum: 1440, default: 5 }),
         /** USB HID rating pads (评价器), one per window; see devices/ratingpad/README.md. */
         ratingPads: RatingPadsConfigSchema,
         /** The RS-485 bus of caller keypads (呼叫器): `sim` or `serial:/dev/ttyUSB2?baud=9600`. */
@@ -292,6 +296,8 @@ export const HallConfigSchema = Type.Object(
               uri: Type.String({ minLength: 3 }),
               /** The kiosk the reader sits in; defaults to the first kiosk token. */
               kioskId: Type.Optional(Id),
+              /** Plugged into the kiosk PC and run by the agent approved with `idcard:<kioskId>`; `uri` is on that PC. */
+              agent: Type.Optional(Type.Boolean()),
               /** Lifetime of a cardToken handed to the kiosk. */
               tokenTtlSec: Type.Integer({ minimum: 10, maximum: 3600, default: 300 }),
               demo: Type.Optional(Type.Boolean()),
@@ -424,6 +430,23 @@ export const HallConfigSchema = Type.Object(
         retentionDays: Type.Integer({ minimum: 1, maximum: 3650, default: 180 }),
       },
       { additionalProperties: false, default: {} },
+    ),
+    /**
+     * Online backups of the database (issue #14): nightly at `at` (the hall's time) and before every
+     * migration, into `dir` (relative to the config file; `HALLQ_BACKUP_DIR` overrides it), rotated.
+     * Without this section (and without the variable) the hub makes none, and says so at start-up.
+     */
+    backups: Type.Optional(
+      Type.Object(
+        {
+          dir: Type.String({ minLength: 1 }),
+          at: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', default: '02:30' }),
+          keepDaily: Type.Integer({ minimum: 1, maximum: 3650, default: 14 }),
+          keepMonthly: Type.Integer({ minimum: 0, maximum: 600, default: 12 }),
+          keepPreMigration: Type.Integer({ minimum: 1, maximum: 100, default: 3 }),
+        },
+        { additionalProperties: false },
+      ),
     ),
   },
   { additionalProperties: false },

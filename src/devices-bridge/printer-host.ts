@@ -108,25 +108,7 @@ export class PrinterHost {
   }
 
   printTicket(t: TicketToPrint): string {
-    const category = this.hall.categories.find((c) => c.id === t.categoryId);
-    const group = t.priorityGroup ? this.hall.priorityGroups.find((g) => g.id === t.priorityGroup) : undefined;
-    const bytes = renderTicket(
-      {
-        hallName: this.hall.hall.name,
-        number: t.number,
-        categoryName: category?.name.zh ?? t.categoryId,
-        ahead: t.ahead,
-        // With no window serving yet, the footer says so instead of a number of minutes.
-        estimatedWaitMin: t.openWindows === 0 ? null : t.estimatedWaitMin,
-        issuedAt: t.issuedAt,
-        timeZone: this.hall.hall.timeZone,
-        holderNameMasked: t.holderNameMasked,
-        statusUrl: `${this.publicUrl()}/t/${t.ticketId}`,
-        priorityLabel: group ? `${group.name.zh}优先` : null,
-        footer: receiptFooter(this.hall, t),
-      },
-      { paperMm: this.config.paperMm },
-    );
+    const bytes = ticketBytes(this.hall, t, this.config.paperMm, this.publicUrl());
     return this.queue.enqueue({ bytes, label: t.number, ref: t.ticketId });
   }
 
@@ -162,4 +144,27 @@ export class PrinterHost {
     if (state === this.#status.state && detail === this.#status.detail) return;
     this.#status = reportStatus(this.emit, this.#status.device, 'printer', { state, detail }, this.config.kioskId);
   }
+}
+
+/** The bytes of a ticket for this hall's printers: the same whether the hub or an agent prints them. */
+export function ticketBytes(hall: HallConfig, t: TicketToPrint, paperMm: 80 | 58, publicUrl: string): Buffer {
+  const category = hall.categories.find((c) => c.id === t.categoryId);
+  const group = t.priorityGroup ? hall.priorityGroups.find((g) => g.id === t.priorityGroup) : undefined;
+  return renderTicket(
+    {
+      hallName: hall.hall.name,
+      number: t.number,
+      categoryName: category?.name.zh ?? t.categoryId,
+      ahead: t.ahead,
+      // With no window serving yet, the footer says so instead of a number of minutes.
+      estimatedWaitMin: t.openWindows === 0 ? null : t.estimatedWaitMin,
+      issuedAt: t.issuedAt,
+      timeZone: hall.hall.timeZone,
+      holderNameMasked: t.holderNameMasked,
+      statusUrl: `${publicUrl}/t/${t.ticketId}`,
+      priorityLabel: group ? `${group.name.zh}优先` : null,
+      footer: receiptFooter(hall, t),
+    },
+    { paperMm },
+  );
 }

@@ -126,6 +126,16 @@ export const ERRORS = {
     en: 'No simulated reader is configured; the simulator endpoint is off',
   },
   HQ_ERR_NO_PRINTER: { zh: '没有可用的号票打印机', en: 'No ticket printer is configured' },
+  // Backups
+  HQ_ERR_BACKUPS_OFF: { zh: '本 hub 未配置备份目录（backups.dir 或 HALLQ_BACKUP_DIR）', en: 'No backup directory is configured on this hub (backups.dir or HALLQ_BACKUP_DIR)' },
+  HQ_ERR_BACKUP_FAILED: { zh: '备份未能写入，请检查备份目录的磁盘空间和权限', en: 'The backup could not be written; check the backup directory: free space and permissions' },
+  // Device agents
+  HQ_ERR_AGENT_UNKNOWN: { zh: '没有这个设备代理，请让代理重新发起配对', en: 'No such device agent; let the agent ask to pair again' },
+  HQ_ERR_AGENT_SECRET: { zh: '配对凭据不符，该代理标识已被另一台电脑使用', en: 'The pairing secret does not match: another PC uses this agent id' },
+  HQ_ERR_AGENT_REVOKED: { zh: '该设备代理已被吊销，请在代理电脑上删除其数据目录后重新配对', en: "This device agent was revoked; delete the agent's data directory on its PC and pair again" },
+  HQ_ERR_PAIRING_CODE_WRONG: { zh: '配对码不正确，请核对代理电脑上显示的六位配对码', en: 'Wrong pairing code; check the six digits the agent PC shows' },
+  HQ_ERR_CARD_READ_STALE: { zh: '读卡后过久才送达，未予受理，请重新刷卡', en: 'The card read arrived too late to be used; place the card again' },
+  HQ_ERR_AGENT_TOKEN_COLLECTED: { zh: '该代理的令牌已领取过，如已丢失请吊销后重新配对', en: "This agent's token was already collected; if it is lost, revoke the agent and pair again" },
   // Server
   HQ_ERR_INTERNAL: { zh: '服务器内部错误，操作未生效，请重试', en: 'Internal error; nothing was changed, try again' },
 } as const satisfies Record<string, { zh: string; en: string }>;

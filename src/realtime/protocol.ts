@@ -98,6 +98,64 @@ export interface DeviceStatus {
   at: number;
 }
 
+/**
+ * One device on the health board (issue #14 §2): what it is, where, who hosts it, how it is, and
+ * today's counts. Sent to the `manager` and `guide` rooms on every change.
+ */
+export interface DeviceHealth {
+  id: string;
+  kind: DeviceStatus['kind'];
+  /** Its transport address (`tcp://…`, `serial:/dev/ttyUSB0`, `sim`). */
+  address: string;
+  /** `hub`, or the name of the agent that hosts it. */
+  host: string;
+  kioskId?: string;
+  health: 'ok' | 'degraded' | 'down';
+  /** The driver's own word (`paper-out`, `no-sam`, `down`) and detail. */
+  state: string;
+  detail: string;
+  printer: { paper: 'ok' | 'low' | 'out'; coverOpen: boolean } | null;
+  /** When the hub last heard from it working; null: not yet. */
+  lastSeen: number | null;
+  lastError: { message: string; at: number } | null;
+  /** Down since (null when not down). */
+  downSince: number | null;
+  /** Raised once down for `devices.downAlarmMin`; stays until cleared, even after it recovers. */
+  alarm: { raisedAt: number; downSince: number; recovered: boolean } | null;
+  /** What the guide desk should go and fix (paper, cover, reader), in both languages; null: nothing. */
+  guideAlert: { zh: string; en: string } | null;
+  today: { date: string; prints: number; printFailures: number; cardReads: number; faults: number };
+  at: number;
+}
+
+/**
+ * A command to a device on an agent (room `agent:<id>`), sent when made and again at every reconnect
+ * until the agent reports how it ended; the agent runs each `id` at most once.
+ */
+export interface AgentCommandMessage {
+  id: string;
+  seq: number;
+  device: string;
+  kind: 'print';
+  /** ESC/POS bytes, base64. */
+  bytes: string;
+  ticketId: string;
+  number: string;
+  at: number;
+}
+
+/** A ticket its agent could not print, or is not sure it printed: for the guide desk to reprint (rooms `guide`, `manager`). */
+export interface PrintAttentionMessage {
+  commandId: string;
+  ticketId: string;
+  number: string;
+  kioskId: string;
+  outcome: 'failed' | 'uncertain';
+  at: number;
+  /** Set once the guide desk has reprinted it. */
+  handled: boolean;
+}
+
 /** A card was read at a kiosk: a short-lived token and the masked holder, never the number. */
 export interface CardReadMessage {
   cardToken: string;
@@ -186,6 +244,9 @@ export interface SessionEndedMessage {
 export interface SideMessages {
   'queue.counts': QueueCounts;
   'device.status': DeviceStatus;
+  'device.health': DeviceHealth;
+  'agent.command': AgentCommandMessage;
+  'print.attention': PrintAttentionMessage;
   'card.read': CardReadMessage;
   'card.refused': RefusalMessage;
   'print.job': PrintJobMessage;
@@ -225,6 +286,9 @@ export const REPLAY_CHUNK = 1_000;
 export const SIDE_MESSAGES: ReadonlySet<string> = new Set<SideMessageType>([
   'queue.counts',
   'device.status',
+  'device.health',
+  'agent.command',
+  'print.attention',
   'card.read',
   'card.refused',
   'print.job',

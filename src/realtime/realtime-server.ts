@@ -56,7 +56,7 @@ export interface Realtime {
   io: HubServer;
   recent: RecentEvents;
   /** Sends an unlogged message (device traffic, counts) to one room. */
-  emitTo<K extends SideMessageType>(room: string, type: K, message: SideMessages[K]): void;
+  emitTo<K extends SideMessageType>(room: string | string[], type: K, message: SideMessages[K]): void;
 }
 
 /** Replay work (the JSON of chunks and their sending) done in one turn of the event loop at most. */

@@ -13,10 +13,15 @@ export function allowedRooms(p: Principal | null, config: HallConfig): Set<strin
       rooms.add(`window:${d.windowId}`);
       if (d.kind === 'pad') rooms.add(`pad:${d.windowId}`);
     }
-    if (d.kind === 'agent') for (const w of config.windows) rooms.add(`window:${w.id}`);
+    if (d.kind === 'agent') {
+      for (const w of config.windows) rooms.add(`window:${w.id}`);
+      rooms.add(`agent:${d.id}`);
+    }
     return rooms;
   }
   rooms.add(`clerk:${p.staff.id}`);
+  // The guide desk hears of the devices it fixes (paper, cover, reader); the manager hears everything.
+  if (p.staff.role === 'guide' || p.staff.role === 'manager' || p.staff.role === 'admin') rooms.add('guide');
   if (p.staff.role === 'manager' || p.staff.role === 'admin') {
     rooms.add('manager');
     for (const w of config.windows) rooms.add(`window:${w.id}`);
@@ -33,9 +38,11 @@ export function defaultRooms(p: Principal | null): string[] {
     const d = p.device;
     if (d.kind === 'kiosk') return ['hall', `kiosk:${d.id}`];
     if (d.kind === 'pad' && d.windowId !== undefined) return [`window:${d.windowId}`, `pad:${d.windowId}`];
+    if (d.kind === 'agent') return ['hall', `agent:${d.id}`];
     return ['hall'];
   }
   if (p.staff.role === 'manager' || p.staff.role === 'admin') return ['hall', 'manager', `clerk:${p.staff.id}`];
+  if (p.staff.role === 'guide') return ['hall', 'guide', `clerk:${p.staff.id}`];
   return ['hall', `clerk:${p.staff.id}`, ...p.windows.map((w) => `window:${w.id}`)];
 }
 

@@ -172,6 +172,9 @@ export class CommandHandler {
 
   onListenerError: (err: unknown) => void = (err) => console.error('committed-event listener failed', err);
 
+  /** Told how long each commit's transaction took, fsync included (for `/metrics`). */
+  onCommitTimed: ((ms: number) => void) | null = null;
+
   /**
    * Runs a command and resolves once it is on disk, with its events. A rule violation rejects with
    * `HallqError` and changes nothing; a retry with the same idempotency key gets the first command's
@@ -290,6 +293,7 @@ export class CommandHandler {
       return null;
     }
     const touched = this.#touched;
+    const started = performance.now();
     try {
       this.db
         .transaction(() => {
@@ -310,6 +314,7 @@ export class CommandHandler {
       return err;
     }
     this.#lastCommit = { ok: true, at: this.clock.now(), error: null };
+    this.onCommitTimed?.(performance.now() - started);
     this.#batch = [];
     this.#touched = emptyTouched();
     this.#pendingIdem.clear();

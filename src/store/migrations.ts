@@ -320,6 +320,39 @@ export const MIGRATIONS: readonly Migration[] = [
     error         TEXT
   ) STRICT, WITHOUT ROWID;
   `,
+  /* 13: device agents (issue #14 §1): a pairing request, then the manager's approval, then the agent's own
+         token, kept only as its SHA-256 (the plain token exists once, in the reply the agent collects). */ `
+  CREATE TABLE agents (
+    id            TEXT PRIMARY KEY,       -- chosen by the agent at its first start
+    code          TEXT NOT NULL,          -- the pairing code the agent shows; the manager types it to approve
+    secret_sha256 TEXT NOT NULL,          -- the agent's pairing secret: only that agent collects the token
+    hostname      TEXT NOT NULL,
+    status        TEXT NOT NULL,          -- pending | approved | revoked
+    name          TEXT,
+    devices       TEXT NOT NULL DEFAULT '[]',
+    token_sha256  TEXT UNIQUE,            -- set when the agent collects its token
+    requested_at  INTEGER NOT NULL,
+    approved_at   INTEGER,
+    approved_by   TEXT,
+    revoked_at    INTEGER,
+    revoked_by    TEXT
+  ) STRICT, WITHOUT ROWID;
+  `,
+  /* 14: commands to devices on agents (issue #14 §1), kept until the agent says how they ended: a ticket
+         committed but not printed survives a crash of the hub or the agent, and is printed once. */ `
+  CREATE TABLE agent_commands (
+    seq        INTEGER PRIMARY KEY,       -- the order the agent runs them in
+    id         TEXT NOT NULL UNIQUE,      -- what the agent remembers it ran
+    device     TEXT NOT NULL,             -- printer:<kiosk>
+    kind       TEXT NOT NULL,             -- print
+    payload    TEXT NOT NULL,             -- JSON: the bytes (base64), the ticket and its number
+    created_at INTEGER NOT NULL,
+    done_at    INTEGER,
+    outcome    TEXT,                      -- printed | failed | uncertain (the agent crashed mid-print: the guide desk reprints)
+    handled_at INTEGER                    -- failed or uncertain: when the guide desk reprinted the ticket
+  ) STRICT;
+  CREATE INDEX agent_commands_open ON agent_commands(done_at, seq);
+  `,
 ];
 
 /**

@@ -18,6 +18,8 @@ const FILES = [
   'src/api/browser-client.ts',
   'src/devices-bridge/receipt-text.ts',
   'src/devices-bridge/printer-host.ts',
+  'src/devices-bridge/device-registry.ts',
+  'src/backup/errors.ts',
   'src/announcer/vocabulary.ts',
   'src/main.ts',
   'config/hall.yaml',

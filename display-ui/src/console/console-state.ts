@@ -5,6 +5,7 @@ import { applyCongestion } from '../../../src/read-model/hall-view-state.ts';
 import { connectHub, type HubClient } from '../../../src/realtime/client.ts';
 import { endSession, isManagerRole, savedSession, saveSession, staffLogin, type StaffInfo } from '../staff-session.ts';
 import type { SideMessages } from '../../../src/realtime/protocol.ts';
+import { applyAttention, applyHealth, loadBoard, newBoard } from '../device-board.ts';
 
 /** The clerk console: sign in, then one window's current ticket and the actions on it. */
 export interface ConsoleTicket {
@@ -66,6 +67,9 @@ export interface WindowPanel {
 
 export type Dialog = null | 'complete' | 'transfer' | 'pause' | 'no-show' | 'recall-over' | 'notices';
 
+
+/** The device health board, for the manager's and the guide desk's views. */
+export const board = newBoard();
 
 export const con = reactive({
   token: null as string | null,
@@ -132,6 +136,11 @@ export async function login(jobNo: string, password: string): Promise<void> {
   }
 }
 
+/** The manager and the guide desk see the devices; a clerk does not. */
+export function seesDevices(): boolean {
+  return isManagerRole(con.staff?.role) || con.staff?.role === 'guide';
+}
+
 export function isManager(): boolean {
   return isManagerRole(con.staff?.role);
 }
@@ -183,9 +192,13 @@ function connect(): void {
     ...(con.token ? { token: con.token } : {}),
     onSnapshot: (s) => {
       con.hall = s.state;
+      // After any (re)connect: the board as it is now, then its changes as they come.
+      if (seesDevices()) void loadBoard(board, con.token);
       if (con.windowId !== null) void refresh();
     },
     onMessage: (type, message) => {
+      if (type === 'device.health') applyHealth(board, message as SideMessages['device.health']);
+      if (type === 'print.attention') applyAttention(board, message as SideMessages['print.attention']);
       if (type !== 'queue.counts' || !con.hall) return;
       for (const c of (message as SideMessages['queue.counts']).data.categories) {
         const v = con.hall.categories.find((x) => x.id === c.id);

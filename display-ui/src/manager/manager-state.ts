@@ -6,6 +6,8 @@ import { connectScreen } from '../screen-connection.ts';
 import { endSession, isManagerRole, savedSession, saveSession, staffLogin, type StaffInfo } from '../staff-session.ts';
 import { defaultMonth, monthSpan, type FollowupItem, type UpstreamHealth } from './dashboard-model.ts';
 import { downloadFile } from './downloads.ts';
+import { applyHealth, loadBoard, newBoard } from '../device-board.ts';
+import type { DeviceHealth } from '../../../src/realtime/protocol.ts';
 
 /**
  * The manager's dashboard (issue #10 §9): the sign-in, the live hall over socket.io (the manager's
@@ -43,6 +45,8 @@ export const dash = reactive({
   indicators: panel<IndicatorsReport>(),
   followups: panel<FollowupPage>(),
   health: panel<{ upstream: UpstreamHealth | null; now: number }>(),
+  /** The device health board: loaded once, then kept by `device.health` messages. */
+  devices: newBoard(),
   download: { busy: null as string | null, result: null as { tone: 'ok' | 'error'; zh: string; en: string } | null },
 });
 
@@ -98,7 +102,7 @@ export async function logout(message: { zh: string; en: string } | null = null):
   const token = dash.token;
   stop();
   await endSession(token);
-  Object.assign(dash, { token: null, staff: null, live: null, message, today: emptyToday(), quiet: panel(), assessment: panel(), indicators: panel(), followups: panel(), health: panel() });
+  Object.assign(dash, { token: null, staff: null, live: null, message, today: emptyToday(), quiet: panel(), assessment: panel(), indicators: panel(), followups: panel(), health: panel(), devices: newBoard() });
 }
 
 function stop(): void {
@@ -112,6 +116,9 @@ function start(): void {
   let loadedFor: string | null = null;
   const { screen, client: c } = connectScreen({
     token: dash.token,
+    onEvent: (type, data) => {
+      if (type === 'device.health') applyHealth(dash.devices, data as DeviceHealth);
+    },
     onSynced: ({ now }) => {
       dash.skew = now - Date.now();
       const today = hubToday();
@@ -133,7 +140,7 @@ function start(): void {
 }
 
 export async function loadAll(): Promise<void> {
-  await Promise.all([loadToday(), loadQuiet(), loadMonth(), loadFollowups(), loadHealth()]);
+  await Promise.all([loadToday(), loadQuiet(), loadMonth(), loadFollowups(), loadHealth(), loadBoard(dash.devices, dash.token)]);
 }
 
 /** GET as the manager, into a panel; a 401 ends the session (expired, or ended elsewhere). */

@@ -1,0 +1,89 @@
+import { printerFromUri, PrintQueue, type PrinterStatusReport, type PrintJobEvent } from '../../devices/printer/index.ts';
+import type { AgentCommandMessage } from '../realtime/protocol.ts';
+import type { CommandJournal, Outcome } from './command-journal.ts';
+
+export interface AgentPrinter {
+  device: string;
+  uri: string;
+}
+
+/**
+ * Runs the hub's commands on this PC's devices, one at a time in the hub's order, each id at most once
+ * (the journal), and reports each outcome; printers report their state as the hub's own hosts do.
+ */
+export class CommandRunner {
+  readonly #queues = new Map<string, PrintQueue>();
+  readonly #told = new Map<string, { state: string; detail: string; at: number }>();
+  readonly #poll: NodeJS.Timeout;
+  #chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    printers: readonly AgentPrinter[],
+    private readonly journal: CommandJournal,
+    private readonly report: (id: string, outcome: Outcome) => Promise<void>,
+    reportStatus: (device: string, state: string, detail: string) => void,
+    /** How often the printers are asked how they are: the guide desk hears of paper out within about this. */
+    statusPollMs = 1000,
+  ) {
+    for (const p of printers) {
+      const queue = new PrintQueue({ device: printerFromUri(p.uri, { statusTimeoutMs: 1000 }), maxAttempts: 3, backoff: { baseMs: 500, maxMs: 4000 }, maxHoldMs: 60_000 });
+      queue.on('status', (s: PrinterStatusReport) => {
+        const state = s.paperOut ? 'paper-out' : s.coverOpen ? 'cover-open' : !s.online ? 'offline' : s.error ? 'error' : 'ok';
+        const detail = [s.paperNearEnd ? 'paper near end' : null, s.lastError].filter(Boolean).join('; ');
+        // Told when it changes, and once a minute anyway (the board's "last seen").
+        const last = this.#told.get(p.device);
+        if (last && last.state === state && last.detail === detail && Date.now() - last.at < 60_000) return;
+        this.#told.set(p.device, { state, detail, at: Date.now() });
+        reportStatus(p.device, state, detail);
+      });
+      void queue.checkStatus().catch(() => undefined);
+      this.#queues.set(p.device, queue);
+    }
+    this.#poll = setInterval(() => {
+      for (const q of this.#queues.values()) void q.checkStatus().catch(() => undefined);
+    }, statusPollMs);
+    this.#poll.unref();
+  }
+
+  handle(msg: AgentCommandMessage): void {
+    this.#chain = this.#chain.then(() => this.#run(msg)).catch(() => undefined);
+  }
+
+  idle(): Promise<void> {
+    return this.#chain;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#poll);
+    for (const q of this.#queues.values()) await q.close();
+  }
+
+  async #run(msg: AgentCommandMessage): Promise<void> {
+    const seen = this.journal.state(msg.id);
+    if (seen.kind === 'done') return this.report(msg.id, seen.outcome).catch(() => undefined);
+    if (seen.kind === 'interrupted') {
+      this.journal.done(msg.id, 'uncertain');
+      return this.report(msg.id, 'uncertain').catch(() => undefined);
+    }
+    const queue = this.#queues.get(msg.device);
+    this.journal.started(msg.id);
+    const outcome: Outcome = queue ? await printOnce(queue, msg) : 'failed';
+    this.journal.done(msg.id, outcome);
+    await this.report(msg.id, outcome).catch(() => undefined);
+  }
+}
+
+function printOnce(queue: PrintQueue, msg: AgentCommandMessage): Promise<Outcome> {
+  return new Promise((resolve) => {
+    let jobId: string | null = null;
+    const onJob = (e: PrintJobEvent) => {
+      if (e.job.id !== jobId) return;
+      if (e.type === 'printed' || e.type === 'failed' || e.type === 'canceled') {
+        queue.off('job', onJob);
+        resolve(e.type === 'printed' ? 'printed' : 'failed');
+      }
+    };
+    queue.on('job', onJob);
+    jobId = queue.enqueue({ bytes: Buffer.from(msg.bytes, 'base64'), label: msg.number, ref: msg.ticketId });
+  });
+}

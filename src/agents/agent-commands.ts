@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.ts';
+import { HallqError } from '../domain/errors.ts';
+import type { AgentCommandMessage, PrintAttentionMessage } from '../realtime/protocol.ts';
+import type { Db } from '../store/db.ts';
+
+export type CommandOutcome = 'printed' | 'failed' | 'uncertain';
+
+interface Row {
+  seq: number;
+  id: string;
+  device: string;
+  kind: 'print';
+  payload: string;
+  created_at: number;
+  done_at: number | null;
+  outcome: CommandOutcome | null;
+}
+
+/**
+ * Commands to devices on agents, durable: written when made, sent to the agent that hosts the device,
+ * sent again on every reconnect, closed only by the agent's report. The agent keeps its own journal
+ * of the ids it ran, so a command sent twice runs once.
+ */
+export class AgentCommands {
+  readonly #insert;
+  readonly #open;
+  readonly #byId;
+  readonly #close;
+  readonly #attention;
+  readonly #handle;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {
+    this.#insert = db.prepare('INSERT INTO agent_commands (id, device, kind, payload, created_at) VALUES (?, ?, ?, ?, ?)');
+    this.#open = db.prepare('SELECT * FROM agent_commands WHERE done_at IS NULL ORDER BY seq');
+    this.#byId = db.prepare('SELECT * FROM agent_commands WHERE id = ?');
+    this.#close = db.prepare('UPDATE agent_commands SET done_at = ?, outcome = ? WHERE id = ? AND done_at IS NULL');
+    this.#attention = db.prepare(`SELECT * FROM agent_commands WHERE outcome IN ('failed', 'uncertain') AND handled_at IS NULL ORDER BY seq`);
+    this.#handle = db.prepare(`UPDATE agent_commands SET handled_at = ? WHERE outcome IN ('failed', 'uncertain') AND handled_at IS NULL AND json_extract(payload, '$.ticketId') = ? RETURNING *`);
+  }
+
+  print(device: string, bytes: Buffer, ticketId: string, number: string): AgentCommandMessage {
+    const id = `cmd_${randomBytes(9).toString('base64url')}`;
+    const at = this.clock.now();
+    this.#insert.run(id, device, 'print', JSON.stringify({ bytes: bytes.toString('base64'), ticketId, number }), at);
+    return toMessage(this.#byId.get(id) as Row);
+  }
+
+  /** Still to be done for these devices, in order. */
+  openFor(devices: readonly string[]): AgentCommandMessage[] {
+    return (this.#open.all() as Row[]).filter((r) => devices.includes(r.device)).map(toMessage);
+  }
+
+  /**
+   * At start: the tickets of these kiosks still waiting today that have no print command (the hub died
+   * between a ticket's commit and its command) go straight to the guide desk's list, not to the printer:
+   * the resident may have walked on with the number from the screen.
+   */
+  reconcile(tickets: readonly { ticketId: string; number: string; kioskId: string }[]): number {
+    const known = new Set((this.db.prepare(`SELECT json_extract(payload, '$.ticketId') AS t FROM agent_commands`).all() as { t: string }[]).map((r) => r.t));
+    let added = 0;
+    for (const t of tickets) {
+      if (known.has(t.ticketId)) continue;
+      const id = `cmd_${randomBytes(9).toString('base64url')}`;
+      const at = this.clock.now();
+      this.#insert.run(id, `printer:${t.kioskId}`, 'print', JSON.stringify({ bytes: '', ticketId: t.ticketId, number: t.number }), at);
+      this.#close.run(at, 'failed', id);
+      added++;
+    }
+    return added;
+  }
+
+  /** Tickets not printed, or not surely printed, that the guide desk has not reprinted yet. */
+  needingReprint(): PrintAttentionMessage[] {
+    return (this.#attention.all() as Row[]).map((r) => attentionOf({ ...toMessage(r), outcome: r.outcome! }, false));
+  }
+
+  /** The guide desk reprinted this ticket: what waited for it is handled. */
+  reprinted(ticketId: string): PrintAttentionMessage[] {
+    return (this.#handle.all(this.clock.now(), ticketId) as Row[]).map((r) => attentionOf({ ...toMessage(r), outcome: r.outcome! }, true));
+  }
+
+  /** The agent's report; a repeated report changes nothing and answers as the first did. */
+  report(devices: readonly string[], id: string, outcome: CommandOutcome): { message: AgentCommandMessage; outcome: CommandOutcome; first: boolean } {
+    const row = this.#byId.get(id) as Row | undefined;
+    if (!row || !devices.includes(row.device)) throw new HallqError('HQ_ERR_NOT_FOUND', { reason: 'no such command for this agent' });
+    const first = this.#close.run(this.clock.now(), outcome, id).changes === 1;
+    const now = this.#byId.get(id) as Row;
+    return { message: toMessage(now), outcome: now.outcome!, first };
+  }
+}
+
+export function attentionOf(r: AgentCommandMessage & { outcome: CommandOutcome }, handled: boolean): PrintAttentionMessage {
+  return { commandId: r.id, ticketId: r.ticketId, number: r.number, kioskId: r.device.slice('printer:'.length), outcome: r.outcome === 'printed' ? 'failed' : r.outcome, at: r.at, handled };
+}
+
+function toMessage(r: Row): AgentCommandMessage {
+  const p = JSON.parse(r.payload) as { bytes: string; ticketId: string; number: string };
+  return { id: r.id, seq: r.seq, device: r.device, kind: r.kind, bytes: p.bytes, ticketId: p.ticketId, number: p.number, at: r.created_at };
+}
