@@ -53,9 +53,9 @@ const hub: Target = {
     await expectPost(`${api}/windows/1/open`, { role: 'A' }, 200, token);
     return {
       async before() {
-        const { ticket } = (await expectPost(`${api}/tickets`, { categoryId: 'ZX' }, 201, KIOSK_TOKEN)) as { ticket: { id: string } };
-        // Let the issue's own broadcast (ticket.issued + queue.counts) reach everyone first.
-        if (!(await fleet.waitIssued(ticket.id, RECEIPT_TIMEOUT_MS))) throw new Error(`not all clients got ticket.issued of ${ticket.id}`);
+        const { ticket } = (await expectPost(`${api}/tickets`, { categoryId: 'ZX' }, 201, KIOSK_TOKEN)) as { ticket: { id: string; number: string } };
+        // Let the issue's own broadcast (ticket.issued + queue.counts) reach everyone first; the hall's screens know it by its number.
+        if (!(await fleet.waitIssued(ticket.number, RECEIPT_TIMEOUT_MS))) throw new Error(`not all clients got ticket.issued of ${ticket.number}`);
       },
       async call() {
         const body = (await expectPost(`${api}/windows/1/call-next`, {}, 200, token)) as { callId: string };

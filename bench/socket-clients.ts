@@ -68,8 +68,9 @@ function connectOne(): Promise<Socket> {
         send({ kind: 'called', callId, clients: t.n, first: t.first, last: t.last, bytes: t.bytes });
       }
     });
-    s.on('ticket.issued', (env: { data?: { ticketId?: string } }) => {
-      const id = env.data?.ticketId;
+    // A public screen is not told the ticket's id (realtime/disclosure.ts): it knows the ticket by its number.
+    s.on('ticket.issued', (env: { data?: { ticketId?: string; number?: string } }) => {
+      const id = env.data?.ticketId ?? env.data?.number;
       if (!id) return;
       const n = (issued.get(id) ?? 0) + 1;
       if (n === count) {
