@@ -44,7 +44,7 @@ export class Clerk {
   /** Issues a ticket as the kiosk; resolves with its number once the bare client has its ticket.issued, plus a quiet gap. */
   async issue(): Promise<string> {
     const { ticket } = (await expectPost(`${this.#api}/tickets`, { categoryId: 'ZX' }, 201, KIOSK_TOKEN)) as { ticket: { id: string; number: string } };
-    if ((await this.#hall.waitFor(() => this.#hall.issued.get(ticket.id), ISSUED_TIMEOUT_MS)) === null) {
+    if ((await this.#hall.waitFor(() => this.#hall.issued.get(ticket.number), ISSUED_TIMEOUT_MS)) === null) {
       throw new Error(`the bare socket.io client got no ticket.issued for ${ticket.number} within ${ISSUED_TIMEOUT_MS} ms`);
     }
     await sleep(GAP_MS);

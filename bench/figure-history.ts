@@ -90,8 +90,7 @@ export interface HistoryFigures {
 }
 
 const KIOSK = 'demo-kiosk-token-0001';
-/** The hall's kiosks take turns, as residents spread over them: one printer's queue does not hold a day. */
-const KIOSKS = Array.from({ length: 24 }, (_, i) => `demo-kiosk-token-${String(i + 1).padStart(4, '0')}`);
+
 const PASSWORD = 'hallq-demo';
 
 function historyDir(s: HistorySettings): string {
@@ -280,9 +279,17 @@ export async function figureHistory(s: HistorySettings, log: (l: string) => void
     children.push(hub);
     const url = `http://127.0.0.1:${hub.ready.port as number}`;
     const api = apiOf(url);
-    const cfg = parse(readFileSync(configFile, 'utf8')) as { windows: { id: number; categories: { id: string }[]; staff: { a: string } }[]; categories: { id: string; requiresIdCard?: boolean }[] };
+    const cfg = parse(readFileSync(configFile, 'utf8')) as {
+      windows: { id: number; categories: { id: string }[]; staff: { a: string } }[];
+      categories: { id: string; requiresIdCard?: boolean }[];
+      staff: { id: string; role: string }[];
+      devices: { tokens: { kind: string; token: string }[] };
+    };
+    // The hall's kiosks take turns, as residents spread over them: one printer's queue does not hold a day.
+    const KIOSKS = cfg.devices.tokens.filter((t) => t.kind === 'kiosk').map((t) => t.token);
     const byId = new Map(cfg.categories.map((c) => [c.id, c]));
-    const manager = (await must(api('POST', '/auth/login', undefined, { jobNo: '40001', password: PASSWORD }), [200], 'manager login')).body.token as string;
+    const managerJob = cfg.staff.find((m) => m.role === 'manager')!.id;
+    const manager = (await must(api('POST', '/auth/login', undefined, { jobNo: managerJob, password: PASSWORD }), [200], 'manager login')).body.token as string;
     const desks: Desk[] = [];
     const usedStaff = new Set<string>();
     for (const w of cfg.windows) {

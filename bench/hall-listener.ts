@@ -32,9 +32,11 @@ export class HallListener {
 
   private constructor(socket: Socket) {
     this.#socket = socket;
-    socket.on('ticket.issued', (env: { data?: { ticketId?: string } }) => {
+    // Keyed by number: a public screen is not told the ticket's id (realtime/disclosure.ts).
+    socket.on('ticket.issued', (env: { data?: { ticketId?: string; number?: string } }) => {
       const at = wallNow();
-      if (env.data?.ticketId) this.#got(() => this.issued.set(env.data!.ticketId!, at));
+      const key = env.data?.number ?? env.data?.ticketId;
+      if (key) this.#got(() => this.issued.set(key, at));
     });
     socket.on('ticket.called', (env: { data?: { callId?: string } }) => {
       const at = wallNow();
