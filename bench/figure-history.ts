@@ -363,7 +363,10 @@ export async function figureHistory(s: HistorySettings, log: (l: string) => void
     stopCalls = true;
     await callers;
     clearInterval(sampler);
-    rssMax = Math.max(rssMax, (await ask(hub.proc, 'rss')).rss);
+    const after = await ask(hub.proc, 'rss');
+    rssMax = Math.max(rssMax, after.rss);
+    const mb = (n: number | undefined) => ((n ?? 0) / 1e6).toFixed(0);
+    log(`  memory after the day: heap used ${mb(after.memory?.heapUsed)} MB of ${mb(after.memory?.heapTotal)}, external ${mb(after.memory?.external)} MB, array buffers ${mb(after.memory?.arrayBuffers)} MB`);
     const rss = { before: rssBefore, max: rssMax, tickets: s.rssTickets, sockets: s.rssSockets, seconds: round((performance.now() - rssT0) / 1000, 1) };
     log(`RSS: ${(rssBefore / 1e6).toFixed(0)} MB before, ${(rssMax / 1e6).toFixed(0)} MB max through ${s.rssTickets} tickets with ${s.rssSockets} sockets (${rss.seconds} s)`);
     await sockets.stop();

@@ -59,7 +59,7 @@ process.on('message', (raw) => {
         return;
       }
       case 'rss':
-        reply({ id: m.id, op: m.op, rss: process.memoryUsage().rss });
+        reply({ id: m.id, op: m.op, rss: process.memoryUsage().rss, memory: process.memoryUsage() });
         return;
       case 'purge':
         reply({ id: m.id, op: m.op, ...(await purgeFromStart()) });

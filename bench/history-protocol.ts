@@ -5,7 +5,7 @@ export type HistoryAsk = { id: number } & ({ op: 'delay' } | { op: 'rss' } | { o
 
 export type HistoryReply = { id: number } & (
   | { op: 'delay'; maxMs: number; p99Ms: number; meanMs: number }
-  | { op: 'rss'; rss: number }
+  | { op: 'rss'; rss: number; memory?: NodeJS.MemoryUsage }
   | { op: 'purge'; steps: number; maxStepMs: number; seconds: number }
   | { op: 'seq'; seq: number; hubId: string }
 );
