@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { seededRandom } from '../devices/idcard/simulator/seeded-random.ts';
 import { ManualScheduler } from '../devices/scheduler.ts';
 import { createAnnouncer } from '../src/announcer/index.ts';
 import type { AnnouncerConfigInput } from '../src/announcer/config.ts';
@@ -41,17 +42,6 @@ export interface VoiceFigures {
   skipped: string | null;
 }
 
-/** A seeded generator (mulberry32), so both runs hear the same hour. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function runHour(s: VoiceSettings, config: AnnouncerConfigInput): Promise<VoiceRun & { onePlayMs: number; syllablesPerMin: number; origins: Record<string, number> }> {
   const clock = new ManualScheduler(Date.parse('2026-12-07T09:00:00+08:00'));
@@ -79,7 +69,8 @@ async function runHour(s: VoiceSettings, config: AnnouncerConfigInput): Promise<
     announcer.on('dropped', (d) => (firsts.has(d.callId) ? firstsDropped++ : recallsDropped++));
 
     // The hour's calls: exponential gaps at the rate, windows at random, a recall 1–3 min after a tenth of them.
-    const random = rng(11);
+    // Seeded, so both runs hear the same hour.
+    const random = seededRandom(11);
     const calls: { at: number; callId: string; number: string; windowId: number; recall: boolean }[] = [];
     const start = clock.now();
     let t = start;

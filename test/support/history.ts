@@ -3,6 +3,7 @@ import type { Actor, HallCommand } from '../../src/domain/commands.ts';
 import type { HallConfig } from '../../src/config/schema.ts';
 import { runDueJobs } from '../../src/hub-jobs.ts';
 import type { CommandHandler } from '../../src/store/handle-command.ts';
+import { seededRandom } from '../../devices/idcard/simulator/seeded-random.ts';
 import { FakeClock } from './fake-clock.ts';
 import { testConfig } from './test-config.ts';
 
@@ -13,17 +14,6 @@ import { testConfig } from './test-config.ts';
  * Nothing is written by hand. Deterministic for a seed.
  */
 
-/** mulberry32: a small seeded generator. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const weekday = [
   { start: '09:00', end: '12:00' },
@@ -94,7 +84,7 @@ function weightAt(minute: number): number {
 export function makeHistory(handler: CommandHandler, clock: FakeClock, o: HistoryOptions): HistoryTotals {
   const config = handler.config;
   const tz = config.hall.timeZone;
-  const r = rng(o.seed);
+  const r = seededRandom(o.seed);
   const totals: HistoryTotals = { tickets: 0, served: 0, rated: 0, satisfied: 0, noShows: 0, transfers: 0, pauses: 0, promised: [], days: [] };
   const windows = o.windows ?? config.windows.map((w) => w.id);
   let n = 0;
