@@ -1,6 +1,6 @@
 import type { HallEvent } from './events.ts';
 import { FRONT_OFFSET } from './order.ts';
-import { noteIssued, closedWindow, type HallState, type Service, type ServiceStatus, type WindowState } from './state.ts';
+import { noteIssued, closedWindow, waitingService, type HallState, type Service, type ServiceStatus, type WindowState } from './state.ts';
 
 /**
  * Folds one event into the state, in place, and returns it. The command handler applies events to
@@ -266,27 +266,6 @@ export function evolve(state: HallState, event: HallEvent, alpha = 0.2): HallSta
   }
 }
 
-function waitingService(id: string, ticketId: string, categoryId: string, targetWindowId: number | null, since: number, orderKey: number, queuedAt: number): Service {
-  return {
-    id,
-    ticketId,
-    categoryId,
-    targetWindowId,
-    status: 'waiting',
-    waitingSince: since,
-    orderKey,
-    queuedAt,
-    windowId: null,
-    staffId: null,
-    calledAt: null,
-    callId: null,
-    recalls: 0,
-    startedAt: null,
-    endedAt: null,
-    caseNo: null,
-    itemCode: null,
-  };
-}
 
 function addService(state: HallState, s: Service): void {
   state.services.set(s.id, s);

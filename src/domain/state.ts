@@ -165,6 +165,29 @@ export function noteIssued(state: HallState, t: { id: TicketId; businessDate: st
   if (t.holder) state.holderKeys.set(`${t.businessDate}|${issuedIn}|${t.holder.hmac}`, t.id);
 }
 
+/** A service as it joins a queue: waiting, not yet at any window. */
+export function waitingService(id: string, ticketId: string, categoryId: string, targetWindowId: number | null, since: number, orderKey: number, queuedAt: number): Service {
+  return {
+    id,
+    ticketId,
+    categoryId,
+    targetWindowId,
+    status: 'waiting',
+    waitingSince: since,
+    orderKey,
+    queuedAt,
+    windowId: null,
+    staffId: null,
+    calledAt: null,
+    callId: null,
+    recalls: 0,
+    startedAt: null,
+    endedAt: null,
+    caseNo: null,
+    itemCode: null,
+  };
+}
+
 export function emptyState(): HallState {
   return {
     tickets: new Map(),

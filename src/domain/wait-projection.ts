@@ -2,6 +2,7 @@ import type { HallConfig, WindowConfig } from '../config/schema.ts';
 import { instantOf, localTime, minutesOf, sessionsOn } from './calendar.ts';
 import type { DeepReadonly } from './readonly.ts';
 import { isPriority, selectNext } from './select-next.ts';
+import { waitingService } from './state.ts';
 import type { ReadonlyHallState, Service, ServiceId, Ticket, WindowId, WindowState } from './state.ts';
 
 type RService = DeepReadonly<Service>;
@@ -169,27 +170,8 @@ function bookingOf(view: ReadonlyHallState, s: RService): number | null {
 const GHOST = '\u0000new-ticket';
 
 function ghostService(categoryId: string, at: number): RService {
-  return {
-    id: GHOST,
-    ticketId: GHOST,
-    categoryId,
-    targetWindowId: null,
-    status: 'waiting',
-    waitingSince: at,
-    // Behind everyone already in the log.
-    orderKey: Number.MAX_SAFE_INTEGER,
-    queuedAt: at,
-    waitSeq: Number.MAX_SAFE_INTEGER,
-    windowId: null,
-    staffId: null,
-    calledAt: null,
-    callId: null,
-    recalls: 0,
-    startedAt: null,
-    endedAt: null,
-    caseNo: null,
-    itemCode: null,
-  };
+  // Behind everyone already in the log.
+  return { ...waitingService(GHOST, GHOST, categoryId, null, at, Number.MAX_SAFE_INTEGER, at), waitSeq: Number.MAX_SAFE_INTEGER };
 }
 
 function ghostTicket(categoryId: string, priorityGroup: string | null, appointmentCode: string | null, at: number): RTicket {
