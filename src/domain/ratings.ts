@@ -53,3 +53,6 @@ export interface Followup {
   steps: { step: FollowupStep; note: string; at: number; by: string; satisfied?: boolean | null }[];
   status: 'open' | 'closed';
 }
+
+/** A follow-up as `GET /followups` lists it: with whether it is past its deadline and the rating it answers. */
+export type FollowupListItem = Followup & { overdue: boolean; rating: RatingState | null };

@@ -1,5 +1,7 @@
 import { reactive } from 'vue';
 import { call, HubError, tapKey } from '../../../src/api/browser-client.ts';
+import type { QueuedForWindow } from '../../../src/domain/queries.ts';
+import type { FollowupListItem } from '../../../src/domain/ratings.ts';
 import type { HallView } from '../../../src/read-model/hall-view.ts';
 import { applyCongestion } from '../../../src/read-model/hall-view-state.ts';
 import { connectHub, type HubClient } from '../../../src/realtime/client.ts';
@@ -26,17 +28,8 @@ export interface ConsoleTicket {
   transfer: { fromWindowId: number; fromWindowName: string | null; fromCategoryId: string; note: string | null; at: number } | null;
 }
 
-/** One waiting ticket of this window, in the order 叫号 takes them, with why. */
-export interface QueuedTicket {
-  serviceId: string;
-  number: string;
-  categoryId: string;
-  priorityGroup: string | null;
-  waitingSince: number;
-  transferred: boolean;
-  appointment: boolean;
-  reason: { rule: string; detail: { zh: string; en: string } };
-}
+/** One waiting ticket of this window, in the order 叫号 takes them, with why: the hub's list, its reason worded. */
+export type QueuedTicket = Omit<QueuedForWindow, 'reason'> & { reason: QueuedForWindow['reason'] & { detail: { zh: string; en: string } } };
 
 export interface ClerkDay {
   served: number;
@@ -363,17 +356,7 @@ export async function saveNotices(text: string, confirmed = false): Promise<void
   }
 }
 
-export interface FollowupView {
-  id: string;
-  windowId: number;
-  staffId: string | null;
-  level: number;
-  deadline: string;
-  overdue: boolean;
-  status: 'open' | 'closed';
-  steps: { step: string; note: string; at: number; by: string }[];
-  rating: { number: string; caseNo: string | null; reasons: string[]; comment: string | null } | null;
-}
+export type FollowupView = FollowupListItem;
 
 export const followups = reactive({ list: [] as FollowupView[], today: '' });
 
