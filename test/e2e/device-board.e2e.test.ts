@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible } from '../support/axe.ts';
 import { CHROMIUM, launchBrowser } from '../support/browser.ts';
 import { api, login, startHub, type RunningHub } from '../support/hub.ts';
 import { hasTool } from '../support/require-tool.ts';
@@ -56,6 +57,8 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('the device health board in C
     expect(await manager.textContent('[data-test="device-health-printer:kiosk-1"]')).toContain('故障');
     await manager.screenshot({ path: 'test-output/screenshots/device-board-manager-paper-out.png', fullPage: true });
     await guide.screenshot({ path: 'test-output/screenshots/device-board-guide-paper-out.png' });
+    await expectAccessible(manager, 'device-board-manager-paper-out');
+    await expectAccessible(guide, 'device-board-guide-paper-out');
 
     // Paper back: the guide's alert goes, the manager's row says so.
     await api(h.url, 'POST', '/sim/printer/state', { token: guideToken, body: { action: 'paper-in' } });

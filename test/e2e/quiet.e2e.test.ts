@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible } from '../support/axe.ts';
 import { CommandHandler } from '../../src/store/handle-command.ts';
 import { openDb } from '../../src/store/open-db.ts';
 import { CHROMIUM, launchBrowser } from '../support/browser.ts';
@@ -44,6 +45,7 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('the quiet times on a phone (
     // No horizontal scrolling on a phone.
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await page.screenshot({ path: 'test-output/screenshots/quiet-times-phone.png', fullPage: true });
+    await expectAccessible(page, 'quiet-times-phone');
     await page.close();
   });
 });

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible } from '../support/axe.ts';
 import { withCheckDigit } from '../../src/personal/id-number.ts';
 import { CHROMIUM, launchBrowser } from '../support/browser.ts';
 import { api, lastEvent, startHub, type RunningHub } from '../support/hub.ts';
@@ -55,6 +56,7 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('好差评 screens in Chromiu
       await clerk.fill('[data-test=case-no]', 'AH-E2E-1');
       await clerk.fill('[data-test=item-code]', 'ITEM-1');
       await clerk.screenshot({ path: `${SHOTS}/console-case-required.png` });
+      await expectAccessible(clerk, 'console-case-required');
       await clerk.click('[data-test=complete-submit]');
 
       await padPage.waitForSelector('[data-test=province-frame]');
@@ -64,6 +66,7 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('好差评 screens in Chromiu
       // The province's page itself, inside the pad (the mock serves it once the case is pushed).
       await expect.poll(() => mock.received().length, { timeout: 10_000 }).toBe(1);
       await padPage.screenshot({ path: `${SHOTS}/pad-province-page.png` });
+      await expectAccessible(padPage, 'pad-province-page');
       const frame = padPage.frames().find((f) => f.url().startsWith(`${mock.origin}/page`))!;
       await frame.click('button[value="4"]');
       await padPage.waitForSelector('[data-test=pad-idle]');
@@ -91,7 +94,11 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('好差评 screens in Chromiu
       const text = await manager.textContent('[data-test=upstream]');
       expect(text).toContain('userName不能为空');
       expect(text).toContain('AH-E2E-2');
-      await manager.screenshot({ path: `${SHOTS}/manager-upstream.png` });
+      // What was refused is the case the hub pushed for the province's page, and the manager is told so.
+      expect(text).toContain('办件推送');
+      await manager.locator('[data-test=upstream]').scrollIntoViewIfNeeded();
+      await manager.screenshot({ path: `${SHOTS}/manager-upstream.png`, fullPage: true });
+      await expectAccessible(manager, 'manager-upstream');
       const before = mock.posts().length;
       await manager.click('[data-test^=resend-]');
       await manager.waitForSelector('text=没有被退回的记录');

@@ -2,6 +2,7 @@ import { reactive } from 'vue';
 import { call, HubError, tapKey } from '../../../src/api/browser-client.ts';
 import type { QueuedForWindow } from '../../../src/domain/queries.ts';
 import type { FollowupListItem } from '../../../src/domain/ratings.ts';
+import type { RecordKind } from '../../../src/upstream/record.ts';
 import type { HallView } from '../../../src/read-model/hall-view.ts';
 import { applyCongestion } from '../../../src/read-model/hall-view-state.ts';
 import { connectHub, type HubClient } from '../../../src/realtime/client.ts';
@@ -382,11 +383,19 @@ export async function recordStep(id: string, step: 'callback' | 'verification' |
 
 export const PAUSE_REASONS = ['临时离岗', '午间休息', '业务咨询', '系统故障', '外出送件', '会议'];
 
+/** What a 好差评 record is, in the manager's words; every kind the outbox holds (an Anhui case push is one too). */
+export const RECORD_KIND_LABELS: Record<RecordKind, string> = {
+  rating: '评价',
+  unrated: '未评价（平台默认）',
+  followup: '回访整改结果',
+  case: '办件推送（省评价页）',
+};
+
 /** A record the 好差评 platform refused, as the manager's view shows it (never the applicant). */
 export interface DeadLetterView {
   seq: number;
   key: string;
-  kind: 'rating' | 'unrated' | 'followup';
+  kind: RecordKind;
   createdAt: number;
   attempts: number;
   error: string | null;
