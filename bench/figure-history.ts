@@ -307,16 +307,6 @@ export async function figureHistory(s: HistorySettings, log: (l: string) => void
       const n = issuedN++;
       return must(api('POST', '/tickets', KIOSKS[n % KIOSKS.length], { categoryId: categories[n % categories.length] }), [201], 'issue');
     };
-    let deskTurn = 0;
-    /** call-next at the next desk, then complete what it called; the call's round trip is returned. */
-    const callOnce = async (): Promise<number | null> => {
-      const d = desks[deskTurn++ % desks.length]!;
-      const r = await api('POST', `/windows/${d.windowId}/call-next`, d.token);
-      if (r.status === 204) return null;
-      if (r.status !== 200) throw new Error(`call-next ${r.status} ${JSON.stringify(r.body)}`);
-      await must(api('POST', `/windows/${d.windowId}/complete`, d.token, {}), [200], 'complete');
-      return r.ms;
-    };
     // Calls from the same desk must not overlap: a lock per desk.
     const deskBusy = new Map<number, Promise<unknown>>();
     const callAt = (i: number): Promise<number | null> => {
@@ -331,6 +321,18 @@ export async function figureHistory(s: HistorySettings, log: (l: string) => void
       });
       deskBusy.set(d.windowId, p.catch(() => undefined));
       return p;
+    };
+    /** call-next (and complete) at `callRate` a second over the desks in turn, `n` calls or until `done()`; round trips into `samples`. */
+    const paced = async (stop: { n?: number; done?: () => boolean }, samples: number[]) => {
+      const gap = 1000 / s.callRate;
+      const inFlight: Promise<void>[] = [];
+      for (let i = 0; i < (stop.n ?? Infinity) && !(stop.done?.() ?? false); i++) {
+        const t = performance.now();
+        inFlight.push(callAt(i).then((ms) => void (ms !== null && samples.push(ms))));
+        const wait = gap - (performance.now() - t);
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
+      await Promise.all(inFlight);
     };
 
     // ---- RSS through a busy day with 200 sockets ---------------------------------------------------
@@ -389,7 +391,7 @@ export async function figureHistory(s: HistorySettings, log: (l: string) => void
     log('event-loop delay in the hub on the history, per request or job:');
     await measure('baseline: 100 tickets issued and 50 called, 10 at a time', async () => {
       await pool(100, 10, async () => void (await issue()));
-      for (let i = 0; i < 50; i++) await callOnce();
+      for (let i = 0; i < 50; i++) await callAt(i);
     });
     const lastTicket = (await issue()).body.ticket.id as string;
     await measure('reprint a ticket (guide desk), 20 times', async () => {
@@ -425,8 +427,14 @@ export async function figureHistory(s: HistorySettings, log: (l: string) => void
       await must(api('GET', `/reports/indicators?from=${month.from}&to=${month.to}`, manager), [200], 'indicators');
     });
 
+    // call-next at an even pace with nothing else going on: the baseline of the export and storm figures, taken
+    // on this hub as it is now (the day's tickets in memory), just before them.
+    const idle: number[] = [];
+    await pool(s.idleCalls + 100, 10, async () => void (await issue()));
+    await paced({ n: s.idleCalls }, idle);
+
     // Issue #10 §10: the largest report (every half hour of the whole history) asked for again and
-    // again while the clerks call at an even pace; call-next's p99 beside its idle p99 (the storms' phase).
+    // again while the clerks call at the same pace.
     const duringExport: number[] = [];
     {
       let exporting = true;
@@ -438,19 +446,10 @@ export async function figureHistory(s: HistorySettings, log: (l: string) => void
         }
       })();
       await pool(s.idleCalls + 100, 10, async () => void (await issue()));
-      let n = 0;
-      const gap = 1000 / s.callRate;
-      const inFlight: Promise<void>[] = [];
-      for (; n < s.idleCalls; n++) {
-        const t = performance.now();
-        inFlight.push(callAt(n).then((ms) => void (ms !== null && duringExport.push(ms))));
-        const wait = gap - (performance.now() - t);
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      }
-      await Promise.all(inFlight);
+      await paced({ n: s.idleCalls }, duringExport);
       exporting = false;
       await exporter;
-      log(`  call-next while the whole history's half-hour flow was exported ${exports} times: p50 ${round(percentile(duringExport, 50), 2)} ms, p99 ${round(percentile(duringExport, 99), 2)} ms (n ${duringExport.length})`);
+      log(`  call-next at ${s.callRate}/s: idle p99 ${round(percentile(idle, 99), 2)} ms (n ${idle.length}); while the whole history's half-hour flow was exported ${exports} times p50 ${round(percentile(duringExport, 50), 2)} ms, p99 ${round(percentile(duringExport, 99), 2)} ms (n ${duringExport.length})`);
     }
 
     // The housekeeping's personal-data purge walks the whole log again, in its own steps.
@@ -461,22 +460,8 @@ export async function figureHistory(s: HistorySettings, log: (l: string) => void
     log(`  housekeeping over the whole log: ${purge.steps} steps in ${purge.seconds} s, longest step ${purge.maxStepMs} ms, event-loop delay max ${purgeDelay} ms`);
 
     // ---- reconnect storms -------------------------------------------------------------------------
-    const paced = async (untilDone: () => boolean, samples: number[]) => {
-      const gap = 1000 / s.callRate;
-      const inFlight: Promise<void>[] = [];
-      for (let i = 0; !untilDone(); i++) {
-        const t = performance.now();
-        inFlight.push(callAt(i).then((ms) => void (ms !== null && samples.push(ms))));
-        const wait = gap - (performance.now() - t);
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      }
-      await Promise.all(inFlight);
-    };
-    const idle: number[] = [];
-    // Enough waiting for the idle calls and the storms' calls.
-    await pool(s.idleCalls + 200, 10, async () => void (await issue()));
-    let idleDone = 0;
-    await paced(() => idleDone++ >= s.idleCalls, idle);
+    // Enough waiting for the storms' calls.
+    await pool(200, 10, async () => void (await issue()));
 
     const during: number[] = [];
     const caughtUp: number[] = [];
@@ -508,8 +493,9 @@ export async function figureHistory(s: HistorySettings, log: (l: string) => void
       // The hall goes on while they are away: tickets until the screens are `behind` events back.
       for (;;) {
         const { seq } = await ask(hub.proc, 'seq');
-        // A little short of `behind`: the calls made while they reconnect add to the gap.
-        const left = from + s.behind - 150 - seq;
+        // Short of `behind` by what the calls made while they reconnect add (~2 s of calls, ~5 events each),
+        // so that they replay instead of taking a snapshot; the log says how many each replayed.
+        const left = from + s.behind - 10 * s.callRate - seq;
         if (left <= 20) break;
         // Issued and called alike, so the queue stays the size a hall has (a call and its completion write ~4 events).
         const n = Math.max(1, Math.floor(left / 6));
@@ -540,13 +526,13 @@ export async function figureHistory(s: HistorySettings, log: (l: string) => void
             }),
         ),
       );
-      await paced(() => done >= seen.length, during);
+      await paced({ done: () => done >= seen.length }, during);
       await storm;
       stormDelay.push(round((await ask(hub.proc, 'delay')).maxMs, 1));
     }
     const sum = (xs: number[]) => ({ p50: round(percentile(xs, 50), 2), p99: round(percentile(xs, 99), 2), n: xs.length });
     const stormFig = { caughtUpMs: caughtUp, snapshots, replayed, idle: sum(idle), during: sum(during), delayMaxMs: stormDelay, duringExport: sum(duringExport) };
-    log(`storms: ${s.storms} × ${s.stormClients} screens ${s.behind} behind: all caught up in max ${Math.max(...caughtUp)} ms (p50 ${round(percentile(caughtUp, 50), 1)}); snapshots ${snapshots}; call-next p99 idle ${stormFig.idle.p99} ms (n ${idle.length}), during ${stormFig.during.p99} ms (n ${during.length})`);
+    log(`storms: ${s.storms} × ${s.stormClients} screens ${s.behind} behind: all caught up in max ${Math.max(...caughtUp)} ms (p50 ${round(percentile(caughtUp, 50), 1)}); ${caughtUp.length} replayed ${Math.round(replayed / Math.max(1, caughtUp.length))} events each on average, ${snapshots} took a snapshot; call-next p99 idle ${stormFig.idle.p99} ms (n ${idle.length}), during ${stormFig.during.p99} ms (n ${during.length})`);
     return { meta, generated, start: { ...start, loadAvg: loads.map((l) => round(l, 2)) }, ops, purge, rss, storm: stormFig, loadAvg: round(loadNow(), 2) };
   } finally {
     for (const c of children) await c.stop().catch(() => undefined);

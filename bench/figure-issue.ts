@@ -37,7 +37,6 @@ export interface IssueSettings {
   rate: number;
   /** rate × rateSec is the sample count of each even-pace run: ≥ 1000 for a p99 worth reading. */
   rateSec: number;
-  burstSec: number;
   runs: number;
 }
 
@@ -119,11 +118,12 @@ export async function figureIssue(s: IssueSettings, log: (s: string) => void): P
     (r) => `p50 ${r.p50} p99 ${r.p99} ms`,
     log,
   );
+  // The bursts' tail too is the median of the runs' p99s, each from as many samples as the even pace's.
   const autocannonRate = await rounds(
-    `ticket issue with autocannon overallRate ${s.rate} for ${s.burstSec} s`,
+    `ticket issue with autocannon overallRate ${s.rate} for ${s.rateSec} s (${s.rate * s.rateSec} samples a run)`,
     ['hub', 'group'] as const,
-    1,
-    s.burstSec,
+    s.runs,
+    s.rateSec,
     (url, durationSec) => runLoad({ url, ...load, durationSec, overallRate: s.rate }),
     (r) => `p99 ${r.p99} ms`,
     log,

@@ -27,7 +27,7 @@ import { fsyncProbe } from './fsync-probe.ts';
  */
 const quick = process.env.BENCH_QUICK === '1';
 // 50 req/s × 20 s = 1,000 samples per even-pace run, three runs: a p99 from 10 samples is not a p99.
-const issueSettings: IssueSettings = { connections: 10, throughputSec: quick ? 2 : 8, rate: 50, rateSec: quick ? 2 : 20, burstSec: quick ? 2 : 5, runs: quick ? 1 : 3 };
+const issueSettings: IssueSettings = { connections: 10, throughputSec: quick ? 2 : 8, rate: 50, rateSec: quick ? 2 : 20, runs: quick ? 1 : 3 };
 const fanoutSettings: FanoutSettings = {
   clients: Number(process.env.BENCH_CLIENTS ?? 1000),
   clientProcesses: Number(process.env.BENCH_CLIENT_PROCS ?? 2),
@@ -50,7 +50,7 @@ const historySettings = (h: { profile: HistorySettings['profile']; days: number 
   opRepeats: quick ? 1 : 3,
   rssTickets: quick ? 2_000 : 20_000,
   rssSockets: 200,
-  storms: quick ? 2 : 10,
+  storms: quick ? 2 : 20,
   stormClients: 30,
   behind: 5_000,
   callRate: 50,
