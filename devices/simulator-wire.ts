@@ -46,3 +46,15 @@ export class OrderedWriter {
     return this.#writes;
   }
 }
+
+/** Entries a simulator keeps of what it heard and said: enough for any test, bounded for a demo hall that runs for days. */
+export const SIM_LOG_LIMIT = 1000;
+
+/**
+ * Appends to a simulator's log and lets the oldest go past `max`. Unbounded, the keypad bus's frame
+ * logs grew ~17 KB a call: each kept frame is a slice that pins its 8 KiB Buffer pool slab.
+ */
+export function logBounded<T>(log: T[], entry: T, max = SIM_LOG_LIMIT): void {
+  log.push(entry);
+  if (log.length > max) log.splice(0, log.length - max);
+}

@@ -8,7 +8,7 @@ import { ackFor } from '../codec/interpret.ts';
 import { type CallerKey, type CallerProtocol, type RatingLevel, callerProtocol, codeOfKey, indexOfLevel } from '../codec/protocol.ts';
 import { checkRatingOrders, type RatingOrders } from '../codec/rating-orders.ts';
 import { levelInOrder, type RatingOrder } from '../../rating-levels.ts';
-import { OrderedWriter, randomGarbage, splitRandomly } from '../../simulator-wire.ts';
+import { logBounded, OrderedWriter, randomGarbage, splitRandomly } from '../../simulator-wire.ts';
 
 /**
  * A one-shot fault, applied to the next frame the simulator sends (of `address`, when given):
@@ -72,9 +72,9 @@ export class CallerKeypadSimulator {
   #stars = new Map<number, number>();
   chunking: CallerKeypadSimulatorOptions['chunking'];
   garbage: CallerKeypadSimulatorOptions['garbage'];
-  /** Every frame sent, resends included. */
+  /** The frames sent, resends included (the latest SIM_LOG_LIMIT). */
   readonly sent: CallerFrame[] = [];
-  /** Every host frame heard, whatever its address. */
+  /** The host frames heard, whatever their address (the latest SIM_LOG_LIMIT). */
   readonly received: CallerFrame[] = [];
   /** ACKs heard (not dropped), and ACKs dropped by `dropAcks`. */
   readonly acks = { heard: 0, dropped: 0 };
@@ -260,7 +260,7 @@ export class CallerKeypadSimulator {
     for (const item of this.#decoder.push(chunk)) {
       if (!item.ok) continue; // a keypad ignores what it cannot read
       const frame = item.frame;
-      this.received.push(frame);
+      logBounded(this.received, frame);
       if (this.#addresses && !this.#addresses.has(frame.address)) continue;
       const head = this.#outbox.get(frame.address)?.[0];
       if (head && sameFrame(frame, ackFor(head.frame, this.protocol))) {
@@ -284,7 +284,7 @@ export class CallerKeypadSimulator {
         return;
       case 'beep': {
         const list = this.#beeps.get(frame.address) ?? [];
-        list.push(this.#scheduler.now());
+        logBounded(list, this.#scheduler.now());
         this.#beeps.set(frame.address, list);
         return;
       }
@@ -317,7 +317,7 @@ export class CallerKeypadSimulator {
   }
 
   #emitFrame(frame: CallerFrame): void {
-    this.sent.push(frame);
+    logBounded(this.sent, frame);
     let bytes = encodeFrame(frame);
     const fault = this.#takeFault(frame.address);
     if (fault?.kind === 'bad-checksum') {

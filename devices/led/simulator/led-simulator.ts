@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { type Scheduler, systemScheduler } from '../../scheduler.ts';
 import type { ByteTransport } from '../../transport.ts';
 import type { LedAddress, LedShowOptions } from '../led-driver.ts';
+import { logBounded } from '../../simulator-wire.ts';
 
 /** What one simulated bar or text area shows now. */
 export interface LedCell {
@@ -38,7 +39,7 @@ export interface LedSimReceived {
 
 /**
  * - `changed` (address, cell): the content of an address changed (cell.text '' = blank);
- * - `received` (entry): every command decoded, for tests and the demo's log.
+ * - `received` (entry): every command decoded, for tests and the demo's log (the array keeps the latest SIM_LOG_LIMIT).
  */
 export interface LedSimulatorEvents {
   changed: [address: LedAddress, cell: LedCell];
@@ -168,7 +169,7 @@ export abstract class LedSimulator<Item> extends EventEmitter<LedSimulatorEvents
 
   protected log(entry: Omit<LedSimReceived, 'at'>): void {
     const e: LedSimReceived = { ...entry, at: this.scheduler.now() };
-    this.received.push(e);
+    logBounded(this.received, e);
     this.emit('received', e);
   }
 
