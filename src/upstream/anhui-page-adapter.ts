@@ -1,23 +1,15 @@
-import { systemScheduler, type Scheduler } from '../../devices/scheduler.ts';
+import type { Scheduler } from '../../devices/scheduler.ts';
 import type { DeliveryResult, UpstreamAdapter } from './adapter.ts';
 import type { ResolvedUpstreamConfig, UpstreamCodes, UpstreamItem } from './config.ts';
-import { parseJson, postSigned, resultOfStatus, snippet } from './http-post.ts';
+import { deliverSigned, fillPostOptions, parseJson, snippet, type FilledPostOptions, type PostOptions } from './http-post.ts';
 import { formatDateTime } from './mapping.ts';
 import type { OutboxRow } from './outbox-store.ts';
 import type { CaseRecord, FollowupRecord, RatingRecord } from './record.ts';
 
-export interface AnhuiPageAdapterOptions {
-  endpoint: string;
-  secret: string;
+export interface AnhuiPageAdapterOptions extends PostOptions {
   codes: UpstreamCodes;
   /** The province's rating page the pad shows. */
   pageUrl: string;
-  followupEndpoint?: string;
-  headers?: Record<string, string>;
-  timeZone?: string;
-  timeoutMs?: number;
-  scheduler?: Scheduler;
-  fetch?: typeof fetch;
 }
 
 /** The platform already holds this service (the Epoint-style clients treat it as success). */
@@ -41,16 +33,10 @@ export interface PageCase {
  * case. Answers: `{"status":{"code":"200"},"custom":{"code":"1","text":…}}`.
  */
 export class AnhuiPageAdapter implements UpstreamAdapter {
-  readonly #o: Required<Omit<AnhuiPageAdapterOptions, 'headers' | 'followupEndpoint'>> & Pick<AnhuiPageAdapterOptions, 'headers' | 'followupEndpoint'>;
+  readonly #o: FilledPostOptions<AnhuiPageAdapterOptions>;
 
   constructor(opts: AnhuiPageAdapterOptions) {
-    this.#o = {
-      ...opts,
-      timeZone: opts.timeZone ?? 'Asia/Shanghai',
-      timeoutMs: opts.timeoutMs ?? 10_000,
-      scheduler: opts.scheduler ?? systemScheduler,
-      fetch: opts.fetch ?? ((input, init) => fetch(input, init)),
-    };
+    this.#o = fillPostOptions(opts);
   }
 
   static fromConfig(config: ResolvedUpstreamConfig, extra: { scheduler?: Scheduler; fetch?: typeof fetch } = {}): AnhuiPageAdapter {
@@ -136,28 +122,8 @@ export class AnhuiPageAdapter implements UpstreamAdapter {
     return JSON.stringify({ params: this.params(row) });
   }
 
-  async deliver(row: OutboxRow): Promise<DeliveryResult> {
-    let body: string;
-    try {
-      body = this.body(row);
-    } catch (err) {
-      return { outcome: 'rejected', error: `payload: ${(err as Error).message}` };
-    }
-    const { scheduler } = this.#o;
-    const answer = await postSigned({
-      endpoint: row.kind === 'followup' ? (this.#o.followupEndpoint ?? this.#o.endpoint) : this.#o.endpoint,
-      secret: this.#o.secret,
-      key: row.ratingId,
-      body,
-      contentType: 'application/json; charset=utf-8',
-      ...(this.#o.headers ? { headers: this.#o.headers } : {}),
-      timeoutMs: this.#o.timeoutMs,
-      scheduler,
-      fetch: this.#o.fetch,
-    });
-    if ('outcome' in answer) return answer;
-    const other = resultOfStatus(answer.status, answer.text, answer.retryAfter, scheduler.now());
-    return other ?? readCustom(answer.status, answer.text);
+  deliver(row: OutboxRow): Promise<DeliveryResult> {
+    return deliverSigned(row, this.#o, { body: () => this.body(row), contentType: 'application/json; charset=utf-8', readReply: readCustom });
   }
 }
 

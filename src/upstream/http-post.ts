@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
-import type { Scheduler } from '../../devices/scheduler.ts';
+import { systemScheduler, type Scheduler } from '../../devices/scheduler.ts';
 import { classifyStatus, type DeliveryResult } from './adapter.ts';
+import type { OutboxRow } from './outbox-store.ts';
 
 /** Hex HMAC-SHA256 of the exact body bytes: what `X-Signature` carries and the platform recomputes. */
 export function signBody(secret: string, body: string | Uint8Array): string {
@@ -52,6 +53,68 @@ export async function postSigned(p: SignedPost): Promise<PostAnswer> {
   } finally {
     cancel();
   }
+}
+
+/** What every adapter is told of the platform and the request, whatever its body and reply. */
+export interface PostOptions {
+  endpoint: string;
+  secret: string;
+  /** Follow-up results go here when set; else to `endpoint`. */
+  followupEndpoint?: string;
+  headers?: Record<string, string>;
+  /** For the record's dates. Default Asia/Shanghai. */
+  timeZone?: string;
+  /** Whole request, body included. Default 10000. */
+  timeoutMs?: number;
+  scheduler?: Scheduler;
+  /** Default: the global fetch. */
+  fetch?: typeof fetch;
+}
+
+export type FilledPostOptions<O extends PostOptions> = O & { timeZone: string; timeoutMs: number; scheduler: Scheduler; fetch: typeof fetch };
+
+/** An adapter's options with the shared defaults filled. */
+export function fillPostOptions<O extends PostOptions>(opts: O): FilledPostOptions<O> {
+  return {
+    ...opts,
+    timeZone: opts.timeZone ?? 'Asia/Shanghai',
+    timeoutMs: opts.timeoutMs ?? 10_000,
+    scheduler: opts.scheduler ?? systemScheduler,
+    // Looked up per call, like systemScheduler, so a test's stub of the global takes effect.
+    fetch: opts.fetch ?? ((input, init) => fetch(input, init)),
+  };
+}
+
+/**
+ * One attempt as every adapter makes it: the row's body (a payload that will not encode is
+ * rejected: sending it again will not help), posted signed under the row's key to the endpoint for
+ * its kind; a status other than 2xx read by `resultOfStatus`, a 2xx by the adapter's `readReply`
+ * (each province answers in its own form).
+ */
+export async function deliverSigned(
+  row: OutboxRow,
+  o: FilledPostOptions<PostOptions>,
+  encode: { body: () => string; contentType: string; readReply: (status: number, text: string) => DeliveryResult },
+): Promise<DeliveryResult> {
+  let body: string;
+  try {
+    body = encode.body();
+  } catch (err) {
+    return { outcome: 'rejected', error: `payload: ${(err as Error).message}` };
+  }
+  const answer = await postSigned({
+    endpoint: row.kind === 'followup' ? (o.followupEndpoint ?? o.endpoint) : o.endpoint,
+    secret: o.secret,
+    key: row.ratingId,
+    body,
+    contentType: encode.contentType,
+    ...(o.headers ? { headers: o.headers } : {}),
+    timeoutMs: o.timeoutMs,
+    scheduler: o.scheduler,
+    fetch: o.fetch,
+  });
+  if ('outcome' in answer) return answer;
+  return resultOfStatus(answer.status, answer.text, answer.retryAfter, o.scheduler.now()) ?? encode.readReply(answer.status, answer.text);
 }
 
 /** An HTTP status that is not a 2xx read as `classifyStatus` says (409: the platform has the record). */

@@ -1,24 +1,15 @@
-import { systemScheduler, type Scheduler } from '../../devices/scheduler.ts';
+import type { Scheduler } from '../../devices/scheduler.ts';
 import type { DeliveryResult, UpstreamAdapter } from './adapter.ts';
 import type { ResolvedUpstreamConfig, UpstreamCodes } from './config.ts';
-import { parseJson, postSigned, resultOfStatus, snippet } from './http-post.ts';
+import { deliverSigned, fillPostOptions, parseJson, snippet, type FilledPostOptions, type PostOptions } from './http-post.ts';
 import { formatDateTime } from './mapping.ts';
 import type { OutboxRow } from './outbox-store.ts';
 import type { FollowupRecord, RatingRecord, UnratedRecord } from './record.ts';
 
-export interface ZhejiangFormAdapterOptions {
-  endpoint: string;
-  secret: string;
+export interface ZhejiangFormAdapterOptions extends PostOptions {
   codes: UpstreamCodes;
-  /** Follow-up results go here when set; else to `endpoint`. */
-  followupEndpoint?: string;
   /** `result` values meaning accepted. Default `['0']`. */
   acceptResults?: string[];
-  headers?: Record<string, string>;
-  timeZone?: string;
-  timeoutMs?: number;
-  scheduler?: Scheduler;
-  fetch?: typeof fetch;
 }
 
 /** The platform says it already holds the record (the Epoint-style clients' 「已存在」, docs/upstream.md). */
@@ -34,17 +25,10 @@ const ALREADY_THERE = /已存在|重复/;
  * message, which the dead letter keeps for the manager (a missing item code in the config, say).
  */
 export class ZhejiangFormAdapter implements UpstreamAdapter {
-  readonly #o: Required<Omit<ZhejiangFormAdapterOptions, 'headers' | 'followupEndpoint'>> & Pick<ZhejiangFormAdapterOptions, 'headers' | 'followupEndpoint'>;
+  readonly #o: FilledPostOptions<ZhejiangFormAdapterOptions> & { acceptResults: string[] };
 
   constructor(opts: ZhejiangFormAdapterOptions) {
-    this.#o = {
-      ...opts,
-      acceptResults: opts.acceptResults ?? ['0'],
-      timeZone: opts.timeZone ?? 'Asia/Shanghai',
-      timeoutMs: opts.timeoutMs ?? 10_000,
-      scheduler: opts.scheduler ?? systemScheduler,
-      fetch: opts.fetch ?? ((input, init) => fetch(input, init)),
-    };
+    this.#o = { ...fillPostOptions(opts), acceptResults: opts.acceptResults ?? ['0'] };
   }
 
   static fromConfig(config: ResolvedUpstreamConfig, extra: { scheduler?: Scheduler; fetch?: typeof fetch } = {}): ZhejiangFormAdapter {
@@ -126,30 +110,12 @@ export class ZhejiangFormAdapter implements UpstreamAdapter {
     return new URLSearchParams(this.fields(row)).toString();
   }
 
-  async deliver(row: OutboxRow): Promise<DeliveryResult> {
-    let body: string;
-    try {
-      body = this.body(row);
-    } catch (err) {
-      return { outcome: 'rejected', error: `payload: ${(err as Error).message}` };
-    }
-    const { scheduler } = this.#o;
-    const answer = await postSigned({
-      endpoint: row.kind === 'followup' ? (this.#o.followupEndpoint ?? this.#o.endpoint) : this.#o.endpoint,
-      secret: this.#o.secret,
-      key: row.ratingId,
-      body,
+  deliver(row: OutboxRow): Promise<DeliveryResult> {
+    return deliverSigned(row, this.#o, {
+      body: () => this.body(row),
       contentType: 'application/x-www-form-urlencoded; charset=UTF-8',
-      ...(this.#o.headers ? { headers: this.#o.headers } : {}),
-      timeoutMs: this.#o.timeoutMs,
-      scheduler,
-      fetch: this.#o.fetch,
+      readReply: (status, text) => readResult(status, text, this.#o.acceptResults),
     });
-    if ('outcome' in answer) return answer;
-    const { status, text } = answer;
-    const other = resultOfStatus(status, text, answer.retryAfter, scheduler.now());
-    if (other) return other;
-    return readResult(status, text, this.#o.acceptResults);
   }
 }
 
