@@ -1,9 +1,10 @@
 import type { Scheduler } from '../../devices/scheduler.ts';
 import type { DeliveryResult, UpstreamAdapter } from './adapter.ts';
-import type { ResolvedUpstreamConfig, UpstreamCodes, UpstreamItem } from './config.ts';
+import type { ResolvedUpstreamConfig, UpstreamCodes } from './config.ts';
 import { deliverSigned, fillPostOptions, parseJson, snippet, type FilledPostOptions, type PostOptions } from './http-post.ts';
 import { formatDateTime } from './mapping.ts';
 import type { OutboxRow } from './outbox-store.ts';
+import { evalDetail, itemOf, presentFields, reviewFields, type Field } from './province-fields.ts';
 import type { CaseRecord, FollowupRecord, RatingRecord } from './record.ts';
 
 export interface AnhuiPageAdapterOptions extends PostOptions {
@@ -44,14 +45,9 @@ export class AnhuiPageAdapter implements UpstreamAdapter {
     return new AnhuiPageAdapter({ ...config, codes: config.codes, pageUrl: config.pageUrl, ...extra });
   }
 
-  #item(code: string | null): UpstreamItem | null {
-    const items = this.#o.codes.items;
-    return code !== null && Object.hasOwn(items, code) ? items[code]! : null;
-  }
-
   /** The page the pad shows for a service: the province's URL with the case encoded as its page reads it. */
   pageUrl(c: { serviceId: string; caseNo: string | null; itemCode: string | null }): string {
-    const item = this.#item(c.itemCode);
+    const item = itemOf(this.#o.codes, c.itemCode);
     const param: PageCase = { serviceNumber: c.serviceId, projectNo: c.caseNo, taskCode: item ? c.itemCode : null, deptCode: item?.deptCode ?? null, areaCode: item?.areaCode ?? null, pf: this.#o.codes.channels.page };
     const once = Buffer.from(JSON.stringify(param), 'utf8').toString('base64');
     const twice = Buffer.from(once, 'utf8').toString('base64');
@@ -61,18 +57,13 @@ export class AnhuiPageAdapter implements UpstreamAdapter {
   /** The body's `params`, without empty fields (the platform refuses what is missing, in its own words). */
   params(row: Pick<OutboxRow, 'payload' | 'applicant' | 'kind'>): Record<string, string> {
     const { codes, timeZone } = this.#o;
-    const out: [string, string | null | undefined][] = [];
+    const out: Field[] = [];
     if (row.kind === 'followup') {
       const f = JSON.parse(row.payload) as FollowupRecord;
       out.push(
         ['serviceNumber', f.serviceId],
         ['projectNo', f.caseNo],
-        ['reviewType', f.step === 'callback' ? '1' : '2'],
-        ['reviewContent', f.note],
-        ['reviewTime', formatDateTime(f.at, timeZone)],
-        ['reviewSatisfaction', f.satisfied === null ? null : f.satisfied ? '1' : '0'],
-        ['rectifyStatus', f.step === 'rectification' ? (f.closed ? '1' : '0') : null],
-        ['reviewer', f.by],
+        ...reviewFields(f, timeZone),
       );
     } else if (row.kind === 'rating') {
       // A key pad (HID, RS-485) at a counter whose tablet shows the province's page: the level goes after the case.
@@ -81,14 +72,14 @@ export class AnhuiPageAdapter implements UpstreamAdapter {
         ['serviceNumber', r.serviceId],
         ['projectNo', r.caseNo],
         ['satisfaction', String(r.level)],
-        ['evalDetail', r.reasons.length > 0 ? r.reasons.map((x) => codes.reasons[x] ?? x).join(',') : null],
+        ['evalDetail', evalDetail(codes, r.reasons)],
         ['writingEvaluation', r.comment],
         ['assessTime', formatDateTime(r.ratedAt, timeZone)],
         ['pf', r.channel === 'page' ? codes.channels.page : codes.channels[r.channel]],
       );
     } else {
       const c = JSON.parse(row.payload) as CaseRecord;
-      const item = this.#item(c.itemCode);
+      const item = itemOf(this.#o.codes, c.itemCode);
       const a = row.applicant;
       out.push(
         ['serviceNumber', c.serviceId],
@@ -115,7 +106,7 @@ export class AnhuiPageAdapter implements UpstreamAdapter {
         ['dataSource', codes.dataSource],
       );
     }
-    return Object.fromEntries(out.filter((f): f is [string, string] => typeof f[1] === 'string' && f[1] !== ''));
+    return Object.fromEntries(presentFields(out));
   }
 
   body(row: Pick<OutboxRow, 'payload' | 'applicant' | 'kind'>): string {

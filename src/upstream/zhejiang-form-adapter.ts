@@ -4,6 +4,7 @@ import type { ResolvedUpstreamConfig, UpstreamCodes } from './config.ts';
 import { deliverSigned, fillPostOptions, parseJson, snippet, type FilledPostOptions, type PostOptions } from './http-post.ts';
 import { formatDateTime } from './mapping.ts';
 import type { OutboxRow } from './outbox-store.ts';
+import { evalDetail, itemOf, presentFields, reviewFields, type Field } from './province-fields.ts';
 import type { FollowupRecord, RatingRecord, UnratedRecord } from './record.ts';
 
 export interface ZhejiangFormAdapterOptions extends PostOptions {
@@ -39,23 +40,18 @@ export class ZhejiangFormAdapter implements UpstreamAdapter {
   /** The form fields of a row, in a stable order (the signature covers the exact bytes). */
   fields(row: Pick<OutboxRow, 'payload' | 'applicant' | 'kind'>): [string, string][] {
     const out = row.kind === 'followup' ? this.#followupFields(JSON.parse(row.payload) as FollowupRecord) : this.#reportFields(row);
-    return out.filter((f): f is [string, string] => typeof f[1] === 'string' && f[1] !== '');
-  }
-
-  #item(code: string | null) {
-    const items = this.#o.codes.items;
-    return code !== null && Object.hasOwn(items, code) ? items[code]! : null;
+    return presentFields(out);
   }
 
   /**
    * The evaluation report: a rating, or an unrated service on channel 7 (系统默认评价) with no level,
    * the platform recording its own default: the level is the platform's act, never ours.
    */
-  #reportFields(row: Pick<OutboxRow, 'payload' | 'applicant' | 'kind'>): [string, string | null | undefined][] {
+  #reportFields(row: Pick<OutboxRow, 'payload' | 'applicant' | 'kind'>): Field[] {
     const { codes, timeZone } = this.#o;
     const unrated = row.kind === 'unrated';
     const r = JSON.parse(row.payload) as RatingRecord & UnratedRecord;
-    const item = this.#item(r.itemCode);
+    const item = itemOf(this.#o.codes, r.itemCode);
     return [
       ['areaCode', item?.areaCode],
       ['areaName', item?.areaName],
@@ -73,7 +69,7 @@ export class ZhejiangFormAdapter implements UpstreamAdapter {
       ['userName', row.applicant?.name],
       ['userProp', row.applicant ? (row.applicant.type === 'person' ? '1' : '2') : null],
       ['satisfaction', unrated ? null : String(r.level)],
-      ['evalDetail', !unrated && r.reasons.length > 0 ? r.reasons.map((x) => codes.reasons[x] ?? x).join(',') : null],
+      ['evalDetail', unrated ? null : evalDetail(codes, r.reasons)],
       ['writingEvaluation', unrated ? null : r.comment],
       ['assessTime', formatDateTime(unrated ? r.at : r.ratedAt, timeZone)],
       ['assessNumber', '1'],
@@ -88,20 +84,15 @@ export class ZhejiangFormAdapter implements UpstreamAdapter {
    * A follow-up result (回访 or 整改) of a bad rating, filed by the case it answers. The public
    * sources give no field list for it; these names are ours, in the report's style (docs/upstream.md).
    */
-  #followupFields(f: FollowupRecord): [string, string | null | undefined][] {
-    const item = this.#item(f.itemCode);
+  #followupFields(f: FollowupRecord): Field[] {
+    const item = itemOf(this.#o.codes, f.itemCode);
     return [
       ['areaCode', item?.areaCode],
       ['deptCode', item?.deptCode],
       ['taskCode', item ? f.itemCode : null],
       ['projectNo', f.caseNo],
       ['assessNumber', '1'],
-      ['reviewType', f.step === 'callback' ? '1' : '2'],
-      ['reviewContent', f.note],
-      ['reviewTime', formatDateTime(f.at, this.#o.timeZone)],
-      ['reviewSatisfaction', f.satisfied === null ? null : f.satisfied ? '1' : '0'],
-      ['rectifyStatus', f.step === 'rectification' ? (f.closed ? '1' : '0') : null],
-      ['reviewer', f.by],
+      ...reviewFields(f, this.#o.timeZone),
       ['dataSource', this.#o.codes.dataSource],
     ];
   }
