@@ -12,14 +12,14 @@ import type { Applicant, RecordKind } from './record.ts';
  */
 export const DEAD_LETTER = Number.MAX_SAFE_INTEGER;
 
+/** The key of the row holding a ticket's applicant before its record exists. */
+export const HOLD_PREFIX = 'hold:';
+
 /**
  * The insert the hub runs inside the rating's own transaction, so a recorded rating can never miss
  * its upload. `OR IGNORE`: a rating enqueued twice (a replayed event) is sent once. `seq` is the
  * rowid, so upload order is the order of the commits.
  */
-/** The key of the row holding a ticket's applicant before its record exists. */
-export const HOLD_PREFIX = 'hold:';
-
 export const OUTBOX_INSERT_SQL = 'INSERT OR IGNORE INTO upstream_outbox (rating_id, payload, created_at) VALUES (?, ?, ?)';
 
 const insertStatements = new WeakMap<Db, Statement>();
