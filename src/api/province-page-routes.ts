@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HallqError } from '../domain/errors.ts';
@@ -7,7 +6,7 @@ import { newFollowupId, newRatingId } from '../ids.ts';
 import type { CommandHandler } from '../store/handle-command.ts';
 import type { AnhuiPageAdapter } from '../upstream/anhui-page-adapter.ts';
 import type { UpstreamCodes } from '../upstream/config.ts';
-import { signBody } from '../upstream/http-post.ts';
+import { signatureMatches } from '../upstream/http-post.ts';
 import { requireOneOf } from './request-context.ts';
 import { ErrorSchema } from './schemas.ts';
 
@@ -59,10 +58,7 @@ export const provincePageRoutes: FastifyPluginAsyncTypebox<ProvincePageDeps> = a
     scope.post('/upstream/page-results', { schema: { tags: ['upstream'], summary: "The province reports a rating made on its page (signed); recorded as the service's rating, channel page" } }, async (request, reply) => {
       const answer = (ok: boolean, text: string, status = 200) => reply.status(status).send({ status: { code: '200' }, custom: { code: ok ? '1' : '0', text } });
       if (!page) return answer(false, 'this hall does not take page results', 404);
-      const raw = (request as { rawBody?: string }).rawBody ?? '';
-      const sig = request.headers['x-signature'];
-      const expected = Buffer.from(signBody(page.secret, raw), 'hex');
-      if (typeof sig !== 'string' || !/^[0-9a-fA-F]{64}$/.test(sig) || !timingSafeEqual(expected, Buffer.from(sig, 'hex'))) return answer(false, 'bad signature', 401);
+      if (!signatureMatches(page.secret, (request as { rawBody?: string }).rawBody ?? '', request.headers['x-signature'])) return answer(false, 'bad signature', 401);
       const b = request.body as { serviceNumber?: unknown; satisfaction?: unknown; evalDetail?: unknown; writingEvaluation?: unknown } | null;
       const level = Number(b?.satisfaction);
       if (!b || typeof b.serviceNumber !== 'string' || !Number.isInteger(level) || level < 1 || level > 5) return answer(false, 'serviceNumber and satisfaction (1-5) are required', 400);

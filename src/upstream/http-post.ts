@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { systemScheduler, type Scheduler } from '../../devices/scheduler.ts';
 import { classifyStatus, type DeliveryResult } from './adapter.ts';
 import type { OutboxRow } from './outbox-store.ts';
@@ -6,6 +6,12 @@ import type { OutboxRow } from './outbox-store.ts';
 /** Hex HMAC-SHA256 of the exact body bytes: what `X-Signature` carries and the platform recomputes. */
 export function signBody(secret: string, body: string | Uint8Array): string {
   return createHmac('sha256', secret).update(body).digest('hex');
+}
+
+/** Whether an `X-Signature` header is `signBody` of these bytes (what a platform posting to us must send), compared in constant time. */
+export function signatureMatches(secret: string, body: string | Uint8Array, header: unknown): boolean {
+  if (typeof header !== 'string' || !/^[0-9a-fA-F]{64}$/.test(header)) return false;
+  return timingSafeEqual(createHmac('sha256', secret).update(body).digest(), Buffer.from(header, 'hex'));
 }
 
 export interface SignedPost {
