@@ -60,7 +60,8 @@ export const provincePageRoutes: FastifyPluginAsyncTypebox<ProvincePageDeps> = a
       if (!page) return answer(false, 'this hall does not take page results', 404);
       if (!signatureMatches(page.secret, (request as { rawBody?: string }).rawBody ?? '', request.headers['x-signature'])) return answer(false, 'bad signature', 401);
       const b = request.body as { serviceNumber?: unknown; satisfaction?: unknown; evalDetail?: unknown; writingEvaluation?: unknown } | null;
-      const level = Number(b?.satisfaction);
+      // A string or a number, as the province writes it: Number(true) would be the worst level.
+      const level = typeof b?.satisfaction === 'string' || typeof b?.satisfaction === 'number' ? Number(b.satisfaction) : Number.NaN;
       if (!b || typeof b.serviceNumber !== 'string' || !Number.isInteger(level) || level < 1 || level > 5) return answer(false, 'serviceNumber and satisfaction (1-5) are required', 400);
       // Indicator codes back to the hall's reasons: the same table the uploads use, read the other way.
       const byCode = new Map(Object.entries(page.codes.reasons).map(([reason, code]) => [code, reason]));

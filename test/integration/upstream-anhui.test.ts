@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/personal/id-number.ts';
+import { signBody } from '../../src/upstream/http-post.ts';
 import { expireRatings } from '../../src/rating-timeouts.ts';
 import { decodePageParam } from '../mock-platform/anhui-rules.ts';
 import { MockUpstream } from '../mock-platform/mock-upstream.ts';
@@ -109,6 +110,36 @@ describe('好差评, Anhui-style province page, through the hub', () => {
       await expect.poll(caseKeys, { timeout: 10_000 }).toEqual([`case:${s}`, `${f.id}:callback`, `${f.id}:rectification`]);
       expect((mock.received()[1]!.body as { params: unknown }).params).toMatchObject({ serviceNumber: s, reviewType: '1', reviewContent: '已回访', reviewSatisfaction: '1' });
       expect(mock.refusals()).toEqual([]);
+    } finally {
+      await h.dispose();
+    }
+  }, 60_000);
+
+  it('a page result that is not one: unsigned, unreadable, out of range or with an unknown code is refused and records nothing', async () => {
+    mock.reset();
+    const h = await hubWithPage();
+    try {
+      const clerk = await openWindow(h.url, 1);
+      const s = await serve(h, clerk, { caseNo: 'AH-B', itemCode: 'ITEM-1' }, PEOPLE[0]);
+      const post = async (body: string, signature: string | null = signBody(UPSTREAM_SECRET, body)) => {
+        const res = await fetch(`${h.url}/api/v1/upstream/page-results`, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature === null ? {} : { 'x-signature': signature }) }, body });
+        return { status: res.status, body: (await res.json()) as { custom: { code: string; text: string } } };
+      };
+      const good = JSON.stringify({ serviceNumber: s, satisfaction: '5' });
+      expect((await post(good, null)).status).toBe(401);
+      expect((await post(good, 'not-hex')).status).toBe(401);
+      expect(await post('{"serviceNumber":')).toMatchObject({ status: 400, body: { custom: { code: '0' } } });
+      for (const satisfaction of ['0', '6', '2.5', '', true, [3], null]) {
+        expect((await post(JSON.stringify({ serviceNumber: s, satisfaction }))).status, JSON.stringify(satisfaction)).toBe(400);
+      }
+      const unknownCode = await post(JSON.stringify({ serviceNumber: s, satisfaction: '2', evalDetail: 'A01,Z99' }));
+      expect(unknownCode).toMatchObject({ status: 422, body: { custom: { code: '0', text: expect.stringContaining('Z99') } } });
+      const noService = await post(JSON.stringify({ serviceNumber: 'no-such-service', satisfaction: '5' }));
+      expect(noService).toMatchObject({ status: 409, body: { custom: { code: '0' } } });
+      expect(eventsIn(h.hub.db, `type = 'rating.recorded'`)).toEqual([]);
+      // The same service still takes its real result.
+      expect(await post(good)).toMatchObject({ status: 200, body: { custom: { code: '1' } } });
+      expect(eventsIn(h.hub.db, `type = 'rating.recorded'`).map((e) => (e.data as { level: number }).level)).toEqual([5]);
     } finally {
       await h.dispose();
     }
