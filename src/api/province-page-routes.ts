@@ -25,6 +25,8 @@ const ACTOR = { kind: 'system', id: PROVINCE_PAGE_ACTOR } as const;
  * province's own form, `{"status":{"code":"200"},"custom":{"code":"1"|"0","text":…}}`.
  */
 export const provincePageRoutes: FastifyPluginAsyncTypebox<ProvincePageDeps> = async (app, { handler, page }) => {
+  // Indicator codes back to the hall's reasons: the same table the uploads use, read the other way (built once: the config is fixed).
+  const byCode = new Map(Object.entries(page?.codes.reasons ?? {}).map(([reason, code]) => [code, reason]));
   app.get(
     '/ratings/:serviceId/province-page',
     {
@@ -63,8 +65,6 @@ export const provincePageRoutes: FastifyPluginAsyncTypebox<ProvincePageDeps> = a
       // A string or a number, as the province writes it: Number(true) would be the worst level.
       const level = typeof b?.satisfaction === 'string' || typeof b?.satisfaction === 'number' ? Number(b.satisfaction) : Number.NaN;
       if (!b || typeof b.serviceNumber !== 'string' || !Number.isInteger(level) || level < 1 || level > 5) return answer(false, 'serviceNumber and satisfaction (1-5) are required', 400);
-      // Indicator codes back to the hall's reasons: the same table the uploads use, read the other way.
-      const byCode = new Map(Object.entries(page.codes.reasons).map(([reason, code]) => [code, reason]));
       const codes = typeof b.evalDetail === 'string' && b.evalDetail ? b.evalDetail.split(',') : [];
       const unknown = codes.find((c) => !byCode.has(c));
       if (unknown !== undefined) return answer(false, `unknown evalDetail code ${unknown}`, 422);
