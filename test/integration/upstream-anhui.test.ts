@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/personal/id-number.ts';
 import { signBody } from '../../src/upstream/http-post.ts';
@@ -8,7 +6,8 @@ import { decodePageParam } from '../mock-platform/anhui-rules.ts';
 import { MockUpstream } from '../mock-platform/mock-upstream.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { api, eventsIn, login, openWindow, startHub, type RunningHub } from '../support/hub.ts';
-import { KIOSK, padToken, testConfig, UPSTREAM_SECRET } from '../support/test-config.ts';
+import { padToken, testConfig, UPSTREAM_SECRET } from '../support/test-config.ts';
+import { expectNoClearApplicant, serve } from '../support/upstream-hub.ts';
 import { TEST_COMPANY_CODE, TEST_DEPT_CODE } from '../support/upstream-testing.ts';
 
 /**
@@ -32,16 +31,6 @@ async function hubWithPage(extra: Parameters<typeof testConfig>[0] = {}, clock?:
   const h = await startHub({ config: testConfig({ windows: 1, upstream: mock.url, upstreamAdapter: 'anhui-page', ...extra }), ...(clock ? { clock } : {}) });
   mock.setCallback(`${h.url}/api/v1/upstream/page-results`);
   return h;
-}
-
-async function serve(h: RunningHub, clerk: string, complete: Record<string, unknown>, card?: { name: string; id: string }): Promise<string> {
-  let cardToken: string | undefined;
-  if (card) cardToken = (await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: card.name, idNumber: card.id } })).body.card.cardToken;
-  await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'ZX', ...(cardToken ? { cardToken } : {}) } });
-  await api(h.url, 'POST', '/windows/1/call-next', { token: clerk });
-  const done = await api(h.url, 'POST', '/windows/1/complete', { token: clerk, body: complete });
-  expect(done.status, JSON.stringify(done.body)).toBe(200);
-  return done.body.serviceId as string;
 }
 
 /** What the pad shows for the service: the province's page. */
@@ -84,10 +73,7 @@ describe('好差评, Anhui-style province page, through the hub', () => {
       // Acknowledged: nothing held, nothing in clear.
       expect(h.hub.db.prepare('SELECT COUNT(*) AS n FROM upstream_outbox WHERE applicant IS NOT NULL').get()).toEqual({ n: 0 });
       h.hub.db.pragma('wal_checkpoint(PASSIVE)');
-      for (const f of readdirSync(h.dir)) {
-        const bytes = readFileSync(join(h.dir, f));
-        for (const s of [...PEOPLE.flatMap((p) => [p.id, p.name]), COMPANY.code]) expect(bytes.includes(Buffer.from(s)), `${f} holds a clear applicant`).toBe(false);
-      }
+      expectNoClearApplicant(h, [...PEOPLE.flatMap((p) => [p.id, p.name]), COMPANY.code]);
     } finally {
       await h.dispose();
     }
