@@ -36,5 +36,9 @@ describe('Reconciler', () => {
     const failing = new Reconciler(db, () => Promise.reject(new Error('HTTP 500')), TZ);
     expect(await failing.run('2026-03-03', 456)).toEqual({ businessDate: '2026-03-03', checkedAt: 456, delivered: 1, received: null, missing: [], extra: [], error: 'HTTP 500' });
     expect(r.latest(5).map((x) => x.businessDate)).toEqual(['2026-03-03', '2026-03-02']);
+    // A day the platform could not be asked for is still due: the next check asks again, and a success replaces the error.
+    expect(r.dueDate(instantOf('2026-03-04', 180, TZ), 2)).toBe('2026-03-03');
+    expect((await r.run('2026-03-03', 789)).error).toBeNull();
+    expect(r.dueDate(instantOf('2026-03-04', 190, TZ), 2)).toBeNull();
   });
 });

@@ -113,12 +113,13 @@ export class Reconciler {
     return this.#latest.all(limit).map(fromRaw);
   }
 
-  /** Yesterday, once it is past `atHour` today and not yet compared. */
+  /** Yesterday, once it is past `atHour` today and not yet compared (a try the platform did not answer is no comparison). */
   dueDate(now: number, atHour: number): string | null {
     const today = businessDate(now, this.timeZone);
     if (now < instantOf(today, atHour * 60, this.timeZone)) return null;
     const yesterday = addDays(today, -1);
-    return this.#get.get(yesterday) ? null : yesterday;
+    const done = this.#get.get(yesterday);
+    return done && done.error === null ? null : yesterday;
   }
 }
 
