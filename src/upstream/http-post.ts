@@ -14,7 +14,7 @@ export function signatureMatches(secret: string, body: string | Uint8Array, head
   return timingSafeEqual(createHmac('sha256', secret).update(body).digest(), Buffer.from(header, 'hex'));
 }
 
-export interface SignedPost {
+interface SignedPost {
   endpoint: string;
   secret: string;
   /** The record's idempotency key (the rating id, or the key of a follow-up result). */
@@ -28,14 +28,14 @@ export interface SignedPost {
 }
 
 /** The platform's answer, or the attempt's failure as a retry (timeouts and network errors). */
-export type PostAnswer = { status: number; text: string; retryAfter: string | null } | DeliveryResult;
+type PostAnswer = { status: number; text: string; retryAfter: string | null } | DeliveryResult;
 
 /**
  * One POST as every adapter sends it: `X-Idempotency-Key`, `X-Signature` (HMAC-SHA256 of the body
  * bytes), `X-Timestamp`, the configured fixed headers; no redirect followed (a POST sent elsewhere
  * than configured is a config problem); the whole exchange bounded by `timeoutMs`.
  */
-export async function postSigned(p: SignedPost): Promise<PostAnswer> {
+async function postSigned(p: SignedPost): Promise<PostAnswer> {
   const headers: Record<string, string> = {
     ...p.headers,
     'Content-Type': p.contentType,
@@ -124,7 +124,7 @@ export async function deliverSigned(
 }
 
 /** An HTTP status that is not a 2xx read as `classifyStatus` says (409: the platform has the record). */
-export function resultOfStatus(status: number, text: string, retryAfter: string | null, now: number): DeliveryResult | null {
+function resultOfStatus(status: number, text: string, retryAfter: string | null, now: number): DeliveryResult | null {
   const what = `HTTP ${status}${text ? `: ${snippet(text)}` : ''}`;
   const kind = classifyStatus(status);
   switch (kind) {
