@@ -32,8 +32,7 @@ type PostAnswer = { status: number; text: string; retryAfter: string | null } | 
 
 /**
  * One POST as every adapter sends it: `X-Idempotency-Key`, `X-Signature` (HMAC-SHA256 of the body
- * bytes), `X-Timestamp`, the configured fixed headers; no redirect followed (a POST sent elsewhere
- * than configured is a config problem); the whole exchange bounded by `timeoutMs`.
+ * bytes), `X-Timestamp`, the configured fixed headers; the whole exchange bounded by `timeoutMs`.
  */
 async function postSigned(p: SignedPost): Promise<PostAnswer> {
   const headers: Record<string, string> = {
@@ -43,19 +42,35 @@ async function postSigned(p: SignedPost): Promise<PostAnswer> {
     'X-Signature': signBody(p.secret, p.body),
     'X-Timestamp': String(p.scheduler.now()),
   };
+  try {
+    return await fetchWithin(p, p.endpoint, { method: 'POST', headers, body: p.body });
+  } catch (err) {
+    return { outcome: 'retry', error: (err as Error).message };
+  }
+}
+
+/**
+ * One request to the platform, the whole exchange (its answer's body too) bounded by `timeoutMs`;
+ * no redirect followed (a request sent elsewhere than configured is a config problem). Throws
+ * `timeout: …` or `network: …`.
+ */
+export async function fetchWithin(
+  o: { timeoutMs: number; scheduler: Scheduler; fetch: typeof fetch },
+  url: string,
+  init: RequestInit,
+): Promise<{ status: number; text: string; retryAfter: string | null }> {
   const abort = new AbortController();
   let timedOut = false;
-  const cancel = p.scheduler.schedule(p.timeoutMs, () => {
+  const cancel = o.scheduler.schedule(o.timeoutMs, () => {
     timedOut = true;
     abort.abort();
   });
   try {
-    const res = await p.fetch(p.endpoint, { method: 'POST', headers, body: p.body, signal: abort.signal, redirect: 'manual' });
+    const res = await o.fetch(url, { ...init, signal: abort.signal, redirect: 'manual' });
     const text = await res.text();
     return { status: res.status, text, retryAfter: res.headers.get('retry-after') };
   } catch (err) {
-    if (timedOut) return { outcome: 'retry', error: `timeout: no answer within ${p.timeoutMs} ms` };
-    return { outcome: 'retry', error: `network: ${describeFetchError(err)}` };
+    throw new Error(timedOut ? `timeout: no answer within ${o.timeoutMs} ms` : `network: ${describeFetchError(err)}`);
   } finally {
     cancel();
   }
