@@ -30,8 +30,8 @@ export interface PageCase {
  * The province's own rating page, Anhui style: when a service ends the hub pushes the case (with
  * its applicant) as `{"params": {...}}` JSON, service data first as the province's rating needs it;
  * the pad shows the province's page with the case in its URL (base64 twice); the province records
- * the rating and reports it back (src/api/province-page-routes.ts). Follow-up results go the same way as the
- * case. Answers: `{"status":{"code":"200"},"custom":{"code":"1","text":…}}`.
+ * the rating and reports it back (src/api/province-page-routes.ts). Follow-up results go the same
+ * way as the case. Answers: `{"status":{"code":"200"},"custom":{"code":"1","text":…}}`.
  */
 export class AnhuiPageAdapter implements UpstreamAdapter {
   readonly #o: FilledPostOptions<AnhuiPageAdapterOptions>;
