@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HallqError } from '../domain/errors.ts';
@@ -7,7 +6,7 @@ import { newFollowupId, newRatingId } from '../ids.ts';
 import type { CommandHandler } from '../store/handle-command.ts';
 import type { AnhuiPageAdapter } from '../upstream/anhui-page-adapter.ts';
 import type { UpstreamCodes } from '../upstream/config.ts';
-import { signBody } from '../upstream/http-post.ts';
+import { signatureMatches } from '../upstream/http-post.ts';
 import { requireOneOf } from './request-context.ts';
 import { ErrorSchema } from './schemas.ts';
 
@@ -26,6 +25,8 @@ const ACTOR = { kind: 'system', id: PROVINCE_PAGE_ACTOR } as const;
  * province's own form, `{"status":{"code":"200"},"custom":{"code":"1"|"0","text":…}}`.
  */
 export const provincePageRoutes: FastifyPluginAsyncTypebox<ProvincePageDeps> = async (app, { handler, page }) => {
+  // Indicator codes back to the hall's reasons: the same table the uploads use, read the other way (built once: the config is fixed).
+  const byCode = new Map(Object.entries(page?.codes.reasons ?? {}).map(([reason, code]) => [code, reason]));
   app.get(
     '/ratings/:serviceId/province-page',
     {
@@ -59,15 +60,11 @@ export const provincePageRoutes: FastifyPluginAsyncTypebox<ProvincePageDeps> = a
     scope.post('/upstream/page-results', { schema: { tags: ['upstream'], summary: "The province reports a rating made on its page (signed); recorded as the service's rating, channel page" } }, async (request, reply) => {
       const answer = (ok: boolean, text: string, status = 200) => reply.status(status).send({ status: { code: '200' }, custom: { code: ok ? '1' : '0', text } });
       if (!page) return answer(false, 'this hall does not take page results', 404);
-      const raw = (request as { rawBody?: string }).rawBody ?? '';
-      const sig = request.headers['x-signature'];
-      const expected = Buffer.from(signBody(page.secret, raw), 'hex');
-      if (typeof sig !== 'string' || !/^[0-9a-fA-F]{64}$/.test(sig) || !timingSafeEqual(expected, Buffer.from(sig, 'hex'))) return answer(false, 'bad signature', 401);
+      if (!signatureMatches(page.secret, (request as { rawBody?: string }).rawBody ?? '', request.headers['x-signature'])) return answer(false, 'bad signature', 401);
       const b = request.body as { serviceNumber?: unknown; satisfaction?: unknown; evalDetail?: unknown; writingEvaluation?: unknown } | null;
-      const level = Number(b?.satisfaction);
+      // A string or a number, as the province writes it: Number(true) would be the worst level.
+      const level = typeof b?.satisfaction === 'string' || typeof b?.satisfaction === 'number' ? Number(b.satisfaction) : Number.NaN;
       if (!b || typeof b.serviceNumber !== 'string' || !Number.isInteger(level) || level < 1 || level > 5) return answer(false, 'serviceNumber and satisfaction (1-5) are required', 400);
-      // Indicator codes back to the hall's reasons: the same table the uploads use, read the other way.
-      const byCode = new Map(Object.entries(page.codes.reasons).map(([reason, code]) => [code, reason]));
       const codes = typeof b.evalDetail === 'string' && b.evalDetail ? b.evalDetail.split(',') : [];
       const unknown = codes.find((c) => !byCode.has(c));
       if (unknown !== undefined) return answer(false, `unknown evalDetail code ${unknown}`, 422);

@@ -16,7 +16,7 @@ export const BAD_LEVEL = 2;
 /** `page`: the province's own rating page (the pad shows it); the platform recorded it and told us. */
 export type RatingChannel = 'pad' | 'hid' | 'rs485' | 'page';
 
-/** The actor of a rating the province's page recorded and reported back (src/api/page-result-routes.ts). */
+/** The actor of a rating the province's page recorded and reported back (src/api/province-page-routes.ts). */
 export const PROVINCE_PAGE_ACTOR = 'province-page';
 
 export interface RatingState {

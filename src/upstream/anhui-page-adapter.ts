@@ -1,23 +1,16 @@
-import { systemScheduler, type Scheduler } from '../../devices/scheduler.ts';
+import type { Scheduler } from '../../devices/scheduler.ts';
 import type { DeliveryResult, UpstreamAdapter } from './adapter.ts';
-import type { ResolvedUpstreamConfig, UpstreamCodes, UpstreamItem } from './config.ts';
-import { parseJson, postSigned, resultOfStatus, snippet } from './http-post.ts';
+import type { ResolvedUpstreamConfig, UpstreamCodes } from './config.ts';
+import { deliverSigned, fillPostOptions, parseJson, snippet, type FilledPostOptions, type PostOptions } from './http-post.ts';
 import { formatDateTime } from './mapping.ts';
 import type { OutboxRow } from './outbox-store.ts';
+import { evalDetail, itemOf, presentFields, reviewFields, type Field } from './province-fields.ts';
 import type { CaseRecord, FollowupRecord, RatingRecord } from './record.ts';
 
-export interface AnhuiPageAdapterOptions {
-  endpoint: string;
-  secret: string;
+export interface AnhuiPageAdapterOptions extends PostOptions {
   codes: UpstreamCodes;
   /** The province's rating page the pad shows. */
   pageUrl: string;
-  followupEndpoint?: string;
-  headers?: Record<string, string>;
-  timeZone?: string;
-  timeoutMs?: number;
-  scheduler?: Scheduler;
-  fetch?: typeof fetch;
 }
 
 /** The platform already holds this service (the Epoint-style clients treat it as success). */
@@ -37,20 +30,14 @@ export interface PageCase {
  * The province's own rating page, Anhui style: when a service ends the hub pushes the case (with
  * its applicant) as `{"params": {...}}` JSON, service data first as the province's rating needs it;
  * the pad shows the province's page with the case in its URL (base64 twice); the province records
- * the rating and reports it back (page-result-routes.ts). Follow-up results go the same way as the
- * case. Answers: `{"status":{"code":"200"},"custom":{"code":"1","text":…}}`.
+ * the rating and reports it back (src/api/province-page-routes.ts). Follow-up results go the same
+ * way as the case. Answers: `{"status":{"code":"200"},"custom":{"code":"1","text":…}}`.
  */
 export class AnhuiPageAdapter implements UpstreamAdapter {
-  readonly #o: Required<Omit<AnhuiPageAdapterOptions, 'headers' | 'followupEndpoint'>> & Pick<AnhuiPageAdapterOptions, 'headers' | 'followupEndpoint'>;
+  readonly #o: FilledPostOptions<AnhuiPageAdapterOptions>;
 
   constructor(opts: AnhuiPageAdapterOptions) {
-    this.#o = {
-      ...opts,
-      timeZone: opts.timeZone ?? 'Asia/Shanghai',
-      timeoutMs: opts.timeoutMs ?? 10_000,
-      scheduler: opts.scheduler ?? systemScheduler,
-      fetch: opts.fetch ?? ((input, init) => fetch(input, init)),
-    };
+    this.#o = fillPostOptions(opts);
   }
 
   static fromConfig(config: ResolvedUpstreamConfig, extra: { scheduler?: Scheduler; fetch?: typeof fetch } = {}): AnhuiPageAdapter {
@@ -58,14 +45,9 @@ export class AnhuiPageAdapter implements UpstreamAdapter {
     return new AnhuiPageAdapter({ ...config, codes: config.codes, pageUrl: config.pageUrl, ...extra });
   }
 
-  #item(code: string | null): UpstreamItem | null {
-    const items = this.#o.codes.items;
-    return code !== null && Object.hasOwn(items, code) ? items[code]! : null;
-  }
-
   /** The page the pad shows for a service: the province's URL with the case encoded as its page reads it. */
   pageUrl(c: { serviceId: string; caseNo: string | null; itemCode: string | null }): string {
-    const item = this.#item(c.itemCode);
+    const item = itemOf(this.#o.codes, c.itemCode);
     const param: PageCase = { serviceNumber: c.serviceId, projectNo: c.caseNo, taskCode: item ? c.itemCode : null, deptCode: item?.deptCode ?? null, areaCode: item?.areaCode ?? null, pf: this.#o.codes.channels.page };
     const once = Buffer.from(JSON.stringify(param), 'utf8').toString('base64');
     const twice = Buffer.from(once, 'utf8').toString('base64');
@@ -75,18 +57,13 @@ export class AnhuiPageAdapter implements UpstreamAdapter {
   /** The body's `params`, without empty fields (the platform refuses what is missing, in its own words). */
   params(row: Pick<OutboxRow, 'payload' | 'applicant' | 'kind'>): Record<string, string> {
     const { codes, timeZone } = this.#o;
-    const out: [string, string | null | undefined][] = [];
+    const out: Field[] = [];
     if (row.kind === 'followup') {
       const f = JSON.parse(row.payload) as FollowupRecord;
       out.push(
         ['serviceNumber', f.serviceId],
         ['projectNo', f.caseNo],
-        ['reviewType', f.step === 'callback' ? '1' : '2'],
-        ['reviewContent', f.note],
-        ['reviewTime', formatDateTime(f.at, timeZone)],
-        ['reviewSatisfaction', f.satisfied === null ? null : f.satisfied ? '1' : '0'],
-        ['rectifyStatus', f.step === 'rectification' ? (f.closed ? '1' : '0') : null],
-        ['reviewer', f.by],
+        ...reviewFields(f, timeZone),
       );
     } else if (row.kind === 'rating') {
       // A key pad (HID, RS-485) at a counter whose tablet shows the province's page: the level goes after the case.
@@ -95,14 +72,14 @@ export class AnhuiPageAdapter implements UpstreamAdapter {
         ['serviceNumber', r.serviceId],
         ['projectNo', r.caseNo],
         ['satisfaction', String(r.level)],
-        ['evalDetail', r.reasons.length > 0 ? r.reasons.map((x) => codes.reasons[x] ?? x).join(',') : null],
+        ['evalDetail', evalDetail(codes, r.reasons)],
         ['writingEvaluation', r.comment],
         ['assessTime', formatDateTime(r.ratedAt, timeZone)],
         ['pf', r.channel === 'page' ? codes.channels.page : codes.channels[r.channel]],
       );
     } else {
       const c = JSON.parse(row.payload) as CaseRecord;
-      const item = this.#item(c.itemCode);
+      const item = itemOf(this.#o.codes, c.itemCode);
       const a = row.applicant;
       out.push(
         ['serviceNumber', c.serviceId],
@@ -129,35 +106,15 @@ export class AnhuiPageAdapter implements UpstreamAdapter {
         ['dataSource', codes.dataSource],
       );
     }
-    return Object.fromEntries(out.filter((f): f is [string, string] => typeof f[1] === 'string' && f[1] !== ''));
+    return Object.fromEntries(presentFields(out));
   }
 
   body(row: Pick<OutboxRow, 'payload' | 'applicant' | 'kind'>): string {
     return JSON.stringify({ params: this.params(row) });
   }
 
-  async deliver(row: OutboxRow): Promise<DeliveryResult> {
-    let body: string;
-    try {
-      body = this.body(row);
-    } catch (err) {
-      return { outcome: 'rejected', error: `payload: ${(err as Error).message}` };
-    }
-    const { scheduler } = this.#o;
-    const answer = await postSigned({
-      endpoint: row.kind === 'followup' ? (this.#o.followupEndpoint ?? this.#o.endpoint) : this.#o.endpoint,
-      secret: this.#o.secret,
-      key: row.ratingId,
-      body,
-      contentType: 'application/json; charset=utf-8',
-      ...(this.#o.headers ? { headers: this.#o.headers } : {}),
-      timeoutMs: this.#o.timeoutMs,
-      scheduler,
-      fetch: this.#o.fetch,
-    });
-    if ('outcome' in answer) return answer;
-    const other = resultOfStatus(answer.status, answer.text, answer.retryAfter, scheduler.now());
-    return other ?? readCustom(answer.status, answer.text);
+  deliver(row: OutboxRow): Promise<DeliveryResult> {
+    return deliverSigned(row, this.#o, { body: () => this.body(row), contentType: 'application/json; charset=utf-8', readReply: readCustom });
   }
 }
 

@@ -255,8 +255,8 @@ export function resolveUpstreamConfig(input: unknown, opts: ResolveOptions = {})
   if (adapter === 'generic-json') {
     if (config.mapping === undefined) problems.push('/mapping: the generic-json adapter needs a field mapping');
     else problems.push(...mappingProblems(config.mapping));
-    if (config.followupMapping) problems.push(...mappingProblems(config.followupMapping).map((p) => p.replace('/mapping', '/followupMapping')));
-    if (config.unratedMapping) problems.push(...mappingProblems(config.unratedMapping).map((p) => p.replace('/mapping', '/unratedMapping')));
+    if (config.followupMapping) problems.push(...mappingProblems(config.followupMapping, '/followupMapping'));
+    if (config.unratedMapping) problems.push(...mappingProblems(config.unratedMapping, '/unratedMapping'));
     if (config.unrated === 'platform-default' && !config.unratedMapping) problems.push('/unratedMapping: unrated: platform-default needs the body of an unrated record');
   } else {
     if (config.codes === undefined) problems.push(`/codes: the ${adapter} adapter needs the province's codes (channels, reasons, items)`);
@@ -317,21 +317,22 @@ export const RESERVED_HEADERS = new Set(['content-type', 'x-idempotency-key', 'x
  * Target paths must not collide: two fields writing `pjdj`, or `data` written as a value and also
  * used as the parent of `data.pjdj`, would make a body that loses one of them.
  */
-export function mappingProblems(mapping: UpstreamMapping): string[] {
+/** `where`: the mapping's path in the config, for the messages. */
+export function mappingProblems(mapping: UpstreamMapping, where = '/mapping'): string[] {
   const problems: string[] = [];
   const targets = [...Object.keys(mapping.constants ?? {}), ...Object.values(mapping.fields)];
   const seen = new Set<string>();
   for (const t of targets) {
-    if (seen.has(t)) problems.push(`/mapping: target ${t} is written twice`);
+    if (seen.has(t)) problems.push(`${where}: target ${t} is written twice`);
     seen.add(t);
   }
   for (const t of seen) {
     for (const u of seen) {
-      if (u.startsWith(`${t}.`)) problems.push(`/mapping: target ${t} is a value and also the parent of ${u}`);
+      if (u.startsWith(`${t}.`)) problems.push(`${where}: target ${t} is a value and also the parent of ${u}`);
     }
   }
   for (const source of [...Object.keys(mapping.values ?? {}), ...Object.keys(mapping.formats ?? {})]) {
-    if (!(source in mapping.fields)) problems.push(`/mapping: ${source} has a value table or format but is not in fields`);
+    if (!(source in mapping.fields)) problems.push(`${where}: ${source} has a value table or format but is not in fields`);
   }
   return problems;
 }

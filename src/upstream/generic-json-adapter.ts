@@ -1,31 +1,19 @@
-import { systemScheduler, type Scheduler } from '../../devices/scheduler.ts';
+import type { Scheduler } from '../../devices/scheduler.ts';
 import type { DeliveryResult, UpstreamAdapter } from './adapter.ts';
 import type { ResolvedUpstreamConfig, UpstreamConfig, UpstreamMapping } from './config.ts';
-import { parseJson, postSigned, resultOfStatus, snippet } from './http-post.ts';
+import { deliverSigned, fillPostOptions, parseJson, snippet, type FilledPostOptions, type PostOptions } from './http-post.ts';
 import { buildBody, getPath } from './mapping.ts';
 import type { OutboxRow } from './outbox-store.ts';
 import { recordOf } from './record.ts';
 
 export { parseRetryAfter, signBody } from './http-post.ts';
 
-export interface GenericJsonAdapterOptions {
-  endpoint: string;
-  secret: string;
+export interface GenericJsonAdapterOptions extends PostOptions {
   mapping: UpstreamMapping;
   /** The body of a follow-up result and of an unrated service, where the hall uploads them. */
   followupMapping?: UpstreamMapping;
   unratedMapping?: UpstreamMapping;
-  /** Follow-up results go here when set; else to `endpoint`. */
-  followupEndpoint?: string;
-  headers?: Record<string, string>;
   ackWhen?: UpstreamConfig['ackWhen'];
-  /** For `datetime` formats. Default Asia/Shanghai. */
-  timeZone?: string;
-  /** Whole request, body included. Default 10000. */
-  timeoutMs?: number;
-  scheduler?: Scheduler;
-  /** Default: the global fetch. */
-  fetch?: typeof fetch;
 }
 
 /**
@@ -38,18 +26,10 @@ export interface GenericJsonAdapterOptions {
  * retried. A request (with its answer) that outlasts `timeoutMs` is aborted and retried.
  */
 export class GenericJsonAdapter implements UpstreamAdapter {
-  readonly #o: Required<Omit<GenericJsonAdapterOptions, 'ackWhen' | 'headers' | 'followupMapping' | 'unratedMapping' | 'followupEndpoint'>> &
-    Pick<GenericJsonAdapterOptions, 'ackWhen' | 'headers' | 'followupMapping' | 'unratedMapping' | 'followupEndpoint'>;
+  readonly #o: FilledPostOptions<GenericJsonAdapterOptions>;
 
   constructor(opts: GenericJsonAdapterOptions) {
-    this.#o = {
-      ...opts,
-      timeZone: opts.timeZone ?? 'Asia/Shanghai',
-      timeoutMs: opts.timeoutMs ?? 10_000,
-      scheduler: opts.scheduler ?? systemScheduler,
-      // Looked up per call, like systemScheduler, so a test's stub of the global takes effect.
-      fetch: opts.fetch ?? ((input, init) => fetch(input, init)),
-    };
+    this.#o = fillPostOptions(opts);
   }
 
   static fromConfig(config: ResolvedUpstreamConfig, extra: { scheduler?: Scheduler; fetch?: typeof fetch } = {}): GenericJsonAdapter {
@@ -65,29 +45,12 @@ export class GenericJsonAdapter implements UpstreamAdapter {
     return JSON.stringify(buildBody(recordOf(row), mapping, this.#o.timeZone));
   }
 
-  async deliver(row: OutboxRow): Promise<DeliveryResult> {
-    let body: string;
-    try {
-      body = this.body(row);
-    } catch (err) {
-      return { outcome: 'rejected', error: `payload: ${(err as Error).message}` };
-    }
-    const { scheduler, timeoutMs } = this.#o;
-    const answer = await postSigned({
-      endpoint: row.kind === 'followup' ? (this.#o.followupEndpoint ?? this.#o.endpoint) : this.#o.endpoint,
-      secret: this.#o.secret,
-      key: row.ratingId,
-      body,
-      contentType: 'application/json; charset=utf-8',
-      ...(this.#o.headers ? { headers: this.#o.headers } : {}),
-      timeoutMs,
-      scheduler,
-      fetch: this.#o.fetch,
-    });
-    if ('outcome' in answer) return answer;
-    const { status, text } = answer;
-    const other = resultOfStatus(status, text, answer.retryAfter, scheduler.now());
-    if (other) return other;
+  deliver(row: OutboxRow): Promise<DeliveryResult> {
+    return deliverSigned(row, this.#o, { body: () => this.body(row), contentType: 'application/json; charset=utf-8', readReply: (status, text) => this.#readReply(status, text) });
+  }
+
+  /** A 2xx is the platform's yes, unless `ackWhen` names the field of its body that must say so. */
+  #readReply(status: number, text: string): DeliveryResult {
     const ack = this.#o.ackWhen;
     if (ack) {
       const code = getPath(parseJson(text), ack.path);

@@ -76,8 +76,11 @@ export function createUpstream(
   config: ResolvedUpstreamConfig,
   opts: { scheduler?: Scheduler; fetch?: typeof fetch; onStatus?: (status: UpstreamStatus) => void; seal?: ApplicantSeal | null; hallTimeZone?: string } = {},
 ): { store: OutboxStore; adapter: UpstreamAdapter; worker: UpstreamWorker; keeper: ApplicantKeeper | null; reconciler: Reconciler | null } {
-  const store = new OutboxStore(db, opts.seal ?? null);
-  const adapter = createAdapter(config, { ...(opts.scheduler ? { scheduler: opts.scheduler } : {}), ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+  const seal = opts.seal ?? null;
+  // The test's clock and fetch, where given; else each part's own defaults.
+  const io = { ...(opts.scheduler ? { scheduler: opts.scheduler } : {}), ...(opts.fetch ? { fetch: opts.fetch } : {}) };
+  const store = new OutboxStore(db, seal);
+  const adapter = createAdapter(config, io);
   const worker = new UpstreamWorker(store, adapter, {
     scheduler: opts.scheduler,
     backoff: config.backoff,
@@ -86,7 +89,6 @@ export function createUpstream(
     onStatus: opts.onStatus,
     applicantEraseAfterHours: config.applicant.eraseAfterHours,
   });
-  const seal = opts.seal ?? null;
   const eraseAfterMs = Math.round(config.applicant.eraseAfterHours * 3_600_000);
   const keeper: ApplicantKeeper | null = seal && {
     hold: (ticketId, applicant, at) => store.holdApplicant(ticketId, seal.seal(applicant, ticketId), at, at + eraseAfterMs),
@@ -94,7 +96,7 @@ export function createUpstream(
   const reconciler = config.reconcile
     ? new Reconciler(
         db,
-        receivedQuery({ url: config.reconcile.url, secret: config.secret, timeoutMs: config.timeoutMs, ...(opts.scheduler ? { scheduler: opts.scheduler } : {}), ...(opts.fetch ? { fetch: opts.fetch } : {}) }),
+        receivedQuery({ url: config.reconcile.url, secret: config.secret, timeoutMs: config.timeoutMs, ...io }),
         opts.hallTimeZone ?? config.timeZone,
       )
     : null;

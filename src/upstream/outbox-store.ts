@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { decodeActor, decodeData } from '../store/event-codec.ts';
+import { decodeRow } from '../store/event-log.ts';
 import type { Db } from '../store/open-db.ts';
 import type { ApplicantSeal } from '../personal/applicant-seal.ts';
 import type { Applicant, RecordKind } from './record.ts';
@@ -12,14 +12,14 @@ import type { Applicant, RecordKind } from './record.ts';
  */
 export const DEAD_LETTER = Number.MAX_SAFE_INTEGER;
 
+/** The key of the row holding a ticket's applicant before its record exists. */
+export const HOLD_PREFIX = 'hold:';
+
 /**
  * The insert the hub runs inside the rating's own transaction, so a recorded rating can never miss
  * its upload. `OR IGNORE`: a rating enqueued twice (a replayed event) is sent once. `seq` is the
  * rowid, so upload order is the order of the commits.
  */
-/** The key of the row holding a ticket's applicant before its record exists. */
-export const HOLD_PREFIX = 'hold:';
-
 export const OUTBOX_INSERT_SQL = 'INSERT OR IGNORE INTO upstream_outbox (rating_id, payload, created_at) VALUES (?, ?, ?)';
 
 const insertStatements = new WeakMap<Db, Statement>();
@@ -71,7 +71,10 @@ interface RawRow {
   seq: number;
   rating_id: string;
   payload: string | null;
+  /** The event's columns, where the row points at one (all null, or none). */
+  event_seq: number | null;
   event_at: number | null;
+  event_type: string | null;
   event_actor: string | null;
   event_data: string | null;
   created_at: number;
@@ -84,24 +87,21 @@ interface RawRow {
   applicant: Buffer | null;
 }
 
-/** A rating.recorded event needs nothing of the hall's context to be read back (only its level). */
+/** Only a rating's row is read from its event (the others keep their payload), and rating.recorded needs nothing of the hall's context to be read back. */
 const RATING_CODEC = { timeZone: 'UTC', ratingTimeoutMs: 0 };
 
 /** The row, and its rating event where the row points at one (the record is built from it). */
 const COLUMNS =
   'o.seq AS seq, o.rating_id AS rating_id, o.payload AS payload, o.created_at AS created_at, o.attempts AS attempts, o.last_error AS last_error, o.next_attempt_at AS next_attempt_at, ' +
-  'o.delivered_at AS delivered_at, o.kind AS kind, o.ticket_id AS ticket_id, o.applicant AS applicant, e.at AS event_at, e.actor AS event_actor, e.data AS event_data';
+  'o.delivered_at AS delivered_at, o.kind AS kind, o.ticket_id AS ticket_id, o.applicant AS applicant, e.seq AS event_seq, e.at AS event_at, e.type AS event_type, e.actor AS event_actor, e.data AS event_data';
 /** Rows that are records; a `hold` row only keeps a ticket's applicant until its record is made. */
 const RECORD = "kind <> 'hold'";
 const FROM = 'upstream_outbox o LEFT JOIN events e ON e.seq = o.event_seq';
 
-/** The event a record of this kind is built from. */
-function eventTypeOf(kind: string): 'rating.recorded' | 'rating.unrated' | 'followup.updated' {
-  return kind === 'unrated' ? 'rating.unrated' : kind === 'followup' ? 'followup.updated' : 'rating.recorded';
-}
-
 function toRow(r: RawRow, seal: ApplicantSeal | null | undefined): OutboxRow {
-  const payload = r.payload ?? (r.event_data !== null && r.event_at !== null ? JSON.stringify(decodeData(eventTypeOf(r.kind), r.event_data, 0, r.event_at, RATING_CODEC, decodeActor(r.event_actor ?? 'system:unknown'))) : '{}');
+  const payload =
+    r.payload ??
+    (r.event_seq !== null ? JSON.stringify(decodeRow({ seq: r.event_seq, at: r.event_at!, type: r.event_type!, actor: r.event_actor!, data: r.event_data! }, RATING_CODEC).data) : '{}');
   let applicant: Applicant | null = null;
   let applicantError: string | undefined;
   // A listing (the manager's dead letters) passes `undefined`: it only says whether one is held.

@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import { systemScheduler, type Scheduler } from '../../devices/scheduler.ts';
 import { addDays, businessDate, instantOf } from '../domain/calendar.ts';
 import type { Db } from '../store/open-db.ts';
-import { parseJson, signBody, snippet } from './http-post.ts';
+import { fetchWithin, parseJson, signBody, snippet } from './http-post.ts';
 
 /** What the platform says it received between two instants: the records' keys. */
 export type ReceivedQuery = (from: number, to: number) => Promise<string[]>;
@@ -27,23 +27,15 @@ export interface Reconciliation {
  * style `{"result":"0","data":[...]}`.
  */
 export function receivedQuery(opts: { url: string; secret: string; timeoutMs: number; scheduler?: Scheduler; fetch?: typeof fetch }): ReceivedQuery {
-  const scheduler = opts.scheduler ?? systemScheduler;
-  const doFetch = opts.fetch ?? ((input, init) => fetch(input, init));
+  const io = { timeoutMs: opts.timeoutMs, scheduler: opts.scheduler ?? systemScheduler, fetch: opts.fetch ?? ((input, init) => fetch(input, init)) };
   return async (from, to) => {
     const query = `from=${from}&to=${to}`;
-    const abort = new AbortController();
-    const cancel = scheduler.schedule(opts.timeoutMs, () => abort.abort());
-    try {
-      const res = await doFetch(`${opts.url}${opts.url.includes('?') ? '&' : '?'}${query}`, { headers: { 'X-Signature': signBody(opts.secret, query) }, signal: abort.signal, redirect: 'manual' });
-      const text = await res.text();
-      if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${snippet(text)}`);
-      const body = parseJson(text) as { keys?: unknown; data?: unknown } | undefined;
-      const keys = body?.keys ?? body?.data;
-      if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) throw new Error(`no list of keys in the answer: ${snippet(text)}`);
-      return keys as string[];
-    } finally {
-      cancel();
-    }
+    const res = await fetchWithin(io, `${opts.url}${opts.url.includes('?') ? '&' : '?'}${query}`, { headers: { 'X-Signature': signBody(opts.secret, query) } });
+    if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${snippet(res.text)}`);
+    const body = parseJson(res.text) as { keys?: unknown; data?: unknown } | undefined;
+    const keys = body?.keys ?? body?.data;
+    if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) throw new Error(`no list of keys in the answer: ${snippet(res.text)}`);
+    return keys as string[];
   };
 }
 
@@ -113,12 +105,13 @@ export class Reconciler {
     return this.#latest.all(limit).map(fromRaw);
   }
 
-  /** Yesterday, once it is past `atHour` today and not yet compared. */
+  /** Yesterday, once it is past `atHour` today and not yet compared (a try the platform did not answer is no comparison). */
   dueDate(now: number, atHour: number): string | null {
     const today = businessDate(now, this.timeZone);
     if (now < instantOf(today, atHour * 60, this.timeZone)) return null;
     const yesterday = addDays(today, -1);
-    return this.#get.get(yesterday) ? null : yesterday;
+    const done = this.#get.get(yesterday);
+    return done && done.error === null ? null : yesterday;
   }
 }
 

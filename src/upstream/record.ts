@@ -21,8 +21,8 @@ export interface Applicant {
  */
 export type RecordKind = 'rating' | 'unrated' | 'followup' | 'case';
 
-/** A service's case, pushed for the province's page to be rated against (anhui-page). */
-export interface CaseRecord {
+/** The service and its case, as the records made of it (not of a rating) carry them. */
+interface ServiceCase {
   serviceId: string;
   ticketId: string;
   number: string;
@@ -31,24 +31,19 @@ export interface CaseRecord {
   staffName: string | null;
   caseNo: string | null;
   itemCode: string | null;
-  itemName: string | null;
   requestedAt: number;
+}
+
+/** A service's case, pushed for the province's page to be rated against (anhui-page). */
+export interface CaseRecord extends ServiceCase {
+  itemName: string | null;
 }
 
 /** The data of the event a rating row is built from. */
 export type RatingRecord = EventOf<'rating.recorded'>['data'];
 
 /** An unrated service as its row records it (projections.ts): the service, its case and when it expired. */
-export interface UnratedRecord {
-  serviceId: string;
-  ticketId: string;
-  number: string;
-  windowId: number;
-  staffId: string | null;
-  staffName: string | null;
-  caseNo: string | null;
-  itemCode: string | null;
-  requestedAt: number;
+export interface UnratedRecord extends ServiceCase {
   at: number;
 }
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualScheduler } from '../../devices/scheduler.ts';
+import { ApplicantSeal } from '../personal/applicant-seal.ts';
 import { openDb, type Db } from '../store/open-db.ts';
 import type { DeliveryResult, UpstreamAdapter } from './adapter.ts';
 import { resolveUpstreamConfig } from './config.ts';
@@ -72,6 +73,34 @@ describe('UpstreamWorker', () => {
     expect(delivered).toEqual(ids(1, 50));
     expect(mock.stats()).toMatchObject({ posts: 50, duplicates: 0 });
     expect(w.status()).toMatchObject({ state: 'idle', backlog: 0, deadLetters: 0, oldestAgeMs: null, lastError: null });
+  });
+
+  it('holds a record whose sealed applicant will not open (restarted with another key, or none), and sends it with the right key', async () => {
+    const db = openDb(':memory:');
+    cleanups.push(() => db.close());
+    const key = new ApplicantSeal(Buffer.alloc(32, 1));
+    const who = { type: 'person' as const, name: '张三', id: '330106198503120028' };
+    new OutboxStore(db, key).enqueue(ratingIdOf(1), sampleRating(1), 1_000);
+    db.prepare('UPDATE upstream_outbox SET ticket_id = ?, applicant = ?, erase_at = ? WHERE rating_id = ?').run('t1', key.seal(who, 't1'), Number.MAX_SAFE_INTEGER - 1, ratingIdOf(1));
+    const acks = (row: OutboxRow): DeliveryResult => ({ outcome: 'acknowledged', status: 200, duplicate: row.applicant === null });
+    expect(new OutboxStore(db, null).next(0)?.row).toMatchObject({ applicant: null, applicantError: expect.stringContaining('no applicant key is loaded') });
+
+    const wrong = new ScriptedAdapter({ now: () => Date.now() }, acks);
+    const w1 = worker(new OutboxStore(db, new ApplicantSeal(Buffer.alloc(32, 2))), wrong);
+    w1.start();
+    await waitFor(() => (w1.status().lastError?.message ?? '').includes('HALLQ_APPLICANT_KEY_FILE'), 'the key error');
+    await w1.stop();
+    // Never sent without its applicant, and still waiting with it.
+    expect(wrong.calls).toEqual([]);
+    expect(db.prepare('SELECT delivered_at, applicant IS NOT NULL AS held FROM upstream_outbox WHERE rating_id = ?').get(ratingIdOf(1))).toEqual({ delivered_at: null, held: 1 });
+
+    const seen: OutboxRow[] = [];
+    const right = new ScriptedAdapter({ now: () => Date.now() }, (row) => (seen.push(row), acks(row)));
+    const w2 = worker(new OutboxStore(db, key), right);
+    w2.start();
+    await waitFor(() => w2.state === 'idle', 'idle');
+    expect(seen.map((r) => r.applicant)).toEqual([who]);
+    expect(db.prepare('SELECT delivered_at IS NOT NULL AS delivered, applicant IS NULL AS erased FROM upstream_outbox WHERE rating_id = ?').get(ratingIdOf(1))).toEqual({ delivered: 1, erased: 1 });
   });
 
   it('is woken by notify() instead of waiting for the next poll', async () => {

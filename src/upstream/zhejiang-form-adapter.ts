@@ -1,24 +1,16 @@
-import { systemScheduler, type Scheduler } from '../../devices/scheduler.ts';
+import type { Scheduler } from '../../devices/scheduler.ts';
 import type { DeliveryResult, UpstreamAdapter } from './adapter.ts';
 import type { ResolvedUpstreamConfig, UpstreamCodes } from './config.ts';
-import { parseJson, postSigned, resultOfStatus, snippet } from './http-post.ts';
+import { deliverSigned, fillPostOptions, parseJson, snippet, type FilledPostOptions, type PostOptions } from './http-post.ts';
 import { formatDateTime } from './mapping.ts';
 import type { OutboxRow } from './outbox-store.ts';
+import { evalDetail, itemOf, presentFields, reviewFields, type Field } from './province-fields.ts';
 import type { FollowupRecord, RatingRecord, UnratedRecord } from './record.ts';
 
-export interface ZhejiangFormAdapterOptions {
-  endpoint: string;
-  secret: string;
+export interface ZhejiangFormAdapterOptions extends PostOptions {
   codes: UpstreamCodes;
-  /** Follow-up results go here when set; else to `endpoint`. */
-  followupEndpoint?: string;
   /** `result` values meaning accepted. Default `['0']`. */
   acceptResults?: string[];
-  headers?: Record<string, string>;
-  timeZone?: string;
-  timeoutMs?: number;
-  scheduler?: Scheduler;
-  fetch?: typeof fetch;
 }
 
 /** The platform says it already holds the record (the Epoint-style clients' 「已存在」, docs/upstream.md). */
@@ -34,17 +26,10 @@ const ALREADY_THERE = /已存在|重复/;
  * message, which the dead letter keeps for the manager (a missing item code in the config, say).
  */
 export class ZhejiangFormAdapter implements UpstreamAdapter {
-  readonly #o: Required<Omit<ZhejiangFormAdapterOptions, 'headers' | 'followupEndpoint'>> & Pick<ZhejiangFormAdapterOptions, 'headers' | 'followupEndpoint'>;
+  readonly #o: FilledPostOptions<ZhejiangFormAdapterOptions> & { acceptResults: string[] };
 
   constructor(opts: ZhejiangFormAdapterOptions) {
-    this.#o = {
-      ...opts,
-      acceptResults: opts.acceptResults ?? ['0'],
-      timeZone: opts.timeZone ?? 'Asia/Shanghai',
-      timeoutMs: opts.timeoutMs ?? 10_000,
-      scheduler: opts.scheduler ?? systemScheduler,
-      fetch: opts.fetch ?? ((input, init) => fetch(input, init)),
-    };
+    this.#o = { ...fillPostOptions(opts), acceptResults: opts.acceptResults ?? ['0'] };
   }
 
   static fromConfig(config: ResolvedUpstreamConfig, extra: { scheduler?: Scheduler; fetch?: typeof fetch } = {}): ZhejiangFormAdapter {
@@ -55,23 +40,18 @@ export class ZhejiangFormAdapter implements UpstreamAdapter {
   /** The form fields of a row, in a stable order (the signature covers the exact bytes). */
   fields(row: Pick<OutboxRow, 'payload' | 'applicant' | 'kind'>): [string, string][] {
     const out = row.kind === 'followup' ? this.#followupFields(JSON.parse(row.payload) as FollowupRecord) : this.#reportFields(row);
-    return out.filter((f): f is [string, string] => typeof f[1] === 'string' && f[1] !== '');
-  }
-
-  #item(code: string | null) {
-    const items = this.#o.codes.items;
-    return code !== null && Object.hasOwn(items, code) ? items[code]! : null;
+    return presentFields(out);
   }
 
   /**
    * The evaluation report: a rating, or an unrated service on channel 7 (系统默认评价) with no level,
    * the platform recording its own default: the level is the platform's act, never ours.
    */
-  #reportFields(row: Pick<OutboxRow, 'payload' | 'applicant' | 'kind'>): [string, string | null | undefined][] {
+  #reportFields(row: Pick<OutboxRow, 'payload' | 'applicant' | 'kind'>): Field[] {
     const { codes, timeZone } = this.#o;
     const unrated = row.kind === 'unrated';
     const r = JSON.parse(row.payload) as RatingRecord & UnratedRecord;
-    const item = this.#item(r.itemCode);
+    const item = itemOf(this.#o.codes, r.itemCode);
     return [
       ['areaCode', item?.areaCode],
       ['areaName', item?.areaName],
@@ -89,7 +69,7 @@ export class ZhejiangFormAdapter implements UpstreamAdapter {
       ['userName', row.applicant?.name],
       ['userProp', row.applicant ? (row.applicant.type === 'person' ? '1' : '2') : null],
       ['satisfaction', unrated ? null : String(r.level)],
-      ['evalDetail', !unrated && r.reasons.length > 0 ? r.reasons.map((x) => codes.reasons[x] ?? x).join(',') : null],
+      ['evalDetail', unrated ? null : evalDetail(codes, r.reasons)],
       ['writingEvaluation', unrated ? null : r.comment],
       ['assessTime', formatDateTime(unrated ? r.at : r.ratedAt, timeZone)],
       ['assessNumber', '1'],
@@ -104,20 +84,15 @@ export class ZhejiangFormAdapter implements UpstreamAdapter {
    * A follow-up result (回访 or 整改) of a bad rating, filed by the case it answers. The public
    * sources give no field list for it; these names are ours, in the report's style (docs/upstream.md).
    */
-  #followupFields(f: FollowupRecord): [string, string | null | undefined][] {
-    const item = this.#item(f.itemCode);
+  #followupFields(f: FollowupRecord): Field[] {
+    const item = itemOf(this.#o.codes, f.itemCode);
     return [
       ['areaCode', item?.areaCode],
       ['deptCode', item?.deptCode],
       ['taskCode', item ? f.itemCode : null],
       ['projectNo', f.caseNo],
       ['assessNumber', '1'],
-      ['reviewType', f.step === 'callback' ? '1' : '2'],
-      ['reviewContent', f.note],
-      ['reviewTime', formatDateTime(f.at, this.#o.timeZone)],
-      ['reviewSatisfaction', f.satisfied === null ? null : f.satisfied ? '1' : '0'],
-      ['rectifyStatus', f.step === 'rectification' ? (f.closed ? '1' : '0') : null],
-      ['reviewer', f.by],
+      ...reviewFields(f, this.#o.timeZone),
       ['dataSource', this.#o.codes.dataSource],
     ];
   }
@@ -126,30 +101,12 @@ export class ZhejiangFormAdapter implements UpstreamAdapter {
     return new URLSearchParams(this.fields(row)).toString();
   }
 
-  async deliver(row: OutboxRow): Promise<DeliveryResult> {
-    let body: string;
-    try {
-      body = this.body(row);
-    } catch (err) {
-      return { outcome: 'rejected', error: `payload: ${(err as Error).message}` };
-    }
-    const { scheduler } = this.#o;
-    const answer = await postSigned({
-      endpoint: row.kind === 'followup' ? (this.#o.followupEndpoint ?? this.#o.endpoint) : this.#o.endpoint,
-      secret: this.#o.secret,
-      key: row.ratingId,
-      body,
+  deliver(row: OutboxRow): Promise<DeliveryResult> {
+    return deliverSigned(row, this.#o, {
+      body: () => this.body(row),
       contentType: 'application/x-www-form-urlencoded; charset=UTF-8',
-      ...(this.#o.headers ? { headers: this.#o.headers } : {}),
-      timeoutMs: this.#o.timeoutMs,
-      scheduler,
-      fetch: this.#o.fetch,
+      readReply: (status, text) => readResult(status, text, this.#o.acceptResults),
     });
-    if ('outcome' in answer) return answer;
-    const { status, text } = answer;
-    const other = resultOfStatus(status, text, answer.retryAfter, scheduler.now());
-    if (other) return other;
-    return readResult(status, text, this.#o.acceptResults);
   }
 }
 

@@ -1,13 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/personal/id-number.ts';
+import { signBody } from '../../src/upstream/http-post.ts';
 import { expireRatings } from '../../src/rating-timeouts.ts';
 import { decodePageParam } from '../mock-platform/anhui-rules.ts';
 import { MockUpstream } from '../mock-platform/mock-upstream.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { api, eventsIn, login, openWindow, startHub, type RunningHub } from '../support/hub.ts';
-import { KIOSK, padToken, testConfig, UPSTREAM_SECRET } from '../support/test-config.ts';
+import { padToken, testConfig, UPSTREAM_SECRET } from '../support/test-config.ts';
+import { expectNoClearApplicant, serve } from '../support/upstream-hub.ts';
 import { TEST_COMPANY_CODE, TEST_DEPT_CODE } from '../support/upstream-testing.ts';
 
 /**
@@ -31,16 +31,6 @@ async function hubWithPage(extra: Parameters<typeof testConfig>[0] = {}, clock?:
   const h = await startHub({ config: testConfig({ windows: 1, upstream: mock.url, upstreamAdapter: 'anhui-page', ...extra }), ...(clock ? { clock } : {}) });
   mock.setCallback(`${h.url}/api/v1/upstream/page-results`);
   return h;
-}
-
-async function serve(h: RunningHub, clerk: string, complete: Record<string, unknown>, card?: { name: string; id: string }): Promise<string> {
-  let cardToken: string | undefined;
-  if (card) cardToken = (await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: card.name, idNumber: card.id } })).body.card.cardToken;
-  await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'ZX', ...(cardToken ? { cardToken } : {}) } });
-  await api(h.url, 'POST', '/windows/1/call-next', { token: clerk });
-  const done = await api(h.url, 'POST', '/windows/1/complete', { token: clerk, body: complete });
-  expect(done.status, JSON.stringify(done.body)).toBe(200);
-  return done.body.serviceId as string;
 }
 
 /** What the pad shows for the service: the province's page. */
@@ -83,10 +73,7 @@ describe('好差评, Anhui-style province page, through the hub', () => {
       // Acknowledged: nothing held, nothing in clear.
       expect(h.hub.db.prepare('SELECT COUNT(*) AS n FROM upstream_outbox WHERE applicant IS NOT NULL').get()).toEqual({ n: 0 });
       h.hub.db.pragma('wal_checkpoint(PASSIVE)');
-      for (const f of readdirSync(h.dir)) {
-        const bytes = readFileSync(join(h.dir, f));
-        for (const s of [...PEOPLE.flatMap((p) => [p.id, p.name]), COMPANY.code]) expect(bytes.includes(Buffer.from(s)), `${f} holds a clear applicant`).toBe(false);
-      }
+      expectNoClearApplicant(h, [...PEOPLE.flatMap((p) => [p.id, p.name]), COMPANY.code]);
     } finally {
       await h.dispose();
     }
@@ -109,6 +96,36 @@ describe('好差评, Anhui-style province page, through the hub', () => {
       await expect.poll(caseKeys, { timeout: 10_000 }).toEqual([`case:${s}`, `${f.id}:callback`, `${f.id}:rectification`]);
       expect((mock.received()[1]!.body as { params: unknown }).params).toMatchObject({ serviceNumber: s, reviewType: '1', reviewContent: '已回访', reviewSatisfaction: '1' });
       expect(mock.refusals()).toEqual([]);
+    } finally {
+      await h.dispose();
+    }
+  }, 60_000);
+
+  it('a page result that is not one: unsigned, unreadable, out of range or with an unknown code is refused and records nothing', async () => {
+    mock.reset();
+    const h = await hubWithPage();
+    try {
+      const clerk = await openWindow(h.url, 1);
+      const s = await serve(h, clerk, { caseNo: 'AH-B', itemCode: 'ITEM-1' }, PEOPLE[0]);
+      const post = async (body: string, signature: string | null = signBody(UPSTREAM_SECRET, body)) => {
+        const res = await fetch(`${h.url}/api/v1/upstream/page-results`, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature === null ? {} : { 'x-signature': signature }) }, body });
+        return { status: res.status, body: (await res.json()) as { custom: { code: string; text: string } } };
+      };
+      const good = JSON.stringify({ serviceNumber: s, satisfaction: '5' });
+      expect((await post(good, null)).status).toBe(401);
+      expect((await post(good, 'not-hex')).status).toBe(401);
+      expect(await post('{"serviceNumber":')).toMatchObject({ status: 400, body: { custom: { code: '0' } } });
+      for (const satisfaction of ['0', '6', '2.5', '', true, [3], null]) {
+        expect((await post(JSON.stringify({ serviceNumber: s, satisfaction }))).status, JSON.stringify(satisfaction)).toBe(400);
+      }
+      const unknownCode = await post(JSON.stringify({ serviceNumber: s, satisfaction: '2', evalDetail: 'A01,Z99' }));
+      expect(unknownCode).toMatchObject({ status: 422, body: { custom: { code: '0', text: expect.stringContaining('Z99') } } });
+      const noService = await post(JSON.stringify({ serviceNumber: 'no-such-service', satisfaction: '5' }));
+      expect(noService).toMatchObject({ status: 409, body: { custom: { code: '0' } } });
+      expect(eventsIn(h.hub.db, `type = 'rating.recorded'`)).toEqual([]);
+      // The same service still takes its real result.
+      expect(await post(good)).toMatchObject({ status: 200, body: { custom: { code: '1' } } });
+      expect(eventsIn(h.hub.db, `type = 'rating.recorded'`).map((e) => (e.data as { level: number }).level)).toEqual([5]);
     } finally {
       await h.dispose();
     }

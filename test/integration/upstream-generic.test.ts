@@ -4,8 +4,9 @@ import { expireRatings } from '../../src/rating-timeouts.ts';
 import { MockUpstream } from '../mock-platform/mock-upstream.ts';
 import { genericCheck, genericHall } from '../support/generic-upstream.ts';
 import { FakeClock } from '../support/fake-clock.ts';
-import { api, login, openWindow, startHub, type RunningHub } from '../support/hub.ts';
-import { KIOSK, padToken, UPSTREAM_SECRET } from '../support/test-config.ts';
+import { api, login, openWindow, startHub } from '../support/hub.ts';
+import { padToken, UPSTREAM_SECRET } from '../support/test-config.ts';
+import { serve } from '../support/upstream-hub.ts';
 import { TEST_COMPANY_CODE } from '../support/upstream-testing.ts';
 
 /** Issue #12 acceptance, the generic JSON adapter, through the hub and a mock holding it to the hall's contract. */
@@ -16,15 +17,6 @@ beforeAll(async () => {
 afterAll(() => mock.close());
 
 const PERSON = { name: '刘备', id: withCheckDigit('51010219800101123') };
-
-async function serve(h: RunningHub, clerk: string, body: Record<string, unknown>, card?: { name: string; id: string }): Promise<string> {
-  const cardToken = card ? (await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: card.name, idNumber: card.id } })).body.card.cardToken : undefined;
-  await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'ZX', ...(cardToken ? { cardToken } : {}) } });
-  await api(h.url, 'POST', '/windows/1/call-next', { token: clerk });
-  const done = await api(h.url, 'POST', '/windows/1/complete', { token: clerk, body });
-  expect(done.status, JSON.stringify(done.body)).toBe(200);
-  return done.body.serviceId as string;
-}
 
 describe('好差评, generic JSON, through the hub', () => {
   it('a card, a business-system applicant, a company, a bad rating with its results, an unrated service: each once, in order', async () => {

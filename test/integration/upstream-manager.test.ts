@@ -3,18 +3,16 @@ import { withCheckDigit } from '../../src/personal/id-number.ts';
 import { businessDate } from '../../src/domain/calendar.ts';
 import { MockUpstream } from '../mock-platform/mock-upstream.ts';
 import { api, login, openWindow, startHub, type RunningHub } from '../support/hub.ts';
-import { KIOSK, padToken, testConfig, UPSTREAM_SECRET } from '../support/test-config.ts';
+import { padToken, testConfig, UPSTREAM_SECRET } from '../support/test-config.ts';
+import { serve } from '../support/upstream-hub.ts';
 import { TEST_CODES } from '../support/upstream-testing.ts';
 
 /** Issue #12: the manager's side of the upload: refused records resent after a fix, and the daily reconciliation. */
 const ID = withCheckDigit('33010619850312002');
 
 async function servedAndRated(h: RunningHub, clerk: string, caseNo: string, itemCode: string): Promise<string> {
-  const read = await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: '王小明', idNumber: ID } });
-  await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'ZX', cardToken: read.body.card.cardToken } });
-  await api(h.url, 'POST', '/windows/1/call-next', { token: clerk });
-  const done = await api(h.url, 'POST', '/windows/1/complete', { token: clerk, body: { caseNo, itemCode } });
-  const r = await api(h.url, 'POST', '/ratings', { token: padToken(1), body: { serviceId: done.body.serviceId, level: 5 } });
+  const serviceId = await serve(h, clerk, { caseNo, itemCode }, { name: '王小明', id: ID });
+  const r = await api(h.url, 'POST', '/ratings', { token: padToken(1), body: { serviceId, level: 5 } });
   expect(r.status).toBe(201);
   return r.body.rating.id as string;
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/personal/id-number.ts';
@@ -8,6 +8,7 @@ import { expireRatings } from '../../src/rating-timeouts.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { api, eventsIn, login, openWindow, startHub, type RunningHub } from '../support/hub.ts';
 import { KIOSK, MONITOR, padToken, testConfig, UPSTREAM_SECRET } from '../support/test-config.ts';
+import { expectNoClearApplicant, serve } from '../support/upstream-hub.ts';
 import { TEST_COMPANY_CODE, TEST_DEPT_CODE } from '../support/upstream-testing.ts';
 
 /**
@@ -22,40 +23,10 @@ const PEOPLE = [
 ];
 const COMPANY = { name: '杭州西子湖畔科技有限公司', code: TEST_COMPANY_CODE };
 
-type Complete = { caseNo?: string; itemCode?: string; applicant?: unknown };
-
-/** A number taken (with a card if given), called, completed with what the business system says; the service id. */
-async function serve(h: RunningHub, clerk: string, complete: Complete, card?: { name: string; id: string }): Promise<string> {
-  let cardToken: string | undefined;
-  if (card) {
-    const read = await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: card.name, idNumber: card.id, validUntil: '20351231' } });
-    expect(read.status).toBe(201);
-    cardToken = read.body.card.cardToken;
-  }
-  expect((await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'ZX', ...(cardToken ? { cardToken } : {}) } })).status).toBe(201);
-  expect((await api(h.url, 'POST', '/windows/1/call-next', { token: clerk })).status).toBe(200);
-  const done = await api(h.url, 'POST', '/windows/1/complete', { token: clerk, body: complete });
-  expect(done.status, JSON.stringify(done.body)).toBe(200);
-  return done.body.serviceId as string;
-}
-
 async function rate(h: RunningHub, serviceId: string, level: number, reasons?: string[]): Promise<string> {
   const r = await api(h.url, 'POST', '/ratings', { token: padToken(1), body: { serviceId, level, ...(reasons ? { reasons } : {}) } });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body.rating.id as string;
-}
-
-/** Every file of the data directory (the database, its WAL and shared memory), as bytes. */
-function dataFiles(h: RunningHub): Buffer[] {
-  return readdirSync(h.dir).map((f) => readFileSync(join(h.dir, f)));
-}
-
-function expectNoClearApplicant(h: RunningHub, secrets: string[]): void {
-  const files = dataFiles(h);
-  expect(files.length).toBeGreaterThan(1); // the database and its WAL at least
-  for (const bytes of files) {
-    for (const s of secrets) expect(bytes.includes(Buffer.from(s, 'utf8')), `clear "${s.slice(0, 3)}…" in the data directory`).toBe(false);
-  }
 }
 
 let mock: MockUpstream;

@@ -5,20 +5,21 @@ import { systemScheduler, type Scheduler } from '../../devices/scheduler.ts';
 import { checkZhejiangFollowup, checkZhejiangReport } from './zhejiang-rules.ts';
 import { checkAnhuiPush, decodePageParam, kindOfPush } from './anhui-rules.ts';
 
-/**
- * - `ok`: records the rating and answers 200 `{"code":0}`.
- * - `fail`: 500, nothing recorded.
- * - `stall`: accepts the request and never answers (the client's timeout must cut it).
- * - `slow`: records and answers 200 after `delayMs` (recorded even if the client gave up by then,
- *   as a real platform that committed would).
- * - `reject`: 400, nothing recorded (the platform calls every record malformed).
- * - `ack-lost`: records the rating, then drops the connection without an answer: the one case where
- *   the hub sends a rating again, and where the idempotency key must prevent a double count.
- */
 /** The demo's shared key (the CLI's default); the hall config's `upstream.secret` must match it. Never for a real platform. */
 export const DEMO_SECRET = 'hallq-demo-upstream-secret';
 
+/**
+ * - `ok`: records the rating and answers as the platform does (`ok()` of its dialect).
+ * - `fail`: 500, nothing recorded.
+ * - `stall`: accepts the request and never answers (the client's timeout must cut it).
+ * - `slow`: records and answers as `ok` after `delayMs` (recorded even if the client gave up by then,
+ *   as a real platform that committed would).
+ * - `reject`: refused as the platform refuses (the generic one's 400), nothing recorded: it calls every record malformed.
+ * - `ack-lost`: records the rating, then drops the connection without an answer: the one case where
+ *   the hub sends a rating again, and where the idempotency key must prevent a double count.
+ */
 export type MockMode = 'ok' | 'fail' | 'stall' | 'slow' | 'reject' | 'ack-lost';
+export const MOCK_MODES: readonly MockMode[] = ['ok', 'fail', 'stall', 'slow', 'reject', 'ack-lost'];
 
 /**
  * Which platform the mock plays (`npm run mock-upstream -- --platform zhejiang`):
@@ -86,7 +87,6 @@ const DIALECTS: Record<MockPlatform, Dialect> = {
     ok: () => ({ status: 200, body: { status: { code: '200' }, custom: { code: '1', text: '成功' } } }),
   },
 };
-export const MOCK_MODES: readonly MockMode[] = ['ok', 'fail', 'stall', 'slow', 'reject', 'ack-lost'];
 
 export interface MockReceived {
   ratingId: string;
