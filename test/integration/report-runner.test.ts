@@ -84,6 +84,19 @@ describe('the report threads', () => {
     }
   });
 
+  it('fail a job whose thread dies, not hang it, and start a new thread for the next', async () => {
+    // A thread that cannot open the hall's file dies at start: the job hears of it at once.
+    const gone = new ReportRunner({ dbFile: join(dir, 'missing.db'), config, threads: 1 });
+    try {
+      const err = await gone.run({ kind: 'quiet' }, NOW).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(err).not.toBeInstanceOf(HallqError);
+      expect(gone.load).toEqual({ running: 0, queued: 0, threads: 0 });
+    } finally {
+      await gone.close();
+    }
+  });
+
   it('refuse what is still waiting when the hub closes', async () => {
     const r = new ReportRunner({ dbFile, config, threads: 1, queue: 4 });
     const jobs = [r.run({ kind: 'quiet' }, NOW), r.run({ kind: 'quiet' }, NOW), r.run({ kind: 'quiet' }, NOW)].map(codeOf);
