@@ -1,5 +1,6 @@
 import type { CategoryView, HallView } from '../../../src/read-model/hall-view.ts';
 import type { DayType, FlowReportRow, IndicatorFigures, IndicatorsReport, MonthlyTableKey, QuietSlot, QuietTimes, StaffingReport, WeekdayName } from '../../../src/reports/types.ts';
+import type { UpstreamStatus } from '../../../src/upstream/worker.ts';
 
 /**
  * The manager's dashboard as pure functions of what the hub sends: the live hall, today's curve
@@ -249,15 +250,8 @@ export function nextFollowupStep(f: Pick<FollowupItem, 'steps'>): keyof typeof F
 
 // --- the 好差评 upload ----------------------------------------------------------------------------
 
-export interface UpstreamHealth {
-  state: 'stopped' | 'idle' | 'sending' | 'backing-off';
-  backlog: number;
-  deadLetters: number;
-  oldestAgeMs: number | null;
-  lastError: { ratingId: string | null; message: string; at: number | null } | null;
-  lastDeliveredAt: number | null;
-  nextAttemptAt: number | null;
-}
+/** The upload's status as `/health` gives it (the worker's own type; the dashboard does not read `at`). */
+export type UpstreamHealth = Omit<UpstreamStatus, 'at'>;
 
 export interface UploadView {
   configured: boolean;
