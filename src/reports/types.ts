@@ -184,6 +184,8 @@ export interface StaffingGroup {
 export interface StaffingReport {
   date: string;
   dayType: DayType | null;
+  /** The weekday whose sessions the date runs: its own, or the one a make-up working day (调休) names; null when closed. */
+  weekday: WeekdayName | null;
   /** No hall session that day (a holiday or a closed weekday). */
   closed: boolean;
   target: { withinMin: number; target: number };

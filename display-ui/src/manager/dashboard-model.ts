@@ -104,10 +104,13 @@ export function weekdayOf(date: string): WeekdayName {
   return WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()]!;
 }
 
-/** The usual load of a day like `date`: market days their own, else its weekday's; empty without history. */
-export function typicalSlots(quiet: QuietTimes, date: string, dayType: DayType | null): QuietSlot[] {
+/**
+ * The usual load of a day like `date`: market days their own, else the weekday it runs as (a make-up
+ * working day 调休 runs another's: the staffing report's `weekday`); empty without history.
+ */
+export function typicalSlots(quiet: QuietTimes, date: string, dayType: DayType | null, runsAs: WeekdayName = weekdayOf(date)): QuietSlot[] {
   if (dayType === 'market' && quiet.marketDay) return quiet.marketDay.slots;
-  return quiet.byWeekday.find((w) => w.weekday === weekdayOf(date))?.slots ?? [];
+  return quiet.byWeekday.find((w) => w.weekday === runsAs)?.slots ?? [];
 }
 
 export function slotLabel(slot: number): string {
