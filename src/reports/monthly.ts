@@ -8,7 +8,7 @@ import { flowReport } from './flow-report.ts';
 import { INDICATOR_DEFINITIONS, indicatorsReport } from './indicators.ts';
 import { monthPeriod } from './period.ts';
 import { followupsOpened } from './sources.ts';
-import { MONTHLY_TABLES, type FlowReportRow, type MonthlyTableKey, type MonthlyTables, type PeriodRef, type ReportTable, type TableColumn, type WorkFigures } from './types.ts';
+import { MONTHLY_SHEETS, MONTHLY_TABLES, type FlowReportRow, type MonthlyTableKey, type MonthlyTables, type PeriodRef, type ReportTable, type TableColumn, type WorkFigures } from './types.ts';
 
 /**
  * The month's tables (§8), the same for the workbook and the CSVs: 汇总, 半小时人流, 分类统计,
@@ -25,8 +25,8 @@ interface Column<R> extends TableColumn {
 
 const col = <R>(key: string, header: string, type: TableColumn['type'], cell: (r: R) => Cell, width?: number): Column<R> => ({ key, header, type, ...(width ? { width } : {}), cell });
 
-function table<R>(key: MonthlyTableKey, sheet: string, rows: readonly R[], columns: Column<R>[]): ReportTable {
-  return { key, sheet, columns: columns.map(({ cell: _cell, ...c }) => c), rows: rows.map((r) => columns.map((c) => c.cell(r))) };
+function table<R>(key: MonthlyTableKey, rows: readonly R[], columns: Column<R>[]): ReportTable {
+  return { key, sheet: MONTHLY_SHEETS[key].zh, columns: columns.map(({ cell: _cell, ...c }) => c), rows: rows.map((r) => columns.map((c) => c.cell(r))) };
 }
 
 const min = (sec: number | null | undefined) => (sec === null || sec === undefined ? null : Math.round(sec / 6) / 10);
@@ -103,13 +103,12 @@ const TABLES: Record<MonthlyTableKey, (s: Sources) => ReportTable> = {
       ['预计等候误差中位数', est.medianAbsErrorMin, '分钟', '号票上预计等候与实际等候之差的绝对值的中位数'],
       ['落入预计区间比例', pct(est.insideBandRate), '%', '实际等候落在号票所印区间内的比例'],
     ];
-    return table('summary', '汇总', rows, [col('name', '指标', 'text', (r) => r[0], 22), col('value', '数值', 'num', (r) => r[1], 12), col('unit', '单位', 'text', (r) => r[2], 8), col('definition', '说明', 'text', (r) => r[3], 80)]);
+    return table('summary', rows, [col('name', '指标', 'text', (r) => r[0], 22), col('value', '数值', 'num', (r) => r[1], 12), col('unit', '单位', 'text', (r) => r[2], 8), col('definition', '说明', 'text', (r) => r[3], 80)]);
   },
 
   flow: (s) =>
     table<FlowReportRow>(
       'flow',
-      '半小时人流',
       s.flow().rows,
       [
         col('date', '日期', 'date', (r) => r.from, 12),
@@ -139,7 +138,7 @@ const TABLES: Record<MonthlyTableKey, (s: Sources) => ReportTable> = {
       flow: s.config.categories.some((x) => x.id === c.categoryId) ? flowReport(s.db, s.config, { from: s.from, to: s.to, by: 'month', categoryId: c.categoryId }, s.now).total : null,
       est: est.categories.find((x) => x.categoryId === c.categoryId),
     }));
-    return table('categories', '分类统计', rows, [
+    return table('categories', rows, [
       col('id', '编码', 'text', (c) => c.categoryId, 8),
       col('name', '业务类别', 'text', (c) => c.name?.zh ?? c.categoryId, 18),
       col('visitors', '接待人次', 'int', (c) => c.visitors),
@@ -160,7 +159,6 @@ const TABLES: Record<MonthlyTableKey, (s: Sources) => ReportTable> = {
   windows: (s) =>
     table(
       'windows',
-      '窗口统计',
       [...s.assessment().windows].sort((a, b) => a.windowId - b.windowId),
       [
         col('id', '窗口号', 'int', (w) => w.windowId, 8),
@@ -179,7 +177,6 @@ const TABLES: Record<MonthlyTableKey, (s: Sources) => ReportTable> = {
   staff: (s) =>
     table(
       'staff',
-      '人员考核',
       s.assessment().staff,
       [
         col('id', '工号', 'text', (x) => x.staffId, 8),
@@ -211,7 +208,7 @@ const TABLES: Record<MonthlyTableKey, (s: Sources) => ReportTable> = {
           WHERE f.business_date BETWEEN ? AND ? AND f.rating IS NOT NULL ORDER BY f.rated_at`,
       )
       .all(s.from, s.to) as { date: string; ratedAt: number; number: string; category: string; windowId: number | null; staffId: string | null; caseNo: string | null; itemCode: string | null; level: number; reasons: string | null; holder: string | null }[];
-    return table('ratings', '评价明细', rows, [
+    return table('ratings', rows, [
       col('date', '日期', 'date', (r) => r.date, 12),
       col('ratedAt', '评价时间', 'datetime', (r) => r.ratedAt, 17),
       col('number', '号码', 'text', (r) => r.number, 8),
@@ -232,7 +229,7 @@ const TABLES: Record<MonthlyTableKey, (s: Sources) => ReportTable> = {
   followups: (s) => {
     const ratingOf = s.db.prepare(`SELECT json_extract(data, '$.number') AS number, json_extract(data, '$.comment') AS comment, json_extract(data, '$.reasons') AS reasons FROM ratings WHERE service_id = ?`);
     const rows = followupsOpened(s.db, s.config, s.from, s.to, s.now).map((f) => ({ ...f, rating: ratingOf.get(f.serviceId) as { number: string | null; comment: string | null; reasons: string | null } | undefined }));
-    return table('followups', '差评回访', rows, [
+    return table('followups', rows, [
       col('openedAt', '差评时间', 'datetime', (f) => f.openedAt, 17),
       col('number', '号码', 'text', (f) => f.rating?.number ?? '', 8),
       col('window', '窗口', 'int', (f) => f.windowId, 6),

@@ -1,5 +1,5 @@
 import type { CategoryView, HallView } from '../../../src/read-model/hall-view.ts';
-import type { DayType, FlowReportRow, IndicatorFigures, IndicatorsReport, MonthlyTableKey, QuietSlot, QuietTimes, StaffingReport, WeekdayName } from '../../../src/reports/types.ts';
+import { MONTHLY_SHEETS, MONTHLY_TABLES, type DayType, type FlowReportRow, type IndicatorFigures, type IndicatorsReport, type MonthlyTableKey, type QuietSlot, type QuietTimes, type StaffingReport, type WeekdayName } from '../../../src/reports/types.ts';
 import type { UpstreamStatus } from '../../../src/upstream/worker.ts';
 
 /**
@@ -313,16 +313,8 @@ export function indicatorCards(ind: IndicatorsReport): { key: string; zh: string
 
 // --- files --------------------------------------------------------------------------------------
 
-/** The month's CSV tables, as the workbook names its sheets. */
-export const CSV_TABLES: { key: MonthlyTableKey; zh: string; en: string }[] = [
-  { key: 'summary', zh: '汇总', en: 'Summary' },
-  { key: 'flow', zh: '半小时人流', en: 'Half-hour flow' },
-  { key: 'categories', zh: '分类统计', en: 'By category' },
-  { key: 'windows', zh: '窗口统计', en: 'By window' },
-  { key: 'staff', zh: '人员考核', en: 'Staff' },
-  { key: 'ratings', zh: '评价明细', en: 'Ratings' },
-  { key: 'followups', zh: '差评回访', en: 'Follow-ups' },
-];
+/** The month's CSV tables, named as the workbook names its sheets. */
+export const CSV_TABLES: { key: MonthlyTableKey; zh: string; en: string }[] = MONTHLY_TABLES.map((key) => ({ key, ...MONTHLY_SHEETS[key] }));
 
 /** The file name a download is saved as: the header's UTF-8 name, its plain one, or the fallback. */
 export function filenameOf(disposition: string | null, fallback: string): string {
