@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { HallConfig } from '../config/schema.ts';
 import { businessDate } from '../domain/calendar.ts';
 import { HallqError } from '../domain/errors.ts';
-import { monthPeriod, type ReportRunner } from '../reports/index.ts';
+import { checkDate, monthPeriod, type ReportRunner } from '../reports/index.ts';
 import type { CommandHandler } from '../store/handle-command.ts';
 import { eventOf, idempotencyOf, refuseBody, requireOneOf, requirePrincipal } from './request-context.ts';
 import { ErrorSchema, Text } from './schemas.ts';
@@ -85,6 +85,8 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox<{ handler: CommandHandl
     async (request, reply) => {
       const p = requirePrincipal(request);
       const b = request.body;
+      // The pattern lets 2026-02-31 through; a deduction on no real day would count in no month.
+      checkDate(b.businessDate, 'businessDate');
       const { events } = await handler.submit(
         {
           type: 'RecordDeduction',

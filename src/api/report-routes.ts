@@ -84,21 +84,28 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (a
     },
   );
 
-  app.get(
-    '/reports/estimates',
-    {
-      schema: {
-        tags: ['reports'],
-        summary: 'Wait estimates measured: median absolute error and share inside the printed band, per category (EstimateAccuracy)',
-        querystring: Type.Object({ from: DateParam('first business date'), to: DateParam('last business date (at most 370 days)') }, { additionalProperties: false }),
-        response: replyOf('EstimateAccuracy'),
+  // Reports over a range of business dates, each with its own longest range.
+  const rangeReports = [
+    { kind: 'estimates', type: 'EstimateAccuracy', maxDays: ESTIMATES_MAX_DAYS, summary: 'Wait estimates measured: median absolute error and share inside the printed band, per category (EstimateAccuracy)' },
+    { kind: 'indicators', type: 'IndicatorsReport', maxDays: INDICATORS_MAX_DAYS, summary: 'Hall indicators (接待人次, 受理件, 办结件, 办结率, 满意率, 按期办结率, 回访满意率, 延时服务办件量) and by category (IndicatorsReport)' },
+  ] as const;
+  for (const { kind, type, maxDays, summary } of rangeReports) {
+    app.get(
+      `/reports/${kind}`,
+      {
+        schema: {
+          tags: ['reports'],
+          summary,
+          querystring: Type.Object({ from: DateParam('first business date'), to: DateParam(`last business date (at most ${maxDays} days)`) }, { additionalProperties: false }),
+          response: replyOf(type),
+        },
       },
-    },
-    async (request, reply) => {
-      const { from, to } = checkRange(request.query.from, request.query.to, today(), ESTIMATES_MAX_DAYS);
-      return json(reply, reports.runJson({ kind: 'estimates', from, to }, handler.clock.now()));
-    },
-  );
+      async (request, reply) => {
+        const { from, to } = checkRange(request.query.from, request.query.to, today(), maxDays);
+        return json(reply, reports.runJson({ kind, from, to }, handler.clock.now()));
+      },
+    );
+  }
 
   app.get(
     '/reports/assessment',
@@ -120,22 +127,6 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (a
     async (request, reply) => {
       const period = assessmentPeriod(request.query, today());
       return json(reply, reports.runJson({ kind: 'assessment', period }, handler.clock.now()));
-    },
-  );
-
-  app.get(
-    '/reports/indicators',
-    {
-      schema: {
-        tags: ['reports'],
-        summary: 'Hall indicators (接待人次, 受理件, 办结件, 办结率, 满意率, 按期办结率, 回访满意率, 延时服务办件量) and by category (IndicatorsReport)',
-        querystring: Type.Object({ from: DateParam('first business date'), to: DateParam('last business date') }, { additionalProperties: false }),
-        response: replyOf('IndicatorsReport'),
-      },
-    },
-    async (request, reply) => {
-      const { from, to } = checkRange(request.query.from, request.query.to, today(), INDICATORS_MAX_DAYS);
-      return json(reply, reports.runJson({ kind: 'indicators', from, to }, handler.clock.now()));
     },
   );
 

@@ -152,11 +152,15 @@ export function minutesOf(hhmm: string): number {
   return v;
 }
 
+/** The weekday whose sessions a date runs: its own, or the one a make-up working day (调休) names. */
+export function weekdayPattern(config: HallConfig, date: string): WeekdayKey {
+  return config.schedule.workdays?.find((w) => w.date === date)?.as ?? weekdayOf(date);
+}
+
 /** Sessions of a category (or of the hall when no category is given) on a local date. */
 export function sessionsOn(config: HallConfig, date: string, categoryId?: string): Session[] {
   if (config.schedule.holidays?.includes(date)) return [];
-  const workday = config.schedule.workdays?.find((w) => w.date === date);
-  const weekday = workday ? workday.as : weekdayOf(date);
+  const weekday = weekdayPattern(config, date);
   const category = categoryId ? config.categories.find((c) => c.id === categoryId) : undefined;
   const week = category?.week ?? config.schedule.week;
   return week[weekday];

@@ -163,8 +163,8 @@ export function computeFlow(state: ReadonlyHallState, config: HallConfig, date: 
       if (began && stillWaiting) cat(s.categoryId).waitingEnd++;
     }
   }
-  for (const [id, list] of waits) Object.assign(cat(id), stats(list, 'wait'));
-  for (const [id, list] of winWaits) Object.assign(win(id), stats(list, 'wait'));
+  for (const [id, list] of waits) Object.assign(cat(id), waitStats(list));
+  for (const [id, list] of winWaits) Object.assign(win(id), waitStats(list));
   for (const [id, list] of handles) cat(id).handleMean = mean(list);
   for (const [id, list] of winHandles) win(id).handleMean = mean(list);
 
@@ -194,7 +194,7 @@ function mean(list: number[]): number {
   return list.length === 0 ? 0 : Math.round(list.reduce((a, b) => a + b, 0) / list.length);
 }
 
-function stats(list: number[], _what: 'wait'): Pick<FlowRow, 'waitMax' | 'waitMean' | 'waitP90'> {
+function waitStats(list: number[]): Pick<FlowRow, 'waitMax' | 'waitMean' | 'waitP90'> {
   const sorted = [...list].sort((a, b) => a - b);
   return { waitMax: sorted.at(-1) ?? 0, waitMean: mean(sorted), waitP90: percentile(sorted, 0.9) };
 }

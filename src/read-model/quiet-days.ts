@@ -1,3 +1,4 @@
+import { addDays } from '../domain/calendar.ts';
 import type { QuietTimes } from '../reports/types.ts';
 
 /**
@@ -22,14 +23,10 @@ const WEEKDAY = [
 ] as const;
 const MONTH_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
 
-function addDay(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-}
-
 /** 「今天」, 「明天」, or 「12月3日 周三」 (English: Today, Tomorrow, Wed 3 Dec). */
 export function dayWords(date: string, today: string): { zh: string; en: string } {
   if (date === today) return { zh: '今天', en: 'Today' };
-  if (date === addDay(today)) return { zh: '明天', en: 'Tomorrow' };
+  if (date === addDays(today, 1)) return { zh: '明天', en: 'Tomorrow' };
   const m = Number(date.slice(5, 7));
   const d = Number(date.slice(8, 10));
   const w = WEEKDAY[new Date(`${date}T00:00:00Z`).getUTCDay()]!;

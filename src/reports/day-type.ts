@@ -1,5 +1,5 @@
 import type { HallConfig, WeekdayKey } from '../config/schema.ts';
-import { sessionsOn } from '../domain/calendar.ts';
+import { sessionsOn, weekdayPattern } from '../domain/calendar.ts';
 import type { Bilingual, DayType } from './types.ts';
 import { daysIn } from './period.ts';
 
@@ -8,8 +8,6 @@ import { daysIn } from './period.ts';
  * other days go by the weekday whose sessions they run (a make-up working day 调休 runs the named
  * weekday's). A day without a hall session (a holiday, a Sunday) has no type.
  */
-
-const NAMES: WeekdayKey[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
 export const WEEKDAY_LABELS: Record<WeekdayKey, Bilingual> = {
   mon: { zh: '星期一', en: 'Monday' },
@@ -21,12 +19,8 @@ export const WEEKDAY_LABELS: Record<WeekdayKey, Bilingual> = {
   sun: { zh: '星期日', en: 'Sunday' },
 };
 
-/** The weekday a date runs as: its own, or the one a make-up working day names. */
-export function weekdayPattern(config: HallConfig, date: string): WeekdayKey {
-  const w = config.schedule.workdays?.find((x) => x.date === date);
-  if (w) return w.as;
-  return NAMES[new Date(`${date}T00:00:00Z`).getUTCDay()]!;
-}
+// The weekday a date runs as is the calendar's: the sessions the hub keeps go by the same rule.
+export { weekdayPattern };
 
 export function isHoliday(config: HallConfig, date: string): boolean {
   return config.schedule.holidays?.includes(date) ?? false;

@@ -1,9 +1,9 @@
 import type { HallConfig } from '../config/schema.ts';
-import { businessDate } from '../domain/calendar.ts';
+import { addDays, businessDate } from '../domain/calendar.ts';
 import { HallqError } from '../domain/errors.ts';
 import { percentile } from '../domain/flow.ts';
 import type { Db } from '../store/open-db.ts';
-import { checkRange, isoWeek, slotLabel } from './period.ts';
+import { checkRange, isoWeek, lastDayOfMonth, slotLabel } from './period.ts';
 import type { FlowQuery, FlowReport, FlowReportRow } from './types.ts';
 
 /** The longest range a report of each grain reads: a year of half hours, ten years of days. */
@@ -69,10 +69,10 @@ export function flowReport(db: Db, config: HallConfig, q: FlowQuery, now: number
         return { period: r.business_date, from: r.business_date, to: r.business_date };
       case 'week': {
         const w = isoWeek(r.business_date);
-        return { period: w.label, from: w.monday, to: addDaysIso(w.monday, 6) };
+        return { period: w.label, from: w.monday, to: addDays(w.monday, 6) };
       }
       case 'month':
-        return { period: r.business_date.slice(0, 7), from: `${r.business_date.slice(0, 7)}-01`, to: monthEnd(r.business_date) };
+        return { period: r.business_date.slice(0, 7), from: `${r.business_date.slice(0, 7)}-01`, to: lastDayOfMonth(Number(r.business_date.slice(0, 4)), Number(r.business_date.slice(5, 7))) };
     }
   };
 
@@ -83,7 +83,8 @@ export function flowReport(db: Db, config: HallConfig, q: FlowQuery, now: number
     g.records.push(r);
   }
   const rows = [...groups.values()].map((g) => {
-    const row = combine(g.key.period, clamp(g.key.from, q.from), clamp2(g.key.to, q.to), g.records, waits);
+    // A week or month at the edge of the range covers only the part asked for.
+    const row = combine(g.key.period, g.key.from < q.from ? q.from : g.key.from, g.key.to > q.to ? q.to : g.key.to, g.records, waits);
     if (q.by === 'halfhour') {
       row.slot = g.records[0]!.slot;
       row.extended = g.records[0]!.extended === 1;
@@ -103,19 +104,6 @@ export function flowReport(db: Db, config: HallConfig, q: FlowQuery, now: number
 function windowName(config: HallConfig, id: number) {
   const w = config.windows.find((x) => x.id === id);
   return w ? { zh: w.name, en: `Window ${id}` } : null;
-}
-
-const clamp = (d: string, min: string) => (d < min ? min : d);
-const clamp2 = (d: string, max: string) => (d > max ? max : d);
-
-function addDaysIso(date: string, n: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-}
-
-function monthEnd(date: string): string {
-  const y = Number(date.slice(0, 4));
-  const m = Number(date.slice(5, 7));
-  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
 }
 
 /** Waits (seconds) of the services called in the range, with the instant of the call, for the scope. */
@@ -145,8 +133,6 @@ function waitsBetween(waits: { at: number; wait: number }[], from: number, to: n
 }
 
 function combine(period: string, from: string, to: string, records: SlotRecord[], waits: { at: number; wait: number }[]): FlowReportRow {
-  let called = 0;
-  let served = 0;
   let waitSum = 0;
   let handleSum = 0;
   const row: FlowReportRow = {
@@ -174,8 +160,8 @@ function combine(period: string, from: string, to: string, records: SlotRecord[]
   const spans: [number, number][] = [];
   for (const r of records) {
     row.issued += r.issued;
-    called += r.called;
-    served += r.served;
+    row.called += r.called;
+    row.served += r.served;
     row.noShow += r.no_show;
     row.transfersIn += r.transfers_in;
     row.transfersOut += r.transfers_out;
@@ -185,22 +171,16 @@ function combine(period: string, from: string, to: string, records: SlotRecord[]
     handleSum += r.handle_mean * r.served;
     row.appointments += r.appointments;
     row.extendedIssued += r.extended_issued;
+    // The most at any slot's end: for a single half hour, its own.
     row.windowsOpen = Math.max(row.windowsOpen, r.windows_open);
     row.clerks = Math.max(row.clerks, r.clerks);
     const last = spans.at(-1);
     if (last && last[1] === r.from_at) last[1] = r.to_at;
     else spans.push([r.from_at, r.to_at]);
   }
-  const lastRecord = records.at(-1);
-  row.waitingEnd = lastRecord?.waiting_end ?? 0;
-  if (records.length === 1) {
-    row.windowsOpen = lastRecord!.windows_open;
-    row.clerks = lastRecord!.clerks;
-  }
-  row.called = called;
-  row.served = served;
-  row.waitMeanSec = called ? Math.round(waitSum / called) : 0;
-  row.handleMeanSec = served ? Math.round(handleSum / served) : 0;
+  row.waitingEnd = records.at(-1)?.waiting_end ?? 0;
+  row.waitMeanSec = row.called ? Math.round(waitSum / row.called) : 0;
+  row.handleMeanSec = row.served ? Math.round(handleSum / row.served) : 0;
   const list = spans.flatMap(([a, b]) => waitsBetween(waits, a, b)).sort((a, b) => a - b);
   row.waitP90Sec = percentile(list, 0.9);
   return row;

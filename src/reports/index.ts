@@ -3,6 +3,9 @@
  * (service_facts, flow_slots, deductions, cases, pauses, followups). Each report is a function of a
  * read-only connection, the config and the hub's `now`; the hub runs them in a worker thread
  * (`ReportRunner`), and tests or tools may call them directly.
+ *
+ * The writers (`./writers.ts`) are not re-exported: they load ExcelJS, which the hub's routes import
+ * this barrel for and must not carry; a report thread loads them when it writes a workbook.
  */
 export { assessmentReport, GRADE_LABELS } from './assessment.ts';
 export { DAY_TYPE_LABELS, dayTypeOf, isMarketDay, weekdayPattern, WEEKDAY_LABELS } from './day-type.ts';
@@ -20,5 +23,4 @@ export { rankingPublication } from './ranking.ts';
 export { ReportRunner, type ReportRunnerOptions } from './runner.ts';
 export { followupsOpened, pausesBegun } from './sources.ts';
 export { groupMinimum, handlingTime, staffingGroups, staffingReport } from './staffing.ts';
-export { toCsv, toXlsx, wallClock } from './writers.ts';
 export * from './types.ts';

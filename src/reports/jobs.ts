@@ -69,9 +69,9 @@ export async function runReport<K extends ReportKind>(db: Db, config: HallConfig
         return new Uint8Array(buf);
       }
       case 'csv': {
-        const t = monthlyTables(db, config, j.month, now);
+        const t = monthlyTables(db, config, j.month, now, j.table);
         const { toCsv } = await import('./writers.ts');
-        return toCsv(t, t.tables.find((x) => x.key === j.table)!);
+        return toCsv(t, t.tables[0]!);
       }
       default: {
         const _exhaustive: never = j;

@@ -43,7 +43,8 @@ export function checkRange(from: string, to: string, today: string, maxDays: num
   return { from, to };
 }
 
-function lastDayOfMonth(year: number, month: number): string {
+/** The last date of a month (`month` 1–12). */
+export function lastDayOfMonth(year: number, month: number): string {
   return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
 }
 

@@ -35,4 +35,3 @@ port.on('message', (m: WorkerRequest) => {
     port.postMessage(reply, transfer);
   })();
 });
-port.postMessage({ ready: true });

@@ -51,7 +51,6 @@ interface Task {
 
 interface Thread {
   worker: Worker;
-  ready: Promise<void>;
   task: Task | null;
   timer: ReturnType<typeof setTimeout> | null;
   idle: ReturnType<typeof setTimeout> | null;
@@ -132,12 +131,8 @@ export class ReportRunner {
   #spawn(): Thread {
     const worker = new Worker(WORKER_URL, { workerData: { dbFile: this.#opts.dbFile, config: this.#opts.config } });
     worker.unref();
-    let markReady: () => void = () => {};
-    let failReady: (e: unknown) => void = () => {};
-    const thread: Thread = { worker, ready: new Promise<void>((res, rej) => ((markReady = res), (failReady = rej))), task: null, timer: null, idle: null };
-    thread.ready.catch(() => {});
-    worker.on('message', (m: WorkerReply | { ready: true }) => {
-      if ('ready' in m) return markReady();
+    const thread: Thread = { worker, task: null, timer: null, idle: null };
+    worker.on('message', (m: WorkerReply) => {
       const task = thread.task;
       if (!task || task.id !== m.id) return;
       this.#finish(thread);
@@ -147,7 +142,6 @@ export class ReportRunner {
       if (!thread.task) this.#endWhenIdle(thread);
     });
     const lost = (err: unknown) => {
-      failReady(err);
       const i = this.#threads.indexOf(thread);
       if (i >= 0) this.#threads.splice(i, 1);
       const task = thread.task;

@@ -2,7 +2,7 @@ import type { HallConfig, WindowConfig } from '../config/schema.ts';
 import { businessDate, instantOf, minutesOf, sessionsOn } from '../domain/calendar.ts';
 import { CLOSE_SLOT, slotsOf } from '../domain/flow.ts';
 import type { Db } from '../store/open-db.ts';
-import { dayTypeOf } from './day-type.ts';
+import { dayTypeOf, weekdayPattern } from './day-type.ts';
 import { clerksNeeded, serviceLevel } from './erlang.ts';
 import { achievedServiceLevel, levelOf } from './service-level.ts';
 import { daysOfType, historyRange, meanPerSlot, placeholders, recordedDays } from './history.ts';
@@ -171,6 +171,7 @@ export function staffingReport(db: Db, config: HallConfig, date: string, now: nu
   return {
     date,
     dayType,
+    weekday: dayType ? weekdayPattern(config, date) : null,
     closed: dayType === null,
     target: { withinMin, target },
     forecast: { from: range.from, to: range.to, dayType: basisType, days: days.length, fallback },

@@ -184,6 +184,8 @@ export interface StaffingGroup {
 export interface StaffingReport {
   date: string;
   dayType: DayType | null;
+  /** The weekday whose sessions the date runs: its own, or the one a make-up working day (调休) names; null when closed. */
+  weekday: WeekdayName | null;
   /** No hall session that day (a holiday or a closed weekday). */
   closed: boolean;
   target: { withinMin: number; target: number };
@@ -401,6 +403,17 @@ export interface ReportTable {
 
 export const MONTHLY_TABLES = ['summary', 'flow', 'categories', 'windows', 'staff', 'ratings', 'followups'] as const;
 export type MonthlyTableKey = (typeof MONTHLY_TABLES)[number];
+
+/** Each table's name: the workbook's sheet, and the dashboard's CSV button (with its English). */
+export const MONTHLY_SHEETS: Record<MonthlyTableKey, Bilingual> = {
+  summary: { zh: '汇总', en: 'Summary' },
+  flow: { zh: '半小时人流', en: 'Half-hour flow' },
+  categories: { zh: '分类统计', en: 'By category' },
+  windows: { zh: '窗口统计', en: 'By window' },
+  staff: { zh: '人员考核', en: 'Staff' },
+  ratings: { zh: '评价明细', en: 'Ratings' },
+  followups: { zh: '差评回访', en: 'Follow-ups' },
+};
 
 export interface MonthlyTables {
   hall: string;

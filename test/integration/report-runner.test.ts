@@ -6,6 +6,7 @@ import { HallqError } from '../../src/domain/errors.ts';
 import { ReportRunner } from '../../src/reports/runner.ts';
 import { openDb } from '../../src/store/open-db.ts';
 import { reportsConfig } from '../support/history.ts';
+import { api, login, startHub } from '../support/hub.ts';
 
 const config = reportsConfig();
 const NOW = Date.parse('2026-10-22T10:00:00+08:00');
@@ -84,11 +85,45 @@ describe('the report threads', () => {
     }
   });
 
+  it('fail a job whose thread dies, not hang it, and start a new thread for the next', async () => {
+    // A thread that cannot open the hall's file dies at start: the job hears of it at once.
+    const gone = new ReportRunner({ dbFile: join(dir, 'missing.db'), config, threads: 1 });
+    try {
+      const err = await gone.run({ kind: 'quiet' }, NOW).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(err).not.toBeInstanceOf(HallqError);
+      expect(gone.load).toEqual({ running: 0, queued: 0, threads: 0 });
+    } finally {
+      await gone.close();
+    }
+  });
+
   it('refuse what is still waiting when the hub closes', async () => {
     const r = new ReportRunner({ dbFile, config, threads: 1, queue: 4 });
     const jobs = [r.run({ kind: 'quiet' }, NOW), r.run({ kind: 'quiet' }, NOW), r.run({ kind: 'quiet' }, NOW)].map(codeOf);
     await r.close();
     expect(await Promise.all(jobs)).toEqual(['HQ_ERR_REPORTS_BUSY', 'HQ_ERR_REPORTS_BUSY', 'HQ_ERR_REPORTS_BUSY']);
     expect(await codeOf(r.run({ kind: 'quiet' }, NOW))).toBe('HQ_ERR_REPORTS_BUSY');
+  });
+
+  it('answer a report the threads cannot take with 503 and Retry-After, and the public quiet times do not keep that refusal', async () => {
+    const h = await startHub({ config, reports: { threads: 1, queue: 0 } });
+    try {
+      const manager = await login(h.url, 'm1');
+      // The one thread is taken (a job is given its thread as it is submitted).
+      const busy = h.hub.reports.run({ kind: 'quiet' }, Date.now());
+      const refused = await fetch(`${h.url}/api/v1/public/quiet-times`);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('5');
+      expect(((await refused.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'HQ_ERR_REPORTS_BUSY', message: expect.stringMatching(/[\u4e00-\u9fff].* \/ [A-Za-z]/) });
+      const report = await api(h.url, 'GET', '/reports/assessment?month=2026-10', { token: manager });
+      expect(report.status).toBe(503);
+      await busy;
+      // The next visitor asks again rather than being served the refusal from the cache.
+      const again = await fetch(`${h.url}/api/v1/public/quiet-times`);
+      expect(again.status).toBe(200);
+    } finally {
+      await h.dispose();
+    }
   });
 });

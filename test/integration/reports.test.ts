@@ -227,6 +227,10 @@ describe('indicators and assessment (§7)', () => {
     // c3 is the A of window 3 (the recorder window) but must be signed in there.
     expect((await api(h.url, 'POST', '/assessment/deductions', { token: c3, body })).status).toBe(403);
     expect((await api(h.url, 'POST', '/windows/3/open', { token: c3, body: { role: 'A' } })).status).toBe(200);
+    // A date that does not exist would be kept under no month's assessment: refused.
+    const feb31 = await api(h.url, 'POST', '/assessment/deductions', { token: c3, body: { ...body, businessDate: '2026-02-31' } });
+    expect(feb31.status).toBe(400);
+    expect(feb31.body.error.code).toBe('HQ_ERR_VALIDATION');
     const r = await api(h.url, 'POST', '/assessment/deductions', { token: c3, body });
     expect(r.status).toBe(201);
     expect(r.body.deduction.by).toBe('c3');

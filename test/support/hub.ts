@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildHub, type Hub } from '../../src/app.ts';
+import { buildHub, type BuildOptions, type Hub } from '../../src/app.ts';
 import type { HallState } from '../../src/domain/state.ts';
 import { codecContext, decodeRow, type StoredEvent } from '../../src/store/event-log.ts';
 import type { HallConfig } from '../../src/config/schema.ts';
@@ -23,7 +23,7 @@ export interface RunningHub {
 }
 
 /** A real hub on a real SQLite file, listening on a free port. */
-export async function startHub(opts: { config?: HallConfig; clock?: Clock; dir?: string; logger?: unknown; openHid?: OpenHid; clockCheckMs?: number } = {}): Promise<RunningHub> {
+export async function startHub(opts: { config?: HallConfig; clock?: Clock; dir?: string; logger?: unknown; openHid?: OpenHid; clockCheckMs?: number; reports?: BuildOptions['reports'] } = {}): Promise<RunningHub> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'hallq-test-'));
   const dbFile = join(dir, 'hallq.db');
   const hub = await buildHub({
@@ -38,6 +38,7 @@ export async function startHub(opts: { config?: HallConfig; clock?: Clock; dir?:
     ...(opts.logger ? { logger: opts.logger as never } : {}),
     ...(opts.openHid ? { openHid: opts.openHid } : {}),
     ...(opts.clockCheckMs ? { clockCheckMs: opts.clockCheckMs } : {}),
+    ...(opts.reports ? { reports: opts.reports } : {}),
   });
   await hub.app.listen({ port: 0, host: '127.0.0.1' });
   const addr = hub.app.server.address();

@@ -115,6 +115,8 @@ describe('today against a usual day, and the week', () => {
     expect(typicalSlots(q, '2026-12-02', 'weekday').map((s) => s.expected)).toEqual([3, 1, 0.5]);
     expect(typicalSlots(q, '2026-12-02', 'market').map((s) => s.expected)).toEqual([9, 7]);
     expect(typicalSlots(q, '2026-12-06', 'sunday')).toEqual([]);
+    // A Sunday made a working day (调休) that runs as Monday is compared with the usual Monday.
+    expect(typicalSlots(q, '2026-12-06', 'weekday', 'mon').map((s) => s.expected)).toEqual([4, 2.25]);
     const c = todayCurve([row(540, 5), row(570, 2), row(1440, 0)], typicalSlots(q, '2026-12-02', 'weekday'));
     expect(c).toEqual({ labels: ['09:00', '09:30', '10:00'], today: [5, 2, null], typical: [3, 1, 0.5], todaySoFar: 7, typicalSoFar: 4 });
   });

@@ -4,6 +4,8 @@ import { hallHalfHours, pickQuietSlots } from '../../src/reports/quiet-times.ts'
 import type { QuietSlot } from '../../src/reports/types.ts';
 import { dayTypeOf, isMarketDay } from '../../src/reports/day-type.ts';
 import { assessmentPeriod, checkRange, isoWeek } from '../../src/reports/period.ts';
+import { staffingReport } from '../../src/reports/staffing.ts';
+import { openDb } from '../../src/store/open-db.ts';
 import { reportsConfig } from '../support/history.ts';
 
 const week = [
@@ -78,6 +80,19 @@ describe('periods and day types', () => {
     expect(dayTypeOf(config, '2026-09-05')).toBe('saturday');
     expect(dayTypeOf(config, '2026-09-06')).toBeNull(); // Sunday: closed
     expect(dayTypeOf({ ...config, schedule: { ...config.schedule, workdays: [{ date: '2026-09-06', as: 'fri' }] } }, '2026-09-06')).toBe('weekday');
+  });
+
+  it('tells the dashboard the weekday a make-up working day runs as, so today is compared with that weekday', () => {
+    const makeUp = { ...config, schedule: { ...config.schedule, workdays: [{ date: '2026-09-06', as: 'fri' as const }] } };
+    const db = openDb(':memory:');
+    try {
+      const now = Date.parse('2026-09-07T10:00:00+08:00');
+      expect(staffingReport(db, makeUp, '2026-09-06', now)).toMatchObject({ dayType: 'weekday', weekday: 'fri' });
+      expect(staffingReport(db, config, '2026-09-05', now)).toMatchObject({ dayType: 'saturday', weekday: 'sat' });
+      expect(staffingReport(db, config, '2026-09-06', now)).toMatchObject({ closed: true, weekday: null });
+    } finally {
+      db.close();
+    }
   });
 
   it('labels ISO weeks across a new year', () => {

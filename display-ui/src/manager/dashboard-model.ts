@@ -1,5 +1,6 @@
 import type { CategoryView, HallView } from '../../../src/read-model/hall-view.ts';
-import type { DayType, FlowReportRow, IndicatorFigures, IndicatorsReport, MonthlyTableKey, QuietSlot, QuietTimes, StaffingReport, WeekdayName } from '../../../src/reports/types.ts';
+import { MONTHLY_SHEETS, MONTHLY_TABLES, type DayType, type FlowReportRow, type IndicatorFigures, type IndicatorsReport, type MonthlyTableKey, type QuietSlot, type QuietTimes, type StaffingReport, type WeekdayName } from '../../../src/reports/types.ts';
+import type { UpstreamStatus } from '../../../src/upstream/worker.ts';
 
 /**
  * The manager's dashboard as pure functions of what the hub sends: the live hall, today's curve
@@ -103,10 +104,13 @@ export function weekdayOf(date: string): WeekdayName {
   return WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()]!;
 }
 
-/** The usual load of a day like `date`: market days their own, else its weekday's; empty without history. */
-export function typicalSlots(quiet: QuietTimes, date: string, dayType: DayType | null): QuietSlot[] {
+/**
+ * The usual load of a day like `date`: market days their own, else the weekday it runs as (a make-up
+ * working day 调休 runs another's: the staffing report's `weekday`); empty without history.
+ */
+export function typicalSlots(quiet: QuietTimes, date: string, dayType: DayType | null, runsAs: WeekdayName = weekdayOf(date)): QuietSlot[] {
   if (dayType === 'market' && quiet.marketDay) return quiet.marketDay.slots;
-  return quiet.byWeekday.find((w) => w.weekday === weekdayOf(date))?.slots ?? [];
+  return quiet.byWeekday.find((w) => w.weekday === runsAs)?.slots ?? [];
 }
 
 export function slotLabel(slot: number): string {
@@ -249,15 +253,8 @@ export function nextFollowupStep(f: Pick<FollowupItem, 'steps'>): keyof typeof F
 
 // --- the 好差评 upload ----------------------------------------------------------------------------
 
-export interface UpstreamHealth {
-  state: 'stopped' | 'idle' | 'sending' | 'backing-off';
-  backlog: number;
-  deadLetters: number;
-  oldestAgeMs: number | null;
-  lastError: { ratingId: string | null; message: string; at: number | null } | null;
-  lastDeliveredAt: number | null;
-  nextAttemptAt: number | null;
-}
+/** The upload's status as `/health` gives it (the worker's own type; the dashboard does not read `at`). */
+export type UpstreamHealth = Omit<UpstreamStatus, 'at'>;
 
 export interface UploadView {
   configured: boolean;
@@ -316,16 +313,8 @@ export function indicatorCards(ind: IndicatorsReport): { key: string; zh: string
 
 // --- files --------------------------------------------------------------------------------------
 
-/** The month's CSV tables, as the workbook names its sheets. */
-export const CSV_TABLES: { key: MonthlyTableKey; zh: string; en: string }[] = [
-  { key: 'summary', zh: '汇总', en: 'Summary' },
-  { key: 'flow', zh: '半小时人流', en: 'Half-hour flow' },
-  { key: 'categories', zh: '分类统计', en: 'By category' },
-  { key: 'windows', zh: '窗口统计', en: 'By window' },
-  { key: 'staff', zh: '人员考核', en: 'Staff' },
-  { key: 'ratings', zh: '评价明细', en: 'Ratings' },
-  { key: 'followups', zh: '差评回访', en: 'Follow-ups' },
-];
+/** The month's CSV tables, named as the workbook names its sheets. */
+export const CSV_TABLES: { key: MonthlyTableKey; zh: string; en: string }[] = MONTHLY_TABLES.map((key) => ({ key, ...MONTHLY_SHEETS[key] }));
 
 /** The file name a download is saved as: the header's UTF-8 name, its plain one, or the fallback. */
 export function filenameOf(disposition: string | null, fallback: string): string {

@@ -2,6 +2,7 @@ import { reactive } from 'vue';
 import { call, deviceTokenFromUrl, HubError } from '../../../src/api/browser-client.ts';
 import type { HallView } from '../../../src/read-model/hall-view.ts';
 import type { RankedWindow, RankingPublication } from '../../../src/reports/types.ts';
+import { addMonths } from '../manager/dashboard-model.ts';
 
 /**
  * The month-end publication (月底公示) on a hall screen: `/display/ranking.html?month=YYYY-MM&token=…`
@@ -22,9 +23,7 @@ export const ranking = reactive({
 
 /** The month before `today`'s: what a month-end publication shows by default. */
 export function previousMonth(today: string): string {
-  const y = Number(today.slice(0, 4));
-  const m = Number(today.slice(5, 7));
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+  return addMonths(today.slice(0, 7), -1);
 }
 
 /** The windows of page `page` (pages turn round). */
