@@ -72,22 +72,7 @@ export class DeviceRegistry {
     private readonly publish: (entry: DeviceHealth) => void,
   ) {
     const now = clock.now();
-    for (const d of declared) {
-      this.#entries.set(d.id, {
-        ...d,
-        health: 'degraded',
-        state: 'starting',
-        detail: '',
-        printer: d.kind === 'printer' ? { paper: 'ok', coverOpen: false } : null,
-        lastSeen: null,
-        lastError: null,
-        downSince: null,
-        alarm: null,
-        guideAlert: null,
-        today: this.#emptyDay(now),
-        at: now,
-      });
-    }
+    for (const d of declared) this.#entries.set(d.id, this.#fresh(d, now));
   }
 
   list(): DeviceHealth[] {
@@ -174,17 +159,21 @@ export class DeviceRegistry {
     this.publish(structuredClone(e));
   }
 
+  /** A device the config does not name (reported all the same): on the board from its first word. */
   #adopt(s: DeviceStatus, now: number): DeviceHealth {
-    const e: DeviceHealth = {
-      id: s.device,
-      kind: s.kind,
-      address: '',
-      host: 'hub',
-      ...(s.kioskId !== undefined ? { kioskId: s.kioskId } : {}),
+    const e = this.#fresh({ id: s.device, kind: s.kind, address: '', host: 'hub', ...(s.kioskId !== undefined ? { kioskId: s.kioskId } : {}) }, now);
+    this.#entries.set(e.id, e);
+    return e;
+  }
+
+  /** A device before it has said anything: starting, nothing counted. */
+  #fresh(d: DeclaredDevice, now: number): DeviceHealth {
+    return {
+      ...d,
       health: 'degraded',
       state: 'starting',
       detail: '',
-      printer: null,
+      printer: d.kind === 'printer' ? { paper: 'ok', coverOpen: false } : null,
       lastSeen: null,
       lastError: null,
       downSince: null,
@@ -193,8 +182,6 @@ export class DeviceRegistry {
       today: this.#emptyDay(now),
       at: now,
     };
-    this.#entries.set(e.id, e);
-    return e;
   }
 
   #emptyDay(now: number): DeviceHealth['today'] {
