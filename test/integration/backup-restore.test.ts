@@ -8,7 +8,8 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { BackupService } from '../../src/backup/backup-service.ts';
-import { checkBackup } from '../../src/backup/restore.ts';
+import { checkBackup, restoreBackup } from '../../src/backup/restore.ts';
+import { hubIdOf } from '../../src/store/hub-identity.ts';
 import { loadHallConfig } from '../../src/config/load-hall-config.ts';
 import { systemClock } from '../../src/clock.ts';
 import { simulate } from '../../src/simulator/index.ts';
@@ -284,5 +285,60 @@ describe('the nightly backup', () => {
     expect(service.list().map((b) => b.date)).toEqual(['2026-12-07', '2026-12-06', '2026-12-05']);
     now += 24 * 3600_000;
     expect(service.isDue()).toBe(true);
+  });
+});
+
+describe('restoring over the data directory of a stopped hub', () => {
+  it('sets aside what a graceful stop or a crash left there, its WAL’s commits with it, and the hub starts again on the backup', { timeout: 60_000 }, async () => {
+    const root = fresh('hallq-restore-over-');
+    const settings = { dir: join(root, 'backups'), at: '02:30', keepDaily: 14, keepMonthly: 12, keepPreMigration: 3 };
+    const build = (dir: string) => buildHub({ config: testConfig(), dbFile: join(dir, 'hallq.db'), hmacKey: TEST_HMAC_KEY, dayCloser: false, announcer: false, backups: settings });
+    const issue = async (hub: Awaited<ReturnType<typeof build>>) => {
+      const r = await hub.app.inject({ method: 'POST', url: '/api/v1/tickets', headers: { authorization: `Bearer ${KIOSK}` }, payload: { categoryId: 'ZX' } });
+      expect(r.statusCode, r.body).toBe(201);
+    };
+    const eventCount = (f: string) => {
+      const d = new Database(f, { readonly: true });
+      try {
+        return (d.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+      } finally {
+        d.close();
+      }
+    };
+    const ticketsOf = (hub: Awaited<ReturnType<typeof build>>) => hub.handler.read((s) => s.tickets.size);
+
+    // A hub takes two tickets, is backed up, takes a third, and stops gracefully (its WAL checkpointed away).
+    const dataA = join(root, 'data-a');
+    const first = await build(dataA);
+    await issue(first);
+    await issue(first);
+    const backup = await first.backups!.backupNow();
+    await issue(first);
+    const hubA = hubIdOf(first.db);
+    await first.close();
+    const eventsA = eventCount(join(dataA, 'hallq.db'));
+    expect(eventsA).toBeGreaterThan(backup.lastSeq);
+
+    const over = restoreBackup(backup.file, dataA);
+    expect(over.setAside).not.toBeNull();
+    expect(eventCount(over.setAside!)).toBe(eventsA);
+    const second = await build(dataA);
+    expect(await ticketsOf(second)).toBe(2);
+    expect(hubIdOf(second.db)).not.toBe(hubA);
+
+    // A crash image: the files as a killed hub leaves them, its last ticket only in the WAL.
+    await issue(second);
+    const dataB = join(root, 'data-b');
+    mkdirSync(dataB);
+    second.db.pragma('wal_checkpoint(TRUNCATE)');
+    await issue(second);
+    for (const ext of ['', '-wal']) copyFileSync(join(dataA, `hallq.db${ext}`), join(dataB, `hallq.db${ext}`));
+    const inCrash = await second.handler.read(() => second.handler.seq);
+    await second.close();
+    const crashed = restoreBackup(backup.file, dataB);
+    expect(eventCount(crashed.setAside!)).toBe(inCrash);
+    const third = await build(dataB);
+    expect(await ticketsOf(third)).toBe(2);
+    await third.close();
   });
 });
