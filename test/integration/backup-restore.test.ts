@@ -17,6 +17,7 @@ import { openDb } from '../../src/store/open-db.ts';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
 import { buildHub } from '../../src/app.ts';
 import { REPO_ROOT, spawnHub, spawnHubExpectingRefusal, type HubProcess } from '../support/hub-process.ts';
+import { call } from '../support/http.ts';
 import { TEST_HMAC_KEY } from '../support/hub.ts';
 import { KIOSK, MONITOR, TEST_PASSWORD, testConfig } from '../support/test-config.ts';
 
@@ -50,16 +51,6 @@ async function restoreCli(args: string[]): Promise<{ code: number; out: string }
   }
 }
 
-async function call(url: string, method: string, path: string, token?: string, body?: unknown) {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
 describe('backups and restore', () => {
   it('backs up under load, restores into a new data dir, and the hub there has every acknowledged ticket under a new identity', { timeout: 180_000 }, async () => {
     const root = fresh('hallq-backup-');
@@ -70,15 +61,15 @@ describe('backups and restore', () => {
     const env = { HALLQ_ID_HMAC_KEY_FILE: keyFile };
     const first = await spawnHub({ dataDir: join(root, 'data-a'), configFile, env });
     procs.push(first);
-    const manager = (await call(first.url, 'POST', '/api/v1/auth/login', undefined, { jobNo: 'm1', password: TEST_PASSWORD })).body.token as string;
-    const hubA = (await call(first.url, 'GET', '/api/v1/health', MONITOR)).body.hubId as string;
+    const manager = (await call(first.url, 'POST', '/auth/login', undefined, { jobNo: 'm1', password: TEST_PASSWORD })).body.token as string;
+    const hubA = (await call(first.url, 'GET', '/health', MONITOR)).body.hubId as string;
 
     // Kiosks take tickets all along; the manager asks for a backup in the middle of it.
     const acked: { id: string; number: string; at: number }[] = [];
     let stop = false;
     const kiosk = async (k: number) => {
       for (let i = 0; !stop; i++) {
-        const r = await call(first.url, 'POST', '/api/v1/tickets', KIOSK, { categoryId: (k + i) % 2 ? 'ZX' : 'SB' });
+        const r = await call(first.url, 'POST', '/tickets', KIOSK, { categoryId: (k + i) % 2 ? 'ZX' : 'SB' });
         expect(r.status).toBe(201);
         acked.push({ id: r.body.ticket.id, number: r.body.ticket.number, at: performance.now() });
       }
@@ -86,7 +77,7 @@ describe('backups and restore', () => {
     const kiosks = Array.from({ length: 6 }, (_, k) => kiosk(k));
     while (acked.length < 300) await new Promise((r) => setTimeout(r, 10));
     const askedAt = performance.now();
-    const asked = await call(first.url, 'POST', '/api/v1/backups', manager);
+    const asked = await call(first.url, 'POST', '/backups', manager);
     const answeredAt = performance.now();
     expect(asked.status, JSON.stringify(asked.body)).toBe(201);
     while (acked.at(-1)!.at - answeredAt < 300) await new Promise((r) => setTimeout(r, 10));
@@ -106,8 +97,8 @@ describe('backups and restore', () => {
     const bytes = readFileSync(file);
     expect(bytes.includes(Buffer.from(key))).toBe(false);
     expect(bytes.includes(Buffer.from(key, 'hex'))).toBe(false);
-    expect((await call(first.url, 'GET', '/api/v1/backups', manager)).body.backups).toEqual([expect.objectContaining({ file: asked.body.file, kind: 'regular' })]);
-    expect((await call(first.url, 'GET', '/api/v1/backups', KIOSK)).status).toBe(403);
+    expect((await call(first.url, 'GET', '/backups', manager)).body.backups).toEqual([expect.objectContaining({ file: asked.body.file, kind: 'regular' })]);
+    expect((await call(first.url, 'GET', '/backups', KIOSK)).status).toBe(403);
     await first.kill('SIGTERM');
     // The copy is the log up to its lastSeq, row for row, and goes past every ticket acknowledged before it was asked for.
     const lastSeq = asked.body.lastSeq as number;
@@ -132,13 +123,13 @@ describe('backups and restore', () => {
     expect(restored.out).toContain('已恢复 / restored');
     const second = await spawnHub({ dataDir: dataB, configFile, env });
     procs.push(second);
-    const health = (await call(second.url, 'GET', '/api/v1/health', MONITOR)).body;
+    const health = (await call(second.url, 'GET', '/health', MONITOR)).body;
     expect(health.hubId).not.toBe(hubA);
     const missing: string[] = [];
     const inBackup = acked.filter((a) => inOriginal(a.id));
     expect(inBackup.length).toBeGreaterThan(beforeBackup.length);
     for (const a of inBackup) {
-      const r = await call(second.url, 'GET', `/api/v1/tickets/${encodeURIComponent(a.id)}`);
+      const r = await call(second.url, 'GET', `/tickets/${encodeURIComponent(a.id)}`);
       if (r.status !== 200 || r.body.ticket.number !== a.number) missing.push(`${a.number} ${a.id}: ${r.status}`);
     }
     expect(missing).toEqual([]);
@@ -148,7 +139,7 @@ describe('backups and restore', () => {
     expect(busy.code).toBe(1);
     expect(busy.out).toContain('运行中的 hub');
     expect(busy.out).toContain('nothing was changed');
-    expect((await call(second.url, 'GET', '/api/v1/health', MONITOR)).body.hubId).toBe(health.hubId);
+    expect((await call(second.url, 'GET', '/health', MONITOR)).body.hubId).toBe(health.hubId);
     await second.kill('SIGTERM');
 
     // A damaged copy and a log with a gap are refused; the data dir they were meant for stays empty.
