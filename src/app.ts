@@ -59,7 +59,7 @@ import { AgentCommands, attentionOf } from './agents/agent-commands.ts';
 import { RemoteCardReads } from './agents/remote-card-reads.ts';
 import { ERRORS } from './domain/errors.ts';
 import { businessDate } from './domain/calendar.ts';
-import { declaredDevices, DeviceRegistry } from './devices-bridge/device-registry.ts';
+import { declaredDevices, DeviceRegistry, readerKioskOf } from './devices-bridge/device-registry.ts';
 import { HubMetrics } from './metrics/hub-metrics.ts';
 import { BackupService, type BackupSettings } from './backup/backup-service.ts';
 import { backupFileName, backupStamp } from './backup/backup-files.ts';
@@ -208,7 +208,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   const idcard =
     idcardConfig && !idcardConfig.agent
     ? new IdCardHost(
-        { uri: idcardConfig.uri, kioskId: idcardConfig.kioskId ?? config.devices.tokens.find((d) => d.kind === 'kiosk')!.id },
+        { uri: idcardConfig.uri, kioskId: readerKioskOf(config)! },
         cardReads,
         emit,
       )

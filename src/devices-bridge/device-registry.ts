@@ -14,10 +14,16 @@ export interface DeclaredDevice {
   kioskId?: string;
 }
 
+/** The kiosk the ID reader serves: the one it names, else the first kiosk (the config check makes sure there is one). */
+export function readerKioskOf(config: HallConfig): string | undefined {
+  const d = config.devices;
+  return d.idcard ? (d.idcard.kioskId ?? d.tokens.find((t) => t.kind === 'kiosk')?.id) : undefined;
+}
+
 /** Every device the hall config gives the hub to run, with the ids their hosts report under. */
 export function declaredDevices(config: HallConfig): DeclaredDevice[] {
   const d = config.devices;
-  const kioskOfReader = d.idcard ? (d.idcard.kioskId ?? d.tokens.find((t) => t.kind === 'kiosk')?.id) : undefined;
+  const kioskOfReader = readerKioskOf(config);
   return [
     ...d.printers.map((p) => ({ id: `printer:${p.kioskId}`, kind: 'printer' as const, address: p.uri, host: p.agent ? 'agent' : 'hub', kioskId: p.kioskId })),
     ...(d.idcard && kioskOfReader ? [{ id: `idcard:${kioskOfReader}`, kind: 'idcard' as const, address: d.idcard.uri, host: d.idcard.agent ? 'agent' : 'hub', kioskId: kioskOfReader }] : []),
