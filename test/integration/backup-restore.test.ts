@@ -333,3 +333,57 @@ describe('restoring over the data directory of a stopped hub', () => {
     await third.close();
   });
 });
+
+describe('backups that cannot be made or used', () => {
+  it('answers 503 when the backup cannot be written and says so on the health page; 404 with no backups; a restore refuses a file that is not a hallq database or is too new', { timeout: 60_000 }, async () => {
+    const root = fresh('hallq-backup-bad-');
+    const dir = join(root, 'backups');
+    const settings = { dir, at: '02:30', keepDaily: 14, keepMonthly: 12, keepPreMigration: 3 };
+    const hub = await buildHub({ config: testConfig(), dbFile: join(root, 'data', 'hallq.db'), hmacKey: TEST_HMAC_KEY, dayCloser: false, announcer: false, backups: settings });
+    try {
+      const login = await hub.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { jobNo: 'm1', password: TEST_PASSWORD } });
+      const auth = { authorization: `Bearer ${JSON.parse(login.body).token as string}` };
+      // The backup directory is gone, and a file stands in its place (a disk unmounted, a slip of the hand).
+      rmSync(dir, { recursive: true });
+      writeFileSync(dir, 'not a directory');
+      const asked = await hub.app.inject({ method: 'POST', url: '/api/v1/backups', headers: auth });
+      expect(asked.statusCode).toBe(503);
+      expect(JSON.parse(asked.body).error.code).toBe('HQ_ERR_BACKUP_FAILED');
+      const health = JSON.parse((await hub.app.inject({ method: 'GET', url: '/api/v1/health', headers: { authorization: `Bearer ${MONITOR}` } })).body);
+      expect(health.backup).toMatchObject({ dir, last: { ok: false, file: null } });
+      expect(health.backup.last.error).toBeTruthy();
+      // The hall goes on meanwhile.
+      expect((await hub.app.inject({ method: 'POST', url: '/api/v1/tickets', headers: { authorization: `Bearer ${KIOSK}` }, payload: { categoryId: 'ZX' } })).statusCode).toBe(201);
+    } finally {
+      await hub.close();
+    }
+
+    const none = await buildHub({ config: testConfig(), dbFile: join(root, 'data-none', 'hallq.db'), hmacKey: TEST_HMAC_KEY, dayCloser: false, announcer: false });
+    try {
+      const login = await none.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { jobNo: 'm1', password: TEST_PASSWORD } });
+      const off = await none.app.inject({ method: 'POST', url: '/api/v1/backups', headers: { authorization: `Bearer ${JSON.parse(login.body).token as string}` } });
+      expect(off.statusCode).toBe(404);
+      expect(JSON.parse(off.body).error.code).toBe('HQ_ERR_BACKUPS_OFF');
+    } finally {
+      await none.close();
+    }
+
+    // Not a database at all, and a database from a newer hallq: refused by the check, nothing restored.
+    const text = join(root, 'notes.db');
+    writeFileSync(text, 'these are not the backups you are looking for\n'.repeat(200));
+    expect(() => checkBackup(text)).toThrow(expect.objectContaining({ code: 'HQ_ERR_BACKUP_UNREADABLE' }));
+    const newer = join(root, 'newer.db');
+    const n = openDb(newer);
+    n.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    n.close();
+    expect(() => checkBackup(newer)).toThrow(expect.objectContaining({ code: 'HQ_ERR_BACKUP_TOO_NEW' }));
+    const target = join(root, 'data-restore');
+    expect(() => restoreBackup(newer, target)).toThrow(expect.objectContaining({ code: 'HQ_ERR_BACKUP_TOO_NEW' }));
+    expect(existsSync(join(target, 'hallq.db'))).toBe(false);
+    // The CLI's check says the same, and changes nothing.
+    const checked = await restoreCli([text, '--check']);
+    expect(checked.code).toBe(1);
+    expect(checked.out).toContain('无法打开');
+    expect(checked.out).toContain('nothing was changed');
+  });
+});
