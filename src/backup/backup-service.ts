@@ -82,7 +82,15 @@ export class BackupService {
     const [h, m] = this.settings.at.split(':').map(Number) as [number, number];
     if (now.minutes < h * 60 + m) return false;
     // Names only: this runs every minute, and needs no file's size.
-    return !backupsIn(readdirSync(this.settings.dir)).some((b) => b.preMigrationFrom === null && b.date === now.date);
+    let files: string[];
+    try {
+      files = readdirSync(this.settings.dir);
+    } catch {
+      // The directory is gone or unreadable (a disk unmounted): due, so the attempt fails on record
+      // (log, health page) instead of throwing from the timer and taking the hub down.
+      return true;
+    }
+    return !backupsIn(files).some((b) => b.preMigrationFrom === null && b.date === now.date);
   }
 
   async stop(): Promise<void> {

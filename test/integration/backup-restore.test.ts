@@ -387,3 +387,26 @@ describe('backups that cannot be made or used', () => {
     expect(checked.out).toContain('nothing was changed');
   });
 });
+
+describe('the nightly backup with its directory gone', () => {
+  it('does not throw from the timer: it tries, fails, and the failure is on record', { timeout: 30_000 }, async () => {
+    const root = fresh('hallq-nightly-gone-');
+    const dbFile = join(root, 'data', 'hallq.db');
+    openDb(dbFile).close();
+    const dir = join(root, 'backups');
+    const now = Date.UTC(2026, 11, 6, 19, 0); // 03:00 in Shanghai: past the 02:30 backup
+    const errors: string[] = [];
+    const service = new BackupService(dbFile, { dir, at: '02:30', keepDaily: 3, keepMonthly: 0, keepPreMigration: 3 }, { now: () => now }, 'Asia/Shanghai', { info() {}, error: (_o, m) => void errors.push(m) });
+    // An unmounted disk, a directory removed by hand: a file stands where the backups went.
+    rmSync(dir, { recursive: true });
+    writeFileSync(dir, 'not a directory');
+    expect(service.isDue()).toBe(true);
+    service.start(20);
+    try {
+      await expect.poll(() => service.last, { timeout: 10_000 }).toMatchObject({ ok: false, file: null });
+      expect(errors).toContain('backup failed');
+    } finally {
+      await service.stop();
+    }
+  });
+});
