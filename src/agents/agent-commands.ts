@@ -37,7 +37,9 @@ export class AgentCommands {
     this.#insert = db.prepare('INSERT INTO agent_commands (id, device, kind, payload, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *');
     this.#open = db.prepare('SELECT * FROM agent_commands WHERE done_at IS NULL ORDER BY seq');
     this.#byId = db.prepare('SELECT * FROM agent_commands WHERE id = ?');
-    this.#close = db.prepare('UPDATE agent_commands SET done_at = ?, outcome = ? WHERE id = ? AND done_at IS NULL');
+    // An ended command is never sent again (a reprint is a new command with fresh bytes): its receipt
+    // bytes go, or every ticket would stay in the hub's file at the size of its printout.
+    this.#close = db.prepare(`UPDATE agent_commands SET done_at = ?, outcome = ?, payload = json_set(payload, '$.bytes', '') WHERE id = ? AND done_at IS NULL`);
     this.#attention = db.prepare(`SELECT * FROM agent_commands WHERE outcome IN ('failed', 'uncertain') AND handled_at IS NULL ORDER BY seq`);
     this.#handle = db.prepare(`UPDATE agent_commands SET handled_at = ? WHERE outcome IN ('failed', 'uncertain') AND handled_at IS NULL AND json_extract(payload, '$.ticketId') = ? RETURNING *`);
   }
