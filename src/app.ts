@@ -45,7 +45,7 @@ import { IdCardHost } from './devices-bridge/idcard-host.ts';
 import { PrinterHost, ticketBytes, ticketToPrint, type TicketToPrint } from './devices-bridge/printer-host.ts';
 import { CardReads } from './personal/card-reads.ts';
 import { ApplicantSeal } from './personal/applicant-seal.ts';
-import { attachRealtime, type HubServer } from './realtime/realtime-server.ts';
+import { attachRealtime, type HubServer, type SocketData } from './realtime/realtime-server.ts';
 import type { SideMessages } from './realtime/protocol.ts';
 import { hubIdOf } from './store/hub-identity.ts';
 import { CommandHandler, systemClock, type Clock } from './store/handle-command.ts';
@@ -59,7 +59,7 @@ import { AgentCommands, attentionOf } from './agents/agent-commands.ts';
 import { RemoteCardReads } from './agents/remote-card-reads.ts';
 import { ERRORS } from './domain/errors.ts';
 import { businessDate } from './domain/calendar.ts';
-import { declaredDevices, DeviceRegistry } from './devices-bridge/device-registry.ts';
+import { declaredDevices, DeviceRegistry, readerKioskOf } from './devices-bridge/device-registry.ts';
 import { HubMetrics } from './metrics/hub-metrics.ts';
 import { BackupService, type BackupSettings } from './backup/backup-service.ts';
 import { backupFileName, backupStamp } from './backup/backup-files.ts';
@@ -208,7 +208,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   const idcard =
     idcardConfig && !idcardConfig.agent
     ? new IdCardHost(
-        { uri: idcardConfig.uri, kioskId: idcardConfig.kioskId ?? config.devices.tokens.find((d) => d.kind === 'kiosk')!.id },
+        { uri: idcardConfig.uri, kioskId: readerKioskOf(config)! },
         cardReads,
         emit,
       )
@@ -297,12 +297,11 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   // sent now and again at each of its reconnects until it reports the outcome (issue #14 §1).
   const agentCommands = new AgentCommands(db, clock);
   const agentPrinters = new Map(config.devices.printers.filter((p) => p.agent).map((p) => [p.kioskId, p]));
-  const hostsOf = (device: string) => agents.list().filter((a) => a.status === 'approved' && a.devices.includes(device));
   const printOnAgent = (kioskId: string, t: TicketToPrint): string | null => {
     const p = agentPrinters.get(kioskId);
     if (!p) return null;
     const msg = agentCommands.print(`printer:${p.kioskId}`, ticketBytes(config, t, p.paperMm, publicUrl()), t.ticketId, t.number);
-    for (const a of hostsOf(msg.device)) realtime.emitTo(`agent:${a.id}`, 'agent.command', msg);
+    for (const id of agents.hostsOf(msg.device)) realtime.emitTo(`agent:${id}`, 'agent.command', msg);
     emit(`kiosk:${p.kioskId}`, 'print.job', { jobId: msg.id, ticketId: t.ticketId, number: t.number, state: 'printing', event: 'sent', attempt: 1, error: null });
     return msg.id;
   };
@@ -326,10 +325,15 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     const missed = agentCommands.reconcile(waiting);
     if (missed > 0) app.log.warn({ missed }, 'tickets committed before a crash without a print command: on the guide desk list to reprint');
   }
+  // The agent a socket is (null for any other screen or device).
+  const agentOf = (socket: { data: SocketData }): string | null => {
+    const p = socket.data.principal;
+    return p?.kind === 'device' && p.device.kind === 'agent' ? p.device.id : null;
+  };
   io.on('connection', (socket) => {
-    const p = (socket.data as { principal?: { kind: string; device?: { id: string; kind: string } } }).principal;
-    if (p?.kind !== 'device' || p.device?.kind !== 'agent') return;
-    const agent = agents.get(p.device.id);
+    const id = agentOf(socket);
+    if (id === null) return;
+    const agent = agents.get(id);
     if (agent) for (const msg of agentCommands.openFor(agent.devices)) socket.emit('agent.command', msg);
   });
 
@@ -416,10 +420,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
         },
         // A revoked agent's link closes now; its token will not open another.
         onRevoked: (id) => {
-          for (const s of io.of('/').sockets.values()) {
-            const p = (s.data as { principal?: { kind: string; device?: { id: string; kind: string } } }).principal;
-            if (p?.kind === 'device' && p.device?.kind === 'agent' && p.device.id === id) s.disconnect(true);
-          }
+          for (const s of io.of('/').sockets.values()) if (agentOf(s) === id) s.disconnect(true);
         },
       });
       api.get(

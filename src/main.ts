@@ -63,7 +63,7 @@ let backups;
 try {
   hmac = loadHmacKey(dataDir, process.env, { demo: config.hall.demo === true });
   applicantKey = config.upstream ? loadApplicantKey(dataDir, process.env, { demo: config.hall.demo === true }) : null;
-  backups = resolveBackupSettings(config, { configDir: dirname(configFile), dataDir, keyFile: hmac.file, env: process.env });
+  backups = resolveBackupSettings(config, { configDir: dirname(configFile), dataDir, keyFiles: [hmac.file, applicantKey?.file ?? null], env: process.env });
   // A demo hall on a fresh data directory starts with simulated history (docs/decisions.md §39).
   if (!values['no-history'] && config.hall.demo === true) {
     const started = performance.now();

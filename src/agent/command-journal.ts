@@ -2,6 +2,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } f
 import { join } from 'node:path';
 
 export type Outcome = 'printed' | 'failed' | 'uncertain';
+const OUTCOMES: ReadonlySet<Outcome> = new Set(['printed', 'failed', 'uncertain']);
 
 /**
  * What the agent did with each command, on disk before and after it acts: `S <id>` before a command
@@ -16,14 +17,16 @@ export class CommandJournal {
 
   constructor(dir: string) {
     const file = join(dir, 'journal.log');
-    if (existsSync(file)) {
-      for (const line of readFileSync(file, 'utf8').split('\n')) {
-        const [mark, id, outcome] = line.split(' ');
-        if (mark === 'S' && id) this.#started.add(id);
-        if (mark === 'D' && id && outcome) this.#done.set(id, outcome as Outcome);
-      }
+    const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    for (const line of text.split('\n')) {
+      const [mark, id, outcome] = line.split(' ');
+      if (mark === 'S' && id) this.#started.add(id);
+      // Only a whole outcome counts: a line cut short by a power loss leaves the command started (uncertain).
+      if (mark === 'D' && id && OUTCOMES.has(outcome as Outcome)) this.#done.set(id, outcome as Outcome);
     }
     this.#fd = openSync(file, 'a', 0o600);
+    // A torn last line is ended here, so the next record does not run on into it.
+    if (text !== '' && !text.endsWith('\n')) this.#append('\n');
   }
 
   /** `new`: never seen; `done` with its outcome; `interrupted`: started and never finished. */

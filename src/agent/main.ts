@@ -30,7 +30,7 @@ async function post(path: string, body: unknown): Promise<{ status: number; body
   return { status: res.status, body: await res.json().catch(() => null) };
 }
 
-/** Whether the hub still knows this token as an approved agent (false: revoked). */
+/** What the hub says this agent is and runs (`/agents/self`). */
 interface Self {
   id: string;
   name: string;
@@ -39,6 +39,7 @@ interface Self {
   readers: AgentReader[];
 }
 
+/** This agent as the hub knows it; false when the hub no longer takes the token (revoked). */
 async function whoAmI(token: string): Promise<Self | false> {
   const res = await fetch(`${hub}/api/v1/agents/self`, { headers: { authorization: `Bearer ${token}` } });
   if (res.status === 401 || res.status === 403) return false;
@@ -111,12 +112,9 @@ async function run(): Promise<void> {
       files.forget();
       continue;
     }
-    const runner = new CommandRunner(
-      me.printers,
-      journal,
-      (id: string, outcome: Outcome) => tell(token, `/agents/self/commands/${id}`, { outcome }),
-      (device, state, detail) => void tell(token, '/agents/self/status', { device, state, detail }).catch(() => undefined),
-    );
+    // A device's state, for the hub's board (tried as `tell` tries, then dropped).
+    const reportStatus = (device: string, state: string, detail: string) => void tell(token, '/agents/self/status', { device, state, detail }).catch(() => undefined);
+    const runner = new CommandRunner(me.printers, journal, (id: string, outcome: Outcome) => tell(token, `/agents/self/commands/${id}`, { outcome }), reportStatus);
     const readers = new AgentReaders(
       me.readers,
       async (read: CardReadPost) => {
@@ -135,7 +133,7 @@ async function run(): Promise<void> {
         page = { ...page, status: `${zh} / ${en}` };
         say(`读卡器：${zh}`, `card reader: ${en}`);
       },
-      (device, state, detail) => void tell(token, '/agents/self/status', { device, state, detail }).catch(() => undefined),
+      reportStatus,
     );
     say(`本机设备：${me.devices.join('、') || '无'}`, `devices here: ${me.devices.join(', ') || 'none'}`);
     await link(token, me.id, runner);

@@ -34,10 +34,12 @@ export class AgentCommands {
     private readonly db: Db,
     private readonly clock: Clock,
   ) {
-    this.#insert = db.prepare('INSERT INTO agent_commands (id, device, kind, payload, created_at) VALUES (?, ?, ?, ?, ?)');
+    this.#insert = db.prepare('INSERT INTO agent_commands (id, device, kind, payload, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *');
     this.#open = db.prepare('SELECT * FROM agent_commands WHERE done_at IS NULL ORDER BY seq');
     this.#byId = db.prepare('SELECT * FROM agent_commands WHERE id = ?');
-    this.#close = db.prepare('UPDATE agent_commands SET done_at = ?, outcome = ? WHERE id = ? AND done_at IS NULL');
+    // An ended command is never sent again (a reprint is a new command with fresh bytes): its receipt
+    // bytes go, or every ticket would stay in the hub's file at the size of its printout.
+    this.#close = db.prepare(`UPDATE agent_commands SET done_at = ?, outcome = ?, payload = json_set(payload, '$.bytes', '') WHERE id = ? AND done_at IS NULL`);
     this.#attention = db.prepare(`SELECT * FROM agent_commands WHERE outcome IN ('failed', 'uncertain') AND handled_at IS NULL ORDER BY seq`);
     this.#handle = db.prepare(`UPDATE agent_commands SET handled_at = ? WHERE outcome IN ('failed', 'uncertain') AND handled_at IS NULL AND json_extract(payload, '$.ticketId') = ? RETURNING *`);
   }
@@ -45,8 +47,7 @@ export class AgentCommands {
   print(device: string, bytes: Buffer, ticketId: string, number: string): AgentCommandMessage {
     const id = `cmd_${randomBytes(9).toString('base64url')}`;
     const at = this.clock.now();
-    this.#insert.run(id, device, 'print', JSON.stringify({ bytes: bytes.toString('base64'), ticketId, number }), at);
-    return toMessage(this.#byId.get(id) as Row);
+    return toMessage(this.#insert.get(id, device, 'print', JSON.stringify({ bytes: bytes.toString('base64'), ticketId, number }), at) as Row);
   }
 
   /** Still to be done for these devices, in order. */

@@ -48,6 +48,7 @@ const MAX_PENDING = 20;
 export class AgentStore {
   readonly #get;
   readonly #byToken;
+  readonly #hosts;
 
   constructor(
     private readonly db: Db,
@@ -55,6 +56,7 @@ export class AgentStore {
   ) {
     this.#get = db.prepare('SELECT * FROM agents WHERE id = ?');
     this.#byToken = db.prepare(`SELECT id, name FROM agents WHERE token_sha256 = ? AND status = 'approved'`);
+    this.#hosts = db.prepare(`SELECT a.id FROM agents a, json_each(a.devices) d WHERE a.status = 'approved' AND d.value = ? ORDER BY a.requested_at`).pluck();
   }
 
   list(): AgentRecord[] {
@@ -112,6 +114,11 @@ export class AgentStore {
     if (!this.#get.get(id)) throw new HallqError('HQ_ERR_AGENT_UNKNOWN');
     this.db.prepare(`UPDATE agents SET status = 'revoked', revoked_at = ?, revoked_by = ? WHERE id = ?`).run(this.clock.now(), by, id);
     return this.get(id)!;
+  }
+
+  /** The ids of the approved agents that host a device (asked per ticket: one prepared read, no list). */
+  hostsOf(device: string): string[] {
+    return this.#hosts.all(device) as string[];
   }
 
   /** The approved agent a token's SHA-256 belongs to. */

@@ -41,10 +41,19 @@ export function parseBackupName(file: string): BackupName | null {
   return { file, date: m[1]!, time: m[2]!, preMigrationFrom: m[3] === undefined ? null : Number(m[3]) };
 }
 
+/** Sorts backups newest first, by the date and time in their names. */
+export function newestFirst(a: Pick<BackupName, 'date' | 'time'>, b: Pick<BackupName, 'date' | 'time'>): number {
+  return a.date + a.time < b.date + b.time ? 1 : a.date + a.time > b.date + b.time ? -1 : 0;
+}
+
+/** The backups among these file names (others are not ours and are never touched). */
+export function backupsIn(files: readonly string[]): BackupName[] {
+  return files.map(parseBackupName).filter((b): b is BackupName => b !== null);
+}
+
 /** The files of `files` that rotation removes (pure; the caller deletes them). */
 export function filesToRotate(files: readonly string[], keep: Retention): string[] {
-  const parsed = files.map(parseBackupName).filter((b): b is BackupName => b !== null);
-  const newestFirst = (a: BackupName, b: BackupName) => (a.date + a.time < b.date + b.time ? 1 : a.date + a.time > b.date + b.time ? -1 : 0);
+  const parsed = backupsIn(files);
   const regular = parsed.filter((b) => b.preMigrationFrom === null).sort(newestFirst);
   const kept = new Set<string>();
   const days = new Set<string>();

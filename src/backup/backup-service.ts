@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { localTime } from '../domain/calendar.ts';
 import type { Clock } from '../clock.ts';
-import { backupFileName, backupStamp, filesToRotate, parseBackupName, type Retention } from './backup-files.ts';
+import { backupFileName, backupsIn, backupStamp, filesToRotate, newestFirst, type Retention } from './backup-files.ts';
 import { writeBackup } from './online-backup.ts';
 
 export interface BackupSettings extends Retention {
@@ -54,11 +54,9 @@ export class BackupService {
   }
 
   list(): BackupInfo[] {
-    return readdirSync(this.settings.dir)
-      .map(parseBackupName)
-      .filter((b) => b !== null)
-      .map((b) => ({ file: b.file, bytes: statSync(join(this.settings.dir, b.file)).size, date: b.date, time: b.time, kind: b.preMigrationFrom === null ? ('regular' as const) : ('pre-migration' as const) }))
-      .sort((a, b) => (a.date + a.time < b.date + b.time ? 1 : -1));
+    return backupsIn(readdirSync(this.settings.dir))
+      .sort(newestFirst)
+      .map((b) => ({ file: b.file, bytes: statSync(join(this.settings.dir, b.file)).size, date: b.date, time: b.time, kind: b.preMigrationFrom === null ? ('regular' as const) : ('pre-migration' as const) }));
   }
 
   backupNow(): Promise<BackupDone> {
@@ -83,7 +81,16 @@ export class BackupService {
     const now = localTime(this.clock.now(), this.timeZone);
     const [h, m] = this.settings.at.split(':').map(Number) as [number, number];
     if (now.minutes < h * 60 + m) return false;
-    return !this.list().some((b) => b.kind === 'regular' && b.date === now.date);
+    // Names only: this runs every minute, and needs no file's size.
+    let files: string[];
+    try {
+      files = readdirSync(this.settings.dir);
+    } catch {
+      // The directory is gone or unreadable (a disk unmounted): due, so the attempt fails on record
+      // (log, health page) instead of throwing from the timer and taking the hub down.
+      return true;
+    }
+    return !backupsIn(files).some((b) => b.preMigrationFrom === null && b.date === now.date);
   }
 
   async stop(): Promise<void> {

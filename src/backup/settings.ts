@@ -7,11 +7,11 @@ import { BackupError } from './errors.ts';
  * Where backups go: `HALLQ_BACKUP_DIR`, else the config's `backups.dir` (relative to the config
  * file). Null when neither is set. A backup holds the hall's personal data but must never hold a key,
  * so the directory may not be, or lie inside, the data directory (a demo hall keeps its key there)
- * or the directory of the ID HMAC key.
+ * or the directory of a key (the ID HMAC key, the applicant key).
  */
 export function resolveBackupSettings(
   config: HallConfig,
-  where: { configDir: string; dataDir: string; keyFile: string | null; env: NodeJS.ProcessEnv },
+  where: { configDir: string; dataDir: string; keyFiles: readonly (string | null)[]; env: NodeJS.ProcessEnv },
 ): BackupSettings | null {
   const fromEnv = where.env.HALLQ_BACKUP_DIR;
   const b = config.backups;
@@ -22,6 +22,6 @@ export function resolveBackupSettings(
     return r === '' || (!r.startsWith('..') && !isAbsolute(r));
   };
   if (within(resolve(where.dataDir))) throw new BackupError('HQ_ERR_BACKUP_DIR', `${dir} is inside the data directory ${where.dataDir}`);
-  if (where.keyFile && within(dirname(resolve(where.keyFile)))) throw new BackupError('HQ_ERR_BACKUP_DIR', `${dir} is inside the key's directory ${dirname(where.keyFile)}`);
+  for (const key of where.keyFiles) if (key && within(dirname(resolve(key)))) throw new BackupError('HQ_ERR_BACKUP_DIR', `${dir} is inside the key's directory ${dirname(key)}`);
   return { dir, at: b?.at ?? '02:30', keepDaily: b?.keepDaily ?? 14, keepMonthly: b?.keepMonthly ?? 12, keepPreMigration: b?.keepPreMigration ?? 3 };
 }

@@ -14,10 +14,16 @@ export interface DeclaredDevice {
   kioskId?: string;
 }
 
+/** The kiosk the ID reader serves: the one it names, else the first kiosk (the config check makes sure there is one). */
+export function readerKioskOf(config: HallConfig): string | undefined {
+  const d = config.devices;
+  return d.idcard ? (d.idcard.kioskId ?? d.tokens.find((t) => t.kind === 'kiosk')?.id) : undefined;
+}
+
 /** Every device the hall config gives the hub to run, with the ids their hosts report under. */
 export function declaredDevices(config: HallConfig): DeclaredDevice[] {
   const d = config.devices;
-  const kioskOfReader = d.idcard ? (d.idcard.kioskId ?? d.tokens.find((t) => t.kind === 'kiosk')?.id) : undefined;
+  const kioskOfReader = readerKioskOf(config);
   return [
     ...d.printers.map((p) => ({ id: `printer:${p.kioskId}`, kind: 'printer' as const, address: p.uri, host: p.agent ? 'agent' : 'hub', kioskId: p.kioskId })),
     ...(d.idcard && kioskOfReader ? [{ id: `idcard:${kioskOfReader}`, kind: 'idcard' as const, address: d.idcard.uri, host: d.idcard.agent ? 'agent' : 'hub', kioskId: kioskOfReader }] : []),
@@ -72,22 +78,7 @@ export class DeviceRegistry {
     private readonly publish: (entry: DeviceHealth) => void,
   ) {
     const now = clock.now();
-    for (const d of declared) {
-      this.#entries.set(d.id, {
-        ...d,
-        health: 'degraded',
-        state: 'starting',
-        detail: '',
-        printer: d.kind === 'printer' ? { paper: 'ok', coverOpen: false } : null,
-        lastSeen: null,
-        lastError: null,
-        downSince: null,
-        alarm: null,
-        guideAlert: null,
-        today: this.#emptyDay(now),
-        at: now,
-      });
-    }
+    for (const d of declared) this.#entries.set(d.id, this.#fresh(d, now));
   }
 
   list(): DeviceHealth[] {
@@ -174,17 +165,21 @@ export class DeviceRegistry {
     this.publish(structuredClone(e));
   }
 
+  /** A device the config does not name (reported all the same): on the board from its first word. */
   #adopt(s: DeviceStatus, now: number): DeviceHealth {
-    const e: DeviceHealth = {
-      id: s.device,
-      kind: s.kind,
-      address: '',
-      host: 'hub',
-      ...(s.kioskId !== undefined ? { kioskId: s.kioskId } : {}),
+    const e = this.#fresh({ id: s.device, kind: s.kind, address: '', host: 'hub', ...(s.kioskId !== undefined ? { kioskId: s.kioskId } : {}) }, now);
+    this.#entries.set(e.id, e);
+    return e;
+  }
+
+  /** A device before it has said anything: starting, nothing counted. */
+  #fresh(d: DeclaredDevice, now: number): DeviceHealth {
+    return {
+      ...d,
       health: 'degraded',
       state: 'starting',
       detail: '',
-      printer: null,
+      printer: d.kind === 'printer' ? { paper: 'ok', coverOpen: false } : null,
       lastSeen: null,
       lastError: null,
       downSince: null,
@@ -193,8 +188,6 @@ export class DeviceRegistry {
       today: this.#emptyDay(now),
       at: now,
     };
-    this.#entries.set(e.id, e);
-    return e;
   }
 
   #emptyDay(now: number): DeviceHealth['today'] {

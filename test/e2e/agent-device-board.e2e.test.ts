@@ -6,9 +6,11 @@ import type { Browser, Page } from 'playwright-core';
 import { SerialPort } from 'serialport';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { startAgent } from '../support/agent-process.ts';
+import { call } from '../support/http.ts';
 import { SimulatedPrinter } from '../../devices/printer/index.ts';
 import { CHROMIUM, launchBrowser } from '../support/browser.ts';
-import { REPO_ROOT, spawnHub, type HubProcess } from '../support/hub-process.ts';
+import { spawnHub, type HubProcess } from '../support/hub-process.ts';
 import { hasTool } from '../support/require-tool.ts';
 import { TEST_PASSWORD, testConfig } from '../support/test-config.ts';
 
@@ -30,15 +32,6 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function call(url: string, method: string, path: string, token?: string, body?: unknown) {
-  const res = await fetch(`${url}/api/v1${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: (await res.json().catch(() => null)) as any };
-}
-
 describe.skipIf(!hasTool(CHROMIUM, ['--version']) || !hasTool('socat'))('the health board with a printer on an agent, in Chromium', () => {
   it('shows the agent’s printer out of paper on the manager’s and the guide’s screens within 2 s', { timeout: 120_000 }, async () => {
     const ttyA = join(root, 'ttyA');
@@ -56,12 +49,8 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']) || !hasTool('socat'))('the hea
     const hub = await spawnHub({ dataDir: join(root, 'data'), configFile });
     procs.push(hub);
     const manager = (await call(hub.url, 'POST', '/auth/login', undefined, { jobNo: 'm1', password: TEST_PASSWORD })).body.token as string;
-    const agent = spawn(process.execPath, ['--import', 'tsx', 'src/agent/main.ts', '--hub', hub.url, '--dir', join(root, 'agent'), '--page-port', '0'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(agent);
-    let out = '';
-    agent.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    await expect.poll(() => /配对码 (\d{6})/.exec(out)?.[1], { timeout: 30_000 }).toBeDefined();
-    const code = /配对码 (\d{6})/.exec(out)![1]!;
+    const agent = startAgent(hub.url, join(root, 'agent'), children);
+    const code = (await agent.waitFor(/配对码 (\d{6})/))[1]!;
     const id = (await call(hub.url, 'GET', '/agents', manager)).body.agents[0].id as string;
     expect((await call(hub.url, 'POST', `/agents/${id}/approve`, manager, { code, name: '自助机1', devices: ['printer:kiosk-1'] })).status).toBe(200);
 

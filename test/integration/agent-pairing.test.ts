@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { REPO_ROOT, spawnHub, type HubProcess } from '../support/hub-process.ts';
+import { startAgent } from '../support/agent-process.ts';
+import { call } from '../support/http.ts';
+import { spawnHub, type HubProcess } from '../support/hub-process.ts';
 import { TEST_PASSWORD, testConfig } from '../support/test-config.ts';
 
 /**
@@ -24,34 +26,6 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function call(url: string, method: string, path: string, token?: string, body?: unknown) {
-  const res = await fetch(`${url}/api/v1${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-function startAgent(hub: string, dir: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/agent/main.ts', '--hub', hub, '--dir', dir, '--page-port', '0'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  const waitFor = async (re: RegExp, from = 0): Promise<RegExpExecArray> => {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const m = re.exec(out.slice(from));
-      if (m) return m;
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`agent never printed ${re}:\n${out}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
-  return { child, waitFor, output: () => out };
-}
-
 describe('device agent pairing', () => {
   it('pairs with a code a manager approves, keeps only hashes on the hub, and is shut out when revoked', { timeout: 120_000 }, async () => {
     const root = mkdtempSync(join(tmpdir(), 'hallq-agent-pair-'));
@@ -63,7 +37,7 @@ describe('device agent pairing', () => {
     const manager = (await call(hub.url, 'POST', '/auth/login', undefined, { jobNo: 'm1', password: TEST_PASSWORD })).body.token as string;
 
     const agentDir = join(root, 'agent');
-    const agent = startAgent(hub.url, agentDir);
+    const agent = startAgent(hub.url, agentDir, children);
     const code = (await agent.waitFor(/配对码 (\d{6})/))[1]!;
     const pagePort = (await agent.waitFor(/local pairing page http:\/\/127\.0\.0\.1:(\d+)\//))[1]!;
     expect(await (await fetch(`http://127.0.0.1:${pagePort}/`)).text()).toContain(`>${code}<`);

@@ -7,8 +7,10 @@ import Database from 'better-sqlite3';
 import { SerialPort } from 'serialport';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { startAgent } from '../support/agent-process.ts';
+import { call } from '../support/http.ts';
 import { SimulatedPrinter } from '../../devices/printer/index.ts';
-import { REPO_ROOT, spawnHub, type HubProcess } from '../support/hub-process.ts';
+import { spawnHub, type HubProcess } from '../support/hub-process.ts';
 import { hasTool } from '../support/require-tool.ts';
 import { TcpProxy } from '../support/tcp-proxy.ts';
 import { KIOSK, TEST_PASSWORD, testConfig } from '../support/test-config.ts';
@@ -33,16 +35,6 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function call(url: string, method: string, path: string, token?: string, body?: unknown) {
-  const res = await fetch(`${url}/api/v1${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
@@ -50,24 +42,6 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
-}
-
-function startAgent(hub: string, dir: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/agent/main.ts', '--hub', hub, '--dir', dir, '--page-port', '0'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  const waitFor = async (re: RegExp): Promise<RegExpExecArray> => {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const m = re.exec(out);
-      if (m) return m;
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`agent never printed ${re}:\n${out}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
-  return { child, waitFor, kill: () => new Promise<void>((r) => (child.exitCode !== null ? r() : (child.once('exit', () => r()), child.kill('SIGKILL')))) };
 }
 
 describe.skipIf(!hasTool('socat'))('a printer on a device agent', () => {
@@ -97,7 +71,7 @@ describe.skipIf(!hasTool('socat'))('a printer on a device agent', () => {
     // The agent reaches the hub through a forwarder the test can cut: the network between them.
     const proxy = await TcpProxy.start(port);
     proxyToClose = proxy;
-    let agent = startAgent(proxy.url, agentDir);
+    let agent = startAgent(proxy.url, agentDir, children);
     const code = (await agent.waitFor(/配对码 (\d{6})/))[1]!;
     const id = (await call(hub.url, 'GET', '/agents', manager)).body.agents[0].id as string;
     expect((await call(hub.url, 'POST', `/agents/${id}/approve`, manager, { code, name: '自助机1', devices: ['printer:kiosk-1'] })).status).toBe(200);
@@ -131,7 +105,7 @@ describe.skipIf(!hasTool('socat'))('a printer on a device agent', () => {
     // The agent is killed; tickets taken meanwhile print once it is back.
     await agent.kill();
     await take(2);
-    agent = startAgent(proxy.url, agentDir);
+    agent = startAgent(proxy.url, agentDir, children);
     await sim.waitForReceipts(7, 30_000);
 
     // The agent is down, tickets are taken, the hub is killed and comes back: they still print, once.
@@ -140,7 +114,7 @@ describe.skipIf(!hasTool('socat'))('a printer on a device agent', () => {
     await hub.kill('SIGKILL');
     hub = await spawnHub({ dataDir, configFile, port });
     procs.push(hub);
-    agent = startAgent(proxy.url, agentDir);
+    agent = startAgent(proxy.url, agentDir, children);
     await sim.waitForReceipts(9, 30_000);
 
     // The hub is killed the moment a ticket is acknowledged, while its print is on the way or on the

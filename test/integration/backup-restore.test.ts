@@ -8,7 +8,8 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { BackupService } from '../../src/backup/backup-service.ts';
-import { checkBackup } from '../../src/backup/restore.ts';
+import { checkBackup, restoreBackup } from '../../src/backup/restore.ts';
+import { hubIdOf } from '../../src/store/hub-identity.ts';
 import { loadHallConfig } from '../../src/config/load-hall-config.ts';
 import { systemClock } from '../../src/clock.ts';
 import { simulate } from '../../src/simulator/index.ts';
@@ -16,6 +17,7 @@ import { openDb } from '../../src/store/open-db.ts';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
 import { buildHub } from '../../src/app.ts';
 import { REPO_ROOT, spawnHub, spawnHubExpectingRefusal, type HubProcess } from '../support/hub-process.ts';
+import { call } from '../support/http.ts';
 import { TEST_HMAC_KEY } from '../support/hub.ts';
 import { KIOSK, MONITOR, TEST_PASSWORD, testConfig } from '../support/test-config.ts';
 
@@ -49,16 +51,6 @@ async function restoreCli(args: string[]): Promise<{ code: number; out: string }
   }
 }
 
-async function call(url: string, method: string, path: string, token?: string, body?: unknown) {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
 describe('backups and restore', () => {
   it('backs up under load, restores into a new data dir, and the hub there has every acknowledged ticket under a new identity', { timeout: 180_000 }, async () => {
     const root = fresh('hallq-backup-');
@@ -69,15 +61,15 @@ describe('backups and restore', () => {
     const env = { HALLQ_ID_HMAC_KEY_FILE: keyFile };
     const first = await spawnHub({ dataDir: join(root, 'data-a'), configFile, env });
     procs.push(first);
-    const manager = (await call(first.url, 'POST', '/api/v1/auth/login', undefined, { jobNo: 'm1', password: TEST_PASSWORD })).body.token as string;
-    const hubA = (await call(first.url, 'GET', '/api/v1/health', MONITOR)).body.hubId as string;
+    const manager = (await call(first.url, 'POST', '/auth/login', undefined, { jobNo: 'm1', password: TEST_PASSWORD })).body.token as string;
+    const hubA = (await call(first.url, 'GET', '/health', MONITOR)).body.hubId as string;
 
     // Kiosks take tickets all along; the manager asks for a backup in the middle of it.
     const acked: { id: string; number: string; at: number }[] = [];
     let stop = false;
     const kiosk = async (k: number) => {
       for (let i = 0; !stop; i++) {
-        const r = await call(first.url, 'POST', '/api/v1/tickets', KIOSK, { categoryId: (k + i) % 2 ? 'ZX' : 'SB' });
+        const r = await call(first.url, 'POST', '/tickets', KIOSK, { categoryId: (k + i) % 2 ? 'ZX' : 'SB' });
         expect(r.status).toBe(201);
         acked.push({ id: r.body.ticket.id, number: r.body.ticket.number, at: performance.now() });
       }
@@ -85,7 +77,7 @@ describe('backups and restore', () => {
     const kiosks = Array.from({ length: 6 }, (_, k) => kiosk(k));
     while (acked.length < 300) await new Promise((r) => setTimeout(r, 10));
     const askedAt = performance.now();
-    const asked = await call(first.url, 'POST', '/api/v1/backups', manager);
+    const asked = await call(first.url, 'POST', '/backups', manager);
     const answeredAt = performance.now();
     expect(asked.status, JSON.stringify(asked.body)).toBe(201);
     while (acked.at(-1)!.at - answeredAt < 300) await new Promise((r) => setTimeout(r, 10));
@@ -105,8 +97,8 @@ describe('backups and restore', () => {
     const bytes = readFileSync(file);
     expect(bytes.includes(Buffer.from(key))).toBe(false);
     expect(bytes.includes(Buffer.from(key, 'hex'))).toBe(false);
-    expect((await call(first.url, 'GET', '/api/v1/backups', manager)).body.backups).toEqual([expect.objectContaining({ file: asked.body.file, kind: 'regular' })]);
-    expect((await call(first.url, 'GET', '/api/v1/backups', KIOSK)).status).toBe(403);
+    expect((await call(first.url, 'GET', '/backups', manager)).body.backups).toEqual([expect.objectContaining({ file: asked.body.file, kind: 'regular' })]);
+    expect((await call(first.url, 'GET', '/backups', KIOSK)).status).toBe(403);
     await first.kill('SIGTERM');
     // The copy is the log up to its lastSeq, row for row, and goes past every ticket acknowledged before it was asked for.
     const lastSeq = asked.body.lastSeq as number;
@@ -131,13 +123,13 @@ describe('backups and restore', () => {
     expect(restored.out).toContain('已恢复 / restored');
     const second = await spawnHub({ dataDir: dataB, configFile, env });
     procs.push(second);
-    const health = (await call(second.url, 'GET', '/api/v1/health', MONITOR)).body;
+    const health = (await call(second.url, 'GET', '/health', MONITOR)).body;
     expect(health.hubId).not.toBe(hubA);
     const missing: string[] = [];
     const inBackup = acked.filter((a) => inOriginal(a.id));
     expect(inBackup.length).toBeGreaterThan(beforeBackup.length);
     for (const a of inBackup) {
-      const r = await call(second.url, 'GET', `/api/v1/tickets/${encodeURIComponent(a.id)}`);
+      const r = await call(second.url, 'GET', `/tickets/${encodeURIComponent(a.id)}`);
       if (r.status !== 200 || r.body.ticket.number !== a.number) missing.push(`${a.number} ${a.id}: ${r.status}`);
     }
     expect(missing).toEqual([]);
@@ -147,7 +139,7 @@ describe('backups and restore', () => {
     expect(busy.code).toBe(1);
     expect(busy.out).toContain('运行中的 hub');
     expect(busy.out).toContain('nothing was changed');
-    expect((await call(second.url, 'GET', '/api/v1/health', MONITOR)).body.hubId).toBe(health.hubId);
+    expect((await call(second.url, 'GET', '/health', MONITOR)).body.hubId).toBe(health.hubId);
     await second.kill('SIGTERM');
 
     // A damaged copy and a log with a gap are refused; the data dir they were meant for stays empty.
@@ -284,5 +276,137 @@ describe('the nightly backup', () => {
     expect(service.list().map((b) => b.date)).toEqual(['2026-12-07', '2026-12-06', '2026-12-05']);
     now += 24 * 3600_000;
     expect(service.isDue()).toBe(true);
+  });
+});
+
+describe('restoring over the data directory of a stopped hub', () => {
+  it('sets aside what a graceful stop or a crash left there, its WAL’s commits with it, and the hub starts again on the backup', { timeout: 60_000 }, async () => {
+    const root = fresh('hallq-restore-over-');
+    const settings = { dir: join(root, 'backups'), at: '02:30', keepDaily: 14, keepMonthly: 12, keepPreMigration: 3 };
+    const build = (dir: string) => buildHub({ config: testConfig(), dbFile: join(dir, 'hallq.db'), hmacKey: TEST_HMAC_KEY, dayCloser: false, announcer: false, backups: settings });
+    const issue = async (hub: Awaited<ReturnType<typeof build>>) => {
+      const r = await hub.app.inject({ method: 'POST', url: '/api/v1/tickets', headers: { authorization: `Bearer ${KIOSK}` }, payload: { categoryId: 'ZX' } });
+      expect(r.statusCode, r.body).toBe(201);
+    };
+    const eventCount = (f: string) => {
+      const d = new Database(f, { readonly: true });
+      try {
+        return (d.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+      } finally {
+        d.close();
+      }
+    };
+    const ticketsOf = (hub: Awaited<ReturnType<typeof build>>) => hub.handler.read((s) => s.tickets.size);
+
+    // A hub takes two tickets, is backed up, takes a third, and stops gracefully (its WAL checkpointed away).
+    const dataA = join(root, 'data-a');
+    const first = await build(dataA);
+    await issue(first);
+    await issue(first);
+    const backup = await first.backups!.backupNow();
+    await issue(first);
+    const hubA = hubIdOf(first.db);
+    await first.close();
+    const eventsA = eventCount(join(dataA, 'hallq.db'));
+    expect(eventsA).toBeGreaterThan(backup.lastSeq);
+
+    const over = restoreBackup(backup.file, dataA);
+    expect(over.setAside).not.toBeNull();
+    expect(eventCount(over.setAside!)).toBe(eventsA);
+    const second = await build(dataA);
+    expect(await ticketsOf(second)).toBe(2);
+    expect(hubIdOf(second.db)).not.toBe(hubA);
+
+    // A crash image: the files as a killed hub leaves them, its last ticket only in the WAL.
+    await issue(second);
+    const dataB = join(root, 'data-b');
+    mkdirSync(dataB);
+    second.db.pragma('wal_checkpoint(TRUNCATE)');
+    await issue(second);
+    for (const ext of ['', '-wal']) copyFileSync(join(dataA, `hallq.db${ext}`), join(dataB, `hallq.db${ext}`));
+    const inCrash = await second.handler.read(() => second.handler.seq);
+    await second.close();
+    const crashed = restoreBackup(backup.file, dataB);
+    expect(eventCount(crashed.setAside!)).toBe(inCrash);
+    const third = await build(dataB);
+    expect(await ticketsOf(third)).toBe(2);
+    await third.close();
+  });
+});
+
+describe('backups that cannot be made or used', () => {
+  it('answers 503 when the backup cannot be written and says so on the health page; 404 with no backups; a restore refuses a file that is not a hallq database or is too new', { timeout: 60_000 }, async () => {
+    const root = fresh('hallq-backup-bad-');
+    const dir = join(root, 'backups');
+    const settings = { dir, at: '02:30', keepDaily: 14, keepMonthly: 12, keepPreMigration: 3 };
+    const hub = await buildHub({ config: testConfig(), dbFile: join(root, 'data', 'hallq.db'), hmacKey: TEST_HMAC_KEY, dayCloser: false, announcer: false, backups: settings });
+    try {
+      const login = await hub.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { jobNo: 'm1', password: TEST_PASSWORD } });
+      const auth = { authorization: `Bearer ${JSON.parse(login.body).token as string}` };
+      // The backup directory is gone, and a file stands in its place (a disk unmounted, a slip of the hand).
+      rmSync(dir, { recursive: true });
+      writeFileSync(dir, 'not a directory');
+      const asked = await hub.app.inject({ method: 'POST', url: '/api/v1/backups', headers: auth });
+      expect(asked.statusCode).toBe(503);
+      expect(JSON.parse(asked.body).error.code).toBe('HQ_ERR_BACKUP_FAILED');
+      const health = JSON.parse((await hub.app.inject({ method: 'GET', url: '/api/v1/health', headers: { authorization: `Bearer ${MONITOR}` } })).body);
+      expect(health.backup).toMatchObject({ dir, last: { ok: false, file: null } });
+      expect(health.backup.last.error).toBeTruthy();
+      // The hall goes on meanwhile.
+      expect((await hub.app.inject({ method: 'POST', url: '/api/v1/tickets', headers: { authorization: `Bearer ${KIOSK}` }, payload: { categoryId: 'ZX' } })).statusCode).toBe(201);
+    } finally {
+      await hub.close();
+    }
+
+    const none = await buildHub({ config: testConfig(), dbFile: join(root, 'data-none', 'hallq.db'), hmacKey: TEST_HMAC_KEY, dayCloser: false, announcer: false });
+    try {
+      const login = await none.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { jobNo: 'm1', password: TEST_PASSWORD } });
+      const off = await none.app.inject({ method: 'POST', url: '/api/v1/backups', headers: { authorization: `Bearer ${JSON.parse(login.body).token as string}` } });
+      expect(off.statusCode).toBe(404);
+      expect(JSON.parse(off.body).error.code).toBe('HQ_ERR_BACKUPS_OFF');
+    } finally {
+      await none.close();
+    }
+
+    // Not a database at all, and a database from a newer hallq: refused by the check, nothing restored.
+    const text = join(root, 'notes.db');
+    writeFileSync(text, 'these are not the backups you are looking for\n'.repeat(200));
+    expect(() => checkBackup(text)).toThrow(expect.objectContaining({ code: 'HQ_ERR_BACKUP_UNREADABLE' }));
+    const newer = join(root, 'newer.db');
+    const n = openDb(newer);
+    n.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    n.close();
+    expect(() => checkBackup(newer)).toThrow(expect.objectContaining({ code: 'HQ_ERR_BACKUP_TOO_NEW' }));
+    const target = join(root, 'data-restore');
+    expect(() => restoreBackup(newer, target)).toThrow(expect.objectContaining({ code: 'HQ_ERR_BACKUP_TOO_NEW' }));
+    expect(existsSync(join(target, 'hallq.db'))).toBe(false);
+    // The CLI's check says the same, and changes nothing.
+    const checked = await restoreCli([text, '--check']);
+    expect(checked.code).toBe(1);
+    expect(checked.out).toContain('无法打开');
+    expect(checked.out).toContain('nothing was changed');
+  });
+});
+
+describe('the nightly backup with its directory gone', () => {
+  it('does not throw from the timer: it tries, fails, and the failure is on record', { timeout: 30_000 }, async () => {
+    const root = fresh('hallq-nightly-gone-');
+    const dbFile = join(root, 'data', 'hallq.db');
+    openDb(dbFile).close();
+    const dir = join(root, 'backups');
+    const now = Date.UTC(2026, 11, 6, 19, 0); // 03:00 in Shanghai: past the 02:30 backup
+    const errors: string[] = [];
+    const service = new BackupService(dbFile, { dir, at: '02:30', keepDaily: 3, keepMonthly: 0, keepPreMigration: 3 }, { now: () => now }, 'Asia/Shanghai', { info() {}, error: (_o, m) => void errors.push(m) });
+    // An unmounted disk, a directory removed by hand: a file stands where the backups went.
+    rmSync(dir, { recursive: true });
+    writeFileSync(dir, 'not a directory');
+    expect(service.isDue()).toBe(true);
+    service.start(20);
+    try {
+      await expect.poll(() => service.last, { timeout: 10_000 }).toMatchObject({ ok: false, file: null });
+      expect(errors).toContain('backup failed');
+    } finally {
+      await service.stop();
+    }
   });
 });

@@ -115,3 +115,23 @@ describe('the hub’s log', () => {
     expect(out).not.toMatch(/^\{"level"/m);
   });
 });
+
+describe('the hub unit’s settings', () => {
+  it('start a real (not demo) hall that uploads to 好差评: every key it needs is named outside the data directory', { timeout: 60_000 }, async () => {
+    // The unit's own Environment= lines, its paths moved under a scratch root.
+    const root = fresh('hallq-unit-env-');
+    const unit = readFileSync(join(REPO_ROOT, 'deploy/systemd/hallq-hub.service'), 'utf8');
+    const env: Record<string, string> = {};
+    for (const m of unit.matchAll(/^Environment=(HALLQ_[A-Z_]+)=(.+)$/gm)) env[m[1]!] = join(root, m[2]!);
+    expect(env.HALLQ_DATA).toBeDefined();
+    const configFile = join(root, 'hall.yaml');
+    writeFileSync(configFile, stringify(testConfig({ demo: false, upstream: 'http://127.0.0.1:9/ratings' })));
+    const hub = await spawnHub({ dataDir: env.HALLQ_DATA!, configFile, env });
+    try {
+      expect(existsSync(join(root, '/etc/hallq/keys/id-hmac.key'))).toBe(true);
+      expect(existsSync(join(root, '/etc/hallq/keys/applicant.key'))).toBe(true);
+    } finally {
+      await hub.kill('SIGTERM');
+    }
+  });
+});

@@ -1,14 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { startAgent } from '../support/agent-process.ts';
+import { call } from '../support/http.ts';
 import { exampleCard, runSimulatorOnSerial, type SerialSimulator } from '../../devices/idcard/index.ts';
 import { SimulatedPrinter } from '../../devices/printer/index.ts';
 import { SerialPort } from 'serialport';
 import { startSocatPtyPair, type PtyPair } from '../../devices/test-support/socat-pty-pair.ts';
-import { REPO_ROOT, spawnHub, type HubProcess } from '../support/hub-process.ts';
+import { spawnHub, type HubProcess } from '../support/hub-process.ts';
 import { hasTool } from '../support/require-tool.ts';
 import { RecordingClient } from '../support/socket-client.ts';
 import { TcpProxy } from '../support/tcp-proxy.ts';
@@ -42,15 +44,6 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function call(url: string, method: string, path: string, token?: string, body?: unknown) {
-  const res = await fetch(`${url}/api/v1${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: (await res.json().catch(() => null)) as any };
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(!hasTool('socat'))('two device agents: the kiosk’s reader on one, its printer on another', () => {
@@ -78,24 +71,17 @@ describe.skipIf(!hasTool('socat'))('two device agents: the kiosk’s reader on o
     proxy = await TcpProxy.start(Number(new URL(hub.url).port));
     const manager = (await call(hub.url, 'POST', '/auth/login', undefined, { jobNo: 'm1', password: TEST_PASSWORD })).body.token as string;
     const agentDir = join(root, 'agent');
-    const agent = spawn(process.execPath, ['--import', 'tsx', 'src/agent/main.ts', '--hub', proxy.url, '--dir', agentDir, '--page-port', '0'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(agent);
-    let out = '';
-    agent.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    agent.stderr!.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    await expect.poll(() => /配对码 (\d{6})/.exec(out)?.[1], { timeout: 30_000 }).toBeDefined();
+    const agent = startAgent(proxy.url, agentDir, children);
+    const code = (await agent.waitFor(/配对码 (\d{6})/))[1];
     const id = (await call(hub.url, 'GET', '/agents', manager)).body.agents[0].id as string;
-    expect((await call(hub.url, 'POST', `/agents/${id}/approve`, manager, { code: /配对码 (\d{6})/.exec(out)![1], name: '自助机1', devices: ['idcard:kiosk-1'] })).status).toBe(200);
-    await expect.poll(() => out.includes('devices here: idcard:kiosk-1'), { timeout: 30_000 }).toBe(true);
+    expect((await call(hub.url, 'POST', `/agents/${id}/approve`, manager, { code, name: '自助机1', devices: ['idcard:kiosk-1'] })).status).toBe(200);
+    await agent.waitFor(/devices here: idcard:kiosk-1/);
     // The second agent, straight to the hub (not through the forwarder), for the printer.
-    const printerAgent = spawn(process.execPath, ['--import', 'tsx', 'src/agent/main.ts', '--hub', hub.url, '--dir', join(root, 'agent2'), '--page-port', '0'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(printerAgent);
-    let out2 = '';
-    printerAgent.stdout!.on('data', (c: Buffer) => (out2 += c.toString('utf8')));
-    await expect.poll(() => /配对码 (\d{6})/.exec(out2)?.[1], { timeout: 30_000 }).toBeDefined();
+    const printerAgent = startAgent(hub.url, join(root, 'agent2'), children);
+    const code2 = (await printerAgent.waitFor(/配对码 (\d{6})/))[1];
     const id2 = ((await call(hub.url, 'GET', '/agents', manager)).body.agents as { id: string; status: string }[]).find((a) => a.id !== id && a.status === 'pending')!.id;
-    expect((await call(hub.url, 'POST', `/agents/${id2}/approve`, manager, { code: /配对码 (\d{6})/.exec(out2)![1], name: '自助机1打印', devices: ['printer:kiosk-1'] })).status).toBe(200);
-    await expect.poll(() => out2.includes('devices here: printer:kiosk-1'), { timeout: 30_000 }).toBe(true);
+    expect((await call(hub.url, 'POST', `/agents/${id2}/approve`, manager, { code: code2, name: '自助机1打印', devices: ['printer:kiosk-1'] })).status).toBe(200);
+    await printerAgent.waitFor(/devices here: printer:kiosk-1/);
     const printedNumbers = () => printer.receipts.map((r) => r.lines.map((l) => /\b([A-C]\d{3})\b/.exec(l)?.[1]).find(Boolean) ?? '?');
 
     kiosk = await RecordingClient.connect(hub.url, { token: KIOSK });
@@ -127,13 +113,9 @@ describe.skipIf(!hasTool('socat'))('two device agents: the kiosk’s reader on o
     // (The first card has been off the reader for a while: the reader polls every 500 ms.)
     await proxy.cut();
     await sleep(1200);
-    const mark = out.length;
+    const mark = agent.output().length;
     sim.simulator.place(exampleCard({ name: '王五', idNumber: '440304198001011239' }));
-    const deadline = Date.now() + 20_000;
-    while (!out.slice(mark).includes('the hub cannot be reached: this read was not used')) {
-      if (Date.now() > deadline) throw new Error(`the agent never refused the read; it said:\n${out.slice(mark)}`);
-      await sleep(50);
-    }
+    await agent.waitFor(/the hub cannot be reached: this read was not used/, mark);
     sim.simulator.remove();
     // Meanwhile the printer's agent, whose network is whole, prints a ticket taken at the kiosk.
     expect((await call(hub.url, 'POST', '/tickets', KIOSK, { categoryId: 'ZX' })).status).toBe(201);

@@ -7,6 +7,7 @@ import { codecContext, decodeRow, type StoredEvent } from '../../src/store/event
 import type { HallConfig } from '../../src/config/schema.ts';
 import type { Clock } from '../../src/store/handle-command.ts';
 import type { OpenHid } from '../../devices/ratingpad/index.ts';
+import { api } from './http.ts';
 import { TEST_PASSWORD, testConfig } from './test-config.ts';
 
 export const TEST_HMAC_KEY = Buffer.alloc(32, 7);
@@ -57,25 +58,7 @@ export async function startHub(opts: { config?: HallConfig; clock?: Clock; dir?:
   };
 }
 
-export async function api(url: string, method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-  const res = await fetch(`${url}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
-      ...opts.headers,
-    },
-    ...(opts.body !== undefined ? { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) } : {}),
-  });
-  const text = await res.text();
-  let body: any = undefined;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = text;
-  }
-  return { status: res.status, body };
-}
+export { api } from './http.ts';
 
 export async function login(url: string, jobNo: string): Promise<string> {
   const r = await api(url, 'POST', '/auth/login', { body: { jobNo, password: TEST_PASSWORD } });

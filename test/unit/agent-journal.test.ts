@@ -50,3 +50,19 @@ describe('the agent runs each command at most once', () => {
     expect(readFileSync(join(dir, 'journal.log'), 'utf8').trim().split('\n')).toEqual(['S cmd_aaaaaaaaaa', 'D cmd_aaaaaaaaaa printed', 'S cmd_bbbbbbbbbb', 'D cmd_bbbbbbbbbb uncertain']);
   });
 });
+
+describe('the agent’s journal after a power cut', () => {
+  it('reads a torn last line as a command started, never as an outcome, and goes on on a line of its own', () => {
+    const torn = mkdtempSync(join(dir, 'torn-'));
+    // The last record was half on disk when the power went: `D <id> printed` cut short.
+    writeFileSync(join(torn, 'journal.log'), 'S cmd_cccccccccc\nD cmd_cccccccccc pri');
+    let journal = new CommandJournal(torn);
+    expect(journal.state('cmd_cccccccccc')).toEqual({ kind: 'interrupted' });
+    journal.started('cmd_dddddddddd');
+    journal.close();
+    journal = new CommandJournal(torn);
+    expect(journal.state('cmd_dddddddddd')).toEqual({ kind: 'interrupted' });
+    expect(journal.state('cmd_cccccccccc')).toEqual({ kind: 'interrupted' });
+    journal.close();
+  });
+});

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { backupFileName, backupStamp, filesToRotate, parseBackupName } from '../../src/backup/backup-files.ts';
+import { resolveBackupSettings } from '../../src/backup/settings.ts';
 import { addDays } from '../../src/domain/calendar.ts';
+import { testConfig } from '../support/test-config.ts';
 
 const keep = { keepDaily: 14, keepMonthly: 12, keepPreMigration: 3 };
 
@@ -44,5 +46,16 @@ describe('backup rotation', () => {
     expect(removed.sort()).toEqual(['hallq-2026-11-01T080000-pre-migration-v9.db', 'hallq-2026-11-20T080000-pre-migration-v10.db', 'hallq-2026-12-07T023000.db', 'hallq-2026-12-07T101500.db'].sort());
     // With months kept, the first backup of December stays as its month's.
     expect(filesToRotate(day, { keepDaily: 1, keepMonthly: 1, keepPreMigration: 1 })).toEqual(['hallq-2026-12-07T101500.db']);
+  });
+});
+
+describe('where backups may go', () => {
+  it('never beside a key: the ID HMAC key’s directory nor the applicant key’s', () => {
+    const where = { configDir: '/etc/hallq', dataDir: '/var/lib/hallq', env: { HALLQ_BACKUP_DIR: '/srv/keys/backups' } };
+    const config = testConfig();
+    expect(resolveBackupSettings(config, { ...where, keyFiles: ['/etc/hallq/keys/id-hmac.key', '/etc/hallq/keys/applicant.key'] })?.dir).toBe('/srv/keys/backups');
+    expect(() => resolveBackupSettings(config, { ...where, keyFiles: ['/etc/hallq/keys/id-hmac.key', '/srv/keys/applicant.key'] })).toThrow(/HQ_ERR_BACKUP_DIR|备份目录无法使用/);
+    expect(() => resolveBackupSettings(config, { ...where, keyFiles: ['/srv/keys/id-hmac.key', null] })).toThrow(/备份目录无法使用/);
+    expect(() => resolveBackupSettings(config, { ...where, env: { HALLQ_BACKUP_DIR: '/var/lib/hallq/b' }, keyFiles: [] })).toThrow(/备份目录无法使用/);
   });
 });
