@@ -4,6 +4,7 @@ import type { AgentStore } from '../agents/agent-store.ts';
 import type { AgentCommands, CommandOutcome } from '../agents/agent-commands.ts';
 import type { RemoteCardReads } from '../agents/remote-card-reads.ts';
 import type { HallConfig } from '../config/schema.ts';
+import { readerKioskOf } from '../devices-bridge/device-registry.ts';
 import type { AgentCommandMessage, DeviceStatus } from '../realtime/protocol.ts';
 import { HallqError } from '../domain/errors.ts';
 import { requireOneOf } from './request-context.ts';
@@ -70,7 +71,7 @@ export const agentRoutes: FastifyPluginAsyncTypebox<AgentRouteDeps> = async (app
     // What it needs to open its devices: the printers' addresses on its PC.
     const printers = config.devices.printers.filter((p) => p.agent && agent.devices.includes(`printer:${p.kioskId}`)).map((p) => ({ device: `printer:${p.kioskId}`, kioskId: p.kioskId, uri: p.uri }));
     const ic = config.devices.idcard;
-    const readerKiosk = ic?.agent ? (ic.kioskId ?? config.devices.tokens.find((t) => t.kind === 'kiosk')?.id) : undefined;
+    const readerKiosk = ic?.agent ? readerKioskOf(config) : undefined;
     const readers = ic && readerKiosk && agent.devices.includes(`idcard:${readerKiosk}`) ? [{ device: `idcard:${readerKiosk}`, kioskId: readerKiosk, uri: ic.uri }] : [];
     return { agent: { id: agent.id, name: agent.name, devices: agent.devices }, printers, readers };
   });

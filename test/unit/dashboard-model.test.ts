@@ -28,6 +28,7 @@ import { dayWords, quietDayLines } from '../../src/read-model/quiet-days.ts';
 import { INDICATOR_DEFINITIONS } from '../../src/reports/indicators.ts';
 import type { FlowReportRow, IndicatorsReport, QuietSlot, QuietTimes, RankedWindow, StaffingReport } from '../../src/reports/types.ts';
 import { testConfig } from '../support/test-config.ts';
+import type { FollowupStep } from '../../src/domain/ratings.ts';
 
 /** The manager's dashboard, the ranking page and the public quiet-time lines as pure functions (no browser). */
 const NOW = Date.parse('2026-12-02T02:40:00Z'); // Wed 10:40 in Shanghai
@@ -154,8 +155,11 @@ describe('staffing, follow-ups, uploads, indicators, files', () => {
   });
 
   it('sorts the open follow-ups into overdue, due within three days and later, and names the next step', () => {
-    const f = (id: string, deadline: string, steps: string[] = [], status: 'open' | 'closed' = 'open'): FollowupItem => ({
+    const f = (id: string, deadline: string, steps: FollowupStep[] = [], status: 'open' | 'closed' = 'open'): FollowupItem => ({
       id,
+      ratingId: `r_${id}`,
+      serviceId: `s_${id}`,
+      openedAt: 0,
       windowId: 1,
       staffId: 'c1',
       level: 2,

@@ -1,6 +1,7 @@
 import type { CategoryView, HallView } from '../../../src/read-model/hall-view.ts';
 import { MONTHLY_SHEETS, MONTHLY_TABLES, type DayType, type FlowReportRow, type IndicatorFigures, type IndicatorsReport, type MonthlyTableKey, type QuietSlot, type QuietTimes, type StaffingReport, type WeekdayName } from '../../../src/reports/types.ts';
 import type { UpstreamStatus } from '../../../src/upstream/worker.ts';
+import type { FollowupListItem } from '../../../src/domain/ratings.ts';
 
 /**
  * The manager's dashboard as pure functions of what the hub sends: the live hall, today's curve
@@ -218,17 +219,8 @@ export function staffingView(report: StaffingReport): StaffingView {
 
 // --- follow-ups ---------------------------------------------------------------------------------
 
-export interface FollowupItem {
-  id: string;
-  windowId: number;
-  staffId: string | null;
-  level: number;
-  deadline: string;
-  overdue: boolean;
-  status: 'open' | 'closed';
-  steps: { step: string; note: string; at: number; by: string }[];
-  rating: { number: string; reasons: string[]; comment: string | null } | null;
-}
+/** A follow-up as `GET /followups` lists it (the hub's own type). */
+export type FollowupItem = FollowupListItem;
 
 /** Days from `today` to `date` (negative: past). */
 export function daysBetween(today: string, date: string): number {
