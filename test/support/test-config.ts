@@ -46,6 +46,8 @@ export interface TestConfigOptions {
   stopIssuingBeforeEndMin?: number;
   /** The hall's real ticket-issue limits; by default tests (and the bench) may issue thousands a second. */
   realIssueLimits?: boolean;
+  /** The `sms` section (ticket-taking by text, reminders); `true` for its defaults. */
+  sms?: boolean | Record<string, unknown>;
 }
 
 /** A small hall for tests: categories A (ZX), B (SB), C (MZ, card required), open all day. */
@@ -88,6 +90,7 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
           },
         }
       : {}),
+    ...(o.sms ? { sms: o.sms === true ? {} : o.sms } : {}),
     ratings: {
       ...(o.upstreamAdapter === 'zhejiang-form' || o.upstreamAdapter === 'anhui-page' ? { items: Object.fromEntries(Object.entries(TEST_CODES.items).map(([code, item]) => [code, item.name])) } : {}),
       ...(o.requireCase ? { requireCase: true } : {}),
