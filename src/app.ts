@@ -380,6 +380,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       lastCommit,
       // Read now, not a cached status: the backlog counts every rating still to go.
       upstream: upstream ? upstream.worker.status() : null,
+      sms: sms ? sms.service.status() : null,
       devices: [...deviceStates.values()],
       backup: backups ? { dir: backups.settings.dir, last: backups.last } : null,
     };
