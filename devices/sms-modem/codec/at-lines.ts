@@ -16,7 +16,8 @@ export class AtLineDecoder {
     for (;;) {
       const end = this.#buffer.search(/[\r\n]/);
       if (end < 0) break;
-      const line = this.#buffer.slice(0, end).trim();
+      // Ctrl-Z and ESC echoed back with a PDU are not part of any line.
+      const line = this.#buffer.slice(0, end).replace(/[\x1a\x1b]/g, '').trim();
       this.#buffer = this.#buffer.slice(end + 1);
       if (line !== '') out.push({ kind: 'line', text: line });
     }

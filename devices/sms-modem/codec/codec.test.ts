@@ -101,6 +101,8 @@ describe('AtLineDecoder', () => {
     const d = new AtLineDecoder();
     const items = [...d.push(Buffer.from('\r\nO')), ...d.push(Buffer.from('K\r\n\r\n+CMTI: "SM",')), ...d.push(Buffer.from('3\r\n\r\n> '))];
     expect(items).toEqual([{ kind: 'line', text: 'OK' }, { kind: 'line', text: '+CMTI: "SM",3' }, { kind: 'prompt' }]);
+    // A PDU echoed with its Ctrl-Z.
+    expect(d.push(Buffer.from('0011\x1a\r\n'))).toEqual([{ kind: 'line', text: '0011' }]);
   });
 });
 

@@ -36,6 +36,14 @@ describe('SmsModem ↔ SmsModemSimulator (in memory, virtual time)', () => {
     expect(r.deliveries).toEqual([{ messageRef: 1, to: '+8613800138000', delivered: true, status: 0, at: expect.any(Number) }]);
   });
 
+  it('reads a delivery report a modem stored on the SIM (+CDSI), and deletes it', async () => {
+    const r = await started(rig({ sim: { storeReports: true } }));
+    await r.modem.send('13800138000', '办结通知');
+    await r.clock.until(() => r.deliveries.length === 1);
+    expect(r.deliveries[0]).toMatchObject({ messageRef: 1, to: '13800138000', delivered: true });
+    await r.clock.until(() => r.sim.stored.size === 0);
+  });
+
   it('splits a long text into concatenated parts with one reference, one message reference each', async () => {
     const r = await started(rig());
     const text = '您预约的业务已可办理，'.repeat(15);

@@ -17,6 +17,8 @@ export interface SmsModemSimulatorOptions {
   capacity?: number;
   /** The status a delivery report carries after each sent part that asked for one (AT+CNMI ds=1 or 2); null sends none. Default 0 (delivered). */
   reportStatus?: number | null;
+  /** Delivery reports stored on the SIM and announced by +CDSI whatever AT+CNMI asked, as some modems do. Default false. */
+  storeReports?: boolean;
   /** The network's clock for timestamps. Default Date.now. */
   clock?: () => number;
   /** Split every answer into chunks of 1..maxChunk bytes. */
@@ -68,6 +70,7 @@ export class SmsModemSimulator {
   signal: number;
   answering: boolean;
   reportStatus: number | null;
+  storeReports: boolean;
   chunking: Chunking | null;
   /** Every command line heard (the latest SIM_LOG_LIMIT). */
   readonly received: string[] = [];
@@ -82,6 +85,7 @@ export class SmsModemSimulator {
     this.signal = opts.signal ?? 20;
     this.answering = opts.answering ?? true;
     this.reportStatus = opts.reportStatus === undefined ? 0 : opts.reportStatus;
+    this.storeReports = opts.storeReports ?? false;
     this.#capacity = opts.capacity ?? 30;
     this.#clock = opts.clock ?? Date.now;
     this.chunking = opts.chunking ?? null;
@@ -127,7 +131,7 @@ export class SmsModemSimulator {
     const sent = [...this.sent].reverse().find((s) => s.messageRef === messageRef);
     const now = Math.floor(this.#clock() / 1000) * 1000;
     const pdu = encodeStatusReport({ messageRef, recipient: sent?.to ?? '+8613800138000', scts: { at: now, zoneMinutes: CHINA }, dischargeTime: { at: now, zoneMinutes: CHINA }, status });
-    if (this.#cnmi.ds === 2) this.#store(pdu, 'SR');
+    if (this.#cnmi.ds === 2 || this.storeReports) this.#store(pdu, 'SR');
     else this.#send(`\r\n+CDS: ${pdu.tpduLength}\r\n${pdu.hex}\r\n`);
   }
 
@@ -141,7 +145,7 @@ export class SmsModemSimulator {
     while (this.#slots.has(index)) index++;
     if (index > this.#capacity) throw new RangeError('the simulated SIM is full');
     this.#slots.set(index, { stat: 0, pdu });
-    const announce = announceAs === 'SM' ? this.#cnmi.mt === 1 : this.#cnmi.ds === 2;
+    const announce = announceAs === 'SM' ? this.#cnmi.mt === 1 : this.#cnmi.ds === 2 || this.storeReports;
     if (announce && this.answering) this.#send(`\r\n+${announceAs === 'SM' ? 'CMTI' : 'CDSI'}: "SM",${index}\r\n`);
     return index;
   }
@@ -245,7 +249,7 @@ export class SmsModemSimulator {
     const messageRef = this.#nextMr;
     logBounded(this.sent, { messageRef, to: pdu.to, text: pdu.text, concat: pdu.concat, statusReportRequested: pdu.statusReportRequested, hex });
     this.#send(`\r\n+CMGS: ${messageRef}\r\n\r\nOK\r\n`);
-    if (pdu.statusReportRequested && this.reportStatus !== null && this.#cnmi.ds !== 0) this.report(messageRef, this.reportStatus);
+    if (pdu.statusReportRequested && this.reportStatus !== null && (this.#cnmi.ds !== 0 || this.storeReports)) this.report(messageRef, this.reportStatus);
   }
 
   #send(text: string): void {
