@@ -177,6 +177,18 @@ describe('SmsModem ↔ SmsModemSimulator (in memory, virtual time)', () => {
     await r.clock.until(() => r.modem.state().state === 'ok');
   });
 
+  it('fails the sends queued behind one the modem never answered at once, not one timeout each', async () => {
+    const r = await started(rig({ modem: { sendTimeoutMs: 5_000 } }));
+    r.sim.answering = false;
+    const settled: string[] = [];
+    const first = r.modem.send('13800138000', 'a').catch((e: SmsError) => settled.push(`a:${e.code}`));
+    const second = r.modem.send('13800138000', 'b').catch((e: SmsError) => settled.push(`b:${e.code}`));
+    await r.clock.advance(5_001);
+    await Promise.all([first, second]);
+    expect(settled).toEqual(['a:HQ_ERR_SMS_NO_ANSWER', 'b:HQ_ERR_SMS_MODEM_DOWN']);
+    expect(r.modem.state().state).toBe('down');
+  });
+
   it('goes down with a pulled cable, fails the send in flight, and comes back with backoff', async () => {
     const r = await started(rig());
     r.sim.answering = false;

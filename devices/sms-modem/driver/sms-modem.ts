@@ -177,7 +177,8 @@ export class SmsModem extends EventEmitter<SmsModemEvents> implements SmsChannel
     const refs: string[] = [];
     for (const [i, part] of parts.entries()) {
       try {
-        const lines = await this.#at.run({ line: `AT+CMGS=${part.tpduLength}`, pdu: part.hex, timeoutMs: this.#opts.sendTimeoutMs });
+        // Through #command: after a reconnect, the rest of a long text does not go to a modem mid-initialisation.
+        const lines = await this.#command({ line: `AT+CMGS=${part.tpduLength}`, pdu: part.hex, timeoutMs: this.#opts.sendTimeoutMs }, generation);
         const mr = lines.map((l) => /^\+CMGS:\s*(\d+)/.exec(l)).find((m) => m !== null);
         if (!mr) throw new SmsError('HQ_ERR_SMS_MODEM_ERROR', `no +CMGS reference in the answer (${lines.join(' | ') || 'empty'})`);
         refs.push(mr[1]!);
@@ -284,6 +285,8 @@ export class SmsModem extends EventEmitter<SmsModemEvents> implements SmsChannel
     this.#cancelExpiry = null;
     this.#cancelRelist = null;
     this.#setStatus({ state: 'down', lastError: e.message });
+    // Commands queued behind the silence would each wait out their timeout before the modem is tried again.
+    this.#at.failAll(new SmsError('HQ_ERR_SMS_MODEM_DOWN', e.message, { cause: e }));
     const next = this.#generation;
     this.#initFailures = 1;
     this.#timers.after(backoffDelay(1, this.#opts.backoff), () => {
