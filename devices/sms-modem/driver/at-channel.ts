@@ -74,9 +74,11 @@ export class AtChannel {
 
   /** Ends the command in flight and every queued one with `err` (the link went down, or stop()). */
   failAll(err: Error): void {
+    // The queue first: settling the command in flight starts the next one.
+    const queued = this.#queue.splice(0);
     const p = this.#pending;
     if (p) this.#settle(p, () => p.reject(err));
-    for (const q of this.#queue.splice(0)) q.reject(err);
+    for (const q of queued) q.reject(err);
     this.#decoder.reset();
     this.#cdsLength = null;
   }
