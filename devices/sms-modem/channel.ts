@@ -26,6 +26,8 @@ export interface SmsInbound {
 export interface SmsDelivery {
   /** The reference `send` resolved with for that part (as a number). */
   messageRef: number;
+  /** A gateway's own id of the message when it is not a number (what `send` resolved with). */
+  ref?: string;
   to: string;
   delivered: boolean;
   status: number;
