@@ -356,10 +356,22 @@ export class SmsService {
     }
   }
 
-  /** The periodic work: booking reminders, ended numbers, retries. */
+  /** The periodic work: booking reminders, ended numbers, retries, and what is kept of texts going. */
   async tick(): Promise<void> {
     await this.reconcile();
+    this.purge(this.#d.handler.clock.now());
     this.pump();
+  }
+
+  /**
+   * Texts are kept for the manager a week (masked number, ticket number and window only); a received
+   * text, once handled, a day (its words are the resident's); the per-number counts, for their day.
+   */
+  purge(now: number): void {
+    const { db, outbox, config } = this.#d;
+    outbox.purge(now - 7 * 24 * 60 * MINUTE);
+    db.prepare('DELETE FROM sms_inbox WHERE handled_at IS NOT NULL AND handled_at < ?').run(now - 24 * 60 * MINUTE);
+    db.prepare('DELETE FROM sms_daily WHERE business_date < ?').run(businessDate(now, config.hall.timeZone));
   }
 
   /** Sends what is due, one text at a time, in order; a failure waits its back-off and never blocks the rest of the hub. */
