@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import { SIDE_MESSAGES, type AnyEnvelope, type ClientToServerEvents, type Envelope, type Replay, type Resumed, type ServerToClientEvents, type SideMessages, type SideMessageType, type Snapshot } from './protocol.ts';
+import { replayEvents, SIDE_MESSAGES, type AnyEnvelope, type ClientToServerEvents, type Envelope, type Replay, type Resumed, type ServerToClientEvents, type SideMessages, type SideMessageType, type Snapshot } from './protocol.ts';
 
 /**
  * The browser side of the realtime contract, shared by kiosk-ui and display-ui. It remembers the
@@ -75,7 +75,7 @@ export function connectHub(opts: HubClientOptions): HubClient {
   });
   socket.on('replay', (r: Replay) => {
     hubId = r.hubId;
-    for (const env of JSON.parse(r.events) as AnyEnvelope[]) apply(env);
+    for (const env of replayEvents(r)) apply(env);
   });
   socket.on('resumed', (r: Resumed) => {
     hubId = r.hubId;

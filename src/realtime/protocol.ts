@@ -56,7 +56,17 @@ export interface Replay {
   hubId: string;
   fromSeq: number;
   toSeq: number;
-  events: string;
+  /**
+   * The envelopes as a JSON array, in UTF-8 bytes: binary, so socket.io sends them as they are
+   * instead of escaping a large string inside its own JSON (Buffer in Node, ArrayBuffer in a browser).
+   * `replayEvents` reads either.
+   */
+  events: Uint8Array | ArrayBuffer;
+}
+
+/** The envelopes of a `replay` message. */
+export function replayEvents(r: Pick<Replay, 'events'>): AnyEnvelope[] {
+  return JSON.parse(new TextDecoder().decode(r.events)) as AnyEnvelope[];
 }
 
 export interface Resumed {

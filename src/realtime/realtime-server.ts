@@ -59,6 +59,9 @@ export interface Realtime {
   emitTo<K extends SideMessageType>(room: string | string[], type: K, message: SideMessages[K]): void;
 }
 
+/** Replay chunks kept for sockets that ask for the same range (a storm after a network blip). */
+const REPLAY_CHUNKS_KEPT = 16;
+
 /** Replay work (the JSON of chunks and their sending) done in one turn of the event loop at most. */
 const REPLAY_TURN_MS = 8;
 
@@ -88,6 +91,8 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Realtime
   });
 
   const replayTurn = new TurnBudget(REPLAY_TURN_MS);
+  /** The latest replay chunks made, by range and rooms (a committed range never changes). */
+  const chunks = new Map<string, { count: number; bytes: Buffer | null }>();
   let snapshotCache: { seq: number; at: number; state: Snapshot['state'] } | null = null;
   const snapshotState = (state: ReadonlyHallState, seq: number, now: number) => {
     if (!snapshotCache || snapshotCache.seq !== seq || now - snapshotCache.at > SNAPSHOT_REUSE_MS || now < snapshotCache.at) {
@@ -116,6 +121,8 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Realtime
     });
     if (seq === null || lastSeq === null) return;
     const tierOf = (route: Route) => tierFor(route, rooms);
+    // Sockets in the same rooms see the same chunk: thirty screens back after a blip share one.
+    const roomsKey = [...rooms].sort().join(',');
     let replayed = 0;
     // Chunks go out on separate turns: a long catch-up never holds the hall up (live envelopes
     // reach this socket meanwhile, and the client holds them until `resumed`). Every catch-up shares
@@ -124,9 +131,16 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Realtime
       const to = Math.min(seq, from + REPLAY_CHUNK);
       const gone = await replayTurn.run(() => {
         if (socket.disconnected) return true;
-        const parts = recent.covers(from) ? recent.envelopesJson(from, to, tierOf) : fromLog(handler.readLog(from, to - from), tierOf);
-        replayed += parts.length;
-        if (parts.length > 0) socket.emit('replay', { hubId, fromSeq: from, toSeq: to, events: `[${parts.join(',')}]` });
+        const key = `${from}|${to}|${roomsKey}`;
+        let chunk = chunks.get(key);
+        if (!chunk) {
+          const parts = recent.covers(from) ? recent.envelopesJson(from, to, tierOf) : fromLog(handler.readLog(from, to - from), tierOf);
+          chunk = { count: parts.length, bytes: parts.length > 0 ? Buffer.from(`[${parts.join(',')}]`, 'utf8') : null };
+          if (chunks.size >= REPLAY_CHUNKS_KEPT) chunks.delete(chunks.keys().next().value!);
+          chunks.set(key, chunk);
+        }
+        replayed += chunk.count;
+        if (chunk.bytes) socket.emit('replay', { hubId, fromSeq: from, toSeq: to, events: chunk.bytes });
         return false;
       });
       if (gone) return;

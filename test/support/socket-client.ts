@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import { replayEvents } from '../../src/realtime/protocol.ts';
 
 /** One message a test client received: the socket.io event name and its payload. */
 export interface Received {
@@ -20,7 +21,7 @@ export class RecordingClient {
     socket.onAny((event: string, payload: any) => {
       this.received.push({ event, payload });
       // A batched replay: each envelope is recorded as if it had come under its own name.
-      if (event === 'replay') for (const env of JSON.parse(payload.events)) this.received.push({ event: env.type, payload: env, replayed: true });
+      if (event === 'replay') for (const env of replayEvents(payload)) this.received.push({ event: env.type, payload: env, replayed: true });
     });
   }
 
