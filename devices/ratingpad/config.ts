@@ -68,6 +68,8 @@ export const RatingPadConfigSchema = Type.Object(
     /** `hid:<vendor>:<product>[?serial=…&interface=…&usagePage=…]` (hex IDs) or `hid:<path>`. */
     uri: Type.String({ pattern: '^hid:', minLength: 5 }),
     decoder: RatingPadDecoderSchema,
+    /** Plugged into a window PC and run by the device agent approved with `hid-pad:<windowId>`; `uri` is on that PC. */
+    agent: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -119,7 +121,7 @@ export function parseRatingPadsConfig(raw: unknown, at = 'devices.ratingPads'): 
   return pads;
 }
 
-const PAD_FIELDS = ['windowId', 'kind', 'uri', 'decoder'];
+const PAD_FIELDS = ['windowId', 'kind', 'uri', 'decoder', 'agent'];
 /** The address fields before there was one `uri` form: refused with the uri to write instead. */
 const OLD_ADDRESS_FIELDS = ['path', 'vendorId', 'productId', 'serialNumber', 'interface', 'usagePage'];
 
