@@ -1,5 +1,6 @@
-import { printerFromUri, PrintQueue, type PrinterStatusReport, type PrintJobEvent } from '../../devices/printer/index.ts';
+import { printerFromUri, type PrintQueue, type PrintJobEvent } from '../../devices/printer/index.ts';
 import type { HostedDevice } from '../devices-bridge/hosts/hosted-device.ts';
+import { TicketPrinterDevice } from '../devices-bridge/hosts/ticket-printer.ts';
 import type { AgentCommandMessage, AgentDeviceCommand, AgentPrintCommand, DeviceCommand } from '../realtime/protocol.ts';
 import type { CommandJournal, Outcome } from './command-journal.ts';
 
@@ -17,9 +18,7 @@ export interface AgentPrinter {
  * bus devices (LED bars, keypads, pads) are the hub's own host modules, given here by id.
  */
 export class CommandRunner {
-  readonly #queues = new Map<string, PrintQueue>();
-  readonly #told = new Map<string, { state: string; detail: string; at: number }>();
-  readonly #poll: NodeJS.Timeout;
+  readonly #printers = new Map<string, TicketPrinterDevice>();
   readonly #chains = new Map<string, Promise<void>>();
 
   constructor(
@@ -32,23 +31,11 @@ export class CommandRunner {
     private readonly devices: ReadonlyMap<string, HostedDevice> = new Map(),
   ) {
     for (const p of printers) {
-      const queue = new PrintQueue({ device: printerFromUri(p.uri, { statusTimeoutMs: 1000 }), maxAttempts: 3, backoff: { baseMs: 500, maxMs: 4000 }, maxHoldMs: 60_000 });
-      queue.on('status', (s: PrinterStatusReport) => {
-        const state = s.paperOut ? 'paper-out' : s.coverOpen ? 'cover-open' : !s.online ? 'offline' : s.error ? 'error' : 'ok';
-        const detail = [s.paperNearEnd ? 'paper near end' : null, s.lastError].filter(Boolean).join('; ');
-        // Told when it changes, and once a minute anyway (the board's "last seen").
-        const last = this.#told.get(p.device);
-        if (last && last.state === state && last.detail === detail && Date.now() - last.at < 60_000) return;
-        this.#told.set(p.device, { state, detail, at: Date.now() });
-        reportStatus(p.device, state, detail);
-      });
-      void queue.checkStatus().catch(() => undefined);
-      this.#queues.set(p.device, queue);
+      // The hub's own printer host, told again once a minute anyway (the board's "last seen").
+      const device = new TicketPrinterDevice(p.device, printerFromUri(p.uri, { statusTimeoutMs: 1000 }), (s) => reportStatus(p.device, s.state, s.detail), { statusPollMs, heartbeatMs: 60_000 });
+      device.start();
+      this.#printers.set(p.device, device);
     }
-    this.#poll = setInterval(() => {
-      for (const q of this.#queues.values()) void q.checkStatus().catch(() => undefined);
-    }, statusPollMs);
-    this.#poll.unref();
   }
 
   /** Each device runs its commands in the hub's order; devices do not wait for each other (a bar for a print). */
@@ -62,8 +49,7 @@ export class CommandRunner {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.#poll);
-    for (const q of this.#queues.values()) await q.close();
+    for (const p of this.#printers.values()) await p.stop();
   }
 
   async #run(msg: AgentCommandMessage): Promise<void> {
@@ -74,7 +60,7 @@ export class CommandRunner {
       this.journal.done(msg.id, 'uncertain');
       return this.report(msg.id, 'uncertain').catch(() => undefined);
     }
-    const queue = this.#queues.get(msg.device);
+    const queue = this.#printers.get(msg.device)?.queue;
     this.journal.started(msg.id);
     const outcome: Outcome = queue ? await printOnce(queue, msg) : 'failed';
     this.journal.done(msg.id, outcome);
