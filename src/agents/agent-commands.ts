@@ -8,8 +8,11 @@ import type { Db } from '../store/db.ts';
 export type CommandOutcome = 'printed' | 'failed' | 'uncertain' | 'done';
 export type PrintOutcome = Exclude<CommandOutcome, 'done'>;
 
-/** Commands a newer one for the same device and address makes pointless: only the latest text is worth showing. */
-const SUPERSEDED: ReadonlySet<DeviceCommand['kind']> = new Set(['led.show', 'keypad.lcd']);
+/**
+ * Commands a newer one for the same device and address makes pointless: only the latest text is worth
+ * showing, and an evaluator asks for one score at a time.
+ */
+const SUPERSEDED: ReadonlySet<DeviceCommand['kind']> = new Set(['led.show', 'keypad.lcd', 'pad.request']);
 
 interface Row {
   seq: number;
@@ -26,8 +29,9 @@ interface Row {
  * Commands to devices on agents, durable: written when made, sent to the agent that hosts the device,
  * sent again on every reconnect, closed only by the agent's report. The agent keeps its own journal
  * of the ids it ran, so a command sent twice runs once. A device command (LED text, keypad LCD and
- * beep, a rating request) is deleted once reported; an LED or LCD text not yet reported is deleted
- * when a newer one for the same address is made, so an agent back from an outage shows the latest.
+ * beep, a rating request) is deleted once reported; an LED or LCD text or a rating request not yet
+ * reported is deleted when a newer one for the same address is made, so an agent back from an outage
+ * shows the latest; a beep or a request past its `until` is dropped rather than sent late.
  */
 export class AgentCommands {
   readonly #insert;
@@ -74,9 +78,17 @@ export class AgentCommands {
     return toMessage(write()) as AgentDeviceCommand;
   }
 
-  /** Still to be done for these devices, in order. */
+  /** Still to be done for these devices, in order; a beep or a rating request past its time is dropped, not sent late. */
   openFor(devices: readonly string[]): AgentCommandMessage[] {
-    return (this.#open.all() as Row[]).filter((r) => devices.includes(r.device)).map(toMessage);
+    const now = this.clock.now();
+    const out: AgentCommandMessage[] = [];
+    for (const r of this.#open.all() as Row[]) {
+      if (!devices.includes(r.device)) continue;
+      const m = toMessage(r);
+      if (m.kind === 'device' && 'until' in m.command && m.command.until !== undefined && m.command.until < now) this.#forget.run(m.id);
+      else out.push(m);
+    }
+    return out;
   }
 
   /**

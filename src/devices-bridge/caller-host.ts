@@ -11,6 +11,9 @@ import { inProcessLink, type DeviceLink } from './device-link.ts';
 import { reportStatus, type Emit } from './device-status.ts';
 import { CallerBusDevice } from './hosts/caller-bus.ts';
 
+/** A refusal's beep heard later than this would answer some other press. */
+const REFUSAL_BEEP_TTL_MS = 10_000;
+
 /** What a device input came to at the hub: applied, or refused with the code the device is told. */
 export type InputOutcome = { applied: true } | { applied: false; code: string };
 
@@ -161,7 +164,7 @@ export class CallerHost {
 
   /** A refused key or score: an urgent beep at the device and the reason on the clerk's console. */
   #refused(address: number, windowId: number, err: unknown): string {
-    this.#send({ kind: 'keypad.beep', address, pattern: 'urgent' });
+    this.#send({ kind: 'keypad.beep', address, pattern: 'urgent', until: Date.now() + REFUSAL_BEEP_TTL_MS });
     const e = err instanceof HallqError ? err : new HallqError('HQ_ERR_INTERNAL');
     void this.handler.read((state) => {
       const clerk = signedInAt(state, windowId);
@@ -175,7 +178,7 @@ export class CallerHost {
     for (const e of events) {
       if (e.type !== 'rating.requested') continue;
       const address = this.#addressOf.get(e.data.windowId);
-      if (address !== undefined) this.#send({ kind: 'pad.request', address });
+      if (address !== undefined) this.#send({ kind: 'pad.request', address, until: e.data.expiresAt });
     }
     // An evaluators' bus has no LCDs.
     if (this.device === 'pad-bus') return;

@@ -135,8 +135,9 @@ export interface DeviceHealth {
 export type DeviceCommand =
   | { kind: 'led.show'; address: number; text: string }
   | { kind: 'keypad.lcd'; address: number; waiting: number | null; current: string | null }
-  | { kind: 'keypad.beep'; address: number; pattern: 'ready' | 'urgent' }
-  | { kind: 'pad.request'; address: number };
+  /** `until` (hub time): a beep or a request not delivered by then is not worth delivering (an agent back after an outage). */
+  | { kind: 'keypad.beep'; address: number; pattern: 'ready' | 'urgent'; until?: number }
+  | { kind: 'pad.request'; address: number; until?: number };
 
 /**
  * What a device tells the hub, the same from the hub's own hosts and from an agent: a keypad's key

@@ -53,4 +53,22 @@ describe('agent commands once they have ended', () => {
     expect(commands.needingReprint()).toEqual([]);
     db.close();
   });
+
+  it('drop a beep or a rating request past its time instead of sending it to an agent back from an outage, and keep one request per evaluator', () => {
+    const db = openDb(':memory:');
+    let now = 1_000;
+    const commands = new AgentCommands(db, { now: () => now });
+    commands.device('pad-bus', { kind: 'pad.request', address: 9, until: 31_000 });
+    const second = commands.device('pad-bus', { kind: 'pad.request', address: 9, until: 61_000 });
+    const beep = commands.device('caller-bus', { kind: 'keypad.beep', address: 1, pattern: 'urgent', until: 11_000 });
+    const text = commands.device('led-bars', { kind: 'led.show', address: 1, text: 'A001 请到1号窗口' });
+    expect(commands.openFor(['pad-bus', 'caller-bus', 'led-bars']).map((m) => m.id)).toEqual([second.id, beep.id, text.id]);
+    now = 40_000;
+    expect(commands.openFor(['pad-bus', 'caller-bus', 'led-bars']).map((m) => m.id)).toEqual([second.id, text.id]);
+    now = 70_000;
+    expect(commands.openFor(['pad-bus', 'caller-bus', 'led-bars']).map((m) => m.id)).toEqual([text.id]);
+    // Gone for good: a late report of one finds nothing.
+    expect(() => commands.report(['caller-bus'], beep.id, 'done')).toThrow();
+    db.close();
+  });
 });
