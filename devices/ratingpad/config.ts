@@ -139,7 +139,8 @@ function checkPad(raw: unknown, at: string, problems: RatingPadConfigProblem[]):
   }
   const windowId = r['windowId'];
   if (!(typeof windowId === 'number' && Number.isInteger(windowId) && windowId >= 1)) problems.push({ path: `${at}.windowId`, message: `must be a window id (integer ≥ 1), not ${JSON.stringify(windowId)}` });
-  if (r['kind'] !== 'hid') problems.push({ path: `${at}.kind`, message: `must be 'hid', not ${JSON.stringify(r['kind'])} (RS-485 evaluators are configured under devices.caller)` });
+  if (r['kind'] !== 'hid') problems.push({ path: `${at}.kind`, message: `must be 'hid', not ${JSON.stringify(r['kind'])} (RS-485 evaluators are configured under devices.caller or devices.padBus)` });
+  if (r['agent'] !== undefined && typeof r['agent'] !== 'boolean') problems.push({ path: `${at}.agent`, message: `must be true or false, not ${JSON.stringify(r['agent'])}` });
   const target = checkTarget(r, at, problems);
   const decoder = checkDecoder(r['decoder'], `${at}.decoder`, problems);
   if (problems.length > before || !target || !decoder) return null;
