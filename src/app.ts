@@ -285,15 +285,16 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     const device = `hid-pad:${entry.windowId}`;
     deviceInputs.register(device, hidPadRatings(handler, entry.windowId, (err) => app.log.info({ err: String(err), windowId: entry.windowId }, 'HID pad rating refused')));
     if (entry.agent) continue; // run by the window PC's agent
-    const pad = new HidPadDevice(device, entry, (input, at) => void deviceInputs.apply(device, input, at), (s) => reportStatus(emit, device, 'pad', s), opts.openHid);
+    // Heard as it is made: stamped with the hub's clock, as its events are.
+    const pad = new HidPadDevice(device, entry, (input) => void deviceInputs.apply(device, input, clock.now()), (s) => reportStatus(emit, device, 'pad', s), opts.openHid);
     pad.start();
     hidPads.push(pad);
   }
 
-  const caller = config.devices.caller ? new CallerHost(config.devices.caller, handler, config, emit, { device: 'caller-bus', agentLink }) : null;
+  const caller = config.devices.caller ? new CallerHost(config.devices.caller, handler, config, emit, { device: 'caller-bus', agentLink, now: () => clock.now() }) : null;
   caller?.start();
   const pb = config.devices.padBus;
-  const padBus = pb ? new CallerHost({ uri: pb.uri, keypads: pb.pads, agent: pb.agent }, handler, config, emit, { device: 'pad-bus', agentLink }) : null;
+  const padBus = pb ? new CallerHost({ uri: pb.uri, keypads: pb.pads, agent: pb.agent }, handler, config, emit, { device: 'pad-bus', agentLink, now: () => clock.now() }) : null;
   padBus?.start();
   for (const host of [caller, padBus]) if (host) deviceInputs.register(host.device, (input, at) => host.onInput(input, at));
   // A ticket is printed only once its issue is on disk.
@@ -430,7 +431,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
           if (outcome.ok) emit(`kiosk:${kioskId}`, 'card.read', outcome.read);
           else emit(`kiosk:${kioskId}`, 'card.refused', { code: outcome.error.code, message: outcome.error.message, zh: ERRORS[outcome.error.code].zh, en: ERRORS[outcome.error.code].en });
         }),
-        inputs: new RemoteInputs(deviceInputs),
+        inputs: new RemoteInputs(deviceInputs, () => clock.now()),
         onStatus: (status, agentName) => {
           devices.setHost(status.device, agentName);
           emit('manager', 'device.status', status);

@@ -21,12 +21,16 @@ export type RemoteInputReply = InputOutcome | { applied: false; duplicate: true 
 export class RemoteInputs {
   readonly #seen = new Map<string, Promise<InputOutcome>>();
 
-  constructor(private readonly inputs: DeviceInputs) {}
+  constructor(
+    private readonly inputs: DeviceInputs,
+    /** The hub's clock, the one its events are stamped with. */
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async apply(device: string, inputId: string, ageMs: number, input: DeviceInput): Promise<RemoteInputReply> {
     const key = `${device}|${inputId}`;
     if (this.#seen.has(key)) return { applied: false, duplicate: true };
-    const givenAt = Date.now() - ageMs;
+    const givenAt = this.now() - ageMs;
     if (ageMs > (input.kind === 'key' ? KEY_MAX_AGE_MS : RATING_MAX_AGE_MS)) {
       this.#remember(key, Promise.resolve({ applied: false, code: 'HQ_ERR_DEVICE_INPUT_STALE' }));
       throw new HallqError('HQ_ERR_DEVICE_INPUT_STALE', { ageMs });

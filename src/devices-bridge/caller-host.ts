@@ -30,6 +30,8 @@ export interface CallerHostOptions {
   device: 'caller-bus' | 'pad-bus';
   /** How commands reach a bus on an agent. */
   agentLink?: DeviceLink | null;
+  /** The hub's clock (a command's `until` is in its time). */
+  now?: () => number;
 }
 
 /**
@@ -49,6 +51,7 @@ export class CallerHost {
   readonly #link: DeviceLink | null;
   /** What each keypad's LCD was last sent: an unchanged LCD is not sent again (on an agent, each is a stored command). */
   readonly #lcd = new Map<number, string>();
+  readonly #now: () => number;
 
   constructor(
     readonly config: CallerHostConfig,
@@ -58,6 +61,7 @@ export class CallerHost {
     opts: CallerHostOptions = { device: 'caller-bus' },
   ) {
     this.device = opts.device;
+    this.#now = opts.now ?? Date.now;
     for (const k of config.keypads) {
       this.#windowOf.set(k.address, k.windowId);
       this.#addressOf.set(k.windowId, k.address);
@@ -66,7 +70,8 @@ export class CallerHost {
       this.#local = null;
       this.#link = opts.agentLink ?? null;
     } else {
-      this.#local = new CallerBusDevice(this.device, config.uri, config.keypads, (input, at) => void this.onInput(input, at), (s) =>
+      // In this process a key is heard as it is made: it is stamped with the hub's clock, as its events are.
+      this.#local = new CallerBusDevice(this.device, config.uri, config.keypads, (input) => void this.onInput(input, this.#now()), (s) =>
         reportStatus(this.emit, this.device, this.device === 'caller-bus' ? 'caller' : 'pad', s),
       );
       this.#link = inProcessLink(this.#local);
@@ -164,7 +169,7 @@ export class CallerHost {
 
   /** A refused key or score: an urgent beep at the device and the reason on the clerk's console. */
   #refused(address: number, windowId: number, err: unknown): string {
-    this.#send({ kind: 'keypad.beep', address, pattern: 'urgent', until: Date.now() + REFUSAL_BEEP_TTL_MS });
+    this.#send({ kind: 'keypad.beep', address, pattern: 'urgent', until: this.#now() + REFUSAL_BEEP_TTL_MS });
     const e = err instanceof HallqError ? err : new HallqError('HQ_ERR_INTERNAL');
     void this.handler.read((state) => {
       const clerk = signedInAt(state, windowId);
