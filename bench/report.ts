@@ -1,3 +1,4 @@
+import type { AgentPrintFigures } from './figure-agent-print.ts';
 import type { CallingFigures } from './figure-calling.ts';
 import type { FanoutResult } from './figure-fanout.ts';
 import type { HistoryFigures } from './figure-history.ts';
@@ -181,5 +182,17 @@ export function rowsOfVoice(v: VoiceFigures): Row[] {
     row('  voice: announcements waiting, at most', p.maxPending, c.maxPending, '<= maxPending (20)', p.maxPending <= 20),
     row('  voice: first announcements dropped', p.firstsDropped, null, '0', p.firstsDropped === 0),
     row(`  voice: one calm play (ms), syllables a minute`, v.onePlayMs, v.syllablesPerMin, '', null),
+  ];
+}
+
+/** Figure 10 (issue #14): the agent's path beside the hub's own printer, medians of the runs. */
+export function rowsOfAgentPrint(f: AgentPrintFigures): Row[] {
+  const m = f.median;
+  const load = f.runs.length ? `${round(median(f.runs.map((r) => r.load)), 2)} (${Math.min(...f.runs.map((r) => r.load))}–${Math.max(...f.runs.map((r) => r.load))})` : '-';
+  return [
+    row(`kiosk ticket → last byte, printer on an agent, p50 (ms), ${m.samples} × ${f.runs.length}`, m.agent.p50, m.hub.p50, '', null, load),
+    row('kiosk ticket → last byte, printer on an agent, p95 (ms)', m.agent.p95, m.hub.p95, '<= 300 ms', m.samples >= 200 && m.agent.p95 <= 300, load),
+    row('  printer on an agent, max (ms)', m.agent.max, m.hub.max, '', null),
+    row('  tickets without their receipt', m.missed, null, '0', m.missed === 0),
   ];
 }

@@ -9,7 +9,8 @@ import { figureHistory, type HistorySettings } from './figure-history.ts';
 import { figureVoice, type VoiceSettings } from './figure-voice.ts';
 import { figureIssue, type IssueSettings } from './figure-issue.ts';
 import { figureKiosk, type KioskSettings } from './figure-kiosk.ts';
-import { formatTable, rowsOf, rowsOfHistory, rowsOfVoice } from './report.ts';
+import { figureAgentPrint, type AgentPrintSettings } from './figure-agent-print.ts';
+import { formatTable, rowsOf, rowsOfAgentPrint, rowsOfHistory, rowsOfVoice } from './report.ts';
 import { fsyncProbe } from './fsync-probe.ts';
 
 /**
@@ -23,7 +24,8 @@ import { fsyncProbe } from './fsync-probe.ts';
  * Figure 8 (issues #10, #11) runs the hub on simulated histories (bench/figure-history.ts): made once per
  * profile, length and schema and kept in test-output/bench-history; BENCH_HISTORIES=county:250,city:20
  * (the default) names them, BENCH_HISTORY=0 leaves the figure out. Figure 9 (voice at a county peak) runs the real announcer and clips
- * on a virtual clock, against the same announcer without its peak rules.
+ * on a virtual clock, against the same announcer without its peak rules. Figure 10 (issue #14) is a kiosk's
+ * ticket printed by a device agent, a process of its own, beside the hub's own printer, 200 of each per run.
  */
 const quick = process.env.BENCH_QUICK === '1';
 // 50 req/s × 20 s = 1,000 samples per even-pace run, three runs: a p99 from 10 samples is not a p99.
@@ -58,6 +60,8 @@ const historySettings = (h: { profile: HistorySettings['profile']; days: number 
 });
 // Figure 9: a county peak (issue #11) on a virtual clock; the hour takes seconds.
 const voiceSettings: VoiceSettings = { callsPerMin: 10, windows: 30, minutes: 60, recallShare: 0.1 };
+// Figure 10: 200 tickets through each path per run (a p95 of 200 rests on its 10 slowest), three runs.
+const agentPrintSettings: AgentPrintSettings = { samples: quick ? 20 : 200, runs: quick ? 1 : 3 };
 const OUT = join(REPO_DIR, 'test-output', 'bench-latest.json');
 
 const log = (s: string) => process.stdout.write(`${s}\n`);
@@ -97,7 +101,9 @@ async function main(): Promise<void> {
   const history = [];
   if (process.env.BENCH_HISTORY !== '0') for (const h of histories) history.push(await figureHistory(historySettings(h), log));
   const voice = await figureVoice(voiceSettings, log);
-  const rows = [...rowsOf(issue, fanout, kiosk, calling), ...history.flatMap(rowsOfHistory), ...rowsOfVoice(voice)];
+  log(`figure 10: a kiosk's ticket to the last byte at a printer on a device agent, beside the hub's own printer, ${agentPrintSettings.samples} of each × ${agentPrintSettings.runs} runs…`);
+  const agentPrint = await figureAgentPrint(agentPrintSettings, log);
+  const rows = [...rowsOf(issue, fanout, kiosk, calling), ...history.flatMap(rowsOfHistory), ...rowsOfVoice(voice), ...rowsOfAgentPrint(agentPrint)];
   const seconds = Math.round((performance.now() - started) / 100) / 10;
 
   log('');
@@ -127,6 +133,7 @@ async function main(): Promise<void> {
     const a = calling.announce;
     log(`announcement: t1 = the wall's play() of the call's WAV; baseline = the hub's announcement event at a bare socket.io client; audio 'playing' p50 ${a.playing.p50} ms, max ${a.playing.max} ms; hub repeat ${a.announcer.repeat} (hall default 2), one play ${a.durationMs} ms, each call ${a.announcer.betweenMs} + ${a.idleMarginMs} ms after the previous one's end`);
   }
+  log('agent path: t0 = bench before the kiosk POST /tickets (kiosk-2, printer on the agent; kiosk-1, printer in the hub: the baseline), t1 = the fake LAN printer read the cut; alternating, median of the runs');
   for (const why of [...kiosk.skipped, ...calling.skipped]) log(`!!!!! SKIPPED: ${why}`);
   log(`bench took ${seconds} s; results in ${OUT}`);
 
@@ -140,11 +147,11 @@ async function main(): Promise<void> {
         cores: cpus().length,
         ulimitN: Number.isFinite(limit) ? limit : String(limit),
         quick,
-        settings: { issue: issueSettings, fanout: fanoutSettings, kiosk: kioskSettings, calling: callingSettings, history: histories.map(historySettings), voice: voiceSettings },
+        settings: { issue: issueSettings, fanout: fanoutSettings, kiosk: kioskSettings, calling: callingSettings, history: histories.map(historySettings), voice: voiceSettings, agentPrint: agentPrintSettings },
         seconds,
         fsync,
         rows,
-        raw: { issue, fanout, kiosk, calling, history, voice },
+        raw: { issue, fanout, kiosk, calling, history, voice, agentPrint },
       },
       null,
       2,

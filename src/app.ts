@@ -36,10 +36,13 @@ import { createAnnouncer, missingClipsSummary, type ZonedAnnouncer } from './ann
 import { errorBody, installErrorHandler } from './api/http-errors.ts';
 import { HallqError } from './domain/errors.ts';
 import { CallerHost } from './devices-bridge/caller-host.ts';
-import { rateByDevice } from './commands/rate-by-device.ts';
 import { createUpstream, resolveUpstreamConfig } from './upstream/index.ts';
 import { BASE_BAD_REASONS } from './domain/ratings.ts';
-import { HidPadDriver, parseRatingPadsConfig, type OpenHid } from '../devices/ratingpad/index.ts';
+import { parseRatingPadsConfig, type OpenHid } from '../devices/ratingpad/index.ts';
+import { HidPadDevice } from './devices-bridge/hosts/hid-pad.ts';
+import { DeviceInputs, hidPadRatings } from './devices-bridge/device-inputs.ts';
+import type { DeviceLink } from './devices-bridge/device-link.ts';
+import { RemoteInputs } from './agents/remote-inputs.ts';
 import { LedHost } from './devices-bridge/led-host.ts';
 import { IdCardHost } from './devices-bridge/idcard-host.ts';
 import { PrinterHost, ticketBytes, ticketToPrint, type TicketToPrint } from './devices-bridge/printer-host.ts';
@@ -113,6 +116,8 @@ export interface Hub {
   printers: Map<string, PrinterHost>;
   idcard: IdCardHost | null;
   caller: CallerHost | null;
+  /** The evaluators' own RS-485 bus, where there is one. */
+  padBus: CallerHost | null;
   led: LedHost | null;
   /** The device health board. */
   devices: DeviceRegistry;
@@ -280,7 +285,17 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     }
   });
 
-  const led = config.devices.led ? new LedHost(config.devices.led, config, emit) : null;
+  // Bus devices on agents: each command is a durable one to the agent that hosts the device (issue #14 §1).
+  const agentCommands = new AgentCommands(db, clock);
+  const agentLink: DeviceLink = {
+    send(device, command) {
+      const msg = agentCommands.device(device, command);
+      for (const id of agents.hostsOf(device)) realtime.emitTo(`agent:${id}`, 'agent.command', msg);
+    },
+  };
+  // Keys and scores, from the hub's own devices and agents' alike.
+  const deviceInputs = new DeviceInputs();
+  const led = config.devices.led ? new LedHost(config.devices.led, config, emit, agentLink) : null;
   led?.start();
   if (led) handler.onCommitted((events) => led.onEvents(events));
 
@@ -292,20 +307,24 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   }
 
   // USB HID rating pads: a press rates the window's pending service, like a tap on the tablet.
-  const hidPads = parseRatingPadsConfig(config.devices.ratingPads).map((pad) => {
-    const driver = new HidPadDriver({ target: pad.target, decoder: pad.decoder, windowId: pad.windowId, ...(opts.openHid ? { openHid: opts.openHid } : {}) });
-    driver.on('rating', (r) =>
-      void handler
-        .submit(rateByDevice(r.level, 'hid'), { kind: 'device', id: `hid-pad-${pad.windowId}`, deviceKind: 'pad', windowId: pad.windowId })
-        .catch((err: unknown) => app.log.info({ err: String(err), windowId: pad.windowId }, 'HID pad rating refused')),
-    );
-    driver.on('status', (s) => reportStatus(emit, `hid-pad:${pad.windowId}`, 'pad', s));
-    driver.start();
-    return driver;
-  });
+  parseRatingPadsConfig(config.devices.ratingPads); // the whole list's checks (one pad per window and per device)
+  const hidPads: HidPadDevice[] = [];
+  for (const entry of config.devices.ratingPads) {
+    const device = `hid-pad:${entry.windowId}`;
+    deviceInputs.register(device, hidPadRatings(handler, entry.windowId, (err) => app.log.info({ err: String(err), windowId: entry.windowId }, 'HID pad rating refused')));
+    if (entry.agent) continue; // run by the window PC's agent
+    // Heard as it is made: stamped with the hub's clock, as its events are.
+    const pad = new HidPadDevice(device, entry, (input) => void deviceInputs.apply(device, input, clock.now()), (s) => reportStatus(emit, device, 'pad', s), opts.openHid);
+    pad.start();
+    hidPads.push(pad);
+  }
 
-  const caller = config.devices.caller ? new CallerHost(config.devices.caller, handler, config, emit) : null;
+  const caller = config.devices.caller ? new CallerHost(config.devices.caller, handler, config, emit, { device: 'caller-bus', agentLink, now: () => clock.now() }) : null;
   caller?.start();
+  const pb = config.devices.padBus;
+  const padBus = pb ? new CallerHost({ uri: pb.uri, keypads: pb.pads, agent: pb.agent }, handler, config, emit, { device: 'pad-bus', agentLink, now: () => clock.now() }) : null;
+  padBus?.start();
+  for (const host of [caller, padBus]) if (host) deviceInputs.register(host.device, (input, at) => host.onInput(input, at));
   // A ticket is printed only once its issue is on disk.
   handler.onCommitted((events) => {
     for (const e of events) {
@@ -323,7 +342,6 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
 
   // Printers on agents: each ticket's print is a durable command to the agent that hosts the printer,
   // sent now and again at each of its reconnects until it reports the outcome (issue #14 §1).
-  const agentCommands = new AgentCommands(db, clock);
   const agentPrinters = new Map(config.devices.printers.filter((p) => p.agent).map((p) => [p.kioskId, p]));
   const printOnAgent = (kioskId: string, t: TicketToPrint): string | null => {
     const p = agentPrinters.get(kioskId);
@@ -443,6 +461,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
           if (outcome.ok) emit(`kiosk:${kioskId}`, 'card.read', outcome.read);
           else emit(`kiosk:${kioskId}`, 'card.refused', { code: outcome.error.code, message: outcome.error.message, zh: ERRORS[outcome.error.code].zh, en: ERRORS[outcome.error.code].en });
         }),
+        inputs: new RemoteInputs(deviceInputs, () => clock.now()),
         onStatus: (status, agentName) => {
           devices.setHost(status.device, agentName);
           emit('manager', 'device.status', status);
@@ -569,6 +588,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     printers,
     idcard,
     caller,
+    padBus,
     led,
     devices,
     announcer,
@@ -592,6 +612,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       if (reconcileTimer) clearInterval(reconcileTimer);
       await idcard?.stop();
       await caller?.stop();
+      await padBus?.stop();
       for (const d of hidPads) await d.stop();
       await upstream?.worker.stop();
       await sms?.service.close();

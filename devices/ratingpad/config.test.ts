@@ -73,11 +73,12 @@ describe('RatingPadConfigSchema and parseRatingPadsConfig', () => {
       [{ windowId: 1, kind: 'hid', uri: 'hid:1a2b', decoder: { kind: 'keyboard-wedge' } }, 'ratingPad.uri: "hid:1a2b": write hid:<vendor>:<product> in hex (hid:1a2b:3c4d) or hid:<path> (hid:/dev/hidraw3)'],
       [{ windowId: 1, kind: 'hid', uri: 'hid:1a2b:3c4d?iface=0', decoder: { kind: 'keyboard-wedge' } }, 'ratingPad.uri: "hid:1a2b:3c4d?iface=0": unknown parameter "iface" (known: serial, interface, usagePage)'],
       [{ windowId: 0, kind: 'hid', uri: 'hid:/dev/hidraw0', decoder: { kind: 'keyboard-wedge' } }, 'ratingPad.windowId: must be a window id (integer ≥ 1), not 0'],
-      [{ windowId: 1, kind: 'rs485', uri: 'hid:/dev/hidraw0', decoder: { kind: 'keyboard-wedge' } }, "ratingPad.kind: must be 'hid', not \"rs485\" (RS-485 evaluators are configured under devices.caller)"],
+      [{ windowId: 1, kind: 'rs485', uri: 'hid:/dev/hidraw0', decoder: { kind: 'keyboard-wedge' } }, "ratingPad.kind: must be 'hid', not \"rs485\" (RS-485 evaluators are configured under devices.caller or devices.padBus)"],
+      [{ windowId: 1, kind: 'hid', uri: 'hid:/dev/hidraw0', agent: 'yes', decoder: { kind: 'keyboard-wedge' } }, 'ratingPad.agent: must be true or false, not "yes"'],
       [{ windowId: 1, kind: 'hid', uri: 'hid:/dev/hidraw0', decoder: { kind: 'custom-report', byteIndex: 1, values: { '0x01': 0 } } }, 'ratingPad.decoder.values.0x01: must be a level 1..5 (5 非常满意 … 1 非常不满意), not 0'],
       [{ windowId: 1, kind: 'hid', uri: 'hid:/dev/hidraw0', decoder: { kind: 'keyboard-wedge', keys: { Digit1: 6 } } }, 'ratingPad.decoder.keys.Digit1: must be a level 1..5 (5 非常满意 … 1 非常不满意), not 6'],
       [{ windowId: 1, kind: 'hid', uri: 'hid:/dev/hidraw0', decoder: { kind: 'joystick' } }, "ratingPad.decoder.kind: must be 'keyboard-wedge' or 'custom-report', not \"joystick\""],
-      [{ windowId: 1, kind: 'hid', uri: 'hid:/dev/hidraw0', pid: 3, decoder: { kind: 'keyboard-wedge' } }, 'ratingPad.pid: unknown field (known: windowId, kind, uri, decoder)'],
+      [{ windowId: 1, kind: 'hid', uri: 'hid:/dev/hidraw0', pid: 3, decoder: { kind: 'keyboard-wedge' } }, 'ratingPad.pid: unknown field (known: windowId, kind, uri, decoder, agent)'],
     ];
     for (const [entry, message] of bad) {
       expect(problems(() => parseRatingPadConfig(entry))).toEqual([message]);

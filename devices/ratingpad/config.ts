@@ -68,6 +68,8 @@ export const RatingPadConfigSchema = Type.Object(
     /** `hid:<vendor>:<product>[?serial=…&interface=…&usagePage=…]` (hex IDs) or `hid:<path>`. */
     uri: Type.String({ pattern: '^hid:', minLength: 5 }),
     decoder: RatingPadDecoderSchema,
+    /** Plugged into a window PC and run by the device agent approved with `hid-pad:<windowId>`; `uri` is on that PC. */
+    agent: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -119,7 +121,7 @@ export function parseRatingPadsConfig(raw: unknown, at = 'devices.ratingPads'): 
   return pads;
 }
 
-const PAD_FIELDS = ['windowId', 'kind', 'uri', 'decoder'];
+const PAD_FIELDS = ['windowId', 'kind', 'uri', 'decoder', 'agent'];
 /** The address fields before there was one `uri` form: refused with the uri to write instead. */
 const OLD_ADDRESS_FIELDS = ['path', 'vendorId', 'productId', 'serialNumber', 'interface', 'usagePage'];
 
@@ -137,7 +139,8 @@ function checkPad(raw: unknown, at: string, problems: RatingPadConfigProblem[]):
   }
   const windowId = r['windowId'];
   if (!(typeof windowId === 'number' && Number.isInteger(windowId) && windowId >= 1)) problems.push({ path: `${at}.windowId`, message: `must be a window id (integer ≥ 1), not ${JSON.stringify(windowId)}` });
-  if (r['kind'] !== 'hid') problems.push({ path: `${at}.kind`, message: `must be 'hid', not ${JSON.stringify(r['kind'])} (RS-485 evaluators are configured under devices.caller)` });
+  if (r['kind'] !== 'hid') problems.push({ path: `${at}.kind`, message: `must be 'hid', not ${JSON.stringify(r['kind'])} (RS-485 evaluators are configured under devices.caller or devices.padBus)` });
+  if (r['agent'] !== undefined && typeof r['agent'] !== 'boolean') problems.push({ path: `${at}.agent`, message: `must be true or false, not ${JSON.stringify(r['agent'])}` });
   const target = checkTarget(r, at, problems);
   const decoder = checkDecoder(r['decoder'], `${at}.decoder`, problems);
   if (problems.length > before || !target || !decoder) return null;

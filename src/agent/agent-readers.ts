@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { endpointForUri } from '../../devices/endpoint.ts';
-import { IdCardReader, type IdCard } from '../../devices/idcard/index.ts';
+import type { IdCard } from '../../devices/idcard/index.ts';
+import { IdCardReaderDevice } from '../devices-bridge/hosts/idcard-reader.ts';
 
 export interface AgentReader {
   device: string;
@@ -25,7 +25,7 @@ const DELIVER_WITHIN_MS = 5_000;
  * it was made, would be worse than none. The number is held only for that moment, never written.
  */
 export class AgentReaders {
-  readonly #readers: IdCardReader[] = [];
+  readonly #readers: IdCardReaderDevice[] = [];
 
   constructor(
     specs: readonly AgentReader[],
@@ -34,9 +34,9 @@ export class AgentReaders {
     reportStatus: (device: string, state: string, detail: string) => void,
   ) {
     for (const spec of specs) {
-      const reader = new IdCardReader(endpointForUri('idcard', spec.uri).transport);
-      reader.on('status', (s) => reportStatus(spec.device, s.state, s.detail));
-      reader.on('card', (card: IdCard) => {
+      // The hub's own reader host: the same driver, link and states.
+      const device = new IdCardReaderDevice(spec.device, spec.uri, (s) => reportStatus(spec.device, s.state, s.detail));
+      device.reader.on('card', (card: IdCard) => {
         const readAt = Date.now();
         const readId = randomBytes(12).toString('base64url');
         const body = (): CardReadPost => ({ device: spec.device, readId, ageMs: Date.now() - readAt, card: { name: card.name, idNumber: card.idNumber, ...(card.validUntil ? { validUntil: card.validUntil } : {}) } });
@@ -55,8 +55,8 @@ export class AgentReaders {
           }
         })();
       });
-      reader.start();
-      this.#readers.push(reader);
+      device.start();
+      this.#readers.push(device);
     }
   }
 

@@ -1,8 +1,8 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type Outcome = 'printed' | 'failed' | 'uncertain';
-const OUTCOMES: ReadonlySet<Outcome> = new Set(['printed', 'failed', 'uncertain']);
+export type Outcome = 'printed' | 'failed' | 'uncertain' | 'done';
+const OUTCOMES: ReadonlySet<Outcome> = new Set(['printed', 'failed', 'uncertain', 'done']);
 
 /**
  * What the agent did with each command, on disk before and after it acts: `S <id>` before a command

@@ -2,7 +2,13 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
-import type { AgentCommandMessage } from '../realtime/protocol.ts';
+import type { RatingOrder } from '../../devices/caller/index.ts';
+import { CallerBusDevice } from '../devices-bridge/hosts/caller-bus.ts';
+import { HidPadDevice } from '../devices-bridge/hosts/hid-pad.ts';
+import type { HostedDevice } from '../devices-bridge/hosts/hosted-device.ts';
+import { LedBarsDevice } from '../devices-bridge/hosts/led-bars.ts';
+import type { AgentCommandMessage, DeviceInput } from '../realtime/protocol.ts';
+import { AgentInputs, type InputPost } from './agent-inputs.ts';
 import { AgentFiles } from './agent-identity.ts';
 import { CommandJournal, type Outcome } from './command-journal.ts';
 import { CommandRunner, type AgentPrinter } from './command-runner.ts';
@@ -37,6 +43,9 @@ interface Self {
   devices: string[];
   printers: AgentPrinter[];
   readers: AgentReader[];
+  ledBars: { device: string; uri: string; addresses: number[] }[];
+  buses: { device: string; uri: string; units: { address: number; order?: RatingOrder }[] }[];
+  hidPads: { device: string; entry: Record<string, unknown> }[];
 }
 
 /** This agent as the hub knows it; false when the hub no longer takes the token (revoked). */
@@ -44,8 +53,8 @@ async function whoAmI(token: string): Promise<Self | false> {
   const res = await fetch(`${hub}/api/v1/agents/self`, { headers: { authorization: `Bearer ${token}` } });
   if (res.status === 401 || res.status === 403) return false;
   if (!res.ok) throw new Error(`hub answered ${res.status}`);
-  const body = (await res.json()) as { agent: Omit<Self, 'printers' | 'readers'>; printers: AgentPrinter[]; readers: AgentReader[] };
-  return { ...body.agent, printers: body.printers, readers: body.readers };
+  const body = (await res.json()) as Omit<Self, 'id' | 'name' | 'devices'> & { agent: Pick<Self, 'id' | 'name' | 'devices'> };
+  return { ...body.agent, printers: body.printers, readers: body.readers, ledBars: body.ledBars ?? [], buses: body.buses ?? [], hidPads: body.hidPads ?? [] };
 }
 
 /** An authenticated call to the hub, tried a few times (a command the hub does not hear of is sent again at the next reconnect). */
@@ -114,7 +123,8 @@ async function run(): Promise<void> {
     }
     // A device's state, for the hub's board (tried as `tell` tries, then dropped).
     const reportStatus = (device: string, state: string, detail: string) => void tell(token, '/agents/self/status', { device, state, detail }).catch(() => undefined);
-    const runner = new CommandRunner(me.printers, journal, (id: string, outcome: Outcome) => tell(token, `/agents/self/commands/${id}`, { outcome }), reportStatus);
+    const hosted = openBusDevices(me, token, reportStatus);
+    const runner = new CommandRunner(me.printers, journal, (id: string, outcome: Outcome) => tell(token, `/agents/self/commands/${id}`, { outcome }), reportStatus, 1000, hosted);
     const readers = new AgentReaders(
       me.readers,
       async (read: CardReadPost) => {
@@ -139,10 +149,46 @@ async function run(): Promise<void> {
     await link(token, me.id, runner);
     await runner.close();
     await readers.close();
+    for (const d of hosted.values()) await d.stop();
     // The link ended because the hub refused the token: pair again.
     say('令牌已被吊销，重新配对', 'the token was revoked; pairing again');
     files.forget();
   }
+}
+
+/**
+ * The LED bars, keypad and evaluator buses and USB pads of this PC, run by the hub's own host modules:
+ * commands come from the runner, keys and scores go to the hub through AgentInputs.
+ */
+function openBusDevices(me: Self, token: string, reportStatus: (device: string, state: string, detail: string) => void): Map<string, HostedDevice> {
+  const hosted = new Map<string, HostedDevice>();
+  const inputs = new AgentInputs(
+    async (post: InputPost) => {
+      const res = await fetch(`${hub}/api/v1/agents/self/inputs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(post),
+        // A hub that does not answer soon is as good as none: the clerk is waiting at the keypad.
+        signal: AbortSignal.timeout(1500),
+      });
+      if (res.status === 409) return 'stale';
+      if (!res.ok) throw new Error(`hub answered ${res.status}`);
+      return 'taken';
+    },
+    (device: string, input: DeviceInput, zh: string, en: string) => {
+      // Where the device can say so itself: an urgent beep at that keypad or evaluator.
+      if (input.address > 0) void hosted.get(device)?.run({ kind: 'keypad.beep', address: input.address, pattern: 'urgent' }).catch(() => false);
+      page = { ...page, status: `${zh} / ${en}` };
+      say(`${device} ${input.kind === 'key' ? `按键 ${input.key}` : `评价 ${input.level}`}：${zh}`, `${device} ${input.kind} at ${input.address}: ${en}`);
+    },
+  );
+  const status = (device: string) => (s: { state: string; detail: string }) => reportStatus(device, s.state, s.detail);
+  const onInput = (device: string) => (input: DeviceInput, at: number) => void inputs.deliver(device, input, at);
+  for (const b of me.ledBars) hosted.set(b.device, new LedBarsDevice(b.device, b.uri, b.addresses, status(b.device)));
+  for (const b of me.buses) hosted.set(b.device, new CallerBusDevice(b.device, b.uri, b.units, onInput(b.device), status(b.device)));
+  for (const p of me.hidPads) hosted.set(p.device, new HidPadDevice(p.device, p.entry, onInput(p.device), status(p.device)));
+  for (const d of hosted.values()) d.start();
+  return hosted;
 }
 
 /** The socket.io link, reconnecting by itself; resolves only when the hub no longer takes the token. */

@@ -1,11 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AgentStore } from '../agents/agent-store.ts';
-import type { AgentCommands, CommandOutcome } from '../agents/agent-commands.ts';
+import type { AgentCommands, PrintOutcome } from '../agents/agent-commands.ts';
 import type { RemoteCardReads } from '../agents/remote-card-reads.ts';
+import type { RemoteInputs } from '../agents/remote-inputs.ts';
 import type { HallConfig } from '../config/schema.ts';
 import { readerKioskOf } from '../devices-bridge/device-registry.ts';
-import type { AgentCommandMessage, DeviceStatus } from '../realtime/protocol.ts';
+import type { AgentPrintCommand, DeviceStatus } from '../realtime/protocol.ts';
 import { HallqError } from '../domain/errors.ts';
 import { requireOneOf } from './request-context.ts';
 import { ErrorSchema } from './schemas.ts';
@@ -23,13 +24,24 @@ export interface AgentRouteDeps {
   commands: AgentCommands;
   config: HallConfig;
   onRevoked: (id: string) => void;
-  /** A command's end, told once (a repeated report is answered but not told again). */
-  onOutcome: (message: AgentCommandMessage, outcome: CommandOutcome) => void;
+  /** A print command's end, told once (a repeated report is answered but not told again). */
+  onOutcome: (message: AgentPrintCommand, outcome: PrintOutcome) => void;
   onStatus: (status: DeviceStatus, agentName: string) => void;
   cardReads: RemoteCardReads;
+  inputs: RemoteInputs;
 }
 
-export const agentRoutes: FastifyPluginAsyncTypebox<AgentRouteDeps> = async (app, { agents, commands, config, onRevoked, onOutcome, onStatus, cardReads }) => {
+/** The kind of a device by its id, as the hosts report it; null for an id no host uses. */
+export function kindOfDevice(device: string): DeviceStatus['kind'] | null {
+  if (device.startsWith('printer:')) return 'printer';
+  if (device.startsWith('idcard:')) return 'idcard';
+  if (device === 'led-bars') return 'led';
+  if (device === 'caller-bus') return 'caller';
+  if (device === 'pad-bus' || device.startsWith('hid-pad:')) return 'pad';
+  return null;
+}
+
+export const agentRoutes: FastifyPluginAsyncTypebox<AgentRouteDeps> = async (app, { agents, commands, config, onRevoked, onOutcome, onStatus, cardReads, inputs }) => {
   /** The calling agent, approved (its token resolved). */
   const self = (request: Parameters<typeof requireOneOf>[0]) => {
     const p = requireOneOf(request, { devices: ['agent'] });
@@ -66,30 +78,57 @@ export const agentRoutes: FastifyPluginAsyncTypebox<AgentRouteDeps> = async (app
     },
   );
   const Printer = Type.Object({ device: Type.String(), kioskId: Type.String(), uri: Type.String() });
-  app.get('/agents/self', { schema: { tags: ['devices'], summary: 'The calling agent: its name, devices and the printers it opens (agent token)', response: { 200: Type.Object({ agent: Agent, printers: Type.Array(Printer), readers: Type.Array(Printer) }), 401: ErrorSchema, 403: ErrorSchema } } }, async (request) => {
-    const agent = self(request);
-    // What it needs to open its devices: the printers' addresses on its PC.
-    const printers = config.devices.printers.filter((p) => p.agent && agent.devices.includes(`printer:${p.kioskId}`)).map((p) => ({ device: `printer:${p.kioskId}`, kioskId: p.kioskId, uri: p.uri }));
-    const ic = config.devices.idcard;
-    const readerKiosk = ic?.agent ? readerKioskOf(config) : undefined;
-    const readers = ic && readerKiosk && agent.devices.includes(`idcard:${readerKiosk}`) ? [{ device: `idcard:${readerKiosk}`, kioskId: readerKiosk, uri: ic.uri }] : [];
-    return { agent: { id: agent.id, name: agent.name, devices: agent.devices }, printers, readers };
-  });
+  const Unit = Type.Object({ address: Type.Integer(), order: Type.Optional(Type.String()) });
+  const Bus = Type.Object({ device: Type.String(), uri: Type.String(), units: Type.Array(Unit) });
+  const Bars = Type.Object({ device: Type.String(), uri: Type.String(), addresses: Type.Array(Type.Integer()) });
+  const HidPad = Type.Object({ device: Type.String(), entry: Type.Object({}, { additionalProperties: true }) });
+  app.get(
+    '/agents/self',
+    {
+      schema: {
+        tags: ['devices'],
+        summary: 'The calling agent: its name, devices and how to open those on its PC (agent token)',
+        response: {
+          200: Type.Object({ agent: Agent, printers: Type.Array(Printer), readers: Type.Array(Printer), ledBars: Type.Array(Bars), buses: Type.Array(Bus), hidPads: Type.Array(HidPad) }),
+          401: ErrorSchema,
+          403: ErrorSchema,
+        },
+      },
+    },
+    async (request) => {
+      const agent = self(request);
+      const mine = (device: string) => agent.devices.includes(device);
+      // What it needs to open its devices: their addresses on its PC.
+      const printers = config.devices.printers.filter((p) => p.agent && mine(`printer:${p.kioskId}`)).map((p) => ({ device: `printer:${p.kioskId}`, kioskId: p.kioskId, uri: p.uri }));
+      const ic = config.devices.idcard;
+      const readerKiosk = ic?.agent ? readerKioskOf(config) : undefined;
+      const readers = ic && readerKiosk && mine(`idcard:${readerKiosk}`) ? [{ device: `idcard:${readerKiosk}`, kioskId: readerKiosk, uri: ic.uri }] : [];
+      const bars = config.devices.led?.bars;
+      const ledBars = bars?.agent && mine('led-bars') ? [{ device: 'led-bars', uri: bars.uri, addresses: config.windows.flatMap((w) => (w.ledAddress !== undefined ? [w.ledAddress] : [])) }] : [];
+      const { caller, padBus } = config.devices;
+      const buses = [
+        ...(caller?.agent && mine('caller-bus') ? [{ device: 'caller-bus', uri: caller.uri, units: caller.keypads.map((k) => ({ address: k.address, ...(k.order ? { order: k.order } : {}) })) }] : []),
+        ...(padBus?.agent && mine('pad-bus') ? [{ device: 'pad-bus', uri: padBus.uri, units: padBus.pads.map((k) => ({ address: k.address, ...(k.order ? { order: k.order } : {}) })) }] : []),
+      ];
+      const hidPads = config.devices.ratingPads.filter((p) => p.agent && mine(`hid-pad:${p.windowId}`)).map((p) => ({ device: `hid-pad:${p.windowId}`, entry: p as unknown as Record<string, unknown> }));
+      return { agent: { id: agent.id, name: agent.name, devices: agent.devices }, printers, readers, ledBars, buses, hidPads };
+    },
+  );
   app.post(
     '/agents/self/commands/:id',
     {
       schema: {
         tags: ['devices'],
-        summary: 'The agent reports how a command ended (printed, failed, uncertain); a repeat changes nothing',
+        summary: 'The agent reports how a command ended (printed, failed, uncertain; a device command done); a repeat changes nothing',
         params: Type.Object({ id: Type.String({ pattern: '^cmd_[A-Za-z0-9_-]{8,40}$' }) }),
-        body: Type.Object({ outcome: Type.Union([Type.Literal('printed'), Type.Literal('failed'), Type.Literal('uncertain')]) }, { additionalProperties: false }),
+        body: Type.Object({ outcome: Type.Union([Type.Literal('printed'), Type.Literal('failed'), Type.Literal('uncertain'), Type.Literal('done')]) }, { additionalProperties: false }),
         response: { 200: Type.Object({ id: Type.String(), outcome: Type.String() }), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema },
       },
     },
     async (request) => {
       const agent = self(request);
       const r = commands.report(agent.devices, request.params.id, request.body.outcome);
-      if (r.first) onOutcome(r.message, r.outcome);
+      if (r.first && r.message.kind === 'print') onOutcome(r.message, r.outcome === 'done' ? 'printed' : r.outcome);
       return { id: r.message.id, outcome: r.outcome };
     },
   );
@@ -119,6 +158,37 @@ export const agentRoutes: FastifyPluginAsyncTypebox<AgentRouteDeps> = async (app
     },
   );
   app.post(
+    '/agents/self/inputs',
+    {
+      schema: {
+        tags: ['devices'],
+        summary: "A key or a score at one of the agent's bus devices: applied once (by inputId); a key that arrives late is refused, a score counts at the time it was given",
+        body: Type.Object(
+          {
+            device: Type.String({ pattern: '^(caller-bus|pad-bus|hid-pad:[0-9]{1,6})$' }),
+            inputId: Type.String({ pattern: '^[A-Za-z0-9_-]{8,40}$' }),
+            ageMs: Type.Integer({ minimum: 0 }),
+            input: Type.Union([
+              Type.Object(
+                { kind: Type.Literal('key'), address: Type.Integer({ minimum: 1, maximum: 254 }), key: Type.String({ pattern: '^[A-Za-z]{1,24}$' }), digits: Type.String({ pattern: '^[0-9]{0,8}$' }), combo: Type.Optional(Type.String({ pattern: '^[A-Za-z]{1,24}$' })) },
+                { additionalProperties: false },
+              ),
+              Type.Object({ kind: Type.Literal('rating'), address: Type.Integer({ minimum: 0, maximum: 254 }), level: Type.Integer({ minimum: 1, maximum: 5 }) }, { additionalProperties: false }),
+            ]),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ applied: Type.Boolean(), duplicate: Type.Optional(Type.Boolean()), code: Type.Optional(Type.String()) }), 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const agent = self(request);
+      const { device, inputId, ageMs, input } = request.body;
+      if (!agent.devices.includes(device)) throw new HallqError('HQ_ERR_NOT_FOUND', { reason: 'not a device of this agent' });
+      return inputs.apply(device, inputId, ageMs, input);
+    },
+  );
+  app.post(
     '/agents/self/status',
     {
       schema: {
@@ -131,9 +201,10 @@ export const agentRoutes: FastifyPluginAsyncTypebox<AgentRouteDeps> = async (app
     async (request, reply) => {
       const agent = self(request);
       const { device, state, detail } = request.body;
-      const kind = device.startsWith('printer:') ? ('printer' as const) : device.startsWith('idcard:') ? ('idcard' as const) : null;
+      const kind = kindOfDevice(device);
       if (!agent.devices.includes(device) || !kind) throw new HallqError('HQ_ERR_NOT_FOUND', { reason: 'not a device of this agent' });
-      onStatus({ device, kind, kioskId: device.slice(kind.length + 1), state, detail, at: Date.now() }, agent.name ?? agent.id);
+      const kiosk = kind === 'printer' || kind === 'idcard' ? { kioskId: device.slice(kind.length + 1) } : {};
+      onStatus({ device, kind, ...kiosk, state, detail, at: Date.now() }, agent.name ?? agent.id);
       return reply.status(204).send(null);
     },
   );

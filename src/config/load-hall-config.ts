@@ -170,6 +170,14 @@ function crossCheck(c: HallConfig): ConfigProblem[] {
     duplicates(caller.keypads, (k) => String(k.address), 'devices.caller.keypads', 'keypad address', out);
     duplicates(caller.keypads, (k) => String(k.windowId), 'devices.caller.keypads', 'window', out);
   }
+  const padBus = c.devices.padBus;
+  if (padBus) {
+    checkUri(padBus.uri, DEVICE_URI_RULES.caller, 'devices.padBus.uri', out);
+    padBus.pads.forEach((k, i) => {
+      if (!windowIds.has(k.windowId)) out.push({ path: `devices.padBus.pads[${i}].windowId`, message: `unknown window ${k.windowId}` });
+    });
+    duplicates(padBus.pads, (k) => String(k.address), 'devices.padBus.pads', 'pad address', out);
+  }
   const idcard = c.devices.idcard;
   if (idcard) {
     if (idcard.kioskId !== undefined && !kiosks.has(idcard.kioskId)) out.push({ path: 'devices.idcard.kioskId', message: `no kiosk token "${idcard.kioskId}"` });

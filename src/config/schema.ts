@@ -251,7 +251,17 @@ export const HallConfigSchema = Type.Object(
         led: Type.Optional(
           Type.Object(
             {
-              bars: Type.Optional(Type.Object({ uri: Type.String({ minLength: 3 }), demo: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
+              bars: Type.Optional(
+                Type.Object(
+                  {
+                    uri: Type.String({ minLength: 3 }),
+                    /** On a PC where the bus cable ends, run by the agent approved with `led-bars`; `uri` is on that PC. */
+                    agent: Type.Optional(Type.Boolean()),
+                    demo: Type.Optional(Type.Boolean()),
+                  },
+                  { additionalProperties: false },
+                ),
+              ),
               wall: Type.Optional(
                 Type.Object(
                   {
@@ -287,7 +297,30 @@ export const HallConfigSchema = Type.Object(
                   { additionalProperties: false },
                 ),
               ),
+              /** On a PC where the bus cable ends, run by the agent approved with `caller-bus`; `uri` is on that PC. */
+              agent: Type.Optional(Type.Boolean()),
               demo: Type.Optional(Type.Boolean()),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+        /** An RS-485 bus of evaluators (评价器) apart from the keypads' bus: `sim` or `serial:…`. */
+        padBus: Type.Optional(
+          Type.Object(
+            {
+              uri: Type.String({ minLength: 3 }),
+              pads: Type.Array(
+                Type.Object(
+                  {
+                    address: Type.Integer({ minimum: 1, maximum: 254 }),
+                    windowId: Type.Integer({ minimum: 1 }),
+                    order: Type.Optional(Type.Union([Type.Literal('best-first'), Type.Literal('worst-first')])),
+                  },
+                  { additionalProperties: false },
+                ),
+              ),
+              /** Run by the agent approved with `pad-bus`; `uri` is on that PC. */
+              agent: Type.Optional(Type.Boolean()),
             },
             { additionalProperties: false },
           ),

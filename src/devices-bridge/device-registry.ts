@@ -27,10 +27,11 @@ export function declaredDevices(config: HallConfig): DeclaredDevice[] {
   return [
     ...d.printers.map((p) => ({ id: `printer:${p.kioskId}`, kind: 'printer' as const, address: p.uri, host: p.agent ? 'agent' : 'hub', kioskId: p.kioskId })),
     ...(d.idcard && kioskOfReader ? [{ id: `idcard:${kioskOfReader}`, kind: 'idcard' as const, address: d.idcard.uri, host: d.idcard.agent ? 'agent' : 'hub', kioskId: kioskOfReader }] : []),
-    ...(d.led?.bars ? [{ id: 'led-bars', kind: 'led' as const, address: d.led.bars.uri, host: 'hub' }] : []),
+    ...(d.led?.bars ? [{ id: 'led-bars', kind: 'led' as const, address: d.led.bars.uri, host: d.led.bars.agent ? 'agent' : 'hub' }] : []),
     ...(d.led?.wall ? [{ id: 'led-wall', kind: 'led' as const, address: d.led.wall.uri, host: 'hub' }] : []),
-    ...(d.caller ? [{ id: 'caller-bus', kind: 'caller' as const, address: d.caller.uri, host: 'hub' }] : []),
-    ...d.ratingPads.map((p) => ({ id: `hid-pad:${p.windowId}`, kind: 'pad' as const, address: p.uri, host: 'hub' })),
+    ...(d.caller ? [{ id: 'caller-bus', kind: 'caller' as const, address: d.caller.uri, host: d.caller.agent ? 'agent' : 'hub' }] : []),
+    ...(d.padBus ? [{ id: 'pad-bus', kind: 'pad' as const, address: d.padBus.uri, host: d.padBus.agent ? 'agent' : 'hub' }] : []),
+    ...d.ratingPads.map((p) => ({ id: `hid-pad:${p.windowId}`, kind: 'pad' as const, address: p.uri, host: p.agent ? 'agent' : 'hub' })),
     ...(config.sms?.modem ? [{ id: 'sms-modem', kind: 'sms' as const, address: config.sms.modem.uri, host: 'hub' }] : []),
   ];
 }
@@ -64,7 +65,7 @@ export function healthOf(kind: DeviceStatus['kind'], state: string, detail: stri
 }
 
 /**
- * The device health board: one entry for every device the hub (or, later, an agent) runs, kept from
+ * The device health board: one entry for every device the hub or an agent runs, kept from
  * the `device.status` reports of the hosts and the traffic they carry. A device down for
  * `downAlarmMs` raises an alarm that stays, even after the device recovers, until someone clears it.
  */

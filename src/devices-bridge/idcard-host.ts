@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
-import { endpointForUri } from '../../devices/endpoint.ts';
-import { exampleCard, IdCardDataError, IdCardReader, IdCardSimulator, type IdCard, type ReaderStatus, type SimCard } from '../../devices/idcard/index.ts';
+import { exampleCard, IdCardDataError, type IdCardReader, type IdCardSimulator, type IdCard, type SimCard } from '../../devices/idcard/index.ts';
 import { ERRORS, HallqError } from '../domain/errors.ts';
 import type { CardReadResult, CardReads } from '../personal/card-reads.ts';
 import { reportStatus, type DeviceStatus, type Emit } from './device-status.ts';
+import { IdCardReaderDevice } from './hosts/idcard-reader.ts';
 
 export interface IdCardHostConfig {
   /** `sim`, or `serial:/dev/ttyUSB0` (115200 unless `?baud=`). */
@@ -22,12 +22,14 @@ export interface SimCardInput {
 type ReadOutcome = { ok: true; read: CardReadResult } | { ok: false; error: HallqError };
 
 /**
- * Runs the ID-card reader of one kiosk inside the hub (the device host of DESIGN §4). A card read
+ * Runs the ID-card reader of one kiosk inside the hub (the device host of DESIGN §4; the reader itself
+ * is the shared IdCardReaderDevice an agent runs too). A card read
  * becomes a short-lived `cardToken` sent to that kiosk's room as `card.read`; the full number goes
  * no further than `CardReads.accept`. With `uri: sim` the reader talks to the simulator over an
  * in-memory byte link, so the demo and the tests run the real codec and driver.
  */
 export class IdCardHost {
+  readonly device: IdCardReaderDevice;
   readonly reader: IdCardReader;
   readonly simulator: IdCardSimulator | null;
   #status: DeviceStatus;
@@ -39,16 +41,17 @@ export class IdCardHost {
     private readonly cardReads: CardReads,
     private readonly emit: Emit,
   ) {
-    const endpoint = endpointForUri('idcard', config.uri);
-    this.simulator = endpoint.simulator;
-    this.reader = new IdCardReader(endpoint.transport, endpoint.simulator ? { pollIntervalMs: 150 } : {});
     this.#status = { device: `idcard:${config.kioskId}`, kind: 'idcard', kioskId: config.kioskId, state: 'starting', detail: '', at: Date.now() };
+    this.device = new IdCardReaderDevice(this.#status.device, config.uri, (s) => {
+      this.#status = reportStatus(this.emit, this.#status.device, 'idcard', s, this.config.kioskId);
+    });
+    this.reader = this.device.reader;
+    this.simulator = this.device.simulator;
     this.reader.on('card', (card) => this.#onCard(card));
     this.reader.on('removed', () => {
       this.#cardOn = false;
       this.#outcomes.emit('removed');
     });
-    this.reader.on('status', (s) => this.#onStatus(s));
     this.reader.on('error', (err) => {
       // A card that reads but cannot be trusted (bad ID checksum, unsupported layout) is refused
       // on the kiosk; link and SAM trouble shows in device.status instead.
@@ -90,10 +93,6 @@ export class IdCardHost {
   /** The kiosk tells the resident why, in their language (expired card, failed checksum…). */
   #refuse(error: HallqError): void {
     this.emit(`kiosk:${this.config.kioskId}`, 'card.refused', { code: error.code, message: error.message, zh: ERRORS[error.code].zh, en: ERRORS[error.code].en });
-  }
-
-  #onStatus(s: ReaderStatus): void {
-    this.#status = reportStatus(this.emit, this.#status.device, 'idcard', s, this.config.kioskId);
   }
 
   /**

@@ -1,12 +1,14 @@
 import { endpointForUri } from '../../devices/endpoint.ts';
-import { callText, OnbonBxDriver, type OnbonBxSimulator, PAUSED_TEXT, SimpleBarDriver, type SimpleBarSimulator, type LedDriver } from '../../devices/led/index.ts';
+import { callText, OnbonBxDriver, type OnbonBxSimulator, PAUSED_TEXT, type SimpleBarDriver, type SimpleBarSimulator, type LedDriver } from '../../devices/led/index.ts';
 import type { HallConfig } from '../config/schema.ts';
 import type { StoredEvent } from '../store/event-log.ts';
 import { reportStatus, type Emit } from './device-status.ts';
+import { inProcessLink, type DeviceLink } from './device-link.ts';
+import { LedBarsDevice } from './hosts/led-bars.ts';
 
 export interface LedHostConfig {
-  /** Window bars on one RS-485 bus (`windows[].ledAddress`): `sim` or `serial:/dev/ttyUSB3?baud=9600`. */
-  bars?: { uri: string } | undefined;
+  /** Window bars on one RS-485 bus (`windows[].ledAddress`): `sim` or `serial:/dev/ttyUSB3?baud=9600`; `agent`: on an agent's PC. */
+  bars?: { uri: string; agent?: boolean | undefined } | undefined;
   /** The hall LED wall, an Onbon BX controller: `sim`, `tcp://host:5005` or `serial:`; one text area. */
   wall?: { uri: string; width: number; height: number } | undefined;
 }
@@ -18,50 +20,53 @@ const WALL_CALLS = 4;
 /**
  * The LED bars above the windows and the LED wall, driven from committed events: a call shows
  * 「A012 请到3号窗口」 on its window's bar, a pause 「暂停服务」, the end of a service the window's
- * idle text; the wall scrolls the latest calls. With `sim` each controller is a simulator on an
- * in-memory byte link, so the demo and the tests run the real protocol bytes.
+ * idle text; the wall scrolls the latest calls. The bars are a `led-bars` device reached through a
+ * link: in this process (the shared host) or on the agent whose PC the bus cable ends at. With `sim`
+ * each controller is a simulator on an in-memory byte link, so the demo and the tests run the real
+ * protocol bytes.
  */
 export class LedHost {
-  readonly bars: LedDriver | null;
+  /** The bars' driver when they run in the hub; null on an agent. */
+  readonly bars: SimpleBarDriver | null;
   readonly wall: LedDriver | null;
   readonly barSim: SimpleBarSimulator | null = null;
   readonly wallSim: OnbonBxSimulator | null = null;
   readonly #latest: string[] = [];
   readonly #addressOf = new Map<number, number>();
+  readonly #local: LedBarsDevice | null = null;
+  readonly #link: DeviceLink | null;
 
   constructor(
     readonly config: LedHostConfig,
     private readonly hall: HallConfig,
     private readonly emit: Emit,
+    /** How `led-bars` commands reach bars on an agent (`bars.agent`). */
+    agentLink: DeviceLink | null = null,
   ) {
     for (const w of hall.windows) if (w.ledAddress !== undefined) this.#addressOf.set(w.id, w.ledAddress);
     const addresses = [...this.#addressOf.values()];
-    if (config.bars) {
-      const endpoint = endpointForUri('ledBars', config.bars.uri, { sim: { addresses } });
-      this.barSim = endpoint.simulator;
-      this.bars = new SimpleBarDriver(endpoint.transport, { addresses });
+    if (config.bars && !config.bars.agent) {
+      this.#local = new LedBarsDevice('led-bars', config.bars.uri, addresses, (s) => reportStatus(this.emit, 'led-bars', 'led', s));
+      this.barSim = this.#local.simulator;
+      this.bars = this.#local.driver;
     } else this.bars = null;
+    this.#link = this.#local ? inProcessLink(this.#local) : agentLink;
     if (config.wall) {
       const endpoint = endpointForUri('ledWall', config.wall.uri);
       this.wallSim = endpoint.simulator;
       this.wall = new OnbonBxDriver(endpoint.transport, { areas: { [WALL_AREA]: { x: 0, y: 0, width: config.wall.width, height: config.wall.height, effect: 'scroll' } } });
+      this.wall.on('link', (s) => reportStatus(this.emit, 'led-wall', 'led', s));
     } else this.wall = null;
-    for (const [kind, d] of [
-      ['led-bars', this.bars],
-      ['led-wall', this.wall],
-    ] as const) {
-      d?.on('link', (s) => reportStatus(this.emit, kind, 'led', s));
-    }
   }
 
   start(): void {
-    this.bars?.start();
+    this.#local?.start();
     this.wall?.start();
     for (const w of this.hall.windows) this.#idle(w.id);
   }
 
   async stop(): Promise<void> {
-    await this.bars?.stop();
+    await this.#local?.stop();
     await this.wall?.stop();
   }
 
@@ -100,7 +105,7 @@ export class LedHost {
 
   #bar(windowId: number, text: string): void {
     const address = this.#addressOf.get(windowId);
-    if (address !== undefined) void this.bars?.show(address, text).catch(() => undefined);
+    if (address !== undefined) this.#link?.send('led-bars', { kind: 'led.show', address, text });
   }
 
   /** What the simulated bars and wall show, for the demo page and tests. */

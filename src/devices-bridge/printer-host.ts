@@ -1,8 +1,9 @@
 import { endpointForUri } from '../../devices/endpoint.ts';
-import { type FakeTcpPrinter, printerForEndpoint, PrintQueue, renderTicket, type PrinterStatusReport, type PrintJobEvent } from '../../devices/printer/index.ts';
+import { type FakeTcpPrinter, printerForEndpoint, type PrintQueue, renderTicket, type PrintJobEvent } from '../../devices/printer/index.ts';
 import type { HallConfig } from '../config/schema.ts';
 import { reportStatus, type DeviceStatus, type Emit } from './device-status.ts';
 import { receiptFooter } from './receipt-text.ts';
+import { TicketPrinterDevice } from './hosts/ticket-printer.ts';
 
 export interface PrinterHostConfig {
   kioskId: string;
@@ -53,18 +54,16 @@ export const STATUS_POLL_MS = 30_000;
 export type PrintState = 'printing' | 'printed' | 'failed' | 'unavailable';
 
 /**
- * One kiosk's ticket printer, run by the hub: a print queue with retry and reprint over the
- * configured transport (or the fake LAN printer of the demo). A ticket is enqueued only after its
- * issue is committed; job progress goes to the kiosk as `print.job` and health to the manager room
- * as `device.status`. A dead printer never blocks a ticket: the kiosk shows the number on screen.
+ * One kiosk's ticket printer, run by the hub: the shared printer host (TicketPrinterDevice: a print
+ * queue with retry and reprint over the configured transport, or the fake LAN printer of the demo).
+ * A ticket is enqueued only after its issue is committed; job progress goes to the kiosk as
+ * `print.job` and health to the manager room as `device.status`. A dead printer never blocks a
+ * ticket: the kiosk shows the number on screen.
  */
 export class PrinterHost {
-  queue!: PrintQueue;
+  device!: TicketPrinterDevice;
   fake: FakeTcpPrinter | null = null;
   #status: DeviceStatus;
-  #report: PrinterStatusReport | null = null;
-  #failing = false;
-  #poll: NodeJS.Timeout | null = null;
 
   constructor(
     readonly config: PrinterHostConfig,
@@ -79,21 +78,20 @@ export class PrinterHost {
     const endpoint = endpointForUri('printer', this.config.uri);
     this.fake = endpoint.simulator;
     await endpoint.ready;
-    // Short backoff: a resident stands at the kiosk, and a job held for long is better failed.
-    this.queue = new PrintQueue({ device: printerForEndpoint(endpoint), maxAttempts: 3, backoff: { baseMs: 500, maxMs: 4000 }, maxHoldMs: 60_000 });
-    this.queue.on('job', (e: PrintJobEvent) => this.#onJob(e));
-    this.queue.on('status', (s: PrinterStatusReport) => this.#onStatus(s));
-    // Know the printer's state before the first resident does, and keep knowing it: the kiosk's home
-    // screen says "out of paper" before anyone takes a number, not after.
-    void this.queue.checkStatus().catch(() => undefined);
-    this.#poll = setInterval(() => void this.queue.checkStatus().catch(() => undefined), STATUS_POLL_MS);
-    this.#poll.unref();
+    this.device = new TicketPrinterDevice(this.#status.device, printerForEndpoint(endpoint), (s) => {
+      this.#status = reportStatus(this.emit, this.#status.device, 'printer', s, this.config.kioskId);
+    }, { statusPollMs: STATUS_POLL_MS });
+    this.device.queue.on('job', (e: PrintJobEvent) => this.#onJob(e));
+    this.device.start();
   }
 
   async stop(): Promise<void> {
-    if (this.#poll) clearInterval(this.#poll);
-    await this.queue?.close();
+    await this.device?.stop();
     await this.fake?.offline();
+  }
+
+  get queue(): PrintQueue {
+    return this.device.queue;
   }
 
   get status(): DeviceStatus {
@@ -102,9 +100,7 @@ export class PrinterHost {
 
   /** Whether a ticket issued now would print, judged from the last thing the printer said. */
   get state(): PrintState {
-    const s = this.#report;
-    if (this.#failing || (s && (!s.online || s.paperOut || s.coverOpen || s.error))) return 'unavailable';
-    return 'printing';
+    return this.device.printing ? 'printing' : 'unavailable';
   }
 
   printTicket(t: TicketToPrint): string {
@@ -123,26 +119,9 @@ export class PrinterHost {
   #onJob(e: PrintJobEvent): void {
     const state: PrintState | null =
       e.type === 'printed' ? 'printed' : e.type === 'failed' || e.type === 'canceled' ? 'failed' : e.type === 'retry' || e.type === 'held' ? 'failed' : e.type === 'printing' ? 'printing' : null;
-    if (e.type === 'printed') this.#failing = false;
-    if (e.type === 'retry' || e.type === 'failed' || e.type === 'held') this.#failing = true;
     if (state && e.job.ref) {
       this.emit(`kiosk:${this.config.kioskId}`, 'print.job', { jobId: e.job.id, ticketId: e.job.ref, number: e.job.label, state, event: e.type, attempt: e.attempt, error: e.error });
     }
-    if (e.type === 'retry' || e.type === 'failed' || e.type === 'held' || e.type === 'printed') this.#publish();
-  }
-
-  #onStatus(s: PrinterStatusReport): void {
-    this.#report = s;
-    this.#publish();
-  }
-
-  #publish(): void {
-    const s = this.#report;
-    // The cause first: a printer out of paper or with its cover open also reports itself offline.
-    const state = this.state === 'printing' ? 'ok' : !s ? 'offline' : s.paperOut ? 'paper-out' : s.coverOpen ? 'cover-open' : s.online === false ? 'offline' : s.error ? 'error' : 'failing';
-    const detail = [s?.paperNearEnd ? 'paper near end' : null, s?.lastError ?? null].filter(Boolean).join('; ');
-    if (state === this.#status.state && detail === this.#status.detail) return;
-    this.#status = reportStatus(this.emit, this.#status.device, 'printer', { state, detail }, this.config.kioskId);
   }
 }
 

@@ -86,6 +86,8 @@ export type HallCommand =
         reasons?: string[];
         comment?: string;
         channel: RatingChannel;
+        /** When a key pad's score was given, if before now (it came through an agent): it rates what was pending then. */
+        givenAt?: number;
       };
     }
   | { type: 'ExpireRating'; data: { serviceId: ServiceId } }

@@ -41,12 +41,14 @@ export function rateService(state: ReadonlyHallState, command: CommandOf<'RateSe
   if ((d.channel === 'page') !== viaPage) throw new HallqError('HQ_ERR_FORBIDDEN');
   const padWindowId = ctx.actor.kind === 'device' && ctx.actor.deviceKind === 'pad' ? ctx.actor.windowId : undefined;
   if (padWindowId === undefined && !viaPage) throw new HallqError('HQ_ERR_FORBIDDEN');
+  // A score given earlier (a key pad on an agent) counts at its own time: what was pending then, if it has not expired since.
+  const at = d.givenAt !== undefined && d.givenAt < ctx.at ? d.givenAt : ctx.at;
   // A pad that knows only its window (an HID pad, an RS-485 evaluator) rates the window's pending request.
-  const r = d.serviceId !== undefined ? state.ratings.get(d.serviceId) : padWindowId !== undefined ? (pendingRatingAt(state, padWindowId, ctx.at) ?? undefined) : undefined;
+  const r = d.serviceId !== undefined ? state.ratings.get(d.serviceId) : padWindowId !== undefined ? (pendingRatingAt(state, padWindowId, at) ?? undefined) : undefined;
   if (!r) throw new HallqError('HQ_ERR_RATING_NOT_REQUESTED', { windowId: padWindowId ?? null });
   if (!viaPage && r.windowId !== padWindowId) throw new HallqError('HQ_ERR_NOT_YOUR_PAD', { windowId: r.windowId });
   if (r.status === 'rated') throw new HallqError('HQ_ERR_ALREADY_RATED');
-  if (r.status === 'unrated' || ctx.at > r.expiresAt) throw new HallqError('HQ_ERR_RATING_EXPIRED');
+  if (r.status === 'unrated' || at > r.expiresAt) throw new HallqError('HQ_ERR_RATING_EXPIRED');
   if (!Number.isInteger(d.level) || d.level < 1 || d.level > 5) {
     throw new HallqError('HQ_ERR_VALIDATION', { field: 'level' }, { zh: '评价等级应为1至5', en: 'level must be 1 to 5' });
   }
@@ -80,7 +82,7 @@ export function rateService(state: ReadonlyHallState, command: CommandOf<'RateSe
         comment: d.level <= BAD_LEVEL ? cleanText(d.comment) : null,
         channel: d.channel,
         requestedAt: r.requestedAt,
-        ratedAt: ctx.at,
+        ratedAt: at,
       },
     },
   ];

@@ -138,6 +138,7 @@ export const ERRORS = {
   HQ_ERR_AGENT_REVOKED: { zh: '该设备代理已被吊销，请在代理电脑上删除其数据目录后重新配对', en: "This device agent was revoked; delete the agent's data directory on its PC and pair again" },
   HQ_ERR_PAIRING_CODE_WRONG: { zh: '配对码不正确，请核对代理电脑上显示的六位配对码', en: 'Wrong pairing code; check the six digits the agent PC shows' },
   HQ_ERR_CARD_READ_STALE: { zh: '读卡后过久才送达，未予受理，请重新刷卡', en: 'The card read arrived too late to be used; place the card again' },
+  HQ_ERR_DEVICE_INPUT_STALE: { zh: '按键后过久才送达，未予受理，请重新按键', en: 'The key press arrived too late to be used; press the key again' },
   HQ_ERR_AGENT_TOKEN_COLLECTED: { zh: '该代理的令牌已领取过，如已丢失请吊销后重新配对', en: "This agent's token was already collected; if it is lost, revoke the agent and pair again" },
   // Server
   HQ_ERR_INTERNAL: { zh: '服务器内部错误，操作未生效，请重试', en: 'Internal error; nothing was changed, try again' },

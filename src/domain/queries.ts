@@ -28,7 +28,8 @@ export function signedInAt(state: ReadonlyHallState, windowId: WindowId): StaffI
 export function pendingRatingAt(state: ReadonlyHallState, windowId: WindowId, now: number): DeepReadonly<RatingState> | null {
   let latest: DeepReadonly<RatingState> | null = null;
   for (const r of state.ratings.values()) {
-    if (r.windowId !== windowId || r.status !== 'requested' || r.expiresAt <= now) continue;
+    // Requested by `now` (a score given earlier than now rates only what was asked for by then).
+    if (r.windowId !== windowId || r.status !== 'requested' || r.expiresAt <= now || r.requestedAt > now) continue;
     if (!latest || r.requestedAt > latest.requestedAt) latest = r;
   }
   return latest;

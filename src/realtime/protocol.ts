@@ -139,10 +139,30 @@ export interface DeviceHealth {
 }
 
 /**
+ * What the hub asks of a device on a bus, the same whether the device runs in the hub or on an agent:
+ * a window's LED bar text, a keypad's LCD and beeper, an RS-485 evaluator's request for a score.
+ */
+export type DeviceCommand =
+  | { kind: 'led.show'; address: number; text: string }
+  | { kind: 'keypad.lcd'; address: number; waiting: number | null; current: string | null }
+  /** `until` (hub time): a beep or a request not delivered by then is not worth delivering (an agent back after an outage). */
+  | { kind: 'keypad.beep'; address: number; pattern: 'ready' | 'urgent'; until?: number }
+  | { kind: 'pad.request'; address: number; until?: number };
+
+/**
+ * What a device tells the hub, the same from the hub's own hosts and from an agent: a keypad's key
+ * (with the digits typed before it) or a score given on a pad (`address` 0 for a USB pad, which knows
+ * only its window).
+ */
+export type DeviceInput = { kind: 'key'; address: number; key: string; digits: string; combo?: string | undefined } | { kind: 'rating'; address: number; level: number };
+
+/**
  * A command to a device on an agent (room `agent:<id>`), sent when made and again at every reconnect
  * until the agent reports how it ended; the agent runs each `id` at most once.
  */
-export interface AgentCommandMessage {
+export type AgentCommandMessage = AgentPrintCommand | AgentDeviceCommand;
+
+export interface AgentPrintCommand {
   id: string;
   seq: number;
   device: string;
@@ -151,6 +171,15 @@ export interface AgentCommandMessage {
   bytes: string;
   ticketId: string;
   number: string;
+  at: number;
+}
+
+export interface AgentDeviceCommand {
+  id: string;
+  seq: number;
+  device: string;
+  kind: 'device';
+  command: DeviceCommand;
   at: number;
 }
 

@@ -482,3 +482,34 @@ describe('issue #13: ratings from the tablet pad', () => {
     expect(rate(1, 'hid').map((e) => e.type)).toEqual(['rating.recorded', 'followup.opened']);
   });
 });
+
+describe('issue #14: a key pad’s score that reaches the hub late, through an agent', () => {
+  it('rates what was pending when it was given, at that time, and is refused if that request has expired', () => {
+    const g = given(testConfig());
+    g.issue('ZX');
+    g.issue('ZX');
+    g.open(1);
+    g.call(1);
+    g.run({ type: 'CompleteService', data: { windowId: 1 } });
+    const first = [...g.state.ratings.values()][0]!;
+    // The next resident is served and their request made a minute later; the first score arrives after that.
+    const later = MON_0930 + 60_000;
+    g.call(1, later);
+    g.run({ type: 'CompleteService', data: { windowId: 1 } }, later);
+    const second = [...g.state.ratings.values()].find((r) => r.serviceId !== first.serviceId)!;
+    const pad: Actor = { kind: 'device', id: 'evaluator-1', deviceKind: 'pad', windowId: 1 };
+    const rate = (givenAt: number | undefined, at: number) =>
+      decide(g.state, { type: 'RateService', data: { ratingId: 'r', followupId: 'f', level: 5, channel: 'rs485', ...(givenAt !== undefined ? { givenAt } : {}) } }, { config: g.config, at, actor: pad, seq: 90 });
+    const late = rate(MON_0930 + 5_000, later + 1_000)[0]!;
+    expect(late.type === 'rating.recorded' && [late.data.serviceId, late.data.ratedAt]).toEqual([first.serviceId, MON_0930 + 5_000]);
+    // Without a time of its own it rates the newest request, at the hub's time.
+    const now = rate(undefined, later + 1_000)[0]!;
+    expect(now.type === 'rating.recorded' && [now.data.serviceId, now.data.ratedAt]).toEqual([second.serviceId, later + 1_000]);
+    // Given after the first request had run out and before the second was made: nothing was pending then.
+    expect(first.expiresAt).toBeLessThan(later);
+    expect(() => rate(first.expiresAt + 1, later + 1_000)).toThrow(expect.objectContaining({ code: 'HQ_ERR_RATING_NOT_REQUESTED' }));
+    // A time in the future of the hub counts as now.
+    const ahead = rate(later + 60_000, later + 1_000)[0]!;
+    expect(ahead.type === 'rating.recorded' && ahead.data.ratedAt).toBe(later + 1_000);
+  });
+});
