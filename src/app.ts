@@ -23,7 +23,7 @@ import { Principals } from './auth/principals.ts';
 import type { HallConfig } from './config/schema.ts';
 import { simulatorControls } from './config/load-hall-config.ts';
 import { startDayCloser } from './day-closer.ts';
-import { checkCongestion, recordDueFlowSlots } from './hub-jobs.ts';
+import { checkCongestion, expireBookings, recordDueFlowSlots } from './hub-jobs.ts';
 import { ClockGuard } from './clock-guard.ts';
 import { startRatingTimeouts } from './rating-timeouts.ts';
 import { ratingRoutes } from './api/rating-routes.ts';
@@ -483,6 +483,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
           try {
             recordDueFlowSlots(handler);
             checkCongestion(handler);
+            expireBookings(handler);
           } catch (err) {
             app.log.error({ err }, 'hall records failed');
           }

@@ -566,14 +566,21 @@ class HallSimulation {
     const appt = v.appointment!;
     const resident = this.people.resident(v.resident!);
     const code = this.ids.appointmentCode();
+    try {
+      this.apply(
+        {
+          type: 'BookAppointment',
+          data: { code, categoryId: v.categoryId, slotStart: appt.slotStart, slotEnd: appt.slotEnd, holder: holderOf(this.cards, resident), phoneMasked: maskedPhoneOf(resident) },
+        },
+        this.guides[this.clerkRng.int(this.guides.length)]!,
+      );
+    } catch (err) {
+      // A slot full, or the resident suspended for no-shows: they come anyway, as a walk-in.
+      if (!(err instanceof HallqError)) throw err;
+      Object.assign(v, { appointment: null, channel: 'kiosk' });
+      return;
+    }
     (appt as { code?: string }).code = code;
-    this.apply(
-      {
-        type: 'BookAppointment',
-        data: { code, categoryId: v.categoryId, slotStart: appt.slotStart, slotEnd: appt.slotEnd, holder: holderOf(this.cards, resident), phoneMasked: maskedPhoneOf(resident) },
-      },
-      this.guides[this.clerkRng.int(this.guides.length)]!,
-    );
     if (this.day) this.day.counts.appointments.booked++;
   }
 

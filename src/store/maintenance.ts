@@ -2,6 +2,7 @@ import type { HallConfig } from '../config/schema.ts';
 import { addDays, businessDate, instantOf } from '../domain/calendar.ts';
 import type { Clock } from '../clock.ts';
 import { EVENT_KEYS, typeColumnValues } from './event-keys.ts';
+import { STRIKE_HORIZON_DAYS } from '../domain/state.ts';
 import type { Db } from './open-db.ts';
 
 /**
@@ -64,8 +65,8 @@ export class Maintenance {
       `UPDATE events SET data = CASE
          WHEN type IN (${typeColumnValues('ticket.issued')}) THEN json_remove(data, ${paths('holder', 'phoneMasked')})
          WHEN type IN (${typeColumnValues('rating.recorded')}) THEN json_remove(data, ${paths('holder', 'comment')})
-         ELSE json_remove(data, ${paths('holderHmac', 'nameMasked', 'phoneMasked')}) END
-       WHERE seq > ? AND seq <= ? AND type IN (${typeColumnValues('ticket.issued', 'rating.recorded', 'appointment.booked')})`,
+         ELSE json_remove(data, ${paths('holderHmac', 'nameMasked', 'phoneMasked', 'idMasked')}) END
+       WHERE seq > ? AND seq <= ? AND type IN (${typeColumnValues('ticket.issued', 'rating.recorded', 'appointment.booked', 'appointment.missed')})`,
     );
     this.#firstFactDate = db.prepare('SELECT MIN(business_date) AS d FROM service_facts');
     this.#purgeFacts = db.prepare(
@@ -73,14 +74,17 @@ export class Maintenance {
          (SELECT business_date, number, idx FROM service_facts WHERE business_date >= ? AND business_date < ? AND holder_masked IS NOT NULL LIMIT ?)`,
     );
     this.#purgeAppointments = db.prepare(
-      `UPDATE appointments SET data = json_set(data, '$.holderHmac', json('null'), '$.nameMasked', json('null'), '$.phoneMasked', json('null'))
+      `UPDATE appointments SET data = json_set(data, '$.holderHmac', json('null'), '$.nameMasked', json('null'), '$.phoneMasked', json('null'), '$.idMasked', json('null'))
        WHERE code IN (SELECT code FROM appointments WHERE used IN (0, 1) AND slot_end < ? AND json_extract(data, '$.nameMasked') IS NOT NULL LIMIT ?)`,
     );
     this.#purgeOutbox = db.prepare(
       `DELETE FROM upstream_outbox WHERE seq IN (SELECT seq FROM upstream_outbox WHERE delivered_at IS NOT NULL AND delivered_at < ? LIMIT ?)
        AND seq < (SELECT MAX(seq) FROM upstream_outbox WHERE delivered_at IS NOT NULL)`,
     );
-    this.#oldAppointments = db.prepare('DELETE FROM appointments WHERE code IN (SELECT code FROM appointments WHERE used IN (0, 1) AND slot_end < ? LIMIT ?)');
+    // No-shows stay until the suspension rule can no longer reach them (STRIKE_HORIZON_DAYS), the rest with their date.
+    this.#oldAppointments = db.prepare(
+      `DELETE FROM appointments WHERE code IN (SELECT code FROM appointments WHERE used IN (0, 1) AND slot_end < ? AND (status <> 'missed' OR slot_end < ?) LIMIT ?)`,
+    );
     this.#purgeResults = db.prepare('DELETE FROM command_results WHERE key IN (SELECT key FROM command_results WHERE at < ? LIMIT ?)');
   }
 
@@ -107,7 +111,7 @@ export class Maintenance {
     const batch = 200;
     // The same line as the start-up load (projections.ts): a day before yesterday began, in UTC terms.
     const appointmentsBefore = Date.parse(`${addDays(today, -1)}T00:00:00Z`) - 24 * 3600_000;
-    const apptsMore = this.#oldAppointments.run(appointmentsBefore, 500).changes === 500;
+    const apptsMore = this.#oldAppointments.run(appointmentsBefore, appointmentsBefore - STRIKE_HORIZON_DAYS * 24 * 3600_000, 500).changes === 500;
     const rows = this.#oldTickets.all(addDays(today, -1), batch) as { id: string; data: string }[];
     if (rows.length === 0) return apptsMore;
     this.db.transaction(() => {
