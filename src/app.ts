@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { appointmentRoutes } from './api/appointment-routes.ts';
+import { bookingRoutes } from './api/booking-routes.ts';
 import { authRoutes } from './api/auth-routes.ts';
 import { hallRoutes } from './api/hall-routes.ts';
 import { requireOneOf, requireSameOriginForCookie, tokenOf } from './api/request-context.ts';
@@ -381,7 +381,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       });
       await api.register(windowRoutes, { handler, config });
       await api.register(dayRoutes, { handler });
-      await api.register(appointmentRoutes, { handler, cardReads });
+      await api.register(bookingRoutes, { handler, config, cardReads });
       await api.register(ratingRoutes, { handler, config, history: new HistoryReader(db) });
       await api.register(kioskRoutes, { handler, config, cardReads, printers, principals, announcer });
       await api.register(reportRoutes, { handler, config, reports });

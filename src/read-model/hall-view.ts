@@ -231,6 +231,8 @@ export interface TicketView {
   windows: { id: number; name: string }[];
   /** Windows serving its category now; 0: nobody yet (「暂无窗口受理」). */
   openWindows: number;
+  /** The booking it was checked in from: its slot, and whether it came late (a normal ticket then). */
+  booking?: { slotStart: number; slotEnd: number; late: boolean } | null;
 }
 
 /** The live state of one ticket for its holder (QR status page); `now` places it in the projected call order. */
@@ -252,7 +254,14 @@ export function ticketView(state: ReadonlyHallState, config: HallConfig, t: Deep
     holderName: t.holder?.nameMasked ?? null,
     ...categoryFacts(config, t.categoryId),
     openWindows: openWindowsFor(state, config, t.categoryId),
+    booking: bookingOf(state, t),
   };
+}
+
+function bookingOf(state: ReadonlyHallState, t: DeepReadonly<Ticket>): TicketView['booking'] {
+  if (t.source !== 'appointment') return null;
+  const a = t.appointmentCode ? state.appointments.get(t.appointmentCode) : [...state.appointments.values()].find((x) => x.ticketId === t.id);
+  return a ? { slotStart: a.slotStart, slotEnd: a.slotEnd, late: a.status === 'late' } : null;
 }
 
 /** Name, materials and serving windows of a category, as tickets (screen, paper, status page) show them. */
