@@ -640,13 +640,16 @@ class HallSimulation {
         case 'HQ_ERR_APPOINTMENT_USED':
         case 'HQ_ERR_APPOINTMENT_OUTSIDE_SLOT':
         case 'HQ_ERR_APPOINTMENT_HOLDER_MISMATCH':
+        case 'HQ_ERR_APPOINTMENT_VOID':
+        case 'HQ_ERR_APPOINTMENT_CANCELLED':
           r.other++;
           return;
         default:
           throw err;
       }
     }
-    const e = events[0];
+    // A late check-in is `appointment.late`, then the ticket.
+    const e = events.find((x) => x.type === 'ticket.issued');
     if (!e || e.type !== 'ticket.issued') return;
     const t: TicketSim = {
       id: e.data.ticketId,
@@ -663,7 +666,7 @@ class HallSimulation {
     day.tickets.push(t);
     day.counts.issued++;
     if (e.data.priorityGroup) day.counts.priority++;
-    if (e.data.appointmentCode) day.counts.appointments.checkedIn++;
+    if (e.data.source === 'appointment') day.counts.appointments.checkedIn++;
     day.byCategory.set(t.categoryId, (day.byCategory.get(t.categoryId) ?? 0) + 1);
     day.channels[v.channel]++;
     this.wakeFor(t.categoryId, null);
