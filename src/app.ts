@@ -65,6 +65,9 @@ import { BackupService, type BackupSettings } from './backup/backup-service.ts';
 import { backupFileName, backupStamp } from './backup/backup-files.ts';
 import { backupIfMigrating } from './backup/online-backup.ts';
 import { MIGRATIONS } from './store/migrations.ts';
+import type { SmsChannel } from '../devices/sms-modem/channel.ts';
+import { createSms, type Sms } from './sms/index.ts';
+import { smsRoutes } from './api/sms-routes.ts';
 
 export interface BuildOptions {
   config: HallConfig;
@@ -73,6 +76,10 @@ export interface BuildOptions {
   hmacKey: Buffer;
   /** AES-256 key the 好差评 applicant is sealed with in the outbox (`loadApplicantKey`); without it no applicant is kept. */
   applicantKey?: Buffer;
+  /** AES-256 key phone numbers for SMS are sealed with (`loadContactKey`); needed when the config has `sms`. */
+  contactKey?: Buffer;
+  /** What sends and receives texts; default: the config's modem. Tests pass a fake. */
+  smsChannel?: SmsChannel | null;
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
   /** Run the day-close timer (closing abandoned tickets); off in tests that drive the clock themselves. */
@@ -101,6 +108,8 @@ export interface BuildOptions {
 
 export interface Hub {
   app: FastifyInstance;
+  /** SMS, when the config has it. */
+  sms: Sms | null;
   printers: Map<string, PrinterHost>;
   idcard: IdCardHost | null;
   caller: CallerHost | null;
@@ -227,6 +236,22 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     await host.start();
     printers.set(p.kioskId, host);
   }
+  // SMS (issue #15 §2): numbers held sealed while their ticket lives, texts in a durable outbox.
+  if (config.sms && !opts.contactKey) throw new Error('the config has sms: a contact key is needed (loadContactKey)');
+  const sms = config.sms
+    ? createSms({
+        db,
+        handler,
+        config,
+        hmacKey: opts.hmacKey,
+        contactKey: opts.contactKey!,
+        channel: opts.smsChannel ?? null,
+        ticketLink: (id) => `${publicUrl()}/t/${id}`,
+        onStatus: (st) => emit('manager', 'sms.status', st),
+        log: app.log,
+      })
+    : null;
+  sms?.service.start();
   const voice =
     opts.announcer === false
       ? null
@@ -355,6 +380,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       lastCommit,
       // Read now, not a cached status: the backlog counts every rating still to go.
       upstream: upstream ? upstream.worker.status() : null,
+      sms: sms ? sms.service.status() : null,
       devices: [...deviceStates.values()],
       backup: backups ? { dir: backups.settings.dir, last: backups.last } : null,
     };
@@ -394,6 +420,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       });
       await api.register(upstreamRoutes, { upstream, clock, timeZone: config.hall.timeZone, announce: (type, message) => emit('manager', type, message) });
       await api.register(backupRoutes, { backups });
+      await api.register(smsRoutes, { sms, handler });
       await api.register(deviceRoutes, { devices, reprints: () => agentCommands.needingReprint() });
       await api.register(agentRoutes, {
         agents,
@@ -546,6 +573,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     handler,
     reports,
     backups,
+    sms,
     guard,
     io,
     db,
@@ -564,6 +592,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       await caller?.stop();
       for (const d of hidPads) await d.stop();
       await upstream?.worker.stop();
+      await sms?.service.close();
       await led?.stop();
       announcer?.close();
       await reports.close();

@@ -114,3 +114,9 @@ export const newCallId = hubIds.callId;
 export const newRatingId = hubIds.ratingId;
 export const newFollowupId = hubIds.followupId;
 export const newAppointmentCode = hubIds.appointmentCode;
+
+/** A new ticket's id and its first service's (derived from it, so the log need not repeat it). */
+export function firstIds(): { ticketId: string; serviceId: string } {
+  const ticketId = newTicketId();
+  return { ticketId, serviceId: firstServiceIdOf(ticketId) };
+}

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildHub } from './app.ts';
 import { demoEntries, HallConfigError, loadHallConfig } from './config/load-hall-config.ts';
-import { HmacKeyError, loadApplicantKey, loadHmacKey } from './personal/card-reads.ts';
+import { HmacKeyError, loadApplicantKey, loadContactKey, loadHmacKey } from './personal/card-reads.ts';
 import { seedDemoHistory } from './simulator/demo-history.ts';
 import { BackupError } from './backup/errors.ts';
 import { resolveBackupSettings } from './backup/settings.ts';
@@ -58,12 +58,15 @@ const DATA_DIR_ERRORS = /^(EACCES|EPERM|EROFS|ENOENT|ENOTDIR|EISDIR|ENOSPC|EDQUO
 let hmac;
 /** Only a hall that uploads to a 好差评 platform keeps applicants, and so needs this key. */
 let applicantKey: ReturnType<typeof loadApplicantKey> | null = null;
+/** Only a hall that sends SMS holds phone numbers, and so needs this key. */
+let contactKey: ReturnType<typeof loadContactKey> | null = null;
 let hub;
 let backups;
 try {
   hmac = loadHmacKey(dataDir, process.env, { demo: config.hall.demo === true });
   applicantKey = config.upstream ? loadApplicantKey(dataDir, process.env, { demo: config.hall.demo === true }) : null;
-  backups = resolveBackupSettings(config, { configDir: dirname(configFile), dataDir, keyFiles: [hmac.file, applicantKey?.file ?? null], env: process.env });
+  contactKey = config.sms ? loadContactKey(dataDir, process.env, { demo: config.hall.demo === true }) : null;
+  backups = resolveBackupSettings(config, { configDir: dirname(configFile), dataDir, keyFiles: [hmac.file, applicantKey?.file ?? null, contactKey?.file ?? null], env: process.env });
   // A demo hall on a fresh data directory starts with simulated history (docs/decisions.md §39).
   if (!values['no-history'] && config.hall.demo === true) {
     const started = performance.now();
@@ -81,6 +84,7 @@ try {
     dbFile: resolve(dataDir, 'hallq.db'),
     hmacKey: hmac.key,
     ...(applicantKey ? { applicantKey: applicantKey.key } : {}),
+    ...(contactKey ? { contactKey: contactKey.key } : {}),
     publicUrl: config.hall.publicUrl ?? lanUrl(),
     voiceCacheDir: resolve(dataDir, 'voice-cache'),
     configDir: dirname(configFile),
@@ -165,5 +169,14 @@ if (applicantKey?.source === 'data-dir') {
     '',
   );
   hub.app.log.warn({ file: applicantKey.file }, 'applicant key stored in the data directory');
+}
+if (contactKey?.source === 'data-dir') {
+  lines.push(
+    `  !! 手机号加密密钥与数据库放在一起 / The phone number key is stored beside the database (${contactKey.file}).`,
+    '  !! Whoever copies the data directory can read the phone numbers of live tickets. For a real hall set',
+    '  !! HALLQ_CONTACT_KEY_FILE to a file outside the data directory and its backups.',
+    '',
+  );
+  hub.app.log.warn({ file: contactKey.file }, 'phone number key stored in the data directory');
 }
 console.log(lines.join('\n'));

@@ -135,13 +135,15 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRouteDeps> = async 
                 slotStart: slotStartOf(body.slotStart),
                 ...(body.slotEnd !== undefined ? { slotEnd: slotStartOf(body.slotEnd) } : {}),
                 ...(holder ? { holder } : {}),
-                // Only the masked form is kept: the number itself is never written (DESIGN §5).
+                // Only the masked form is in the log and the projections (DESIGN §5).
                 ...(body.phone ? { phoneMasked: maskPhone(body.phone) } : {}),
                 channel,
               },
             },
             actor,
             idem,
+            // The number itself goes to the contact vault (sealed, erased when the booking ends), where SMS is set up.
+            body.phone ? { phone: body.phone } : undefined,
           )
         ).events;
     const d = eventOf(events, 'appointment.booked').data;

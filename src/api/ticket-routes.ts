@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { HallConfig } from '../config/schema.ts';
 import { HallqError } from '../domain/errors.ts';
 import type { Holder } from '../domain/state.ts';
-import { firstServiceIdOf, newTicketId } from '../ids.ts';
+import { firstIds } from '../ids.ts';
 import type { CardReads } from '../personal/card-reads.ts';
 import { maskPhone } from '../personal/id-number.ts';
 import type { CommandHandler } from '../store/handle-command.ts';
@@ -15,12 +15,6 @@ import { eventOf, idempotencyOf, refuseBody, requireOneOf } from './request-cont
 import { RateLimiter } from './rate-limit.ts';
 import { ErrorSchema, IssuedTicketSchema, PrintReplySchema, Text, TicketRefSchema, TicketSchema } from './schemas.ts';
 
-
-/** A new ticket's id and its first service's (derived from it, so the log need not repeat it). */
-function firstIds(): { ticketId: string; serviceId: string } {
-  const ticketId = newTicketId();
-  return { ticketId, serviceId: firstServiceIdOf(ticketId) };
-}
 export interface TicketRouteDeps {
   handler: CommandHandler;
   config: HallConfig;
@@ -128,7 +122,8 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
         },
         p.actor,
         idem,
-        applicant ? { applicant } : undefined,
+        // The number itself is held sealed for SMS reminders (when the hall sends texts); the events keep the masked form.
+        applicant || body.phone !== undefined ? { ...(applicant ? { applicant } : {}), ...(body.phone !== undefined ? { phone: body.phone } : {}) } : undefined,
       );
       // The paper copy is queued once this issue is committed; a dead printer shows here at once.
       return answer(done.events);

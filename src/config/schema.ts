@@ -485,6 +485,36 @@ export const HallConfigSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /**
+     * SMS (issue #15 §2): ticket-taking by text (取号 SB / 查询 / 取消) and reminders, through a GSM
+     * modem on a serial port (`modem.uri`: a device path, or `sim` in a demo). Without this section
+     * the hall sends no texts and keeps no phone number but its masked form.
+     */
+    sms: Type.Optional(
+      Type.Object(
+        {
+          modem: Type.Optional(Type.Object({ uri: Type.String({ minLength: 1 }) }, { additionalProperties: false })),
+          /** Tickets one number may take by SMS in a day. */
+          perPhonePerDay: Type.Integer({ minimum: 1, maximum: 50, default: 3 }),
+          /** "Almost your turn" when this many are ahead; 0: never. The phone page may change it per ticket. */
+          remindAhead: Type.Integer({ minimum: 0, maximum: 50, default: 3 }),
+          /** A text when the ticket is called, naming the window. */
+          remindCalled: Type.Boolean({ default: true }),
+          /** A call's text is worth sending for this long; after it, it is given up. */
+          calledTtlMin: Type.Integer({ minimum: 1, maximum: 120, default: 10 }),
+          /** A reply to a resident's text is given up after this long. */
+          replyTtlMin: Type.Integer({ minimum: 1, maximum: 1440, default: 30 }),
+          /** Booking reminders: the day before from this hour, and this many minutes before the slot. */
+          bookingEveAt: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', default: '17:00' }),
+          bookingSoonMin: Type.Integer({ minimum: 5, maximum: 240, default: 30 }),
+          retry: Type.Object(
+            { initialSec: Type.Integer({ minimum: 1, maximum: 3600, default: 30 }), maxSec: Type.Integer({ minimum: 1, maximum: 86_400, default: 600 }) },
+            { additionalProperties: false, default: {} },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -27,7 +27,8 @@ export type HallCommand =
         /** Check in the holder's own appointment, found by the card (no code typed). */
         appointmentByHolder?: boolean;
         phoneMasked?: string;
-        source: 'kiosk' | 'guide';
+        /** `sms`: taken by a text message (取号 + category code); it has no kiosk and no paper. */
+        source: 'kiosk' | 'guide' | 'sms';
         /** The kiosk it was issued at (its printer prints it), also when a guide uses the kiosk. */
         kioskId?: string;
       };

@@ -141,7 +141,7 @@ function issueTicket(state: HallState, command: CommandOf<'IssueTicket'>, ctx: D
   const { config, at } = ctx;
   const d = command.data;
   let categoryId = d.categoryId;
-  let source: 'kiosk' | 'guide' | 'appointment' = d.source;
+  let source: 'kiosk' | 'guide' | 'appointment' | 'sms' = d.source;
   let appointmentCode: string | null = null;
 
   let code = d.appointmentCode;

@@ -134,6 +134,9 @@ export const ERRORS = {
   HQ_ERR_UPSTREAM_OFF: { zh: '本厅未配置好差评上报', en: 'This hall has no 好差评 upload configured' },
   HQ_ERR_DEAD_LETTER_NOT_FOUND: { zh: '没有这条被退回的记录（可能已重新上报）', en: 'No such refused record (it may have been resent already)' },
   HQ_ERR_RECONCILE_UNAVAILABLE: { zh: '本省平台未提供对账查询，无法对账', en: "The province's platform offers no query to reconcile against" },
+  // SMS (issue #15 §2)
+  HQ_ERR_SMS_OFF: { zh: '本厅未开通短信服务', en: 'This hall has no SMS configured' },
+  HQ_ERR_NO_PHONE_HELD: { zh: '该号票没有登记手机号，无法设置短信提醒', en: 'No phone number was given with this ticket, so it gets no SMS reminders' },
   // The applicant the window business system names at completion (好差评 record)
   HQ_ERR_APPLICANT_ID_INVALID: { zh: '申请人身份证号码校验失败（GB 11643），请核对', en: "The applicant's ID number fails its GB 11643 check; check it" },
   HQ_ERR_CREDIT_CODE_INVALID: { zh: '统一社会信用代码校验失败（GB 32100），请核对', en: 'The unified social credit code fails its GB 32100 check; check it' },

@@ -49,7 +49,7 @@ export type HallEvent =
         holder: Holder | null;
         phoneMasked: string | null;
         appointmentCode: string | null;
-        source: 'kiosk' | 'guide' | 'appointment';
+        source: 'kiosk' | 'guide' | 'appointment' | 'sms';
         kioskId: string | null;
         issuedAt: number;
         extended: boolean;

@@ -44,7 +44,7 @@ export interface Ticket {
   holder: Holder | null;
   phoneMasked: string | null;
   appointmentCode: string | null;
-  source: 'kiosk' | 'guide' | 'appointment';
+  source: 'kiosk' | 'guide' | 'appointment' | 'sms';
   /** The kiosk it was issued at: its printer prints (and reprints) the ticket. */
   kioskId?: string | null;
   issuedAt: number;

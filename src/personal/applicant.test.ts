@@ -63,6 +63,6 @@ describe('ApplicantSeal (AES-256-GCM)', () => {
     const tampered = Buffer.from(sealed);
     tampered[tampered.length - 1]! ^= 1;
     expect(() => seal.open(tampered, 'T1')).toThrow();
-    expect(() => seal.open(Buffer.of(2, 1, 2), 'T1')).toThrow('not a sealed applicant');
+    expect(() => seal.open(Buffer.of(2, 1, 2), 'T1')).toThrow('not a sealed value');
   });
 });

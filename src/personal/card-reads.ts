@@ -124,6 +124,16 @@ export function loadApplicantKey(dataDir: string, env: NodeJS.ProcessEnv = proce
   return loadHallKey(dataDir, env, opts, { envHex: 'HALLQ_APPLICANT_KEY', envFile: 'HALLQ_APPLICANT_KEY_FILE', fileName: 'applicant.key', what: { zh: '申请人信息加密密钥', en: 'the applicant encryption key' }, example: '/etc/hallq/applicant.key' });
 }
 
+/**
+ * The AES-256 key phone numbers are sealed with while SMS may still go to them (contact-vault.ts):
+ * `HALLQ_CONTACT_KEY` (hex), else `HALLQ_CONTACT_KEY_FILE`, else — in a demo hall only —
+ * `<data>/contact.key`. Its own key, not the applicant's: a hall may send SMS without uploading to a
+ * 好差评 platform, and the two are erased on different clocks.
+ */
+export function loadContactKey(dataDir: string, env: NodeJS.ProcessEnv = process.env, opts: { demo?: boolean } = {}): HmacKey {
+  return loadHallKey(dataDir, env, opts, { envHex: 'HALLQ_CONTACT_KEY', envFile: 'HALLQ_CONTACT_KEY_FILE', fileName: 'contact.key', what: { zh: '手机号加密密钥', en: 'the phone number encryption key' }, example: '/etc/hallq/contact.key' });
+}
+
 interface KeySpec {
   envHex: string;
   envFile: string;

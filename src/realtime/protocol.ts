@@ -235,6 +235,18 @@ export interface UpstreamReconciledMessage {
   error: string | null;
 }
 
+/** The SMS outbox and its channel, for the manager's view (issue #15 §2). */
+export interface SmsStatusMessage {
+  channel: 'ok' | 'degraded' | 'down' | 'none';
+  channelError: string | null;
+  pending: number;
+  retrying: number;
+  oldestPendingAt: number | null;
+  sentToday: number;
+  expiredToday: number;
+  lastError: string | null;
+}
+
 /** Said before the hub closes a socket on purpose (logout, expired session): do not reconnect. */
 export interface SessionEndedMessage {
   reason: 'logout' | 'expired';
@@ -255,6 +267,7 @@ export interface SideMessages {
   'upstream.status': UpstreamStatusMessage;
   'upstream.resent': UpstreamResentMessage;
   'upstream.reconciled': UpstreamReconciledMessage;
+  'sms.status': SmsStatusMessage;
   'session.ended': SessionEndedMessage;
 }
 export type SideMessageType = keyof SideMessages;
@@ -295,5 +308,6 @@ export const SIDE_MESSAGES: ReadonlySet<string> = new Set<SideMessageType>([
   'keypad.refused',
   'announcement',
   'upstream.status',
+  'sms.status',
   'session.ended',
 ]);

@@ -47,11 +47,18 @@ type CommittedListener = (events: StoredEvent[]) => void;
  */
 export interface Attachments {
   applicant?: Applicant;
+  /** A mobile number for SMS (a ticket taken by SMS or with a number typed, a booking): only its masked form is in the events. */
+  phone?: string;
 }
 
 /** Keeps an applicant for a ticket (the upload outbox, sealed); runs inside the commit's transaction. */
 export interface ApplicantKeeper {
   hold(ticketId: string, applicant: Applicant, at: number): void;
+}
+
+/** Keeps a phone number for the ticket or booking a command made (the contact vault, sealed); runs inside the commit's transaction. */
+export interface ContactKeeper {
+  hold(owner: `ticket:${string}` | `booking:${string}`, phone: string, at: number): void;
 }
 
 interface Pending {
@@ -101,6 +108,7 @@ export class CommandHandler {
   /** Set by the first `applyForBatch`: a history generator drives this handler, not a hall. */
   #generator = false;
   #keeper: ApplicantKeeper | null = null;
+  #contacts: ContactKeeper | null = null;
 
   constructor(
     private readonly db: Db,
@@ -168,6 +176,11 @@ export class CommandHandler {
   /** Where applicants attached to commands are kept; without one (no upload configured) they are dropped. */
   setApplicantKeeper(keeper: ApplicantKeeper | null): void {
     this.#keeper = keeper;
+  }
+
+  /** Where phone numbers attached to commands are kept; without one only their masked form (in the events) is. */
+  setContactKeeper(keeper: ContactKeeper | null): void {
+    this.#contacts = keeper;
   }
 
   onListenerError: (err: unknown) => void = (err) => console.error('committed-event listener failed', err);
@@ -300,6 +313,7 @@ export class CommandHandler {
           let next = this.#committedSeq + 1;
           // Before the projections: a rating in this same group then finds the applicant it goes with.
           for (const p of batch) if (p.attach?.applicant) this.#hold(p, p.attach.applicant);
+          for (const p of batch) if (p.attach?.phone) this.#holdPhone(p, p.attach.phone);
           for (const p of batch) {
             this.#log.insert(p.stored);
             if (p.idem) this.#saveIdem.run(p.idem.key, p.idem.fingerprint, next, p.stored.length, p.at);
@@ -331,6 +345,15 @@ export class CommandHandler {
     if (!this.#keeper) return;
     const e = p.stored.find((x) => x.type === 'ticket.issued' || x.type === 'ticket.completed');
     if (e && (e.type === 'ticket.issued' || e.type === 'ticket.completed')) this.#keeper.hold(e.data.ticketId, applicant, p.at);
+  }
+
+  /** The ticket or booking the command made holds the number while it lives. */
+  #holdPhone(p: Pending, phone: string): void {
+    if (!this.#contacts) return;
+    for (const e of p.stored) {
+      if (e.type === 'ticket.issued') this.#contacts.hold(`ticket:${e.data.ticketId}`, phone, p.at);
+      else if (e.type === 'appointment.booked') this.#contacts.hold(`booking:${e.data.code}`, phone, p.at);
+    }
   }
 
   /**

@@ -353,6 +353,53 @@ export const MIGRATIONS: readonly Migration[] = [
   ) STRICT;
   CREATE INDEX agent_commands_open ON agent_commands(done_at, seq);
   `,
+  /* 15: SMS (issue #15 §2): phone numbers held sealed while their ticket or booking lives; the messages to
+         send, each with its own sealed copy until it is sent or given up; the messages received, kept
+         until handled; and what each number took and was refused today (the per-number limits). */ `
+  CREATE TABLE contacts (
+    owner        TEXT PRIMARY KEY,        -- ticket:<id> | booking:<code>
+    phone_key    TEXT NOT NULL,           -- HMAC of the number under the hall key
+    masked       TEXT NOT NULL,           -- 138****1234
+    sealed       BLOB,                    -- AES-256-GCM, bound to owner; NULL when the hall has no SMS key
+    remind_ahead INTEGER,                 -- "almost your turn" at this many ahead; NULL: off
+    held_at      INTEGER NOT NULL
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX contacts_phone ON contacts(phone_key);
+  CREATE TABLE sms_outbox (
+    id          INTEGER PRIMARY KEY,
+    dedupe      TEXT NOT NULL UNIQUE,     -- what it is about: reply:<ref> | ahead:<ticket> | called:<call> | …, sent once
+    kind        TEXT NOT NULL,
+    masked      TEXT NOT NULL,
+    sealed      BLOB,                     -- the number, bound to dedupe; erased once sent or given up
+    text        TEXT NOT NULL,
+    state       TEXT NOT NULL,            -- pending | sent | delivered | undelivered | expired
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    next_at     INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    sent_at     INTEGER,
+    refs        TEXT,                     -- JSON: the modem's or gateway's reference of each part
+    last_error  TEXT
+  ) STRICT;
+  CREATE INDEX sms_outbox_due ON sms_outbox(state, next_at);
+  CREATE TABLE sms_inbox (
+    ref          TEXT PRIMARY KEY,        -- the channel's id of the message: a repeat is handled once
+    phone_key    TEXT NOT NULL,
+    masked       TEXT NOT NULL,
+    sealed_from  BLOB,                    -- the sender, until the message is handled
+    text         TEXT NOT NULL,
+    received_at  INTEGER NOT NULL,
+    handled_at   INTEGER,
+    outcome      TEXT
+  ) STRICT, WITHOUT ROWID;
+  CREATE TABLE sms_daily (
+    phone_key     TEXT NOT NULL,
+    business_date TEXT NOT NULL,
+    tickets       INTEGER NOT NULL DEFAULT 0,
+    refusals      INTEGER NOT NULL DEFAULT 0, -- refusals answered today: each kind of refusal is answered once
+    PRIMARY KEY (phone_key, business_date)
+  ) STRICT, WITHOUT ROWID;
+  `,
   /* booking (issue #15): how each booking ended, kept as history: no-shows stay for the suspension rule
          (booked | checked_in | late | cancelled | missed). */ `
   ALTER TABLE appointments ADD COLUMN status TEXT NOT NULL DEFAULT 'booked';

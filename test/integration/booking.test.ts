@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCheckDigit } from '../../src/personal/id-number.ts';
+import { expireBookings } from '../../src/hub-jobs.ts';
 import { FakeClock } from '../support/fake-clock.ts';
+import { FakeSmsChannel } from '../support/fake-sms-channel.ts';
 import { api, login, openWindow, startHub, type RunningHub } from '../support/hub.ts';
 import { BOOKING_APP, KIOSK, testConfig } from '../support/test-config.ts';
 
@@ -195,6 +197,32 @@ describe('public rate limit', () => {
       const codes: number[] = [];
       for (let i = 0; i < 5; i++) codes.push((await api(h.url, 'POST', '/public/bookings/lookup', { body: { code: 'ABCD2345', last4: '1234' } })).status);
       expect(codes).toEqual([422, 422, 422, 429, 429]);
+    } finally {
+      await h.dispose();
+    }
+  });
+});
+
+describe('a booking’s mobile number in the contact vault (SMS set up)', () => {
+  it('is held sealed while the booking lives, erased when it is cancelled or missed, moved to the ticket at check-in', async () => {
+    const clock = new FakeClock(at('2026-11-23', '08:00'));
+    const channel = new FakeSmsChannel();
+    const h = await startHub({ clock, smsChannel: channel, config: testConfig({ week, sms: true, booking: { late: 'void', graceMin: 10 } }) });
+    try {
+      const owners = () => (h.hub.db.prepare('SELECT owner FROM contacts ORDER BY owner').pluck().all() as string[]).sort();
+      const a = (await api(h.url, 'POST', '/public/bookings', { body: resident('601', at('2026-11-23', '09:00')) })).body.booking;
+      const b = (await api(h.url, 'POST', '/public/bookings', { body: { ...resident('602', at('2026-11-23', '09:30')), phone: '13900002222' } })).body.booking;
+      const c = (await api(h.url, 'POST', '/public/bookings', { body: { ...resident('603', at('2026-11-23', '09:30'), 'ZX'), phone: '13700003333' } })).body.booking;
+      expect(owners()).toEqual([`booking:${a.code}`, `booking:${b.code}`, `booking:${c.code}`].sort());
+      const disk = () => ['', '-wal'].map((x) => { try { return readFileSync(h.dbFile + x, 'latin1'); } catch { return ''; } }).join('');
+      expect(disk()).not.toContain('13812345678');
+      await api(h.url, 'POST', '/public/bookings/cancel', { body: { code: b.code, last4: idNumber('602').slice(-4) } });
+      clock.set(at('2026-11-23', '09:05'));
+      const t = await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { appointmentCode: a.code } });
+      clock.set(at('2026-11-23', '09:45'));
+      expireBookings(h.hub.handler); // ZX at 09:30: voided for lateness
+      await new Promise((r) => setTimeout(r, 50));
+      expect(owners()).toEqual([`ticket:${t.body.ticket.id}`]);
     } finally {
       await h.dispose();
     }

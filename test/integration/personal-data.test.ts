@@ -70,6 +70,60 @@ describe('personal data (DESIGN §5)', () => {
   });
 });
 
+describe('phone numbers for SMS (DESIGN §5, issue #15 §2)', () => {
+  it('are never in clear in the database, its WAL, the log or socket payloads while SMS tickets live, and none is left after the day closes', async () => {
+    const { FakeSmsChannel } = await import('../support/fake-sms-channel.ts');
+    const { testConfig } = await import('../support/test-config.ts');
+    const phones = ['13812345678', '15900001111', '18677778888'];
+    let log = '';
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        log += chunk.toString();
+        cb();
+      },
+    });
+    const channel = new FakeSmsChannel();
+    channel.failing = 'modem unplugged'; // texts wait in the outbox: their sealed copies are on disk too
+    const h = await startHub({ config: testConfig({ sms: true }), smsChannel: channel, logger: { level: 'trace', stream: sink } });
+    const seen: string[] = [];
+    const manager = await login(h.url, 'm1');
+    const socket = connect(h.url, { transports: ['websocket'], auth: { token: manager, rooms: ['hall', 'manager'] } });
+    socket.onAny((_type, payload) => seen.push(JSON.stringify(payload)));
+    await new Promise<void>((resolve) => socket.once('snapshot', () => resolve()));
+    const haystacks = () => {
+      if (h.hub.db.open) h.hub.db.pragma('wal_checkpoint(PASSIVE)');
+      return [...readdirSync(h.dir).map((f) => readFileSync(join(h.dir, f)).toString('latin1')), log, ...seen];
+    };
+    const clear = (hay: string) => phones.some((p) => hay.includes(p) || hay.includes(Buffer.from(p, 'utf16le').toString('latin1')));
+    try {
+      await channel.receive(phones[0]!, '取号 SB', 'p1');
+      await channel.receive(phones[1]!, 'QH ZX', 'p2');
+      const t = await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'ZX', phone: phones[2] } });
+      expect(t.status).toBe(201);
+      const clerk = await openWindow(h.url, 1);
+      await api(h.url, 'POST', '/windows/1/call-next', { token: clerk });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(h.hub.db.prepare('SELECT COUNT(*) FROM contacts WHERE sealed IS NOT NULL').pluck().get()).toBe(3);
+      expect(h.hub.db.prepare("SELECT COUNT(*) FROM sms_outbox WHERE state = 'pending' AND sealed IS NOT NULL").pluck().get()).toBeGreaterThanOrEqual(3);
+      for (const hay of haystacks()) expect(clear(hay), 'clear phone number found while live').toBe(false);
+      expect(seen.join('\n')).toContain('138****5678'); // the manager sees the masked form
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+      expect((await api(h.url, 'POST', '/days/close', { token: manager, body: { businessDate: today } })).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(h.hub.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get()).toBe(0);
+      // Texts still waiting hold their own sealed copy until sent or given up; a reply lives 30 min, a call text 10.
+      h.hub.sms!.outbox.expire(Date.now() + 24 * 3600_000);
+      expect(h.hub.db.prepare('SELECT COUNT(*) FROM sms_outbox WHERE sealed IS NOT NULL').pluck().get()).toBe(0);
+      expect(h.hub.db.prepare('SELECT COUNT(*) FROM sms_inbox WHERE sealed_from IS NOT NULL').pluck().get()).toBe(0);
+    } finally {
+      socket.close();
+      await h.stop();
+    }
+    for (const hay of haystacks()) expect(clear(hay), 'clear phone number found after close').toBe(false);
+    await h.dispose();
+  });
+});
+
 describe('retention (privacy.retentionDays)', () => {
   it('removes personal fields older than the retention and keeps everything else', async () => {
     const { FakeClock } = await import('../support/fake-clock.ts');

@@ -12,6 +12,7 @@ import { TEST_PASSWORD, testConfig } from './test-config.ts';
 
 export const TEST_HMAC_KEY = Buffer.alloc(32, 7);
 export const TEST_APPLICANT_KEY = Buffer.alloc(32, 9);
+export const TEST_CONTACT_KEY = Buffer.alloc(32, 11);
 
 export interface RunningHub {
   hub: Hub;
@@ -24,7 +25,7 @@ export interface RunningHub {
 }
 
 /** A real hub on a real SQLite file, listening on a free port. */
-export async function startHub(opts: { config?: HallConfig; clock?: Clock; dir?: string; logger?: unknown; openHid?: OpenHid; clockCheckMs?: number; reports?: BuildOptions['reports'] } = {}): Promise<RunningHub> {
+export async function startHub(opts: { config?: HallConfig; clock?: Clock; dir?: string; logger?: unknown; openHid?: OpenHid; clockCheckMs?: number; reports?: BuildOptions['reports']; smsChannel?: BuildOptions['smsChannel'] } = {}): Promise<RunningHub> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'hallq-test-'));
   const dbFile = join(dir, 'hallq.db');
   const hub = await buildHub({
@@ -32,6 +33,8 @@ export async function startHub(opts: { config?: HallConfig; clock?: Clock; dir?:
     dbFile,
     hmacKey: TEST_HMAC_KEY,
     applicantKey: TEST_APPLICANT_KEY,
+    contactKey: TEST_CONTACT_KEY,
+    ...(opts.smsChannel !== undefined ? { smsChannel: opts.smsChannel } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
     dayCloser: false,
     // Generated clips are shared by every test hub: generating them costs half a second.

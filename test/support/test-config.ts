@@ -47,6 +47,8 @@ export interface TestConfigOptions {
   stopIssuingBeforeEndMin?: number;
   /** The hall's real ticket-issue limits; by default tests (and the bench) may issue thousands a second. */
   realIssueLimits?: boolean;
+  /** The `sms` section (ticket-taking by text, reminders); `true` for its defaults. */
+  sms?: boolean | Record<string, unknown>;
   /** `booking` settings (issue #15), merged over the defaults. */
   booking?: Record<string, unknown>;
   /** The provincial app's token (`BOOKING_APP`), configured by its SHA-256. */
@@ -93,6 +95,7 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
           },
         }
       : {}),
+    ...(o.sms ? { sms: o.sms === true ? {} : o.sms } : {}),
     ratings: {
       ...(o.upstreamAdapter === 'zhejiang-form' || o.upstreamAdapter === 'anhui-page' ? { items: Object.fromEntries(Object.entries(TEST_CODES.items).map(([code, item]) => [code, item.name])) } : {}),
       ...(o.requireCase ? { requireCase: true } : {}),

@@ -20,6 +20,7 @@ import {
   uploadView,
   weekdayOf,
   type FollowupItem,
+  smsView,
 } from '../../display-ui/src/manager/dashboard-model.ts';
 import { pageOf, previousMonth } from '../../display-ui/src/ranking/ranking-state.ts';
 import { emptyState } from '../../src/domain/state.ts';
@@ -223,5 +224,17 @@ describe('the month-end publication and the public quiet times', () => {
       { date: '2026-12-03', day: { zh: '明天', en: 'Tomorrow' }, periods: ['10:30–11:30', '15:00–15:30'] },
       { date: '2026-12-04', day: { zh: '12月4日 周五', en: 'Fri 4 Dec' }, periods: ['09:00–09:30'] },
     ]);
+  });
+});
+
+describe('the SMS outbox on the dashboard', () => {
+  const base = { channel: 'ok' as const, channelError: null, pending: 0, retrying: 0, oldestPendingAt: null, sentToday: 12, expiredToday: 0, lastError: null };
+  it('is calm when everything went, and says how old the oldest waiting text is when the modem fails', () => {
+    expect(smsView(null, 0)).toBeNull();
+    expect(smsView(base, 0)).toMatchObject({ tone: 'ok', zh: '短信正常', sentToday: 12 });
+    const down = smsView({ ...base, channel: 'down', channelError: 'CMS ERROR 38', pending: 3, retrying: 1, oldestPendingAt: 0 }, 7 * 60_000);
+    expect(down).toMatchObject({ tone: 'bad', zh: '短信发送故障，稍后重试', pending: 3, oldestMin: 7, error: 'CMS ERROR 38' });
+    expect(smsView({ ...base, channel: 'none', pending: 1, oldestPendingAt: 0 }, 0)).toMatchObject({ tone: 'bad', zh: '未接短信猫或短信网关，短信暂存待发' });
+    expect(smsView({ ...base, expiredToday: 2 }, 0)?.tone).toBe('warn');
   });
 });

@@ -2,6 +2,7 @@ import type { CategoryView, HallView } from '../../../src/read-model/hall-view.t
 import { MONTHLY_SHEETS, MONTHLY_TABLES, type DayType, type FlowReportRow, type IndicatorFigures, type IndicatorsReport, type MonthlyTableKey, type QuietSlot, type QuietTimes, type StaffingReport, type WeekdayName } from '../../../src/reports/types.ts';
 import type { UpstreamStatus } from '../../../src/upstream/worker.ts';
 import type { FollowupListItem } from '../../../src/domain/ratings.ts';
+import type { SmsStatusMessage } from '../../../src/realtime/protocol.ts';
 
 /**
  * The manager's dashboard as pure functions of what the hub sends: the live hall, today's curve
@@ -280,6 +281,45 @@ export function uploadView(upstream: UpstreamHealth | null): UploadView {
     deadLetters: upstream.deadLetters,
     oldestMin,
     lastError: upstream.lastError && failing ? upstream.lastError.message : null,
+  };
+}
+
+// --- SMS ----------------------------------------------------------------------------------------
+
+export interface SmsView {
+  tone: 'ok' | 'warn' | 'bad';
+  zh: string;
+  en: string;
+  pending: number;
+  retrying: number;
+  oldestMin: number | null;
+  sentToday: number;
+  expiredToday: number;
+  error: string | null;
+}
+
+/** The SMS outbox as the manager reads it (issue #15 §2): the channel, what waits, how old, what was given up. */
+export function smsView(sms: SmsStatusMessage | null, now: number): SmsView | null {
+  if (!sms) return null;
+  const oldestMin = sms.oldestPendingAt === null ? null : Math.max(0, Math.floor((now - sms.oldestPendingAt) / 60_000));
+  const down = sms.channel === 'down' || sms.channel === 'none';
+  const state =
+    sms.channel === 'none'
+      ? { zh: '未接短信猫或短信网关，短信暂存待发', en: 'No modem or gateway: texts wait' }
+      : down
+        ? { zh: '短信发送故障，稍后重试', en: 'Sending fails; retrying' }
+        : sms.pending > 0
+          ? { zh: '正在发送', en: 'Sending' }
+          : { zh: '短信正常', en: 'SMS working' };
+  return {
+    tone: down || sms.retrying > 0 ? 'bad' : sms.pending > 0 || sms.expiredToday > 0 ? 'warn' : 'ok',
+    ...state,
+    pending: sms.pending,
+    retrying: sms.retrying,
+    oldestMin,
+    sentToday: sms.sentToday,
+    expiredToday: sms.expiredToday,
+    error: sms.channelError ?? sms.lastError,
   };
 }
 

@@ -7,7 +7,7 @@ import { endSession, isManagerRole, savedSession, saveSession, staffLogin, type 
 import { defaultMonth, monthSpan, type FollowupItem, type UpstreamHealth } from './dashboard-model.ts';
 import { downloadFile } from './downloads.ts';
 import { applyHealth, loadBoard, newBoard } from '../device-board.ts';
-import type { DeviceHealth } from '../../../src/realtime/protocol.ts';
+import type { DeviceHealth, SmsStatusMessage } from '../../../src/realtime/protocol.ts';
 
 /**
  * The manager's dashboard (issue #10 §9): the sign-in, the live hall over socket.io (the manager's
@@ -44,7 +44,7 @@ export const dash = reactive({
   assessment: panel<AssessmentReport>(),
   indicators: panel<IndicatorsReport>(),
   followups: panel<FollowupPage>(),
-  health: panel<{ upstream: UpstreamHealth | null; now: number }>(),
+  health: panel<{ upstream: UpstreamHealth | null; sms: SmsStatusMessage | null; now: number }>(),
   /** The device health board: loaded once, then kept by `device.health` messages. */
   devices: newBoard(),
   download: { busy: null as string | null, result: null as { tone: 'ok' | 'error'; zh: string; en: string } | null },
@@ -118,6 +118,8 @@ function start(): void {
     token: dash.token,
     onEvent: (type, data) => {
       if (type === 'device.health') applyHealth(dash.devices, data as DeviceHealth);
+      // The SMS outbox changes between the minute's health loads: a dead modem shows at once.
+      if (type === 'sms.status' && dash.health.data) dash.health.data.sms = data as SmsStatusMessage;
     },
     onSynced: ({ now }) => {
       dash.skew = now - Date.now();
