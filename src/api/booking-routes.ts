@@ -167,6 +167,8 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<BookingRouteDeps> = async 
     async (request) => {
       limit(request);
       return {
+        hall: { zh: config.hall.name, en: config.hall.nameEn ?? config.hall.name },
+        timeZone: config.hall.timeZone,
         daysAhead: config.booking.daysAhead,
         graceMin: config.booking.graceMin,
         late: config.booking.late,

@@ -137,7 +137,7 @@ describe('booking over HTTP', () => {
     const t1 = await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { appointmentCode: onTime.body.booking.code } });
     expect(t1.status).toBe(201);
     const view = await api(h.url, 'GET', `/tickets/${t1.body.ticket.id}`);
-    expect(view.body.ticket.booking).toEqual({ slotStart: eleven, slotEnd: eleven + 30 * 60_000, late: false });
+    expect(view.body.ticket.booking).toEqual({ slotStart: eleven, slotEnd: eleven + 30 * 60_000, late: false, label: '11:00–11:30' });
     clock.set(eleven + 20 * 60_000);
     const t2 = await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { appointmentCode: late.body.booking.code } });
     expect(t2.status).toBe(201);
