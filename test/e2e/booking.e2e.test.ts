@@ -7,7 +7,7 @@ import { CHROMIUM, launchBrowser } from '../support/browser.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { api, openWindow, startHub, type RunningHub } from '../support/hub.ts';
 import { hasTool } from '../support/require-tool.ts';
-import { KIOSK, testConfig } from '../support/test-config.ts';
+import { KIOSK, TEST_PASSWORD, testConfig } from '../support/test-config.ts';
 
 /** Issue #15 §1 and §3 acceptance: booking on a 360 px phone, check-in at the kiosk, the call, lateness, cancelling. */
 const SHOTS = 'test-output/screenshots';
@@ -160,6 +160,30 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('booking in Chromium (issue #
     await expectAccessible(page, 'book-slots-360');
     // Nothing is wider than the phone.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.close();
+  });
+
+  it('the guide desk books for a resident on the phone, masked as everywhere', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await page.goto(`${h.url}/display/console.html`);
+    await page.fill('input[name=jobNo]', 'g1');
+    await page.fill('input[name=password]', TEST_PASSWORD);
+    await page.click('[data-test=login]');
+    await page.waitForSelector('[data-test=guide-view] [data-test=phone-booking]');
+    await page.selectOption('select[name=pb-category]', 'MZ');
+    await page.selectOption('select[name=pb-date]', '2026-11-25');
+    const slot = String(at('2026-11-25', '14:30'));
+    await page.selectOption('select[name=pb-slot]', slot);
+    await page.fill('input[name=pb-name]', '周九');
+    await page.fill('input[name=pb-id]', withCheckDigit('33010219660707111'));
+    await page.fill('input[name=pb-phone]', '13600001234');
+    await page.click('[data-test=pb-submit]');
+    await page.waitForFunction(() => /预约码 [2-9A-Z]{8}/.test(document.querySelector('[data-test=pb-message]')?.textContent ?? ''));
+    const code = /预约码 ([2-9A-Z]{8})/.exec((await page.textContent('[data-test=pb-message]'))!)![1]!;
+    const list = await api(h.url, 'GET', '/appointments?date=2026-11-25', { token: (await api(h.url, 'POST', '/auth/login', { body: { jobNo: 'g1', password: TEST_PASSWORD } })).body.token });
+    expect(list.body.bookings.find((b: { code: string }) => b.code === code)).toMatchObject({ channel: 'staff', nameMasked: '周*', phoneMasked: '136****1234', status: 'booked' });
+    await page.screenshot({ path: `${SHOTS}/guide-phone-booking.png`, fullPage: true });
+    await expectAccessible(page, 'guide-phone-booking');
     await page.close();
   });
 });
