@@ -11,8 +11,8 @@ import type { Db } from './open-db.ts';
  * milliseconds, however long the history. `step()` does one batch and says whether work remains.
  *
  * - Projection rows of finished tickets older than yesterday leave the database: the log keeps them,
- *   the fact tables keep what the reports count, memory never loads them again. So do appointments
- *   whose slot ended before memory would load them.
+ *   the fact tables keep what the reports count, memory never loads them again. Bookings stay as the
+ *   history of booking until the personal-data retention (no-shows at least 120 days, for suspensions).
  * - Personal fields older than `privacy.retentionDays` leave the log, the appointments and the service
  *   facts (DESIGN §5), walking the log by seq and the facts by date with watermarks, so each row is
  *   rewritten once.
@@ -81,10 +81,9 @@ export class Maintenance {
       `DELETE FROM upstream_outbox WHERE seq IN (SELECT seq FROM upstream_outbox WHERE delivered_at IS NOT NULL AND delivered_at < ? LIMIT ?)
        AND seq < (SELECT MAX(seq) FROM upstream_outbox WHERE delivered_at IS NOT NULL)`,
     );
-    // No-shows stay until the suspension rule can no longer reach them (STRIKE_HORIZON_DAYS), the rest with their date.
-    this.#oldAppointments = db.prepare(
-      `DELETE FROM appointments WHERE code IN (SELECT code FROM appointments WHERE used IN (0, 1) AND slot_end < ? AND (status <> 'missed' OR slot_end < ?) LIMIT ?)`,
-    );
+    // Bookings are the hall's history of booking (issue #15): kept until the personal-data retention,
+    // and no-shows at least as long as the suspension rule can reach them (STRIKE_HORIZON_DAYS).
+    this.#oldAppointments = db.prepare('DELETE FROM appointments WHERE code IN (SELECT code FROM appointments WHERE used IN (0, 1) AND slot_end < ? LIMIT ?)');
     this.#purgeResults = db.prepare('DELETE FROM command_results WHERE key IN (SELECT key FROM command_results WHERE at < ? LIMIT ?)');
   }
 
@@ -109,9 +108,8 @@ export class Maintenance {
   #compact(): boolean {
     const today = businessDate(this.clock.now(), this.config.hall.timeZone);
     const batch = 200;
-    // The same line as the start-up load (projections.ts): a day before yesterday began, in UTC terms.
-    const appointmentsBefore = Date.parse(`${addDays(today, -1)}T00:00:00Z`) - 24 * 3600_000;
-    const apptsMore = this.#oldAppointments.run(appointmentsBefore, appointmentsBefore - STRIKE_HORIZON_DAYS * 24 * 3600_000, 500).changes === 500;
+    const keepDays = Math.max(this.config.privacy.retentionDays, STRIKE_HORIZON_DAYS);
+    const apptsMore = this.#oldAppointments.run(instantOf(addDays(today, -keepDays), 0, this.config.hall.timeZone), 500).changes === 500;
     const rows = this.#oldTickets.all(addDays(today, -1), batch) as { id: string; data: string }[];
     if (rows.length === 0) return apptsMore;
     this.db.transaction(() => {

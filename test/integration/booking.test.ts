@@ -228,3 +228,30 @@ describe('a booking’s mobile number in the contact vault (SMS set up)', () => 
     }
   });
 });
+
+describe('bookings across a restart', () => {
+  it('reloads live bookings, today’s ended ones and the no-shows that can still suspend', async () => {
+    const clock = new FakeClock(at('2026-11-23', '08:00'));
+    const config = testConfig({ week, booking: { late: 'void', graceMin: 0 } });
+    let h = await startHub({ clock, config });
+    const dir = h.dir;
+    try {
+      const missed = (await api(h.url, 'POST', '/public/bookings', { body: resident('701', at('2026-11-23', '09:00')) })).body.booking;
+      const gone = (await api(h.url, 'POST', '/public/bookings', { body: resident('702', at('2026-11-23', '10:00')) })).body.booking;
+      const live = (await api(h.url, 'POST', '/public/bookings', { body: resident('703', at('2026-11-24', '10:00')) })).body.booking;
+      await api(h.url, 'POST', '/public/bookings/cancel', { body: { code: gone.code, last4: idNumber('702').slice(-4) } });
+      clock.set(at('2026-11-23', '09:01'));
+      expireBookings(h.hub.handler);
+      const before = await h.hub.handler.read((s) => ({ codes: [...s.appointments.keys()].sort(), strikes: [...s.bookingStrikes.entries()] }));
+      await h.stop();
+      h = await startHub({ clock, config, dir });
+      const after = await h.hub.handler.read((s) => ({ codes: [...s.appointments.keys()].sort(), strikes: [...s.bookingStrikes.entries()] }));
+      expect(after).toEqual(before);
+      expect(after.codes).toEqual([missed.code, gone.code, live.code].sort());
+      expect(after.strikes).toHaveLength(1);
+      expect((await api(h.url, 'POST', '/public/bookings/lookup', { body: { code: gone.code, last4: idNumber('702').slice(-4) } })).body.booking.status).toBe('cancelled');
+    } finally {
+      await h.dispose();
+    }
+  });
+});
