@@ -7,6 +7,7 @@ import { decide } from '../../src/domain/decide.ts';
 import { HallqError, type ErrorCode } from '../../src/domain/errors.ts';
 import { evolve } from '../../src/domain/evolve.ts';
 import { emptyState, pruneFinished, type HallState } from '../../src/domain/state.ts';
+import { HallConfigError, parseHallConfig } from '../../src/config/load-hall-config.ts';
 import { testConfig } from '../support/test-config.ts';
 
 const SYSTEM: Actor = { kind: 'system', id: 'test' };
@@ -261,5 +262,34 @@ describe('memory', () => {
     const free = freeSlots(emptyState(), c, 'SB', at('2026-11-23', '17:10'), 3);
     expect(free.map((s) => s.start)).toEqual([at('2026-11-24', '09:00'), at('2026-11-24', '09:30'), at('2026-11-24', '10:00')]);
     expect(() => slotFor(emptyState(), c, 'SB', at('2026-11-24', '09:00'), MON_0800)).not.toThrow();
+  });
+});
+
+describe('the booking config', () => {
+  const problems = (edit: (raw: Record<string, any>) => void): string[] => {
+    const raw = JSON.parse(JSON.stringify(testConfig())) as Record<string, any>;
+    delete raw.hall.demo;
+    raw.devices.tokens = raw.devices.tokens.map((t: Record<string, unknown>) => ({ ...t, demo: true }));
+    edit(raw);
+    try {
+      parseHallConfig(raw);
+      return [];
+    } catch (err) {
+      expect(err).toBeInstanceOf(HallConfigError);
+      return (err as HallConfigError).problems.map((p) => `${p.path}: ${p.message}`);
+    }
+  };
+  it('has defaults, and names what is wrong', () => {
+    expect(testConfig().booking).toMatchObject({ daysAhead: 7, walkInShare: 0.5, graceMin: 15, late: 'ticket', onePerIdPerCategoryPerDay: true, noShows: { limit: 3, withinDays: 30, suspendDays: 30 } });
+    expect(problems((r) => (r.booking = { walkInShare: 1.5 })).join('\n')).toContain('booking.walkInShare');
+    expect(problems((r) => (r.booking = { late: 'later' })).join('\n')).toContain('booking.late');
+    expect(problems((r) => (r.booking = { walkInOnly: ['NOPE'] }))).toEqual(['booking.walkInOnly[0]: unknown category "NOPE"']);
+  });
+  it("keeps the provincial app's token hashed outside a demo", () => {
+    const n = testConfig().devices.tokens.length;
+    expect(problems((r) => r.devices.tokens.push({ id: 'prov', kind: 'booking', token: 'a-plain-token-of-enough-length-000' }))).toEqual([
+      `devices.tokens[${n}].token: a booking integration token is configured as tokenSha256 (a plain token only with demo: true)`,
+    ]);
+    expect(problems((r) => r.devices.tokens.push({ id: 'prov', kind: 'booking', tokenSha256: 'a'.repeat(64) }))).toEqual([]);
   });
 });
