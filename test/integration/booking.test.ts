@@ -220,6 +220,8 @@ describe('a booking’s mobile number in the contact vault (SMS set up)', () => 
       clock.set(at('2026-11-23', '09:05'));
       const t = await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { appointmentCode: a.code } });
       clock.set(at('2026-11-23', '09:45'));
+      const tooLate = await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { appointmentCode: c.code } });
+      expect([tooLate.status, tooLate.body.error.code]).toEqual([422, 'HQ_ERR_APPOINTMENT_VOID']);
       expireBookings(h.hub.handler); // ZX at 09:30: voided for lateness
       await new Promise((r) => setTimeout(r, 50));
       expect(owners()).toEqual([`ticket:${t.body.ticket.id}`]);
