@@ -35,6 +35,6 @@ describe('parseDeviceUri: one address form for every device kind', () => {
   });
 
   it('has rules for every kind the hub configures', () => {
-    expect(DEVICE_KINDS).toEqual(['idcard', 'printer', 'ledBars', 'ledWall', 'caller', 'ratingPad']);
+    expect(DEVICE_KINDS).toEqual(['idcard', 'printer', 'ledBars', 'ledWall', 'caller', 'ratingPad', 'smsModem']);
   });
 });

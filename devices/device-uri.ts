@@ -114,6 +114,8 @@ export const DEVICE_URI_RULES = {
   ledWall: { kinds: ['tcp', 'serial'], tcpPort: 5005, baudRate: 9600, what: 'LED wall' },
   caller: { kinds: ['serial'], baudRate: 9600, what: 'caller keypad bus' },
   ratingPad: { kinds: ['hid'], what: 'rating pad' },
+  // 短信猫: USB-serial GSM modems (Wavecom, SIM800, Huawei) ship at 115200.
+  smsModem: { kinds: ['serial'], baudRate: 115200, what: 'SMS modem' },
 } as const satisfies Record<string, DeviceUriRules>;
 
 /** The device kinds a uri can name. */

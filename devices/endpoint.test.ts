@@ -11,6 +11,7 @@ import { TcpTransport } from './printer/transport/tcp-transport.ts';
 import { FakeHidDevice } from './ratingpad/simulator/fake-hid-device.ts';
 import { HidTransport } from './ratingpad/transport/hid-transport.ts';
 import { SerialTransport } from './serial-transport.ts';
+import { SmsModemSimulator } from './sms-modem/simulator/sms-modem-simulator.ts';
 
 const closes: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -26,6 +27,7 @@ describe('endpointForUri: the one place that picks the simulator or the hardware
       ledWall: OnbonBxSimulator,
       caller: CallerKeypadSimulator,
       ratingPad: FakeHidDevice,
+      smsModem: SmsModemSimulator,
     } as const;
     for (const kind of DEVICE_KINDS) {
       const ep = endpointForUri(kind, 'sim');
@@ -54,6 +56,7 @@ describe('endpointForUri: the one place that picks the simulator or the hardware
     const pad = endpointForUri('ratingPad', 'hid:1a2b:3c4d');
     expect(pad.transport).toBeInstanceOf(HidTransport);
     expect(pad.transport.description).toBe('hid:1a2b:3c4d');
+    expect(endpointForUri('smsModem', 'serial:/dev/ttyUSB1').address).toEqual({ kind: 'serial', path: '/dev/ttyUSB1', baudRate: 115200, rtscts: false });
   });
 
   it('refuses an address the kind cannot have, naming it', () => {
@@ -65,5 +68,6 @@ describe('endpointForUri: the one place that picks the simulator or the hardware
   it('passes simulator options through', () => {
     expect(endpointForUri('idcard', 'sim', { sim: { samHealthy: false } }).simulator?.samHealthy).toBe(false);
     expect(endpointForUri('ledWall', 'sim', { sim: { replyLayout: '9-byte' } }).simulator?.replyLayout).toBe('9-byte');
+    expect(endpointForUri('smsModem', 'sim', { sim: { sim: 'absent' } }).simulator?.sim).toBe('absent');
   });
 });

@@ -11,6 +11,7 @@ import { FakeHidBus, FakeHidDevice, type FakeHidDeviceOptions } from './ratingpa
 import type { OpenHid } from './ratingpad/transport/hid-device.ts';
 import { HidTransport } from './ratingpad/transport/hid-transport.ts';
 import { SerialTransport } from './serial-transport.ts';
+import { SmsModemSimulator, type SmsModemSimulatorOptions } from './sms-modem/simulator/sms-modem-simulator.ts';
 import { type ByteTransport, memoryPair } from './transport.ts';
 
 export type { DeviceKind } from './device-uri.ts';
@@ -24,6 +25,7 @@ export interface Simulators {
   ledWall: OnbonBxSimulator;
   caller: CallerKeypadSimulator;
   ratingPad: FakeHidDevice;
+  smsModem: SmsModemSimulator;
 }
 
 /** Options of the simulator behind `sim`, by kind. */
@@ -34,6 +36,7 @@ export interface SimulatorOptions {
   ledWall: OnbonBxSimulatorOptions;
   caller: CallerKeypadSimulatorOptions;
   ratingPad: FakeHidDeviceOptions;
+  smsModem: SmsModemSimulatorOptions;
 }
 
 export interface EndpointOptions<K extends DeviceKind> {
@@ -137,6 +140,11 @@ const SIMULATE: { [K in DeviceKind]: (opts: SimulatorOptions[K] | undefined) => 
   ratingPad: (opts) => {
     const pad = new FakeHidDevice(opts);
     return { transport: new HidTransport({ path: pad.path }, new FakeHidBus([pad]).openHid), simulator: pad };
+  },
+  smsModem: (opts) => {
+    const [hub, device] = memoryPair('sms-modem-sim');
+    void device.open();
+    return { transport: hub, simulator: new SmsModemSimulator(device, opts) };
   },
 };
 

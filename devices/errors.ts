@@ -3,19 +3,20 @@ import { IDCARD_ERRORS, type IdCardErrorCode } from './idcard/status/errors.ts';
 import { LED_ERRORS, type LedErrorCode } from './led/errors.ts';
 import { PRINTER_ERRORS, type PrinterErrorCode } from './printer/errors.ts';
 import { RATINGPAD_ERRORS, type RatingPadErrorCode } from './ratingpad/errors.ts';
+import { SMS_ERRORS, type SmsErrorCode } from './sms-modem/errors.ts';
 
 /**
  * Every device error code in one list, for the hub's joined catalogue and docs/errors.md. Each
  * device kind keeps its catalogue beside its code (idcard/status/errors.ts, caller/driver/errors.ts,
- * led/errors.ts, ratingpad/errors.ts, printer/errors.ts); this gathers them. Codes are unique across
+ * led/errors.ts, ratingpad/errors.ts, printer/errors.ts, sms-modem/errors.ts); this gathers them. Codes are unique across
  * kinds and never reused: error-codes.txt lists every code ever published, and a code that goes
  * away moves to RETIRED_DEVICE_ERROR_CODES (errors.test.ts checks all three).
  */
 
 /** Which device's catalogue a code is in: the `<AREA>` of `HQ_ERR_<AREA>_<WHAT>`, lower-case. */
-export type DeviceErrorArea = 'idcard' | 'caller' | 'led' | 'ratingpad' | 'printer';
+export type DeviceErrorArea = 'idcard' | 'caller' | 'led' | 'ratingpad' | 'printer' | 'sms';
 
-export type DeviceErrorCode = IdCardErrorCode | CallerErrorCode | LedErrorCode | RatingPadErrorCode | PrinterErrorCode;
+export type DeviceErrorCode = IdCardErrorCode | CallerErrorCode | LedErrorCode | RatingPadErrorCode | PrinterErrorCode | SmsErrorCode;
 
 export interface DeviceErrorInfo {
   code: DeviceErrorCode;
@@ -34,6 +35,7 @@ export const DEVICE_ERROR_CATALOGUES = {
   led: LED_ERRORS,
   ratingpad: RATINGPAD_ERRORS,
   printer: PRINTER_ERRORS,
+  sms: SMS_ERRORS,
 } as const satisfies Record<DeviceErrorArea, Record<string, { zh: string; en: string; retryable: boolean }>>;
 
 /** Every device error, in catalogue order: `{ code, area, zh, en, retryable }`. */

@@ -40,11 +40,17 @@ export class TransportError extends Error {
   }
 }
 
+/** Chunks a MemoryTransport keeps of what was written through it. */
+export const WRITTEN_KEPT = 2_000;
+
 /** One end of an in-memory byte link. Writes to one end come out as `data` on the other. */
 export class MemoryTransport extends EventEmitter implements ByteTransport {
   peer: MemoryTransport | null = null;
   #open = false;
-  /** Every chunk written through this end, for assertions (MockBinding's `recording`). */
+  /**
+   * The latest chunks written through this end (up to `WRITTEN_KEPT`), for assertions (MockBinding's
+   * `recording`). Bounded: a demo hall's simulated buses run for days.
+   */
   readonly written: Buffer[] = [];
   constructor(readonly description: string) {
     super();
@@ -58,6 +64,7 @@ export class MemoryTransport extends EventEmitter implements ByteTransport {
   async write(bytes: Buffer): Promise<void> {
     if (!this.#open) throw new TransportError(`${this.description} is not open`);
     this.written.push(Buffer.from(bytes));
+    if (this.written.length > WRITTEN_KEPT) this.written.splice(0, this.written.length - WRITTEN_KEPT / 2);
     const peer = this.peer;
     // Delivered on a later tick, as a real link would.
     if (peer && peer.#open) setImmediate(() => peer.emit('data', Buffer.from(bytes)));

@@ -66,7 +66,7 @@ import { backupFileName, backupStamp } from './backup/backup-files.ts';
 import { backupIfMigrating } from './backup/online-backup.ts';
 import { MIGRATIONS } from './store/migrations.ts';
 import type { SmsChannel } from '../devices/sms-modem/channel.ts';
-import { createSms, type Sms } from './sms/index.ts';
+import { createSms, smsChannelOf, type Sms } from './sms/index.ts';
 import { smsRoutes } from './api/sms-routes.ts';
 
 export interface BuildOptions {
@@ -238,6 +238,9 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   }
   // SMS (issue #15 §2): numbers held sealed while their ticket lives, texts in a durable outbox.
   if (config.sms && !opts.contactKey) throw new Error('the config has sms: a contact key is needed (loadContactKey)');
+  const smsLink = opts.smsChannel !== undefined ? { channel: opts.smsChannel, modem: null, gateway: null, simulator: null } : smsChannelOf(config);
+  smsLink.modem?.on('status', (s) => reportStatus(emit, 'sms-modem', 'sms', { state: s.state, detail: s.lastError ?? '' }));
+  smsLink.modem?.start();
   const sms = config.sms
     ? createSms({
         db,
@@ -245,7 +248,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
         config,
         hmacKey: opts.hmacKey,
         contactKey: opts.contactKey!,
-        channel: opts.smsChannel ?? null,
+        channel: smsLink.channel,
         ticketLink: (id) => `${publicUrl()}/t/${id}`,
         onStatus: (st) => emit('manager', 'sms.status', st),
         log: app.log,
@@ -420,7 +423,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       });
       await api.register(upstreamRoutes, { upstream, clock, timeZone: config.hall.timeZone, announce: (type, message) => emit('manager', type, message) });
       await api.register(backupRoutes, { backups });
-      await api.register(smsRoutes, { sms, handler });
+      await api.register(smsRoutes, { sms, handler, gateway: smsLink.gateway, simulator: simulatorControls(config).includes('sms') ? smsLink.simulator : null });
       await api.register(deviceRoutes, { devices, reprints: () => agentCommands.needingReprint() });
       await api.register(agentRoutes, {
         agents,

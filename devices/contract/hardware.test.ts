@@ -7,6 +7,7 @@ describe('contract suites: which hardware', () => {
     expect(hardwareUri('printer', { HALLQ_TEST_PRINTER: 'tcp://10.0.0.5:9100' })).toBe('tcp://10.0.0.5:9100');
     expect(hardwareUri('printer', { HALLQ_TEST_PRINTER: '/dev/usb/lp0' })).toBe('file:/dev/usb/lp0');
     expect(hardwareUri('ratingPad', { HALLQ_TEST_HIDPAD: '/dev/hidraw3' })).toBe('hid:/dev/hidraw3');
+    expect(hardwareUri('smsModem', { HALLQ_TEST_SMS_MODEM: '/dev/ttyUSB1' })).toBe('serial:/dev/ttyUSB1');
     expect(hardwareUri('caller', {})).toBeUndefined();
     expect(hardwareUri('ledBars', { HALLQ_TEST_LED_BAR: '  ' })).toBeUndefined();
   });
@@ -19,6 +20,7 @@ describe('contract suites: which hardware', () => {
       'HALLQ_TEST_LED_WALL',
       'HALLQ_TEST_CALLER',
       'HALLQ_TEST_HIDPAD',
+      'HALLQ_TEST_SMS_MODEM',
     ]);
   });
 });

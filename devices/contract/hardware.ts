@@ -13,6 +13,7 @@ export const HARDWARE_VARS: Readonly<Record<DeviceKind, { name: string; example:
   ledWall: { name: 'HALLQ_TEST_LED_WALL', example: 'tcp://192.168.1.60:5005' },
   caller: { name: 'HALLQ_TEST_CALLER', example: 'serial:/dev/ttyUSB2?baud=9600' },
   ratingPad: { name: 'HALLQ_TEST_HIDPAD', example: 'hid:1a2b:3c4d' },
+  smsModem: { name: 'HALLQ_TEST_SMS_MODEM', example: '/dev/ttyUSB1' },
 };
 
 /** What one registration of a contract suite runs against. */

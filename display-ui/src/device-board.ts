@@ -46,7 +46,7 @@ export function guideItems(list: readonly DeviceHealth[]): DeviceHealth[] {
   return list.filter((d) => d.guideAlert !== null || d.alarm !== null);
 }
 
-export const KIND = { printer: '号票打印机', idcard: '身份证读卡器', led: 'LED屏', caller: '呼叫器', pad: '评价器' } as const;
+export const KIND = { printer: '号票打印机', idcard: '身份证读卡器', led: 'LED屏', caller: '呼叫器', pad: '评价器', sms: '短信猫' } as const;
 export const HEALTH = { ok: { zh: '正常', en: 'OK' }, degraded: { zh: '异常', en: 'Degraded' }, down: { zh: '故障', en: 'Down' } } as const;
 
 export function deviceName(d: DeviceHealth): string {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { checkSmsGatewayConfig } from '../sms/gateway-config.ts';
 import { readFileSync } from 'node:fs';
 import { Value } from '@sinclair/typebox/value';
 import { parseDocument } from 'yaml';
@@ -182,6 +183,11 @@ function crossCheck(c: HallConfig): ConfigProblem[] {
     if (idcard.kioskId === undefined && kiosks.size === 0) out.push({ path: 'devices.idcard', message: 'a reader needs a kiosk: add a kiosk token or set kioskId' });
     checkUri(idcard.uri, DEVICE_URI_RULES.idcard, 'devices.idcard.uri', out);
   }
+  if (c.sms) {
+    if (c.sms.modem && c.sms.gateway) out.push({ path: 'sms', message: 'a modem or a gateway, not both' });
+    if (c.sms.modem) checkUri(c.sms.modem.uri, DEVICE_URI_RULES.smsModem, 'sms.modem.uri', out);
+    if (c.sms.gateway) out.push(...checkSmsGatewayConfig(c.sms.gateway));
+  }
   c.categories.forEach((cat, i) => {
     if (!c.windows.some((w) => w.categories.some((wc) => wc.id === cat.id)))
       out.push({ path: `categories[${i}]`, message: `no window serves category "${cat.id}"` });
@@ -213,14 +219,15 @@ export function demoEntries(c: HallConfig): string[] {
  * The simulated devices whose controls (`/api/v1/sim/...`) the hub serves: a `sim` device in a demo
  * hall, or one marked `demo: true` itself. A `sim` device in a real hall runs, but nobody can drive it.
  */
-export function simulatorControls(c: HallConfig): ('idcard' | 'printer' | 'caller' | 'led')[] {
+export function simulatorControls(c: HallConfig): ('idcard' | 'printer' | 'caller' | 'led' | 'sms')[] {
   const on = (d: { demo?: boolean | undefined } | undefined, isSim: boolean) => !!d && isSim && (c.hall.demo === true || d.demo === true);
   const d = c.devices;
-  const out: ('idcard' | 'printer' | 'caller' | 'led')[] = [];
+  const out: ('idcard' | 'printer' | 'caller' | 'led' | 'sms')[] = [];
   if (on(d.idcard, isSimDevice(d.idcard))) out.push('idcard');
   if (d.printers.some((p) => on(p, p.uri === 'sim'))) out.push('printer');
   if (on(d.caller, d.caller?.uri === 'sim')) out.push('caller');
   if (on(d.led?.bars, d.led?.bars?.uri === 'sim') || on(d.led?.wall, d.led?.wall?.uri === 'sim')) out.push('led');
+  if (on(c.sms?.modem, c.sms?.modem?.uri === 'sim')) out.push('sms');
   return out;
 }
 

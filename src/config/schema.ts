@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { SmsGatewayConfigSchema } from '../sms/gateway-config.ts';
 import { AnnouncerConfigSchema } from '../announcer/config.ts';
 import { RatingPadsConfigSchema } from '../../devices/ratingpad/config.ts';
 import { UpstreamConfigSchema } from '../upstream/config.ts';
@@ -218,6 +219,8 @@ export const HallConfigSchema = Type.Object(
                 Type.Literal('booking'),
                 /** Monitoring (health details, metrics): reads, never acts. */
                 Type.Literal('monitor'),
+                /** The operator's SMS gateway calling back with received texts and delivery reports. */
+                Type.Literal('sms-gateway'),
               ]),
               /** Plain token (demo only) or its SHA-256 in hex. */
               token: Type.Optional(Type.String({ minLength: 16 })),
@@ -493,7 +496,9 @@ export const HallConfigSchema = Type.Object(
     sms: Type.Optional(
       Type.Object(
         {
-          modem: Type.Optional(Type.Object({ uri: Type.String({ minLength: 1 }) }, { additionalProperties: false })),
+          modem: Type.Optional(Type.Object({ uri: Type.String({ minLength: 1 }), demo: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
+          /** Or the operator's HTTP gateway (短信网关): its callbacks come with an `sms-gateway` device token. */
+          gateway: Type.Optional(SmsGatewayConfigSchema),
           /** Tickets one number may take by SMS in a day. */
           perPhonePerDay: Type.Integer({ minimum: 1, maximum: 50, default: 3 }),
           /** "Almost your turn" when this many are ahead; 0: never. The phone page may change it per ticket. */

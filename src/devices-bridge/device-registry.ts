@@ -31,6 +31,7 @@ export function declaredDevices(config: HallConfig): DeclaredDevice[] {
     ...(d.led?.wall ? [{ id: 'led-wall', kind: 'led' as const, address: d.led.wall.uri, host: 'hub' }] : []),
     ...(d.caller ? [{ id: 'caller-bus', kind: 'caller' as const, address: d.caller.uri, host: 'hub' }] : []),
     ...d.ratingPads.map((p) => ({ id: `hid-pad:${p.windowId}`, kind: 'pad' as const, address: p.uri, host: 'hub' })),
+    ...(config.sms?.modem ? [{ id: 'sms-modem', kind: 'sms' as const, address: config.sms.modem.uri, host: 'hub' }] : []),
   ];
 }
 

@@ -91,7 +91,7 @@ export interface QueueCounts {
 /** One device's health, for the manager room and the kiosk it belongs to. `state` is the driver's word. */
 export interface DeviceStatus {
   device: string;
-  kind: 'idcard' | 'printer' | 'led' | 'caller' | 'pad';
+  kind: 'idcard' | 'printer' | 'led' | 'caller' | 'pad' | 'sms';
   kioskId?: string;
   state: string;
   detail: string;

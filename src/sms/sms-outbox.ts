@@ -5,7 +5,8 @@ import type { TextSeal } from '../personal/text-seal.ts';
 /** What a message is: a reply to a text, a reminder, a booking notice. */
 export type SmsKind = 'reply' | 'ahead' | 'called' | 'booked' | 'booking-eve' | 'booking-soon';
 
-export type SmsState = 'pending' | 'sent' | 'delivered' | 'undelivered' | 'expired';
+/** `failed`: refused for itself (no such number, the operator's refusal): sending it again cannot help. */
+export type SmsState = 'pending' | 'sent' | 'delivered' | 'undelivered' | 'expired' | 'failed';
 
 export interface OutboxMessage {
   id: number;
@@ -43,6 +44,7 @@ export class SmsOutbox {
   readonly #sealedOf;
   readonly #sent;
   readonly #failed;
+  readonly #givenUp;
   readonly #expire;
   readonly #byRef;
   readonly #report;
@@ -59,8 +61,10 @@ export class SmsOutbox {
     this.#sealedOf = db.prepare('SELECT sealed FROM sms_outbox WHERE id = ?').pluck();
     this.#sent = db.prepare("UPDATE sms_outbox SET state = 'sent', sealed = NULL, sent_at = ?, attempts = attempts + 1, refs = ?, last_error = NULL WHERE id = ?");
     this.#failed = db.prepare('UPDATE sms_outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?');
+    this.#givenUp = db.prepare("UPDATE sms_outbox SET state = 'failed', sealed = NULL, attempts = attempts + 1, last_error = ? WHERE id = ?");
     this.#expire = db.prepare("UPDATE sms_outbox SET state = 'expired', sealed = NULL WHERE state = 'pending' AND expires_at <= ?");
-    this.#byRef = db.prepare("SELECT id, refs FROM sms_outbox WHERE state IN ('sent', 'delivered', 'undelivered') AND sent_at >= ? AND refs LIKE ?");
+    // The newest first: a modem's reference wraps at 256, so a report is for the latest text sent with it.
+    this.#byRef = db.prepare("SELECT id, refs FROM sms_outbox WHERE state IN ('sent', 'delivered', 'undelivered') AND sent_at >= ? AND refs LIKE ? ORDER BY sent_at DESC, id DESC");
     this.#report = db.prepare('UPDATE sms_outbox SET state = ? WHERE id = ?');
   }
 
@@ -92,6 +96,11 @@ export class SmsOutbox {
     this.#failed.run(retryAt, error.slice(0, 300), id);
   }
 
+  /** Refused for itself: not sent again, its number erased. */
+  markGivenUp(id: number, error: string): void {
+    this.#givenUp.run(error.slice(0, 300), id);
+  }
+
   /** A delivery report for a part; the message it belongs to becomes delivered (or not). */
   onDelivery(ref: string, delivered: boolean, since: number): boolean {
     const rows = this.#byRef.all(since, `%${JSON.stringify(ref)}%`) as { id: number; refs: string }[];
@@ -116,7 +125,7 @@ export class SmsOutbox {
            SUM(state = 'pending' AND attempts > 0) AS retrying,
            MIN(CASE WHEN state = 'pending' THEN created_at END) AS oldest,
            SUM(state IN ('sent', 'delivered', 'undelivered') AND sent_at >= ?) AS sent,
-           SUM(state = 'expired' AND created_at >= ?) AS expired
+           SUM(state IN ('expired', 'failed') AND created_at >= ?) AS expired
          FROM sms_outbox WHERE state = 'pending' OR created_at >= ? OR sent_at >= ?`,
       )
       .get(dayStart, dayStart, dayStart, dayStart) as { pending: number | null; retrying: number | null; oldest: number | null; sent: number | null; expired: number | null };

@@ -1,5 +1,6 @@
 import { backoffDelay } from '../../devices/backoff.ts';
 import type { SmsChannel, SmsDelivery, SmsInbound } from '../../devices/sms-modem/channel.ts';
+import { SmsError } from '../../devices/sms-modem/errors.ts';
 import type { HallConfig } from '../config/schema.ts';
 import { addDays, businessDate, instantOf, localTime, minutesOf, openingAt } from '../domain/calendar.ts';
 import type { Actor } from '../domain/commands.ts';
@@ -21,6 +22,8 @@ import { SmsTexts } from './sms-texts.ts';
 export type SmsSettings = NonNullable<HallConfig['sms']>;
 
 const MINUTE = 60_000;
+/** Refusals of this text itself (its number, its length): sending it again cannot help. An operator's or gateway's refusal may be the account (credit, key), so those are retried until the text expires, and shown to the manager. */
+const GIVE_UP: ReadonlySet<string> = new Set(['HQ_ERR_SMS_BAD_NUMBER', 'HQ_ERR_SMS_TEXT_TOO_LONG']);
 const ACTOR: Actor = { kind: 'device', id: 'sms', deviceKind: 'sms' };
 
 /** Refusals answered once a day per number (bit flags in `sms_daily.refusals`): a script texting the hall costs it one reply. */
@@ -63,6 +66,8 @@ export class SmsService {
   #remindScheduled = false;
   #closed = false;
   #lastStatus = '';
+  /** Delivery reports that came before their text's `send` resolved, by reference. */
+  readonly #early = new Map<string, boolean>();
 
   constructor(deps: SmsServiceDeps) {
     this.#d = deps;
@@ -359,10 +364,22 @@ export class SmsService {
     }
   }
 
-  /** The periodic work: booking reminders, ended numbers, retries. */
+  /** The periodic work: booking reminders, ended numbers, retries, and what is kept of texts going. */
   async tick(): Promise<void> {
     await this.reconcile();
+    this.purge(this.#d.handler.clock.now());
     this.pump();
+  }
+
+  /**
+   * Texts are kept for the manager a week (masked number, ticket number and window only); a received
+   * text, once handled, a day (its words are the resident's); the per-number counts, for their day.
+   */
+  purge(now: number): void {
+    const { db, outbox, config } = this.#d;
+    outbox.purge(now - 7 * 24 * 60 * MINUTE);
+    db.prepare('DELETE FROM sms_inbox WHERE handled_at IS NOT NULL AND handled_at < ?').run(now - 24 * 60 * MINUTE);
+    db.prepare('DELETE FROM sms_daily WHERE business_date < ?').run(businessDate(now, config.hall.timeZone));
   }
 
   /** Sends what is due, one text at a time, in order; a failure waits its back-off and never blocks the rest of the hub. */
@@ -396,7 +413,19 @@ export class SmsService {
         try {
           const { refs } = await channel.send(to, m.text);
           outbox.markSent(m.id, refs, handler.clock.now());
+          for (const ref of refs) {
+            const early = this.#early.get(ref);
+            if (early === undefined) continue;
+            this.#early.delete(ref);
+            outbox.onDelivery(ref, early, handler.clock.now() - MINUTE);
+          }
         } catch (err) {
+          if (err instanceof SmsError && GIVE_UP.has(err.code)) {
+            // This text, not the channel: the next one may well go.
+            outbox.markGivenUp(m.id, err.message);
+            this.#d.log?.warn({ code: err.code, kind: m.kind, to: m.phoneMasked }, 'SMS refused for itself; not sent again');
+            continue;
+          }
           const retryAt = handler.clock.now() + backoffDelay(m.attempts + 1, { initialMs: this.#d.settings.retry.initialSec * 1000, maxMs: this.#d.settings.retry.maxSec * 1000 });
           outbox.markFailed(m.id, err instanceof Error ? err.message : String(err), retryAt);
           this.#d.log?.warn({ err: String(err), kind: m.kind, to: m.phoneMasked, attempt: m.attempts + 1 }, 'SMS not sent; will retry');
@@ -408,7 +437,13 @@ export class SmsService {
   }
 
   #onDelivery(r: SmsDelivery): void {
-    this.#d.outbox.onDelivery(String(r.messageRef), r.delivered, this.#d.handler.clock.now() - 3 * 24 * 60 * MINUTE);
+    const ref = r.ref ?? String(r.messageRef);
+    const matched = this.#d.outbox.onDelivery(ref, r.delivered, this.#d.handler.clock.now() - 3 * 24 * 60 * MINUTE);
+    // A fast network reports a part before `send` has resolved (the row is not yet `sent`): kept for that moment.
+    if (!matched && this.#pumping) {
+      this.#early.set(ref, r.delivered);
+      if (this.#early.size > 100) this.#early.delete(this.#early.keys().next().value!);
+    }
     this.#report();
   }
 

@@ -13,7 +13,8 @@ export class SmsTexts {
   ) {}
 
   #sign(body: string): string {
-    return `【${this.config.hall.name}】${body}`;
+    // An operator's gateway adds its own approved signature (`sms.gateway.sign`): one 【】 is enough.
+    return this.config.sms?.gateway?.sign ? body : `【${this.config.hall.name}】${body}`;
   }
 
   #windowName(windowId: number | null): string {

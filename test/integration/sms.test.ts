@@ -186,3 +186,53 @@ describe('SMS: a ticket by text, its replies and reminders (issue #15 §2)', () 
     expect(channel.to(PHONE)[1]).toMatch(/请B\d{3}号到1号窗口/);
   });
 });
+
+describe('what is kept of texts', () => {
+  it('a handled text goes after a day, a sent one after a week, the per-number counts after their day', async () => {
+    const channel = new FakeSmsChannel();
+    const h = await startHub({ config: testConfig({ sms: true }), smsChannel: channel });
+    try {
+      await channel.receive(PHONE, '取号 SB', 'k1');
+      await until(() => channel.to(PHONE)[0]);
+      const count = (table: string) => h.hub.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get();
+      expect([count('sms_inbox'), count('sms_outbox'), count('sms_daily')]).toEqual([1, 1, 1]);
+      h.hub.sms!.service.purge(Date.now() + 2 * 24 * 3600_000);
+      expect([count('sms_inbox'), count('sms_outbox'), count('sms_daily')]).toEqual([0, 1, 0]);
+      h.hub.sms!.service.purge(Date.now() + 8 * 24 * 3600_000);
+      expect(count('sms_outbox')).toBe(0);
+    } finally {
+      await h.dispose();
+    }
+  });
+});
+
+describe('a text taken but not handled when the hub stopped', () => {
+  it('is handled once at the next start: its ticket issued, its reply sent', async () => {
+    const { TextSeal } = await import('../../src/personal/text-seal.ts');
+    const { TEST_CONTACT_KEY } = await import('../support/hub.ts');
+    const first = await startHub({ config: testConfig({ sms: true }), smsChannel: new FakeSmsChannel() });
+    const key = first.hub.sms!.vault.keyOf(PHONE);
+    await first.stop();
+    // What `receive` wrote before a kill -9 came between it and the handling.
+    const { openDb } = await import('../../src/store/open-db.ts');
+    const db = openDb(first.dbFile);
+    db.prepare('INSERT INTO sms_inbox (ref, phone_key, masked, sealed_from, text, received_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+      'r-crash',
+      key,
+      '138****5678',
+      new TextSeal(TEST_CONTACT_KEY).seal(PHONE, 'inbox:r-crash'),
+      '取号 ZX',
+      Date.now(),
+    );
+    db.close();
+    const channel = new FakeSmsChannel();
+    const second = await startHub({ config: testConfig({ sms: true }), smsChannel: channel, dir: first.dir });
+    try {
+      expect(await until(() => channel.to(PHONE)[0])).toMatch(/您已取号A001/);
+      expect(eventsIn(second.hub.db, "type = 'ticket.issued'")).toHaveLength(1);
+      expect(second.hub.db.prepare("SELECT handled_at IS NOT NULL AND sealed_from IS NULL FROM sms_inbox WHERE ref = 'r-crash'").pluck().get()).toBe(1);
+    } finally {
+      await second.dispose();
+    }
+  });
+});

@@ -84,6 +84,7 @@ export class CallerBus extends EventEmitter<CallerBusEvents> {
       write: (bytes) => this.link.write(bytes),
       timers: this.#timers,
       interFrameGapMs: opts.interFrameGapMs ?? 10,
+      now: () => this.#scheduler.now(),
       onSending: (frame) => this.#echoes.sending(frame, this.#scheduler.now()),
       onWriteFailed: (err) => {
         // A lost link also arrives as a link status, which reconnects.
@@ -167,9 +168,9 @@ export class CallerBus extends EventEmitter<CallerBusEvents> {
   beep(address: number, pattern: string | BeepPatternSpec = 'ready'): Promise<boolean> {
     const spec = this.#pattern(pattern);
     const frame = beepFrame(address, this.protocol);
-    const beeps: Promise<boolean>[] = [this.#enqueue(frame, 'command')];
+    const beeps: Promise<boolean>[] = [this.#enqueue(frame, 'beep')];
     for (let i = 1; i < spec.count; i++) {
-      beeps.push(new Promise((resolve) => this.#timers.after(i * spec.gapMs, () => resolve(this.#enqueue(frame, 'command')), () => resolve(false))));
+      beeps.push(new Promise((resolve) => this.#timers.after(i * spec.gapMs, () => resolve(this.#enqueue(frame, 'beep')), () => resolve(false))));
     }
     return Promise.all(beeps).then((all) => all.every(Boolean));
   }

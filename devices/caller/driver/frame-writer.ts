@@ -2,10 +2,13 @@ import type { TimerSet } from '../../timer-set.ts';
 import { encodeFrame } from '../codec/encode-frame.ts';
 import type { CallerFrame } from '../codec/frame.ts';
 
-/** What a queued frame is: ACKs jump the queue; a newer LCD for an address replaces a queued one. */
-export type OutgoingKind = 'ack' | 'lcd' | 'command';
+/**
+ * What a queued frame is: ACKs jump the queue; a newer LCD for an address replaces a queued one; a
+ * beep for an address that already has one queued is that beep (two would sound as one anyway).
+ */
+export type OutgoingKind = 'ack' | 'lcd' | 'beep' | 'command';
 
-type Outgoing = { frame: CallerFrame; kind: OutgoingKind; resolve: (sent: boolean) => void };
+type Outgoing = { frame: CallerFrame; kind: OutgoingKind; at: number; resolve: (sent: boolean) => void; joined?: ((sent: boolean) => void)[] };
 
 export interface FrameWriterOptions {
   /** Writes encoded bytes (the bus's link). */
@@ -17,6 +20,14 @@ export interface FrameWriterOptions {
   onSending?: (frame: CallerFrame) => void;
   /** Called when a write fails. */
   onWriteFailed?: (err: unknown) => void;
+  /** The clock queued frames are aged by (default Date.now). */
+  now?: () => number;
+  /**
+   * A beep or command still queued after this long is dropped (resolves false): "be ready" or "rate
+   * now" long after its moment is noise, and a bus that cannot keep up must not queue without end.
+   * At 9600 baud a frame takes a few ms; a real hall never comes near it. Default 30 s.
+   */
+  staleAfterMs?: number;
 }
 
 /**
@@ -29,6 +40,8 @@ export class FrameWriter {
   #open = false;
   /** Frames written. */
   written = 0;
+  /** Beeps and commands dropped because they waited past `staleAfterMs`. */
+  dropped = 0;
 
   constructor(private readonly opts: FrameWriterOptions) {}
 
@@ -46,14 +59,18 @@ export class FrameWriter {
     this.#open = false;
     const items = this.#queue;
     this.#queue = [];
-    for (const item of items) item.resolve(false);
+    for (const item of items) settle(item, false);
+  }
+
+  #now(): number {
+    return this.opts.now ? this.opts.now() : Date.now();
   }
 
   /** Queues a frame; resolves true once written, false when dropped. */
   enqueue(frame: CallerFrame, kind: OutgoingKind): Promise<boolean> {
     if (!this.#open) return Promise.resolve(false);
     return new Promise((resolve) => {
-      const item: Outgoing = { frame, kind, resolve };
+      const item: Outgoing = { frame, kind, at: this.#now(), resolve };
       if (kind === 'ack') {
         // ACKs first: the keypad is waiting and will resend.
         const at = this.#queue.findIndex((q) => q.kind !== 'ack');
@@ -64,6 +81,10 @@ export class FrameWriter {
           this.#queue[queued]!.resolve(false);
           this.#queue[queued] = item;
         } else this.#queue.push(item);
+      } else if (kind === 'beep') {
+        const queued = this.#queue.find((q) => q.kind === 'beep' && q.frame.address === frame.address);
+        if (queued) (queued.joined ??= []).push(resolve);
+        else this.#queue.push(item);
       } else this.#queue.push(item);
       void this.#pump();
     });
@@ -81,13 +102,18 @@ export class FrameWriter {
       while (this.#open) {
         const item = this.#queue.shift();
         if (!item) break;
+        if ((item.kind === 'beep' || item.kind === 'command') && this.#now() - item.at > (this.opts.staleAfterMs ?? 30_000)) {
+          this.dropped += 1;
+          settle(item, false);
+          continue;
+        }
         this.opts.onSending?.(item.frame);
         try {
           await this.opts.write(encodeFrame(item.frame));
           this.written += 1;
-          item.resolve(true);
+          settle(item, true);
         } catch (err) {
-          item.resolve(false);
+          settle(item, false);
           this.opts.onWriteFailed?.(err);
         }
         if (this.opts.interFrameGapMs > 0) await this.opts.timers.sleep(this.opts.interFrameGapMs);
@@ -96,4 +122,9 @@ export class FrameWriter {
       this.#pumping = false;
     }
   }
+}
+
+function settle(item: Outgoing, sent: boolean): void {
+  item.resolve(sent);
+  for (const r of item.joined ?? []) r(sent);
 }

@@ -11,7 +11,15 @@ export class OwnEchoFilter {
   constructor(readonly windowMs: number) {}
 
   sending(frame: CallerFrame, at: number): void {
-    if (this.windowMs > 0) this.#sent.push({ frame, at });
+    if (this.windowMs <= 0) return;
+    // Pruned here too: on a bus where no keypad speaks (a quiet night, LCD refreshes only) nothing else would.
+    if (this.#sent.length > 0 && at - this.#sent[0]!.at > this.windowMs) this.#sent = this.#sent.filter((s) => at - s.at <= this.windowMs);
+    this.#sent.push({ frame, at });
+  }
+
+  /** Frames remembered (for tests: it must stay small). */
+  get size(): number {
+    return this.#sent.length;
   }
 
   /** True (once) when `frame` is one we sent within the window. */
