@@ -86,6 +86,7 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('booking in Chromium (issue #
     await page.waitForSelector('[data-test=appointment-code]');
     expect((await api(h.url, 'POST', '/sim/idcard/insert', { token: KIOSK, body: { name: '赵六', idNumber: byCardId } })).status).toBe(201);
     await page.waitForFunction(() => /^A\d{3}$/.test(document.querySelector('[data-test=ticket-number]')?.textContent?.trim() ?? ''));
+    const byCard = (await page.textContent('[data-test=ticket-number]'))!.trim();
     await page.close();
 
     // A walk-in came first; the booking is still called first once its slot begins.
@@ -96,6 +97,8 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('booking in Chromium (issue #
     const clerk = await openWindow(h.url, 2);
     const call = await api(h.url, 'POST', '/windows/2/call-next', { token: clerk });
     expect(call.body.ticket.number).toBe(number);
+    const other = await openWindow(h.url, 1);
+    expect((await api(h.url, 'POST', '/windows/1/call-next', { token: other })).body.ticket.number).toBe(byCard);
 
     const phone = await browser.newPage({ viewport: PHONE });
     await phone.goto(`${h.url}/t/${call.body.ticket.id}`);
