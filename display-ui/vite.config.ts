@@ -16,7 +16,7 @@ export default defineConfig({
     reportCompressedSize: false,
     // ECharts (540 kB, 180 kB gzipped) is a chunk of its own that only the manager's dashboard loads.
     chunkSizeWarningLimit: 600,
-    rollupOptions: { input: { index: here('index.html'), ticket: here('ticket.html'), wall: here('wall.html'), window: here('window.html'), console: here('console.html'), pad: here('pad.html'), quiet: here('quiet.html'), manager: here('manager.html'), ranking: here('ranking.html') } },
+    rollupOptions: { input: { index: here('index.html'), ticket: here('ticket.html'), wall: here('wall.html'), window: here('window.html'), console: here('console.html'), pad: here('pad.html'), quiet: here('quiet.html'), book: here('book.html'), manager: here('manager.html'), ranking: here('ranking.html') } },
   },
   server: { fs: { allow: ['..'] }, proxy: { '/api': 'http://localhost:3000', '/socket.io': { target: 'http://localhost:3000', ws: true } } },
 });

@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { appointmentRoutes } from './api/appointment-routes.ts';
+import { bookingRoutes } from './api/booking-routes.ts';
 import { authRoutes } from './api/auth-routes.ts';
 import { hallRoutes } from './api/hall-routes.ts';
 import { requireOneOf, requireSameOriginForCookie, tokenOf } from './api/request-context.ts';
@@ -23,7 +23,7 @@ import { Principals } from './auth/principals.ts';
 import type { HallConfig } from './config/schema.ts';
 import { simulatorControls } from './config/load-hall-config.ts';
 import { startDayCloser } from './day-closer.ts';
-import { checkCongestion, recordDueFlowSlots } from './hub-jobs.ts';
+import { checkCongestion, expireBookings, recordDueFlowSlots } from './hub-jobs.ts';
 import { ClockGuard } from './clock-guard.ts';
 import { startRatingTimeouts } from './rating-timeouts.ts';
 import { ratingRoutes } from './api/rating-routes.ts';
@@ -428,7 +428,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       });
       await api.register(windowRoutes, { handler, config });
       await api.register(dayRoutes, { handler });
-      await api.register(appointmentRoutes, { handler, cardReads });
+      await api.register(bookingRoutes, { handler, config, cardReads });
       await api.register(ratingRoutes, { handler, config, history: new HistoryReader(db) });
       await api.register(kioskRoutes, { handler, config, cardReads, printers, principals, announcer });
       await api.register(reportRoutes, { handler, config, reports });
@@ -532,6 +532,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
           try {
             recordDueFlowSlots(handler);
             checkCongestion(handler);
+            expireBookings(handler);
           } catch (err) {
             app.log.error({ err }, 'hall records failed');
           }

@@ -1,6 +1,8 @@
 import { addDays, businessDate } from './domain/calendar.ts';
 import { slotsOf } from './domain/flow.ts';
 import { closeDueDays } from './day-closer.ts';
+import { checkInClosesAt } from './domain/booking.ts';
+import { appointmentStatus } from './domain/state.ts';
 import { expireRatings } from './rating-timeouts.ts';
 import type { CommandHandler } from './store/handle-command.ts';
 
@@ -14,6 +16,7 @@ const SYSTEM = { kind: 'system', id: 'hall-jobs' } as const;
  */
 export function runDueJobs(handler: CommandHandler): void {
   expireRatings(handler);
+  expireBookings(handler);
   recordDueFlowSlots(handler);
   checkCongestion(handler);
   closeDueDays(handler);
@@ -41,4 +44,13 @@ export function recordDueFlowSlots(handler: CommandHandler): number {
 /** Raises or clears the congestion alarm of each category against the thresholds (no event while nothing changes). */
 export function checkCongestion(handler: CommandHandler): number {
   return handler.run({ type: 'CheckCongestion', data: {} }, SYSTEM).events.length;
+}
+
+/** Ends the bookings whose check-in has closed (no-shows, or voided for lateness); a command only when one is due. */
+export function expireBookings(handler: CommandHandler): number {
+  const due = handler.readNow((state, now) => {
+    for (const a of state.appointments.values()) if (appointmentStatus(a) === 'booked' && now > checkInClosesAt(handler.config, a)) return true;
+    return false;
+  });
+  return due ? handler.run({ type: 'ExpireAppointments', data: {} }, SYSTEM).events.length : 0;
 }

@@ -8,7 +8,54 @@ export const page = reactive({
   error: null as { zh: string; en: string } | null,
   online: true,
   categoryName: null as { zh: string; en: string } | null,
+  /** Materials ticked on this phone (kept in the phone's own storage, never sent). */
+  checked: [] as string[],
+  /** "On my way" said on this phone: a reassurance for the resident, not a queue rule. */
+  onWay: false,
+  actionError: null as { zh: string; en: string } | null,
 });
+
+const local = (key: string) => {
+  try {
+    return window.localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+};
+const keep = (key: string, value: string) => {
+  try {
+    window.localStorage.setItem(key, value);
+  } catch {
+    // Private mode: the ticks last as long as the page.
+  }
+};
+
+export function toggleChecked(item: string): void {
+  page.checked = page.checked.includes(item) ? page.checked.filter((x) => x !== item) : [...page.checked, item];
+  if (page.ticket) keep(`hallq.checked.${page.ticket.id}`, JSON.stringify(page.checked));
+}
+
+export function onMyWay(): void {
+  page.onWay = true;
+  if (page.ticket) keep(`hallq.onway.${page.ticket.id}`, '1');
+}
+
+/** The holder cancels: the hub's queue skips the number (the page's address is the right to do so). */
+export async function cancelOwn(): Promise<void> {
+  const id = page.ticket?.id;
+  if (!id) return;
+  page.actionError = null;
+  try {
+    const res = await fetch(`/api/v1/tickets/${encodeURIComponent(id)}/cancel`, { method: 'POST' });
+    if (!res.ok) {
+      const body = await res.json();
+      page.actionError = { zh: body.error?.zh ?? '取消未成功', en: body.error?.en ?? 'Could not cancel' };
+    }
+    await load(id);
+  } catch {
+    page.online = false;
+  }
+}
 
 export function ticketIdFromPath(path: string): string | null {
   const m = /^\/t\/([A-Za-z0-9_-]{1,64})$/.exec(path);
@@ -50,6 +97,11 @@ async function load(id: string): Promise<void> {
     if (!res.ok) {
       page.error = { zh: body.error?.zh ?? '找不到该号票', en: body.error?.en ?? 'No such ticket' };
       return;
+    }
+    if (page.ticket?.id !== body.ticket.id) {
+      const ticks = local(`hallq.checked.${body.ticket.id}`);
+      page.checked = ticks ? (JSON.parse(ticks) as string[]) : [];
+      page.onWay = local(`hallq.onway.${body.ticket.id}`) === '1';
     }
     page.ticket = body.ticket;
     page.error = null;

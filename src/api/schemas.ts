@@ -33,6 +33,7 @@ export const TicketSchema = Type.Object({
   materials: Type.Union([Type.String({ description: '一次性告知: what to bring' }), Type.Null()]),
   windows: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() }), { description: 'windows that serve its category' }),
   openWindows: Type.Integer({ description: 'windows serving its category now; 0: nobody yet' }),
+  booking: Type.Optional(Type.Union([Type.Object({ slotStart: Type.Number(), slotEnd: Type.Number(), late: Type.Boolean(), label: Type.String() }), Type.Null()], { description: 'the booking it was checked in from' })),
 });
 
 /** Free text from staff: trimmed, bounded, no control characters. */

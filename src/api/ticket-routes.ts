@@ -150,6 +150,28 @@ export const ticketRoutes: FastifyPluginAsyncTypebox<TicketRouteDeps> = async (a
     },
   );
 
+  // The holder's own cancel, from the `/t/<id>` page: the unguessable id is the capability (docs/decisions.md).
+  const holderRate = new RateLimiter(config.booking.publicRate.burst, config.booking.publicRate.perMinute, () => handler.clock.now());
+  app.post(
+    '/tickets/:id/cancel',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: "The holder cancels their own ticket (the /t/<id> page): the queue skips it instead of waiting for a no-show",
+        params: TicketParams,
+        response: { 200: Type.Object({ ticket: TicketRefSchema }), 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 429: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const wait = holderRate.take(request.ip);
+      if (wait > 0) throw new HallqError('HQ_ERR_TOO_MANY_REQUESTS', { retryAfterSec: Math.ceil(wait / 1000) });
+      refuseBody(request);
+      const done = await handler.submit({ type: 'CancelOwnTicket', data: { ticketId: request.params.id } }, { kind: 'system', id: 'ticket-page' });
+      const d = eventOf(done.events, 'ticket.cancelled').data;
+      return { ticket: { id: d.ticketId, number: d.number, status: 'cancelled', windowId: d.windowId } };
+    },
+  );
+
   app.post(
     '/tickets/:id/print',
     {

@@ -45,6 +45,12 @@ export async function uiRoutes(app: FastifyInstance, opts: { distDir: string }):
     if (!existsSync(quietPage)) return reply.status(503).send(errorBody('HQ_ERR_NOT_FOUND', { reason: 'display-ui not built; run npm run build:ui' }));
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(readFileSync(quietPage));
   });
+  // Booking (预约) for residents' phones: a short address for posters, the ticket and the SMS.
+  const bookPage = join(opts.distDir, 'display', 'book.html');
+  app.get('/book', { schema: { hide: true } }, async (_req, reply) => {
+    if (!existsSync(bookPage)) return reply.status(503).send(errorBody('HQ_ERR_NOT_FOUND', { reason: 'display-ui not built; run npm run build:ui' }));
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(readFileSync(bookPage));
+  });
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/display/'));
   const icon = faviconIco();
   app.get('/favicon.ico', { schema: { hide: true } }, async (_req, reply) => reply.type('image/x-icon').header('cache-control', 'public, max-age=86400').send(icon));

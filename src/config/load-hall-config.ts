@@ -151,6 +151,13 @@ function crossCheck(c: HallConfig): ConfigProblem[] {
     if ((d.kind === 'pad' || d.kind === 'integration') && d.windowId === undefined)
       out.push({ path: `devices.tokens[${i}]`, message: `a ${d.kind} token must name its windowId` });
   });
+  c.booking.walkInOnly.forEach((id, i) => {
+    if (!categoryIds.has(id)) out.push({ path: `booking.walkInOnly[${i}]`, message: `unknown category "${id}"` });
+  });
+  c.devices.tokens.forEach((d, i) => {
+    // The provincial app reaches the hub from outside the hall: its secret is kept hashed, a plain one only in a demo.
+    if (d.kind === 'booking' && d.token && !d.demo) out.push({ path: `devices.tokens[${i}].token`, message: 'a booking integration token is configured as tokenSha256 (a plain token only with demo: true)' });
+  });
   const kiosks = new Set(c.devices.tokens.filter((d) => d.kind === 'kiosk').map((d) => d.id));
   c.devices.printers.forEach((p, i) => {
     if (!kiosks.has(p.kioskId)) out.push({ path: `devices.printers[${i}].kioskId`, message: `no kiosk token "${p.kioskId}"` });

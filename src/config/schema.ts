@@ -215,6 +215,8 @@ export const HallConfigSchema = Type.Object(
                 Type.Literal('pad'),
                 Type.Literal('agent'),
                 Type.Literal('integration'),
+                /** The provincial app or 一网通办 pushing bookings (`/api/v1/integration/bookings`). */
+                Type.Literal('booking'),
                 /** Monitoring (health details, metrics): reads, never acts. */
                 Type.Literal('monitor'),
                 /** The operator's SMS gateway calling back with received texts and delivery reports. */
@@ -455,6 +457,41 @@ export const HallConfigSchema = Type.Object(
         ),
         staffIssue: Type.Object(
           { burst: Type.Integer({ minimum: 1, maximum: 100_000, default: 30 }), perMinute: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 30 }) },
+          { additionalProperties: false, default: {} },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    /**
+     * Booking (预约, issue #15): the slot model and its rules (docs/decisions.md, the slot model). Check-in
+     * opens `queue.appointmentEarlyMin` before the slot.
+     */
+    booking: Type.Object(
+      {
+        /** How many days ahead a slot may be booked (0: today only). */
+        daysAhead: Type.Integer({ minimum: 0, maximum: 60, default: 7 }),
+        /** Share of every half hour's capacity held for residents who walk in. */
+        walkInShare: Type.Number({ minimum: 0, maximum: 1, default: 0.5 }),
+        /** Categories that take no bookings (walk-in only). */
+        walkInOnly: Type.Array(Id, { default: [] }),
+        /** A booking still checks in as booked this many minutes after its slot began. */
+        graceMin: Type.Integer({ minimum: 0, maximum: 120, default: 15 }),
+        /** Later than the grace: `ticket` turns the booking into a normal ticket at the back of the queue; `void` voids it. */
+        late: Type.Union([Type.Literal('ticket'), Type.Literal('void')], { default: 'ticket' }),
+        /** One live booking per ID number, per category, per day. */
+        onePerIdPerCategoryPerDay: Type.Boolean({ default: true }),
+        /** `limit` no-shows within `withinDays` suspend booking for that ID number for `suspendDays`. */
+        noShows: Type.Object(
+          {
+            limit: Type.Integer({ minimum: 1, maximum: 20, default: 3 }),
+            withinDays: Type.Integer({ minimum: 1, maximum: 60, default: 30 }),
+            suspendDays: Type.Integer({ minimum: 1, maximum: 60, default: 30 }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+        /** Public booking pages (`/book`, `/api/v1/public/bookings`): requests per client address, a burst then so many a minute. */
+        publicRate: Type.Object(
+          { burst: Type.Integer({ minimum: 1, maximum: 10_000, default: 20 }), perMinute: Type.Integer({ minimum: 1, maximum: 100_000, default: 20 }) },
           { additionalProperties: false, default: {} },
         ),
       },

@@ -1,5 +1,5 @@
 import type { FollowupStep, RatingChannel } from './ratings.ts';
-import type { CallId, Holder, ServiceId, StaffId, TicketId, WindowId } from './state.ts';
+import type { BookingChannel, CallId, Holder, ServiceId, StaffId, TicketId, WindowId } from './state.ts';
 
 /** Who asked. Every event in the log carries it (DESIGN §5). */
 export type Actor =
@@ -39,11 +39,19 @@ export type HallCommand =
         code: string;
         categoryId: string;
         slotStart: number;
-        slotEnd: number;
+        /** When given, it must be the slot model's end of the slot (the staff API's older form names both). */
+        slotEnd?: number;
         holder?: Holder;
         phoneMasked?: string;
+        channel?: BookingChannel;
       };
     }
+  /** Cancels a live booking. `last4`: the public page's proof, the last four characters of the booking's ID number. */
+  | { type: 'CancelAppointment'; data: { code: string; last4?: string; reason?: string } }
+  /** Ends the bookings whose check-in has closed (timer): no-shows, and late ones where the hall voids. */
+  | { type: 'ExpireAppointments'; data: Record<string, never> }
+  /** The resident cancels their own ticket from the `/t/<id>` page: the queue skips it instead of waiting for a no-show. */
+  | { type: 'CancelOwnTicket'; data: { ticketId: TicketId } }
   | { type: 'CancelTicket'; data: { ticketId: TicketId; reason?: string } }
   | { type: 'OpenWindow'; data: { windowId: WindowId; staffId: StaffId; role: 'A' | 'B' } }
   | { type: 'CloseWindow'; data: { windowId: WindowId } }

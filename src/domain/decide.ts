@@ -1,4 +1,5 @@
 import type { HallConfig } from '../config/schema.ts';
+import { checkInClosesAt, slotFor, suspendedUntil } from './booking.ts';
 import { businessDate, instantOf, localTime, minutesOf, openingAt, sessionsOn } from './calendar.ts';
 import type { Actor, CommandOf, HallCommand } from './commands.ts';
 import type { DecideContext } from './context.ts';
@@ -12,7 +13,7 @@ import { selectNext } from './select-next.ts';
 import { liveServiceAt, numberOf as ticketNumber } from './queries.ts';
 import { checkCongestion, completeCase, promisedBy, recordDeduction, recordFlowSlot, revokeDeduction } from './decide-hall-records.ts';
 import type { DeepReadonly } from './readonly.ts';
-import { closedWindow, FINAL_SERVICE_STATUSES, formatNumber, type Holder, type ReadonlyHallState, type Service, type WindowState } from './state.ts';
+import { appointmentStatus, closedWindow, FINAL_SERVICE_STATUSES, formatNumber, type Holder, type ReadonlyHallState, type Service, type WindowState } from './state.ts';
 
 type HallState = ReadonlyHallState;
 type ServiceView = DeepReadonly<Service>;
@@ -36,6 +37,12 @@ export function decide(state: HallState, command: HallCommand, ctx: DecideContex
       return bookAppointment(state, command, ctx);
     case 'CancelTicket':
       return cancelTicket(state, command, ctx);
+    case 'CancelOwnTicket':
+      return cancelOwnTicket(state, command, ctx);
+    case 'CancelAppointment':
+      return cancelAppointment(state, command, ctx);
+    case 'ExpireAppointments':
+      return expireAppointments(state, ctx);
     case 'OpenWindow':
       return openWindow(state, command, ctx);
     case 'CloseWindow': {
@@ -142,18 +149,24 @@ function issueTicket(state: HallState, command: CommandOf<'IssueTicket'>, ctx: D
     if (!d.holder) throw new HallqError('HQ_ERR_ID_CARD_REQUIRED');
     code = appointmentOfHolder(state, config, d.holder.hmac, at);
   }
+  let late: HallEvent | null = null;
   if (code !== undefined) {
     const appt = state.appointments.get(code);
     if (!appt) throw new HallqError('HQ_ERR_APPOINTMENT_NOT_FOUND');
-    if (appt.ticketId) throw new HallqError('HQ_ERR_APPOINTMENT_USED');
+    const status = appointmentStatus(appt);
+    if (status === 'checked_in' || status === 'late') throw new HallqError('HQ_ERR_APPOINTMENT_USED');
+    if (status === 'cancelled') throw new HallqError('HQ_ERR_APPOINTMENT_CANCELLED');
+    if (status === 'missed') throw new HallqError('HQ_ERR_APPOINTMENT_VOID');
     const opensAt = appt.slotStart - config.queue.appointmentEarlyMin * MINUTE;
-    if (at < opensAt || at > appt.slotEnd) {
-      throw new HallqError('HQ_ERR_APPOINTMENT_OUTSIDE_SLOT', { slotStart: appt.slotStart, slotEnd: appt.slotEnd, checkInFrom: opensAt });
-    }
+    if (at < opensAt) throw new HallqError('HQ_ERR_APPOINTMENT_OUTSIDE_SLOT', { slotStart: appt.slotStart, slotEnd: appt.slotEnd, checkInFrom: opensAt });
     if (appt.holderHmac && d.holder && appt.holderHmac !== d.holder.hmac) throw new HallqError('HQ_ERR_APPOINTMENT_HOLDER_MISMATCH');
     categoryId = appt.categoryId;
     source = 'appointment';
-    appointmentCode = appt.code;
+    const graceEnds = appt.slotStart + config.booking.graceMin * MINUTE;
+    if (at <= graceEnds) appointmentCode = appt.code;
+    else if (config.booking.late === 'void' || at > checkInClosesAt(config, appt)) throw new HallqError('HQ_ERR_APPOINTMENT_VOID', { slotStart: appt.slotStart, graceMin: config.booking.graceMin });
+    // Late where the hall gives a normal ticket: a walk-in's number, under a walk-in's rules, at the back.
+    else late = { type: 'appointment.late', data: { code: appt.code, ticketId: d.ticketId, at } };
   }
   if (categoryId === undefined) throw new HallqError('HQ_ERR_VALIDATION', { field: 'categoryId' }, { zh: '请选择业务类别', en: 'choose a category' });
   const category = config.categories.find((c) => c.id === categoryId);
@@ -218,6 +231,7 @@ function issueTicket(state: HallState, command: CommandOf<'IssueTicket'>, ctx: D
 
   const serial = (state.counters.get(`${date}|${category.prefix}`) ?? 0) + 1;
   return [
+    ...(late ? [late] : []),
     {
       type: 'ticket.issued',
       data: {
@@ -228,7 +242,7 @@ function issueTicket(state: HallState, command: CommandOf<'IssueTicket'>, ctx: D
         serial,
         businessDate: date,
         categoryId: category.id,
-        orderKey: ctx.seq,
+        orderKey: late ? ctx.seq + 1 : ctx.seq,
         priorityGroup,
         priorityBy,
         holder: d.holder ?? null,
@@ -247,7 +261,7 @@ function issueTicket(state: HallState, command: CommandOf<'IssueTicket'>, ctx: D
 /** The holder's unused appointment whose check-in window is open now (or the nearest, to explain why not). */
 function appointmentOfHolder(state: HallState, config: HallConfig, hmac: string, at: number): string {
   const early = config.queue.appointmentEarlyMin * MINUTE;
-  const mine = [...state.appointments.values()].filter((a) => a.holderHmac === hmac && !a.ticketId);
+  const mine = [...state.appointments.values()].filter((a) => a.holderHmac === hmac && appointmentStatus(a) === 'booked');
   if (mine.length === 0) throw new HallqError('HQ_ERR_APPOINTMENT_NOT_FOUND');
   const open = mine.find((a) => at >= a.slotStart - early && at <= a.slotEnd);
   if (open) return open.code;
@@ -256,21 +270,113 @@ function appointmentOfHolder(state: HallState, config: HallConfig, hmac: string,
 
 function bookAppointment(state: HallState, command: CommandOf<'BookAppointment'>, ctx: DecideContext): HallEvent[] {
   const d = command.data;
-  if (!ctx.config.categories.some((c) => c.id === d.categoryId)) throw new HallqError('HQ_ERR_CATEGORY_UNKNOWN', { categoryId: d.categoryId });
-  if (!(d.slotEnd > d.slotStart)) throw new HallqError('HQ_ERR_APPOINTMENT_SLOT_INVALID');
+  const { config, at } = ctx;
+  if (d.slotEnd !== undefined && !(d.slotEnd > d.slotStart)) throw new HallqError('HQ_ERR_APPOINTMENT_SLOT_INVALID');
+  const slot = slotFor(state, config, d.categoryId, d.slotStart, at);
+  if (d.slotEnd !== undefined && d.slotEnd !== slot.end) throw new HallqError('HQ_ERR_BOOKING_NOT_A_SLOT', { categoryId: d.categoryId, slotStart: d.slotStart });
   if (state.appointments.has(d.code)) throw new HallqError('HQ_ERR_WRONG_STATE', { code: d.code });
+  const hmac = d.holder?.hmac;
+  if (hmac) {
+    const suspended = suspendedUntil(state, config, hmac, at);
+    if (suspended) {
+      const until = localTime(suspended.until, config.hall.timeZone).date;
+      const { limit, withinDays } = config.booking.noShows;
+      throw new HallqError('HQ_ERR_BOOKING_SUSPENDED', { until: suspended.until, untilDate: until, noShows: limit, withinDays }, {
+        zh: `${withinDays}天内${limit}次预约未到，${until}前不能预约，可到大厅现场取号`,
+        en: `${limit} missed bookings within ${withinDays} days; no booking before ${until}, but you may take a number in the hall`,
+      });
+    }
+    if (config.booking.onePerIdPerCategoryPerDay) {
+      const day = localTime(d.slotStart, config.hall.timeZone).date;
+      for (const a of state.appointments.values()) {
+        if (a.holderHmac !== hmac || a.categoryId !== d.categoryId || appointmentStatus(a) !== 'booked') continue;
+        if (localTime(a.slotStart, config.hall.timeZone).date === day) throw new HallqError('HQ_ERR_BOOKING_ONE_PER_ID', { categoryId: d.categoryId, date: day });
+      }
+    }
+  }
   return [
     {
       type: 'appointment.booked',
       data: {
         code: d.code,
         categoryId: d.categoryId,
-        slotStart: d.slotStart,
-        slotEnd: d.slotEnd,
-        holderHmac: d.holder?.hmac ?? null,
+        slotStart: slot.start,
+        slotEnd: slot.end,
+        holderHmac: hmac ?? null,
         nameMasked: d.holder?.nameMasked ?? null,
         phoneMasked: d.phoneMasked ?? null,
-        bookedAt: ctx.at,
+        bookedAt: at,
+        idMasked: d.holder?.idMasked ?? null,
+        channel: d.channel ?? 'staff',
+        byDevice: ctx.actor.kind === 'device' ? ctx.actor.id : null,
+      },
+    },
+  ];
+}
+
+/**
+ * Who may cancel a booking: staff at the guide desk or above; the provincial app, its own bookings;
+ * the resident on the public page, with the code and the last four characters of the ID number (a
+ * wrong four reads as "no such booking", so the page tells a guesser nothing).
+ */
+function cancelAppointment(state: HallState, command: CommandOf<'CancelAppointment'>, ctx: DecideContext): HallEvent[] {
+  const d = command.data;
+  const a = state.appointments.get(d.code);
+  const actor = ctx.actor;
+  let by: 'staff' | 'public' | 'integration';
+  if (actor.kind === 'staff') {
+    if (actor.role === 'clerk') throw new HallqError('HQ_ERR_FORBIDDEN');
+    by = 'staff';
+  } else if (actor.kind === 'device') {
+    if (actor.deviceKind !== 'booking') throw new HallqError('HQ_ERR_FORBIDDEN');
+    if (!a || a.byDevice !== actor.id) throw new HallqError('HQ_ERR_APPOINTMENT_NOT_FOUND');
+    by = 'integration';
+  } else {
+    by = 'public';
+  }
+  if (!a) throw new HallqError('HQ_ERR_APPOINTMENT_NOT_FOUND');
+  if (by === 'public' && !ownerProof(a, d.last4)) throw new HallqError('HQ_ERR_APPOINTMENT_NOT_FOUND');
+  if (appointmentStatus(a) !== 'booked') throw new HallqError('HQ_ERR_BOOKING_NOT_LIVE', { status: appointmentStatus(a) });
+  return [{ type: 'appointment.cancelled', data: { code: a.code, categoryId: a.categoryId, slotStart: a.slotStart, by, reason: cleanText(d.reason), at: ctx.at } }];
+}
+
+/** The public page's proof of a booking: the last four characters of its ID number (a booking without one has none). */
+export function ownerProof(a: { idMasked?: string | null }, last4: string | undefined): boolean {
+  return !!a.idMasked && !!last4 && last4.length === 4 && a.idMasked.slice(-4).toUpperCase() === last4.toUpperCase();
+}
+
+/** Bookings whose check-in has closed end as missed: a no-show, or voided for lateness. */
+function expireAppointments(state: HallState, ctx: DecideContext): HallEvent[] {
+  const out: HallEvent[] = [];
+  const due = [...state.appointments.values()].filter((a) => appointmentStatus(a) === 'booked' && ctx.at > checkInClosesAt(ctx.config, a));
+  due.sort((a, b) => a.slotStart - b.slotStart || (a.code < b.code ? -1 : 1));
+  for (const a of due) {
+    const reason = ctx.config.booking.late === 'void' ? 'late_void' : 'no_show';
+    out.push({ type: 'appointment.missed', data: { code: a.code, categoryId: a.categoryId, slotStart: a.slotStart, holderHmac: a.holderHmac, reason, at: ctx.at } });
+  }
+  return out;
+}
+
+/**
+ * The resident cancels from the `/t/<id>` page: the page's address is the capability (the id's 72
+ * random bits, docs/decisions.md). While waiting or called, not once at the counter.
+ */
+function cancelOwnTicket(state: HallState, command: CommandOf<'CancelOwnTicket'>, ctx: DecideContext): HallEvent[] {
+  const t = state.tickets.get(command.data.ticketId);
+  if (!t) throw new HallqError('HQ_ERR_TICKET_NOT_FOUND');
+  const s = state.services.get(t.currentServiceId);
+  if (!s || (s.status !== 'waiting' && s.status !== 'called')) throw new HallqError('HQ_ERR_TICKET_FINISHED', { status: t.status });
+  return [
+    {
+      type: 'ticket.cancelled',
+      data: {
+        ticketId: t.id,
+        serviceId: s.id,
+        number: t.number,
+        windowId: s.status === 'waiting' ? null : s.windowId,
+        staffId: s.status === 'waiting' ? null : s.staffId,
+        reason: '本人取消',
+        at: ctx.at,
       },
     },
   ];

@@ -63,6 +63,31 @@ export const ERRORS = {
   },
   HQ_ERR_APPOINTMENT_HOLDER_MISMATCH: { zh: '身份证与预约人不一致', en: 'The ID card does not match the appointment' },
   HQ_ERR_APPOINTMENT_SLOT_INVALID: { zh: '预约时段不正确，结束时间须晚于开始时间', en: 'Bad slot: it must end after it starts' },
+  HQ_ERR_APPOINTMENT_VOID: {
+    zh: '该预约已失效（迟到超过宽限时间或未到），请现场取号',
+    en: 'This booking is void (later than the grace time, or missed); take a number at the kiosk',
+  },
+  HQ_ERR_APPOINTMENT_CANCELLED: { zh: '该预约已取消，请重新预约或现场取号', en: 'This booking was cancelled; book again or take a number' },
+  // Booking (预约)
+  HQ_ERR_BOOKING_IN_PAST: { zh: '该时段已开始或已过去，请选择之后的时段', en: 'That slot has begun or is over; choose a later one' },
+  HQ_ERR_BOOKING_TOO_FAR: { zh: '超出可预约的天数，请选择较近的日期', en: 'That day is too far ahead to book; choose an earlier day' },
+  HQ_ERR_BOOKING_HOLIDAY: { zh: '该日为节假日，大厅不办理预约业务，请选择其他日期', en: 'That day is a public holiday; the hall takes no bookings, choose another day' },
+  HQ_ERR_BOOKING_DAY_CLOSED: { zh: '该日不办理此项业务，请选择其他日期', en: 'This business is not handled on that day; choose another day' },
+  HQ_ERR_BOOKING_NOT_A_SLOT: {
+    zh: '该时间不是可预约的时段（办理时间内的半小时时段），请从可约时段中选择',
+    en: 'That is not a bookable slot (a half hour within the opening hours); choose one of the free slots',
+  },
+  HQ_ERR_BOOKING_SLOT_FULL: { zh: '该时段已约满，请选择其他时段', en: 'That slot is fully booked; choose another slot' },
+  HQ_ERR_BOOKING_WALK_IN_ONLY: { zh: '该业务不接受预约，请到大厅现场取号', en: 'This business takes no bookings; take a number in the hall' },
+  HQ_ERR_BOOKING_ONE_PER_ID: {
+    zh: '您当天已预约该业务，每人每天每项业务限约一次',
+    en: 'You already hold a booking for this business on that day; one per person, business and day',
+  },
+  HQ_ERR_BOOKING_SUSPENDED: { zh: '您近期多次预约未到，预约功能已暂停', en: 'Booking is suspended for you after repeated missed bookings' },
+  HQ_ERR_BOOKING_NOT_LIVE: {
+    zh: '该预约已取消、已签到或已失效，不能再取消',
+    en: 'This booking is already cancelled, checked in or void; it cannot be cancelled',
+  },
   HQ_ERR_TICKET_NOT_FOUND: { zh: '找不到该号票', en: 'No such ticket' },
   HQ_ERR_TICKET_FINISHED: { zh: '该号票已结束，无法再操作', en: 'This ticket is finished and cannot be changed' },
   // Windows

@@ -1,7 +1,7 @@
 import type { Placement } from './commands.ts';
 import type { FlowRow } from './flow.ts';
 import type { FollowupStep, RatingChannel } from './ratings.ts';
-import type { CallId, Holder, ServiceId, StaffId, TicketId, WindowId } from './state.ts';
+import type { BookingChannel, CallId, Holder, ServiceId, StaffId, TicketId, WindowId } from './state.ts';
 
 /**
  * Why `selectNext` chose a ticket; the console shows it in words (`describeReason`). The log keeps the
@@ -67,7 +67,29 @@ export type HallEvent =
         nameMasked: string | null;
         phoneMasked: string | null;
         bookedAt: number;
+        /** Added with booking (older logs: absent). */
+        idMasked?: string | null;
+        channel?: BookingChannel;
+        byDevice?: string | null;
       };
+    }
+  | {
+      /** A booking was cancelled before its slot: the slot is free again. */
+      type: 'appointment.cancelled';
+      data: { code: string; categoryId: string; slotStart: number; by: BookingChannel; reason: string | null; at: number };
+    }
+  | {
+      /**
+       * A booking ended without a check-in: `no_show` (the day's check-in closed) or `late_void` (later
+       * than the grace where the hall voids). Either counts towards the holder's suspension.
+       */
+      type: 'appointment.missed';
+      data: { code: string; categoryId: string; slotStart: number; holderHmac: string | null; reason: 'no_show' | 'late_void'; at: number };
+    }
+  | {
+      /** Checked in later than the grace where the hall gives a normal ticket: the `ticket.issued` that follows is a walk-in's. */
+      type: 'appointment.late';
+      data: { code: string; ticketId: TicketId; at: number };
     }
   | {
       /** A call or a recall (`recall: true`); each has its own `callId`, so screens never merge two. */

@@ -41,13 +41,44 @@ export function evolve(state: HallState, event: HallEvent, alpha = 0.2): HallSta
       noteIssued(state, { id: d.ticketId, businessDate: d.businessDate, holder: d.holder }, d.categoryId);
       if (d.appointmentCode) {
         const a = state.appointments.get(d.appointmentCode);
-        if (a) a.ticketId = d.ticketId;
+        if (a) {
+          a.ticketId = d.ticketId;
+          a.status = 'checked_in';
+          a.endedAt = d.issuedAt;
+        }
       }
       return state;
     }
     case 'appointment.booked': {
       const d = event.data;
-      state.appointments.set(d.code, { ...d, ticketId: null });
+      state.appointments.set(d.code, { ...d, ticketId: null, status: 'booked', endedAt: null });
+      return state;
+    }
+    case 'appointment.cancelled': {
+      const a = state.appointments.get(event.data.code);
+      if (a) {
+        a.status = 'cancelled';
+        a.endedAt = event.data.at;
+      }
+      return state;
+    }
+    case 'appointment.late': {
+      const a = state.appointments.get(event.data.code);
+      if (a) {
+        a.status = 'late';
+        a.ticketId = event.data.ticketId;
+        a.endedAt = event.data.at;
+      }
+      return state;
+    }
+    case 'appointment.missed': {
+      const d = event.data;
+      const a = state.appointments.get(d.code);
+      if (a) {
+        a.status = 'missed';
+        a.endedAt = d.at;
+      }
+      if (d.holderHmac) state.bookingStrikes.set(d.holderHmac, [...(state.bookingStrikes.get(d.holderHmac) ?? []), d.at]);
       return state;
     }
     case 'ticket.called': {

@@ -102,6 +102,16 @@ export interface WindowState {
   since: number | null;
 }
 
+/**
+ * `booked` is live; the rest are ends: checked in on time (`checked_in`), turned into a normal ticket
+ * for coming late (`late`), cancelled, or `missed` (never came, or voided for lateness: both count as
+ * a no-show). Rows from before booking had no status: a ticket means checked in.
+ */
+export type AppointmentStatus = 'booked' | 'checked_in' | 'late' | 'cancelled' | 'missed';
+
+/** Who made a booking: the guide desk or console (staff), the public page, or the provincial app. */
+export type BookingChannel = 'staff' | 'public' | 'integration';
+
 export interface Appointment {
   code: string;
   categoryId: string;
@@ -109,9 +119,20 @@ export interface Appointment {
   slotEnd: number;
   holderHmac: string | null;
   nameMasked: string | null;
+  /** `**************1234`: the public page's proof (code + last four) and what staff see. */
+  idMasked?: string | null;
   phoneMasked: string | null;
   bookedAt: number;
   ticketId: TicketId | null;
+  status?: AppointmentStatus;
+  channel?: BookingChannel;
+  /** The device that pushed it (the provincial app may cancel only its own). */
+  byDevice?: string | null;
+  endedAt?: number | null;
+}
+
+export function appointmentStatus(a: { status?: AppointmentStatus; ticketId: TicketId | null }): AppointmentStatus {
+  return a.status ?? (a.ticketId ? 'checked_in' : 'booked');
 }
 
 export interface CategoryStats {
@@ -133,7 +154,10 @@ export interface HallState {
    * per day: after a no-show or a cancel the resident may take a new number (过号重新取号).
    */
   holderKeys: Map<string, TicketId>;
+  /** Bookings that are live, or ended on the last two dates memory holds; older ones are in SQLite. */
   appointments: Map<string, Appointment>;
+  /** No-show times per holder key (booking suspension), for the horizon `pruneFinished` keeps. */
+  bookingStrikes: Map<string, number[]>;
   stats: Map<string, CategoryStats>;
   /** Waiting services per category: the index `selectNext` and estimates scan. */
   waiting: Map<string, Set<ServiceId>>;
@@ -197,6 +221,7 @@ export function emptyState(): HallState {
     issued: new Map(),
     holderKeys: new Map(),
     appointments: new Map(),
+    bookingStrikes: new Map(),
     stats: new Map(),
     waiting: new Map(),
     notices: null,
@@ -221,6 +246,9 @@ export function formatNumber(prefix: string, serial: number): string {
  * Drops finished tickets of business dates before `beforeDate` from memory (they stay in SQLite),
  * so a hub that runs for months holds about what a start-up would load. Returns how many went.
  */
+/** How far back no-shows are kept: `booking.noShows.withinDays` + `suspendDays` at their maxima. */
+export const STRIKE_HORIZON_DAYS = 120;
+
 export function pruneFinished(state: HallState, beforeDate: string): number {
   let n = 0;
   for (const t of state.tickets.values()) {
@@ -239,9 +267,20 @@ export function pruneFinished(state: HallState, beforeDate: string): number {
   for (const key of state.flowRecorded) if (key.split('|')[0]! < beforeDate) state.flowRecorded.delete(key);
   // What is over is history: SQLite and the log keep it, memory lets it go.
   for (const [id, f] of state.followups) if (f.status === 'closed') state.followups.delete(id);
+  const dayBefore = Date.parse(`${beforeDate}T00:00:00Z`) - 24 * 3600_000;
   for (const [code, a] of state.appointments) {
     const ticket = a.ticketId ? state.tickets.get(a.ticketId) : undefined;
-    if ((a.ticketId && !ticket) || a.slotEnd < Date.parse(`${beforeDate}T00:00:00Z`) - 24 * 3600_000) state.appointments.delete(code);
+    const status = appointmentStatus(a);
+    // A booking that ended (cancelled, missed) lets go with its date; one checked in, with its ticket.
+    const ended = (status === 'cancelled' || status === 'missed') && a.slotEnd < Date.parse(`${beforeDate}T00:00:00Z`);
+    if ((a.ticketId && !ticket) || ended || a.slotEnd < dayBefore) state.appointments.delete(code);
+  }
+  // Strikes older than the longest suspension rule can reach (60 + 60 days in the schema) count for nothing.
+  const strikeHorizon = Date.parse(`${beforeDate}T00:00:00Z`) - STRIKE_HORIZON_DAYS * 24 * 3600_000;
+  for (const [hmac, times] of state.bookingStrikes) {
+    const kept = times.filter((t) => t >= strikeHorizon);
+    if (kept.length === 0) state.bookingStrikes.delete(hmac);
+    else if (kept.length !== times.length) state.bookingStrikes.set(hmac, kept);
   }
   return n;
 }

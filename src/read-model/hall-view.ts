@@ -1,5 +1,5 @@
 import type { HallConfig } from '../config/schema.ts';
-import { businessDate, openingAt } from '../domain/calendar.ts';
+import { businessDate, localTime, openingAt } from '../domain/calendar.ts';
 import { probeIssue } from '../domain/decide.ts';
 import { aheadOf, estimateFor, openWindowsFor } from '../domain/estimate.ts';
 import type { ErrorCode } from '../domain/errors.ts';
@@ -231,6 +231,8 @@ export interface TicketView {
   windows: { id: number; name: string }[];
   /** Windows serving its category now; 0: nobody yet (「暂无窗口受理」). */
   openWindows: number;
+  /** The booking it was checked in from: its slot, and whether it came late (a normal ticket then). */
+  booking?: { slotStart: number; slotEnd: number; late: boolean; label: string } | null;
 }
 
 /** The live state of one ticket for its holder (QR status page); `now` places it in the projected call order. */
@@ -252,7 +254,20 @@ export function ticketView(state: ReadonlyHallState, config: HallConfig, t: Deep
     holderName: t.holder?.nameMasked ?? null,
     ...categoryFacts(config, t.categoryId),
     openWindows: openWindowsFor(state, config, t.categoryId),
+    booking: bookingOf(state, config, t),
   };
+}
+
+function bookingOf(state: ReadonlyHallState, config: HallConfig, t: DeepReadonly<Ticket>): TicketView['booking'] {
+  if (t.source !== 'appointment') return null;
+  const a = t.appointmentCode ? state.appointments.get(t.appointmentCode) : [...state.appointments.values()].find((x) => x.ticketId === t.id);
+  if (!a) return null;
+  // In the hall's zone, whatever the phone's: 「09:00–09:30」.
+  const hhmm = (ms: number) => {
+    const m = localTime(ms, config.hall.timeZone).minutes;
+    return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  };
+  return { slotStart: a.slotStart, slotEnd: a.slotEnd, late: a.status === 'late', label: `${hhmm(a.slotStart)}–${hhmm(a.slotEnd)}` };
 }
 
 /** Name, materials and serving windows of a category, as tickets (screen, paper, status page) show them. */

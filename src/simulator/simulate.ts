@@ -566,14 +566,21 @@ class HallSimulation {
     const appt = v.appointment!;
     const resident = this.people.resident(v.resident!);
     const code = this.ids.appointmentCode();
+    try {
+      this.apply(
+        {
+          type: 'BookAppointment',
+          data: { code, categoryId: v.categoryId, slotStart: appt.slotStart, slotEnd: appt.slotEnd, holder: holderOf(this.cards, resident), phoneMasked: maskedPhoneOf(resident) },
+        },
+        this.guides[this.clerkRng.int(this.guides.length)]!,
+      );
+    } catch (err) {
+      // A slot full, or the resident suspended for no-shows: they come anyway, as a walk-in.
+      if (!(err instanceof HallqError)) throw err;
+      Object.assign(v, { appointment: null, channel: 'kiosk' });
+      return;
+    }
     (appt as { code?: string }).code = code;
-    this.apply(
-      {
-        type: 'BookAppointment',
-        data: { code, categoryId: v.categoryId, slotStart: appt.slotStart, slotEnd: appt.slotEnd, holder: holderOf(this.cards, resident), phoneMasked: maskedPhoneOf(resident) },
-      },
-      this.guides[this.clerkRng.int(this.guides.length)]!,
-    );
     if (this.day) this.day.counts.appointments.booked++;
   }
 
@@ -633,13 +640,16 @@ class HallSimulation {
         case 'HQ_ERR_APPOINTMENT_USED':
         case 'HQ_ERR_APPOINTMENT_OUTSIDE_SLOT':
         case 'HQ_ERR_APPOINTMENT_HOLDER_MISMATCH':
+        case 'HQ_ERR_APPOINTMENT_VOID':
+        case 'HQ_ERR_APPOINTMENT_CANCELLED':
           r.other++;
           return;
         default:
           throw err;
       }
     }
-    const e = events[0];
+    // A late check-in is `appointment.late`, then the ticket.
+    const e = events.find((x) => x.type === 'ticket.issued');
     if (!e || e.type !== 'ticket.issued') return;
     const t: TicketSim = {
       id: e.data.ticketId,
@@ -656,7 +666,7 @@ class HallSimulation {
     day.tickets.push(t);
     day.counts.issued++;
     if (e.data.priorityGroup) day.counts.priority++;
-    if (e.data.appointmentCode) day.counts.appointments.checkedIn++;
+    if (e.data.source === 'appointment') day.counts.appointments.checkedIn++;
     day.byCategory.set(t.categoryId, (day.byCategory.get(t.categoryId) ?? 0) + 1);
     day.channels[v.channel]++;
     this.wakeFor(t.categoryId, null);

@@ -6,7 +6,7 @@ import { addDays, businessDate, instantOf, localTime, minutesOf, openingAt } fro
 import type { Actor } from '../domain/commands.ts';
 import { ERRORS, HallqError } from '../domain/errors.ts';
 import type { StoredEvent } from '../store/event-log.ts';
-import { FINAL_SERVICE_STATUSES, type ReadonlyHallState } from '../domain/state.ts';
+import { appointmentStatus, FINAL_SERVICE_STATUSES, type ReadonlyHallState } from '../domain/state.ts';
 import { firstIds } from '../ids.ts';
 import { bookingOwner, normalizePhone, ticketOwner, type Contact, type ContactOwner, type ContactVault } from '../personal/contact-vault.ts';
 import { maskPhone } from '../personal/id-number.ts';
@@ -268,6 +268,14 @@ export class SmsService {
         case 'appointment.booked':
           this.#bookedNotice(e.data.code, e.data.categoryId, e.data.slotStart, e.at);
           break;
+        // A booking that ends lets go of its number; one checked in late hands it to its ticket.
+        case 'appointment.cancelled':
+        case 'appointment.missed':
+          vault.release(bookingOwner(e.data.code));
+          break;
+        case 'appointment.late':
+          vault.move(bookingOwner(e.data.code), ticketOwner(e.data.ticketId));
+          break;
         case 'ticket.called': {
           queueMoved = true;
           if (e.data.recall || !settings.remindCalled) break;
@@ -486,7 +494,8 @@ export function planContacts(state: ReadonlyHallState, config: HallConfig, conta
     } else {
       const code = c.owner.slice('booking:'.length);
       const a = state.appointments.get(code);
-      if (!a) plan.release.push(c.owner);
+      const status = a ? appointmentStatus(a) : null;
+      if (!a || status === 'cancelled' || status === 'missed') plan.release.push(c.owner);
       else if (a.ticketId) plan.move.push([c.owner, ticketOwner(a.ticketId)]);
       else if (a.slotEnd < now) plan.release.push(c.owner);
       else plan.bookings.push({ owner: c.owner, code, categoryId: a.categoryId, slotStart: a.slotStart });

@@ -90,6 +90,7 @@ export const EVENT_KEYS: Readonly<Record<string, string>> = {
   slotEnd: 'sd',
   holderHmac: 'hh',
   bookedAt: 'bk',
+  byDevice: 'bv',
   notices: 'no',
   slot: 'sl',
   live: 'li',
@@ -159,6 +160,9 @@ export const EVENT_TYPE_CODES: Readonly<Record<EventType, string>> = {
   'assessment.revoked': 'AR',
   'case.completed': 'CC',
   'clock.jumped': 'CJ',
+  'appointment.cancelled': 'AX',
+  'appointment.missed': 'AM',
+  'appointment.late': 'AL',
 };
 
 const TYPE_NAMES: ReadonlyMap<string, EventType> = new Map(Object.entries(EVENT_TYPE_CODES).map(([name, code]) => [code, name as EventType]));

@@ -2,6 +2,7 @@ import type { HallConfig } from '../config/schema.ts';
 import { addDays, businessDate, instantOf } from '../domain/calendar.ts';
 import type { Clock } from '../clock.ts';
 import { EVENT_KEYS, typeColumnValues } from './event-keys.ts';
+import { STRIKE_HORIZON_DAYS } from '../domain/state.ts';
 import type { Db } from './open-db.ts';
 
 /**
@@ -10,8 +11,8 @@ import type { Db } from './open-db.ts';
  * milliseconds, however long the history. `step()` does one batch and says whether work remains.
  *
  * - Projection rows of finished tickets older than yesterday leave the database: the log keeps them,
- *   the fact tables keep what the reports count, memory never loads them again. So do appointments
- *   whose slot ended before memory would load them.
+ *   the fact tables keep what the reports count, memory never loads them again. Bookings stay as the
+ *   history of booking until the personal-data retention (no-shows at least 120 days, for suspensions).
  * - Personal fields older than `privacy.retentionDays` leave the log, the appointments and the service
  *   facts (DESIGN §5), walking the log by seq and the facts by date with watermarks, so each row is
  *   rewritten once.
@@ -64,8 +65,8 @@ export class Maintenance {
       `UPDATE events SET data = CASE
          WHEN type IN (${typeColumnValues('ticket.issued')}) THEN json_remove(data, ${paths('holder', 'phoneMasked')})
          WHEN type IN (${typeColumnValues('rating.recorded')}) THEN json_remove(data, ${paths('holder', 'comment')})
-         ELSE json_remove(data, ${paths('holderHmac', 'nameMasked', 'phoneMasked')}) END
-       WHERE seq > ? AND seq <= ? AND type IN (${typeColumnValues('ticket.issued', 'rating.recorded', 'appointment.booked')})`,
+         ELSE json_remove(data, ${paths('holderHmac', 'nameMasked', 'phoneMasked', 'idMasked')}) END
+       WHERE seq > ? AND seq <= ? AND type IN (${typeColumnValues('ticket.issued', 'rating.recorded', 'appointment.booked', 'appointment.missed')})`,
     );
     this.#firstFactDate = db.prepare('SELECT MIN(business_date) AS d FROM service_facts');
     this.#purgeFacts = db.prepare(
@@ -73,13 +74,15 @@ export class Maintenance {
          (SELECT business_date, number, idx FROM service_facts WHERE business_date >= ? AND business_date < ? AND holder_masked IS NOT NULL LIMIT ?)`,
     );
     this.#purgeAppointments = db.prepare(
-      `UPDATE appointments SET data = json_set(data, '$.holderHmac', json('null'), '$.nameMasked', json('null'), '$.phoneMasked', json('null'))
+      `UPDATE appointments SET data = json_set(data, '$.holderHmac', json('null'), '$.nameMasked', json('null'), '$.phoneMasked', json('null'), '$.idMasked', json('null'))
        WHERE code IN (SELECT code FROM appointments WHERE used IN (0, 1) AND slot_end < ? AND json_extract(data, '$.nameMasked') IS NOT NULL LIMIT ?)`,
     );
     this.#purgeOutbox = db.prepare(
       `DELETE FROM upstream_outbox WHERE seq IN (SELECT seq FROM upstream_outbox WHERE delivered_at IS NOT NULL AND delivered_at < ? LIMIT ?)
        AND seq < (SELECT MAX(seq) FROM upstream_outbox WHERE delivered_at IS NOT NULL)`,
     );
+    // Bookings are the hall's history of booking (issue #15): kept until the personal-data retention,
+    // and no-shows at least as long as the suspension rule can reach them (STRIKE_HORIZON_DAYS).
     this.#oldAppointments = db.prepare('DELETE FROM appointments WHERE code IN (SELECT code FROM appointments WHERE used IN (0, 1) AND slot_end < ? LIMIT ?)');
     this.#purgeResults = db.prepare('DELETE FROM command_results WHERE key IN (SELECT key FROM command_results WHERE at < ? LIMIT ?)');
   }
@@ -105,9 +108,8 @@ export class Maintenance {
   #compact(): boolean {
     const today = businessDate(this.clock.now(), this.config.hall.timeZone);
     const batch = 200;
-    // The same line as the start-up load (projections.ts): a day before yesterday began, in UTC terms.
-    const appointmentsBefore = Date.parse(`${addDays(today, -1)}T00:00:00Z`) - 24 * 3600_000;
-    const apptsMore = this.#oldAppointments.run(appointmentsBefore, 500).changes === 500;
+    const keepDays = Math.max(this.config.privacy.retentionDays, STRIKE_HORIZON_DAYS);
+    const apptsMore = this.#oldAppointments.run(instantOf(addDays(today, -keepDays), 0, this.config.hall.timeZone), 500).changes === 500;
     const rows = this.#oldTickets.all(addDays(today, -1), batch) as { id: string; data: string }[];
     if (rows.length === 0) return apptsMore;
     this.db.transaction(() => {

@@ -400,6 +400,12 @@ export const MIGRATIONS: readonly Migration[] = [
     PRIMARY KEY (phone_key, business_date)
   ) STRICT, WITHOUT ROWID;
   `,
+  /* 16: booking (issue #15 §1): how each booking ended, kept as history: no-shows stay for the suspension rule
+         (booked | checked_in | late | cancelled | missed). */ `
+  ALTER TABLE appointments ADD COLUMN status TEXT NOT NULL DEFAULT 'booked';
+  UPDATE appointments SET status = CASE WHEN used = 1 THEN 'checked_in' ELSE 'booked' END;
+  CREATE INDEX appointments_status ON appointments(status, slot_end);
+  `,
 ];
 
 /**

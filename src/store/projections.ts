@@ -2,7 +2,7 @@ import { addDays } from '../domain/calendar.ts';
 import type { HallEvent } from '../domain/events.ts';
 import { businessDate as businessDateOf } from '../domain/calendar.ts';
 import type { FlowRow } from '../domain/flow.ts';
-import { emptyState, FINAL_SERVICE_STATUSES, noteIssued, type Appointment, type CategoryStats, type HallState, type Service, type Ticket, type WindowState } from '../domain/state.ts';
+import { appointmentStatus, emptyState, FINAL_SERVICE_STATUSES, noteIssued, STRIKE_HORIZON_DAYS, type Appointment, type CategoryStats, type HallState, type Service, type Ticket, type WindowState } from '../domain/state.ts';
 import type { Followup, RatingState } from '../domain/ratings.ts';
 import { holderKey } from '../personal/holder-key.ts';
 import type { StoredEvent } from './event-log.ts';
@@ -101,6 +101,9 @@ export function markTouched(t: Touched, e: StoredEvent): void {
       if (e.data.appointmentCode) t.appointments.add(e.data.appointmentCode);
       return;
     case 'appointment.booked':
+    case 'appointment.cancelled':
+    case 'appointment.missed':
+    case 'appointment.late':
       t.appointments.add(e.data.code);
       return;
     case 'ticket.called':
@@ -244,7 +247,7 @@ export class Projections {
        ON CONFLICT(business_date, prefix) DO UPDATE SET last = MAX(last, excluded.last)`,
     );
     this.#appointment = db.prepare(
-      'INSERT INTO appointments (code, data, slot_end, used) VALUES (?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET data = excluded.data, used = excluded.used',
+      'INSERT INTO appointments (code, data, slot_end, used, status) VALUES (?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET data = excluded.data, used = excluded.used, status = excluded.status',
     );
     this.#stats = db.prepare('INSERT INTO category_stats (category_id, data) VALUES (?, ?) ON CONFLICT(category_id) DO UPDATE SET data = excluded.data');
     this.#meta = db.prepare('INSERT INTO hall_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
@@ -315,7 +318,9 @@ export class Projections {
     }
     for (const code of t.appointments) {
       const x = state.appointments.get(code);
-      if (x) this.#appointment.run(code, JSON.stringify(x), x.slotEnd, x.ticketId ? 1 : 0);
+      // `used`: no longer live (the start-up load and the compaction read it).
+      const status = appointmentStatus(x ?? { ticketId: null });
+      if (x) this.#appointment.run(code, JSON.stringify(x), x.slotEnd, status === 'booked' ? 0 : 1, status);
     }
     for (const id of t.stats) {
       const x = state.stats.get(id);
@@ -473,7 +478,20 @@ export class Projections {
     for (const r of this.db.prepare('SELECT data FROM appointments WHERE used = 0 AND slot_end >= ?').all(Date.parse(`${addDays(today, -1)}T00:00:00Z`) - 24 * 3600_000) as { data: string }[]) {
       const a = JSON.parse(r.data) as Appointment;
       if (a.holderHmac) a.holderHmac = holderKey(a.holderHmac);
+      a.status = appointmentStatus(a);
       state.appointments.set(a.code, a);
+    }
+    // Today's ended bookings (the public page looks them up; a cancelled one shows as cancelled).
+    for (const r of this.db.prepare(`SELECT data FROM appointments WHERE used = 1 AND slot_end >= ? AND status IN ('cancelled', 'missed')`).all(Date.parse(`${today}T00:00:00Z`)) as { data: string }[]) {
+      const a = JSON.parse(r.data) as Appointment;
+      state.appointments.set(a.code, a);
+    }
+    // No-shows within the suspension rule's reach.
+    for (const r of this.db.prepare(`SELECT data FROM appointments WHERE status = 'missed' AND slot_end >= ?`).all(Date.parse(`${today}T00:00:00Z`) - STRIKE_HORIZON_DAYS * 24 * 3600_000) as { data: string }[]) {
+      const a = JSON.parse(r.data) as Appointment;
+      if (!a.holderHmac) continue;
+      const key = holderKey(a.holderHmac);
+      state.bookingStrikes.set(key, [...(state.bookingStrikes.get(key) ?? []), a.endedAt ?? a.slotEnd]);
     }
     for (const r of this.db.prepare('SELECT category_id, data FROM category_stats').all() as { category_id: string; data: string }[]) {
       state.stats.set(r.category_id, JSON.parse(r.data) as CategoryStats);

@@ -219,9 +219,10 @@ describe.skipIf(!haveChromium)('kiosk in Chromium', () => {
 
   it('checks in an appointment by its code, and by the booked card', async () => {
     const guide = await login(h.url, 'g1');
-    const now = Date.now();
-    const slot = (min: number) => new Date(now + min * 60_000).toISOString();
-    const byCode = await api(h.url, 'POST', '/appointments', { token: guide, body: { categoryId: 'SB', slotStart: slot(5), slotEnd: slot(35) } });
+    // The next half-hour slot (the test hall is open around the clock): check-in opens 30 minutes before it.
+    const next = Math.ceil((Date.now() + 1000) / 1_800_000) * 1_800_000;
+    const slot = (min: number) => new Date(next + min * 60_000).toISOString();
+    const byCode = await api(h.url, 'POST', '/appointments', { token: guide, body: { categoryId: 'SB', slotStart: slot(0), slotEnd: slot(30) } });
     expect(byCode.status).toBe(201);
     const page = await kioskPage();
     await page.click('[data-test=appointment]');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { parseHallConfig } from '../../src/config/load-hall-config.ts';
 import type { HallConfig } from '../../src/config/schema.ts';
 import { TEST_CODES } from './upstream-testing.ts';
@@ -48,6 +49,10 @@ export interface TestConfigOptions {
   realIssueLimits?: boolean;
   /** The `sms` section (ticket-taking by text, reminders); `true` for its defaults. */
   sms?: boolean | Record<string, unknown>;
+  /** `booking` settings (issue #15), merged over the defaults. */
+  booking?: Record<string, unknown>;
+  /** The provincial app's token (`BOOKING_APP`), configured by its SHA-256. */
+  bookingApp?: boolean;
 }
 
 /** A small hall for tests: categories A (ZX), B (SB), C (MZ, card required), open all day. */
@@ -95,6 +100,7 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
       ...(o.upstreamAdapter === 'zhejiang-form' || o.upstreamAdapter === 'anhui-page' ? { items: Object.fromEntries(Object.entries(TEST_CODES.items).map(([code, item]) => [code, item.name])) } : {}),
       ...(o.requireCase ? { requireCase: true } : {}),
     },
+    ...(o.booking ? { booking: o.booking } : {}),
     schedule: { week, refuseIfWaitPastClose: o.refuseIfWaitPastClose ?? false, stopIssuingBeforeEndMin: o.stopIssuingBeforeEndMin ?? 0 },
     queue: {
       recallLimit: o.recallLimit ?? 2,
@@ -122,6 +128,7 @@ export function testConfig(o: TestConfigOptions = {}): HallConfig {
         { id: 'bs-1', kind: 'integration', windowId: 1, token: 'test-integration-token-001' },
         { id: 'monitor-1', kind: 'monitor', token: MONITOR },
         ...windows.map((w) => ({ id: `pad-${w.id}`, kind: 'pad', windowId: w.id, token: padToken(w.id) })),
+        ...(o.bookingApp ? [{ id: 'prov-app', kind: 'booking', tokenSha256: createHash('sha256').update(BOOKING_APP).digest('hex') }] : []),
       ],
       ...(o.simReader === false ? {} : { idcard: { uri: 'sim' } }),
       ...(o.simPrinter ? { printers: [{ kioskId: 'kiosk-1', uri: 'sim' }] } : {}),
@@ -137,5 +144,7 @@ export const UPSTREAM_SECRET = 'test-upstream-secret-0001';
 export const padToken = (windowId: number) => `test-pad-token-${String(windowId).padStart(10, '0')}`;
 export const WALL = 'test-wall-token-0000000001';
 export const INTEGRATION = 'test-integration-token-001';
+/** The provincial app pushing bookings (`bookingApp: true`). */
+export const BOOKING_APP = 'test-booking-app-token-00001';
 /** Reads health details and metrics. */
 export const MONITOR = 'test-monitor-token-0000001';

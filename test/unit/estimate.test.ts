@@ -140,7 +140,8 @@ describe('the estimate: a place in the projected call order', () => {
     for (let i = 0; i < 3; i++) h.issue('ZX');
     expect(h.newcomer('ZX').minutes).toBe(23);
     expect(h.newcomer('ZX', MON_0930, 'disabled').minutes).toBe(5);
-    h.run({ type: 'BookAppointment', data: { code: 'A1', categoryId: 'ZX', slotStart: MON_0930, slotEnd: MON_0930 + 30 * MINUTE } });
+    // Booked the day before (a slot that has begun cannot be booked), checked in at its start.
+    h.run({ type: 'BookAppointment', data: { code: 'A1', categoryId: 'ZX', slotStart: MON_0930, slotEnd: MON_0930 + 30 * MINUTE } }, MON_0930 - 24 * 60 * MINUTE);
     const booked = h.issue('ZX', MON_0930, { appointmentCode: 'A1' });
     expect(booked?.estimate.minutes).toBe(5);
   });

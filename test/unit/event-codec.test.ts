@@ -32,7 +32,16 @@ describe('the compact event log', () => {
     issue();
     issue({ holder, phoneMasked: '138****5678' });
     issue({ priorityGroup: 'disabled' }, GUIDE);
-    run({ type: 'BookAppointment', data: { code: 'ABCD2345', categoryId: 'SB', slotStart: clock.now() + 60_000, slotEnd: clock.now() + 3_600_000, holder } }, GUIDE);
+    // Bookings on the next half hours (the test hall is open around the clock): one booked, one cancelled,
+    // one missed, one checked in late as a normal ticket.
+    const slot = (k: number) => (Math.floor(clock.now() / 1_800_000) + k) * 1_800_000;
+    run({ type: 'BookAppointment', data: { code: 'ABCD2345', categoryId: 'SB', slotStart: slot(1), holder } }, GUIDE);
+    run({ type: 'BookAppointment', data: { code: 'ABCD2346', categoryId: 'ZX', slotStart: slot(1), holder, channel: 'public' } }, { kind: 'system', id: 'public' });
+    run({ type: 'CancelAppointment', data: { code: 'ABCD2346', last4: '1234' } }, { kind: 'system', id: 'public' });
+    run({ type: 'BookAppointment', data: { code: 'ABCD2347', categoryId: 'MZ', slotStart: slot(1), holder } }, GUIDE);
+    run({ type: 'ExpireAppointments', data: {} }, { kind: 'system', id: 'test' }, slot(1) + 24 * 3_600_000 - clock.now());
+    run({ type: 'BookAppointment', data: { code: 'ABCD2348', categoryId: 'ZX', slotStart: slot(1) } }, GUIDE);
+    run({ type: 'IssueTicket', data: { ticketId: `t${++n}`, serviceId: `s${n}`, appointmentCode: 'ABCD2348', source: 'kiosk', kioskId: 'kiosk-1' } }, KIOSK, slot(1) + 20 * 60_000 - clock.now());
     run({ type: 'OpenWindow', data: { windowId: 1, staffId: 'c1', role: 'A' } }, clerk(1));
     run({ type: 'CallNext', data: { windowId: 1, callId: 'k1' } }, clerk(1));
     run({ type: 'Recall', data: { windowId: 1, callId: 'k2' } }, clerk(1));
