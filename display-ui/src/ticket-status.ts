@@ -13,6 +13,8 @@ export const page = reactive({
   /** "On my way" said on this phone: a reassurance for the resident, not a queue rule. */
   onWay: false,
   actionError: null as { zh: string; en: string } | null,
+  /** SMS reminders of this ticket, when a number was given with it (masked); null otherwise. */
+  reminders: null as { phoneMasked: string; remindAhead: number | null; remindCalled: boolean } | null,
 });
 
 const local = (key: string) => {
@@ -54,6 +56,31 @@ export async function cancelOwn(): Promise<void> {
     await load(id);
   } catch {
     page.online = false;
+  }
+}
+
+/** When the "almost your turn" text goes: at this many people ahead, or never (null). */
+export async function setReminder(remindAhead: number | null): Promise<void> {
+  const id = page.ticket?.id;
+  if (!id || !page.reminders) return;
+  page.actionError = null;
+  try {
+    const res = await fetch(`/api/v1/tickets/${encodeURIComponent(id)}/reminders`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ remindAhead }) });
+    const body = await res.json();
+    if (res.ok) page.reminders = body;
+    else page.actionError = { zh: body.error?.zh ?? '设置未成功', en: body.error?.en ?? 'Could not set the reminder' };
+  } catch {
+    page.online = false;
+  }
+}
+
+/** The ticket's SMS reminders; a ticket without a number (or a hall without SMS) has none to show. */
+async function loadReminders(id: string): Promise<void> {
+  try {
+    const res = await fetch(`/api/v1/tickets/${encodeURIComponent(id)}/reminders`);
+    page.reminders = res.ok ? await res.json() : null;
+  } catch {
+    page.reminders = null;
   }
 }
 
@@ -102,6 +129,7 @@ async function load(id: string): Promise<void> {
       const ticks = local(`hallq.checked.${body.ticket.id}`);
       page.checked = ticks ? (JSON.parse(ticks) as string[]) : [];
       page.onWay = local(`hallq.onway.${body.ticket.id}`) === '1';
+      void loadReminders(body.ticket.id);
     }
     page.ticket = body.ticket;
     page.error = null;

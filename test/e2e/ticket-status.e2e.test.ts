@@ -40,3 +40,40 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('ticket status page (the QR o
     await page.close();
   });
 });
+
+describe.skipIf(!hasTool(CHROMIUM, ['--version']))('the phone page of a ticket taken by SMS (issue #15 §3)', () => {
+  it('shows the masked number and sets when the "almost your turn" text goes, at 360 px', async () => {
+    const { FakeSmsChannel } = await import('../support/fake-sms-channel.ts');
+    const { testConfig } = await import('../support/test-config.ts');
+    const { expectAccessible } = await import('../support/axe.ts');
+    const channel = new FakeSmsChannel();
+    const h = await startHub({ config: testConfig({ sms: true }), smsChannel: channel });
+    const browser = await launchBrowser();
+    try {
+      await channel.receive('13812345678', '取号 SB', 'e2e-1');
+      for (let i = 0; i < 50 && channel.sent.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      const link = /\/t\/([\w-]+)/.exec(channel.sent[0]!.text)![1]!;
+      const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+      await page.goto(`${h.url}/t/${link}`);
+      await page.waitForSelector('[data-test=sms-reminders]');
+      expect(await page.textContent('[data-test=sms-reminders]')).toContain('138****5678');
+      expect(await page.inputValue('[data-test=remind-ahead]')).toBe('3');
+      await page.selectOption('[data-test=remind-ahead]', '1');
+      await page.waitForFunction(async (id) => (await (await fetch(`/api/v1/tickets/${id}/reminders`)).json()).remindAhead === 1, link);
+      await page.selectOption('[data-test=remind-ahead]', 'off');
+      await page.waitForFunction(async (id) => (await (await fetch(`/api/v1/tickets/${id}/reminders`)).json()).remindAhead === null, link);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      await page.screenshot({ path: 'test-output/screenshots/ticket-sms-reminders-360.png', fullPage: true });
+      await expectAccessible(page, 'ticket page with SMS reminders');
+      // A ticket taken without a number has no reminders to show.
+      const plain = await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'ZX' } });
+      await page.goto(`${h.url}/t/${plain.body.ticket.id}`);
+      await page.waitForSelector('[data-test=ticket-status]');
+      expect(await page.$('[data-test=sms-reminders]')).toBeNull();
+      await page.close();
+    } finally {
+      await browser.close();
+      await h.dispose();
+    }
+  }, 60_000);
+});
