@@ -47,6 +47,17 @@ const WeekSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** A keypad or evaluator on an RS-485 bus: its address, its window, and the order of its rating keys. */
+const BusDeviceSchema = Type.Object(
+  {
+    address: Type.Integer({ minimum: 1, maximum: 254 }),
+    windowId: Type.Integer({ minimum: 1 }),
+    /** The evaluator's keys: best-first (default, index 0 = 非常满意) or worst-first. */
+    order: Type.Optional(Type.Union([Type.Literal('best-first'), Type.Literal('worst-first')])),
+  },
+  { additionalProperties: false },
+);
+
 export const HallConfigSchema = Type.Object(
   {
     hall: Type.Object(
@@ -289,15 +300,7 @@ export const HallConfigSchema = Type.Object(
             {
               uri: Type.String({ minLength: 3 }),
               keypads: Type.Array(
-                Type.Object(
-                  {
-                    address: Type.Integer({ minimum: 1, maximum: 254 }),
-                    windowId: Type.Integer({ minimum: 1 }),
-                    /** The evaluator's keys: best-first (default, index 0 = 非常满意) or worst-first. */
-                    order: Type.Optional(Type.Union([Type.Literal('best-first'), Type.Literal('worst-first')])),
-                  },
-                  { additionalProperties: false },
-                ),
+                BusDeviceSchema,
               ),
               /** On a PC where the bus cable ends, run by the agent approved with `caller-bus`; `uri` is on that PC. */
               agent: Type.Optional(Type.Boolean()),
@@ -312,14 +315,7 @@ export const HallConfigSchema = Type.Object(
             {
               uri: Type.String({ minLength: 3 }),
               pads: Type.Array(
-                Type.Object(
-                  {
-                    address: Type.Integer({ minimum: 1, maximum: 254 }),
-                    windowId: Type.Integer({ minimum: 1 }),
-                    order: Type.Optional(Type.Union([Type.Literal('best-first'), Type.Literal('worst-first')])),
-                  },
-                  { additionalProperties: false },
-                ),
+                BusDeviceSchema,
               ),
               /** Run by the agent approved with `pad-bus`; `uri` is on that PC. */
               agent: Type.Optional(Type.Boolean()),

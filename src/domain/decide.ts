@@ -362,31 +362,20 @@ function expireAppointments(state: HallState, ctx: DecideContext): HallEvent[] {
  * random bits, docs/decisions.md). While waiting or called, not once at the counter.
  */
 function cancelOwnTicket(state: HallState, command: CommandOf<'CancelOwnTicket'>, ctx: DecideContext): HallEvent[] {
-  const t = state.tickets.get(command.data.ticketId);
-  if (!t) throw new HallqError('HQ_ERR_TICKET_NOT_FOUND');
-  const s = state.services.get(t.currentServiceId);
-  if (!s || (s.status !== 'waiting' && s.status !== 'called')) throw new HallqError('HQ_ERR_TICKET_FINISHED', { status: t.status });
-  return [
-    {
-      type: 'ticket.cancelled',
-      data: {
-        ticketId: t.id,
-        serviceId: s.id,
-        number: t.number,
-        windowId: s.status === 'waiting' ? null : s.windowId,
-        staffId: s.status === 'waiting' ? null : s.staffId,
-        reason: '本人取消',
-        at: ctx.at,
-      },
-    },
-  ];
+  return cancelled(state, command.data.ticketId, '本人取消', ctx.at, true);
 }
 
 function cancelTicket(state: HallState, command: CommandOf<'CancelTicket'>, ctx: DecideContext): HallEvent[] {
-  const t = state.tickets.get(command.data.ticketId);
+  return cancelled(state, command.data.ticketId, cleanText(command.data.reason), ctx.at, false);
+}
+
+/** A ticket cancelled by staff (any time before it ends) or by its holder (while waiting or called: not at the counter). */
+function cancelled(state: HallState, ticketId: string, reason: string | null, at: number, byHolder: boolean): HallEvent[] {
+  const t = state.tickets.get(ticketId);
   if (!t) throw new HallqError('HQ_ERR_TICKET_NOT_FOUND');
   const s = state.services.get(t.currentServiceId);
-  if (!s || FINAL_SERVICE_STATUSES.has(s.status)) throw new HallqError('HQ_ERR_TICKET_FINISHED', { status: t.status });
+  const open = s && (byHolder ? s.status === 'waiting' || s.status === 'called' : !FINAL_SERVICE_STATUSES.has(s.status));
+  if (!s || !open) throw new HallqError('HQ_ERR_TICKET_FINISHED', { status: t.status });
   return [
     {
       type: 'ticket.cancelled',
@@ -396,8 +385,8 @@ function cancelTicket(state: HallState, command: CommandOf<'CancelTicket'>, ctx:
         number: t.number,
         windowId: s.status === 'waiting' ? null : s.windowId,
         staffId: s.status === 'waiting' ? null : s.staffId,
-        reason: cleanText(command.data.reason),
-        at: ctx.at,
+        reason,
+        at,
       },
     },
   ];

@@ -279,6 +279,7 @@ export interface SmsStatusMessage {
   channel: 'ok' | 'degraded' | 'down' | 'none';
   channelError: string | null;
   pending: number;
+  /** Pending texts that have failed at least once. */
   retrying: number;
   oldestPendingAt: number | null;
   sentToday: number;

@@ -1,6 +1,7 @@
 import type { Db } from '../store/open-db.ts';
 import { maskPhone } from '../personal/id-number.ts';
 import type { TextSeal } from '../personal/text-seal.ts';
+import type { SmsStatusMessage } from '../realtime/protocol.ts';
 
 /** What a message is: a reply to a text, a reminder, a booking notice. */
 export type SmsKind = 'reply' | 'ahead' | 'called' | 'booked' | 'booking-eve' | 'booking-soon';
@@ -23,15 +24,8 @@ export interface OutboxMessage {
   lastError: string | null;
 }
 
-export interface OutboxSummary {
-  pending: number;
-  /** Pending messages that have failed at least once. */
-  retrying: number;
-  oldestPendingAt: number | null;
-  sentToday: number;
-  expiredToday: number;
-  lastError: string | null;
-}
+/** The outbox's part of the manager's `sms.status` (the wire owns the type). */
+export type OutboxSummary = Omit<SmsStatusMessage, 'channel' | 'channelError'>;
 
 /**
  * Messages to send, in a table: each is queued once (by what it is about: `dedupe`), survives a crash,

@@ -164,7 +164,8 @@ export class SmsService {
           reply(this.texts.noTicket());
           return 'cancel-none';
         }
-        await handler.submit({ type: 'CancelTicket', data: { ticketId: t.id, reason: '短信退号' } }, ACTOR, { key: `sms:${ref}`, fingerprint: `cancel:${t.id}` });
+        // The holder's own cancel, as from the phone page: not once the resident is at the counter.
+        await handler.submit({ type: 'CancelOwnTicket', data: { ticketId: t.id } }, ACTOR, { key: `sms:${ref}`, fingerprint: `cancel:${t.id}` });
         vault.release(ticketOwner(t.id));
         reply(this.texts.cancelled(t.number));
         return 'cancelled';
