@@ -71,10 +71,11 @@ describe('personal data (DESIGN §5)', () => {
 });
 
 describe('phone numbers for SMS (DESIGN §5, issue #15 §2)', () => {
-  it('are never in clear in the database, its WAL, the log or socket payloads while SMS tickets live, and none is left after the day closes', async () => {
+  it('are never in clear in the database, its WAL, the log or socket payloads while SMS tickets and bookings live, nor after the day closes', async () => {
     const { FakeSmsChannel } = await import('../support/fake-sms-channel.ts');
     const { testConfig } = await import('../support/test-config.ts');
-    const phones = ['13812345678', '15900001111', '18677778888'];
+    const phones = ['13812345678', '15900001111', '18677778888', '13655554444'];
+    const bookerId = withCheckDigit('33010219700101123');
     let log = '';
     const sink = new Writable({
       write(chunk, _enc, cb) {
@@ -94,23 +95,31 @@ describe('phone numbers for SMS (DESIGN §5, issue #15 §2)', () => {
       if (h.hub.db.open) h.hub.db.pragma('wal_checkpoint(PASSIVE)');
       return [...readdirSync(h.dir).map((f) => readFileSync(join(h.dir, f)).toString('latin1')), log, ...seen];
     };
-    const clear = (hay: string) => phones.some((p) => hay.includes(p) || hay.includes(Buffer.from(p, 'utf16le').toString('latin1')));
+    const clear = (hay: string) =>
+      [...phones, bookerId, bookerId.slice(0, 17)].some((p) => hay.includes(p) || hay.includes(Buffer.from(p, 'utf16le').toString('latin1')));
     try {
       await channel.receive(phones[0]!, '取号 SB', 'p1');
       await channel.receive(phones[1]!, 'QH ZX', 'p2');
       const t = await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: 'ZX', phone: phones[2] } });
       expect(t.status).toBe(201);
+      // A booking on the phone page, with the resident's ID and mobile numbers.
+      const slots = await api(h.url, 'GET', '/public/booking/slots?categoryId=SB');
+      const slot = (slots.body.days as { slots: { start: number; free: number }[] }[]).flatMap((d) => d.slots).find((s) => s.free > 0)!;
+      const booked = await api(h.url, 'POST', '/public/bookings', { body: { categoryId: 'SB', slotStart: slot.start, name: '王小明', idNumber: bookerId, phone: phones[3] } });
+      expect(booked.status, JSON.stringify(booked.body)).toBe(201);
       const clerk = await openWindow(h.url, 1);
       await api(h.url, 'POST', '/windows/1/call-next', { token: clerk });
       await new Promise((r) => setTimeout(r, 200));
-      expect(h.hub.db.prepare('SELECT COUNT(*) FROM contacts WHERE sealed IS NOT NULL').pluck().get()).toBe(3);
+      expect(h.hub.db.prepare('SELECT COUNT(*) FROM contacts WHERE sealed IS NOT NULL').pluck().get()).toBe(4);
       expect(h.hub.db.prepare("SELECT COUNT(*) FROM sms_outbox WHERE state = 'pending' AND sealed IS NOT NULL").pluck().get()).toBeGreaterThanOrEqual(3);
       for (const hay of haystacks()) expect(clear(hay), 'clear phone number found while live').toBe(false);
       expect(seen.join('\n')).toContain('138****5678'); // the manager sees the masked form
       const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
       expect((await api(h.url, 'POST', '/days/close', { token: manager, body: { businessDate: today } })).status).toBe(200);
       await new Promise((r) => setTimeout(r, 200));
-      expect(h.hub.db.prepare('SELECT COUNT(*) FROM contacts').pluck().get()).toBe(0);
+      // The tickets' numbers are gone; the booking (a later slot) still lives, its number sealed.
+      expect(h.hub.db.prepare("SELECT COUNT(*) FROM contacts WHERE owner LIKE 'ticket:%'").pluck().get()).toBe(0);
+      expect(h.hub.db.prepare("SELECT COUNT(*) FROM contacts WHERE owner LIKE 'booking:%' AND sealed IS NOT NULL").pluck().get()).toBe(1);
       // Texts still waiting hold their own sealed copy until sent or given up; a reply lives 30 min, a call text 10.
       h.hub.sms!.outbox.expire(Date.now() + 24 * 3600_000);
       expect(h.hub.db.prepare('SELECT COUNT(*) FROM sms_outbox WHERE sealed IS NOT NULL').pluck().get()).toBe(0);
