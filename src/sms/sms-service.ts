@@ -202,7 +202,7 @@ export class SmsService {
           issued = done.events;
         } catch (err) {
           if (!(err instanceof HallqError)) throw err;
-          if (this.#firstRefusal(from, today, REFUSAL.refused)) reply(this.texts.refused(refusalText(err)));
+          if (this.#firstRefusal(from, today, REFUSAL.refused)) reply(this.texts.refused(this.#refusalText(err)));
           return `refused:${err.code}`;
         }
         const e = issued.find((x) => x.type === 'ticket.issued');
@@ -305,6 +305,14 @@ export class SmsService {
     if (!phone) return;
     const c = this.#d.config.categories.find((x) => x.id === categoryId);
     this.#queue('booked', `booked:${code}`, phone, this.texts.booked(code, this.#slotText(slotStart), c?.name.zh ?? categoryId), at, 12 * 60 * MINUTE);
+  }
+
+  /** The Chinese text of a refusal as the kiosk would show it, and what to do: when it opens, where to go. */
+  #refusalText(err: HallqError): string {
+    if (err.code === 'HQ_ERR_ID_CARD_REQUIRED') return '该业务需凭身份证，请到大厅自助机刷证取号';
+    const text = err.message.split(' / ')[0] ?? ERRORS[err.code].zh;
+    const next = err.detail?.['nextOpenAt'];
+    return err.code === 'HQ_ERR_CATEGORY_CLOSED' && typeof next === 'number' ? `${text}，${this.#slotText(next)}起可取号` : text;
   }
 
   #slotText(slotStart: number): string {
@@ -465,11 +473,7 @@ export class SmsService {
   }
 }
 
-/** The Chinese text of a refusal as the kiosk would show it, with the reason the hub adds. */
-function refusalText(err: HallqError): string {
-  if (err.code === 'HQ_ERR_ID_CARD_REQUIRED') return '该业务需凭身份证，请到大厅自助机刷证取号';
-  return err.message.split(' / ')[0] ?? ERRORS[err.code].zh;
-}
+
 
 interface ContactPlan {
   release: ContactOwner[];

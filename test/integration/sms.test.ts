@@ -236,3 +236,20 @@ describe('a text taken but not handled when the hub stopped', () => {
     }
   });
 });
+
+describe('a text while the category is closed', () => {
+  it('says when it opens', async () => {
+    const { FakeClock } = await import('../support/fake-clock.ts');
+    const sessions = [{ start: '09:00', end: '12:00' }];
+    const week = { mon: sessions, tue: sessions, wed: sessions, thu: sessions, fri: sessions, sat: [], sun: [] };
+    const clock = new FakeClock(Date.parse('2026-11-23T20:00:00+08:00')); // a Monday evening
+    const channel = new FakeSmsChannel();
+    const h = await startHub({ clock, config: testConfig({ sms: true, week }), smsChannel: channel });
+    try {
+      await channel.receive(PHONE, '取号 SB', 'closed-1');
+      expect(await until(() => channel.to(PHONE)[0])).toBe('【测试镇便民服务中心】取号未成功：该业务当前不在办理时间，11月24日09:00起可取号');
+    } finally {
+      await h.dispose();
+    }
+  });
+});
