@@ -168,7 +168,8 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('issue #13 at the kiosk', () 
     const phone = await browser.newPage({ viewport: { width: 360, height: 740 } });
     await phone.goto(`${h.url}/t/${id}`);
     await phone.waitForSelector('[data-test=status-materials]');
-    expect(await phone.textContent('[data-test=status-materials]')).toContain('身份证、社保卡');
+    // The materials are a checklist the resident ticks (issue #15 §3).
+    expect(await phone.$$eval('[data-test=checklist] li', (lis) => lis.map((li) => li.textContent?.trim()))).toEqual(['身份证', '社保卡']);
     expect(await phone.textContent('[data-test=status-windows]')).toContain('1号 窗口1');
     await phone.screenshot({ path: `${SHOTS}/ticket-page-materials-phone.png`, fullPage: true });
     await expectAccessible(phone, 'ticket-status-page');
