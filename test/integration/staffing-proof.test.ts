@@ -20,9 +20,10 @@ import { api, login, startHub, TEST_HMAC_KEY } from '../support/hub.ts';
  * in each day's peak half hour. The service level is read back from the hub's own report of the
  * finished days (`achieved`, from the service facts), never from the formula.
  *
- * The peak of a day: the half hour with the most clerks recommended, and in it the group with the
- * most (at least two, so that one fewer still leaves someone at the counter; a group the hall has
- * too few windows for is not one whose clerk can be taken away). Days without such a group are run
+ * The peak of a day: the group's half hour where a clerk carries the most (offered load per
+ * recommended clerk), among those Erlang C staffs with at least two (so that one fewer still leaves
+ * someone at the counter; a group the hall has too few windows for, or one held at a configured
+ * minimum, is not one whose clerk can be taken away). Days without such a group are run
  * alike in both. One half hour holds a handful of residents in a township, so the peak halves are
  * pooled over the four weeks (decision 48 gives the figures of other seeds: PROOF_SEED=… runs one).
  */
@@ -72,20 +73,19 @@ async function staffingFrom(dir: string, dates: readonly string[], now: number):
 }
 
 function peakOf(report: StaffingReport): Peak | null {
-  let best = -1;
-  for (let i = 0; i < report.totals.length; i++) {
-    const t = report.totals[i]!;
-    const b = report.totals[best];
-    if (!b || t.recommended > b.recommended || (t.recommended === b.recommended && t.arrivals > b.arrivals)) best = i;
-  }
-  if (best < 0) return null;
-  let peak: Peak | null = null;
+  // The peak: where a clerk carries the most, the offered load per recommended clerk highest, among the
+  // slots Erlang C itself staffs with two or more (one fewer still leaves someone at the counter; a
+  // slot staffed to a configured minimum or past the group's windows has no clerk to spare).
+  let peak: (Peak & { perClerk: number; arrivals: number }) | null = null;
   for (const g of report.groups) {
-    const s = g.slots[best]!;
-    if (s.overCapacity || s.recommended < 2 || (peak && s.recommended <= peak.recommended)) continue;
-    peak = { date: report.date, label: s.label, group: g.id, recommended: s.recommended };
+    for (const s of g.slots) {
+      if (s.overCapacity || s.recommended < 2 || s.erlang < s.recommended) continue;
+      const perClerk = s.loadErlangs / s.recommended;
+      if (peak && (perClerk < peak.perClerk || (perClerk === peak.perClerk && s.arrivals <= peak.arrivals))) continue;
+      peak = { date: report.date, label: s.label, group: g.id, recommended: s.recommended, perClerk, arrivals: s.arrivals };
+    }
   }
-  return peak;
+  return peak && { date: peak.date, label: peak.label, group: peak.group, recommended: peak.recommended };
 }
 
 function pooled(list: readonly (ServiceLevelAchieved | null)[]): { waited: number; within: number; level: number } {
