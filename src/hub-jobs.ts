@@ -46,11 +46,25 @@ export function checkCongestion(handler: CommandHandler): number {
   return handler.run({ type: 'CheckCongestion', data: {} }, SYSTEM).events.length;
 }
 
+/**
+ * When the next booking's check-in closes, per handler, and what the bookings were when that was
+ * found: a week of a city's bookings is ~10,000, and the simulator asks every virtual minute.
+ * New bookings change the map's size; ended ones are pruned when the business date turns.
+ */
+const nextExpiry = new WeakMap<CommandHandler, { at: number; size: number; date: string }>();
+
 /** Ends the bookings whose check-in has closed (no-shows, or voided for lateness); a command only when one is due. */
 export function expireBookings(handler: CommandHandler): number {
   const due = handler.readNow((state, now) => {
-    for (const a of state.appointments.values()) if (appointmentStatus(a) === 'booked' && now > checkInClosesAt(handler.config, a)) return true;
-    return false;
+    const date = businessDate(now, handler.config.hall.timeZone);
+    const known = nextExpiry.get(handler);
+    if (known && now <= known.at && known.size === state.appointments.size && known.date === date) return false;
+    let at = Infinity;
+    for (const a of state.appointments.values()) if (appointmentStatus(a) === 'booked') at = Math.min(at, checkInClosesAt(handler.config, a));
+    nextExpiry.set(handler, { at, size: state.appointments.size, date });
+    return now > at;
   });
-  return due ? handler.run({ type: 'ExpireAppointments', data: {} }, SYSTEM).events.length : 0;
+  if (!due) return 0;
+  nextExpiry.delete(handler);
+  return handler.run({ type: 'ExpireAppointments', data: {} }, SYSTEM).events.length;
 }

@@ -253,3 +253,44 @@ describe('a text while the category is closed', () => {
     }
   });
 });
+
+describe('a booking made with a mobile number (issue #15 §2 reminders)', () => {
+  it('is confirmed by text, reminded the evening before and 30 minutes before, and its number goes with the check-in', async () => {
+    const { FakeClock } = await import('../support/fake-clock.ts');
+    const { withCheckDigit } = await import('../../src/personal/id-number.ts');
+    const sessions = [{ start: '09:00', end: '12:00' }];
+    const week = { mon: sessions, tue: sessions, wed: sessions, thu: sessions, fri: sessions, sat: [], sun: [] };
+    const at = (date: string, hhmm: string) => Date.parse(`${date}T${hhmm}:00+08:00`);
+    const clock = new FakeClock(at('2026-11-23', '10:00')); // Monday
+    const channel = new FakeSmsChannel();
+    const h = await startHub({ clock, config: testConfig({ sms: { bookingEveAt: '17:00', bookingSoonMin: 30 }, week }), smsChannel: channel });
+    try {
+      const slotStart = at('2026-11-24', '09:30');
+      const made = await api(h.url, 'POST', '/public/bookings', { body: { categoryId: 'SB', slotStart, name: '王小明', idNumber: withCheckDigit('33010219800101123'), phone: PHONE } });
+      expect(made.status, JSON.stringify(made.body)).toBe(201);
+      const code = made.body.booking.code as string;
+      expect(await until(() => channel.to(PHONE)[0])).toBe(`【测试镇便民服务中心】预约成功：社保，11月24日09:30，预约码${code}。到场后在自助机输入预约码或刷身份证取号。`);
+      clock.set(at('2026-11-23', '16:59'));
+      await h.hub.sms!.service.tick();
+      expect(channel.to(PHONE)).toHaveLength(1);
+      clock.set(at('2026-11-23', '17:00'));
+      await h.hub.sms!.service.tick();
+      expect(await until(() => channel.to(PHONE)[1])).toBe(`【测试镇便民服务中心】提醒：您预约了明天11月24日09:30的社保，预约码${code}。请带齐材料按时到场。`);
+      clock.set(at('2026-11-24', '09:01'));
+      await h.hub.sms!.service.tick();
+      expect(await until(() => channel.to(PHONE)[2])).toBe(`【测试镇便民服务中心】提醒：您预约的社保将于11月24日09:30开始，预约码${code}，请按时到场签到。`);
+      await h.hub.sms!.service.tick();
+      expect(channel.to(PHONE)).toHaveLength(3); // each once
+      // Checked in at the kiosk: the number now belongs to the ticket, and the call is texted.
+      const ticket = await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { appointmentCode: code } });
+      expect(ticket.status, JSON.stringify(ticket.body)).toBe(201);
+      await until(() => h.hub.sms!.vault.get(`ticket:${ticket.body.ticket.id}`));
+      expect(h.hub.sms!.vault.get(`booking:${code}`)).toBeNull();
+      const clerk = await openWindow(h.url, 1);
+      await api(h.url, 'POST', '/windows/1/call-next', { token: clerk });
+      expect(await until(() => channel.to(PHONE)[3])).toMatch(/^【测试镇便民服务中心】请B\d{3}号到1号窗口（窗口1）办理。$/);
+    } finally {
+      await h.dispose();
+    }
+  });
+});
