@@ -49,19 +49,21 @@ export function checkCongestion(handler: CommandHandler): number {
 /**
  * When the next booking's check-in closes, per handler, and what the bookings were when that was
  * found: a week of a city's bookings is ~10,000, and the simulator asks every virtual minute.
- * New bookings change the map's size; ended ones are pruned when the business date turns.
+ * A new booking cannot be due before its slot has begun, so new bookings are looked at within
+ * `RESCAN_MS` (a no-show is then recorded at most that late); ended ones go when the date turns.
  */
-const nextExpiry = new WeakMap<CommandHandler, { at: number; size: number; date: string }>();
+const nextExpiry = new WeakMap<CommandHandler, { at: number; size: number; date: string; scannedAt: number }>();
+const RESCAN_MS = 5 * 60_000;
 
 /** Ends the bookings whose check-in has closed (no-shows, or voided for lateness); a command only when one is due. */
 export function expireBookings(handler: CommandHandler): number {
   const due = handler.readNow((state, now) => {
     const date = businessDate(now, handler.config.hall.timeZone);
     const known = nextExpiry.get(handler);
-    if (known && now <= known.at && known.size === state.appointments.size && known.date === date) return false;
+    if (known && now <= known.at && known.date === date && (known.size === state.appointments.size || now - known.scannedAt < RESCAN_MS)) return false;
     let at = Infinity;
     for (const a of state.appointments.values()) if (appointmentStatus(a) === 'booked') at = Math.min(at, checkInClosesAt(handler.config, a));
-    nextExpiry.set(handler, { at, size: state.appointments.size, date });
+    nextExpiry.set(handler, { at, size: state.appointments.size, date, scannedAt: now });
     return now > at;
   });
   if (!due) return 0;

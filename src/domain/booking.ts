@@ -1,7 +1,8 @@
 import type { HallConfig } from '../config/schema.ts';
+import { appointmentsInSlot } from './appointment-index.ts';
 import { addDays, businessDate, instantOf, localTime, minutesOf, sessionsOn } from './calendar.ts';
 import { HallqError } from './errors.ts';
-import { appointmentStatus, type ReadonlyHallState } from './state.ts';
+import { appointmentStatus, type AppointmentStatus, type ReadonlyHallState } from './state.ts';
 
 /**
  * The slot model (docs/decisions.md, "Booking: the slot model"). Pure: config + state + clock.
@@ -64,13 +65,17 @@ export function slotsOn(config: HallConfig, categoryId: string, date: string): S
   return out;
 }
 
+/** A booking that holds its place in its slot: live, or checked in (not cancelled, not missed). */
+function holdsPlace(a: { status?: AppointmentStatus; ticketId: string | null }): boolean {
+  const s = appointmentStatus(a);
+  return s !== 'cancelled' && s !== 'missed';
+}
+
 /** Live bookings (and those checked in: they hold their place) per slot start, of one category. */
 function bookedBySlot(state: ReadonlyHallState, categoryId: string): Map<number, number> {
   const out = new Map<number, number>();
   for (const a of state.appointments.values()) {
-    if (a.categoryId !== categoryId) continue;
-    const s = appointmentStatus(a);
-    if (s === 'cancelled' || s === 'missed') continue;
+    if (a.categoryId !== categoryId || !holdsPlace(a)) continue;
     out.set(a.slotStart, (out.get(a.slotStart) ?? 0) + 1);
   }
   return out;
@@ -127,7 +132,7 @@ export function slotFor(state: ReadonlyHallState, config: HallConfig, categoryId
   if (slots.length === 0) throw new HallqError('HQ_ERR_BOOKING_DAY_CLOSED', { categoryId, date });
   const slot = slots.find((s) => s.start === slotStart);
   if (!slot) throw new HallqError('HQ_ERR_BOOKING_NOT_A_SLOT', { categoryId, slotStart });
-  const booked = bookedBySlot(state, categoryId).get(slotStart) ?? 0;
+  const booked = appointmentsInSlot(state.appointments, categoryId, slotStart).filter(holdsPlace).length;
   if (booked >= slot.capacity) {
     throw new HallqError('HQ_ERR_BOOKING_SLOT_FULL', {
       categoryId,

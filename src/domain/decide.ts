@@ -1,4 +1,5 @@
 import type { HallConfig } from '../config/schema.ts';
+import { appointmentsOfHolder } from './appointment-index.ts';
 import { checkInClosesAt, slotFor, suspendedUntil } from './booking.ts';
 import { businessDate, instantOf, localTime, minutesOf, openingAt, sessionsOn } from './calendar.ts';
 import type { Actor, CommandOf, HallCommand } from './commands.ts';
@@ -261,7 +262,7 @@ function issueTicket(state: HallState, command: CommandOf<'IssueTicket'>, ctx: D
 /** The holder's unused appointment whose check-in window is open now (or the nearest, to explain why not). */
 function appointmentOfHolder(state: HallState, config: HallConfig, hmac: string, at: number): string {
   const early = config.queue.appointmentEarlyMin * MINUTE;
-  const mine = [...state.appointments.values()].filter((a) => a.holderHmac === hmac && appointmentStatus(a) === 'booked');
+  const mine = appointmentsOfHolder(state.appointments, hmac).filter((a) => appointmentStatus(a) === 'booked');
   if (mine.length === 0) throw new HallqError('HQ_ERR_APPOINTMENT_NOT_FOUND');
   const open = mine.find((a) => at >= a.slotStart - early && at <= a.slotEnd);
   if (open) return open.code;
@@ -288,8 +289,8 @@ function bookAppointment(state: HallState, command: CommandOf<'BookAppointment'>
     }
     if (config.booking.onePerIdPerCategoryPerDay) {
       const day = localTime(d.slotStart, config.hall.timeZone).date;
-      for (const a of state.appointments.values()) {
-        if (a.holderHmac !== hmac || a.categoryId !== d.categoryId || appointmentStatus(a) !== 'booked') continue;
+      for (const a of appointmentsOfHolder(state.appointments, hmac)) {
+        if (a.categoryId !== d.categoryId || appointmentStatus(a) !== 'booked') continue;
         if (localTime(a.slotStart, config.hall.timeZone).date === day) throw new HallqError('HQ_ERR_BOOKING_ONE_PER_ID', { categoryId: d.categoryId, date: day });
       }
     }

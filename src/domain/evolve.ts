@@ -1,6 +1,7 @@
 import type { HallEvent } from './events.ts';
+import { noteAppointmentAdded } from './appointment-index.ts';
 import { FRONT_OFFSET } from './order.ts';
-import { noteIssued, closedWindow, waitingService, type HallState, type Service, type ServiceStatus, type WindowState } from './state.ts';
+import { noteIssued, closedWindow, waitingService, type Appointment, type HallState, type Service, type ServiceStatus, type WindowState } from './state.ts';
 
 /**
  * Folds one event into the state, in place, and returns it. The command handler applies events to
@@ -51,7 +52,9 @@ export function evolve(state: HallState, event: HallEvent, alpha = 0.2): HallSta
     }
     case 'appointment.booked': {
       const d = event.data;
-      state.appointments.set(d.code, { ...d, ticketId: null, status: 'booked', endedAt: null });
+      const a: Appointment = { ...d, ticketId: null, status: 'booked', endedAt: null };
+      state.appointments.set(d.code, a);
+      noteAppointmentAdded(state.appointments, a);
       return state;
     }
     case 'appointment.cancelled': {
