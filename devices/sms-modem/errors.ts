@@ -59,7 +59,7 @@ export function cmsErrorCode(n: number): SmsErrorCode {
     case 21: // short message transfer rejected
     case 29: // facility rejected
     case 50: // requested facility not subscribed
-    case 69: // requested facility not implemented
+    case 69: // the network does not offer this facility (RP cause 69)
       return 'HQ_ERR_SMS_REFUSED';
     case 27: // destination out of service
     case 38: // network out of order

@@ -188,6 +188,11 @@ describe.skipIf(!hasTool(CHROMIUM, ['--version']))('the manager’s dashboard an
     const health = await get<{ upstream: { backlog: number } }>('/health');
     expect(health.upstream.backlog).toBeGreaterThan(100);
     expect(await page.textContent('[data-test=upload-backlog]')).toBe(`${health.upstream.backlog} 条`);
+    // The demo hall texts through a simulated modem: the SMS outbox sits beside the upload, live.
+    await page.waitForSelector('[data-test=sms-state]');
+    expect(await page.textContent('[data-test=sms-state]')).toContain('短信正常');
+    expect(await page.textContent('[data-test=sms-pending]')).toBe('0 条');
+    await (await page.$('[data-test=upload]'))!.screenshot({ path: `${SHOTS}/dashboard-upload-and-sms.png` });
 
     // Usable at 1366×768: no horizontal scroll, no panel cut.
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);

@@ -1,11 +1,7 @@
-import { SerialTransport } from '../../serial-transport.ts';
+import { simulatorOnSerial, type SimulatorOnSerial } from '../../simulator-on-serial.ts';
 import { CallerKeypadSimulator, type CallerKeypadSimulatorOptions } from './caller-keypad-simulator.ts';
 
-export interface SerialKeypads {
-  simulator: CallerKeypadSimulator;
-  transport: SerialTransport;
-  close(): Promise<void>;
-}
+export type SerialKeypads = SimulatorOnSerial<CallerKeypadSimulator>;
 
 /**
  * Runs simulated keypads on a serial path, e.g. one end of a socat pty pair, so the hub on the
@@ -13,15 +9,5 @@ export interface SerialKeypads {
  */
 export async function runKeypadsOnSerial(path: string, opts: CallerKeypadSimulatorOptions & { baudRate?: number } = {}): Promise<SerialKeypads> {
   const { baudRate = 9600, ...simOpts } = opts;
-  const transport = new SerialTransport({ path, baudRate });
-  await transport.open();
-  const simulator = new CallerKeypadSimulator(transport, simOpts);
-  return {
-    simulator,
-    transport,
-    async close() {
-      simulator.detach();
-      await transport.close();
-    },
-  };
+  return simulatorOnSerial(path, baudRate, (t) => new CallerKeypadSimulator(t, simOpts));
 }

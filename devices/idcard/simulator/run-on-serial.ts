@@ -1,12 +1,9 @@
-import { SerialTransport, type SerialTransportOptions } from '../../serial-transport.ts';
+import type { SerialTransportOptions } from '../../serial-transport.ts';
+import { simulatorOnSerial, type SimulatorOnSerial } from '../../simulator-on-serial.ts';
 import { IdCardSimulator, type IdCardSimulatorOptions } from './id-card-simulator.ts';
 import type { SimCard } from './sim-card.ts';
 
-export interface SerialSimulator {
-  simulator: IdCardSimulator;
-  transport: SerialTransport;
-  close(): Promise<void>;
-}
+export type SerialSimulator = SimulatorOnSerial<IdCardSimulator>;
 
 /**
  * Runs a simulated reader on a serial path, e.g. one end of a socat pty pair, so the hub (or any
@@ -18,15 +15,5 @@ export async function runSimulatorOnSerial(
   opts: Omit<IdCardSimulatorOptions, 'card'> & Pick<SerialTransportOptions, 'baudRate'> = {},
 ): Promise<SerialSimulator> {
   const { baudRate, ...simOpts } = opts;
-  const transport = new SerialTransport({ path, ...(baudRate === undefined ? {} : { baudRate }) });
-  await transport.open();
-  const simulator = new IdCardSimulator(transport, { ...simOpts, card });
-  return {
-    simulator,
-    transport,
-    async close() {
-      simulator.detach();
-      await transport.close();
-    },
-  };
+  return simulatorOnSerial(path, baudRate, (t) => new IdCardSimulator(t, { ...simOpts, card }));
 }
