@@ -36,6 +36,8 @@ export const pad = reactive({
 });
 
 let token: string | null = null;
+/** Counts what the pad was told (a request, an end): a look-up answered before a newer push is stale. */
+let told = 0;
 
 /** A keyboard-wedge pad plugged into the tablet types keys: the same table the hub's HID decoder uses. */
 function onKey(e: KeyboardEvent): void {
@@ -93,13 +95,17 @@ async function refreshHall(): Promise<void> {
 /** After a reload or a reconnect: the request still open for this window, if any. */
 async function loadPending(): Promise<void> {
   if (pad.windowId === null) return;
+  const asked = told;
   const r = await call<{ request: RatingRequest | null; now: number }>('GET', `/windows/${pad.windowId}/rating-request`, token).catch(() => null);
   if (!r) return;
   pad.skew = r.now - Date.now();
-  if (r.request) show(r.request);
+  // A service that ended while this was asked pushed its own request (or the end of one): the answer
+  // names the resident before, and rating it would rate the wrong service.
+  if (r.request && told === asked) show(r.request);
 }
 
 function show(r: RatingRequest): void {
+  told += 1;
   pad.request = r;
   pad.level = null;
   pad.reasons = [];
@@ -121,6 +127,7 @@ async function loadPage(serviceId: string): Promise<void> {
 }
 
 function idle(): void {
+  told += 1;
   pad.request = null;
   pad.pageUrl = null;
   pad.screen = 'idle';
