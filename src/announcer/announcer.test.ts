@@ -193,7 +193,7 @@ describe('Announcer: what the wall gets', () => {
     });
   });
 
-  it('wavFor serves the WAV of one play, cached, and renders it again once evicted', () => {
+  it('wavFor renders the WAV of one play when first asked, caches it, and renders it again once evicted', () => {
     const { announcer } = setup({ keepWavs: 1 });
     announcer.announce(call(1));
     const wav = announcer.wavFor('c_1');
@@ -202,7 +202,9 @@ describe('Announcer: what the wall gets', () => {
     const p = parseWav(wav ?? Buffer.alloc(0));
     expect(p.durationMs).toBeCloseTo(1300, 0);
     expect(announcer.get('c_1')?.durationMs).toBe(Math.ceil(p.durationMs));
-    announcer.announce(call(2)); // evicts c_1's WAV
+    announcer.announce(call(2)); // only planned: its WAV waits to be asked for
+    expect(announcer.wavFor('c_1')).toBe(wav);
+    expect(announcer.wavFor('c_2')).not.toBeNull(); // evicts c_1's WAV
     const again = announcer.wavFor('c_1');
     expect(again).not.toBe(wav);
     expect(again?.equals(wav ?? Buffer.alloc(0))).toBe(true);

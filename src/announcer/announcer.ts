@@ -3,7 +3,7 @@ import { systemScheduler, type Scheduler } from '../../devices/scheduler.ts';
 import type { ClipSource } from './clip-store.ts';
 import { announcerPlanRules, resolveAnnouncerConfig, type AnnouncerConfig, type AnnouncerConfigInput } from './config.ts';
 import { planAnnouncement, type PlanRules } from './reading.ts';
-import { renderPlan, type RenderTiming } from './render.ts';
+import { planDurationMs, renderPlan, type RenderTiming } from './render.ts';
 import type { ClipId, PromptClipId } from './vocabulary.ts';
 
 /** A call to announce, as the hub has it from `ticket.called`. */
@@ -227,10 +227,9 @@ export class Announcer extends EventEmitter<AnnouncerEvents> {
     let oneMs = estimateSpeechMs(plan.speech);
     if (this.#clips) {
       try {
-        const rendered = renderPlan(plan.clips, this.#clips, this.#timing);
-        this.#keepWav(id, rendered.wav);
+        // The WAV itself is rendered when first asked for (wavFor).
+        oneMs = planDurationMs(plan.clips, this.#clips, this.#timing);
         audioUrl = this.#audioUrl(id);
-        oneMs = rendered.durationMs;
       } catch (err) {
         if (warn) this.emit('warning', { callId: id, message: `no audio, speech only: ${(err as Error).message}` });
       }

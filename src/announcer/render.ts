@@ -40,6 +40,15 @@ export interface RenderedAnnouncement {
   durationMs: number;
 }
 
+/**
+ * How long one play of a plan lasts, in ms (fractional), without rendering it: the queue needs the
+ * length at every call, the WAV only when a screen or the hub's speaker asks for it (a county peak
+ * rendered ~200 kB per call that no one fetched). Throws as `renderPlan` does for a missing clip.
+ */
+export function planDurationMs(clips: readonly ClipId[], source: ClipSource, timing: RenderTiming = DEFAULT_RENDER_TIMING): number {
+  return durationMs(source.format, concatLength(source.format, planSegments(clips, (id) => source.pcm(id), source.format, timing)));
+}
+
 /** One WAV for one play of a plan; throws HQ_ERR_VOICE_CLIP_MISSING if a clip is not loaded. */
 export function renderPlan(clips: readonly ClipId[], source: ClipSource, timing: RenderTiming = DEFAULT_RENDER_TIMING): RenderedAnnouncement {
   const segments = planSegments(clips, (id) => source.pcm(id), source.format, timing);

@@ -295,15 +295,20 @@ function canonicalHolderKeys(data: Record<string, unknown>): void {
 }
 
 /**
- * The `actor` column: `staff:1001:clerk`, `device:pad-3:pad:3` (the window last), `system:day-closer`.
- * Ids are config ids (letters, digits, `_` and `-`), so `:` never appears inside one.
+ * The `actor` column: `staff:1001` (a clerk; another role is written, `staff:2001:guide`),
+ * `device:kiosk-1` and `device:pad-3:3` (the device's kind is the start of its id, so it is written only
+ * when it is not: `device:screen7:display`; the window last), `system:day-closer`. Ids are config ids
+ * (letters, digits, `_` and `-`), so `:` never appears inside one, and a kind is never all digits.
+ * Rows of the earlier forms (`staff:1001:clerk`, `device:pad-3:pad:3`, JSON) read the same.
  */
 export function encodeActor(a: Actor): string {
   switch (a.kind) {
     case 'staff':
-      return `staff:${a.id}:${a.role}`;
-    case 'device':
-      return a.windowId !== undefined ? `device:${a.id}:${a.deviceKind}:${a.windowId}` : `device:${a.id}:${a.deviceKind}`;
+      return a.role === 'clerk' ? `staff:${a.id}` : `staff:${a.id}:${a.role}`;
+    case 'device': {
+      const kind = kindOfDeviceId(a.id) === a.deviceKind ? '' : `:${a.deviceKind}`;
+      return a.windowId !== undefined ? `device:${a.id}${kind}:${a.windowId}` : `device:${a.id}${kind}`;
+    }
     case 'system':
       return `system:${a.id}`;
     default: {
@@ -313,10 +318,20 @@ export function encodeActor(a: Actor): string {
   }
 }
 
+/** `pad-3` → `pad`: what a device's kind is when its id does not say otherwise. */
+const kindOfDeviceId = (id: string): string => id.split('-')[0]!;
+const WINDOW_NUMBER = /^\d+$/;
+
 export function decodeActor(s: string): Actor {
   if (s.startsWith('{')) return JSON.parse(s) as Actor; // a row from before compaction
   const [kind, id = '', third, fourth] = s.split(':');
-  if (kind === 'staff') return { kind, id, role: third as Extract<Actor, { kind: 'staff' }>['role'] };
-  if (kind === 'device') return { kind, id, deviceKind: third ?? '', ...(fourth !== undefined ? { windowId: Number(fourth) } : {}) };
+  if (kind === 'staff') return { kind, id, role: (third ?? 'clerk') as Extract<Actor, { kind: 'staff' }>['role'] };
+  if (kind === 'device') {
+    // `device:id`, `device:id:window`, `device:id:kind`, `device:id:kind:window`.
+    const windowOnly = third !== undefined && fourth === undefined && WINDOW_NUMBER.test(third);
+    const deviceKind = third === undefined || windowOnly ? kindOfDeviceId(id) : third;
+    const window = windowOnly ? third : fourth;
+    return { kind, id, deviceKind, ...(window !== undefined ? { windowId: Number(window) } : {}) };
+  }
   return { kind: 'system', id };
 }

@@ -80,7 +80,15 @@ describe('the compact event log', () => {
 
   it('writes the actor as a short readable string and reads the old JSON form too', () => {
     for (const a of [clerk(3), pad(4), KIOSK, { kind: 'system', id: 'day-closer' } as Actor]) expect(decodeActor(encodeActor(a))).toEqual(a);
-    expect(encodeActor(pad(4))).toBe('device:pad-4:pad:4');
+    expect(encodeActor(pad(4))).toBe('device:pad-4:4');
+    expect(encodeActor(clerk(3))).toBe('staff:c3');
+    expect(encodeActor(KIOSK)).toBe(`device:${KIOSK.id}`);
+    // A kind the id does not begin with, another role, and the earlier long forms.
+    for (const a of [{ kind: 'device', id: 'screen7', deviceKind: 'display' }, { kind: 'device', id: 'bar-2', deviceKind: 'pad', windowId: 2 }, { kind: 'staff', id: 'g1', role: 'guide' }] as Actor[]) expect(decodeActor(encodeActor(a))).toEqual(a);
+    expect(encodeActor({ kind: 'device', id: 'screen7', deviceKind: 'display' })).toBe('device:screen7:display');
+    expect(decodeActor('device:pad-4:pad:4')).toEqual(pad(4));
+    expect(decodeActor('staff:c3:clerk')).toEqual(clerk(3));
+    expect(decodeActor('device:kiosk-1:kiosk')).toEqual({ kind: 'device', id: 'kiosk-1', deviceKind: 'kiosk' });
     expect(decodeActor('{"kind":"staff","id":"1001","role":"clerk"}')).toEqual({ kind: 'staff', id: '1001', role: 'clerk' });
   });
 
