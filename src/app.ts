@@ -376,11 +376,21 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     const p = socket.data.principal;
     return p?.kind === 'device' && p.device.kind === 'agent' ? p.device.id : null;
   };
+  // The agent process each agent last linked from: a new one has restarted and lost what its bars show.
+  const agentBoots = new Map<string, string>();
   io.on('connection', (socket) => {
     const id = agentOf(socket);
     if (id === null) return;
     const agent = agents.get(id);
-    if (agent) for (const msg of agentCommands.openFor(agent.devices)) socket.emit('agent.command', msg);
+    if (!agent) return;
+    const boot = String((socket.handshake.auth as { boot?: unknown } | undefined)?.boot ?? '');
+    if (agentBoots.get(id) !== boot) {
+      agentBoots.set(id, boot);
+      // First, so the older texts still open give way to these (each address's latest only); an id
+      // that reaches the agent twice, from the room and from the list below, runs once (its journal).
+      if (agent.devices.includes('led-bars')) led?.redraw();
+    }
+    for (const msg of agentCommands.openFor(agent.devices)) socket.emit('agent.command', msg);
   });
 
   // Liveness for anyone (a supervisor, a load balancer): is the hub up, and did its last write land?

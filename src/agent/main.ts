@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -191,10 +192,13 @@ function openBusDevices(me: Self, token: string, reportStatus: (device: string, 
   return hosted;
 }
 
+/** This run of the agent: the hub redraws the LED bars when it links from a new one (a restart). */
+const BOOT = randomUUID();
+
 /** The socket.io link, reconnecting by itself; resolves only when the hub no longer takes the token. */
 function link(token: string, agentId: string, runner: CommandRunner): Promise<void> {
   return new Promise((done) => {
-    const socket: Socket = io(hub, { path: '/socket.io', transports: ['websocket'], auth: { token, rooms: [`agent:${agentId}`] }, reconnectionDelay: 500, reconnectionDelayMax: 3000 });
+    const socket: Socket = io(hub, { path: '/socket.io', transports: ['websocket'], auth: { token, rooms: [`agent:${agentId}`], boot: BOOT }, reconnectionDelay: 500, reconnectionDelayMax: 3000 });
     let up = false;
     const check = async () => {
       if ((await whoAmI(token).catch(() => null)) === false) {

@@ -32,6 +32,8 @@ export class LedHost {
   readonly barSim: SimpleBarSimulator | null = null;
   readonly wallSim: OnbonBxSimulator | null = null;
   readonly #latest: string[] = [];
+  /** What each bar should show now, by address: drawn again when the bars' agent has restarted. */
+  readonly #shown = new Map<number, string>();
   readonly #addressOf = new Map<number, number>();
   readonly #local: LedBarsDevice | null = null;
   readonly #link: DeviceLink | null;
@@ -105,7 +107,17 @@ export class LedHost {
 
   #bar(windowId: number, text: string): void {
     const address = this.#addressOf.get(windowId);
-    if (address !== undefined) this.#link?.send('led-bars', { kind: 'led.show', address, text });
+    if (address === undefined) return;
+    this.#shown.set(address, text);
+    this.#link?.send('led-bars', { kind: 'led.show', address, text });
+  }
+
+  /**
+   * Every bar's text again. An agent that restarted knows nothing of what its bars showed, and a bar
+   * powered off with it comes back blank until its window's next call.
+   */
+  redraw(): void {
+    for (const [address, text] of this.#shown) this.#link?.send('led-bars', { kind: 'led.show', address, text });
   }
 
   /** What the simulated bars and wall show, for the demo page and tests. */

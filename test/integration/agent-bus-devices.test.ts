@@ -21,7 +21,8 @@ import { KIOSK, TEST_PASSWORD, testConfig } from '../support/test-config.ts';
  * a socat pty with its simulator on the far end. Agent A (behind a forwarder the test can cut) hosts
  * the LED bars and the keypad bus; agent B an evaluators' bus. A keypad call reaches the hub once and
  * the bar on A shows the number; with A's network cut a press is refused at the keypad and never
- * applied; bar texts made while A is cut or killed are shown once it is back, the latest only; the
+ * applied; bar texts made while A is cut or killed are shown once it is back, the latest only, and a
+ * restarted A draws every bar again (they may have lost power with it); the
  * evaluator on B rates once.
  */
 const root = mkdtempSync(join(tmpdir(), 'hallq-agent-bus-'));
@@ -162,6 +163,20 @@ describe.skipIf(!hasTool('socat'))('LED bars, keypads and an evaluator on two de
     await expect.poll(() => bars.textOf(1), { timeout: 15_000 }).toBe('A004 请到1号窗口');
     await sleep(3000);
     expect(shown()).toEqual(['A003 请到1号窗口', 'A004 请到1号窗口']);
+
+    // The counter loses power: the agent's PC and the bars go off together. Back on, with no new call,
+    // the restarted agent draws what each bar should show; a network blip alone redraws nothing.
+    await again.kill();
+    bars.powerCycle(1);
+    expect(bars.textOf(1)).toBe('');
+    const third = startAgent(proxy.url, join(root, 'agentA'), children);
+    await third.waitFor(/linked to the hub as 一号窗口机/);
+    await expect.poll(() => bars.textOf(1), { timeout: 15_000 }).toBe('A004 请到1号窗口');
+    await proxy.cut();
+    await sleep(1000);
+    await proxy.restore();
+    await sleep(4000);
+    expect(shown()).toEqual(['A003 请到1号窗口', 'A004 请到1号窗口', 'A004 请到1号窗口']);
 
     // The service ends: the evaluator on B is asked for a score, and its score rates A004's service once.
     const asked = evaluators.simulator.ratingRequests(9);
