@@ -324,7 +324,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   const pb = config.devices.padBus;
   const padBus = pb ? new CallerHost({ uri: pb.uri, keypads: pb.pads, agent: pb.agent }, handler, config, emit, { device: 'pad-bus', agentLink, now: () => clock.now() }) : null;
   padBus?.start();
-  for (const host of [caller, padBus]) if (host) deviceInputs.register(host.device, (input, at) => host.onInput(input, at));
+  for (const host of [caller, padBus]) if (host) deviceInputs.register(host.device, (input, at, idem) => host.onInput(input, at, idem));
   // A ticket is printed only once its issue is on disk.
   handler.onCommitted((events) => {
     for (const e of events) {

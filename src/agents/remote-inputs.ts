@@ -11,7 +11,7 @@ export const KEY_MAX_AGE_MS = 10_000;
 /** A score is applied at the time it was given, so it may come later; past this every request it could rate has expired. */
 export const RATING_MAX_AGE_MS = 10 * 60_000;
 
-export type RemoteInputReply = InputOutcome | { applied: false; duplicate: true };
+export type RemoteInputReply = InputOutcome;
 
 /**
  * Keys and scores from devices on agents. Each carries the agent's id for it and its age: one sent
@@ -36,7 +36,9 @@ export class RemoteInputs {
       throw new HallqError('HQ_ERR_DEVICE_INPUT_STALE', { ageMs });
     }
     // Remembered before it runs: a repeat arriving while the first is still in the handler is a duplicate too.
-    const outcome = this.inputs.apply(device, input, givenAt);
+    // The command keeps the input's id as its idempotency key: a repeat after a hub restart (the reply
+    // lost to the crash, this map with it) finds the first command's record and is not applied again.
+    const outcome = this.inputs.apply(device, input, givenAt, { key: `agent-input:${key}`, fingerprint: JSON.stringify(input) });
     this.#remember(key, outcome.catch(() => ({ applied: false, code: 'HQ_ERR_INTERNAL' })));
     return outcome;
   }

@@ -6,7 +6,7 @@ import { HallqError } from '../domain/errors.ts';
 import { liveServiceAt, numberOf, signedInAt, waitingFor } from '../domain/queries.ts';
 import type { DeviceCommand, DeviceInput } from '../realtime/protocol.ts';
 import type { StoredEvent } from '../store/event-log.ts';
-import type { CommandHandler } from '../store/handle-command.ts';
+import type { CommandHandler, Idempotency } from '../store/handle-command.ts';
 import { inProcessLink, type DeviceLink } from './device-link.ts';
 import { reportStatus, type Emit } from './device-status.ts';
 import { CallerBusDevice } from './hosts/caller-bus.ts';
@@ -15,7 +15,8 @@ import { CallerBusDevice } from './hosts/caller-bus.ts';
 const REFUSAL_BEEP_TTL_MS = 10_000;
 
 /** What a device input came to at the hub: applied, or refused with the code the device is told. */
-export type InputOutcome = { applied: true } | { applied: false; code: string };
+/** `duplicate`: the same input (an agent's retry) was applied before; nothing was done again. */
+export type InputOutcome = { applied: true } | { applied: false; code: string } | { applied: false; duplicate: true };
 
 export interface CallerHostConfig {
   /** `sim`, or `serial:/dev/ttyUSB2?baud=9600` for the RS-485 bus. */
@@ -104,15 +105,17 @@ export class CallerHost {
    * A key or a score from the bus, made at `at` (now, in this process; earlier, from an agent). A
    * refused one beeps urgently at the device and tells the clerk why.
    */
-  async onInput(input: DeviceInput, at: number): Promise<InputOutcome> {
+  async onInput(input: DeviceInput, at: number, idem?: Idempotency): Promise<InputOutcome> {
     const windowId = this.#windowOf.get(input.address);
     if (windowId === undefined) return { applied: false, code: 'HQ_ERR_NOT_FOUND' };
     try {
       if (input.kind === 'rating') {
-        await this.handler.submit(rateByDevice(input.level, 'rs485', at), { kind: 'device', id: `evaluator-${input.address}`, deviceKind: 'pad', windowId });
+        const done = await this.handler.submit(rateByDevice(input.level, 'rs485', at), { kind: 'device', id: `evaluator-${input.address}`, deviceKind: 'pad', windowId }, idem);
+        if (done.replayed) return { applied: false, duplicate: true };
       } else {
-        const applied = await this.#onKey(windowId, input);
-        if (!applied) return { applied: false, code: 'HQ_ERR_VALIDATION' };
+        const applied = await this.#onKey(windowId, input, idem);
+        if (applied === null) return { applied: false, code: 'HQ_ERR_VALIDATION' };
+        if (applied === 'replayed') return { applied: false, duplicate: true };
       }
       return { applied: true };
     } catch (err) {
@@ -124,10 +127,10 @@ export class CallerHost {
     this.#link?.send(this.device, command);
   }
 
-  /** A key: its intent becomes the console's window action, with the keypad as actor (the signed-in clerk is credited). False: a key with no action. */
-  async #onKey(windowId: number, k: { address: number; key: string; digits: string; combo?: string | undefined }): Promise<boolean> {
+  /** A key: its intent becomes the console's window action, with the keypad as actor (the signed-in clerk is credited). Null: a key with no action. */
+  async #onKey(windowId: number, k: { address: number; key: string; digits: string; combo?: string | undefined }, idem?: Idempotency): Promise<'applied' | 'replayed' | null> {
     const key = keyToIntent({ key: k.key as CallerKey, ...(k.combo ? { combo: k.combo as CallerCombo } : {}) });
-    if (!key) return false;
+    if (!key) return null;
     let action: WindowAction;
     switch (key.intent) {
       case 'call':
@@ -163,8 +166,8 @@ export class CallerHost {
         return unmapped;
       }
     }
-    await this.handler.submit(windowCommand(windowId, action), { kind: 'device', id: `caller-${k.address}`, deviceKind: 'caller', windowId });
-    return true;
+    const done = await this.handler.submit(windowCommand(windowId, action), { kind: 'device', id: `caller-${k.address}`, deviceKind: 'caller', windowId }, idem);
+    return done.replayed ? 'replayed' : 'applied';
   }
 
   /** A refused key or score: an urgent beep at the device and the reason on the clerk's console. */

@@ -93,6 +93,18 @@ describe('USB HID rating pads through the hub', () => {
       expect(h.hub.handler.seq).toBe(seq);
       // Not this agent's device.
       expect((await api(h.url, 'POST', '/agents/self/inputs', { token, body: { ...posts[0], device: 'hid-pad:1', inputId: 'other-00000001' } })).status).toBe(404);
+      // The hub restarts (its answer to the score lost with it) and the agent sends it again: the
+      // command kept the input's id, so it is a duplicate still, not a refusal and not a second rating.
+      await h.stop();
+      const again = await startHub({ config, openHid: bus.openHid, dir: h.dir });
+      try {
+        const before = again.hub.handler.seq;
+        expect((await api(again.url, 'POST', '/agents/self/inputs', { token, body: { ...posts[0], ageMs: 3_000 } })).body).toEqual({ applied: false, duplicate: true });
+        expect(again.hub.handler.seq).toBe(before);
+        expect(eventsIn(again.hub.db, `type = 'rating.recorded'`)).toHaveLength(1);
+      } finally {
+        await again.stop();
+      }
     } finally {
       await device?.stop();
       await h.dispose();
