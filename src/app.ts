@@ -172,6 +172,8 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 64 * 1024,
+    // Only the proxies the hall names: otherwise anyone could name any address in X-Forwarded-For.
+    ...(config.limits.trustedProxies.length > 0 ? { trustProxy: config.limits.trustedProxies } : {}),
     // No type coercion: `["ZX"]` is not "ZX" and `null` is not an empty list. Path ids are strings, parsed by hand.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();

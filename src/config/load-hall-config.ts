@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import { checkSmsGatewayConfig } from '../sms/gateway-config.ts';
 import { readFileSync } from 'node:fs';
 import { Value } from '@sinclair/typebox/value';
@@ -114,6 +115,9 @@ function crossCheck(c: HallConfig): ConfigProblem[] {
     out.push({ path: 'hall.timeZone', message: `unknown time zone "${c.hall.timeZone}" (use an IANA name such as Asia/Shanghai)` });
   }
   checkWeek(c.schedule.week, 'schedule.week', out);
+  c.limits.trustedProxies.forEach((p, i) => {
+    if (!isAddressOrRange(p)) out.push({ path: `limits.trustedProxies[${i}]`, message: `"${p}" is not an IP address or a CIDR range (such as 10.1.2.3 or 10.1.0.0/16)` });
+  });
   duplicates(c.categories, (x) => x.id, 'categories', 'category id', out);
   duplicates(c.categories, (x) => x.prefix, 'categories', 'prefix', out);
   duplicates(c.windows, (x) => String(x.id), 'windows', 'window id', out);
@@ -201,6 +205,14 @@ function crossCheck(c: HallConfig): ConfigProblem[] {
       out.push({ path: `categories[${i}]`, message: `no window serves category "${cat.id}"` });
   });
   return out;
+}
+
+function isAddressOrRange(s: string): boolean {
+  const [ip = '', bits, extra] = s.split('/');
+  const v = isIP(ip);
+  if (v === 0 || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (v === 4 ? 32 : 128);
 }
 
 /** A device address: `sim`, or what its rules allow (the same parser the hub connects with). */

@@ -455,6 +455,12 @@ export const HallConfigSchema = Type.Object(
           { burst: Type.Integer({ minimum: 1, maximum: 100_000, default: 30 }), perMinute: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 30 }) },
           { additionalProperties: false, default: {} },
         ),
+        /**
+         * Reverse proxies in front of the hub (an address or a CIDR range, e.g. the DMZ's nginx that
+         * brings residents' phones to `/book`): their `X-Forwarded-For` names the client, so limits per
+         * address count each phone, not the proxy. Empty: the peer's own address, always.
+         */
+        trustedProxies: Type.Array(Type.String({ minLength: 2, maxLength: 64 }), { default: [], maxItems: 32 }),
       },
       { additionalProperties: false, default: {} },
     ),
