@@ -128,6 +128,22 @@ describe('PrintQueue', () => {
     expect(device.printed).toEqual(['A001']);
   });
 
+  it('fails jobs that waited longer than maxHoldMs behind others rather than print them late, and the queue stays short', async () => {
+    const { device, clock, queue } = setup({ maxHoldMs: 3000, maxAttempts: 10, backoff: { baseMs: 1000, maxMs: 1000 } });
+    device.reachable = false; // the first job retries; the others wait behind it
+    const ids = ['A001', 'A002', 'A003'].map((t) => queue.enqueue(job(t)));
+    await clock.advance(2000);
+    expect(ids.map((id) => queue.job(id)?.state)).toEqual(['queued', 'queued', 'queued']);
+    await clock.advance(1500);
+    expect(ids.map((id) => queue.job(id))).toEqual(ids.map(() => expect.objectContaining({ state: 'failed', lastError: 'waited too long behind other jobs' })));
+    // The printer is back: what is issued now prints at once; nothing from minutes ago comes out first.
+    device.reachable = true;
+    const now = queue.enqueue(job('A004'));
+    await clock.advance(0);
+    expect(queue.job(now)?.state).toBe('printed');
+    expect(device.printed).toEqual(['A004']);
+  });
+
   it('prints when the printer cannot report status (file transport)', async () => {
     const { device, clock, queue } = setup();
     device.status = null;

@@ -24,7 +24,8 @@ export interface PrintQueueOptions {
   holdPollMs?: number;
   /**
    * A job held longer than this fails instead of printing late: a ticket that comes out ten minutes after
-   * its resident walked away would be taken by the next one. Default 120000; Infinity waits forever.
+   * its resident walked away would be taken by the next one. A job that waited this long in the queue
+   * behind others, without being held, fails alike. Default 120000; Infinity waits forever.
    */
   maxHoldMs?: number;
   /** Finished jobs kept for reprint and display. Default 200. */
@@ -201,7 +202,18 @@ export class PrintQueue extends EventEmitter<PrintQueueEvents> {
     if (this.#busy || this.#closed) return;
     this.#wake?.();
     this.#wake = null;
-    const head = this.#jobs.find((j) => j.state === 'queued');
+    let head = this.#jobs.find((j) => j.state === 'queued');
+    // Behind a slow or stalled printer, a job that has waited as long as a hold may last fails too: its
+    // resident has gone, and a ticket printed now would be taken by the next one. It also keeps a
+    // backlog (a burst of issues, a printer slowed by a worn cutter) from growing without end.
+    let stale = 0;
+    while (head && head.heldSince === null && this.#clock.now() - head.createdAt >= this.#maxHoldMs) {
+      this.#set(head, { state: 'failed', lastError: 'waited too long behind other jobs', notBefore: null });
+      this.#emitJob('failed', head, head.lastError);
+      stale++;
+      head = this.#jobs.find((j) => j.state === 'queued');
+    }
+    if (stale > 0) this.#prune();
     if (!head) return;
     const wait = (head.notBefore ?? 0) - this.#clock.now();
     if (wait > 0) {
