@@ -14,8 +14,10 @@ import { CallerBusDevice } from './hosts/caller-bus.ts';
 /** A refusal's beep heard later than this would answer some other press. */
 const REFUSAL_BEEP_TTL_MS = 10_000;
 
-/** What a device input came to at the hub: applied, or refused with the code the device is told. */
-/** `duplicate`: the same input (an agent's retry) was applied before; nothing was done again. */
+/**
+ * What a device input came to at the hub: applied, refused with the code the device is told, or a
+ * duplicate (an agent's retry of an input applied before: nothing was done again).
+ */
 export type InputOutcome = { applied: true } | { applied: false; code: string } | { applied: false; duplicate: true };
 
 export interface CallerHostConfig {
