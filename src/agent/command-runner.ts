@@ -1,6 +1,6 @@
 import { printerFromUri, type PrintQueue, type PrintJobEvent } from '../../devices/printer/index.ts';
 import type { HostedDevice } from '../devices-bridge/hosts/hosted-device.ts';
-import { TicketPrinterDevice } from '../devices-bridge/hosts/ticket-printer.ts';
+import { PRINTER_POLL_MS, TicketPrinterDevice } from '../devices-bridge/hosts/ticket-printer.ts';
 import type { AgentCommandMessage, AgentDeviceCommand, AgentPrintCommand, DeviceCommand } from '../realtime/protocol.ts';
 import type { CommandJournal, Outcome } from './command-journal.ts';
 
@@ -17,13 +17,6 @@ export interface AgentPrinter {
  * (the journal), and reports each outcome; printers report their state as the hub's own hosts do. The
  * bus devices (LED bars, keypads, pads) are the hub's own host modules, given here by id.
  */
-/**
- * How often an agent asks its printers how they are. The guide desk must hear of paper out within
- * 2 s (#14); a 1 s poll left only about a second for the query, the hub and the screen, and a busy
- * kiosk PC took longer. A status query is four bytes out and four back on the printer's own line.
- */
-export const STATUS_POLL_MS = 500;
-
 export class CommandRunner {
   readonly #printers = new Map<string, TicketPrinterDevice>();
   readonly #chains = new Map<string, Promise<void>>();
@@ -33,8 +26,8 @@ export class CommandRunner {
     private readonly journal: CommandJournal,
     private readonly report: (id: string, outcome: Outcome) => Promise<void>,
     reportStatus: (device: string, state: string, detail: string) => void,
-    /** How often the printers are asked how they are: the guide desk hears of paper out within about this. */
-    statusPollMs = STATUS_POLL_MS,
+    /** How often the printers are asked how they are (tests shorten it). */
+    statusPollMs = PRINTER_POLL_MS,
     private readonly devices: ReadonlyMap<string, HostedDevice> = new Map(),
   ) {
     for (const p of printers) {

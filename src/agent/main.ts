@@ -12,7 +12,7 @@ import type { AgentCommandMessage, DeviceInput } from '../realtime/protocol.ts';
 import { AgentInputs, type InputPost } from './agent-inputs.ts';
 import { AgentFiles } from './agent-identity.ts';
 import { CommandJournal, type Outcome } from './command-journal.ts';
-import { CommandRunner, STATUS_POLL_MS, type AgentPrinter } from './command-runner.ts';
+import { CommandRunner, type AgentPrinter } from './command-runner.ts';
 import { AgentReaders, type AgentReader, type CardReadPost } from './agent-readers.ts';
 import { servePairingPage } from './pairing-page.ts';
 
@@ -125,7 +125,7 @@ async function run(): Promise<void> {
     // A device's state, for the hub's board (tried as `tell` tries, then dropped).
     const reportStatus = (device: string, state: string, detail: string) => void tell(token, '/agents/self/status', { device, state, detail }).catch(() => undefined);
     const hosted = openBusDevices(me, token, reportStatus);
-    const runner = new CommandRunner(me.printers, journal, (id: string, outcome: Outcome) => tell(token, `/agents/self/commands/${id}`, { outcome }), reportStatus, STATUS_POLL_MS, hosted);
+    const runner = new CommandRunner(me.printers, journal, (id: string, outcome: Outcome) => tell(token, `/agents/self/commands/${id}`, { outcome }), reportStatus, undefined, hosted);
     const readers = new AgentReaders(
       me.readers,
       async (read: CardReadPost) => {

@@ -47,9 +47,6 @@ export function ticketToPrint(d: {
   };
 }
 
-/** How often an idle printer is asked for its state (paper, cover, link). */
-export const STATUS_POLL_MS = 30_000;
-
 /** What the kiosk is told about its ticket's paper copy, at issue and then as `print.job`. */
 export type PrintState = 'printing' | 'printed' | 'failed' | 'unavailable';
 
@@ -80,7 +77,7 @@ export class PrinterHost {
     await endpoint.ready;
     this.device = new TicketPrinterDevice(this.#status.device, printerForEndpoint(endpoint), (s) => {
       this.#status = reportStatus(this.emit, this.#status.device, 'printer', s, this.config.kioskId);
-    }, { statusPollMs: STATUS_POLL_MS });
+    }, {});
     this.device.queue.on('job', (e: PrintJobEvent) => this.#onJob(e));
     this.device.start();
   }

@@ -1,9 +1,16 @@
 import { PrintQueue, type PrinterDevice, type PrinterStatusReport, type PrintJobEvent } from '../../../devices/printer/index.ts';
 import type { StatusSink } from './hosted-device.ts';
 
+/**
+ * How often an idle printer is asked for its state, in the hub and on an agent alike. The guide desk
+ * must hear of paper out within 2 s (#14): at 1 s only about a second was left for the query, the
+ * report and the screen, and a busy PC took longer. A query is four bytes out and four back.
+ */
+export const PRINTER_POLL_MS = 500;
+
 export interface TicketPrinterOptions {
-  /** How often an idle printer is asked for its state (paper, cover, link). */
-  statusPollMs: number;
+  /** How often an idle printer is asked for its state (paper, cover, link); default `PRINTER_POLL_MS`. */
+  statusPollMs?: number;
   /** Say the state again after this long even if unchanged (the board's "last seen" of a printer on an agent); 0: only on change. */
   heartbeatMs?: number;
 }
@@ -43,7 +50,7 @@ export class TicketPrinterDevice {
   /** Knows the printer's state before the first resident does, and keeps knowing it. */
   start(): void {
     void this.queue.checkStatus().catch(() => undefined);
-    this.#poll = setInterval(() => void this.queue.checkStatus().catch(() => undefined), this.opts.statusPollMs);
+    this.#poll = setInterval(() => void this.queue.checkStatus().catch(() => undefined), this.opts.statusPollMs ?? PRINTER_POLL_MS);
     this.#poll.unref();
   }
 
