@@ -1,8 +1,7 @@
 import { addDays, businessDate } from './domain/calendar.ts';
 import { slotsOf } from './domain/flow.ts';
 import { closeDueDays } from './day-closer.ts';
-import { checkInClosesAt } from './domain/booking.ts';
-import { appointmentStatus } from './domain/state.ts';
+import { firstCheckInClose } from './domain/booking.ts';
 import { expireRatings } from './rating-timeouts.ts';
 import type { CommandHandler } from './store/handle-command.ts';
 
@@ -61,8 +60,7 @@ export function expireBookings(handler: CommandHandler): number {
     const date = businessDate(now, handler.config.hall.timeZone);
     const known = nextExpiry.get(handler);
     if (known && now <= known.at && known.date === date && (known.size === state.appointments.size || now - known.scannedAt < RESCAN_MS)) return false;
-    let at = Infinity;
-    for (const a of state.appointments.values()) if (appointmentStatus(a) === 'booked') at = Math.min(at, checkInClosesAt(handler.config, a));
+    const at = firstCheckInClose(handler.config, state.appointments);
     nextExpiry.set(handler, { at, size: state.appointments.size, date, scannedAt: now });
     return now > at;
   });

@@ -56,6 +56,11 @@ export function appointmentsInSlot(map: Appointments, categoryId: string, slotSt
   return indexOf(map).bySlot.get(slotKey(categoryId, slotStart)) ?? [];
 }
 
+/** The bookings grouped by category and slot (any status; a group is never empty). */
+export function appointmentSlots(map: Appointments): Iterable<readonly Appointment[]> {
+  return indexOf(map).bySlot.values();
+}
+
 /** Bookings held by one ID key (any status). */
 export function appointmentsOfHolder(map: Appointments, holderHmac: string): readonly Appointment[] {
   return indexOf(map).byHolder.get(holderHmac) ?? [];

@@ -1,5 +1,5 @@
 import type { HallConfig } from '../config/schema.ts';
-import { appointmentsInSlot } from './appointment-index.ts';
+import { appointmentSlots, appointmentsInSlot } from './appointment-index.ts';
 import { addDays, businessDate, instantOf, localTime, minutesOf, sessionsOn } from './calendar.ts';
 import { HallqError } from './errors.ts';
 import { appointmentStatus, type AppointmentStatus, type ReadonlyHallState } from './state.ts';
@@ -165,9 +165,46 @@ export function suspendedUntil(state: ReadonlyHallState, config: HallConfig, hma
 export function checkInClosesAt(config: HallConfig, a: { categoryId: string; slotStart: number; slotEnd: number }): number {
   const grace = a.slotStart + config.booking.graceMin * MINUTE;
   if (config.booking.late === 'void') return grace;
-  const tz = config.hall.timeZone;
-  const date = localTime(a.slotStart, tz).date;
-  const ends = sessionsOn(config, date, a.categoryId).map((s) => minutesOf(s.end));
-  const dayEnd = ends.length > 0 ? instantOf(date, Math.max(...ends), tz) : a.slotEnd;
-  return Math.max(grace, dayEnd, a.slotEnd);
+  return Math.max(grace, categoryDayEnd(config, a.categoryId, a.slotStart), a.slotEnd);
+}
+
+/**
+ * When the first live booking's check-in closes (Infinity with none): one close time per category and
+ * slot, since a slot's bookings share it (the time-zone arithmetic was most of the booking jobs' cost).
+ */
+export function firstCheckInClose(config: HallConfig, appointments: ReadonlyHallState['appointments']): number {
+  let at = Infinity;
+  for (const group of appointmentSlots(appointments)) {
+    const first = group[0]!;
+    const closes = checkInClosesAt(config, first);
+    for (const a of group) {
+      // A slot's bookings end together, unless the config changed the slot's length between them.
+      const c = a.slotEnd === first.slotEnd ? closes : checkInClosesAt(config, a);
+      if (c < at && appointmentStatus(a) === 'booked') at = c;
+    }
+  }
+  return at;
+}
+
+/**
+ * The end of a category's last session on the local date of `at` (-Infinity on a closed day), kept
+ * per config, category and slot start: the booking jobs ask it of every live booking (a city's week
+ * is ~10,000) whenever one falls due, and the time-zone arithmetic was most of their cost.
+ */
+const dayEnds = new WeakMap<HallConfig, Map<string, number>>();
+
+function categoryDayEnd(config: HallConfig, categoryId: string, at: number): number {
+  let memo = dayEnds.get(config);
+  if (!memo) dayEnds.set(config, (memo = new Map()));
+  const key = `${categoryId}|${at}`;
+  let end = memo.get(key);
+  if (end === undefined) {
+    const tz = config.hall.timeZone;
+    const date = localTime(at, tz).date;
+    const ends = sessionsOn(config, date, categoryId).map((s) => minutesOf(s.end));
+    end = ends.length > 0 ? instantOf(date, Math.max(...ends), tz) : -Infinity;
+    if (memo.size >= 50_000) memo.clear();
+    memo.set(key, end);
+  }
+  return end;
 }

@@ -49,14 +49,15 @@ export function selectNext(state: ReadonlyHallState, config: HallConfig, windowI
       }
       if (s.targetWindowId !== null) continue;
       pooled++;
-      const a = apptOf(state, s);
+      const t = state.tickets.get(s.ticketId);
+      const a = t?.appointmentCode ? (state.appointments.get(t.appointmentCode) ?? null) : null;
       if (a !== null && a.slotStart - early <= now && (!appt || a.slotStart < apptStart || (a.slotStart === apptStart && byOrder(s, appt) < 0))) {
         appt = s;
         apptStart = a.slotStart;
       }
       // Longest first: whoever began to wait earliest in the log's order, which a clock jump cannot reorder.
       if (maxWaitMin !== undefined && now - s.waitingSince > maxWaitMin * MINUTE && (!overdue || byWait(s, overdue) < 0)) overdue = s;
-      const heads = isPriority(state, s) ? (priorityCount++, priorityHeads) : (normalCount++, normalHeads);
+      const heads = (t?.priorityGroup ?? null) !== null ? (priorityCount++, priorityHeads) : (normalCount++, normalHeads);
       const h = heads.get(s.categoryId);
       if (!h || s.orderKey < h.orderKey || (s.orderKey === h.orderKey && s.id < h.id)) heads.set(s.categoryId, s);
     }
@@ -130,12 +131,6 @@ export function describeReason(r: SelectionReason, config: HallConfig): { zh: st
 
 export function isPriority(state: ReadonlyHallState, s: RService): boolean {
   return (state.tickets.get(s.ticketId)?.priorityGroup ?? null) !== null;
-}
-
-function apptOf(state: ReadonlyHallState, s: RService) {
-  const code = state.tickets.get(s.ticketId)?.appointmentCode;
-  if (!code) return null;
-  return state.appointments.get(code) ?? null;
 }
 
 /** Older rows (before `queuedAt` existed) had the time in `orderKey`. */
