@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,8 @@ import { percentile, round } from './stats.ts';
  * - the history is made by the hall simulator (`npm run simulate`, the real engine on a virtual
  *   clock) once per profile, length and schema version, and kept in test-output/bench-history;
  *   the generator's own rate is a figure;
- * - start → /healthz of `src/main.ts` on a copy of it, against an empty data dir (median of runs);
+ * - start → /healthz of the built hub (as installs run it) on a copy of it, against an empty data dir
+ *   (median of runs), and of src/main.ts under tsx beside them;
  * - disk per ticket of the generated file;
  * - event-loop delay in the hub's process (monitorEventLoopDelay, 1 ms) while each request or job
  *   runs on that history, against ordinary issue-and-call traffic;
@@ -72,7 +73,8 @@ interface OpFigure {
 export interface HistoryFigures {
   meta: HistoryMeta;
   generated: boolean;
-  start: { empty: number[]; history: number[]; loadAvg: number[] };
+  /** The built hub (as installs run it) on an empty data dir and on the history; src/main.ts under tsx on the history. */
+  start: { empty: number[]; history: number[]; tsxHistory: number[]; loadAvg: number[] };
   ops: OpFigure[];
   purge: { steps: number; maxStepMs: number; seconds: number };
   rss: { before: number; max: number; tickets: number; sockets: number; seconds: number };
@@ -179,11 +181,21 @@ function freePort(): Promise<number> {
   });
 }
 
-/** `src/main.ts` from spawn to the first 200 of /healthz, then a graceful stop. */
-async function timeStart(dataDir: string, configFile: string): Promise<number> {
+/** The hub as installs run it (`npm run build:hub`), built for this run inside the checkout (it finds config/ from there). */
+const BUILT_HUB = join(REPO_DIR, 'test-output', 'bench-hub');
+
+function buildHub(): string[] {
+  execFileSync(process.execPath, ['--import', 'tsx', 'src/build-hub-cli.ts', '--out', BUILT_HUB], { cwd: REPO_DIR, stdio: 'ignore' });
+  return [join(BUILT_HUB, 'main.mjs')];
+}
+
+const UNDER_TSX = ['--import', 'tsx', 'src/main.ts'];
+
+/** The hub (`entry`: the built one, or src/main.ts under tsx) from spawn to the first 200 of /healthz, then a graceful stop. */
+async function timeStart(entry: string[], dataDir: string, configFile: string): Promise<number> {
   const port = await freePort();
   const t0 = performance.now();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--port', String(port), '--host', '127.0.0.1', '--data', dataDir, '--config', configFile, '--no-history'], {
+  const proc = spawn(process.execPath, [...entry, '--port', String(port), '--host', '127.0.0.1', '--data', dataDir, '--config', configFile, '--no-history'], {
     cwd: REPO_DIR,
     env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -265,16 +277,18 @@ export async function figureHistory(s: HistorySettings, log: (l: string) => void
 
     // ---- start → /healthz ----------------------------------------------------------------------
     const loads: number[] = [];
-    const start = { empty: [] as number[], history: [] as number[] };
+    const start = { empty: [] as number[], history: [] as number[], tsxHistory: [] as number[] };
+    const built = buildHub();
     // A first start of each (the empty one makes its database, both their voice caches) is not timed.
-    await timeStart(emptyData, configFile);
-    await timeStart(histData, configFile);
+    await timeStart(built, emptyData, configFile);
+    await timeStart(built, histData, configFile);
     for (let i = 0; i < s.startRuns; i++) {
-      start.empty.push(round(await timeStart(emptyData, configFile), 0));
-      start.history.push(round(await timeStart(histData, configFile), 0));
+      start.empty.push(round(await timeStart(built, emptyData, configFile), 0));
+      start.history.push(round(await timeStart(built, histData, configFile), 0));
+      start.tsxHistory.push(round(await timeStart(UNDER_TSX, histData, configFile), 0));
       loads.push(loadNow());
     }
-    log(`start → /healthz: empty ${start.empty.join(', ')} ms; history ${start.history.join(', ')} ms`);
+    log(`start → /healthz (built hub): empty ${start.empty.join(', ')} ms; history ${start.history.join(', ')} ms; src/main.ts under tsx on history ${start.tsxHistory.join(', ')} ms`);
 
     // ---- the hub on the history ------------------------------------------------------------------
     const hub = await startChild('history-hub.ts', [histData, configFile], { readyTimeoutMs: 300_000 });

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { appRoot } from './app-root.ts';
 import { bookingRoutes } from './api/booking-routes.ts';
 import { authRoutes } from './api/auth-routes.ts';
 import { hallRoutes } from './api/hall-routes.ts';
@@ -149,7 +149,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   // The 好差评 upload: rows are written with each rating; the worker posts them in order.
   const upstreamConfig = config.upstream
     ? resolveUpstreamConfig(config.upstream, {
-        baseDir: opts.configDir ?? fileURLToPath(new URL('../config', import.meta.url)),
+        baseDir: opts.configDir ?? join(appRoot(), 'config'),
         hall: { items: Object.keys(config.ratings.items), reasons: [...BASE_BAD_REASONS, ...config.ratings.extraReasons] },
       })
     : null;
@@ -267,7 +267,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       ? null
       : await createAnnouncer({
           config: config.announcer,
-          recordingsDir: opts.voiceDir === undefined ? fileURLToPath(new URL('../config/voice', import.meta.url)) : opts.voiceDir,
+          recordingsDir: opts.voiceDir === undefined ? join(appRoot(), 'config', 'voice') : opts.voiceDir,
           cacheDir: opts.voiceCacheDir ?? null,
         });
   // One line however many clips are missing (all of them when espeak-ng is absent): the reasons, counted.
@@ -419,7 +419,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     };
   });
 
-  await app.register(uiRoutes, { distDir: opts.uiDir ?? fileURLToPath(new URL('../dist/ui', import.meta.url)) });
+  await app.register(uiRoutes, { distDir: opts.uiDir ?? join(appRoot(), 'dist', 'ui') });
 
   await app.register(
     async (api) => {

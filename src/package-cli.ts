@@ -7,8 +7,9 @@ import { parseArgs } from 'node:util';
 /**
  * npm run package [-- --out DIR] [--skip-ui-build]: an offline bundle of the hub for a hall's
  * server, `hallq-<version>-linux-x64.tar.gz`: the code, the built UIs, the production node_modules
- * (with tsx, which runs the hub) copied from this machine's, and a start script. Nothing is fetched:
- * the bundle is what this checkout runs, for the platform it was built on.
+ * (with tsx, which runs the agent and the tools; the hub itself runs built, `dist/hub`) copied
+ * from this machine's, and a start script. Nothing is fetched: the bundle is what this checkout
+ * runs, for the platform it was built on.
  */
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const { values } = parseArgs({ options: { out: { type: 'string' }, 'skip-ui-build': { type: 'boolean', default: false } } });
@@ -27,11 +28,15 @@ const modules = realpathSync(join(ROOT, 'node_modules'));
 if (!values['skip-ui-build']) execFileSync('npm', ['run', 'build:ui'], { cwd: ROOT, stdio: 'inherit' });
 for (const ui of ['dist/ui/kiosk', 'dist/ui/display']) if (!existsSync(join(ROOT, ui))) throw new Error(`${ui} is missing: run npm run build:ui`);
 
+
 rmSync(stage, { recursive: true, force: true });
 mkdirSync(stage, { recursive: true });
 for (const entry of ['src', 'devices', 'config', 'docs', 'deploy', 'dist/ui', 'package.json', 'package-lock.json', 'tsconfig.json', 'README.md']) {
   cpSync(join(ROOT, entry), join(stage, entry), { recursive: true, filter: (p) => !/\.test\.ts$/.test(p) });
 }
+
+// The hub itself runs as plain JavaScript, built from this checkout's code (a second or two).
+execFileSync(process.execPath, ['--import', 'tsx', 'src/build-hub-cli.ts', '--out', join(stage, 'dist', 'hub')], { cwd: ROOT, stdio: 'inherit' });
 
 /**
  * The packages the hub loads at run time: the dependencies (optional ones where installed) and tsx,
@@ -79,7 +84,7 @@ writeFileSync(
   `#!/bin/sh
 # Starts the hub from this bundle (relative paths are relative to the bundle): ./hallq [--port N] [--data DIR] [--config FILE]
 cd "$(dirname "$0")" || exit 1
-exec node --import tsx src/main.ts "$@"
+exec node dist/hub/main.mjs "$@"
 `,
 );
 writeFileSync(

@@ -17,7 +17,7 @@ export interface HubProcess {
 }
 
 /**
- * Starts `src/main.ts` as its own process (`node --import tsx`), on 127.0.0.1 and a port the OS
+ * Starts `src/main.ts` as its own process (`node --import tsx`, or the built hub), on 127.0.0.1 and a port the OS
  * picks; the port is read back from fastify's "Server listening at" log line, then `/healthz` must answer.
  */
 export interface SpawnOptions {
@@ -32,12 +32,14 @@ export interface SpawnOptions {
   user?: { uid: number; gid: number };
   /** More command-line options (`--no-history`). */
   args?: string[];
+  /** A built hub's `main.mjs` (`npm run build:hub`), as installs run it; default: `src/main.ts` under tsx. */
+  entry?: string;
 }
 
 function startProcess(opts: SpawnOptions): ChildProcess {
   return spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/main.ts', '--port', String(opts.port ?? 0), '--host', '127.0.0.1', '--data', opts.dataDir, '--config', opts.configFile, ...(opts.args ?? [])],
+    [...(opts.entry ? [opts.entry] : ['--import', 'tsx', 'src/main.ts']), '--port', String(opts.port ?? 0), '--host', '127.0.0.1', '--data', opts.dataDir, '--config', opts.configFile, ...(opts.args ?? [])],
     {
       cwd: REPO_ROOT,
       env: { ...process.env, LOG_LEVEL: 'info', ...opts.env },
