@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { parse, stringify } from 'yaml';
@@ -57,6 +57,8 @@ export interface HistoryMeta {
   endDate: string;
   generateSec: number;
   ticketsPerSec: number;
+  /** Processes that made it side by side (absent: one). */
+  parts?: number;
   fileBytes: number;
   generatedAt: string;
 }
@@ -97,8 +99,14 @@ const MAX_WAITING = 300;
 
 const PASSWORD = 'hallq-demo';
 
+/**
+ * Processes the generator runs side by side (`npm run simulate -- --parts`): one per core, unless
+ * BENCH_GEN_PARTS says. A history made in parts is another history, so it has a directory of its own.
+ */
+const GEN_PARTS = Math.max(1, Number(process.env.BENCH_GEN_PARTS ?? availableParallelism()));
+
 function historyDir(s: HistorySettings): string {
-  return join(REPO_DIR, 'test-output', 'bench-history', `${s.profile}-${s.days}d-${s.seed}-schema${MIGRATIONS.length}`);
+  return join(REPO_DIR, 'test-output', 'bench-history', `${s.profile}-${s.days}d-${s.seed}-schema${MIGRATIONS.length}${GEN_PARTS > 1 ? `-p${GEN_PARTS}` : ''}`);
 }
 
 /** The history for these settings: made once, then reused (it takes minutes to hours). */
@@ -111,7 +119,7 @@ export async function ensureHistory(s: HistorySettings, log: (l: string) => void
   log(`history: generating ${s.days} business days of the ${s.profile} profile (seed ${s.seed}) in ${dir} …`);
   const t0 = performance.now();
   const out = await new Promise<string>((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/cli.ts', '--data', join(dir, 'data'), '--days', String(s.days), '--seed', s.seed, '--profile', s.profile, '--json'], {
+    const p = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/cli.ts', '--data', join(dir, 'data'), '--days', String(s.days), '--seed', s.seed, '--profile', s.profile, '--parts', String(GEN_PARTS), '--json'], {
       cwd: REPO_DIR,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -132,6 +140,7 @@ export async function ensureHistory(s: HistorySettings, log: (l: string) => void
     endDate: summary.endDate,
     generateSec,
     ticketsPerSec: Math.round(summary.totals.issued / generateSec),
+    parts: GEN_PARTS,
     fileBytes: fileBytes(join(dir, 'data')),
     generatedAt: new Date().toISOString(),
   };

@@ -24,14 +24,20 @@ export function runDueJobs(handler: CommandHandler): void {
 /**
  * Records every half-hour slot of today and yesterday that has ended and is not recorded: at its end
  * while the hub runs, or on the next start for the slots the hub was down through (from the log,
- * which memory holds for those two days). A slot is recorded once, whoever asks twice.
+ * which memory holds for those two days). A slot is recorded once, whoever asks twice. Not the days
+ * before the log's first: a hall that starts using hallq today had no hallq yesterday, and a
+ * history simulated in parts (`--parts`) must not get a day of zeros from the part after it.
  */
 export function recordDueFlowSlots(handler: CommandHandler): number {
   const tz = handler.config.hall.timeZone;
+  const first = handler.firstEventAt();
+  if (first === null) return 0;
+  const since = businessDate(first, tz);
   const due = handler.readNow((state, now) => {
     const today = businessDate(now, tz);
     const out: { businessDate: string; slot: number }[] = [];
     for (const date of [addDays(today, -1), today]) {
+      if (date < since) continue;
       for (const s of slotsOf(handler.config, date)) if (s.to <= now && !state.flowRecorded.has(`${date}|${s.slot}`)) out.push({ businessDate: date, slot: s.slot });
     }
     return out;

@@ -7,13 +7,16 @@ import { addDays, businessDate } from '../domain/calendar.ts';
 import { HmacKeyError, loadHmacKey } from '../personal/card-reads.ts';
 import { isOpenDay } from './plan.ts';
 import { PROFILES, type ProfileName } from './profiles.ts';
+import { simulateInParts, type PartsSummary } from './parts.ts';
 import { simulate, type SimulationSummary } from './simulate.ts';
 import type { DaySummary } from './summary.ts';
 
 // npm run simulate -- --data DIR --days N --seed S [--profile township|county|city] [--config FILE] [--start YYYY-MM-DD]
-const USAGE = `用法 / usage: npm run simulate -- --data DIR --days N --seed S [--profile township|county|city] [--config FILE] [--start YYYY-MM-DD] [--within MIN] [--json] [--detail] [--uploads delivered|pending]
+const USAGE = `用法 / usage: npm run simulate -- --data DIR --days N --seed S [--profile township|county|city] [--config FILE] [--start YYYY-MM-DD] [--within MIN] [--parts P] [--json] [--detail] [--uploads delivered|pending]
   Fills DIR with N business days of simulated history (the hub then opens it: npm start -- --data DIR --config FILE).
   --start   first day (default: so that the N days end yesterday)
+  --parts   cut the days into P stretches simulated side by side (one process each, one per core), then
+            joined: each stretch begins with no past (an empty DIR only; default 1)
   --json    print the whole summary as JSON (--detail adds per-half-hour figures)`;
 
 const { values } = parseArgs({
@@ -25,6 +28,7 @@ const { values } = parseArgs({
     config: { type: 'string' },
     start: { type: 'string' },
     within: { type: 'string' },
+    parts: { type: 'string' },
     json: { type: 'boolean', default: false },
     detail: { type: 'boolean', default: false },
     uploads: { type: 'string' },
@@ -50,6 +54,9 @@ if (values.seed === undefined || values.seed === '') fail('--seed is required (t
 if (!(values.profile! in PROFILES)) fail(`--profile must be one of ${Object.keys(PROFILES).join(', ')}`);
 if (values.start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.start)) fail('--start must be YYYY-MM-DD');
 if (values.uploads !== undefined && values.uploads !== 'delivered' && values.uploads !== 'pending') fail('--uploads must be delivered or pending');
+const parts = values.parts === undefined ? 1 : Number(values.parts);
+if (!Number.isInteger(parts) || parts < 1 || parts > 64) fail('--parts must be a whole number from 1 to 64');
+if (parts > 1 && values.detail) fail('--detail is not given with --parts');
 const profile = PROFILES[values.profile as ProfileName];
 const dataDir = resolve(values.data);
 const configFile = resolve(values.config ?? profile.configFile);
@@ -90,7 +97,10 @@ const progress = (d: DaySummary) => {
 };
 let summary: SimulationSummary;
 try {
-  summary = simulate({
+  if (parts > 1) {
+    if (!fresh) fail('--parts 需要空的数据目录 / --parts needs a data directory with no hallq.db yet');
+    summary = await simulateInParts({ dataDir, config, configFile, profile: profile.name, seed: values.seed, startDate, days, parts, withinMin, ...(values.uploads ? { uploads: values.uploads as 'delivered' | 'pending' } : {}) });
+  } else summary = simulate({
     dbFile,
     config,
     hmacKey,
@@ -119,7 +129,7 @@ if (values.json) {
     `${config.hall.name}: ${summary.days.length} business days ${summary.startDate} … ${summary.endDate} (profile ${summary.profile}, seed ${summary.seed})${fresh ? '' : ', added to the history already there'}`,
     `  tickets     ${t.issued} issued of ${t.arrivals} arrivals (${(t.issued / Math.max(1, t.days)).toFixed(0)} a day), ${t.served} served, refused ${t.arrivals - t.issued}`,
     `  outcomes    no-shows ${pct(t.noShows, t.issued)}, transfers ${pct(t.transfers, t.issued)}, priority ${pct(t.priority, t.issued)}, abandoned at close ${t.abandoned}`,
-    `  waits       mean ${t.wait.meanMin} min, p90 ${t.wait.p90Min} min, called within ${summary.withinMin} min ${pct(t.wait.withinShare ?? 0, 1)}`,
+    `  waits       mean ${t.wait.meanMin} min, p90 ${t.wait.p90Min ?? 'by part ' + ('parts' in summary ? (summary as PartsSummary).parts.map((p) => p.totals.wait.p90Min).join(', ') : '-')} min, called within ${summary.withinMin} min ${pct(t.wait.withinShare ?? 0, 1)}`,
     `  ratings     ${t.ratings.rated} rated (${pct(t.ratings.satisfied, t.ratings.rated)} 满意 or better, ${t.ratings.bad} bad), ${t.ratings.unrated} unrated; ${t.followups.opened} follow-ups, ${t.followups.steps} steps`,
     `  channels    ${Object.entries(t.channels).map(([k, n]) => `${k} ${pct(n, t.issued)}`).join(', ')}; appointments booked ${t.appointments.booked}`,
     `  engine      ${summary.events} events in ${(summary.elapsedMs / 1000).toFixed(1)} s: ${summary.ticketsPerSecond} tickets/s`,

@@ -26,6 +26,7 @@ export class EventLog {
   readonly #since;
   readonly #last;
   readonly #lastAt;
+  readonly #firstAt;
 
   constructor(
     db: Db,
@@ -35,6 +36,12 @@ export class EventLog {
     this.#since = db.prepare('SELECT seq, at, type, actor, data FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
     this.#last = db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events');
     this.#lastAt = db.prepare('SELECT at FROM events ORDER BY seq DESC LIMIT 1');
+    this.#firstAt = db.prepare('SELECT at FROM events ORDER BY seq LIMIT 1');
+  }
+
+  /** When the first event was written, or null for an empty log. */
+  firstAt(): number | null {
+    return (this.#firstAt.get() as { at: number } | undefined)?.at ?? null;
   }
 
   /** When the last event was written, or null for an empty log. */

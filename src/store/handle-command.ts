@@ -109,6 +109,7 @@ export class CommandHandler {
   #generator = false;
   #keeper: ApplicantKeeper | null = null;
   #contacts: ContactKeeper | null = null;
+  #firstAt: number | null;
 
   constructor(
     private readonly db: Db,
@@ -123,6 +124,7 @@ export class CommandHandler {
     this.#findIdem = db.prepare('SELECT fingerprint, first_seq, event_count FROM command_results WHERE key = ?');
     this.#saveIdem = db.prepare('INSERT INTO command_results (key, fingerprint, first_seq, event_count, at) VALUES (?, ?, ?, ?, ?)');
     this.#seq = this.#committedSeq = this.#log.lastSeq();
+    this.#firstAt = this.#log.firstAt();
     this.#state = this.#load();
   }
 
@@ -158,6 +160,11 @@ export class CommandHandler {
   /** Events after `seq`, oldest first, at most `limit`: from the log on disk. */
   readLog(seq: number, limit?: number): StoredEvent[] {
     return this.#log.readSince(seq, limit);
+  }
+
+  /** When the log's first event was made (committed or in the open group), or null while it is empty. */
+  firstEventAt(): number | null {
+    return this.#firstAt;
   }
 
   /** When the last event was written, or null for an empty log. */
@@ -288,6 +295,7 @@ export class CommandHandler {
       throw err;
     }
     this.#seq += stored.length;
+    if (this.#firstAt === null && stored.length > 0) this.#firstAt = at;
     const pending: Pending = { stored, idem, at, settle: null };
     this.#batch.push(pending);
     return pending;
@@ -391,6 +399,7 @@ export class CommandHandler {
     try {
       this.#state = this.#load();
       this.#seq = this.#committedSeq = this.#log.lastSeq();
+      this.#firstAt = this.#log.firstAt();
     } finally {
       this.#wake();
     }

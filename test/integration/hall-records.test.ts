@@ -69,6 +69,26 @@ describe('half-hour records through the store', () => {
     );
   });
 
+  it('records nothing for the days before the log began: a hall new to hallq today had no hallq yesterday', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hallq-slots-first-'));
+    try {
+      const db = openDb(join(dir, 'hallq.db'));
+      const config = testConfig({ week: WEEK });
+      const clock = new FakeClock(Date.parse('2026-11-24T10:05:00+08:00'));
+      const h = new CommandHandler(db, config, clock);
+      // An empty log: nothing happened, nothing to record, yesterday's slots included.
+      expect(recordDueFlowSlots(h)).toBe(0);
+      h.run({ type: 'IssueTicket', data: { ticketId: 't1', serviceId: 's1', categoryId: 'ZX', source: 'kiosk' } }, KIOSK);
+      // Today's slots that ended (09:00–09:30, 09:30–10:00) are recorded, even those before the first event; Monday's are not.
+      expect(recordDueFlowSlots(h)).toBe(2);
+      const dates = db.prepare(`SELECT DISTINCT business_date AS d FROM flow_slots`).all() as { d: string }[];
+      expect(dates.map((r) => r.d)).toEqual(['2026-11-24']);
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('raises the congestion alarm past a threshold and clears it below it, with its times', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hallq-congestion-'));
     const db = openDb(join(dir, 'hallq.db'));
