@@ -103,7 +103,7 @@ const PASSWORD = 'hallq-demo';
  * Processes the generator runs side by side (`npm run simulate -- --parts`): one per core, unless
  * BENCH_GEN_PARTS says. A history made in parts is another history, so it has a directory of its own.
  */
-const GEN_PARTS = Math.max(1, Number(process.env.BENCH_GEN_PARTS ?? availableParallelism()));
+const GEN_PARTS = Math.max(1, Math.floor(Number(process.env.BENCH_GEN_PARTS ?? availableParallelism())) || 1);
 
 function historyDir(s: HistorySettings): string {
   return join(REPO_DIR, 'test-output', 'bench-history', `${s.profile}-${s.days}d-${s.seed}-schema${MIGRATIONS.length}${GEN_PARTS > 1 ? `-p${GEN_PARTS}` : ''}`);

@@ -17,6 +17,7 @@ const USAGE = `用法 / usage: npm run simulate -- --data DIR --days N --seed S 
   --start   first day (default: so that the N days end yesterday)
   --parts   cut the days into P stretches simulated side by side (one process each, one per core), then
             joined: each stretch begins with no past (an empty DIR only; default 1)
+  --book-until  no appointments booked for days after this date (each part but the last)
   --json    print the whole summary as JSON (--detail adds per-half-hour figures)`;
 
 const { values } = parseArgs({
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     start: { type: 'string' },
     within: { type: 'string' },
     parts: { type: 'string' },
+    'book-until': { type: 'string' },
     json: { type: 'boolean', default: false },
     detail: { type: 'boolean', default: false },
     uploads: { type: 'string' },
@@ -53,6 +55,7 @@ if (!Number.isInteger(days) || days < 1) fail('--days must be a whole number of 
 if (values.seed === undefined || values.seed === '') fail('--seed is required (the same seed gives the same history)');
 if (!(values.profile! in PROFILES)) fail(`--profile must be one of ${Object.keys(PROFILES).join(', ')}`);
 if (values.start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.start)) fail('--start must be YYYY-MM-DD');
+if (values['book-until'] !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values['book-until'])) fail('--book-until must be YYYY-MM-DD');
 if (values.uploads !== undefined && values.uploads !== 'delivered' && values.uploads !== 'pending') fail('--uploads must be delivered or pending');
 const parts = values.parts === undefined ? 1 : Number(values.parts);
 if (!Number.isInteger(parts) || parts < 1 || parts > 64) fail('--parts must be a whole number from 1 to 64');
@@ -110,6 +113,7 @@ try {
     days,
     withinMin,
     detail: values.detail,
+    ...(values['book-until'] !== undefined ? { bookUntil: values['book-until'] } : {}),
     onDay: progress,
     ...(values.uploads ? { uploads: values.uploads as 'delivered' | 'pending' } : {}),
   });

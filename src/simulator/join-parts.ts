@@ -34,6 +34,8 @@ const BY_KEY = [
 const STATE = ['windows', 'category_stats'] as const;
 /** Rows numbered by an INTEGER PRIMARY KEY of their own: numbered again after `db`'s. */
 const RENUMBERED: Record<string, string> = { pauses: 'id', sms_outbox: 'id', agent_commands: 'seq' };
+/** `hall_meta` keys whose first part's value stands (maintenance.ts, hub-identity.ts). */
+const KEPT_META = ['hub_id', 'purged_seq', 'facts_purged_date'] as const;
 /** The same in every database (the log's legend). */
 const LEGEND = ['event_keys', 'event_types'] as const;
 const HANDLED = new Set<string>(['events', 'command_results', 'upstream_outbox', 'hall_meta', ...BY_KEY, ...STATE, ...Object.keys(RENUMBERED), ...LEGEND]);
@@ -70,8 +72,11 @@ export function appendHistory(db: Db, partFile: string): JoinedPart {
       for (const table of BY_KEY) db.exec(`INSERT INTO main.${table} SELECT * FROM part.${table}`);
       for (const table of STATE) db.exec(`INSERT OR REPLACE INTO main.${table} SELECT * FROM part.${table}`);
       for (const table of LEGEND) db.exec(`INSERT OR IGNORE INTO main.${table} SELECT * FROM part.${table}`);
-      // The hall's identity is the first part's; the rest of the part's notes are the later ones.
-      db.exec(`INSERT OR REPLACE INTO main.hall_meta SELECT * FROM part.hall_meta WHERE key <> 'hub_id'`);
+      // The hall's identity is the first part's, and so are the housekeeping's marks: how far personal
+      // data is purged is a seq in the part's own numbering and a date past the first part's unpurged
+      // days (the next housekeeping goes on from the first part's, and purging again is harmless).
+      // The rest of the part's notes (notices, congestion) are the later ones.
+      db.exec(`INSERT OR REPLACE INTO main.hall_meta SELECT * FROM part.hall_meta WHERE key NOT IN (${KEPT_META.map((k) => `'${k}'`).join(', ')})`);
     })();
     return { events: first.n, firstSeq: offset + 1 };
   } finally {

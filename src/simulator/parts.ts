@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,13 +52,26 @@ export async function simulateInParts(o: PartsOptions): Promise<PartsSummary> {
   // A demo hall keeps its ID key in the data directory (made here if new): every part hashes with the hall's one.
   const key = loadHmacKey(o.dataDir, process.env, { demo: o.config.hall.demo === true }).file;
   const runs: Promise<SimulationSummary>[] = [];
+  const children: ChildProcess[] = [];
   for (let i = 0; i < n; i++) {
     const dir = join(work, `part-${i + 1}`);
     mkdirSync(dir, { recursive: true });
     if (key !== null && key.startsWith(o.dataDir)) copyFileSync(key, join(dir, 'id-hmac.key'));
-    runs.push(runPart(['--data', dir, '--start', stretches[i]![0]!, '--days', String(stretches[i]!.length), '--seed', partSeed(o.seed, i), '--profile', o.profile, '--config', o.configFile, '--within', String(o.withinMin), '--json', ...(o.uploads ? ['--uploads', o.uploads] : [])]));
+    const dates = stretches[i]!;
+    // Bookings for the next part's days would be left booked at the seam: that part books its own.
+    const bookUntil = i < n - 1 ? ['--book-until', dates[dates.length - 1]!] : [];
+    runs.push(runPart(children, ['--data', dir, '--start', dates[0]!, '--days', String(dates.length), '--seed', partSeed(o.seed, i), '--profile', o.profile, '--config', o.configFile, '--within', String(o.withinMin), '--json', ...bookUntil, ...(o.uploads ? ['--uploads', o.uploads] : [])]));
   }
-  const summaries = await Promise.all(runs);
+  let summaries: SimulationSummary[];
+  try {
+    summaries = await Promise.all(runs);
+  } catch (err) {
+    // One part failed: the others would go on writing a history nobody joins.
+    for (const c of children) c.kill('SIGKILL');
+    await Promise.allSettled(runs);
+    rmSync(work, { recursive: true, force: true });
+    throw err;
+  }
   const tJoin = performance.now();
   const first = join(work, 'part-1', 'hallq.db');
   const db = openDb(first, { durability: 'generator' });
@@ -80,9 +93,10 @@ export function partDates(config: HallConfig, startDate: string, days: number, p
   return Array.from({ length: n }, (_, i) => dates.slice(Math.floor((i * dates.length) / n), Math.floor(((i + 1) * dates.length) / n)));
 }
 
-function runPart(args: string[]): Promise<SimulationSummary> {
+function runPart(children: ChildProcess[], args: string[]): Promise<SimulationSummary> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(child);
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
     child.once('error', reject);

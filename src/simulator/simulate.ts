@@ -53,6 +53,12 @@ export interface SimulateOptions {
   days?: number;
   /** …or every business day before this date. */
   endDate?: string;
+  /**
+   * The last date appointments are booked for (default: `LOOKAHEAD_DAYS` past each day, past the run's
+   * last day too, as a hall's future bookings are). A part of a history simulated in parts ends here:
+   * the next part's days are its own.
+   */
+  bookUntil?: string;
   staffing?: StaffingPlan;
   /** Service-level threshold: the share of tickets called within this many minutes (default 15). */
   withinMin?: number;
@@ -501,9 +507,10 @@ class HallSimulation {
     this.schedulePauses(date, sessions, dayRng);
   }
 
-  /** Plans days in date order up to `LOOKAHEAD_DAYS` ahead, and books their appointments. */
+  /** Plans days in date order up to `LOOKAHEAD_DAYS` ahead (not past `bookUntil`), and books their appointments. */
   ensurePlans(date: string): void {
-    const until = addDays(date, LOOKAHEAD_DAYS);
+    const ahead = addDays(date, LOOKAHEAD_DAYS);
+    const until = this.opts.bookUntil !== undefined && this.opts.bookUntil < ahead ? this.opts.bookUntil : ahead;
     let d = this.plannedUpTo === '' ? date : addDays(this.plannedUpTo, 1);
     for (; d <= until; d = addDays(d, 1)) {
       this.plannedUpTo = d;

@@ -397,9 +397,9 @@ export class CommandHandler {
     // Reject first: whatever happens to the reload, no caller is left waiting.
     for (const p of batch) p.settle?.reject(err);
     try {
-      this.#state = this.#load();
       this.#seq = this.#committedSeq = this.#log.lastSeq();
       this.#firstAt = this.#log.firstAt();
+      this.#state = this.#load();
     } finally {
       this.#wake();
     }
