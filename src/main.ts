@@ -28,7 +28,7 @@ const configFile = resolve(values.config ?? process.env.HALLQ_CONFIG ?? './confi
 
 let config;
 try {
-  config = loadHallConfig(configFile);
+  config = loadHallConfig(configFile, { parsedCacheDir: dataDir });
 } catch (err) {
   if (err instanceof HallConfigError) {
     console.error(err.message);

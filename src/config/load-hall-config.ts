@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Value } from '@sinclair/typebox/value';
 import { parseDocument } from 'yaml';
 import { DEVICE_URI_RULES, parseDeviceUri, type DeviceUriRules } from '../../devices/device-uri.ts';
+import { parseYamlCached } from './parsed-yaml-cache.ts';
 import { HallConfigSchema, type HallConfig, type Week } from './schema.ts';
 
 export interface ConfigProblem {
@@ -36,13 +37,22 @@ function pointerToPath(pointer: string): string {
     .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
 }
 
-export function loadHallConfig(file: string): HallConfig {
+/**
+ * Reads and checks the hall config. `parsedCacheDir` (the hub's data directory) keeps the YAML's parse
+ * for the next start of the same text (`parsed-yaml-cache.ts`); the checks run every time.
+ */
+export function loadHallConfig(file: string, opts: { parsedCacheDir?: string } = {}): HallConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new HallConfigError(file, [{ path: '(file)', message: `cannot read: ${(err as Error).message}` }]);
   }
+  const raw = parseYamlCached(text, (t) => parseYaml(t, file), opts.parsedCacheDir ?? null);
+  return parseHallConfig(raw, file);
+}
+
+function parseYaml(text: string, file: string): unknown {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new HallConfigError(
@@ -50,14 +60,12 @@ export function loadHallConfig(file: string): HallConfig {
       doc.errors.map((e) => ({ path: '(yaml)', message: e.message.split('\n')[0] ?? e.message })),
     );
   }
-  let raw: unknown;
   try {
     // An alias bomb (billion laughs) stops at the alias limit with an error, not at the memory's end.
-    raw = doc.toJS({ maxAliasCount: 100 });
+    return doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
     throw new HallConfigError(file, [{ path: '(yaml)', message: (err as Error).message.split('\n')[0] ?? String(err) }]);
   }
-  return parseHallConfig(raw, file);
 }
 
 /** Validates a parsed config object: schema first, then the references between its parts. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -62,5 +62,35 @@ describe('hall config', () => {
     expect(r.stderr).toContain(file);
     expect(r.stderr).toContain('windows[2].categories[0]');
     expect(r.stderr).toContain('did not start');
+  });
+});
+
+describe('the parse kept for the next start (parsedCacheDir)', () => {
+  it('keeps the YAML parse by the text, for the hub alone; a changed text is parsed again; the checks run on a kept parse too', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hallq-config-cache-'));
+    try {
+      const file = join(dir, 'hall.yaml');
+      const text = readFileSync('config/hall.yaml', 'utf8');
+      writeFileSync(file, text);
+      const first = loadHallConfig(file, { parsedCacheDir: dir });
+      const kept = join(dir, 'config.parsed.json');
+      expect(statSync(kept).mode & 0o777).toBe(0o600);
+      expect(loadHallConfig(file, { parsedCacheDir: dir })).toEqual(first);
+      // An edit is read: the kept parse belongs to the old text.
+      writeFileSync(file, text.replace(/name: 青石镇便民服务中心/, 'name: 改过的中心'));
+      expect(loadHallConfig(file, { parsedCacheDir: dir }).hall.name).toBe('改过的中心');
+      // A kept parse is checked as a fresh one is: one that the schema refuses is refused.
+      const cached = JSON.parse(readFileSync(kept, 'utf8'));
+      cached.value.windows = 'none';
+      writeFileSync(kept, JSON.stringify(cached));
+      expect(() => loadHallConfig(file, { parsedCacheDir: dir })).toThrow(HallConfigError);
+      // A text that does not parse is not kept.
+      rmSync(kept);
+      writeFileSync(file, 'hall: [unclosed');
+      expect(() => loadHallConfig(file, { parsedCacheDir: dir })).toThrow(HallConfigError);
+      expect(existsSync(kept)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
