@@ -200,7 +200,7 @@ function waitStats(list: number[]): Pick<FlowRow, 'waitMax' | 'waitMean' | 'wait
 }
 
 /** Nearest-rank percentile of an ascending list (0 for an empty one). */
-export function percentile(sorted: readonly number[], p: number): number {
+export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
 }

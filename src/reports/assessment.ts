@@ -33,22 +33,62 @@ interface FactGroup {
   unrated: number;
 }
 
-function factsBy(db: Db, column: 'staff_id' | 'window_id', from: string, to: string): Map<string | number, FactGroup> {
+/**
+ * The period's service facts summed per clerk and per window, and the days each clerk served on, in
+ * one pass over the period's facts (grouped by clerk, window and date): three passes over a city
+ * centre's month (~300,000 facts) were most of the assessment's time (issue #10 §10).
+ */
+function factsOfPeriod(db: Db, from: string, to: string): { byStaff: Map<string, FactGroup>; byWindow: Map<number, FactGroup>; days: { s: string; d: string }[] } {
   const rows = db
     .prepare(
-      `SELECT ${column} AS k,
+      `SELECT staff_id AS s, window_id AS w, business_date AS d,
               SUM(outcome = 'done') AS served,
-              AVG(CASE WHEN outcome = 'done' THEN ended_at - COALESCE(started_at, called_at, ended_at) END) AS handle,
+              SUM(CASE WHEN outcome = 'done' THEN ended_at - COALESCE(started_at, called_at, ended_at) END) AS handleSum,
+              COUNT(CASE WHEN outcome = 'done' THEN ended_at - COALESCE(started_at, called_at, ended_at) END) AS handleN,
               SUM(outcome = 'no_show') AS no_show,
               SUM(outcome = 'transferred') AS transferred,
               SUM(outcome = 'done' AND extended = 1) AS extended,
               SUM(outcome = 'abandoned_at_close') AS abandoned,
               SUM(rating = 5) AS r5, SUM(rating = 4) AS r4, SUM(rating = 3) AS r3, SUM(rating = 2) AS r2, SUM(rating = 1) AS r1,
               SUM(unrated) AS unrated
-         FROM service_facts WHERE business_date BETWEEN ? AND ? AND ${column} IS NOT NULL GROUP BY ${column}`,
+         FROM service_facts WHERE business_date BETWEEN ? AND ? GROUP BY staff_id, window_id, business_date`,
     )
-    .all(from, to) as FactGroup[];
-  return new Map(rows.map((r) => [r.k, r]));
+    .all(from, to) as (Omit<FactGroup, 'k' | 'handle'> & { s: string | null; w: number | null; d: string; handleSum: number | null; handleN: number })[];
+  const sums = new Map<string | number, FactGroup & { handleSum: number; handleN: number }>();
+  const add = (k: string | number, r: (typeof rows)[number]) => {
+    let g = sums.get(k);
+    if (!g) sums.set(k, (g = { k, served: 0, handle: null, no_show: 0, transferred: 0, extended: 0, abandoned: 0, r5: 0, r4: 0, r3: 0, r2: 0, r1: 0, unrated: 0, handleSum: 0, handleN: 0 }));
+    g.served += r.served;
+    g.handleSum += r.handleSum ?? 0;
+    g.handleN += r.handleN;
+    g.no_show += r.no_show;
+    g.transferred += r.transferred;
+    g.extended += r.extended;
+    g.abandoned += r.abandoned;
+    g.r5 += r.r5;
+    g.r4 += r.r4;
+    g.r3 += r.r3;
+    g.r2 += r.r2;
+    g.r1 += r.r1;
+    g.unrated += r.unrated;
+  };
+  const days: { s: string; d: string }[] = [];
+  for (const r of rows) {
+    // Staff ids and window numbers are kept apart: a staff id "3" is not window 3.
+    if (r.s !== null) {
+      add(`s:${r.s}`, r);
+      days.push({ s: r.s, d: r.d });
+    }
+    if (r.w !== null) add(r.w, r);
+  }
+  const byStaff = new Map<string, FactGroup>();
+  const byWindow = new Map<number, FactGroup>();
+  for (const g of sums.values()) {
+    const f: FactGroup = { ...g, handle: g.handleN ? g.handleSum / g.handleN : null };
+    if (typeof g.k === 'number') byWindow.set(g.k, { ...f, k: g.k });
+    else byStaff.set(g.k.slice(2), { ...f, k: g.k.slice(2) });
+  }
+  return { byStaff, byWindow, days };
 }
 
 function figures(f: FactGroup | undefined, pauses: { minutes: number }[], followups: { closedOnTime: boolean }[]): WorkFigures {
@@ -76,21 +116,20 @@ function figures(f: FactGroup | undefined, pauses: { minutes: number }[], follow
 export function assessmentReport(db: Db, config: HallConfig, period: PeriodRef, now: number): AssessmentReport {
   const { from, to } = period;
   const { dailyBase, satisfactionWeight: w } = config.assessment;
-  const byStaff = factsBy(db, 'staff_id', from, to);
-  const byWindow = factsBy(db, 'window_id', from, to);
+  const { byStaff, byWindow, days: servedOn } = factsOfPeriod(db, from, to);
   const pauses = pausesBegun(db, config, from, to, now);
   const followups = followupsOpened(db, config, from, to, now);
 
   // Days worked: a service, a half hour signed in at a window, or a deduction (an absence is a day too).
   const worked = new Map<string, Set<string>>();
   const addDay = (staff: string, date: string) => (worked.get(staff) ?? (worked.set(staff, new Set()), worked.get(staff)!)).add(date);
+  for (const r of servedOn) addDay(r.s, r.d);
   for (const r of db
     .prepare(
-      `SELECT DISTINCT staff_id AS s, business_date AS d FROM service_facts WHERE business_date BETWEEN ? AND ? AND staff_id IS NOT NULL
-       UNION SELECT DISTINCT staff_id, business_date FROM flow_slots WHERE business_date BETWEEN ? AND ? AND dim = 'w' AND staff_id IS NOT NULL
+      `SELECT DISTINCT staff_id AS s, business_date AS d FROM flow_slots WHERE business_date BETWEEN ? AND ? AND dim = 'w' AND staff_id IS NOT NULL
        UNION SELECT DISTINCT staff_id, business_date FROM deductions WHERE business_date BETWEEN ? AND ? AND revoked_at IS NULL`,
     )
-    .all(from, to, from, to, from, to) as { s: string; d: string }[])
+    .all(from, to, from, to) as { s: string; d: string }[])
     addDay(r.s, r.d);
   const deducted = new Map<string, Map<string, { points: number; n: number }>>();
   for (const r of db

@@ -59,7 +59,7 @@ export function flowReport(db: Db, config: HallConfig, q: FlowQuery, now: number
     )
     .all(q.from, q.to, dim, dimId) as SlotRecord[];
   // A window has rows only for the slots it was open or active in; the waits are those it called.
-  const waits = waitsOf(db, q);
+  const waits = waitsByRecord(db, q, records);
 
   const keyOf = (r: SlotRecord): { period: string; from: string; to: string } => {
     switch (q.by) {
@@ -76,15 +76,16 @@ export function flowReport(db: Db, config: HallConfig, q: FlowQuery, now: number
     }
   };
 
-  const groups = new Map<string, { key: { period: string; from: string; to: string }; records: SlotRecord[] }>();
-  for (const r of records) {
+  const groups = new Map<string, { key: { period: string; from: string; to: string }; records: SlotRecord[]; waits: Float64Array[] }>();
+  records.forEach((r, i) => {
     const key = keyOf(r);
-    const g = groups.get(key.period) ?? (groups.set(key.period, { key, records: [] }), groups.get(key.period)!);
+    const g = groups.get(key.period) ?? (groups.set(key.period, { key, records: [], waits: [] }), groups.get(key.period)!);
     g.records.push(r);
-  }
+    g.waits.push(waits[i]!);
+  });
   const rows = [...groups.values()].map((g) => {
     // A week or month at the edge of the range covers only the part asked for.
-    const row = combine(g.key.period, g.key.from < q.from ? q.from : g.key.from, g.key.to > q.to ? q.to : g.key.to, g.records, waits);
+    const row = combine(g.key.period, g.key.from < q.from ? q.from : g.key.from, g.key.to > q.to ? q.to : g.key.to, g.records, g.waits);
     if (q.by === 'halfhour') {
       row.slot = g.records[0]!.slot;
       row.extended = g.records[0]!.extended === 1;
@@ -106,33 +107,46 @@ function windowName(config: HallConfig, id: number) {
   return w ? { zh: w.name, en: `Window ${id}` } : null;
 }
 
-/** Waits (seconds) of the services called in the range, with the instant of the call, for the scope. */
-function waitsOf(db: Db, q: FlowQuery): { at: number; wait: number }[] {
+/**
+ * The waits (seconds) of the services the scope called in each record's half hour [from_at, to_at),
+ * by the record's place in `records` (which are in time order and do not overlap). Each call is put in
+ * its half hour by a binary search, not by sorting a month of calls: a city centre's month is ~300,000
+ * of them (issue #10 §10: a month report ≤ 5 s over a city year).
+ */
+function waitsByRecord(db: Db, q: FlowQuery, records: readonly SlotRecord[]): Float64Array[] {
   const filter = q.categoryId !== undefined ? 'AND category_id = ?' : q.windowId !== undefined ? 'AND window_id = ?' : '';
   const args: unknown[] = [q.from, q.to];
   if (q.categoryId !== undefined) args.push(q.categoryId);
   if (q.windowId !== undefined) args.push(q.windowId);
   const rows = db
-    .prepare(`SELECT called_at AS at, MAX(0, ROUND((called_at - waiting_since) / 1000.0)) AS wait FROM service_facts WHERE business_date BETWEEN ? AND ? AND called_at IS NOT NULL ${filter} ORDER BY called_at`)
-    .all(...args) as { at: number; wait: number }[];
-  return rows;
-}
-
-/** The waits whose call falls in [from, to) of a sorted list. */
-function waitsBetween(waits: { at: number; wait: number }[], from: number, to: number): number[] {
-  let lo = 0;
-  let hi = waits.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (waits[mid]!.at < from) lo = mid + 1;
-    else hi = mid;
-  }
-  const out: number[] = [];
-  for (let i = lo; i < waits.length && waits[i]!.at < to; i++) out.push(waits[i]!.wait);
+    .prepare(`SELECT called_at, MAX(0, ROUND((called_at - waiting_since) / 1000.0)) FROM service_facts WHERE business_date BETWEEN ? AND ? AND called_at IS NOT NULL ${filter}`)
+    .raw()
+    .all(...args) as [number, number][];
+  const place = new Int32Array(rows.length);
+  const counts = new Int32Array(records.length);
+  rows.forEach(([at], i) => {
+    // The last record that begins at or before the call, if the call is before its end.
+    let lo = 0;
+    let hi = records.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (records[mid]!.from_at <= at) lo = mid + 1;
+      else hi = mid;
+    }
+    const r = lo - 1;
+    place[i] = r >= 0 && at < records[r]!.to_at ? r : -1;
+    if (place[i]! >= 0) counts[r]!++;
+  });
+  const out = Array.from(counts, (n) => new Float64Array(n));
+  const filled = new Int32Array(records.length);
+  rows.forEach(([, wait], i) => {
+    const r = place[i]!;
+    if (r >= 0) out[r]![filled[r]!++] = wait;
+  });
   return out;
 }
 
-function combine(period: string, from: string, to: string, records: SlotRecord[], waits: { at: number; wait: number }[]): FlowReportRow {
+function combine(period: string, from: string, to: string, records: SlotRecord[], waits: readonly Float64Array[]): FlowReportRow {
   let waitSum = 0;
   let handleSum = 0;
   const row: FlowReportRow = {
@@ -157,7 +171,6 @@ function combine(period: string, from: string, to: string, records: SlotRecord[]
     clerks: 0,
     slots: records.length,
   };
-  const spans: [number, number][] = [];
   for (const r of records) {
     row.issued += r.issued;
     row.called += r.called;
@@ -174,14 +187,16 @@ function combine(period: string, from: string, to: string, records: SlotRecord[]
     // The most at any slot's end: for a single half hour, its own.
     row.windowsOpen = Math.max(row.windowsOpen, r.windows_open);
     row.clerks = Math.max(row.clerks, r.clerks);
-    const last = spans.at(-1);
-    if (last && last[1] === r.from_at) last[1] = r.to_at;
-    else spans.push([r.from_at, r.to_at]);
   }
   row.waitingEnd = records.at(-1)?.waiting_end ?? 0;
   row.waitMeanSec = row.called ? Math.round(waitSum / row.called) : 0;
   row.handleMeanSec = row.served ? Math.round(handleSum / row.served) : 0;
-  const list = spans.flatMap(([a, b]) => waitsBetween(waits, a, b)).sort((a, b) => a - b);
-  row.waitP90Sec = percentile(list, 0.9);
+  const list = new Float64Array(waits.reduce((n, w) => n + w.length, 0));
+  let at = 0;
+  for (const w of waits) {
+    list.set(w, at);
+    at += w.length;
+  }
+  row.waitP90Sec = percentile(list.sort(), 0.9);
   return row;
 }
