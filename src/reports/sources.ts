@@ -41,9 +41,10 @@ export function followupsOpened(db: Db, config: HallConfig, from: string, to: st
     .prepare(
       `SELECT f.data AS data, json_extract(r.data, '$.number') AS number, json_extract(r.data, '$.requestedAt') AS requestedAt FROM followups f
          LEFT JOIN ratings r ON r.service_id = json_extract(f.data, '$.serviceId')
-        WHERE json_extract(f.data, '$.openedAt') >= ? AND json_extract(f.data, '$.openedAt') < ?`,
+        WHERE f.deadline >= ? AND json_extract(f.data, '$.openedAt') >= ? AND json_extract(f.data, '$.openedAt') < ?`,
     )
-    .all(start, end) as { data: string; number: string | null; requestedAt: number | null }[];
+    // A follow-up is due on or after the day it was opened: the deadline's index skips the years before.
+    .all(from, start, end) as { data: string; number: string | null; requestedAt: number | null }[];
   return rows
     .map((r) => {
       const f = JSON.parse(r.data) as Followup;
