@@ -33,6 +33,8 @@ interface FactGroup {
   unrated: number;
 }
 
+const COUNTED = ['served', 'no_show', 'transferred', 'extended', 'abandoned', 'r5', 'r4', 'r3', 'r2', 'r1', 'unrated'] as const;
+
 /**
  * The period's service facts summed per clerk and per window, and the days each clerk served on, in
  * one pass over the period's facts (grouped by clerk, window and date): three passes over a city
@@ -58,19 +60,9 @@ function factsOfPeriod(db: Db, from: string, to: string): { byStaff: Map<string,
   const add = (k: string | number, r: (typeof rows)[number]) => {
     let g = sums.get(k);
     if (!g) sums.set(k, (g = { k, served: 0, handle: null, no_show: 0, transferred: 0, extended: 0, abandoned: 0, r5: 0, r4: 0, r3: 0, r2: 0, r1: 0, unrated: 0, handleSum: 0, handleN: 0 }));
-    g.served += r.served;
+    for (const c of COUNTED) g[c] += r[c];
     g.handleSum += r.handleSum ?? 0;
     g.handleN += r.handleN;
-    g.no_show += r.no_show;
-    g.transferred += r.transferred;
-    g.extended += r.extended;
-    g.abandoned += r.abandoned;
-    g.r5 += r.r5;
-    g.r4 += r.r4;
-    g.r3 += r.r3;
-    g.r2 += r.r2;
-    g.r1 += r.r1;
-    g.unrated += r.unrated;
   };
   const days: { s: string; d: string }[] = [];
   for (const r of rows) {
