@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -33,12 +33,13 @@ export function parseYamlCached(text: string, parse: (text: string) => unknown, 
   }
   const value = parse(text);
   if (existsSync(dir) && isPlainJson(value)) {
+    const tmp = `${file}.${process.pid}.tmp`;
     try {
-      const tmp = `${file}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify({ format: FORMAT, sha256, value } satisfies Cached), { mode: 0o600 });
       renameSync(tmp, file);
     } catch {
-      // A read-only or full data directory: the next start parses again, and finds out then.
+      // A read-only or full data directory: the next start parses again (and the hub finds out about the directory itself).
+      rmSync(tmp, { force: true });
     }
   }
   return value;
