@@ -39,7 +39,11 @@ export function parseYamlCached(text: string, parse: (text: string) => unknown, 
       renameSync(tmp, file);
     } catch {
       // A read-only or full data directory: the next start parses again (and the hub finds out about the directory itself).
-      rmSync(tmp, { force: true });
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // nothing more to do
+      }
     }
   }
   return value;
