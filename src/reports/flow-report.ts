@@ -76,7 +76,7 @@ export function flowReport(db: Db, config: HallConfig, q: FlowQuery, now: number
     }
   };
 
-  const groups = new Map<string, { key: { period: string; from: string; to: string }; records: SlotRecord[]; waits: Float64Array[] }>();
+  const groups = new Map<string, { key: { period: string; from: string; to: string }; records: SlotRecord[]; waits: number[][] }>();
   records.forEach((r, i) => {
     const key = keyOf(r);
     const g = groups.get(key.period) ?? (groups.set(key.period, { key, records: [], waits: [] }), groups.get(key.period)!);
@@ -113,18 +113,18 @@ function windowName(config: HallConfig, id: number) {
  * its half hour by a binary search, not by sorting a month of calls: a city centre's month is ~300,000
  * of them (issue #10 §10: a month report ≤ 5 s over a city year).
  */
-function waitsByRecord(db: Db, q: FlowQuery, records: readonly SlotRecord[]): Float64Array[] {
+function waitsByRecord(db: Db, q: FlowQuery, records: readonly SlotRecord[]): number[][] {
   const filter = q.categoryId !== undefined ? 'AND category_id = ?' : q.windowId !== undefined ? 'AND window_id = ?' : '';
   const args: unknown[] = [q.from, q.to];
   if (q.categoryId !== undefined) args.push(q.categoryId);
   if (q.windowId !== undefined) args.push(q.windowId);
+  const out = records.map((): number[] => []);
+  // Row by row: a year of a city's calls held as rows at once would be millions of objects.
   const rows = db
     .prepare(`SELECT called_at, MAX(0, ROUND((called_at - waiting_since) / 1000.0)) FROM service_facts WHERE business_date BETWEEN ? AND ? AND called_at IS NOT NULL ${filter}`)
     .raw()
-    .all(...args) as [number, number][];
-  const place = new Int32Array(rows.length);
-  const counts = new Int32Array(records.length);
-  rows.forEach(([at], i) => {
+    .iterate(...args) as IterableIterator<[number, number]>;
+  for (const [at, wait] of rows) {
     // The last record that begins at or before the call, if the call is before its end.
     let lo = 0;
     let hi = records.length;
@@ -134,19 +134,12 @@ function waitsByRecord(db: Db, q: FlowQuery, records: readonly SlotRecord[]): Fl
       else hi = mid;
     }
     const r = lo - 1;
-    place[i] = r >= 0 && at < records[r]!.to_at ? r : -1;
-    if (place[i]! >= 0) counts[r]!++;
-  });
-  const out = Array.from(counts, (n) => new Float64Array(n));
-  const filled = new Int32Array(records.length);
-  rows.forEach(([, wait], i) => {
-    const r = place[i]!;
-    if (r >= 0) out[r]![filled[r]!++] = wait;
-  });
+    if (r >= 0 && at < records[r]!.to_at) out[r]!.push(wait);
+  }
   return out;
 }
 
-function combine(period: string, from: string, to: string, records: SlotRecord[], waits: readonly Float64Array[]): FlowReportRow {
+function combine(period: string, from: string, to: string, records: SlotRecord[], waits: readonly (readonly number[])[]): FlowReportRow {
   let waitSum = 0;
   let handleSum = 0;
   const row: FlowReportRow = {
@@ -193,10 +186,7 @@ function combine(period: string, from: string, to: string, records: SlotRecord[]
   row.handleMeanSec = row.served ? Math.round(handleSum / row.served) : 0;
   const list = new Float64Array(waits.reduce((n, w) => n + w.length, 0));
   let at = 0;
-  for (const w of waits) {
-    list.set(w, at);
-    at += w.length;
-  }
+  for (const w of waits) for (const x of w) list[at++] = x;
   row.waitP90Sec = percentile(list.sort(), 0.9);
   return row;
 }
