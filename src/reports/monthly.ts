@@ -4,7 +4,7 @@ import { RATING_LABELS } from '../domain/ratings.ts';
 import type { Db } from '../store/open-db.ts';
 import { assessmentReport } from './assessment.ts';
 import { estimateAccuracy } from './estimates.ts';
-import { flowReport } from './flow-report.ts';
+import { categoryFlowTotals, flowReport } from './flow-report.ts';
 import { INDICATOR_DEFINITIONS, indicatorsReport } from './indicators.ts';
 import { monthPeriod } from './period.ts';
 import { followupsOpened } from './sources.ts';
@@ -64,6 +64,9 @@ function sourcesOf(db: Db, config: HallConfig, period: PeriodRef, now: number) {
     let v: { value: T } | null = null;
     return () => (v ??= { value: f() }).value;
   };
+  // By id, once: the rating rows of a city's month (~260,000) each name a clerk and a category.
+  const staffNames = new Map(config.staff.map((s) => [s.id, s.name]));
+  const categoryNames = new Map(config.categories.map((c) => [c.id, c.name.zh]));
   return {
     db,
     config,
@@ -74,11 +77,18 @@ function sourcesOf(db: Db, config: HallConfig, period: PeriodRef, now: number) {
     assessment: once(() => assessmentReport(db, config, period, now)),
     flow: once(() => flowReport(db, config, { from, to, by: 'halfhour' }, now)),
     estimates: once(() => estimateAccuracy(db, config, from, to, now)),
-    staffName: (id: string | null) => (id === null ? '' : (config.staff.find((s) => s.id === id)?.name ?? id)),
+    categoryFlow: once(() => categoryFlowTotals(db, config, from, to, now)),
+    staffName: (id: string | null) => (id === null ? '' : (staffNames.get(id) ?? id)),
+    categoryName: (id: string) => categoryNames.get(id) ?? id,
   };
 }
 
 type Sources = ReturnType<typeof sourcesOf>;
+
+/** A category with no flow record in the period: its report, all zeros (as `flowReport` gives it). */
+function emptyFlow(s: Sources, categoryId: string): FlowReportRow {
+  return flowReport(s.db, s.config, { from: s.from, to: s.to, by: 'month', categoryId }, s.now).total;
+}
 
 const TABLES: Record<MonthlyTableKey, (s: Sources) => ReportTable> = {
   summary: (s) => {
@@ -135,7 +145,7 @@ const TABLES: Record<MonthlyTableKey, (s: Sources) => ReportTable> = {
     const rows = s.indicators().categories.map((c) => ({
       ...c,
       // A category the config no longer has still counts, but has no flow records of its own to read.
-      flow: s.config.categories.some((x) => x.id === c.categoryId) ? flowReport(s.db, s.config, { from: s.from, to: s.to, by: 'month', categoryId: c.categoryId }, s.now).total : null,
+      flow: s.config.categories.some((x) => x.id === c.categoryId) ? (s.categoryFlow().get(c.categoryId) ?? emptyFlow(s, c.categoryId)) : null,
       est: est.categories.find((x) => x.categoryId === c.categoryId),
     }));
     return table('categories', rows, [
@@ -212,7 +222,7 @@ const TABLES: Record<MonthlyTableKey, (s: Sources) => ReportTable> = {
       col('date', '日期', 'date', (r) => r.date, 12),
       col('ratedAt', '评价时间', 'datetime', (r) => r.ratedAt, 17),
       col('number', '号码', 'text', (r) => r.number, 8),
-      col('category', '业务类别', 'text', (r) => config.categories.find((c) => c.id === r.category)?.name.zh ?? r.category, 16),
+      col('category', '业务类别', 'text', (r) => s.categoryName(r.category), 16),
       col('window', '窗口', 'int', (r) => r.windowId, 6),
       col('staffId', '工号', 'text', (r) => r.staffId ?? '', 8),
       col('staff', '工作人员', 'text', (r) => s.staffName(r.staffId), 10),
