@@ -53,6 +53,7 @@ import type { SideMessages } from './realtime/protocol.ts';
 import { hubIdOf } from './store/hub-identity.ts';
 import { CommandHandler, systemClock, type Clock } from './store/handle-command.ts';
 import { openDb, type Db } from './store/open-db.ts';
+import { WalCheckpointer } from './store/wal-checkpointer.ts';
 import { HistoryReader } from './store/history.ts';
 import { backupRoutes } from './api/backup-routes.ts';
 import { deviceRoutes } from './api/device-routes.ts';
@@ -144,6 +145,8 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     await backupIfMigrating(opts.dbFile, MIGRATIONS.length, (from) => join(dir, backupFileName(t.date, t.hhmmss, from)));
   }
   const db = openDb(opts.dbFile);
+  // The WAL is checkpointed from a thread of its own: a commit never syncs the database file.
+  const checkpointer = opts.dbFile === ':memory:' ? null : new WalCheckpointer(db, opts.dbFile, { onError: (err) => app.log.error({ err }, 'the checkpoint thread failed; the hub checkpoints by itself') });
   const handler = new CommandHandler(db, config, clock);
   const principals = new Principals(db, config, clock);
   // The 好差评 upload: rows are written with each rating; the worker posts them in order.
@@ -638,6 +641,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       // clients, a closed transport is not, so every screen reconnects by itself once the hub is back.
       io.engine.close();
       await app.close();
+      await checkpointer?.stop();
       db.close();
     },
   };

@@ -32,6 +32,7 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
-// The backup thread is plain JavaScript already, and is looked for beside the module that starts it.
+// The backup and checkpoint threads are plain JavaScript already, each looked for beside the module that starts it.
 copyFileSync(join(root, 'src', 'backup', 'backup-worker.mjs'), join(out, 'backup-worker.mjs'));
+copyFileSync(join(root, 'src', 'store', 'checkpoint-worker.mjs'), join(out, 'checkpoint-worker.mjs'));
 console.log(`built: node ${out}/main.mjs`);

@@ -3,6 +3,7 @@
 // API: one read transaction, so the copy is the log as it stood at one instant. In WAL mode the hub's
 // thread goes on committing meanwhile, never waits for it, and never runs a step of it.
 import { chmodSync, closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { dirname } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
@@ -10,6 +11,12 @@ import Database from 'better-sqlite3';
 /** @type {{ dbFile: string, file: string }} */
 const { dbFile, file } = workerData;
 const partial = `${file}.partial`;
+// Like the report threads: this thread only (Linux nice is per thread) yields the CPU to the hall's.
+try {
+  setPriority(10);
+} catch {
+  // not allowed here: the copy runs at the hall's priority
+}
 
 function fsyncPath(path) {
   const fd = openSync(path, 'r');

@@ -57,6 +57,8 @@ interface Thread {
 }
 
 const WORKER_URL = new URL('./worker-boot.mjs', import.meta.url);
+/** The report threads' nice value (Linux: per thread). The hall's thread stays at 0. */
+export const REPORT_NICE = 10;
 
 /**
  * Runs reports off the hall's thread (issue #10 §10: a report never stalls the hall). Each thread

@@ -4,6 +4,10 @@ import type { Clock } from '../clock.ts';
 import { EVENT_KEYS, typeColumnValues } from './event-keys.ts';
 import { STRIKE_HORIZON_DAYS } from '../domain/state.ts';
 import type { Db } from './open-db.ts';
+import { TimedBatch } from './timed-batch.ts';
+
+/** Each batch aims at this: three kinds of work in a step stay well inside the hall's 50 ms. */
+const BATCH_MS = 10;
 
 /**
  * The store's housekeeping, in small steps off the start path (issue #11): each step is one short
@@ -40,6 +44,19 @@ export class Maintenance {
   readonly #purgeOutbox;
   readonly #purgeResults;
   readonly #oldAppointments;
+  readonly #tasks = [() => this.#compact(), () => this.#purgePersonalData(), () => this.#purgeRecords()];
+  /** Whether each task had more to do when it last ran (all unknown, so due, at first). */
+  readonly #pending = this.#tasks.map(() => true);
+  #nextTask = 0;
+  readonly #batches = {
+    appointments: new TimedBatch(BATCH_MS, 100),
+    tickets: new TimedBatch(BATCH_MS, 50),
+    events: new TimedBatch(BATCH_MS, 500, 50),
+    purgeAppointments: new TimedBatch(BATCH_MS, 100),
+    facts: new TimedBatch(BATCH_MS, 500),
+    outbox: new TimedBatch(BATCH_MS, 200),
+    results: new TimedBatch(BATCH_MS, 200),
+  };
 
   constructor(
     private readonly db: Db,
@@ -87,15 +104,20 @@ export class Maintenance {
     this.#purgeResults = db.prepare('DELETE FROM command_results WHERE key IN (SELECT key FROM command_results WHERE at < ? LIMIT ?)');
   }
 
-  /** One batch of whatever is due, within about `budgetMs`; true while more remains. */
+  /**
+   * One batch of each kind of work that fits about `budgetMs`, starting where the last step stopped
+   * (so no kind waits behind another that always has work); true while more remains.
+   */
   step(budgetMs = 30): boolean {
     const started = performance.now();
-    let more = false;
-    for (const task of [() => this.#compact(), () => this.#purgePersonalData(), () => this.#purgeRecords()]) {
-      if (performance.now() - started > budgetMs) return true;
-      more = task() || more;
+    for (let i = 0; i < this.#tasks.length; i++) {
+      // A task is a few batches of ~BATCH_MS: the next one starts only inside the first half of the budget.
+      if (i > 0 && performance.now() - started > budgetMs / 2) break;
+      const k = this.#nextTask;
+      this.#nextTask = (k + 1) % this.#tasks.length;
+      this.#pending[k] = this.#tasks[k]!();
     }
-    return more;
+    return this.#pending.some(Boolean);
   }
 
   /** Everything due, now (tests and tools; the hub runs `step` on a timer). Returns the steps taken. */
@@ -107,21 +129,25 @@ export class Maintenance {
 
   #compact(): boolean {
     const today = businessDate(this.clock.now(), this.config.hall.timeZone);
-    const batch = 200;
     const keepDays = Math.max(this.config.privacy.retentionDays, STRIKE_HORIZON_DAYS);
-    const apptsMore = this.#oldAppointments.run(instantOf(addDays(today, -keepDays), 0, this.config.hall.timeZone), 500).changes === 500;
-    const rows = this.#oldTickets.all(addDays(today, -1), batch) as { id: string; data: string }[];
-    if (rows.length === 0) return apptsMore;
-    this.db.transaction(() => {
-      for (const r of rows) {
-        for (const sid of this.#servicesOf(r.data)) {
-          this.#deleteService.run(sid);
-          if (!this.#keepRating.get(sid)) this.#deleteRating.run(sid);
-        }
-        this.#deleteTicket.run(r.id);
-      }
-    })();
-    return rows.length === batch || apptsMore;
+    const apptsBefore = instantOf(addDays(today, -keepDays), 0, this.config.hall.timeZone);
+    const apptsMore = this.#batches.appointments.run((n) => this.#oldAppointments.run(apptsBefore, n).changes === n);
+    return (
+      this.#batches.tickets.run((n) => {
+        const rows = this.#oldTickets.all(addDays(today, -1), n) as { id: string; data: string }[];
+        if (rows.length === 0) return false;
+        this.db.transaction(() => {
+          for (const r of rows) {
+            for (const sid of this.#servicesOf(r.data)) {
+              this.#deleteService.run(sid);
+              if (!this.#keepRating.get(sid)) this.#deleteRating.run(sid);
+            }
+            this.#deleteTicket.run(r.id);
+          }
+        })();
+        return rows.length === n;
+      }) || apptsMore
+    );
   }
 
   /** Walks the log from the watermark up to the first event inside the retention, one window at a time. */
@@ -132,25 +158,29 @@ export class Maintenance {
     const upTo = this.#lastSeqBefore(cutoffMs);
     let more = false;
     if (upTo > done) {
-      // 1,500 events a step: the rewrite of 5,000 held the write lock ~95 ms on a busy machine.
-      const to = Math.min(upTo, done + 1_500);
-      this.db.transaction(() => {
-        this.#purgeEvents.run(done, to);
-        this.#setMeta.run('purged_seq', String(to));
-      })();
-      more = to < upTo;
+      // As many events as fit the batch's time: the rewrite of 5,000 held the write lock ~95 ms on a busy machine.
+      more = this.#batches.events.run((n) => {
+        const to = Math.min(upTo, done + n);
+        this.db.transaction(() => {
+          this.#purgeEvents.run(done, to);
+          this.#setMeta.run('purged_seq', String(to));
+        })();
+        return to < upTo;
+      });
     }
-    if (this.#purgeAppointments.run(cutoffMs, 500).changes === 500) more = true;
-    // The facts' masked names, up to 2,000 rows of a day per step (a city day is ~10,000 rows), up to the retention's first day.
+    if (this.#batches.purgeAppointments.run((n) => this.#purgeAppointments.run(cutoffMs, n).changes === n)) more = true;
+    // The facts' masked names, a batch of a day's rows per step (a city day is ~10,000 rows), up to the retention's first day.
     const cutoffDate = addDays(today, -this.config.privacy.retentionDays);
     const factsDone = (this.#meta.get('facts_purged_date') as { value: string } | undefined)?.value ?? '0000-00-00';
     if (factsDone < cutoffDate) {
       const first = factsDone === '0000-00-00' ? ((this.#firstFactDate.get() as { d: string | null }).d ?? cutoffDate) : factsDone;
       const next = first < cutoffDate ? addDays(first, 1) : cutoffDate;
-      this.db.transaction(() => {
-        // The day is done only when a step finds fewer rows than it may change.
-        if (this.#purgeFacts.run(factsDone, next, 2_000).changes < 2_000) this.#setMeta.run('facts_purged_date', next);
-      })();
+      this.#batches.facts.run((n) =>
+        this.db.transaction(() => {
+          // The day is done only when a step finds fewer rows than it may change.
+          if (this.#purgeFacts.run(factsDone, next, n).changes < n) this.#setMeta.run('facts_purged_date', next);
+        })(),
+      );
       more = true;
     }
     return more;
@@ -158,9 +188,9 @@ export class Maintenance {
 
   #purgeRecords(): boolean {
     const now = this.clock.now();
-    const a = this.#purgeOutbox.run(now - DELIVERED_KEEP_DAYS * 24 * 3600_000, 500).changes;
-    const b = this.#purgeResults.run(now - 24 * 3600_000, 500).changes;
-    return a === 500 || b === 500;
+    const a = this.#batches.outbox.run((n) => this.#purgeOutbox.run(now - DELIVERED_KEEP_DAYS * 24 * 3600_000, n).changes === n);
+    const b = this.#batches.results.run((n) => this.#purgeResults.run(now - 24 * 3600_000, n).changes === n);
+    return a || b;
   }
 
   /**

@@ -187,7 +187,9 @@ export class OutboxStore {
        AND seq < (SELECT MAX(seq) FROM upstream_outbox WHERE delivered_at IS NOT NULL)`,
     );
     this.#expired = db.prepare<[number], { seq: number; rating_id: string; kind: string; attempts: number }>(
-      'SELECT seq, rating_id, kind, attempts FROM upstream_outbox WHERE applicant IS NOT NULL AND erase_at <= ? ORDER BY seq',
+      // By the erase index: with ORDER BY seq alone SQLite walks the whole table by its key (a city year
+      // keeps ~500,000 rows: 60–150 ms every 5 s on the hall's thread).
+      'SELECT seq, rating_id, kind, attempts FROM upstream_outbox INDEXED BY upstream_outbox_erase WHERE applicant IS NOT NULL AND erase_at <= ? ORDER BY seq',
     );
     this.#parkAnswers = db.prepare<[{ error: string; seq: number }]>(
       `UPDATE upstream_outbox SET next_attempt_at = ${DEAD_LETTER}, last_error = @error

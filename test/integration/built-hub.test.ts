@@ -28,7 +28,7 @@ afterAll(async () => {
 describe('the built hub', () => {
   it('starts from dist, serves the kiosk, takes a ticket, writes a workbook in its report thread, makes a backup in its backup thread, and stops cleanly', { timeout: 120_000 }, async () => {
     await run(process.execPath, ['--import', 'tsx', 'src/build-hub-cli.ts', '--out', join(out, 'hub')], { cwd: REPO_ROOT });
-    expect(readdirSync(join(out, 'hub'))).toEqual(expect.arrayContaining(['main.mjs', 'worker-boot.mjs', 'backup-worker.mjs']));
+    expect(readdirSync(join(out, 'hub'))).toEqual(expect.arrayContaining(['main.mjs', 'worker-boot.mjs', 'backup-worker.mjs', 'checkpoint-worker.mjs']));
     const configFile = join(dir, 'hall.yaml');
     writeFileSync(configFile, stringify(testConfig()));
     const backups = join(dir, 'backups');

@@ -40,7 +40,7 @@ describe('the offline bundle', () => {
     for (const e of ['hallq', 'restore', 'src', 'dist', 'node_modules', 'config', 'package.json']) expect(entries).toContain(e);
     expect(readdirSync(join(bundle, 'node_modules'))).toContain('tsx');
     // The hub runs built (npm run build:hub), the agent and the tools under tsx.
-    expect(readdirSync(join(bundle, 'dist', 'hub'))).toEqual(expect.arrayContaining(['main.mjs', 'worker-boot.mjs', 'backup-worker.mjs']));
+    expect(readdirSync(join(bundle, 'dist', 'hub'))).toEqual(expect.arrayContaining(['main.mjs', 'worker-boot.mjs', 'backup-worker.mjs', 'checkpoint-worker.mjs']));
     expect(readdirSync(join(bundle, 'node_modules'))).not.toContain('vitest');
 
     writeFileSync(join(site, 'hall.yaml'), stringify(testConfig()));

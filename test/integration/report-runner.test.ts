@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HallqError } from '../../src/domain/errors.ts';
-import { ReportRunner } from '../../src/reports/runner.ts';
+import { REPORT_NICE, ReportRunner } from '../../src/reports/runner.ts';
 import { openDb } from '../../src/store/open-db.ts';
 import { reportsConfig } from '../support/history.ts';
 import { api, login, startHub } from '../support/hub.ts';
@@ -33,6 +33,21 @@ describe('the report threads', () => {
       expect((err as HallqError).code).toBe('HQ_ERR_REPORT_RANGE_INVERTED');
       expect((err as HallqError).message).toContain('开始日期晚于结束日期');
       expect(r.load).toEqual({ running: 0, queued: 0, threads: 1 });
+    } finally {
+      await r.close();
+    }
+  });
+
+  it.runIf(process.platform === 'linux')('run at a lower priority than the hall: only the report thread is niced, the hall thread stays at 0', async () => {
+    // /proc/<pid>/task/<tid>/stat, field 19, is each thread's nice value.
+    const nices = () =>
+      readdirSync('/proc/self/task').map((tid) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[16]));
+    expect(nices()).not.toContain(REPORT_NICE);
+    const r = new ReportRunner({ dbFile, config });
+    try {
+      await r.run({ kind: 'quiet' }, NOW);
+      expect(nices().filter((n) => n === REPORT_NICE)).toHaveLength(1);
+      expect(readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ')[16]).toBe('0');
     } finally {
       await r.close();
     }
