@@ -11,7 +11,11 @@ export class HistoryReader {
   readonly #rating;
 
   constructor(db: Db) {
-    this.#followups = db.prepare('SELECT data FROM followups ORDER BY deadline DESC, id LIMIT ? OFFSET ?');
+    // The page's keys from the covering index first, then their rows: OFFSET over the table itself
+    // stepped through every skipped row (the last page of a city year's 67,000: 0.3–0.9 s → 5 ms).
+    this.#followups = db.prepare(
+      'SELECT data FROM followups WHERE id IN (SELECT id FROM followups INDEXED BY followups_deadline ORDER BY deadline DESC, id LIMIT ? OFFSET ?) ORDER BY deadline DESC, id',
+    );
     this.#count = db.prepare('SELECT COUNT(*) AS n FROM followups');
     this.#rating = db.prepare('SELECT data FROM ratings WHERE service_id = ?');
   }
