@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
@@ -51,9 +52,11 @@ import { ApplicantSeal } from './personal/applicant-seal.ts';
 import { attachRealtime, type HubServer, type SocketData } from './realtime/realtime-server.ts';
 import type { SideMessages } from './realtime/protocol.ts';
 import { hubIdOf } from './store/hub-identity.ts';
-import { CommandHandler, systemClock, type Clock } from './store/handle-command.ts';
+import { CommandHandler, systemClock, type Clock, type SnapshotIdentity } from './store/handle-command.ts';
 import { openDb, type Db } from './store/open-db.ts';
 import { WalCheckpointer } from './store/wal-checkpointer.ts';
+import { codeId } from './store/state-snapshot.ts';
+import { lazyCompilers } from './api/schema-compilers.ts';
 import { HistoryReader } from './store/history.ts';
 import { backupRoutes } from './api/backup-routes.ts';
 import { deviceRoutes } from './api/device-routes.ts';
@@ -77,6 +80,11 @@ export interface BuildOptions {
   config: HallConfig;
   /** SQLite file, or ':memory:' for unit-level tests. */
   dbFile: string;
+  /**
+   * Where a graceful stop leaves the hall's working state for the next start (`store/state-snapshot.ts`);
+   * the hub (`main.ts`) sets it in its data directory. Without it every start loads from SQLite.
+   */
+  stateSnapshot?: string;
   hmacKey: Buffer;
   /** AES-256 key the 好差评 applicant is sealed with in the outbox (`loadApplicantKey`); without it no applicant is kept. */
   applicantKey?: Buffer;
@@ -131,6 +139,8 @@ export interface Hub {
   io: HubServer;
   db: Db;
   hubId: string;
+  /** Compiles every route schema no request has compiled yet (the hub does it by itself once it listens); how many. */
+  compileSchemas(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -147,7 +157,9 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   const db = openDb(opts.dbFile);
   // The WAL is checkpointed from a thread of its own: a commit never syncs the database file.
   const checkpointer = opts.dbFile === ':memory:' ? null : new WalCheckpointer(db, opts.dbFile, { onError: (err) => app.log.error({ err }, 'the checkpoint thread failed; the hub checkpoints by itself') });
-  const handler = new CommandHandler(db, config, clock);
+  const hubId = hubIdOf(db);
+  const snapshotIdentity = (): SnapshotIdentity => ({ hubId, timeZone: config.hall.timeZone, schema: MIGRATIONS.length, code: codeId() });
+  const handler = new CommandHandler(db, config, clock, opts.stateSnapshot && existsSync(opts.stateSnapshot) ? { snapshot: { file: opts.stateSnapshot, key: snapshotIdentity() } } : {});
   const principals = new Principals(db, config, clock);
   // The 好差评 upload: rows are written with each rating; the worker posts them in order.
   const upstreamConfig = config.upstream
@@ -168,10 +180,11 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   // Device agents pair with the hub and hold tokens of their own, kept here as hashes.
   const agents = new AgentStore(db, clock);
   principals.agentByTokenHash = (hash) => agents.byTokenHash(hash);
-  const hubId = hubIdOf(db);
   // Reports read the file from their own threads (WAL lets them read while the hall writes): a year's export never stalls a call.
   const reports = new ReportRunner({ dbFile: opts.dbFile, config, db, ...opts.reports });
 
+  // Route schemas compile on first use, and the rest in the background once the hub listens.
+  const compilers = lazyCompilers();
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 64 * 1024,
@@ -179,9 +192,18 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     ...(config.limits.trustedProxies.length > 0 ? { trustProxy: config.limits.trustedProxies } : {}),
     // No type coercion: `["ZX"]` is not "ZX" and `null` is not an empty list. Path ids are strings, parsed by hand.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
+    schemaController: { compilersFactory: compilers },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandler(app);
+  app.addHook('onListen', (done) => {
+    // After the hub serves: the schemas no request has compiled yet, a slice at a time.
+    void compilers.compileAll().then(
+      (n) => app.log.debug({ schemas: n }, 'route schemas compiled'),
+      (err: unknown) => app.log.error({ err }, 'a route schema does not compile'),
+    );
+    done();
+  });
   const backups = opts.backups && opts.dbFile !== ':memory:' ? new BackupService(opts.dbFile, opts.backups, clock, config.hall.timeZone, app.log) : null;
   if (backups && opts.dayCloser !== false) backups.start();
   app.addSchema(ErrorSchema);
@@ -616,6 +638,7 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
     io,
     db,
     hubId,
+    compileSchemas: () => compilers.compileAll(),
     async close() {
       if (closed) return;
       closed = true;
@@ -641,6 +664,14 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       // clients, a closed transport is not, so every screen reconnects by itself once the hub is back.
       io.engine.close();
       await app.close();
+      if (opts.stateSnapshot) {
+        try {
+          handler.saveSnapshot(opts.stateSnapshot, snapshotIdentity());
+        } catch (err) {
+          // Only the next start's speed depends on it: that start loads from SQLite.
+          app.log.warn({ err }, 'could not keep the state for the next start');
+        }
+      }
       await checkpointer?.stop();
       db.close();
     },

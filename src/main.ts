@@ -82,6 +82,8 @@ try {
   hub = await buildHub({
     config,
     dbFile: resolve(dataDir, 'hallq.db'),
+    // A graceful stop keeps the working state here; the next start takes it back if it still matches.
+    stateSnapshot: resolve(dataDir, 'state.snapshot'),
     hmacKey: hmac.key,
     ...(applicantKey ? { applicantKey: applicantKey.key } : {}),
     ...(contactKey ? { contactKey: contactKey.key } : {}),

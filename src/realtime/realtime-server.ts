@@ -75,6 +75,7 @@ export function attachRealtime(server: HttpServer, deps: RealtimeDeps): Realtime
   const io: HubServer = new Server(server, { path: '/socket.io', serveClient: false, cors: { origin: false } });
   const recent = new RecentEvents(MAX_REPLAY);
   recent.load((after, limit) => handler.readLog(after, limit), handler.seq);
+  handler.releaseRecentTail();
 
   io.use((socket, next) => {
     const auth = (socket.handshake.auth ?? {}) as Handshake;

@@ -1,3 +1,4 @@
+import { RECENT_TAIL, takeStateSnapshot, writeStateSnapshot, type SnapshotKey } from './state-snapshot.ts';
 import type { HallConfig } from '../config/schema.ts';
 import { addDays, businessDate } from '../domain/calendar.ts';
 import type { Actor, HallCommand } from '../domain/commands.ts';
@@ -69,6 +70,12 @@ interface Pending {
   settle: { resolve: (c: Committed) => void; reject: (err: unknown) => void } | null;
 }
 
+/** What a snapshot must match besides the log's last event and the date (`state-snapshot.ts`). */
+export type SnapshotIdentity = Omit<SnapshotKey, 'seq' | 'businessDate'>;
+
+/** `readLog` without a limit reads this many, as the log does. */
+const READ_LIMIT = 10_000;
+
 /**
  * The one path every command takes (DESIGN §2), sealed: nothing outside `src/store` sees its state
  * but through `read`, and nothing acts on the hall but through `submit` or `run`.
@@ -110,11 +117,14 @@ export class CommandHandler {
   #keeper: ApplicantKeeper | null = null;
   #contacts: ContactKeeper | null = null;
   #firstAt: number | null;
+  /** The log's last events from a snapshot, until the start's readers have them. */
+  #recentTail: StoredEvent[] | null = null;
 
   constructor(
     private readonly db: Db,
     readonly config: HallConfig,
     readonly clock: Clock,
+    opts: { snapshot?: { file: string; key: SnapshotIdentity } } = {},
   ) {
     this.#log = new EventLog(db, codecContext(config));
     this.#projections = new Projections(db, config.hall.timeZone, uploadChoices(config.upstream), (id) =>
@@ -125,8 +135,13 @@ export class CommandHandler {
     this.#saveIdem = db.prepare('INSERT INTO command_results (key, fingerprint, first_seq, event_count, at) VALUES (?, ?, ?, ?, ?)');
     this.#seq = this.#committedSeq = this.#log.lastSeq();
     this.#firstAt = this.#log.firstAt();
-    this.#state = this.#load();
+    const restored = opts.snapshot ? this.#restore(opts.snapshot.file, opts.snapshot.key) : null;
+    this.startedFrom = restored ? 'snapshot' : 'sqlite';
+    this.#state = restored ?? this.#load();
   }
+
+  /** Where the working state came from at start: a graceful stop's snapshot, or SQLite. */
+  readonly startedFrom: 'snapshot' | 'sqlite';
 
   /** Seq of the last event committed to disk (what screens and the log agree on). */
   get seq(): number {
@@ -159,7 +174,21 @@ export class CommandHandler {
 
   /** Events after `seq`, oldest first, at most `limit`: from the log on disk. */
   readLog(seq: number, limit?: number): StoredEvent[] {
+    const tail = this.#recentTail;
+    if (tail && tail.length > 0 && seq + 1 >= tail[0]!.seq) {
+      // The log's end as a snapshot kept it (the same events, decoded); what came after, from disk.
+      const max = limit ?? READ_LIMIT;
+      const from = tail.findIndex((e) => e.seq > seq);
+      const held = from < 0 ? [] : tail.slice(from, from + max);
+      const after = held.length > 0 ? held[held.length - 1]!.seq : seq;
+      return held.length === max ? held : [...held, ...this.#log.readSince(after, max - held.length)];
+    }
     return this.#log.readSince(seq, limit);
+  }
+
+  /** The snapshot's events are only for the start (the resume ring takes them): let them go. */
+  releaseRecentTail(): void {
+    this.#recentTail = null;
   }
 
   /** When the log's first event was made (committed or in the open group), or null while it is empty. */
@@ -409,6 +438,27 @@ export class CommandHandler {
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const w of waiters) w();
+  }
+
+  /** The state a graceful stop left (`state-snapshot.ts`), if it is exactly what the log on disk makes today. */
+  #restore(file: string, identity: SnapshotIdentity): HallState | null {
+    const snap = takeStateSnapshot(file, { ...identity, seq: this.#seq, businessDate: businessDate(this.clock.now(), this.config.hall.timeZone) });
+    if (!snap) return null;
+    this.#loadedDates = new Set(snap.loadedDates);
+    this.#recentTail = snap.recent;
+    return snap.state;
+  }
+
+  /**
+   * At a graceful stop, after the last commit: the state, for the next start to take back instead of
+   * loading it from SQLite. False (nothing written) while a group is open, or in a generator.
+   */
+  saveSnapshot(file: string, identity: SnapshotIdentity): boolean {
+    if (this.#batch.length > 0 || this.#generator || this.#seq !== this.#committedSeq) return false;
+    const key = { ...identity, seq: this.#committedSeq, businessDate: businessDate(this.clock.now(), this.config.hall.timeZone) };
+    const recent = this.#log.readSince(Math.max(0, this.#committedSeq - RECENT_TAIL), RECENT_TAIL);
+    writeStateSnapshot(file, { key, state: this.#state, loadedDates: [...this.#loadedDates], recent });
+    return true;
   }
 
   #load(): HallState {

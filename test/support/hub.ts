@@ -25,7 +25,7 @@ export interface RunningHub {
 }
 
 /** A real hub on a real SQLite file, listening on a free port. */
-export async function startHub(opts: { config?: HallConfig; clock?: Clock; dir?: string; logger?: unknown; openHid?: OpenHid; clockCheckMs?: number; reports?: BuildOptions['reports']; smsChannel?: BuildOptions['smsChannel'] } = {}): Promise<RunningHub> {
+export async function startHub(opts: { config?: HallConfig; clock?: Clock; dir?: string; logger?: unknown; openHid?: OpenHid; clockCheckMs?: number; reports?: BuildOptions['reports']; smsChannel?: BuildOptions['smsChannel']; stateSnapshot?: string } = {}): Promise<RunningHub> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'hallq-test-'));
   const dbFile = join(dir, 'hallq.db');
   const hub = await buildHub({
@@ -43,6 +43,7 @@ export async function startHub(opts: { config?: HallConfig; clock?: Clock; dir?:
     ...(opts.openHid ? { openHid: opts.openHid } : {}),
     ...(opts.clockCheckMs ? { clockCheckMs: opts.clockCheckMs } : {}),
     ...(opts.reports ? { reports: opts.reports } : {}),
+    ...(opts.stateSnapshot ? { stateSnapshot: opts.stateSnapshot } : {}),
   });
   await hub.app.listen({ port: 0, host: '127.0.0.1' });
   const addr = hub.app.server.address();

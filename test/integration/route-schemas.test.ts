@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { buildHub } from '../../src/app.ts';
+import { api, startHub, TEST_HMAC_KEY } from '../support/hub.ts';
+import { testConfig } from '../support/test-config.ts';
+
+describe('route schemas, compiled after the hub serves', () => {
+  it('every route schema compiles (a broken one would otherwise show only on its first request)', async () => {
+    const hub = await buildHub({ config: testConfig(), dbFile: ':memory:', hmacKey: TEST_HMAC_KEY, dayCloser: false, logger: false });
+    try {
+      await hub.app.ready();
+      expect(await hub.compileSchemas()).toBeGreaterThan(100);
+      // Each schema once, by its text: nothing is left for a second pass.
+      expect(await hub.compileSchemas()).toBe(0);
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('a request before the background pass is checked and answered as after it', async () => {
+    const h = await startHub();
+    try {
+      // No wait: the first requests meet stand-ins that compile on the spot.
+      const bad = await api(h.url, 'POST', '/auth/login', { body: { jobNo: 5 } });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.code).toBe('HQ_ERR_VALIDATION');
+      expect(bad.body.error.detail.problems).toEqual(["body must have required property 'password'"]);
+      await h.hub.compileSchemas();
+      const again = await api(h.url, 'POST', '/auth/login', { body: { jobNo: 5 } });
+      expect(again.status).toBe(400);
+      expect(again.body).toEqual(bad.body);
+    } finally {
+      await h.dispose();
+    }
+  });
+});
