@@ -76,7 +76,8 @@ export interface HistoryFigures {
   meta: HistoryMeta;
   generated: boolean;
   /** The built hub (as installs run it) on an empty data dir and on the history; src/main.ts under tsx on the history. */
-  start: { empty: number[]; history: number[]; tsxHistory: number[]; loadAvg: number[] };
+  /** `history`: after a graceful stop (the state kept, decision 86); `historyAfterCrash`: without it. */
+  start: { empty: number[]; history: number[]; historyAfterCrash?: number[]; tsxHistory: number[]; loadAvg: number[] };
   ops: OpFigure[];
   purge: { steps: number; maxStepMs: number; seconds: number };
   rss: { before: number; max: number; tickets: number; sockets: number; seconds: number };
@@ -286,18 +287,26 @@ export async function figureHistory(s: HistorySettings, log: (l: string) => void
 
     // ---- start → /healthz ----------------------------------------------------------------------
     const loads: number[] = [];
-    const start = { empty: [] as number[], history: [] as number[], tsxHistory: [] as number[] };
+    const start = { empty: [] as number[], history: [] as number[], historyAfterCrash: [] as number[], tsxHistory: [] as number[] };
     const built = buildHub();
     // A first start of each (the empty one makes its database, both their voice caches) is not timed.
     await timeStart(built, emptyData, configFile);
     await timeStart(built, histData, configFile);
+    // Each round: under tsx, then the built hub as after a crash (no state kept: a kill -9 leaves
+    // none, decision 86), then the built hub after that graceful stop, as a restart is; then empty.
+    const noSnapshot = () => rmSync(join(histData, 'state.snapshot'), { force: true });
     for (let i = 0; i < s.startRuns; i++) {
-      start.empty.push(round(await timeStart(built, emptyData, configFile), 0));
-      start.history.push(round(await timeStart(built, histData, configFile), 0));
+      noSnapshot();
       start.tsxHistory.push(round(await timeStart(UNDER_TSX, histData, configFile), 0));
+      noSnapshot();
+      start.historyAfterCrash.push(round(await timeStart(built, histData, configFile), 0));
+      start.history.push(round(await timeStart(built, histData, configFile), 0));
+      start.empty.push(round(await timeStart(built, emptyData, configFile), 0));
       loads.push(loadNow());
     }
-    log(`start → /healthz (built hub): empty ${start.empty.join(', ')} ms; history ${start.history.join(', ')} ms; src/main.ts under tsx on history ${start.tsxHistory.join(', ')} ms`);
+    log(
+      `start → /healthz (built hub): empty ${start.empty.join(', ')} ms; history after a graceful stop ${start.history.join(', ')} ms, after a crash ${start.historyAfterCrash.join(', ')} ms; src/main.ts under tsx on history (after a crash) ${start.tsxHistory.join(', ')} ms`,
+    );
 
     // ---- the hub on the history ------------------------------------------------------------------
     const hub = await startChild('history-hub.ts', [histData, configFile], { readyTimeoutMs: 300_000 });

@@ -147,8 +147,11 @@ export function rowsOfHistory(h: HistoryFigures): Row[] {
   const baseMax = med(base.maxMs);
   const rows: Row[] = [
     row(`history generator, tickets/s (${m.profile}, ${m.days} days, ${m.tickets} tickets)`, genRate, null, `>= ${Math.ceil(cityYear / 900)} (a city year in 15 min)`, genRate >= cityYear / 900),
-    row(`start → /healthz on that history, built hub (npm run build:hub), median of ${h.start.history.length} (ms)`, startH, startE, '<= 3000 ms, <= 1.2×', startH <= 3000 && startH / startE <= 1.2, load(h.start.loadAvg)),
-    ...(h.start.tsxHistory?.length ? [row('  start → /healthz on that history, src/main.ts under tsx (ms)', med(h.start.tsxHistory), null, '', null)] : []),
+    row(`start → /healthz on that history after a graceful stop, built hub (npm run build:hub), median of ${h.start.history.length} (ms)`, startH, startE, '<= 3000 ms, <= 1.2×', startH <= 3000 && startH / startE <= 1.2, load(h.start.loadAvg)),
+    ...(h.start.historyAfterCrash?.length
+      ? [row('  the same after a crash (no state kept: loaded from SQLite) (ms)', med(h.start.historyAfterCrash), startE, '<= 3000 ms, <= 1.2×', med(h.start.historyAfterCrash) <= 3000 && med(h.start.historyAfterCrash) / startE <= 1.2)]
+      : []),
+    ...(h.start.tsxHistory?.length ? [row('  start → /healthz on that history, src/main.ts under tsx, after a crash (ms)', med(h.start.tsxHistory), null, '', null)] : []),
     row('disk per ticket (B), log and projections', perTicket, null, '<= 1500', perTicket <= 1500),
   ];
   for (const op of h.ops.slice(1)) rows.push(row(`event-loop stall while: ${op.name} (ms)`, med(op.maxMs), baseMax, '<= 50 ms', med(op.maxMs) <= 50));

@@ -35,7 +35,7 @@ const STATE = ['windows', 'category_stats'] as const;
 /** Rows numbered by an INTEGER PRIMARY KEY of their own: numbered again after `db`'s. */
 const RENUMBERED: Record<string, string> = { pauses: 'id', sms_outbox: 'id', agent_commands: 'seq' };
 /** `hall_meta` keys whose first part's value stands (maintenance.ts, hub-identity.ts). */
-const KEPT_META = ['hub_id', 'purged_seq', 'facts_purged_date'] as const;
+const KEPT_META = ['hub_id', 'purged_seq', 'facts_purged_date', 'appointments_purged_0', 'appointments_purged_1'] as const;
 /** The same in every database (the log's legend). */
 const LEGEND = ['event_keys', 'event_types'] as const;
 const HANDLED = new Set<string>(['events', 'command_results', 'upstream_outbox', 'hall_meta', ...BY_KEY, ...STATE, ...Object.keys(RENUMBERED), ...LEGEND]);

@@ -38,7 +38,8 @@ export class Maintenance {
   readonly #atOf;
   readonly #lastSeq;
   readonly #purgeEvents;
-  readonly #purgeAppointments;
+  readonly #appointmentsAfter;
+  readonly #purgeAppointment;
   readonly #purgeFacts;
   readonly #firstFactDate;
   readonly #purgeOutbox;
@@ -90,13 +91,16 @@ export class Maintenance {
       `UPDATE service_facts SET holder_masked = NULL WHERE (business_date, number, idx) IN
          (SELECT business_date, number, idx FROM service_facts WHERE business_date >= ? AND business_date < ? AND holder_masked IS NOT NULL LIMIT ?)`,
     );
-    this.#purgeAppointments = db.prepare(
-      `UPDATE appointments SET data = json_set(data, '$.holderHmac', json('null'), '$.nameMasked', json('null'), '$.phoneMasked', json('null'), '$.idMasked', json('null'))
-       WHERE code IN (SELECT code FROM appointments WHERE used IN (0, 1) AND slot_end < ? AND json_extract(data, '$.nameMasked') IS NOT NULL LIMIT ?)`,
+    // Walked in index order (used, slot_end, code) from a watermark per `used`: selecting "not yet
+    // purged" from the start each time rescanned every row already done (a city year: 6 s a step at the end).
+    this.#appointmentsAfter = db.prepare(
+      `SELECT slot_end AS slotEnd, code, json_extract(data, '$.nameMasked') IS NOT NULL AS named FROM appointments INDEXED BY appointments_live
+       WHERE used = ? AND (slot_end > ? OR (slot_end = ? AND code > ?)) AND slot_end < ? ORDER BY slot_end, code LIMIT ?`,
     );
+    this.#purgeAppointment = db.prepare(`UPDATE appointments SET data = json_set(data, '$.holderHmac', json('null'), '$.nameMasked', json('null'), '$.phoneMasked', json('null'), '$.idMasked', json('null')) WHERE code = ?`);
     this.#purgeOutbox = db.prepare(
       `DELETE FROM upstream_outbox WHERE seq IN (SELECT seq FROM upstream_outbox WHERE delivered_at IS NOT NULL AND delivered_at < ? LIMIT ?)
-       AND seq < (SELECT MAX(seq) FROM upstream_outbox WHERE delivered_at IS NOT NULL)`,
+       AND seq < (SELECT seq FROM upstream_outbox WHERE delivered_at IS NOT NULL ORDER BY seq DESC LIMIT 1)`,
     );
     // Bookings are the hall's history of booking (issue #15): kept until the personal-data retention,
     // and no-shows at least as long as the suspension rule can reach them (STRIKE_HORIZON_DAYS).
@@ -168,7 +172,7 @@ export class Maintenance {
         return to < upTo;
       });
     }
-    if (this.#batches.purgeAppointments.run((n) => this.#purgeAppointments.run(cutoffMs, n).changes === n)) more = true;
+    for (const used of [0, 1]) if (this.#batches.purgeAppointments.run((n) => this.#purgeAppointmentsAfter(used, cutoffMs, n))) more = true;
     // The facts' masked names, a batch of a day's rows per step (a city day is ~10,000 rows), up to the retention's first day.
     const cutoffDate = addDays(today, -this.config.privacy.retentionDays);
     const factsDone = (this.#meta.get('facts_purged_date') as { value: string } | undefined)?.value ?? '0000-00-00';
@@ -184,6 +188,20 @@ export class Maintenance {
       more = true;
     }
     return more;
+  }
+
+  /** Up to `n` bookings (of one `used` value) past the watermark and before the cutoff; true if more may remain. */
+  #purgeAppointmentsAfter(used: number, cutoffMs: number, n: number): boolean {
+    const key = `appointments_purged_${used}`;
+    const [afterEnd, afterCode] = JSON.parse((this.#meta.get(key) as { value: string } | undefined)?.value ?? '[-1, ""]') as [number, string];
+    const rows = this.#appointmentsAfter.all(used, afterEnd, afterEnd, afterCode, cutoffMs, n) as { slotEnd: number; code: string; named: number }[];
+    if (rows.length === 0) return false;
+    const last = rows[rows.length - 1]!;
+    this.db.transaction(() => {
+      for (const r of rows) if (r.named) this.#purgeAppointment.run(r.code);
+      this.#setMeta.run(key, JSON.stringify([last.slotEnd, last.code]));
+    })();
+    return rows.length === n;
   }
 
   #purgeRecords(): boolean {
