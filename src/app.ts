@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
@@ -56,6 +55,7 @@ import { CommandHandler, systemClock, type Clock, type SnapshotIdentity } from '
 import { openDb, type Db } from './store/open-db.ts';
 import { WalCheckpointer } from './store/wal-checkpointer.ts';
 import { codeId } from './store/state-snapshot.ts';
+import { codecContext } from './store/event-log.ts';
 import { lazyCompilers } from './api/schema-compilers.ts';
 import { HistoryReader } from './store/history.ts';
 import { backupRoutes } from './api/backup-routes.ts';
@@ -139,8 +139,8 @@ export interface Hub {
   io: HubServer;
   db: Db;
   hubId: string;
-  /** Compiles every route schema no request has compiled yet (the hub does it by itself once it listens); how many. */
-  compileSchemas(): Promise<number>;
+  /** Compiles every route schema no request has compiled yet (the hub does it by itself once it listens). */
+  compileSchemas(): Promise<{ compiled: number; errors: Error[] }>;
   close(): Promise<void>;
 }
 
@@ -158,8 +158,11 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   // The WAL is checkpointed from a thread of its own: a commit never syncs the database file.
   const checkpointer = opts.dbFile === ':memory:' ? null : new WalCheckpointer(db, opts.dbFile, { onError: (err) => app.log.error({ err }, 'the checkpoint thread failed; the hub checkpoints by itself') });
   const hubId = hubIdOf(db);
-  const snapshotIdentity = (): SnapshotIdentity => ({ hubId, timeZone: config.hall.timeZone, schema: MIGRATIONS.length, code: codeId() });
-  const handler = new CommandHandler(db, config, clock, opts.stateSnapshot && existsSync(opts.stateSnapshot) ? { snapshot: { file: opts.stateSnapshot, key: snapshotIdentity() } } : {});
+  // The running code's identity is taken now, at start: at stop, the files on disk may be an upgrade's.
+  const snapshotIdentity: SnapshotIdentity | null = opts.stateSnapshot
+    ? { hubId, timeZone: config.hall.timeZone, schema: MIGRATIONS.length, code: codeId(), codec: JSON.stringify(codecContext(config)) }
+    : null;
+  const handler = new CommandHandler(db, config, clock, opts.stateSnapshot && snapshotIdentity ? { snapshot: { file: opts.stateSnapshot, key: snapshotIdentity } } : {});
   const principals = new Principals(db, config, clock);
   // The 好差评 upload: rows are written with each rating; the worker posts them in order.
   const upstreamConfig = config.upstream
@@ -198,10 +201,10 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
   installErrorHandler(app);
   app.addHook('onListen', (done) => {
     // After the hub serves: the schemas no request has compiled yet, a slice at a time.
-    void compilers.compileAll().then(
-      (n) => app.log.debug({ schemas: n }, 'route schemas compiled'),
-      (err: unknown) => app.log.error({ err }, 'a route schema does not compile'),
-    );
+    void compilers.compileAll().then(({ compiled, errors }) => {
+      app.log.debug({ schemas: compiled }, 'route schemas compiled');
+      for (const err of errors) app.log.error({ err }, 'a route schema does not compile: its route answers 500');
+    });
     done();
   });
   const backups = opts.backups && opts.dbFile !== ':memory:' ? new BackupService(opts.dbFile, opts.backups, clock, config.hall.timeZone, app.log) : null;
@@ -664,9 +667,9 @@ export async function buildHub(opts: BuildOptions): Promise<Hub> {
       // clients, a closed transport is not, so every screen reconnects by itself once the hub is back.
       io.engine.close();
       await app.close();
-      if (opts.stateSnapshot) {
+      if (opts.stateSnapshot && snapshotIdentity) {
         try {
-          handler.saveSnapshot(opts.stateSnapshot, snapshotIdentity());
+          handler.saveSnapshot(opts.stateSnapshot, snapshotIdentity);
         } catch (err) {
           // Only the next start's speed depends on it: that start loads from SQLite.
           app.log.warn({ err }, 'could not keep the state for the next start');

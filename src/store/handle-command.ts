@@ -117,6 +117,8 @@ export class CommandHandler {
   #keeper: ApplicantKeeper | null = null;
   #contacts: ContactKeeper | null = null;
   #firstAt: number | null;
+  /** A failed commit's reload failed too: memory may be ahead of the disk until a reload succeeds. */
+  #suspect = false;
   /** The log's last events from a snapshot, until the start's readers have them. */
   #recentTail: StoredEvent[] | null = null;
 
@@ -425,10 +427,12 @@ export class CommandHandler {
     this.#pendingIdem.clear();
     // Reject first: whatever happens to the reload, no caller is left waiting.
     for (const p of batch) p.settle?.reject(err);
+    this.#suspect = true;
     try {
       this.#seq = this.#committedSeq = this.#log.lastSeq();
       this.#firstAt = this.#log.firstAt();
       this.#state = this.#load();
+      this.#suspect = false;
     } finally {
       this.#wake();
     }
@@ -454,7 +458,8 @@ export class CommandHandler {
    * loading it from SQLite. False (nothing written) while a group is open, or in a generator.
    */
   saveSnapshot(file: string, identity: SnapshotIdentity): boolean {
-    if (this.#batch.length > 0 || this.#generator || this.#seq !== this.#committedSeq) return false;
+    // After a failed commit whose reload failed too, memory may hold what the disk does not: keep nothing.
+    if (this.#batch.length > 0 || this.#generator || this.#seq !== this.#committedSeq || this.#suspect || !this.#lastCommit.ok) return false;
     const key = { ...identity, seq: this.#committedSeq, businessDate: businessDate(this.clock.now(), this.config.hall.timeZone) };
     const recent = this.#log.readSince(Math.max(0, this.#committedSeq - RECENT_TAIL), RECENT_TAIL);
     writeStateSnapshot(file, { key, state: this.#state, loadedDates: [...this.#loadedDates], recent });

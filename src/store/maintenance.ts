@@ -193,13 +193,18 @@ export class Maintenance {
   /** Up to `n` bookings (of one `used` value) past the watermark and before the cutoff; true if more may remain. */
   #purgeAppointmentsAfter(used: number, cutoffMs: number, n: number): boolean {
     const key = `appointments_purged_${used}`;
-    const [afterEnd, afterCode] = JSON.parse((this.#meta.get(key) as { value: string } | undefined)?.value ?? '[-1, ""]') as [number, string];
+    // The walk starts over each business date: a booking rewritten with its names from memory after
+    // the walk passed it (a late status change), or one below the mark after a clock correction, is
+    // cleared on the next day's walk instead of never.
+    const today = businessDate(this.clock.now(), this.config.hall.timeZone);
+    const mark = JSON.parse((this.#meta.get(key) as { value: string } | undefined)?.value ?? '[-1, "", ""]') as [number, string, string?];
+    const [afterEnd, afterCode] = mark[2] === today ? mark : [-1, ''];
     const rows = this.#appointmentsAfter.all(used, afterEnd, afterEnd, afterCode, cutoffMs, n) as { slotEnd: number; code: string; named: number }[];
     if (rows.length === 0) return false;
     const last = rows[rows.length - 1]!;
     this.db.transaction(() => {
       for (const r of rows) if (r.named) this.#purgeAppointment.run(r.code);
-      this.#setMeta.run(key, JSON.stringify([last.slotEnd, last.code]));
+      this.#setMeta.run(key, JSON.stringify([last.slotEnd, last.code, today]));
     })();
     return rows.length === n;
   }

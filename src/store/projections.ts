@@ -497,7 +497,7 @@ export class Projections {
     // Two fields of each (a city's 120 days hold ~11,000): read by SQLite, not parsed whole here.
     const strikes = this.db.prepare(
       `SELECT json_extract(data, '$.holderHmac') AS hmac, COALESCE(json_extract(data, '$.endedAt'), json_extract(data, '$.slotEnd')) AS at
-       FROM appointments WHERE status = 'missed' AND slot_end >= ? AND json_extract(data, '$.holderHmac') IS NOT NULL`,
+       FROM appointments WHERE status = 'missed' AND slot_end >= ? AND json_extract(data, '$.holderHmac') <> ''`,
     );
     for (const r of strikes.all(Date.parse(`${today}T00:00:00Z`) - STRIKE_HORIZON_DAYS * 24 * 3600_000) as { hmac: string; at: number }[]) {
       const key = holderKey(r.hmac);

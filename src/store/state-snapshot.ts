@@ -24,6 +24,8 @@ export interface SnapshotKey {
   timeZone: string;
   schema: number;
   code: string;
+  /** How the log's events decode (`codecContext`): the kept events are decoded ones. */
+  codec: string;
 }
 
 export interface Snapshot {
@@ -34,7 +36,7 @@ export interface Snapshot {
   recent: StoredEvent[];
 }
 
-const FORMAT = 'hallq-state-2';
+const FORMAT = 'hallq-state-3';
 /** Events kept with the state: as many as the screens' resume ring holds. */
 export const RECENT_TAIL = 5_000;
 
@@ -42,7 +44,9 @@ export const RECENT_TAIL = 5_000;
 export function writeStateSnapshot(file: string, snap: Snapshot): void {
   const bytes = serialize({ format: FORMAT, ...snap });
   const tmp = `${file}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
+  // A temporary file a crash left holds personal data too: it goes, and the new one is made afresh (0600).
+  rmSync(tmp, { force: true });
+  const fd = openSync(tmp, 'wx', 0o600);
   try {
     writeSync(fd, bytes);
     fsyncSync(fd);
@@ -52,8 +56,9 @@ export function writeStateSnapshot(file: string, snap: Snapshot): void {
   renameSync(tmp, file);
 }
 
-/** The snapshot at `file` if it matches `key` exactly, else null; the file is gone either way. */
+/** The snapshot at `file` if it matches `key` exactly, else null; the file (and any partial one) is gone either way. */
 export function takeStateSnapshot(file: string, key: SnapshotKey): Snapshot | null {
+  rmSync(`${file}.tmp`, { force: true });
   if (!existsSync(file)) return null;
   try {
     const raw = deserialize(readFileSync(file)) as { format?: unknown } & Partial<Snapshot>;

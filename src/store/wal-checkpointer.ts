@@ -39,12 +39,19 @@ export class WalCheckpointer {
       if (m.op === 'done' && m.id !== undefined) {
         this.#waiting.get(m.id)?.({ frames: m.frames ?? 0, checkpointed: m.checkpointed ?? 0 });
         this.#waiting.delete(m.id);
-      } else if (m.op === 'error') opts.onError?.(new Error(`WAL checkpoint: ${m.message}`));
+      } else if (m.op === 'error') {
+        // A checkpoint that fails for another reason than "busy" (I/O, a full disk) will fail again:
+        // the hub's own connection takes over, so the WAL cannot grow for ever, and the thread ends.
+        fallBack(new Error(`WAL checkpoint: ${m.message}`));
+      }
     });
     const fallBack = (err: unknown) => {
       if (this.#stopped) return;
       this.#stopped = true;
       this.#selfCheckpoint();
+      void this.#worker.terminate();
+      for (const resolve of this.#waiting.values()) resolve({ frames: 0, checkpointed: 0 });
+      this.#waiting.clear();
       // An error thrown in the thread arrives cloned, not always as an Error with its message.
       const e = err as { message?: unknown; code?: unknown } | null;
       opts.onError?.(err instanceof Error && err.message ? err : new Error(`the checkpoint thread failed: ${String(e?.message ?? e?.code ?? err)}`));

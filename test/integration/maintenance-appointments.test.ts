@@ -17,7 +17,8 @@ describe('the personal-data purge of bookings', () => {
     // 1,500 old bookings on 30 slot ends (many ties, across any batch's edge), checked in or not; 50 recent.
     for (let i = 0; i < 1500; i++) put.run(`A${String(i).padStart(5, '0')}`, named(`A${i}`), cutoff - (30 - (i % 30)) * 3600_000, i % 3 === 0 ? 1 : 0, i % 3 === 0 ? 'checked_in' : 'booked');
     for (let i = 0; i < 50; i++) put.run(`R${i}`, named(`R${i}`), cutoff + (i + 1) * 3600_000, 0, 'booked');
-    const m = new Maintenance(db, config, { now: () => now } as never);
+    let clockNow = now;
+    const m = new Maintenance(db, config, { now: () => clockNow } as never);
     db.exec(`DELETE FROM hall_meta`);
     const remaining = () => (db.prepare(`SELECT COUNT(*) AS n FROM appointments WHERE json_extract(data, '$.nameMasked') IS NOT NULL`).get() as { n: number }).n;
     const steps = m.runAll();
@@ -33,6 +34,15 @@ describe('the personal-data purge of bookings', () => {
     const before = db.prepare(`SELECT group_concat(data, '|') AS d FROM appointments`).get();
     m.runAll();
     expect(db.prepare(`SELECT group_concat(data, '|') AS d FROM appointments`).get()).toEqual(before);
+    // A booking written again with its names behind the walk (a late status change from memory) is
+    // cleared on the next business date's walk.
+    db.prepare('UPDATE appointments SET data = ? WHERE code = ?').run(named('A00007'), 'A00007');
+    m.runAll();
+    expect(remaining()).toBe(51);
+    clockNow += 24 * 3600_000;
+    m.runAll();
+    const after = db.prepare(`SELECT data FROM appointments WHERE code = 'A00007'`).get() as { data: string };
+    expect(JSON.parse(after.data)).toMatchObject({ holderHmac: null, nameMasked: null });
     db.close();
   });
 });
