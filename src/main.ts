@@ -136,6 +136,7 @@ const lines = [
   `  API docs   ${base}/docs`,
   `  Health     ${base}/healthz`,
   `  Data       ${dataDir}`,
+  `  State      ${hub.handler.startedFrom === 'snapshot' ? '上次正常停止时保存 / kept at the last graceful stop' : '从数据库载入 / loaded from the database'}`,
   `  Backups    ${backups ? `${backups.dir} (nightly at ${backups.at}, ${backups.keepDaily} daily, ${backups.keepMonthly} monthly)` : '无 / none: set backups.dir in the config or HALLQ_BACKUP_DIR'}`,
   '',
 ];

@@ -192,6 +192,8 @@ describe(`the hub on ${DAYS} business days of a county hall`, () => {
       expect(acked.length).toBeGreaterThanOrEqual(150);
 
       const second = await spawnHub({ dataDir: data, configFile, args: ['--no-history'], timeoutMs: 120_000 });
+      // A kill -9 keeps no state: this start loads it from the database.
+      expect(second.output()).toContain('loaded from the database');
       procs.push(second);
       for (const a of acked) {
         const r = await api(second.url, 'GET', `/tickets/${encodeURIComponent(a.id)}`);
@@ -206,6 +208,8 @@ describe(`the hub on ${DAYS} business days of a county hall`, () => {
       // A graceful stop and a third start on the same history: the same log, every ticket still there.
       const third = await spawnHub({ dataDir: data, configFile, args: ['--no-history'], timeoutMs: 120_000 });
       procs.push(third);
+      // After the graceful stop, the state it kept, which must give the same hall as the database.
+      expect(third.output()).toContain('kept at the last graceful stop');
       expect((await api(third.url, 'GET', '/health', HISTORY_MONITOR)).body.hubId).toBe(health.body.hubId);
       for (const a of acked.slice(0, 50)) expect((await api(third.url, 'GET', `/tickets/${encodeURIComponent(a.id)}`)).body.ticket.number).toBe(a.number);
       const after = await api(third.url, 'POST', '/tickets', KIOSK, { categoryId: 'ZX' });

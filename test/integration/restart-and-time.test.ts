@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { api, openWindow, startHub, stateOf } from '../support/hub.ts';
+import { api, hallMorning, openWindow, startHub, stateOf } from '../support/hub.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { KIOSK, testConfig } from '../support/test-config.ts';
 import { Projections } from '../../src/store/projections.ts';
@@ -29,15 +29,7 @@ describe('business dates and restarts', () => {
   it('rebuilds the same state after a restart, and it equals a fold of the event log', async () => {
     const clock = new FakeClock(Date.parse('2026-11-23T02:00:00Z'));
     const h = await startHub({ clock });
-    const clerk = await openWindow(h.url, 1);
-    for (let i = 0; i < 6; i++) await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: i % 2 ? 'ZX' : 'SB' } });
-    await api(h.url, 'POST', '/windows/1/call-next', { token: clerk });
-    await api(h.url, 'POST', '/windows/1/start', { token: clerk });
-    clock.advance(7 * 60_000);
-    await api(h.url, 'POST', '/windows/1/transfer', { token: clerk, body: { toCategoryId: 'SB', placement: 'front' } });
-    await api(h.url, 'POST', '/windows/1/call-next', { token: clerk });
-    await api(h.url, 'POST', '/windows/1/complete', { token: clerk, body: { caseNo: 'C-1' } });
-    await api(h.url, 'POST', '/windows/1/pause', { token: clerk, body: { reason: '系统故障' } });
+    await hallMorning(h, clock);
     const before = normalise(await stateOf(h.hub));
     const seq = h.hub.handler.seq;
     await h.stop();

@@ -11,7 +11,7 @@ import { openDb } from '../../src/store/open-db.ts';
 import { Projections } from '../../src/store/projections.ts';
 import { codeId } from '../../src/store/state-snapshot.ts';
 import { FakeClock } from '../support/fake-clock.ts';
-import { api, openWindow, startHub, stateOf, type RunningHub } from '../support/hub.ts';
+import { api, hallMorning, startHub, stateOf } from '../support/hub.ts';
 import { KIOSK, testConfig } from '../support/test-config.ts';
 
 /** Maps and sets as sorted entries, all the way down: two states compare by content. */
@@ -23,27 +23,18 @@ function plain(v: unknown): unknown {
   return v;
 }
 
-/** A morning at the hall: tickets, a call, a transfer, a service with a rating asked for, a pause. */
-async function morning(h: RunningHub, clock: FakeClock): Promise<void> {
-  const clerk = await openWindow(h.url, 1);
-  for (let i = 0; i < 6; i++) await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: i % 2 ? 'ZX' : 'SB' } });
-  await api(h.url, 'POST', '/windows/1/call-next', { token: clerk });
-  await api(h.url, 'POST', '/windows/1/start', { token: clerk });
-  clock.advance(7 * 60_000);
-  await api(h.url, 'POST', '/windows/1/transfer', { token: clerk, body: { toCategoryId: 'SB', placement: 'front' } });
-  await api(h.url, 'POST', '/windows/1/call-next', { token: clerk });
-  await api(h.url, 'POST', '/windows/1/complete', { token: clerk, body: { caseNo: 'C-1' } });
-  await api(h.url, 'POST', '/windows/1/pause', { token: clerk, body: { reason: '系统故障' } });
+/** A fresh data directory, the snapshot's place in it, and a clock on a Monday morning. */
+function fresh(): { dir: string; stateSnapshot: string; clock: FakeClock } {
+  const dir = mkdtempSync(join(tmpdir(), 'hallq-snap-'));
+  return { dir, stateSnapshot: join(dir, 'state.snapshot'), clock: new FakeClock(Date.parse('2026-11-23T02:00:00Z')) };
 }
 
 describe('the working state kept over a graceful restart', () => {
   it('a graceful stop keeps it; the next start takes it back, the same state SQLite gives, and the file is gone', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hallq-snap-'));
-    const stateSnapshot = join(dir, 'state.snapshot');
-    const clock = new FakeClock(Date.parse('2026-11-23T02:00:00Z'));
+    const { dir, stateSnapshot, clock } = fresh();
     const h = await startHub({ clock, dir, stateSnapshot });
     expect(h.hub.handler.startedFrom).toBe('sqlite');
-    await morning(h, clock);
+    await hallMorning(h, clock);
     const before = plain(await stateOf(h.hub));
     await h.stop();
     expect(existsSync(stateSnapshot)).toBe(true);
@@ -64,11 +55,9 @@ describe('the working state kept over a graceful restart', () => {
   });
 
   it('is not used when it is not the state of the log on disk: an event since, a damaged file, another day', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hallq-snap-'));
-    const stateSnapshot = join(dir, 'state.snapshot');
-    const clock = new FakeClock(Date.parse('2026-11-23T02:00:00Z'));
+    const { dir, stateSnapshot, clock } = fresh();
     let h = await startHub({ clock, dir, stateSnapshot });
-    await morning(h, clock);
+    await hallMorning(h, clock);
     await h.stop();
     // A start that keeps no snapshot (a tool, an older hub) writes an event: the kept state is behind the log.
     h = await startHub({ clock, dir });
@@ -102,11 +91,9 @@ describe('the working state kept over a graceful restart', () => {
   });
 
   it('keeps the log\'s last events with it: the log read through them is the log on disk, at any start and length', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hallq-snap-'));
-    const stateSnapshot = join(dir, 'state.snapshot');
-    const clock = new FakeClock(Date.parse('2026-11-23T02:00:00Z'));
+    const { dir, stateSnapshot, clock } = fresh();
     const h = await startHub({ clock, dir, stateSnapshot });
-    await morning(h, clock);
+    await hallMorning(h, clock);
     await h.stop();
     const db = openDb(h.dbFile);
     try {

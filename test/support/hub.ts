@@ -8,7 +8,7 @@ import type { HallConfig } from '../../src/config/schema.ts';
 import type { Clock } from '../../src/store/handle-command.ts';
 import type { OpenHid } from '../../devices/ratingpad/index.ts';
 import { api } from './http.ts';
-import { TEST_PASSWORD, testConfig } from './test-config.ts';
+import { KIOSK, TEST_PASSWORD, testConfig } from './test-config.ts';
 
 export const TEST_HMAC_KEY = Buffer.alloc(32, 7);
 export const TEST_APPLICANT_KEY = Buffer.alloc(32, 9);
@@ -102,4 +102,20 @@ export function hallEventsIn(db: Hub['db'], config: HallConfig, where = '1', ...
 export function lastEvent(db: Hub['db'], type: string): StoredEvent | undefined {
   const seq = (db.prepare('SELECT MAX(seq) AS seq FROM events_readable WHERE type = ?').get(type) as { seq: number | null }).seq;
   return seq === null ? undefined : eventsIn(db, 'seq = ?', seq)[0];
+}
+
+/**
+ * A morning at the hall through the API: six tickets, a call, a start, a transfer to the front,
+ * another call, a completion with a case number, a pause. Leaves window 1 paused.
+ */
+export async function hallMorning(h: { url: string }, clock: { advance(ms: number): void }): Promise<void> {
+  const clerk = await openWindow(h.url, 1);
+  for (let i = 0; i < 6; i++) await api(h.url, 'POST', '/tickets', { token: KIOSK, body: { categoryId: i % 2 ? 'ZX' : 'SB' } });
+  await api(h.url, 'POST', '/windows/1/call-next', { token: clerk });
+  await api(h.url, 'POST', '/windows/1/start', { token: clerk });
+  clock.advance(7 * 60_000);
+  await api(h.url, 'POST', '/windows/1/transfer', { token: clerk, body: { toCategoryId: 'SB', placement: 'front' } });
+  await api(h.url, 'POST', '/windows/1/call-next', { token: clerk });
+  await api(h.url, 'POST', '/windows/1/complete', { token: clerk, body: { caseNo: 'C-1' } });
+  await api(h.url, 'POST', '/windows/1/pause', { token: clerk, body: { reason: '系统故障' } });
 }
